@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Reproducible benchmark: danvan against DuckDB (and Miller, when `mlr` is installed) on a large
+# generated ledger.
+#
+#   scripts/bench.sh [ROWS]            ROWS (default 5000000) may also come from the environment
+#
+# Environment: ROWS, WORKDIR (default target/bench), SEED (default 2024), RUNS (default 5),
+# WITH_MODELS (default 1: pass the generated registry to danvan with --models, so that a model id
+# is never "unknown" whichever way danvan treats ledgers read without a registry), DANVAN (a danvan
+# binary to measure instead of building this checkout's).
+#
+# What it does, in order: installs hyperfine, GNU time and the duckdb Python module when missing;
+# builds the generator and danvan in release mode; generates $WORKDIR/big.csv (machine style, with
+# its registry) unless one with the same rows, seed and generator source is already there; warms
+# the page cache; checks that danvan's totals equal DuckDB's exactly (fails loudly if not); times
+# every tool with hyperfine; measures danvan's peak RSS at ROWS and ROWS/5; prints a Markdown
+# report, also saved as $WORKDIR/report.md. A danvan command that fails is reported, not fatal,
+# so the script is useful while danvan is unfinished; the exit code is 1 if anything failed.
+set -euo pipefail
+
+ROWS=${1:-${ROWS:-5000000}}
+WORKDIR=${WORKDIR:-target/bench}
+SEED=${SEED:-2024}
+RUNS=${RUNS:-5}
+WITH_MODELS=${WITH_MODELS:-1}
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+mkdir -p "$WORKDIR"
+WORKDIR=$(cd "$WORKDIR" && pwd)
+
+GEN=$TARGET_DIR/release/examples/gen_ledger
+DANVAN_GIVEN=${DANVAN:-}
+DANVAN=${DANVAN:-$TARGET_DIR/release/danvan}
+# Commands are kept as shell strings (for hyperfine) and run with `bash -c`.
+DUCK="python3 $(printf %q "$ROOT/scripts/duckdb_sum.py")"
+FAILED=0
+
+say() { printf '\n== %s\n' "$*" >&2; }
+fail() {
+    printf '\n!!!!!!!!!! %s\n' "$*" >&2
+    FAILED=1
+}
+
+# ---------------------------------------------------------------- tools
+APT_UPDATED=0
+apt_install() {
+    if [ "$APT_UPDATED" = 0 ]; then
+        apt-get update -qq
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v hyperfine >/dev/null || { say "installing hyperfine"; apt_install hyperfine; }
+[ -x /usr/bin/time ] || { say "installing GNU time"; apt_install time; }
+python3 -c 'import duckdb' 2>/dev/null || { say "installing duckdb"; python3 -m pip install --quiet duckdb; }
+
+# ---------------------------------------------------------------- build
+say "building (release)"
+cargo build --release --example gen_ledger
+DANVAN_BUILT=1
+if [ -n "$DANVAN_GIVEN" ]; then
+    say "measuring the given danvan: $DANVAN"
+elif ! cargo build --release; then
+    fail "cargo build --release of danvan failed: only DuckDB is measured"
+    DANVAN_BUILT=0
+fi
+
+# ---------------------------------------------------------------- data
+# ensure_ledger FILE ROWS: (re)generate FILE and FILE's registry unless the stamp beside it says it
+# was made from the same rows, seed and generator source.
+ensure_ledger() {
+    local file=$1 rows=$2 stamp
+    stamp="rows=$rows seed=$SEED style=machine gen=$(sha256sum "$ROOT/examples/gen_ledger.rs" | cut -c1-16)"
+    if [ -f "$file" ] && [ -f "$file.models.csv" ] && [ "$(cat "$file.stamp" 2>/dev/null)" = "$stamp" ]; then
+        say "reusing $file ($rows rows)"
+        return
+    fi
+    say "generating $file ($rows rows)"
+    rm -f "$file.stamp"
+    "$GEN" --rows "$rows" --seed "$SEED" --style machine --models "$file.models.csv.tmp" >"$file.tmp"
+    mv "$file.tmp" "$file"
+    mv "$file.models.csv.tmp" "$file.models.csv"
+    echo "$stamp" >"$file.stamp"
+}
+BIG=$WORKDIR/big.csv
+SMALL_ROWS=$((ROWS / 5))
+SMALL=$WORKDIR/small.csv
+ensure_ledger "$BIG" "$ROWS"
+ensure_ledger "$SMALL" "$SMALL_ROWS"
+
+say "warming the page cache"
+cat "$BIG" >/dev/null
+
+# danvan's commands, as arrays and as one shell string for hyperfine.
+models_for() { if [ "$WITH_MODELS" = 1 ]; then printf -- '--models %q' "$1.models.csv"; fi; }
+summary_cmd() { # FILE [EXTRA...]
+    local file=$1
+    shift
+    printf '%q summary %q --by unit,area,year --format csv --quiet %s %s' \
+        "$DANVAN" "$file" "$(models_for "$file")" "$*"
+}
+check_cmd() { printf '%q check %q --quiet %s' "$DANVAN" "$1" "$(models_for "$1")"; }
+DUCK_CMD="$DUCK $(printf %q "$BIG")"
+
+# probe NAME CMD: run CMD once; keep stdout/stderr in $WORKDIR/NAME.{out,err}; echo the exit code.
+probe() {
+    local rc=0
+    bash -c "$2" >"$WORKDIR/$1.out" 2>"$WORKDIR/$1.err" || rc=$?
+    echo "$rc"
+}
+show_err() { sed -n '1,15p' "$WORKDIR/$1.err" | sed 's/^/    /' >&2; }
+
+# ---------------------------------------------------------------- correctness
+say "DuckDB totals"
+bash -c "$DUCK_CMD" >"$WORKDIR/duckdb.csv"
+say "danvan totals"
+DANVAN_OK=0  # danvan summary ran and exited 0: it is timed
+TOTALS_OK=0
+if [ "$DANVAN_BUILT" = 1 ]; then
+    rc=$(probe summary "$(summary_cmd "$BIG")")
+    [ "$rc" = 0 ] && DANVAN_OK=1
+    if [ "$rc" != 0 ]; then
+        fail "danvan summary exited $rc"
+        show_err summary
+    elif ! bash -c "$DUCK --normalize $(printf %q "$WORKDIR/summary.out")" >"$WORKDIR/danvan.csv"; then
+        fail "danvan summary output is not the expected CSV (see $WORKDIR/summary.out)"
+    elif ! diff -u "$WORKDIR/duckdb.csv" "$WORKDIR/danvan.csv" >"$WORKDIR/totals.diff"; then
+        fail "TOTALS DIFFER between DuckDB and danvan ($(grep -c '^[-+][^-+]' "$WORKDIR/totals.diff") lines; $WORKDIR/totals.diff):"
+        sed -n '1,30p' "$WORKDIR/totals.diff" >&2
+    else
+        say "totals agree: $(($(wc -l <"$WORKDIR/danvan.csv") - 1)) groups identical"
+        TOTALS_OK=1
+    fi
+fi
+
+# ---------------------------------------------------------------- timing
+# bench NAME LABEL CMD [hyperfine options...]: one hyperfine run per command, so that a failing
+# command cannot abort the others; results in $WORKDIR/NAME.json.
+BENCHES=()
+bench() {
+    local name=$1 label=$2 cmd=$3
+    shift 3
+    say "timing: $label"
+    if hyperfine --warmup 1 --runs "$RUNS" "$@" --export-json "$WORKDIR/$name.json" \
+        --command-name "$label" "$cmd"; then
+        BENCHES+=("$name")
+    else
+        fail "hyperfine failed for: $label"
+    fi
+}
+rm -f "$WORKDIR"/*.json
+bench duckdb "DuckDB 2 threads (python3 -c …)" "$DUCK_CMD"
+if [ "$DANVAN_OK" = 1 ]; then
+    bench danvan "danvan summary" "$(summary_cmd "$BIG")"
+    rc=$(probe threads1 "$(summary_cmd "$BIG" --threads 1)")
+    if [ "$rc" = 0 ]; then
+        bench danvan_t1 "danvan summary --threads 1" "$(summary_cmd "$BIG" --threads 1)"
+    else
+        fail "danvan summary --threads 1 exited $rc"
+        show_err threads1
+    fi
+fi
+if [ "$DANVAN_BUILT" = 1 ]; then
+    rc=$(probe check "$(check_cmd "$BIG")")
+    case $rc in
+    0) bench check "danvan check" "$(check_cmd "$BIG")" ;;
+    1)  # problems found: the run still read everything, so it is timed, but it is reported.
+        fail "danvan check found problems in the generated ledger (exit 1):"
+        show_err check
+        bench check "danvan check (exit 1)" "$(check_cmd "$BIG")" --ignore-failure
+        ;;
+    *)
+        fail "danvan check exited $rc"
+        show_err check
+        ;;
+    esac
+fi
+if command -v mlr >/dev/null; then
+    # Miller sums in floating point: timed for comparison only, its totals are not checked.
+    bench mlr "Miller (float sums)" "mlr --icsv --ocsv put '\$year = sub(\$date, \"-.*\", \"\")' \
+then stats1 -a sum,count -f amount -g unit,area,year,measure $(printf %q "$BIG")"
+fi
+
+# ---------------------------------------------------------------- memory
+# peak_rss NAME CMD: prints the maximum resident set size in MiB, or "failed (exit N)".
+peak_rss() {
+    local rc=0
+    /usr/bin/time -v bash -c "exec $2 >/dev/null 2>$(printf %q "$WORKDIR/$1.rss.err")" \
+        2>"$WORKDIR/$1.rss" || rc=$?
+    if [ "$rc" != 0 ]; then
+        echo "failed (exit $rc)"
+    else
+        awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$WORKDIR/$1.rss"
+    fi
+}
+say "peak memory"
+RSS_DUCK=$(peak_rss duckdb "$DUCK_CMD")
+RSS_BIG="not run"
+RSS_SMALL="not run"
+if [ "$DANVAN_OK" = 1 ]; then
+    RSS_BIG=$(peak_rss big "$(summary_cmd "$BIG")")
+    cat "$SMALL" >/dev/null
+    RSS_SMALL=$(peak_rss small "$(summary_cmd "$SMALL")")
+fi
+
+# ---------------------------------------------------------------- report
+REPORT=$WORKDIR/report.md
+{
+    echo "## danvan benchmark"
+    echo
+    echo "- ledger: $ROWS rows, $(du -m "$BIG" | cut -f1) MB, seed $SEED, machine style$([ "$WITH_MODELS" = 1 ] && echo ", danvan given --models")"
+    echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "- danvan $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '(no commit)'), DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)'), $(hyperfine --version)"
+    echo "- totals: $([ "$TOTALS_OK" = 1 ] && echo 'danvan = DuckDB, every group' || echo '**NOT CHECKED OR DIFFERENT** (see above)')"
+    echo
+    python3 - "$WORKDIR" "${BENCHES[@]}" <<'EOF'
+import json, sys
+workdir, names = sys.argv[1], sys.argv[2:]
+res = {}
+for n in names:
+    r = json.load(open(f"{workdir}/{n}.json"))["results"][0]
+    res[n] = r
+duck = res.get("duckdb", {}).get("mean")
+print("| tool | mean s | ± s | ratio to DuckDB |")
+print("|---|---:|---:|---:|")
+for n in names:
+    r = res[n]
+    ratio = f"{r['mean'] / duck:.2f}" if duck else "–"
+    print(f"| {r['command']} | {r['mean']:.3f} | {r['stddev'] or 0:.3f} | {ratio} |")
+if "danvan" in res and "danvan_t1" in res:
+    s = res["danvan_t1"]["mean"] / res["danvan"]["mean"]
+    print(f"\nThread scaling (danvan 1 thread / default 2 threads): {s:.2f}×")
+EOF
+    echo
+    echo "| peak RSS | rows | MiB |"
+    echo "|---|---:|---:|"
+    echo "| danvan summary | $ROWS | $RSS_BIG |"
+    echo "| danvan summary | $SMALL_ROWS | $RSS_SMALL |"
+    echo "| DuckDB (python) | $ROWS | $RSS_DUCK |"
+} >"$REPORT"
+echo
+cat "$REPORT"
+
+if [ "$FAILED" = 1 ]; then
+    fail "something failed: see the messages above (files in $WORKDIR)"
+    exit 1
+fi

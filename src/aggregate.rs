@@ -1,0 +1,158 @@
+//! Grouping and exact sums: pure functions over rows, no I/O.
+//!
+//! Each reading thread adds its rows into [`LocalGroups`], keyed by small integers (interned text
+//! and period codes) so the per-row work is one hash lookup and one decimal addition. At the end
+//! the keys are turned into text and the threads' [`Groups`] are merged. Sums are `rust_decimal`
+//! and exact, so the order in which chunks were added never changes a total; an addition that
+//! would leave the exact range is an error, never a rounded or wrapped total.
+
+use crate::ledger::Contribution;
+use crate::ledger::intern::{Interner, Sym};
+use crate::ledger::text::cut_area;
+use crate::spec::{Dim, Grouping};
+use anyhow::{Result, anyhow};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// A running total and how many contribution rows went into it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Acc {
+    pub total: Decimal,
+    pub count: u64,
+}
+
+impl Acc {
+    pub fn add(&mut self, amount: Decimal, count: u64) -> Result<()> {
+        self.total = self.total.checked_add(amount).ok_or_else(|| {
+            anyhow!(
+                "a total passes {}, the most danvan can add up exactly",
+                Decimal::MAX
+            )
+        })?;
+        self.count += count;
+        Ok(())
+    }
+}
+
+/// Group key: one text value per grouping dimension, then the measure.
+pub type Key = Vec<String>;
+
+/// Totals per group, with text keys, ready for reports and for merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Groups {
+    /// The grouping dimensions; every key has one more element, the measure.
+    pub dims: Vec<Dim>,
+    pub map: BTreeMap<Key, Acc>,
+}
+
+impl Groups {
+    pub fn new(dims: Vec<Dim>) -> Self {
+        Groups {
+            dims,
+            map: BTreeMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, key: Key, amount: Decimal, count: u64) -> Result<()> {
+        self.map.entry(key).or_default().add(amount, count)
+    }
+
+    pub fn merge(&mut self, other: Groups) -> Result<()> {
+        for (key, acc) in other.map {
+            self.add(key, acc.total, acc.count)?;
+        }
+        Ok(())
+    }
+}
+
+/// The value of a text dimension on a row.
+pub fn text_sym(row: &Contribution, dim: Dim) -> Sym {
+    match dim {
+        Dim::Unit => row.unit,
+        Dim::Area => row.area,
+        Dim::Field => row.field,
+        Dim::Source => row.source,
+        Dim::Model => row.model,
+        Dim::Measure => row.measure,
+        Dim::Year | Dim::Quarter | Dim::Month => 0,
+    }
+}
+
+/// One thread's groups, keyed by symbols of that thread's interner.
+pub struct LocalGroups {
+    grouping: Grouping,
+    map: FxHashMap<Box<[u32]>, Acc>,
+    cut: FxHashMap<Sym, Sym>,
+}
+
+/// Most keys fit in this many slots without a heap allocation.
+const MAX_KEY: usize = 10;
+
+impl LocalGroups {
+    pub fn new(grouping: Grouping) -> Self {
+        LocalGroups {
+            grouping,
+            map: FxHashMap::default(),
+            cut: FxHashMap::default(),
+        }
+    }
+
+    /// The key of `row` under `grouping`, as symbols (area cut to depth) and period codes.
+    pub fn key(&mut self, row: &Contribution, interner: &mut Interner) -> ([u32; MAX_KEY], usize) {
+        let mut key = [0u32; MAX_KEY];
+        let n = self.grouping.dims.len();
+        for (slot, &dim) in key.iter_mut().zip(&self.grouping.dims) {
+            *slot = match dim {
+                Dim::Year | Dim::Quarter | Dim::Month => dim.period_code(row.date),
+                Dim::Area => match self.grouping.depth {
+                    None => row.area,
+                    Some(depth) => *self.cut.entry(row.area).or_insert_with(|| {
+                        let cut = cut_area(interner.get(row.area), depth).to_string();
+                        interner.intern(&cut)
+                    }),
+                },
+                other => text_sym(row, other),
+            };
+        }
+        key[n] = row.measure;
+        (key, n + 1)
+    }
+
+    pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<()> {
+        let (key, n) = self.key(row, interner);
+        match self.map.get_mut(&key[..n]) {
+            Some(acc) => acc.add(row.amount, 1),
+            None => self
+                .map
+                .entry(key[..n].into())
+                .or_default()
+                .add(row.amount, 1),
+        }
+    }
+
+    /// Adds a total under an already computed text key (rows settled after reading).
+    pub fn text_key(&mut self, row: &Contribution, interner: &mut Interner) -> Key {
+        let (key, n) = self.key(row, interner);
+        self.key_text(&key[..n], interner)
+    }
+
+    fn key_text(&self, key: &[u32], interner: &Interner) -> Key {
+        let dims = &self.grouping.dims;
+        key.iter()
+            .enumerate()
+            .map(|(i, &v)| match dims.get(i) {
+                Some(d) if d.is_period() => d.format_period(v),
+                _ => interner.get(v).to_string(),
+            })
+            .collect()
+    }
+
+    pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
+        let mut groups = Groups::new(self.grouping.dims.clone());
+        for (key, acc) in &self.map {
+            groups.add(self.key_text(key, interner), acc.total, acc.count)?;
+        }
+        Ok(groups)
+    }
+}

@@ -1,0 +1,114 @@
+//! What `check` finds beyond invalid rows, as warnings: spellings of one name that differ only in
+//! case or accents, registry models nobody contributed to, rows that appear twice, and model ids
+//! that could not be checked because no registry was given. Pure functions over what the engine
+//! collected.
+
+use crate::engine::CheckData;
+use crate::ledger::registry::Registry;
+use crate::ledger::text::fold_accents;
+use crate::problem::Problem;
+use crate::spec::Dim;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// All of `check`'s warnings, given the files' names by index.
+pub fn warnings(data: &CheckData, registry: Option<&Registry>, files: &[Arc<str>]) -> Vec<Problem> {
+    let mut out = spelling_variants(data, files);
+    out.extend(unused_models(data, registry));
+    out.extend(duplicate_rows(data, files));
+    if registry.is_none()
+        && let Some(((_, id), seen)) = data.values.iter().find(|((d, _), _)| *d == Dim::Model)
+    {
+        out.push(Problem::warning(
+            &files[seen.file_index],
+            seen.line,
+            "model",
+            format!("rows name models ({id:?}…) but no --models registry was given, so they are not checked"),
+        ));
+    }
+    out
+}
+
+fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
+    let mut families: BTreeMap<(Dim, String), Vec<(&String, &crate::engine::Seen)>> =
+        BTreeMap::new();
+    for ((dim, value), seen) in &data.values {
+        if *dim == Dim::Measure && value.is_empty() {
+            continue;
+        }
+        families
+            .entry((*dim, fold_accents(value)))
+            .or_default()
+            .push((value, seen));
+    }
+    let mut out = Vec::new();
+    for ((dim, _), mut spellings) in families {
+        if spellings.len() < 2 {
+            continue;
+        }
+        spellings.sort_by_key(|(_, s)| (s.file_index, s.line));
+        let list = spellings
+            .iter()
+            .map(|(v, s)| {
+                format!(
+                    "{v:?} ({} rows, first at {}:{})",
+                    s.rows, files[s.file_index], s.line
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (_, second) = spellings[1];
+        out.push(Problem::warning(
+            &files[second.file_index],
+            second.line,
+            dim.name(),
+            format!("spellings differ only in case or accents: {list}"),
+        ));
+    }
+    out
+}
+
+fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> {
+    let Some(reg) = registry else {
+        return Vec::new();
+    };
+    let Some(file) = &reg.file else {
+        return Vec::new();
+    };
+    reg.models
+        .iter()
+        .filter(|m| !data.values.contains_key(&(Dim::Model, m.id.clone())))
+        .map(|m| {
+            Problem::warning(
+                file,
+                m.line,
+                "id",
+                format!("model {:?} has no contributions", m.id),
+            )
+        })
+        .collect()
+}
+
+fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
+    // Fingerprints are sorted by (hash, file, line): the first of a run is the original.
+    data.fingerprints
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .flat_map(|run| {
+            let (_, f0, l0) = run[0];
+            run[1..].iter().map(move |&(_, f, l)| {
+                let place = if f == f0 {
+                    format!("line {l0}")
+                } else {
+                    format!("{}:{l0}", files[f0])
+                };
+                Problem::warning(
+                    &files[f],
+                    l,
+                    "row",
+                    format!("same as {place}: a duplicate row?"),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,126 @@
+//! The command line, as clap derive structs. They mirror the flags and nothing more: `command`
+//! turns them into a checked request before anything is read. Doc comments here are the
+//! `--help` text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Adds up "dân vận khéo" contribution ledgers exactly, by unit, area, field and period.
+#[derive(Debug, Parser)]
+#[command(name = "danvan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Totals of the contributions, one line per group.
+    Summary(SummaryArgs),
+    /// Lists every problem in the ledgers and registry; exit 1 when there is one.
+    Check(CheckArgs),
+}
+
+/// How ledgers are read; the same for every command.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Ledger files (CSV). `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// The model registry (CSV): rows naming a model take its unit, area and field.
+    #[arg(long, value_name = "FILE")]
+    pub models: Option<PathBuf>,
+
+    /// Column separator: `,`, `;` or `tab`. Detected from the header line when not given.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Text encoding of the files, e.g. `windows-1258` for old Vietnamese office files
+    /// (any WHATWG name). UTF-8 when not given.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// How to read numbers that could go either way, like `1.200`: `vi` (1.200 = one thousand
+    /// two hundred) or `en` (1.200 = one point two). Detected from each file when not given.
+    #[arg(long, value_name = "vi|en")]
+    pub number_format: Option<String>,
+
+    /// Worker threads for big files (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not print warnings, the progress bar or the `rows read` line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Group by these, comma separated: unit, area, field, source, model, year, quarter, month.
+    #[arg(long, default_value = "unit", value_name = "DIMS")]
+    pub by: String,
+
+    /// Cut area paths to their first N levels before grouping (1: ward or commune).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+
+    /// Keep rows dated in this period: 2024, 2024-Q3, 2024-11, or 2024-01..2024-06.
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+
+    /// Keep rows whose DIM is VALUE (case and spacing ignored; for area, the area and all
+    /// below it). Repeat for more: the same DIM twice means either value.
+    #[arg(long = "where", value_name = "DIM=VALUE")]
+    pub filters: Vec<String>,
+
+    /// Put the values of this dimension in columns (year, quarter, month, measure, field,
+    /// source, unit, area), showing one measure (see --measure).
+    #[arg(long, value_name = "DIM")]
+    pub columns: Option<String>,
+
+    /// The measure shown by --columns and ranked by --sort total.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
+
+    /// Order lines by their key (default) or by total, largest first.
+    #[arg(long, default_value = "key", value_name = "key|total")]
+    pub sort: String,
+
+    /// Show only the first N lines; the rest are added up in one "others" line.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Add each line's share of the grand total, per measure.
+    #[arg(long)]
+    pub percent: bool,
+
+    /// table, csv, json or markdown. Default: table, or the extension of -o.
+    #[arg(long, value_name = "FMT")]
+    pub format: Option<String>,
+
+    /// Write to FILE (whole or not at all) instead of the screen.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Add up the valid rows and leave the invalid ones out (they are listed as warnings).
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Write every rejected row to FILE, with its file, line and reason.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Write every rejected row to FILE, with its file, line and reason.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}

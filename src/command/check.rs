@@ -1,0 +1,81 @@
+//! `danvan check`: every problem in the ledgers and the registry, as `FILE:LINE: COLUMN: message`
+//! in file and line order (warnings marked), then a count. Exit 1 when there is any problem;
+//! warnings never change the exit code.
+
+use super::EXIT_INVALID;
+use super::reading::{Reading, write_rejects};
+use crate::cli::CheckArgs;
+use crate::engine::{self, Plan};
+use crate::output::write_stdout;
+use crate::problem::{Problem, Severity};
+use crate::spec::{Grouping, Selection};
+use anyhow::Result;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(args: CheckArgs) -> Result<ExitCode> {
+    let reading = Reading::from_args(&args.read)?;
+    reading.guard(args.rejects.as_deref())?;
+    let (registry, registry_problems) = reading.registry()?;
+    let read = engine::read(
+        &reading.sources,
+        &reading.options,
+        registry.clone(),
+        Plan {
+            grouping: Grouping {
+                dims: Vec::new(),
+                depth: None,
+            },
+            selection: Selection::default(),
+            check: true,
+            keep_rejects: args.rejects.is_some(),
+            threads: reading.threads,
+            progress: reading.progress(),
+        },
+    )?;
+    if let Some(path) = &args.rejects {
+        write_rejects(path, &read)?;
+    }
+    let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
+    let mut listed: Vec<Problem> = registry_problems;
+    let errors = listed.len() + read.problems.len();
+    listed.extend(read.problems.iter().cloned());
+    listed.extend(read.warnings.iter().cloned());
+    listed.extend(crate::check::warnings(
+        &read.check,
+        registry.as_deref(),
+        &names,
+    ));
+    // Registry first, then the ledgers in the order given; errors before warnings on one line.
+    let registry_name = registry.as_ref().and_then(|r| r.file.clone());
+    let file_rank = |p: &Problem| -> usize {
+        if Some(&p.file) == registry_name.as_ref() {
+            0
+        } else {
+            1 + names
+                .iter()
+                .position(|n| *n == p.file)
+                .unwrap_or(names.len())
+        }
+    };
+    listed.sort_by_key(|p| (file_rank(p), p.line, p.severity));
+    let warnings = listed.len() - errors;
+    let mut text = String::new();
+    for p in &listed {
+        if p.severity == Severity::Error || !reading.quiet {
+            text.push_str(&format!("{p}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "{errors} problem{}, {warnings} warning{}\n",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    ));
+    write_stdout(text.as_bytes())?;
+    reading.say_tally(&read.tally);
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    })
+}

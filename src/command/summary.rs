@@ -1,0 +1,120 @@
+//! `danvan summary`: totals per group.
+
+use super::EXIT_INVALID;
+use super::reading::{Reading, say_problems, write_rejects};
+use crate::cli::SummaryArgs;
+use crate::engine::{self, Plan};
+use crate::ledger::measure::canonical_measure;
+use crate::output::{write_file, write_stdout};
+use crate::render::{self, Format};
+use crate::report::summary::{SortBy, SummarySpec, summarize};
+use crate::spec::{Dim, Grouping, Period, Selection, parse_dims, parse_filters};
+use anyhow::{Result, bail};
+use std::process::ExitCode;
+
+/// The summary request, checked, before any file is read.
+struct Request {
+    grouping: Grouping,
+    selection: Selection,
+    spec: SummarySpec,
+    format: Format,
+}
+
+fn request(args: &SummaryArgs) -> Result<Request> {
+    let by = parse_dims(&args.by)?;
+    let columns = args.columns.as_deref().map(Dim::parse).transpose()?;
+    let mut dims = by.clone();
+    if let Some(c) = columns {
+        if by.contains(&c) {
+            bail!("--columns {c} is also in --by; a dimension is either lines or columns");
+        }
+        if c != Dim::Measure {
+            dims.push(c);
+        }
+    }
+    if args.depth == Some(0) {
+        bail!("--depth must be at least 1");
+    }
+    let sort = match args.sort.as_str() {
+        "key" => SortBy::Key,
+        "total" => SortBy::Total,
+        other => bail!("--sort {other:?}: use key or total"),
+    };
+    let format = match (&args.format, &args.output) {
+        (Some(f), _) => Format::parse(f)?,
+        (None, Some(path)) => Format::from_path(path).unwrap_or(Format::Table),
+        (None, None) => Format::Table,
+    };
+    Ok(Request {
+        grouping: Grouping {
+            dims,
+            depth: args.depth,
+        },
+        selection: Selection {
+            period: args.period.as_deref().map(Period::parse).transpose()?,
+            filters: parse_filters(&args.filters)?,
+        },
+        spec: SummarySpec {
+            by,
+            columns,
+            measure: canonical_measure(&args.measure).into_owned(),
+            sort,
+            top: args.top,
+            percent: args.percent,
+        },
+        format,
+    })
+}
+
+pub fn run(args: SummaryArgs) -> Result<ExitCode> {
+    let reading = Reading::from_args(&args.read)?;
+    let req = request(&args)?;
+    reading.guard(args.output.as_deref())?;
+    reading.guard(args.rejects.as_deref())?;
+    let (registry, mut problems) = reading.registry()?;
+    let read = engine::read(
+        &reading.sources,
+        &reading.options,
+        registry,
+        Plan {
+            grouping: req.grouping,
+            selection: req.selection,
+            check: false,
+            keep_rejects: args.rejects.is_some(),
+            threads: reading.threads,
+            progress: reading.progress(),
+        },
+    )?;
+    problems.extend(read.problems.iter().cloned());
+    if let Some(path) = &args.rejects {
+        write_rejects(path, &read)?;
+    }
+    if !reading.quiet {
+        say_problems(&read.warnings, "");
+    }
+    if !problems.is_empty() && !args.skip_invalid {
+        say_problems(&problems, "");
+        crate::output::say(&format!(
+            "danvan: {} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)",
+            problems.len()
+        ));
+        reading.say_tally(&read.tally);
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    if !reading.quiet {
+        say_problems(&problems, "warning: skipped: ");
+    }
+    let summary = summarize(&read.groups, &req.spec)?;
+    let text = match req.format {
+        Format::Table => render::table::render(&summary),
+        Format::Csv => render::csv::render(&summary)?,
+        Format::Json => render::json::render(&summary),
+        Format::Markdown => render::markdown::render(&summary),
+    };
+    match &args.output {
+        Some(path) => write_file(path, text.as_bytes())?,
+        None => write_stdout(text.as_bytes())?,
+    }
+    reading.say_tally(&read.tally);
+    Ok(ExitCode::SUCCESS)
+}

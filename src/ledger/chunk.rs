@@ -1,0 +1,274 @@
+//! Cutting a byte stream into chunks of whole records, so records can be parsed anywhere.
+//!
+//! A chunk always starts at a record start and ends just after a record's line end (or at the end
+//! of input). Where a record ends depends on quotes: a quoted field may hold newlines. The cut is
+//! found by following quotes with `memchr` (quotes are rare, so this runs near memory speed) with
+//! the same rule the CSV parser uses: a quote opens a quoted field only at the start of a field.
+//! Each chunk carries the physical line it starts on, so problems can name their line exactly
+//! whichever thread parses the chunk. A record that cannot be closed within `max_record` bytes (an
+//! unclosed quote, a file with no line ends) is an error, not unbounded memory.
+
+use memchr::{memchr, memchr2, memrchr};
+use std::io::{self, Read};
+
+/// Records of one input, cut at a record boundary.
+#[derive(Debug)]
+pub struct Chunk {
+    pub data: Vec<u8>,
+    /// Physical line (1-based, the header being line 1) where the chunk's first record starts.
+    pub first_line: u64,
+}
+
+#[derive(Debug)]
+pub enum ChunkError {
+    Io(io::Error),
+    /// No record boundary within the size limit, starting at this line.
+    RecordTooLong {
+        line: u64,
+        limit: usize,
+    },
+}
+
+impl std::fmt::Display for ChunkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChunkError::Io(e) => write!(f, "read error: {e}"),
+            ChunkError::RecordTooLong { line, limit } => write!(
+                f,
+                "{line}: a record here runs over {} MiB without ending (an unclosed quote?)",
+                limit >> 20
+            ),
+        }
+    }
+}
+
+pub struct Chunker<R> {
+    reader: R,
+    buf: Vec<u8>,
+    eof: bool,
+    target: usize,
+    max_record: usize,
+    delimiter: u8,
+    next_line: u64,
+}
+
+impl<R: Read> Chunker<R> {
+    pub fn new(reader: R, target: usize, max_record: usize) -> Self {
+        Chunker {
+            reader,
+            buf: Vec::new(),
+            eof: false,
+            target: target.max(1),
+            max_record,
+            delimiter: b',',
+            next_line: 1,
+        }
+    }
+
+    /// The first physical line, read ahead without consuming it (for delimiter detection).
+    pub fn peek_first_line(&mut self) -> Result<&[u8], ChunkError> {
+        while !self.eof && memchr(b'\n', &self.buf).is_none() && self.buf.len() < self.max_record {
+            self.fill(self.buf.len() + (64 << 10))?;
+        }
+        let end = memchr(b'\n', &self.buf).unwrap_or(self.buf.len());
+        Ok(&self.buf[..end])
+    }
+
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.delimiter = delimiter;
+    }
+
+    /// The first record (the header), or `None` for an empty input.
+    pub fn header(&mut self) -> Result<Option<Chunk>, ChunkError> {
+        loop {
+            if let Some(end) = first_boundary(&self.buf, self.delimiter) {
+                return Ok(Some(self.take(end)));
+            }
+            if self.eof {
+                return Ok(if self.buf.is_empty() {
+                    None
+                } else {
+                    Some(self.take(self.buf.len()))
+                });
+            }
+            self.grow()?;
+        }
+    }
+
+    /// The next chunk of whole records, `None` at the end of input.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>, ChunkError> {
+        loop {
+            if self.eof {
+                return Ok((!self.buf.is_empty()).then(|| self.take(self.buf.len())));
+            }
+            if self.buf.len() >= self.target
+                && let Some(end) = last_boundary(&self.buf, self.delimiter)
+            {
+                return Ok(Some(self.take(end)));
+            }
+            self.grow()?;
+        }
+    }
+
+    /// Reads more: up to the target size, or doubling when one record is longer than that.
+    fn grow(&mut self) -> Result<(), ChunkError> {
+        if self.buf.len() >= self.max_record {
+            return Err(ChunkError::RecordTooLong {
+                line: self.next_line,
+                limit: self.max_record,
+            });
+        }
+        let want = (self.buf.len() * 2)
+            .max(self.target)
+            .min(self.max_record + 1);
+        self.fill(want)
+    }
+
+    fn fill(&mut self, want: usize) -> Result<(), ChunkError> {
+        if self.buf.capacity() < want {
+            self.buf.reserve(want - self.buf.len());
+        }
+        while self.buf.len() < want && !self.eof {
+            let start = self.buf.len();
+            self.buf.resize(want, 0);
+            match self.reader.read(&mut self.buf[start..]) {
+                Ok(0) => {
+                    self.buf.truncate(start);
+                    self.eof = true;
+                }
+                Ok(n) => self.buf.truncate(start + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(start),
+                Err(e) => {
+                    self.buf.truncate(start);
+                    return Err(ChunkError::Io(e));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, end: usize) -> Chunk {
+        let rest = self.buf[end..].to_vec();
+        let mut data = std::mem::replace(&mut self.buf, rest);
+        data.truncate(end);
+        let first_line = self.next_line;
+        self.next_line += bytecount::count(&data, b'\n') as u64;
+        Chunk { data, first_line }
+    }
+}
+
+fn at_field_start(buf: &[u8], i: usize, delimiter: u8) -> bool {
+    i == 0 || matches!(buf[i - 1], b'\n' | b'\r') || buf[i - 1] == delimiter
+}
+
+/// Index just past the first line end outside quotes.
+pub fn first_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut pos = 0;
+    while let Some(off) = memchr2(b'"', b'\n', &buf[pos..]) {
+        let i = pos + off;
+        pos = i + 1;
+        match buf[i] {
+            b'\n' if !in_quotes => return Some(i + 1),
+            b'"' if !in_quotes => in_quotes = at_field_start(buf, i, delimiter),
+            b'"' => match buf.get(i + 1) {
+                Some(b'"') => pos = i + 2,
+                Some(_) => in_quotes = false,
+                None => return None,
+            },
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Index just past the last line end outside quotes, scanning from a record start.
+pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut pos = 0;
+    // Start of the current stretch outside quotes, and the best cut found in earlier stretches.
+    let mut outside_from = 0;
+    let mut best = None;
+    while let Some(off) = memchr(b'"', &buf[pos..]) {
+        let q = pos + off;
+        pos = q + 1;
+        if !in_quotes {
+            if at_field_start(buf, q, delimiter) {
+                if let Some(nl) = memrchr(b'\n', &buf[outside_from..q]) {
+                    best = Some(outside_from + nl + 1);
+                }
+                in_quotes = true;
+            }
+        } else {
+            match buf.get(q + 1) {
+                Some(b'"') => pos = q + 2,
+                Some(_) => {
+                    in_quotes = false;
+                    outside_from = q + 1;
+                }
+                // A quote as the last byte may be half of `""`: undecided, so no cut after it.
+                None => return best,
+            }
+        }
+    }
+    if !in_quotes && let Some(nl) = memrchr(b'\n', &buf[outside_from..]) {
+        return Some(outside_from + nl + 1);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries_respect_quotes() {
+        let buf = b"a,b\n\"x\ny\",z\nc,\"d";
+        assert_eq!(first_boundary(buf, b','), Some(4));
+        assert_eq!(last_boundary(buf, b','), Some(12));
+        assert_eq!(last_boundary(b"a,\"q\nq\"\"\n", b','), None);
+        assert_eq!(last_boundary(b"ab\"c\nd\n", b','), Some(7));
+        assert_eq!(last_boundary(b"a\"\"b,c\n", b','), Some(7));
+    }
+
+    fn chunks(input: &[u8], target: usize) -> Vec<(u64, Vec<u8>)> {
+        let mut c = Chunker::new(input, target, 1 << 20);
+        let mut out = vec![];
+        let h = c.header().unwrap().unwrap();
+        out.push((h.first_line, h.data));
+        while let Some(ch) = c.next_chunk().unwrap() {
+            out.push((ch.first_line, ch.data));
+        }
+        out
+    }
+
+    #[test]
+    fn every_byte_once_and_lines_right() {
+        let input = b"h1,h2\n1,\"a\nb\"\n2,x\n3,\"c\"\"\nd\"\n4,y";
+        for target in 1..input.len() + 2 {
+            let parts = chunks(input, target);
+            let joined: Vec<u8> = parts.iter().flat_map(|p| p.1.clone()).collect();
+            assert_eq!(joined, input.to_vec(), "target {target}");
+            for (line, data) in &parts {
+                let before = input
+                    .windows(data.len())
+                    .position(|w| w == data.as_slice())
+                    .unwrap();
+                let expect = 1 + input[..before].iter().filter(|&&b| b == b'\n').count() as u64;
+                assert_eq!(*line, expect);
+                // No chunk ends inside a quoted field.
+                assert!(data.ends_with(b"\n") || data.ends_with(b"y"));
+            }
+        }
+    }
+
+    #[test]
+    fn runaway_record_is_an_error() {
+        let input = vec![b'"'; 10_000];
+        let mut c = Chunker::new(&input[..], 64, 1024);
+        assert!(matches!(
+            c.header(),
+            Err(ChunkError::RecordTooLong { line: 1, .. })
+        ));
+    }
+}

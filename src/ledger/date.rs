@@ -1,0 +1,141 @@
+//! Reading dates, always day first: `15/03/2024`, `5/3/2024`, `15-03-2024`, `15.03.2024`, or ISO
+//! `2024-03-15`.
+//!
+//! Vietnamese offices never write month first, so `05/03/2024` is the 5th of March and there is
+//! no guessing. An impossible date (`31/02/2024`) or a year outside 1900–2100 (a typo, in a ledger
+//! of this century) is an error. A time of day after the date, as Excel sometimes adds, is ignored.
+
+use chrono::NaiveDate;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    Missing,
+    Unreadable(String),
+    Impossible(String),
+    OutOfRange(String),
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateError::Missing => write!(f, "date is missing"),
+            DateError::Unreadable(s) => write!(
+                f,
+                "cannot read {s:?} as a date (write day first: 15/03/2024, or 2024-03-15)"
+            ),
+            DateError::Impossible(s) => write!(f, "{s:?} is not a real date"),
+            DateError::OutOfRange(s) => write!(f, "{s:?}: year is outside 1900-2100"),
+        }
+    }
+}
+
+pub fn parse_date(cell: &str) -> Result<NaiveDate, DateError> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Err(DateError::Missing);
+    }
+    let unreadable = || DateError::Unreadable(cell.to_string());
+    let date_part = strip_time(cell).ok_or_else(unreadable)?;
+    let (y, m, d) = split_ymd(date_part).ok_or_else(unreadable)?;
+    if !(1900..=2100).contains(&y) {
+        return Err(DateError::OutOfRange(cell.to_string()));
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::Impossible(cell.to_string()))
+}
+
+/// Drops a trailing ` 00:00`, ` 00:00:00` or `T00:00:00`; `None` when what follows is not a time.
+fn strip_time(cell: &str) -> Option<&str> {
+    let Some(i) = cell.find([' ', 'T']) else {
+        return Some(cell);
+    };
+    let time = cell[i + 1..].trim();
+    let parts: Vec<&str> = time.split(':').collect();
+    let ok = (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            let p = p.split('.').next().unwrap_or(p);
+            (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    ok.then(|| cell[..i].trim_end())
+}
+
+/// Splits into (year, month, day): ISO when the first part has four digits, day first otherwise.
+fn split_ymd(s: &str) -> Option<(i32, u32, u32)> {
+    let sep = s.bytes().find(|b| matches!(b, b'/' | b'-' | b'.'))?;
+    let mut parts = s.split(sep as char);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let num = |p: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
+        (lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    if a.len() == 4 {
+        Some((num(a, 4..=4)? as i32, num(b, 1..=2)?, num(c, 1..=2)?))
+    } else {
+        Some((num(c, 4..=4)? as i32, num(b, 1..=2)?, num(a, 1..=2)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn all_written_forms() {
+        for s in [
+            "2024-03-15",
+            "15/03/2024",
+            "15-03-2024",
+            "15.03.2024",
+            "15/3/2024",
+            " 15/03/2024 ",
+            "15/03/2024 00:00:00",
+            "2024-03-15T08:30",
+        ] {
+            assert_eq!(parse_date(s), Ok(ymd(2024, 3, 15)), "{s}");
+        }
+        assert_eq!(parse_date("5/3/2024"), Ok(ymd(2024, 3, 5)));
+        assert_eq!(parse_date("29/02/2024"), Ok(ymd(2024, 2, 29)));
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(parse_date(""), Err(DateError::Missing));
+        assert!(matches!(
+            parse_date("31/02/2024"),
+            Err(DateError::Impossible(_))
+        ));
+        assert!(matches!(
+            parse_date("29/02/2023"),
+            Err(DateError::Impossible(_))
+        ));
+        assert!(matches!(
+            parse_date("15/13/2024"),
+            Err(DateError::Impossible(_))
+        ));
+        assert!(matches!(
+            parse_date("01/01/0024"),
+            Err(DateError::OutOfRange(_))
+        ));
+        for bad in [
+            "15/03/24",
+            "2024/3",
+            "ngày 15",
+            "15/03/2024 abc",
+            "15/03-2024",
+            "1/2/3/4",
+        ] {
+            assert!(
+                matches!(parse_date(bad), Err(DateError::Unreadable(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Interned text: each distinct normalized value gets a small number (`Sym`).
+//!
+//! A year's ledger repeats a few hundred names millions of times. Normalizing (NFC, spaces) and
+//! hashing a `String` per row per column would dominate the run, so each column keeps a cache from
+//! the raw bytes as written to the symbol of their normalized form: a repeated value costs one
+//! hash lookup and no allocation. Symbols are local to one interner (one worker thread); they are
+//! turned back into text before results from different workers meet.
+
+use rustc_hash::FxHashMap;
+
+pub type Sym = u32;
+
+/// The symbol of the empty string, present in every interner.
+pub const EMPTY: Sym = 0;
+
+#[derive(Debug)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, Sym>,
+    strings: Vec<Box<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut i = Interner {
+            ids: FxHashMap::default(),
+            strings: Vec::new(),
+        };
+        i.intern("");
+        i
+    }
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as Sym;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    pub fn get(&self, sym: Sym) -> &str {
+        self.strings.get(sym as usize).map_or("", |s| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// Raw cell bytes → symbol of the normalized value, for one column.
+#[derive(Debug, Default)]
+pub struct RawCache {
+    map: FxHashMap<Box<[u8]>, Sym>,
+}
+
+impl RawCache {
+    /// The symbol for `raw`, normalizing with `normalize` only the first time it is seen.
+    pub fn sym<F>(&mut self, raw: &str, interner: &mut Interner, normalize: F) -> Sym
+    where
+        F: FnOnce(&str) -> std::borrow::Cow<'_, str>,
+    {
+        if raw.is_empty() {
+            return EMPTY;
+        }
+        if let Some(&s) = self.map.get(raw.as_bytes()) {
+            return s;
+        }
+        let sym = interner.intern(&normalize(raw));
+        // A file with millions of distinct values (notes, hostile input) must not grow the cache
+        // without bound; past this size values are normalized each time instead.
+        if self.map.len() < 1 << 16 {
+            self.map.insert(raw.as_bytes().into(), sym);
+        }
+        sym
+    }
+}

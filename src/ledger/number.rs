@@ -1,0 +1,356 @@
+//! Reading amounts as clerks write them: `1.200.000`, `106,8 triệu`, `1,200,000.50`, `75 triệu đồng`.
+//!
+//! Two conventions share the same two marks. Vietnamese (`vi`) groups with `.` and uses `,` as the
+//! decimal mark; English (`en`) is the other way round. Most values read only one way (`1.200.000`,
+//! `106,8`), and those are also the evidence from which a file's convention is detected. A value
+//! like `1.200` reads two ways (1200 or 1.2); [`parse_amount`] returns both and the caller settles it
+//! with the file's convention, because only the whole file knows it. Everything is exact
+//! `rust_decimal`; a value too large is an error, never a rounded or wrapped number.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// Which mark groups thousands and which is the decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Convention {
+    /// `1.200.000,5`
+    Vi,
+    /// `1,200,000.5`
+    En,
+}
+
+impl Convention {
+    pub fn name(self) -> &'static str {
+        match self {
+            Convention::Vi => "vi",
+            Convention::En => "en",
+        }
+    }
+}
+
+/// What a written number can mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Reads one way. `evidence` is the convention the writing proves (`None` for plain digits,
+    /// which every convention reads alike).
+    Exact {
+        value: Decimal,
+        evidence: Option<Convention>,
+    },
+    /// Reads two ways (`1.200`): the file's convention must settle it.
+    Ambiguous { vi: Decimal, en: Decimal },
+}
+
+impl Reading {
+    /// The value under `convention`, or `None` when the reading is ambiguous and no convention
+    /// is known.
+    pub fn settle(self, convention: Option<Convention>) -> Option<Decimal> {
+        match (self, convention) {
+            (Reading::Exact { value, .. }, _) => Some(value),
+            (Reading::Ambiguous { vi, .. }, Some(Convention::Vi)) => Some(vi),
+            (Reading::Ambiguous { en, .. }, Some(Convention::En)) => Some(en),
+            (Reading::Ambiguous { .. }, None) => None,
+        }
+    }
+}
+
+/// A parsed amount cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    pub reading: Reading,
+    /// The cell carried a currency mark (`đ`, `₫`, `VND`, `VNĐ`, `đồng`).
+    pub currency: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    Empty,
+    Unreadable(String),
+    TooLarge(String),
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumberError::Empty => write!(f, "amount is missing"),
+            NumberError::Unreadable(s) => write!(f, "cannot read {s:?} as a number"),
+            NumberError::TooLarge(s) => write!(f, "{s:?} is too large to add up exactly"),
+        }
+    }
+}
+
+/// Parse one amount cell (already trimmed or not; surrounding space is ignored).
+pub fn parse_amount(cell: &str) -> Result<Amount, NumberError> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    // Fast path: plain ASCII digits, the shape of every machine export.
+    if cell.len() <= 18 && cell.bytes().all(|b| b.is_ascii_digit()) {
+        let n: u64 = cell
+            .parse()
+            .map_err(|_| NumberError::Unreadable(cell.to_string()))?;
+        return Ok(Amount {
+            reading: Reading::Exact {
+                value: Decimal::from(n),
+                evidence: None,
+            },
+            currency: false,
+        });
+    }
+    let body_len = cell
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+'))
+        .map_or(cell.len(), |(i, _)| i);
+    let (body, rest) = cell.split_at(body_len);
+    let (scale, currency) =
+        parse_suffix(rest).ok_or_else(|| NumberError::Unreadable(cell.to_string()))?;
+    let too_large = || NumberError::TooLarge(cell.to_string());
+    let reading = match parse_body(body) {
+        Some(Ok(reading)) => reading,
+        Some(Err(())) => return Err(too_large()),
+        None => return Err(NumberError::Unreadable(cell.to_string())),
+    };
+    let reading = match reading {
+        Reading::Exact { value, evidence } => Reading::Exact {
+            value: rescale(value, scale).ok_or_else(too_large)?,
+            evidence,
+        },
+        Reading::Ambiguous { vi, en } => Reading::Ambiguous {
+            vi: rescale(vi, scale).ok_or_else(too_large)?,
+            en: rescale(en, scale).ok_or_else(too_large)?,
+        },
+    };
+    Ok(Amount { reading, currency })
+}
+
+fn rescale(value: Decimal, power: u32) -> Option<Decimal> {
+    if power == 0 {
+        return Some(value);
+    }
+    value
+        .checked_mul(Decimal::from(10u64.pow(power)))
+        .map(|v| v.normalize())
+}
+
+/// Reads what may follow the number: a scale word, then a currency mark (either may be absent).
+/// Returns the power of ten and whether a currency mark was seen; `None` for anything else.
+fn parse_suffix(rest: &str) -> Option<(u32, bool)> {
+    let lower = rest.trim().to_lowercase();
+    let mut words: &str = lower.trim();
+    let mut scale = 0;
+    let mut currency = false;
+    // The currency mark comes last; it may be glued to the number (`500.000đ`).
+    for mark in ["vnđ", "vnd", "đồng", "₫", "đ"] {
+        if let Some(stripped) = words.strip_suffix(mark) {
+            words = stripped.trim_end();
+            currency = true;
+            break;
+        }
+    }
+    if !words.is_empty() {
+        scale = match words.trim() {
+            "nghìn" | "ngàn" | "k" => 3,
+            "triệu" | "tr" => 6,
+            "tỷ" | "tỉ" => 9,
+            _ => return None,
+        };
+    }
+    Some((scale, currency))
+}
+
+/// Interprets `-1.200.000,5`-shaped text under both conventions. `None`: not a number;
+/// `Some(Err)`: a well-formed number with more digits than an exact decimal holds.
+fn parse_body(body: &str) -> Option<Result<Reading, ()>> {
+    let (negative, digits) = match body.as_bytes().first()? {
+        b'-' => (true, &body[1..]),
+        b'+' => (false, &body[1..]),
+        _ => (false, body),
+    };
+    if digits.is_empty() || digits.contains(['-', '+']) {
+        return None;
+    }
+    let vi = read_with(digits, b'.', b',');
+    let en = read_with(digits, b',', b'.');
+    let sign = |d: Decimal| if negative { -d } else { d };
+    let reading = match (vi, en) {
+        (Some(Ok(a)), Some(Ok(b))) if a == b => Reading::Exact {
+            value: sign(a),
+            evidence: None,
+        },
+        (Some(Ok(a)), Some(Ok(b))) => Reading::Ambiguous {
+            vi: sign(a),
+            en: sign(b),
+        },
+        (Some(Ok(a)), _) => Reading::Exact {
+            value: sign(a),
+            evidence: Some(Convention::Vi),
+        },
+        (_, Some(Ok(b))) => Reading::Exact {
+            value: sign(b),
+            evidence: Some(Convention::En),
+        },
+        (Some(Err(())), _) | (_, Some(Err(()))) => return Some(Err(())),
+        (None, None) => return None,
+    };
+    Some(Ok(reading))
+}
+
+/// Reads unsigned `digits` with `group` as the thousands mark and `decimal` as the decimal mark.
+/// `None`: not well formed this way. `Some(Err)`: well formed but beyond `Decimal`'s range.
+fn read_with(digits: &str, group: u8, decimal: u8) -> Option<Result<Decimal, ()>> {
+    let bytes = digits.as_bytes();
+    let (int, frac) = match bytes.iter().position(|&b| b == decimal) {
+        Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
+        None => (bytes, None),
+    };
+    if let Some(frac) = frac
+        && (frac.is_empty() || !frac.iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    if int.is_empty() {
+        return None;
+    }
+    let mut plain = String::with_capacity(digits.len());
+    if int.contains(&group) {
+        for (i, part) in int.split(|&b| b == group).enumerate() {
+            let ok = part.iter().all(u8::is_ascii_digit)
+                && if i == 0 {
+                    (1..=3).contains(&part.len()) && part[0] != b'0'
+                } else {
+                    part.len() == 3
+                };
+            if !ok {
+                return None;
+            }
+            plain.push_str(std::str::from_utf8(part).ok()?);
+        }
+    } else {
+        if !int.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        plain.push_str(std::str::from_utf8(int).ok()?);
+    }
+    if let Some(frac) = frac {
+        plain.push('.');
+        plain.push_str(std::str::from_utf8(frac).ok()?);
+    }
+    Some(
+        Decimal::from_str_exact(&plain)
+            .map(|d| d.normalize())
+            .map_err(|_| ()),
+    )
+}
+
+/// A file's convention from its unambiguous values: the one they all agree on, or none when they
+/// disagree or there are none.
+pub fn settle_convention(evidence: [u64; 2]) -> Option<Convention> {
+    match evidence {
+        [vi, 0] if vi > 0 => Some(Convention::Vi),
+        [0, en] if en > 0 => Some(Convention::En),
+        _ => None,
+    }
+}
+
+/// The message for a value that reads two ways, naming both readings.
+pub fn ambiguous_message(text: &str, reading: Reading) -> String {
+    match reading {
+        Reading::Ambiguous { vi, en } => format!(
+            "{text:?} reads two ways: {vi} (vi: '.' groups, ',' is the decimal mark) or {en} \
+             (en: ',' groups, '.' is the decimal mark) and nothing in the file settles it; \
+             give --number-format vi or en"
+        ),
+        Reading::Exact { value, .. } => format!("{text:?} reads as {value}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn exact(cell: &str) -> (Decimal, Option<Convention>) {
+        match parse_amount(cell).unwrap().reading {
+            Reading::Exact { value, evidence } => (value, evidence),
+            other => panic!("{cell}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_way_readings() {
+        assert_eq!(exact("1.200.000"), (d("1200000"), Some(Convention::Vi)));
+        assert_eq!(exact("106,8"), (d("106.8"), Some(Convention::Vi)));
+        assert_eq!(exact("1,200,000"), (d("1200000"), Some(Convention::En)));
+        assert_eq!(exact("106.8"), (d("106.8"), Some(Convention::En)));
+        assert_eq!(
+            exact("1.200.000,50"),
+            (d("1200000.5"), Some(Convention::Vi))
+        );
+        assert_eq!(exact("1,200,000.5"), (d("1200000.5"), Some(Convention::En)));
+        assert_eq!(exact("1200000"), (d("1200000"), None));
+        assert_eq!(exact("-75.000.000"), (d("-75000000"), Some(Convention::Vi)));
+        assert_eq!(exact("0.500"), (d("0.5"), Some(Convention::En)));
+    }
+
+    #[test]
+    fn two_way_readings() {
+        let a = parse_amount("1.200").unwrap().reading;
+        assert_eq!(
+            a,
+            Reading::Ambiguous {
+                vi: d("1200"),
+                en: d("1.2")
+            }
+        );
+        assert_eq!(a.settle(Some(Convention::Vi)), Some(d("1200")));
+        assert_eq!(a.settle(None), None);
+        let b = parse_amount("12,500").unwrap().reading;
+        assert_eq!(b.settle(Some(Convention::En)), Some(d("12500")));
+        assert_eq!(b.settle(Some(Convention::Vi)), Some(d("12.5")));
+    }
+
+    #[test]
+    fn marks_and_scale_words() {
+        assert_eq!(exact("106,8 triệu").0, d("106800000"));
+        assert_eq!(exact("106,8 triệu đồng").0, d("106800000"));
+        assert_eq!(exact("2 tỷ").0, d("2000000000"));
+        assert_eq!(exact("5 nghìn").0, d("5000"));
+        assert_eq!(exact("1.200.000đ").0, d("1200000"));
+        assert_eq!(exact("1.200.000 VNĐ").0, d("1200000"));
+        assert!(parse_amount("500 ₫").unwrap().currency);
+        assert!(!parse_amount("500").unwrap().currency);
+    }
+
+    #[test]
+    fn refusals() {
+        for bad in [
+            "abc",
+            "1..2",
+            "1.2.3,4,5",
+            "1.23.456",
+            "12,",
+            "--5",
+            "1 200",
+            "5 cái",
+            "1.234.5",
+        ] {
+            assert!(
+                matches!(parse_amount(bad), Err(NumberError::Unreadable(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_amount(" "), Err(NumberError::Empty));
+        assert!(matches!(
+            parse_amount("99999999999999999999999999999999"),
+            Err(NumberError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_amount("79228162514264337593543950335 tỷ"),
+            Err(NumberError::TooLarge(_))
+        ));
+    }
+}

@@ -1,0 +1,382 @@
+//! One record in, one [`Contribution`] (or the reasons it is invalid) out.
+//!
+//! This is the heart of reading, and it is a pure function of the record, the file's layout and
+//! the registry; the only state is the reading thread's interner and caches, which make repeated
+//! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
+
+use super::date::{DateError, parse_date};
+use super::dialect::HeaderMap;
+use super::intern::{EMPTY, Interner, RawCache, Sym};
+use super::measure::{VND, canonical_measure};
+use super::number::{Convention, NumberError, Reading, parse_amount};
+use super::registry::Registry;
+use super::text::{fold_case, normalize, normalize_area};
+use super::{Col, Contribution, column_name};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// One ledger file's shape, shared by every thread reading it.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub file: Arc<str>,
+    pub file_index: usize,
+    pub columns: HeaderMap<Col>,
+    idx: [Option<usize>; 9],
+    /// The number convention forced by `--number-format`, if any.
+    pub forced: Option<Convention>,
+}
+
+impl Layout {
+    pub fn new(
+        file: Arc<str>,
+        file_index: usize,
+        columns: HeaderMap<Col>,
+        forced: Option<Convention>,
+    ) -> Self {
+        let cols = [
+            Col::Date,
+            Col::Amount,
+            Col::Measure,
+            Col::Model,
+            Col::Unit,
+            Col::Area,
+            Col::Field,
+            Col::Source,
+            Col::Note,
+        ];
+        let idx = cols.map(|c| columns.index(c));
+        Layout {
+            file,
+            file_index,
+            columns,
+            idx,
+            forced,
+        }
+    }
+
+    fn index(&self, col: Col) -> Option<usize> {
+        self.idx[col as usize]
+    }
+
+    /// The column's header as written in this file, for messages.
+    pub fn name(&self, col: Col) -> String {
+        self.columns.name(col, column_name(col))
+    }
+}
+
+/// What one record turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Only empty fields: skipped, and counted as nothing.
+    Blank,
+    /// A valid contribution. `evidence` is the number convention its amount proves, if any;
+    /// `notes` are warnings about a valid row (its unit or field differs from its model's).
+    Valid {
+        row: Contribution,
+        evidence: Option<Convention>,
+        notes: Vec<(String, String)>,
+    },
+    /// Valid but for an amount that reads two ways; settled once the file's convention is known.
+    /// `row.amount` is zero until then.
+    Ambiguous {
+        row: Contribution,
+        reading: Reading,
+        text: String,
+    },
+    /// Invalid, with each (column, reason).
+    Invalid(Vec<(String, String)>),
+}
+
+/// The registry's values for one model, as symbols of this thread's interner.
+#[derive(Debug, Clone, Copy)]
+struct ModelSyms {
+    id: Sym,
+    unit: Sym,
+    area: Sym,
+    field: Sym,
+}
+
+/// Per-thread reading state: the interner and the caches that make repeated values cheap.
+pub struct RowReader {
+    pub interner: Interner,
+    caches: [RawCache; 6],
+    models: FxHashMap<Sym, Option<ModelSyms>>,
+    registry: Option<Arc<Registry>>,
+}
+
+const C_MODEL: usize = 0;
+const C_UNIT: usize = 1;
+const C_AREA: usize = 2;
+const C_FIELD: usize = 3;
+const C_SOURCE: usize = 4;
+const C_MEASURE: usize = 5;
+
+impl RowReader {
+    pub fn new(registry: Option<Arc<Registry>>) -> Self {
+        RowReader {
+            interner: Interner::default(),
+            caches: Default::default(),
+            models: FxHashMap::default(),
+            registry,
+        }
+    }
+
+    fn text(&mut self, cache: usize, raw: &str) -> Sym {
+        let interner = &mut self.interner;
+        match cache {
+            C_AREA => self.caches[cache].sym(raw, interner, normalize_area),
+            C_MEASURE => self.caches[cache].sym(raw, interner, canonical_measure),
+            _ => self.caches[cache].sym(raw, interner, normalize),
+        }
+    }
+
+    /// The registry entry for a model symbol: `Some(None)` when the registry lacks it, `None` when
+    /// no registry was given (models are then free text).
+    fn model(&mut self, sym: Sym) -> Option<Option<ModelSyms>> {
+        let registry = self.registry.clone()?;
+        if let Some(found) = self.models.get(&sym) {
+            return Some(*found);
+        }
+        let found = registry.find(self.interner.get(sym)).map(|m| ModelSyms {
+            id: self.interner.intern(&m.id),
+            unit: self.interner.intern(&m.unit),
+            area: self.interner.intern(&m.area),
+            field: self.interner.intern(&m.field),
+        });
+        self.models.insert(sym, found);
+        Some(found)
+    }
+
+    /// Reads one record whose fields are already known to be UTF-8.
+    pub fn read(&mut self, fields: &[&str], layout: &Layout) -> Outcome {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return Outcome::Blank;
+        }
+        let width = layout.columns.width();
+        if fields.len() != width {
+            return Outcome::Invalid(vec![(
+                "row".to_string(),
+                format!("has {} fields but the header has {width}", fields.len()),
+            )]);
+        }
+        let cell = |col: Col| layout.index(col).map_or("", |i| fields[i]);
+
+        let date_cell = cell(Col::Date);
+        if (date_cell.trim().is_empty() || is_totals_word(date_cell))
+            && let Some(word) = fields.iter().find(|f| is_totals_word(f))
+        {
+            return Outcome::Invalid(vec![(
+                layout.name(Col::Date),
+                format!(
+                    "typed totals row ({:?}): remove it, danvan adds up the rows itself",
+                    normalize(word)
+                ),
+            )]);
+        }
+
+        let mut problems = Vec::new();
+        let date = match parse_date(date_cell) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                problems.push((layout.name(Col::Date), date_message(e)));
+                None
+            }
+        };
+        let amount_cell = cell(Col::Amount);
+        let amount = match parse_amount(amount_cell) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                problems.push((layout.name(Col::Amount), amount_message(e)));
+                None
+            }
+        };
+        let measure = self.text(C_MEASURE, cell(Col::Measure));
+        if let Some(a) = amount
+            && a.currency
+            && self.interner.get(measure) != VND
+        {
+            problems.push((
+                layout.name(Col::Amount),
+                format!(
+                    "{:?} carries a currency mark but the measure is {:?}",
+                    amount_cell.trim(),
+                    self.interner.get(measure)
+                ),
+            ));
+        }
+
+        let mut unit = self.text(C_UNIT, cell(Col::Unit));
+        let mut area = self.text(C_AREA, cell(Col::Area));
+        let mut field = self.text(C_FIELD, cell(Col::Field));
+        let source = self.text(C_SOURCE, cell(Col::Source));
+        let mut model = self.text(C_MODEL, cell(Col::Model));
+        let mut notes = Vec::new();
+        if model != EMPTY {
+            match self.model(model) {
+                None => {}
+                Some(None) => problems.push((
+                    layout.name(Col::Model),
+                    format!(
+                        "model {:?} is not in the registry",
+                        self.interner.get(model)
+                    ),
+                )),
+                Some(Some(m)) => {
+                    model = m.id;
+                    for (own, theirs, col) in [
+                        (&mut unit, m.unit, Col::Unit),
+                        (&mut field, m.field, Col::Field),
+                    ] {
+                        if *own == EMPTY {
+                            *own = theirs;
+                        } else if *own != theirs && theirs != EMPTY {
+                            notes.push((
+                                layout.name(col),
+                                format!(
+                                    "{:?} differs from model {}'s {} {:?}",
+                                    self.interner.get(*own),
+                                    self.interner.get(m.id),
+                                    column_name(col),
+                                    self.interner.get(theirs)
+                                ),
+                            ));
+                        }
+                    }
+                    if area == EMPTY {
+                        area = m.area;
+                    }
+                }
+            }
+        }
+
+        let (Some(date), Some(amount)) = (date, amount) else {
+            return Outcome::Invalid(problems);
+        };
+        if !problems.is_empty() {
+            return Outcome::Invalid(problems);
+        }
+        let mut row = Contribution {
+            date,
+            amount: Decimal::ZERO,
+            measure,
+            model,
+            unit,
+            area,
+            field,
+            source,
+        };
+        match (amount.reading, layout.forced) {
+            (Reading::Exact { value, evidence }, _) => {
+                row.amount = value;
+                Outcome::Valid {
+                    row,
+                    evidence,
+                    notes,
+                }
+            }
+            (reading @ Reading::Ambiguous { .. }, Some(c)) => {
+                row.amount = reading.settle(Some(c)).unwrap_or_default();
+                Outcome::Valid {
+                    row,
+                    evidence: None,
+                    notes,
+                }
+            }
+            (reading, None) => Outcome::Ambiguous {
+                row,
+                reading,
+                text: amount_cell.trim().to_string(),
+            },
+        }
+    }
+}
+
+fn date_message(e: DateError) -> String {
+    e.to_string()
+}
+
+fn amount_message(e: NumberError) -> String {
+    e.to_string()
+}
+
+/// True for the words clerks use to label a totals row (`Tổng cộng`, `Cộng`, `Total`…).
+pub fn is_totals_word(cell: &str) -> bool {
+    let folded = fold_case(cell);
+    let word = folded.trim_end_matches([':', '.']).trim();
+    matches!(
+        word,
+        "tổng"
+            | "tổng cộng"
+            | "cộng"
+            | "tổng số"
+            | "total"
+            | "totals"
+            | "grand total"
+            | "subtotal"
+            | "sum"
+    ) || word.starts_with("tổng cộng ")
+        || word.starts_with("total ")
+        || word.starts_with("cộng:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::LEDGER_COLUMNS;
+
+    fn layout(header: &[&str]) -> Layout {
+        let cells: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+        Layout::new(
+            Arc::from("t.csv"),
+            0,
+            HeaderMap::build(&cells, LEDGER_COLUMNS).unwrap(),
+            None,
+        )
+    }
+
+    #[test]
+    fn valid_row_is_normalized() {
+        let l = layout(&["Ngày", "Số tiền", "Đơn vị", "ĐVT"]);
+        let mut r = RowReader::new(None);
+        match r.read(&["15/03/2024", "106,8 triệu", "  Hội  Phụ nữ ", "VNĐ"], &l) {
+            Outcome::Valid { row, evidence, .. } => {
+                assert_eq!(row.amount, Decimal::from(106_800_000));
+                assert_eq!(r.interner.get(row.unit), "Hội Phụ nữ");
+                assert_eq!(r.interner.get(row.measure), "VND");
+                assert_eq!(evidence, Some(Convention::Vi));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_rows_say_why() {
+        let l = layout(&["date", "amount", "unit"]);
+        let mut r = RowReader::new(None);
+        assert_eq!(r.read(&["", " ", ""], &l), Outcome::Blank);
+        let Outcome::Invalid(p) = r.read(&["", "1.000.000", "Tổng cộng"], &l) else {
+            panic!()
+        };
+        assert!(p[0].1.contains("totals row"), "{p:?}");
+        let Outcome::Invalid(p) = r.read(&["31/02/2024", "x", "A"], &l) else {
+            panic!()
+        };
+        assert_eq!(p.len(), 2);
+        let Outcome::Invalid(p) = r.read(&["1/1/2024", "5"], &l) else {
+            panic!()
+        };
+        assert_eq!(p[0].0, "row");
+        assert!(matches!(
+            r.read(&["1/1/2024", "1.200", "A"], &l),
+            Outcome::Ambiguous { .. }
+        ));
+    }
+
+    #[test]
+    fn community_is_not_a_total() {
+        assert!(!is_totals_word("Cộng đồng dân cư"));
+        assert!(is_totals_word(" TỔNG CỘNG: "));
+        assert!(is_totals_word("Total"));
+    }
+}

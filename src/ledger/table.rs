@@ -1,0 +1,149 @@
+//! The one CSV reader every file goes through: open, decode, detect the delimiter, read the
+//! header, then hand out chunks of whole records and the records inside a chunk with their
+//! physical line numbers. Ledgers, registries and summary files (for `merge`) all use it, so a
+//! BOM, a `;`, a CRLF or a quoted newline is handled the same everywhere.
+
+use super::chunk::{Chunk, Chunker};
+use super::number::Convention;
+use super::source::{Source, open};
+use super::text::normalize;
+use anyhow::{Context, Result, anyhow};
+use csv::ByteRecord;
+use encoding_rs::Encoding;
+use std::io::Read;
+
+/// How to read files, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Forced delimiter; detected from the header line when `None`.
+    pub delimiter: Option<u8>,
+    /// Forced encoding; UTF-8 (or UTF-16 with a BOM) when `None`.
+    pub encoding: Option<&'static Encoding>,
+    /// Forced number convention; detected per file when `None`.
+    pub number_format: Option<Convention>,
+}
+
+/// Size of the chunks records are cut into.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// An opened CSV file positioned after its header.
+pub struct Table {
+    pub source: Source,
+    pub delimiter: u8,
+    /// Header cells, normalized.
+    pub header: Vec<String>,
+    pub chunker: Chunker<Box<dyn Read + Send>>,
+}
+
+/// Opens a CSV file and reads its header; `Ok(None)` for an empty file.
+pub fn open_table(
+    source: &Source,
+    opts: &ReadOptions,
+    chunk_bytes: usize,
+) -> Result<Option<Table>> {
+    let reader = open(source, opts.encoding)?;
+    let mut chunker = Chunker::new(reader, chunk_bytes, super::MAX_RECORD_BYTES);
+    let name = &source.name;
+    let delimiter = match opts.delimiter {
+        Some(d) => d,
+        None => super::dialect::detect_delimiter(
+            chunker
+                .peek_first_line()
+                .map_err(|e| anyhow!("{name}:{e}"))?,
+        ),
+    };
+    chunker.set_delimiter(delimiter);
+    let Some(head) = chunker.header().map_err(|e| anyhow!("{name}:{e}"))? else {
+        return Ok(None);
+    };
+    let mut header = Vec::new();
+    let mut records = 0;
+    for_each_record(&head, delimiter, |record, line| {
+        records += 1;
+        if records == 1 {
+            header = decode_fields(record, &source.name, line)?
+                .iter()
+                .map(|f| normalize(f).into_owned())
+                .collect();
+        }
+        Ok(())
+    })?;
+    if records == 0 {
+        // Only blank lines before the first record: look further.
+        return match chunker.next_chunk().map_err(|e| anyhow!("{name}:{e}"))? {
+            None => Ok(None),
+            Some(_) => Err(anyhow!("{name}:1: the header line is blank")),
+        };
+    }
+    Ok(Some(Table {
+        source: source.clone(),
+        delimiter,
+        header,
+        chunker,
+    }))
+}
+
+impl Table {
+    /// The next chunk of whole records, with the file name in any error.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let name = &self.source.name;
+        self.chunker.next_chunk().map_err(|e| anyhow!("{name}:{e}"))
+    }
+}
+
+/// Calls `f` with each record of `chunk` and the physical line it starts on. Blank lines are
+/// skipped by the CSV parser itself.
+pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, mut f: F) -> Result<()>
+where
+    F: FnMut(&ByteRecord, u64) -> Result<()>,
+{
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(chunk.data.as_slice());
+    let mut record = ByteRecord::new();
+    let data = chunk.data.as_slice();
+    // The parser's own positions point where it started reading (before the line end of the
+    // previous record and any blank lines), so the record's first line is found here instead.
+    let (mut at, mut line) = (0usize, chunk.first_line);
+    loop {
+        let more = reader
+            .read_byte_record(&mut record)
+            .context("CSV parser failed")?;
+        if !more {
+            return Ok(());
+        }
+        let from = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(data.len());
+        let start = data[from..]
+            .iter()
+            .position(|&b| b != b'\r' && b != b'\n')
+            .map_or(data.len(), |i| from + i);
+        if start > at {
+            line += bytecount::count(&data[at..start], b'\n') as u64;
+            at = start;
+        }
+        f(&record, line)?;
+    }
+}
+
+/// The record's fields as text; an error naming the line and column when a field is not UTF-8.
+pub fn decode_fields<'r>(record: &'r ByteRecord, file: &str, line: u64) -> Result<Vec<&'r str>> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, field)| std::str::from_utf8(field).map_err(|_| not_utf8(file, line, i + 1)))
+        .collect()
+}
+
+/// The error for bytes that are not UTF-8, with the way out.
+pub fn not_utf8(file: &str, line: u64, column: usize) -> anyhow::Error {
+    anyhow!(
+        "{file}:{line}: column {column}: text is not UTF-8; if the file comes from an old \
+         Windows program, try --encoding windows-1258"
+    )
+}

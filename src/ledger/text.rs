@@ -1,0 +1,146 @@
+//! Text normalization: every text value in a ledger goes through [`normalize`].
+//!
+//! Clerks type the same name in many byte-forms: trailing spaces, doubled spaces, and (from macOS
+//! or old Windows-1258 files) decomposed accents. Grouping must treat them as one, so every value is
+//! trimmed, white-space runs become one space, and the result is put in Unicode NFC.
+
+use std::borrow::Cow;
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// Trim, collapse white-space runs to one space, and put the text in NFC.
+///
+/// Borrows when the value is already normal (the common case: plain ASCII or NFC without doubled
+/// spaces), so the hot path allocates nothing.
+pub fn normalize(raw: &str) -> Cow<'_, str> {
+    let trimmed = raw.trim();
+    if is_clean(trimmed) {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut spaced = String::with_capacity(trimmed.len());
+    let mut in_space = false;
+    for c in trimmed.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                spaced.push(' ');
+            }
+            in_space = true;
+        } else {
+            spaced.push(c);
+            in_space = false;
+        }
+    }
+    match is_nfc_quick(spaced.chars()) {
+        unicode_normalization::IsNormalized::Yes => Cow::Owned(spaced),
+        _ => Cow::Owned(spaced.nfc().collect()),
+    }
+}
+
+/// True when `s` needs no change: no white space but single ASCII spaces, and already NFC.
+fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut prev_space = false;
+    for &b in bytes {
+        if b == b' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else {
+            if b.is_ascii_whitespace() {
+                return false;
+            }
+            prev_space = false;
+        }
+    }
+    if s.is_ascii() {
+        return true;
+    }
+    // Non-ASCII: other Unicode spaces (NBSP from Excel) need collapsing too.
+    !s.chars().any(|c| c.is_whitespace() && c != ' ')
+        && matches!(
+            is_nfc_quick(s.chars()),
+            unicode_normalization::IsNormalized::Yes
+        )
+}
+
+/// Lower-case form used to compare header names and keywords.
+pub fn fold_case(s: &str) -> String {
+    normalize(s).to_lowercase()
+}
+
+/// A key that ignores case and accents, so `check` can find spellings of one name that differ
+/// only in those (`Hội phụ nữ` / `Hội Phụ Nữ` / `Hoi phu nu`).
+pub fn fold_accents(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Normalize an area path: each `/`-separated level is normalized on its own and empty levels
+/// dropped, so `Yên Giang / Khu 3` and `Yên Giang/Khu 3` are one area.
+pub fn normalize_area(raw: &str) -> Cow<'_, str> {
+    let n = normalize(raw);
+    if !n.contains('/') {
+        return n;
+    }
+    let joined = n
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    if joined == n { n } else { Cow::Owned(joined) }
+}
+
+/// The first `depth` levels of an area path.
+pub fn cut_area(area: &str, depth: usize) -> &str {
+    match area.match_indices('/').nth(depth.saturating_sub(1)) {
+        Some((i, _)) if depth > 0 => &area[..i],
+        _ => area,
+    }
+}
+
+/// True when `area` is `prefix` or lies under it (level by level, not letter by letter).
+pub fn area_under(area: &str, prefix: &str) -> bool {
+    area == prefix
+        || (area.len() > prefix.len()
+            && area.starts_with(prefix)
+            && area.as_bytes()[prefix.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_collapses_and_composes() {
+        assert_eq!(normalize("  Hội  Phụ\tnữ "), "Hội Phụ nữ");
+        let nfd: String = "Hội Phụ nữ".nfd().collect();
+        assert_ne!(nfd, "Hội Phụ nữ");
+        assert_eq!(normalize(&nfd), "Hội Phụ nữ");
+        assert_eq!(normalize("a\u{a0}b"), "a b");
+        assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn folds_accents_and_case() {
+        assert_eq!(fold_accents("Hội Phụ Nữ"), fold_accents("hoi phu nu"));
+        assert_eq!(fold_accents("Đoàn"), "doan");
+    }
+
+    #[test]
+    fn areas() {
+        assert_eq!(normalize_area(" Yên Giang / Khu 3 "), "Yên Giang/Khu 3");
+        assert_eq!(cut_area("A/B/C", 1), "A");
+        assert_eq!(cut_area("A/B/C", 2), "A/B");
+        assert_eq!(cut_area("A/B/C", 5), "A/B/C");
+        assert!(area_under("Yên Giang/Khu 3", "Yên Giang"));
+        assert!(!area_under("Yên Giang 2/Khu 3", "Yên Giang"));
+        assert!(area_under("Yên Giang", "Yên Giang"));
+    }
+}
