@@ -15,7 +15,7 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(wanted: bool, sources: &[Source]) -> Self {
-        let total: Option<u64> = sources.iter().map(Source::len).sum();
+        let total: Option<u64> = sources.iter().map(Source::size).sum();
         let show =
             wanted && std::io::stderr().is_terminal() && total.is_some_and(|t| t >= MIN_BYTES);
         let bar = show.then(|| {

@@ -38,7 +38,7 @@ impl Source {
     }
 
     /// Size in bytes when known (files), for the progress bar.
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         self.path
             .as_ref()
             .and_then(|p| std::fs::metadata(p).ok())

@@ -92,40 +92,34 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
     let position = |d: Dim| groups.dims.iter().position(|&g| g == d);
     let key_pos: Vec<usize> = spec.by.iter().filter_map(|&d| position(d)).collect();
     let measure_pos = groups.dims.len();
-    // Each group lands in (row key, column label, measure).
-    let (column_of, columns): (Box<dyn Fn(&Vec<String>) -> Option<String>>, Columns) =
-        match spec.columns {
-            None | Some(Dim::Measure) => {
-                let mut measures: Vec<String> =
-                    groups.map.keys().map(|k| k[measure_pos].clone()).collect();
-                sort_measures(&mut measures);
-                (
-                    Box::new(move |k: &Vec<String>| Some(k[measure_pos].clone())),
-                    Columns::Measures(measures),
-                )
+    // Each group lands in one row (its key) and one column: its measure, or its value of the
+    // pivoted dimension when it is in the pivot's measure (other measures are left out).
+    let pivot_pos = match spec.columns {
+        None | Some(Dim::Measure) => None,
+        Some(dim) => Some((dim, position(dim).unwrap_or(0))),
+    };
+    let column_of = |k: &Vec<String>| -> Option<String> {
+        match pivot_pos {
+            None => Some(k[measure_pos].clone()),
+            Some((_, p)) => (k[measure_pos] == spec.measure).then(|| k[p].clone()),
+        }
+    };
+    let mut labels: Vec<String> = groups.map.keys().filter_map(column_of).collect();
+    let columns = match pivot_pos {
+        None => {
+            sort_measures(&mut labels);
+            Columns::Measures(labels)
+        }
+        Some((dim, _)) => {
+            labels.sort();
+            labels.dedup();
+            Columns::Pivot {
+                dim,
+                measure: spec.measure.clone(),
+                values: labels,
             }
-            Some(dim) => {
-                let p = position(dim).unwrap_or(0);
-                let measure = spec.measure.clone();
-                let mut values: Vec<String> = groups
-                    .map
-                    .keys()
-                    .filter(|k| k[measure_pos] == measure)
-                    .map(|k| k[p].clone())
-                    .collect();
-                values.sort();
-                values.dedup();
-                let m = measure.clone();
-                (
-                    Box::new(move |k: &Vec<String>| (k[measure_pos] == m).then(|| k[p].clone())),
-                    Columns::Pivot {
-                        dim,
-                        measure,
-                        values,
-                    },
-                )
-            }
-        };
+        }
+    };
     let labels = columns.labels().to_vec();
     let col_index: BTreeMap<&str, usize> = labels
         .iter()
