@@ -103,6 +103,8 @@ pub struct RowReader {
     caches: [RawCache; 6],
     models: FxHashMap<Sym, Option<ModelSyms>>,
     registry: Option<Arc<Registry>>,
+    /// An empty measure means VND.
+    vnd: Sym,
 }
 
 const C_MODEL: usize = 0;
@@ -114,17 +116,21 @@ const C_MEASURE: usize = 5;
 
 impl RowReader {
     pub fn new(registry: Option<Arc<Registry>>) -> Self {
+        let mut interner = Interner::default();
+        let vnd = interner.intern(VND);
         RowReader {
-            interner: Interner::default(),
+            interner,
             caches: Default::default(),
             models: FxHashMap::default(),
             registry,
+            vnd,
         }
     }
 
     fn text(&mut self, cache: usize, raw: &str) -> Sym {
         let interner = &mut self.interner;
         match cache {
+            C_MEASURE if raw.trim().is_empty() => self.vnd,
             C_AREA => self.caches[cache].sym(raw, interner, normalize_area),
             C_MEASURE => self.caches[cache].sym(raw, interner, canonical_measure),
             _ => self.caches[cache].sym(raw, interner, normalize),

@@ -1,0 +1,94 @@
+//! Runs the real `danvan` binary in a fresh temporary folder, as a clerk would from a shell.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub struct Work {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Work {
+    pub fn new() -> Work {
+        Work {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a file (text as given, byte for byte).
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> &Self {
+        std::fs::write(self.path(name), contents).expect("write fixture");
+        self
+    }
+
+    /// Copies a fixture from `tests/fixtures`.
+    pub fn fixture(&self, name: &str) -> &Self {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        std::fs::copy(src, self.path(name)).expect("copy fixture");
+        self
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).expect("read output")
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.path(name).exists()
+    }
+
+    /// Runs `danvan ARGS` in the folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, b"")
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
+        let out = Command::cargo_bin("danvan")
+            .expect("binary")
+            .current_dir(self.dir.path())
+            .args(args)
+            .write_stdin(stdin.to_vec())
+            .output()
+            .expect("run danvan");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts success and returns standard output.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        &self.stdout
+    }
+
+    /// The `rows read …` line from standard error.
+    pub fn tally(&self) -> &str {
+        self.stderr
+            .lines()
+            .find(|l| l.starts_with("rows read "))
+            .unwrap_or_else(|| panic!("no tally line in:\n{}", self.stderr))
+    }
+}
+
+/// The sample ledger and registry shipped in `data/`.
+pub fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/quang-yen-2024")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
