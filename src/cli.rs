@@ -52,6 +52,10 @@ pub struct ReadArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Chunk size in bytes for the reader (for tests of chunk boundaries).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_bytes: Option<usize>,
+
     /// Do not print warnings, the progress bar or the `rows read` line.
     #[arg(long, short = 'q')]
     pub quiet: bool,

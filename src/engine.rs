@@ -22,7 +22,7 @@ use crate::ledger::number::{Reading, ambiguous_message, settle_convention};
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
 use crate::ledger::source::Source;
-use crate::ledger::table::{CHUNK_BYTES, ReadOptions, decode_fields, for_each_record, open_table};
+use crate::ledger::table::{ReadOptions, decode_fields, for_each_record, open_table};
 use crate::ledger::text::normalize;
 use crate::problem::{Problem, Rejected};
 use crate::select::Selector;
@@ -395,7 +395,7 @@ where
 {
     let mut seq = 0u64;
     for (file_index, source) in sources.iter().enumerate() {
-        let table = match open_table(source, opts, CHUNK_BYTES) {
+        let table = match open_table(source, opts) {
             Ok(t) => t,
             Err(e) => return Some((seq, e)),
         };

@@ -29,7 +29,10 @@ fn check_lists_every_problem_with_file_line_column_then_a_count() {
          bad.csv:8: Số tiền: \"1.200\" reads two ways: 1200 (vi: '.' groups, ',' is the decimal mark) or 1.2 (en: ',' groups, '.' is the decimal mark) and nothing in the file settles it; give --number-format vi or en\n\
          5 problems, 0 warnings\n"
     );
-    assert_eq!(r.tally(), "rows read 7 = counted 2 + filtered 0 + rejected 5");
+    assert_eq!(
+        r.tally(),
+        "rows read 7 = counted 2 + filtered 0 + rejected 5"
+    );
 }
 
 #[test]
@@ -48,9 +51,17 @@ fn summary_refuses_invalid_data_and_writes_nothing() {
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     assert!(!w.exists("out.csv"));
-    assert!(r.stderr.starts_with("bad.csv:3: Ngày: \"31/02/2024\" is not a real date\n"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("bad.csv:3: Ngày: \"31/02/2024\" is not a real date\n"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("nothing was written"));
-    assert_eq!(r.tally(), "rows read 7 = counted 2 + filtered 0 + rejected 5");
+    assert_eq!(
+        r.tally(),
+        "rows read 7 = counted 2 + filtered 0 + rejected 5"
+    );
     // Refused output leaves an earlier file as it was.
     w.file("old.csv", "keep me");
     let r = w.run(&["summary", "bad.csv", "-o", "old.csv"]);
@@ -77,16 +88,34 @@ fn skip_invalid_sums_the_valid_rows_and_warns() {
     let w = Work::new();
     w.file("bad.csv", BAD);
     let r = w.run(&["summary", "bad.csv", "--skip-invalid", "--format", "csv"]);
-    assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,100,1\nB,VND,50,1\n");
-    assert!(r.stderr.contains("warning: skipped: bad.csv:4: Số tiền: cannot read \"abc\""), "{}", r.stderr);
-    assert_eq!(r.tally(), "rows read 7 = counted 2 + filtered 0 + rejected 5");
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nA,VND,100,1\nB,VND,50,1\n"
+    );
+    assert!(
+        r.stderr
+            .contains("warning: skipped: bad.csv:4: Số tiền: cannot read \"abc\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.tally(),
+        "rows read 7 = counted 2 + filtered 0 + rejected 5"
+    );
 }
 
 #[test]
 fn rejects_file_keeps_each_rejected_row_with_file_line_and_reason() {
     let w = Work::new();
     w.file("bad.csv", BAD);
-    let r = w.run(&["summary", "bad.csv", "--skip-invalid", "--rejects", "rejects.csv", "--quiet"]);
+    let r = w.run(&[
+        "summary",
+        "bad.csv",
+        "--skip-invalid",
+        "--rejects",
+        "rejects.csv",
+        "--quiet",
+    ]);
     r.ok();
     assert_eq!(
         w.read("rejects.csv"),
@@ -114,9 +143,22 @@ fn every_row_is_counted_filtered_or_rejected() {
         "l.csv",
         "date,amount,unit\n2023-12-31,1,A\n2024-01-01,2,A\n2024-02-01,4,B\nxx,8,B\n2024-03-01,16,B\n",
     );
-    let r = w.run(&["summary", "l.csv", "--period", "2024", "--where", "unit=b", "--skip-invalid", "--format", "csv"]);
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--period",
+        "2024",
+        "--where",
+        "unit=b",
+        "--skip-invalid",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(r.ok(), "unit,measure,total,count\nB,VND,20,2\n");
-    assert_eq!(r.tally(), "rows read 5 = counted 2 + filtered 2 + rejected 1");
+    assert_eq!(
+        r.tally(),
+        "rows read 5 = counted 2 + filtered 2 + rejected 1"
+    );
     let quiet = w.run(&["summary", "l.csv", "--skip-invalid", "--quiet"]);
     assert_eq!(quiet.stderr, "");
 }
@@ -128,7 +170,12 @@ fn missing_required_column_is_exit_two() {
     let r = w.run(&["summary", "l.csv"]);
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
-    assert!(r.stderr.contains("l.csv:1: missing required column(s): amount"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("l.csv:1: missing required column(s): amount"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -160,7 +207,11 @@ fn output_never_overwrites_an_input() {
     w.file("l.csv", ledger);
     let r = w.run(&["summary", "l.csv", "-o", "l.csv"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("never writes over an input"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("never writes over an input"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(w.read("l.csv"), ledger);
     let r = w.run(&["summary", "l.csv", "--rejects", "./l.csv"]);
     assert_eq!(r.code, 2);
@@ -176,7 +227,10 @@ fn output_file_is_written_whole_with_format_from_extension_and_no_temp_left() {
     assert_eq!(r.ok(), "");
     assert_eq!(w.read("out.csv"), "unit,measure,total,count\nA,VND,1,1\n");
     w.run(&["summary", "l.csv", "-o", "out.json"]).ok();
-    assert!(w.read("out.json").starts_with("{\n  \"by\": [\n    \"unit\"\n  ],"));
+    assert!(
+        w.read("out.json")
+            .starts_with("{\n  \"by\": [\n    \"unit\"\n  ],")
+    );
     let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -205,11 +259,17 @@ fn closed_pipe_ends_quietly() {
     let bin = assert_cmd::cargo::cargo_bin("danvan");
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("'{}' summary big.csv --format csv | head -1", bin.display()))
+        .arg(format!(
+            "'{}' summary big.csv --format csv | head -1",
+            bin.display()
+        ))
         .current_dir(w.dir.path())
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "unit,measure,total,count\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "unit,measure,total,count\n"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panick"), "{err}");
     assert!(!err.contains("danvan:"), "{err}");
@@ -222,14 +282,23 @@ fn empty_and_header_only_files_are_not_errors() {
     w.file("header.csv", "date,amount\n");
     let r = w.run(&["summary", "empty.csv", "header.csv", "--format", "csv"]);
     assert_eq!(r.ok(), "unit,measure,total,count\n");
-    assert!(r.stderr.contains("empty.csv:1: file: warning: the file is empty"));
-    assert_eq!(r.tally(), "rows read 0 = counted 0 + filtered 0 + rejected 0");
+    assert!(
+        r.stderr
+            .contains("empty.csv:1: file: warning: the file is empty")
+    );
+    assert_eq!(
+        r.tally(),
+        "rows read 0 = counted 0 + filtered 0 + rejected 0"
+    );
 }
 
 #[test]
 fn check_warns_about_spellings_unused_models_and_duplicates_without_failing() {
     let w = Work::new();
-    w.file("models.csv", "id,name,unit,year\nM1,A,Hội Phụ nữ,2024\nM2,B,Hội Nông dân,2024\n");
+    w.file(
+        "models.csv",
+        "id,name,unit,year\nM1,A,Hội Phụ nữ,2024\nM2,B,Hội Nông dân,2024\n",
+    );
     w.file(
         "l.csv",
         "date,amount,unit,model\n2024-01-01,1,Hội Phụ nữ,M1\n2024-01-02,1,hội phụ nữ,\n2024-01-01,1,Hội Phụ nữ,M1\n2024-01-03,1,Hoi Phu Nu,\n",

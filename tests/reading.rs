@@ -43,7 +43,10 @@ fn headers_in_any_order_case_and_aliases_unknown_named_once() {
         "unknown column named once: {}",
         r.stderr
     );
-    assert!(r.stderr.contains("l.csv:1: Extra: warning: column not recognised"));
+    assert!(
+        r.stderr
+            .contains("l.csv:1: Extra: warning: column not recognised")
+    );
 }
 
 #[test]
@@ -118,13 +121,19 @@ fn numbers_both_conventions_scale_words_and_currency_marks() {
 fn ambiguous_numbers_settled_by_the_files_own_values() {
     let w = Work::new();
     // 1.200 reads 1200 (vi) or 1.2 (en); 1.500.000 shows the file is Vietnamese.
-    w.file("vi.csv", "date,amount\n2024-01-01,1.200\n2024-01-02,1.500.000\n");
+    w.file(
+        "vi.csv",
+        "date,amount\n2024-01-01,1.200\n2024-01-02,1.500.000\n",
+    );
     assert_eq!(
         csv_by(&w, "vi.csv", "year", &[]),
         "year,measure,total,count\n2024,VND,1501200,2\n"
     );
     // 12,500 reads 12500 (en) or 12.5 (vi); 3.75 shows the file is English.
-    w.file("en.csv", "date,amount\n2024-01-01,\"12,500\"\n2024-01-02,3.75\n");
+    w.file(
+        "en.csv",
+        "date,amount\n2024-01-01,\"12,500\"\n2024-01-02,3.75\n",
+    );
     assert_eq!(
         csv_by(&w, "en.csv", "year", &[]),
         "year,measure,total,count\n2024,VND,12503.75,2\n"
@@ -147,7 +156,8 @@ fn ambiguous_numbers_settled_by_the_flag_or_refused_naming_both_readings() {
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.contains("a.csv:2: amount: \"1.200\" reads two ways: 1200 (vi")
+        r.stderr
+            .contains("a.csv:2: amount: \"1.200\" reads two ways: 1200 (vi")
             && r.stderr.contains("or 1.2 (en"),
         "{}",
         r.stderr
@@ -168,7 +178,12 @@ fn dates_are_day_first_in_every_written_form() {
     w.file("bad.csv", "date,amount\n31/02/2024,1\n");
     let r = w.run(&["check", "bad.csv"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("bad.csv:2: date: \"31/02/2024\" is not a real date"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("bad.csv:2: date: \"31/02/2024\" is not a real date"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -199,7 +214,12 @@ fn registry_join_fills_unit_area_and_field_from_the_model() {
         "date,model,unit,amount\n2024-01-01,M1,,100\n2024-01-02,m1,,50\n2024-01-03,M2,,7\n2024-01-04,M2,Khác,1\n2024-01-05,,Lẻ,2\n",
     );
     assert_eq!(
-        csv_by(&w, "l.csv", "unit,area,field,model", &["--models", "models.csv"]),
+        csv_by(
+            &w,
+            "l.csv",
+            "unit,area,field,model",
+            &["--models", "models.csv"]
+        ),
         "unit,area,field,model,measure,total,count\n\
          Khác,Liên Hòa,Xã hội,M2,VND,1,1\n\
          Lẻ,,,,VND,2,1\n\
@@ -209,14 +229,26 @@ fn registry_join_fills_unit_area_and_field_from_the_model() {
     // check warns that row 5's own unit differs from its model's.
     let r = w.run(&["check", "l.csv", "--models", "models.csv"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.contains("l.csv:5: unit: warning: \"Khác\" differs from model M2's unit \"Đoàn Thanh niên\""), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "l.csv:5: unit: warning: \"Khác\" differs from model M2's unit \"Đoàn Thanh niên\""
+        ),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn unknown_model_and_duplicate_registry_id_are_errors() {
     let w = Work::new();
-    w.file("models.csv", "id,name,unit,year\nM1,A,U,2024\nM1,B,V,2024\n");
-    w.file("l.csv", "date,model,amount\n2024-01-01,M9,1\n2024-01-01,M1,2\n");
+    w.file(
+        "models.csv",
+        "id,name,unit,year\nM1,A,U,2024\nM1,B,V,2024\n",
+    );
+    w.file(
+        "l.csv",
+        "date,model,amount\n2024-01-01,M9,1\n2024-01-01,M1,2\n",
+    );
     let r = w.run(&["check", "l.csv", "--models", "models.csv"]);
     assert_eq!(r.code, 1);
     assert_eq!(
@@ -235,13 +267,19 @@ fn windows_1258_needs_the_flag_and_then_reads_like_utf8() {
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.contains("windows-1258.csv:1: column 1: text is not UTF-8")
+        r.stderr
+            .contains("windows-1258.csv:1: column 1: text is not UTF-8")
             && r.stderr.contains("--encoding windows-1258"),
         "{}",
         r.stderr
     );
     assert_eq!(
-        csv_by(&w, "windows-1258.csv", "unit", &["--encoding", "windows-1258"]),
+        csv_by(
+            &w,
+            "windows-1258.csv",
+            "unit",
+            &["--encoding", "windows-1258"]
+        ),
         "unit,measure,total,count\nHội Phụ nữ,VND,2000000,2\nĐoàn Thanh niên,VND,500000,1\n"
     );
 }
@@ -254,7 +292,11 @@ fn invalid_utf8_in_the_middle_names_its_line() {
     w.file("x.csv", bytes);
     let r = w.run(&["check", "x.csv"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("x.csv:4: column 3: text is not UTF-8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("x.csv:4: column 3: text is not UTF-8"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -281,8 +323,14 @@ fn standard_input_is_a_ledger_too() {
 fn several_files_add_up_together() {
     let w = Work::new();
     w.file("a.csv", "date,amount,unit\n2024-01-01,3,A\n");
-    w.file("b.csv", "\u{feff}Ngày;Số tiền;Đơn vị\r\n02/01/2024;1.000.000;A\r\n");
+    w.file(
+        "b.csv",
+        "\u{feff}Ngày;Số tiền;Đơn vị\r\n02/01/2024;1.000.000;A\r\n",
+    );
     let r = w.run(&["summary", "a.csv", "b.csv", "--format", "csv"]);
     assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,1000003,2\n");
-    assert_eq!(r.tally(), "rows read 2 = counted 2 + filtered 0 + rejected 0");
+    assert_eq!(
+        r.tally(),
+        "rows read 2 = counted 2 + filtered 0 + rejected 0"
+    );
 }

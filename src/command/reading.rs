@@ -67,6 +67,7 @@ impl Reading {
                 delimiter,
                 encoding,
                 number_format,
+                chunk_bytes: args.chunk_bytes.unwrap_or(0),
             },
             models: args.models.clone(),
             threads,

@@ -98,13 +98,17 @@ impl<R: Read> Chunker<R> {
     /// The next chunk of whole records, `None` at the end of input.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, ChunkError> {
         loop {
+            if self.buf.len() > self.target {
+                // Cut near the target size: the last record end before it, else the first one
+                // after it (a record longer than the target makes a bigger chunk).
+                let near = last_boundary(&self.buf[..self.target], self.delimiter);
+                let cut = near.or_else(|| boundary_from(&self.buf, self.delimiter, self.target));
+                if let Some(end) = cut {
+                    return Ok(Some(self.take(end)));
+                }
+            }
             if self.eof {
                 return Ok((!self.buf.is_empty()).then(|| self.take(self.buf.len())));
-            }
-            if self.buf.len() >= self.target
-                && let Some(end) = last_boundary(&self.buf, self.delimiter)
-            {
-                return Ok(Some(self.take(end)));
             }
             self.grow()?;
         }
@@ -163,13 +167,18 @@ fn at_field_start(buf: &[u8], i: usize, delimiter: u8) -> bool {
 
 /// Index just past the first line end outside quotes.
 pub fn first_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
+    boundary_from(buf, delimiter, 0)
+}
+
+/// Index just past the first line end outside quotes that lies at or after `min`.
+pub fn boundary_from(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
     let mut in_quotes = false;
     let mut pos = 0;
     while let Some(off) = memchr2(b'"', b'\n', &buf[pos..]) {
         let i = pos + off;
         pos = i + 1;
         match buf[i] {
-            b'\n' if !in_quotes => return Some(i + 1),
+            b'\n' if !in_quotes && i >= min => return Some(i + 1),
             b'"' if !in_quotes => in_quotes = at_field_start(buf, i, delimiter),
             b'"' => match buf.get(i + 1) {
                 Some(b'"') => pos = i + 2,

@@ -102,7 +102,7 @@ impl Registry {
 /// unreadable file is an error for the whole run.
 pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead> {
     let file = source.name.clone();
-    let Some(mut table) = open_table(source, opts, super::table::CHUNK_BYTES)? else {
+    let Some(mut table) = open_table(source, opts)? else {
         return Err(anyhow!("{file}: the model registry is empty"));
     };
     let columns =

@@ -21,6 +21,19 @@ pub struct ReadOptions {
     pub encoding: Option<&'static Encoding>,
     /// Forced number convention; detected per file when `None`.
     pub number_format: Option<Convention>,
+    /// Size of the chunks records are cut into; [`CHUNK_BYTES`] when 0. Tests make it tiny so
+    /// that chunk boundaries fall everywhere.
+    pub chunk_bytes: usize,
+}
+
+impl ReadOptions {
+    pub fn chunk_bytes(&self) -> usize {
+        if self.chunk_bytes == 0 {
+            CHUNK_BYTES
+        } else {
+            self.chunk_bytes
+        }
+    }
 }
 
 /// Size of the chunks records are cut into.
@@ -36,13 +49,9 @@ pub struct Table {
 }
 
 /// Opens a CSV file and reads its header; `Ok(None)` for an empty file.
-pub fn open_table(
-    source: &Source,
-    opts: &ReadOptions,
-    chunk_bytes: usize,
-) -> Result<Option<Table>> {
+pub fn open_table(source: &Source, opts: &ReadOptions) -> Result<Option<Table>> {
     let reader = open(source, opts.encoding)?;
-    let mut chunker = Chunker::new(reader, chunk_bytes, super::MAX_RECORD_BYTES);
+    let mut chunker = Chunker::new(reader, opts.chunk_bytes(), super::MAX_RECORD_BYTES);
     let name = &source.name;
     let delimiter = match opts.delimiter {
         Some(d) => d,

@@ -34,7 +34,9 @@ impl Work {
 
     /// Copies a fixture from `tests/fixtures`.
     pub fn fixture(&self, name: &str) -> &Self {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         std::fs::copy(src, self.path(name)).expect("copy fixture");
         self
     }
@@ -71,7 +73,11 @@ impl Work {
 impl Run {
     /// Asserts success and returns standard output.
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, 0, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(
+            self.code, 0,
+            "stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
         &self.stdout
     }
 
