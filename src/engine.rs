@@ -19,10 +19,11 @@ use crate::ledger::chunk::Chunk;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::intern::Sym;
 use crate::ledger::number::{Reading, ambiguous_message, settle_convention};
+use crate::ledger::record::{Record, for_each_record};
 use crate::ledger::registry::Registry;
-use crate::ledger::row::{Layout, Outcome, RowReader};
+use crate::ledger::row::{Layout, Needs, Outcome, RowReader};
 use crate::ledger::source::Source;
-use crate::ledger::table::{ReadOptions, decode_fields, for_each_record, open_table};
+use crate::ledger::table::{ReadOptions, open_table};
 use crate::ledger::text::normalize;
 use crate::problem::{Problem, Rejected};
 use crate::select::Selector;
@@ -46,6 +47,26 @@ pub struct Plan {
     pub threads: usize,
     /// Show a progress bar (the caller decides: a terminal, not `--quiet`).
     pub progress: bool,
+}
+
+impl Plan {
+    /// The text columns this plan looks at.
+    fn needs(&self) -> Needs {
+        if self.check {
+            return Needs::ALL;
+        }
+        let uses = |d: Dim| {
+            self.grouping.dims.contains(&d) || self.selection.filters.iter().any(|f| f.dim == d)
+        };
+        Needs {
+            unit: uses(Dim::Unit),
+            area: uses(Dim::Area),
+            field: uses(Dim::Field),
+            source: uses(Dim::Source),
+            model: uses(Dim::Model),
+            check: false,
+        }
+    }
 }
 
 /// The reconciliation: every row read is counted, filtered or rejected.
@@ -159,7 +180,7 @@ struct Worker {
 impl Worker {
     fn new(plan: Arc<Plan>, registry: Option<Arc<Registry>>) -> Self {
         Worker {
-            reader: RowReader::new(registry),
+            reader: RowReader::new(registry, plan.needs()),
             groups: LocalGroups::new(plan.grouping.clone()),
             selector: Selector::new(plan.selection.clone()),
             plan,
@@ -173,14 +194,13 @@ impl Worker {
         let layout = &job.layout;
         let fi = layout.file_index;
         let mut evidence = [0u64; 2];
-        let run = for_each_record(&job.chunk, job.delimiter, |record, line| {
-            let fields = decode_fields(record, &layout.file, line)?;
-            match self.reader.read(&fields, layout) {
+        let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
+            match self.reader.read(record, layout) {
                 Outcome::Blank => {}
                 Outcome::Invalid(reasons) => {
                     out.tally.read += 1;
                     out.tally.rejected += 1;
-                    self.reject(&mut out, layout, line, &fields, &reasons);
+                    self.reject(&mut out, layout, line, record, &reasons);
                 }
                 Outcome::Valid {
                     row,
@@ -192,7 +212,7 @@ impl Worker {
                         evidence[c as usize] += 1;
                     }
                     if self.plan.check {
-                        self.note(&row, fi, line, &fields);
+                        self.note(&row, fi, line, record);
                         for (col, msg) in notes {
                             out.warnings
                                 .push(Problem::warning(&layout.file, line, col, msg));
@@ -208,7 +228,7 @@ impl Worker {
                 Outcome::Ambiguous { row, reading, text } => {
                     out.tally.read += 1;
                     if self.plan.check {
-                        self.note(&row, fi, line, &fields);
+                        self.note(&row, fi, line, record);
                     }
                     out.pending.push(Pending {
                         file_index: fi,
@@ -219,7 +239,7 @@ impl Worker {
                         text,
                         column: layout.name(Col::Amount),
                         fields: if self.plan.keep_rejects {
-                            fields.iter().map(|f| f.to_string()).collect()
+                            owned(record)
                         } else {
                             Vec::new()
                         },
@@ -240,7 +260,7 @@ impl Worker {
         out: &mut ChunkResult,
         layout: &Layout,
         line: u64,
-        fields: &[&str],
+        record: &Record<'_>,
         reasons: &[(String, String)],
     ) {
         for (col, msg) in reasons {
@@ -251,14 +271,14 @@ impl Worker {
             out.rejects.push(Rejected {
                 file_index: layout.file_index,
                 line,
-                fields: fields.iter().map(|f| f.to_string()).collect(),
+                fields: owned(record),
                 reason: join_reasons(reasons),
             });
         }
     }
 
     /// Records what `check` looks at for a valid row.
-    fn note(&mut self, row: &Contribution, file_index: usize, line: u64, fields: &[&str]) {
+    fn note(&mut self, row: &Contribution, file_index: usize, line: u64, record: &Record<'_>) {
         for dim in CHECKED_DIMS {
             let sym = crate::aggregate::text_sym(row, dim);
             if sym == 0 {
@@ -274,7 +294,7 @@ impl Worker {
                 });
         }
         let mut h = std::hash::DefaultHasher::new();
-        for f in fields {
+        for f in record.texts() {
             normalize(f).hash(&mut h);
         }
         self.fingerprints.push((h.finish(), file_index, line));
@@ -293,6 +313,10 @@ impl Worker {
         }
         Ok((self.groups.into_groups(interner)?, check))
     }
+}
+
+fn owned(record: &Record<'_>) -> Vec<String> {
+    record.texts().iter().map(|f| f.to_string()).collect()
 }
 
 fn join_reasons(reasons: &[(String, String)]) -> String {

@@ -61,22 +61,24 @@ pub struct RawCache {
 }
 
 impl RawCache {
-    /// The symbol for `raw`, normalizing with `normalize` only the first time it is seen.
-    pub fn sym<F>(&mut self, raw: &str, interner: &mut Interner, normalize: F) -> Sym
+    /// The symbol for `raw` (UTF-8 bytes), normalizing with `normalize` only the first time it
+    /// is seen.
+    pub fn sym<F>(&mut self, raw: &[u8], interner: &mut Interner, normalize: F) -> Sym
     where
         F: FnOnce(&str) -> std::borrow::Cow<'_, str>,
     {
         if raw.is_empty() {
             return EMPTY;
         }
-        if let Some(&s) = self.map.get(raw.as_bytes()) {
+        if let Some(&s) = self.map.get(raw) {
             return s;
         }
-        let sym = interner.intern(&normalize(raw));
+        let text = String::from_utf8_lossy(raw);
+        let sym = interner.intern(&normalize(&text));
         // A file with millions of distinct values (notes, hostile input) must not grow the cache
         // without bound; past this size values are normalized each time instead.
         if self.map.len() < 1 << 16 {
-            self.map.insert(raw.as_bytes().into(), sym);
+            self.map.insert(raw.into(), sym);
         }
         sym
     }

@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod intern;
 pub mod measure;
 pub mod number;
+pub mod record;
 pub mod registry;
 pub mod row;
 pub mod source;

@@ -79,6 +79,75 @@ impl fmt::Display for NumberError {
     }
 }
 
+/// Parse one amount cell given as bytes. Plain machine-written values (`1250000`, `-106.8`,
+/// `12,5`) are read here directly into a decimal, without building strings; everything else
+/// goes through [`parse_amount`]. Both give the same answer for every input.
+pub fn parse_amount_bytes(cell: &[u8]) -> Result<Amount, NumberError> {
+    if let Some(reading) = fast_reading(cell) {
+        return Ok(Amount {
+            reading,
+            currency: false,
+        });
+    }
+    match std::str::from_utf8(cell) {
+        Ok(text) => parse_amount(text),
+        Err(_) => Err(NumberError::Unreadable(
+            String::from_utf8_lossy(cell).into_owned(),
+        )),
+    }
+}
+
+/// `-?digits([.,]digits)?` with at most 18 digits and a fraction that is not three digits long
+/// (three would also read as a thousands group: the slow path settles those).
+fn fast_reading(cell: &[u8]) -> Option<Reading> {
+    let (negative, digits) = match cell.first()? {
+        b'-' => (true, &cell[1..]),
+        _ => (false, cell),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: Option<u32> = None;
+    let mut evidence = None;
+    let mut count = 0;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                count += 1;
+                if count > 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' | b',' if scale.is_none() => {
+                scale = Some(0);
+                evidence = Some(if b == b'.' {
+                    Convention::En
+                } else {
+                    Convention::Vi
+                });
+            }
+            _ => return None,
+        }
+    }
+    let scale = scale.unwrap_or(0);
+    let int_digits = digits.len()
+        - if evidence.is_some() {
+            scale as usize + 1
+        } else {
+            0
+        };
+    if int_digits == 0 || (evidence.is_some() && (scale == 0 || scale == 3)) {
+        return None;
+    }
+    let value = Decimal::new(if negative { -mantissa } else { mantissa }, scale);
+    Some(Reading::Exact { value, evidence })
+}
+
 /// Parse one amount cell (already trimmed or not; surrounding space is ignored).
 pub fn parse_amount(cell: &str) -> Result<Amount, NumberError> {
     let cell = cell.trim();
@@ -294,6 +363,39 @@ mod tests {
         assert_eq!(exact("1200000"), (d("1200000"), None));
         assert_eq!(exact("-75.000.000"), (d("-75000000"), Some(Convention::Vi)));
         assert_eq!(exact("0.500"), (d("0.5"), Some(Convention::En)));
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_full_rules() {
+        for cell in [
+            "0",
+            "7",
+            "1250000",
+            "-106.8",
+            "12,5",
+            "0.5",
+            "1.200",
+            "12,500",
+            "1.5e3",
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "999999999999999999",
+            "9999999999999999999",
+            "0.0001",
+            "-0,25",
+            "+5",
+            "1,234567",
+            "00012.50",
+        ] {
+            assert_eq!(
+                parse_amount_bytes(cell.as_bytes()),
+                parse_amount(cell),
+                "{cell:?}"
+            );
+        }
     }
 
     #[test]

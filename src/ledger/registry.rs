@@ -4,8 +4,9 @@
 
 use super::dialect::{ColumnSpec, HeaderMap};
 use super::number::{Reading, ambiguous_message, parse_amount, settle_convention};
+use super::record::for_each_record;
 use super::source::Source;
-use super::table::{ReadOptions, decode_fields, for_each_record, open_table};
+use super::table::{ReadOptions, open_table};
 use super::text::{normalize, normalize_area};
 use crate::problem::Problem;
 use anyhow::{Result, anyhow};
@@ -113,9 +114,9 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
     let mut evidence = [0u64; 2];
     let mut rows_read = 0;
     while let Some(chunk) = table.next_chunk()? {
-        for_each_record(&chunk, table.delimiter, |record, line| {
-            let fields = decode_fields(record, &file, line)?;
-            if fields.iter().all(|f| f.trim().is_empty()) {
+        for_each_record(&chunk, table.delimiter, &file, |record, line| {
+            let fields = record.texts();
+            if record.is_blank() {
                 return Ok(());
             }
             rows_read += 1;

@@ -4,11 +4,12 @@
 //! the registry; the only state is the reading thread's interner and caches, which make repeated
 //! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
 
-use super::date::{DateError, parse_date};
+use super::date::parse_date;
 use super::dialect::HeaderMap;
 use super::intern::{EMPTY, Interner, RawCache, Sym};
 use super::measure::{VND, canonical_measure};
-use super::number::{Convention, NumberError, Reading, parse_amount};
+use super::number::{Convention, Reading, parse_amount_bytes};
+use super::record::Record;
 use super::registry::Registry;
 use super::text::{fold_case, normalize, normalize_area};
 use super::{Col, Contribution, column_name};
@@ -88,6 +89,30 @@ pub enum Outcome {
     Invalid(Vec<(String, String)>),
 }
 
+/// Which text columns a run looks at. Reading a column costs a hash lookup per row, so columns
+/// no report, filter or check uses are left empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub unit: bool,
+    pub area: bool,
+    pub field: bool,
+    pub source: bool,
+    pub model: bool,
+    /// `check`: everything, plus warnings about rows that disagree with their model.
+    pub check: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs {
+        unit: true,
+        area: true,
+        field: true,
+        source: true,
+        model: true,
+        check: true,
+    };
+}
+
 /// The registry's values for one model, as symbols of this thread's interner.
 #[derive(Debug, Clone, Copy)]
 struct ModelSyms {
@@ -103,6 +128,7 @@ pub struct RowReader {
     caches: [RawCache; 6],
     models: FxHashMap<Sym, Option<ModelSyms>>,
     registry: Option<Arc<Registry>>,
+    needs: Needs,
     /// An empty measure means VND.
     vnd: Sym,
 }
@@ -115,7 +141,7 @@ const C_SOURCE: usize = 4;
 const C_MEASURE: usize = 5;
 
 impl RowReader {
-    pub fn new(registry: Option<Arc<Registry>>) -> Self {
+    pub fn new(registry: Option<Arc<Registry>>, needs: Needs) -> Self {
         let mut interner = Interner::default();
         let vnd = interner.intern(VND);
         RowReader {
@@ -123,14 +149,15 @@ impl RowReader {
             caches: Default::default(),
             models: FxHashMap::default(),
             registry,
+            needs,
             vnd,
         }
     }
 
-    fn text(&mut self, cache: usize, raw: &str) -> Sym {
+    fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
         let interner = &mut self.interner;
         match cache {
-            C_MEASURE if raw.trim().is_empty() => self.vnd,
+            C_MEASURE if raw.trim_ascii().is_empty() => self.vnd,
             C_AREA => self.caches[cache].sym(raw, interner, normalize_area),
             C_MEASURE => self.caches[cache].sym(raw, interner, canonical_measure),
             _ => self.caches[cache].sym(raw, interner, normalize),
@@ -154,23 +181,26 @@ impl RowReader {
         Some(found)
     }
 
-    /// Reads one record whose fields are already known to be UTF-8.
-    pub fn read(&mut self, fields: &[&str], layout: &Layout) -> Outcome {
-        if fields.iter().all(|f| f.trim().is_empty()) {
+    /// Reads one record.
+    pub fn read(&mut self, rec: &Record<'_>, layout: &Layout) -> Outcome {
+        if rec.is_blank() {
             return Outcome::Blank;
         }
         let width = layout.columns.width();
-        if fields.len() != width {
+        if rec.len() != width {
             return Outcome::Invalid(vec![(
                 "row".to_string(),
-                format!("has {} fields but the header has {width}", fields.len()),
+                format!("has {} fields but the header has {width}", rec.len()),
             )]);
         }
-        let cell = |col: Col| layout.index(col).map_or("", |i| fields[i]);
+        let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
+        let text = |col: Col| layout.index(col).map_or("", |i| rec.text(i));
 
-        let date_cell = cell(Col::Date);
+        let date_cell = text(Col::Date);
         if (date_cell.trim().is_empty() || is_totals_word(date_cell))
-            && let Some(word) = fields.iter().find(|f| is_totals_word(f))
+            && let Some(word) = (0..rec.len())
+                .map(|i| rec.text(i))
+                .find(|f| is_totals_word(f))
         {
             return Outcome::Invalid(vec![(
                 layout.name(Col::Date),
@@ -182,41 +212,42 @@ impl RowReader {
         }
 
         let mut problems = Vec::new();
-        let date = match parse_date(date_cell) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                problems.push((layout.name(Col::Date), date_message(e)));
-                None
-            }
-        };
-        let amount_cell = cell(Col::Amount);
-        let amount = match parse_amount(amount_cell) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                problems.push((layout.name(Col::Amount), amount_message(e)));
-                None
-            }
-        };
+        let date = parse_date(date_cell)
+            .map_err(|e| problems.push((layout.name(Col::Date), e.to_string())))
+            .ok();
+        let amount_cell = cell(Col::Amount).trim_ascii();
+        let amount = parse_amount_bytes(amount_cell)
+            .map_err(|e| problems.push((layout.name(Col::Amount), e.to_string())))
+            .ok();
         let measure = self.text(C_MEASURE, cell(Col::Measure));
         if let Some(a) = amount
             && a.currency
-            && self.interner.get(measure) != VND
+            && measure != self.vnd
         {
             problems.push((
                 layout.name(Col::Amount),
                 format!(
                     "{:?} carries a currency mark but the measure is {:?}",
-                    amount_cell.trim(),
+                    text(Col::Amount).trim(),
                     self.interner.get(measure)
                 ),
             ));
         }
 
-        let mut unit = self.text(C_UNIT, cell(Col::Unit));
-        let mut area = self.text(C_AREA, cell(Col::Area));
-        let mut field = self.text(C_FIELD, cell(Col::Field));
-        let source = self.text(C_SOURCE, cell(Col::Source));
-        let mut model = self.text(C_MODEL, cell(Col::Model));
+        let needs = self.needs;
+        let needs_registry = self.registry.is_some();
+        let mut read_if = |on: bool, cache: usize, col: Col| {
+            if on {
+                self.text(cache, cell(col))
+            } else {
+                EMPTY
+            }
+        };
+        let mut unit = read_if(needs.unit, C_UNIT, Col::Unit);
+        let mut area = read_if(needs.area, C_AREA, Col::Area);
+        let mut field = read_if(needs.field, C_FIELD, Col::Field);
+        let source = read_if(needs.source, C_SOURCE, Col::Source);
+        let mut model = read_if(needs.model || needs_registry, C_MODEL, Col::Model);
         let mut notes = Vec::new();
         if model != EMPTY {
             match self.model(model) {
@@ -230,13 +261,21 @@ impl RowReader {
                 )),
                 Some(Some(m)) => {
                     model = m.id;
-                    for (own, theirs, col) in [
-                        (&mut unit, m.unit, Col::Unit),
-                        (&mut field, m.field, Col::Field),
+                    for (own, theirs, col, on) in [
+                        (&mut unit, m.unit, Col::Unit, needs.unit),
+                        (&mut field, m.field, Col::Field, needs.field),
+                        (&mut area, m.area, Col::Area, needs.area),
                     ] {
+                        if !on {
+                            continue;
+                        }
                         if *own == EMPTY {
                             *own = theirs;
-                        } else if *own != theirs && theirs != EMPTY {
+                        } else if needs.check
+                            && col != Col::Area
+                            && *own != theirs
+                            && theirs != EMPTY
+                        {
                             notes.push((
                                 layout.name(col),
                                 format!(
@@ -248,9 +287,6 @@ impl RowReader {
                                 ),
                             ));
                         }
-                    }
-                    if area == EMPTY {
-                        area = m.area;
                     }
                 }
             }
@@ -292,18 +328,10 @@ impl RowReader {
             (reading, None) => Outcome::Ambiguous {
                 row,
                 reading,
-                text: amount_cell.trim().to_string(),
+                text: text(Col::Amount).trim().to_string(),
             },
         }
     }
-}
-
-fn date_message(e: DateError) -> String {
-    e.to_string()
-}
-
-fn amount_message(e: NumberError) -> String {
-    e.to_string()
 }
 
 /// True for the words clerks use to label a totals row (`Tổng cộng`, `Cộng`, `Total`…).
@@ -331,6 +359,25 @@ mod tests {
     use super::*;
     use crate::ledger::LEDGER_COLUMNS;
 
+    fn read(r: &mut RowReader, fields: &[&str], l: &Layout) -> Outcome {
+        let line = fields
+            .iter()
+            .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(",");
+        let chunk = crate::ledger::chunk::Chunk {
+            data: format!("{line}\n").into_bytes(),
+            first_line: 2,
+        };
+        let mut out = None;
+        crate::ledger::record::for_each_record(&chunk, b',', "t.csv", |rec, _| {
+            out = Some(r.read(rec, l));
+            Ok(())
+        })
+        .unwrap();
+        out.unwrap()
+    }
+
     fn layout(header: &[&str]) -> Layout {
         let cells: Vec<String> = header.iter().map(|s| s.to_string()).collect();
         Layout::new(
@@ -344,8 +391,12 @@ mod tests {
     #[test]
     fn valid_row_is_normalized() {
         let l = layout(&["Ngày", "Số tiền", "Đơn vị", "ĐVT"]);
-        let mut r = RowReader::new(None);
-        match r.read(&["15/03/2024", "106,8 triệu", "  Hội  Phụ nữ ", "VNĐ"], &l) {
+        let mut r = RowReader::new(None, Needs::ALL);
+        match read(
+            &mut r,
+            &["15/03/2024", "106,8 triệu", "  Hội  Phụ nữ ", "VNĐ"],
+            &l,
+        ) {
             Outcome::Valid { row, evidence, .. } => {
                 assert_eq!(row.amount, Decimal::from(106_800_000));
                 assert_eq!(r.interner.get(row.unit), "Hội Phụ nữ");
@@ -359,22 +410,22 @@ mod tests {
     #[test]
     fn invalid_rows_say_why() {
         let l = layout(&["date", "amount", "unit"]);
-        let mut r = RowReader::new(None);
-        assert_eq!(r.read(&["", " ", ""], &l), Outcome::Blank);
-        let Outcome::Invalid(p) = r.read(&["", "1.000.000", "Tổng cộng"], &l) else {
+        let mut r = RowReader::new(None, Needs::ALL);
+        assert_eq!(read(&mut r, &["", " ", ""], &l), Outcome::Blank);
+        let Outcome::Invalid(p) = read(&mut r, &["", "1.000.000", "Tổng cộng"], &l) else {
             panic!()
         };
         assert!(p[0].1.contains("totals row"), "{p:?}");
-        let Outcome::Invalid(p) = r.read(&["31/02/2024", "x", "A"], &l) else {
+        let Outcome::Invalid(p) = read(&mut r, &["31/02/2024", "x", "A"], &l) else {
             panic!()
         };
         assert_eq!(p.len(), 2);
-        let Outcome::Invalid(p) = r.read(&["1/1/2024", "5"], &l) else {
+        let Outcome::Invalid(p) = read(&mut r, &["1/1/2024", "5"], &l) else {
             panic!()
         };
         assert_eq!(p[0].0, "row");
         assert!(matches!(
-            r.read(&["1/1/2024", "1.200", "A"], &l),
+            read(&mut r, &["1/1/2024", "1.200", "A"], &l),
             Outcome::Ambiguous { .. }
         ));
     }

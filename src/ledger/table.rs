@@ -1,14 +1,13 @@
 //! The one CSV reader every file goes through: open, decode, detect the delimiter, read the
-//! header, then hand out chunks of whole records and the records inside a chunk with their
-//! physical line numbers. Ledgers, registries and summary files (for `merge`) all use it, so a
+//! header, then hand out chunks of whole records (`record` splits them into fields). Ledgers, registries and summary files (for `merge`) all use it, so a
 //! BOM, a `;`, a CRLF or a quoted newline is handled the same everywhere.
 
 use super::chunk::{Chunk, Chunker};
 use super::number::Convention;
+use super::record::for_each_record;
 use super::source::{Source, open};
 use super::text::normalize;
-use anyhow::{Context, Result, anyhow};
-use csv::ByteRecord;
+use anyhow::{Result, anyhow};
 use encoding_rs::Encoding;
 use std::io::Read;
 
@@ -67,10 +66,11 @@ pub fn open_table(source: &Source, opts: &ReadOptions) -> Result<Option<Table>> 
     };
     let mut header = Vec::new();
     let mut records = 0;
-    for_each_record(&head, delimiter, |record, line| {
+    for_each_record(&head, delimiter, name, |record, _| {
         records += 1;
         if records == 1 {
-            header = decode_fields(record, &source.name, line)?
+            header = record
+                .texts()
                 .iter()
                 .map(|f| normalize(f).into_owned())
                 .collect();
@@ -98,55 +98,6 @@ impl Table {
         let name = &self.source.name;
         self.chunker.next_chunk().map_err(|e| anyhow!("{name}:{e}"))
     }
-}
-
-/// Calls `f` with each record of `chunk` and the physical line it starts on. Blank lines are
-/// skipped by the CSV parser itself.
-pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, mut f: F) -> Result<()>
-where
-    F: FnMut(&ByteRecord, u64) -> Result<()>,
-{
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 16)
-        .from_reader(chunk.data.as_slice());
-    let mut record = ByteRecord::new();
-    let data = chunk.data.as_slice();
-    // The parser's own positions point where it started reading (before the line end of the
-    // previous record and any blank lines), so the record's first line is found here instead.
-    let (mut at, mut line) = (0usize, chunk.first_line);
-    loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .context("CSV parser failed")?;
-        if !more {
-            return Ok(());
-        }
-        let from = record
-            .position()
-            .map_or(0, |p| p.byte() as usize)
-            .min(data.len());
-        let start = data[from..]
-            .iter()
-            .position(|&b| b != b'\r' && b != b'\n')
-            .map_or(data.len(), |i| from + i);
-        if start > at {
-            line += bytecount::count(&data[at..start], b'\n') as u64;
-            at = start;
-        }
-        f(&record, line)?;
-    }
-}
-
-/// The record's fields as text; an error naming the line and column when a field is not UTF-8.
-pub fn decode_fields<'r>(record: &'r ByteRecord, file: &str, line: u64) -> Result<Vec<&'r str>> {
-    record
-        .iter()
-        .enumerate()
-        .map(|(i, field)| std::str::from_utf8(field).map_err(|_| not_utf8(file, line, i + 1)))
-        .collect()
 }
 
 /// The error for bytes that are not UTF-8, with the way out.
