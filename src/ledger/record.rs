@@ -10,7 +10,7 @@
 
 use super::chunk::Chunk;
 use anyhow::Result;
-use memchr::{memchr, memchr_iter};
+use memchr::{memchr, memchr2_iter};
 
 /// One field's place: in the chunk, or (unescaped) in the scratch buffer.
 #[derive(Debug, Clone, Copy)]
@@ -83,16 +83,22 @@ where
         };
         spans.clear();
         scratch.clear();
-        if memchr(b'"', &data[pos..body_end]).is_none() {
-            let mut field_start = pos;
-            for d in memchr_iter(delimiter, &data[pos..body_end]) {
-                spans.push(Span {
-                    start: field_start as u32,
-                    end: (pos + d) as u32,
-                    scratch: false,
-                });
-                field_start = pos + d + 1;
+        // Split on the delimiter; a quote anywhere sends the record to the full parser.
+        let mut field_start = pos;
+        let mut quoted = false;
+        for i in memchr2_iter(delimiter, b'"', &data[pos..body_end]) {
+            if data[pos + i] == b'"' {
+                quoted = true;
+                break;
             }
+            spans.push(Span {
+                start: field_start as u32,
+                end: (pos + i) as u32,
+                scratch: false,
+            });
+            field_start = pos + i + 1;
+        }
+        if !quoted {
             spans.push(Span {
                 start: field_start as u32,
                 end: body_end as u32,
@@ -101,6 +107,7 @@ where
             pos = eol + 1;
             line += 1;
         } else {
+            spans.clear();
             let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
             pos = next;
             line += lines;

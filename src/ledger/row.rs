@@ -157,7 +157,8 @@ impl RowReader {
     fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
         let interner = &mut self.interner;
         match cache {
-            C_MEASURE if raw.trim_ascii().is_empty() => self.vnd,
+            // Most rows say nothing or `VND`: skip the lookup.
+            C_MEASURE if raw.trim_ascii().is_empty() || raw == b"VND" => self.vnd,
             C_AREA => self.caches[cache].sym(raw, interner, normalize_area),
             C_MEASURE => self.caches[cache].sym(raw, interner, canonical_measure),
             _ => self.caches[cache].sym(raw, interner, normalize),
@@ -197,24 +198,26 @@ impl RowReader {
         let text = |col: Col| layout.index(col).map_or("", |i| rec.text(i));
 
         let date_cell = text(Col::Date);
-        if (date_cell.trim().is_empty() || is_totals_word(date_cell))
-            && let Some(word) = (0..rec.len())
-                .map(|i| rec.text(i))
-                .find(|f| is_totals_word(f))
-        {
-            return Outcome::Invalid(vec![(
-                layout.name(Col::Date),
-                format!(
-                    "typed totals row ({:?}): remove it, danvan adds up the rows itself",
-                    normalize(word)
-                ),
-            )]);
-        }
-
         let mut problems = Vec::new();
-        let date = parse_date(date_cell)
-            .map_err(|e| problems.push((layout.name(Col::Date), e.to_string())))
-            .ok();
+        let date = match parse_date(date_cell) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                // A row without a date may be a totals row typed in by hand: say so plainly.
+                if (date_cell.trim().is_empty() || is_totals_word(date_cell))
+                    && let Some(word) = (0..rec.len()).map(|i| rec.text(i)).find(|f| is_totals_word(f))
+                {
+                    return Outcome::Invalid(vec![(
+                        layout.name(Col::Date),
+                        format!(
+                            "typed totals row ({:?}): remove it, danvan adds up the rows itself",
+                            normalize(word)
+                        ),
+                    )]);
+                }
+                problems.push((layout.name(Col::Date), e.to_string()));
+                None
+            }
+        };
         let amount_cell = cell(Col::Amount).trim_ascii();
         let amount = parse_amount_bytes(amount_cell)
             .map_err(|e| problems.push((layout.name(Col::Amount), e.to_string())))
