@@ -133,19 +133,14 @@ impl<R: Read> Chunker<R> {
             self.buf.reserve(want - self.buf.len());
         }
         while self.buf.len() < want && !self.eof {
-            let start = self.buf.len();
-            self.buf.resize(want, 0);
-            match self.reader.read(&mut self.buf[start..]) {
-                Ok(0) => {
-                    self.buf.truncate(start);
-                    self.eof = true;
-                }
-                Ok(n) => self.buf.truncate(start + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(start),
-                Err(e) => {
-                    self.buf.truncate(start);
-                    return Err(ChunkError::Io(e));
-                }
+            // `read_to_end` through `take` reads into spare capacity without zeroing it first.
+            let before = self.buf.len();
+            let limit = (want - before) as u64;
+            match (&mut self.reader).take(limit).read_to_end(&mut self.buf) {
+                Ok(n) if (n as u64) < limit => self.eof = true,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ChunkError::Io(e)),
             }
         }
         Ok(())

@@ -30,6 +30,14 @@ impl fmt::Display for DateError {
     }
 }
 
+/// [`parse_date`] for a cell given as bytes: the common shapes are read without building text.
+pub fn parse_date_bytes(cell: &[u8]) -> Result<NaiveDate, DateError> {
+    if let Some(date) = fast_date(cell) {
+        return Ok(date);
+    }
+    parse_date(&String::from_utf8_lossy(cell))
+}
+
 pub fn parse_date(cell: &str) -> Result<NaiveDate, DateError> {
     if let Some(date) = fast_date(cell.as_bytes()) {
         return Ok(date);

@@ -10,7 +10,6 @@
 
 use super::chunk::Chunk;
 use anyhow::Result;
-use memchr::{memchr, memchr2_iter};
 
 /// One field's place: in the chunk, or (unescaped) in the scratch buffer.
 #[derive(Debug, Clone, Copy)]
@@ -73,38 +72,46 @@ where
     let mut scratch: Vec<u8> = Vec::new();
     let mut pos = 0usize;
     let mut line = chunk.first_line;
+    // What each byte means to the splitter: 0 data, 1 delimiter, 2 quote, 3 line end.
+    let mut class = [0u8; 256];
+    class[usize::from(delimiter)] = 1;
+    class[usize::from(b'"')] = 2;
+    class[usize::from(b'\n')] = 3;
     while pos < data.len() {
         let start_line = line;
-        let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-        let body_end = if eol > pos && data[eol - 1] == b'\r' {
-            eol - 1
-        } else {
-            eol
-        };
         spans.clear();
         scratch.clear();
-        // Split on the delimiter; a quote anywhere sends the record to the full parser.
+        // One pass over the line: a plain byte loop beats `memchr` calls on lines this short.
         let mut field_start = pos;
+        let mut i = pos;
         let mut quoted = false;
-        for i in memchr2_iter(delimiter, b'"', &data[pos..body_end]) {
-            if data[pos + i] == b'"' {
-                quoted = true;
-                break;
+        while i < data.len() {
+            match class[usize::from(data[i])] {
+                0 => {}
+                1 => {
+                    spans.push(Span {
+                        start: field_start as u32,
+                        end: i as u32,
+                        scratch: false,
+                    });
+                    field_start = i + 1;
+                }
+                2 => {
+                    quoted = true;
+                    break;
+                }
+                _ => break,
             }
-            spans.push(Span {
-                start: field_start as u32,
-                end: (pos + i) as u32,
-                scratch: false,
-            });
-            field_start = pos + i + 1;
+            i += 1;
         }
         if !quoted {
+            let body_end = if i > field_start && data[i - 1] == b'\r' { i - 1 } else { i };
             spans.push(Span {
                 start: field_start as u32,
                 end: body_end as u32,
                 scratch: false,
             });
-            pos = eol + 1;
+            pos = i + 1;
             line += 1;
         } else {
             spans.clear();

@@ -4,7 +4,7 @@
 //! the registry; the only state is the reading thread's interner and caches, which make repeated
 //! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
 
-use super::date::parse_date;
+use super::date::parse_date_bytes;
 use super::dialect::HeaderMap;
 use super::intern::{EMPTY, Interner, RawCache, Sym};
 use super::measure::{VND, canonical_measure};
@@ -197,13 +197,14 @@ impl RowReader {
         let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
         let text = |col: Col| layout.index(col).map_or("", |i| rec.text(i));
 
-        let date_cell = text(Col::Date);
+        let date_cell = cell(Col::Date);
         let mut problems = Vec::new();
-        let date = match parse_date(date_cell) {
+        let date = match parse_date_bytes(date_cell) {
             Ok(d) => Some(d),
             Err(e) => {
                 // A row without a date may be a totals row typed in by hand: say so plainly.
-                if (date_cell.trim().is_empty() || is_totals_word(date_cell))
+                let date_text = text(Col::Date);
+                if (date_text.trim().is_empty() || is_totals_word(date_text))
                     && let Some(word) = (0..rec.len()).map(|i| rec.text(i)).find(|f| is_totals_word(f))
                 {
                     return Outcome::Invalid(vec![(
