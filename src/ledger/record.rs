@@ -10,6 +10,7 @@
 
 use super::chunk::Chunk;
 use anyhow::Result;
+use memchr::memchr3_iter;
 
 /// One field's place: in the chunk, or (unescaped) in the scratch buffer.
 #[derive(Debug, Clone, Copy)]
@@ -72,64 +73,69 @@ where
     let mut scratch: Vec<u8> = Vec::new();
     let mut pos = 0usize;
     let mut line = chunk.first_line;
-    // What each byte means to the splitter: 0 data, 1 delimiter, 2 quote, 3 line end.
-    let mut class = [0u8; 256];
-    class[usize::from(delimiter)] = 1;
-    class[usize::from(b'"')] = 2;
-    class[usize::from(b'\n')] = 3;
-    while pos < data.len() {
-        let start_line = line;
-        spans.clear();
-        scratch.clear();
-        // One pass over the line: a plain byte loop beats `memchr` calls on lines this short.
+    // One `memchr3` pass over the whole chunk finds every delimiter, quote and line end; a
+    // record with a quote is handed to the full parser and the pass starts again after it.
+    'chunk: while pos < data.len() {
+        let base = pos;
         let mut field_start = pos;
-        let mut i = pos;
-        let mut quoted = false;
-        while i < data.len() {
-            match class[usize::from(data[i])] {
-                0 => {}
-                1 => {
+        spans.clear();
+        for hit in memchr3_iter(delimiter, b'"', b'\n', &data[base..]).map(|i| base + i) {
+            match data[hit] {
+                b'\n' => {
+                    let body_end = if hit > field_start && data[hit - 1] == b'\r' { hit - 1 } else { hit };
                     spans.push(Span {
                         start: field_start as u32,
-                        end: i as u32,
+                        end: body_end as u32,
                         scratch: false,
                     });
-                    field_start = i + 1;
+                    emit(&spans, &[], data, line, &mut f)?;
+                    line += 1;
+                    pos = hit + 1;
+                    field_start = pos;
+                    spans.clear();
                 }
-                2 => {
-                    quoted = true;
-                    break;
+                b'"' => {
+                    spans.clear();
+                    scratch.clear();
+                    let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
+                    emit(&spans, &scratch, data, line, &mut f)?;
+                    line += lines;
+                    pos = next;
+                    continue 'chunk;
                 }
-                _ => break,
+                _ => {
+                    spans.push(Span {
+                        start: field_start as u32,
+                        end: hit as u32,
+                        scratch: false,
+                    });
+                    field_start = hit + 1;
+                }
             }
-            i += 1;
         }
-        if !quoted {
-            let body_end = if i > field_start && data[i - 1] == b'\r' { i - 1 } else { i };
-            spans.push(Span {
-                start: field_start as u32,
-                end: body_end as u32,
-                scratch: false,
-            });
-            pos = i + 1;
-            line += 1;
-        } else {
-            spans.clear();
-            let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
-            pos = next;
-            line += lines;
-        }
-        if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
-            continue; // an empty line
-        }
-        let record = Record {
-            data,
-            scratch: &scratch,
-            spans: &spans,
-        };
-        f(&record, start_line)?;
+        // The last record, without a line end.
+        let end = data.len();
+        let body_end = if end > field_start && data[end - 1] == b'\r' { end - 1 } else { end };
+        spans.push(Span {
+            start: field_start as u32,
+            end: body_end as u32,
+            scratch: false,
+        });
+        emit(&spans, &[], data, line, &mut f)?;
+        break;
     }
     Ok(())
+}
+
+/// Hands one record to `f`, unless it is an empty line.
+fn emit<F>(spans: &[Span], scratch: &[u8], data: &[u8], line: u64, f: &mut F) -> Result<()>
+where
+    F: FnMut(&Record<'_>, u64) -> Result<()>,
+{
+    if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
+        return Ok(());
+    }
+    f(&Record { data, scratch, spans }, line)
 }
 
 /// Parses one record that holds a quote, starting at `pos`. Every field goes to `scratch`.
