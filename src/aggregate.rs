@@ -79,10 +79,13 @@ pub fn text_sym(row: &Contribution, dim: Dim) -> Sym {
     }
 }
 
-/// One thread's groups, keyed by symbols of that thread's interner.
+/// One thread's groups, keyed by symbols of that thread's interner. Each group has a slot (an
+/// index into `accs`) so a caller that has seen a key before can add to it without a lookup.
 pub struct LocalGroups {
     grouping: Grouping,
-    map: FxHashMap<Box<[u32]>, Acc>,
+    slots: FxHashMap<Box<[u32]>, u32>,
+    keys: Vec<Box<[u32]>>,
+    accs: Vec<Acc>,
     cut: FxHashMap<Sym, Sym>,
 }
 
@@ -93,7 +96,9 @@ impl LocalGroups {
     pub fn new(grouping: Grouping) -> Self {
         LocalGroups {
             grouping,
-            map: FxHashMap::default(),
+            slots: FxHashMap::default(),
+            keys: Vec::new(),
+            accs: Vec::new(),
             cut: FxHashMap::default(),
         }
     }
@@ -119,19 +124,32 @@ impl LocalGroups {
         (key, n + 1)
     }
 
-    pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<()> {
+    /// Adds `row` to its group and returns the group's slot.
+    pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<u32> {
         let (key, n) = self.key(row, interner);
-        match self.map.get_mut(&key[..n]) {
-            Some(acc) => acc.add(row.amount, 1),
-            None => self
-                .map
-                .entry(key[..n].into())
-                .or_default()
-                .add(row.amount, 1),
+        let slot = match self.slots.get(&key[..n]) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.accs.len() as u32;
+                self.slots.insert(key[..n].into(), slot);
+                self.keys.push(key[..n].into());
+                self.accs.push(Acc::default());
+                slot
+            }
+        };
+        self.add_to(slot, row.amount)?;
+        Ok(slot)
+    }
+
+    /// Adds one row's amount to the group in `slot`.
+    pub fn add_to(&mut self, slot: u32, amount: Decimal) -> Result<()> {
+        match self.accs.get_mut(slot as usize) {
+            Some(acc) => acc.add(amount, 1),
+            None => Err(anyhow!("internal error: no group in slot {slot}")),
         }
     }
 
-    /// Adds a total under an already computed text key (rows settled after reading).
+    /// The text key of `row` (for rows settled after reading).
     pub fn text_key(&mut self, row: &Contribution, interner: &mut Interner) -> Key {
         let (key, n) = self.key(row, interner);
         self.key_text(&key[..n], interner)
@@ -150,7 +168,7 @@ impl LocalGroups {
 
     pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
         let mut groups = Groups::new(self.grouping.dims.clone());
-        for (key, acc) in &self.map {
+        for (key, acc) in self.keys.iter().zip(&self.accs) {
             groups.add(self.key_text(key, interner), acc.total, acc.count)?;
         }
         Ok(groups)

@@ -5,6 +5,7 @@ use crate::aggregate::text_sym;
 use crate::ledger::Contribution;
 use crate::ledger::intern::{Interner, Sym};
 use crate::spec::Selection;
+use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 pub struct Selector {
@@ -23,20 +24,30 @@ impl Selector {
     }
 
     pub fn keeps(&mut self, row: &Contribution, interner: &Interner) -> bool {
-        if let Some(p) = self.selection.period
-            && !p.contains(row.date)
-        {
-            return false;
-        }
+        self.keeps_date(row.date) && self.keeps_text(row, interner)
+    }
+
+    /// The part of the decision that depends on the date alone.
+    pub fn keeps_date(&self, date: NaiveDate) -> bool {
+        self.selection.period.is_none_or(|p| p.contains(date))
+            && self
+                .selection
+                .filters
+                .iter()
+                .filter(|f| f.dim.is_period())
+                .all(|f| f.accepts(&f.dim.format_period(f.dim.period_code(date))))
+    }
+
+    /// The part that depends on text values alone.
+    pub fn keeps_text(&mut self, row: &Contribution, interner: &Interner) -> bool {
         for (filter, cache) in self.selection.filters.iter().zip(&mut self.cache) {
-            let ok = if filter.dim.is_period() {
-                filter.accepts(&filter.dim.format_period(filter.dim.period_code(row.date)))
-            } else {
-                let sym = text_sym(row, filter.dim);
-                *cache
-                    .entry(sym)
-                    .or_insert_with(|| filter.accepts(interner.get(sym)))
-            };
+            if filter.dim.is_period() {
+                continue;
+            }
+            let sym = text_sym(row, filter.dim);
+            let ok = *cache
+                .entry(sym)
+                .or_insert_with(|| filter.accepts(interner.get(sym)));
             if !ok {
                 return false;
             }

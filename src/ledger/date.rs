@@ -62,7 +62,9 @@ fn fast_date(b: &[u8]) -> Option<NaiveDate> {
         return None;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
     let (y, m, d) = if b[4] == b'-' && b[7] == b'-' {
         (digits(0..4)?, digits(5..7)?, digits(8..10)?)

@@ -82,7 +82,11 @@ where
         for hit in memchr3_iter(delimiter, b'"', b'\n', &data[base..]).map(|i| base + i) {
             match data[hit] {
                 b'\n' => {
-                    let body_end = if hit > field_start && data[hit - 1] == b'\r' { hit - 1 } else { hit };
+                    let body_end = if hit > field_start && data[hit - 1] == b'\r' {
+                        hit - 1
+                    } else {
+                        hit
+                    };
                     spans.push(Span {
                         start: field_start as u32,
                         end: body_end as u32,
@@ -97,7 +101,8 @@ where
                 b'"' => {
                     spans.clear();
                     scratch.clear();
-                    let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
+                    let (next, lines) =
+                        parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
                     emit(&spans, &scratch, data, line, &mut f)?;
                     line += lines;
                     pos = next;
@@ -115,7 +120,11 @@ where
         }
         // The last record, without a line end.
         let end = data.len();
-        let body_end = if end > field_start && data[end - 1] == b'\r' { end - 1 } else { end };
+        let body_end = if end > field_start && data[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         spans.push(Span {
             start: field_start as u32,
             end: body_end as u32,
@@ -135,7 +144,14 @@ where
     if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
         return Ok(());
     }
-    f(&Record { data, scratch, spans }, line)
+    f(
+        &Record {
+            data,
+            scratch,
+            spans,
+        },
+        line,
+    )
 }
 
 /// Parses one record that holds a quote, starting at `pos`. Every field goes to `scratch`.

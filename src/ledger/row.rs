@@ -60,6 +60,11 @@ impl Layout {
         self.idx[col as usize]
     }
 
+    /// Where `col` is in this file, if it has it.
+    pub fn column(&self, col: Col) -> Option<usize> {
+        self.index(col)
+    }
+
     /// The column's header as written in this file, for messages.
     pub fn name(&self, col: Col) -> String {
         self.columns.name(col, column_name(col))
@@ -205,7 +210,9 @@ impl RowReader {
                 // A row without a date may be a totals row typed in by hand: say so plainly.
                 let date_text = text(Col::Date);
                 if (date_text.trim().is_empty() || is_totals_word(date_text))
-                    && let Some(word) = (0..rec.len()).map(|i| rec.text(i)).find(|f| is_totals_word(f))
+                    && let Some(word) = (0..rec.len())
+                        .map(|i| rec.text(i))
+                        .find(|f| is_totals_word(f))
                 {
                     return Outcome::Invalid(vec![(
                         layout.name(Col::Date),

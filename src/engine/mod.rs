@@ -11,6 +11,8 @@
 //! Amounts that read two ways (`1.200`) wait until their file's convention is known from its
 //! other values; they are settled (or rejected) at the end, so only those rows are held.
 
+mod fast_lane;
+
 use crate::aggregate::{Groups, Key, LocalGroups};
 use crate::ledger::Col;
 use crate::ledger::Contribution;
@@ -29,6 +31,7 @@ use crate::problem::{Problem, Rejected};
 use crate::select::Selector;
 use crate::spec::{Dim, Grouping, Selection};
 use anyhow::{Result, anyhow};
+use fast_lane::{Fast, FastLane};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -170,6 +173,8 @@ const CHECKED_DIMS: [Dim; 6] = [
 /// One thread's state across all the chunks it parses.
 struct Worker {
     reader: RowReader,
+    /// `None` for `check`, which looks at every row in full.
+    fast: Option<FastLane>,
     groups: LocalGroups,
     selector: Selector,
     plan: Arc<Plan>,
@@ -179,7 +184,10 @@ struct Worker {
 
 impl Worker {
     fn new(plan: Arc<Plan>, registry: Option<Arc<Registry>>) -> Self {
+        let fast =
+            (!plan.check).then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
         Worker {
+            fast,
             reader: RowReader::new(registry, plan.needs()),
             groups: LocalGroups::new(plan.grouping.clone()),
             selector: Selector::new(plan.selection.clone()),
@@ -195,6 +203,27 @@ impl Worker {
         let fi = layout.file_index;
         let mut evidence = [0u64; 2];
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
+            if let Some(fast) = &mut self.fast {
+                match fast.try_record(record, layout, &self.selector, &mut self.groups)? {
+                    Fast::Counted(ev) => {
+                        out.tally.read += 1;
+                        out.tally.counted += 1;
+                        if let Some(c) = ev {
+                            evidence[c as usize] += 1;
+                        }
+                        return Ok(());
+                    }
+                    Fast::Filtered(ev) => {
+                        out.tally.read += 1;
+                        out.tally.filtered += 1;
+                        if let Some(c) = ev {
+                            evidence[c as usize] += 1;
+                        }
+                        return Ok(());
+                    }
+                    Fast::Unknown => {}
+                }
+            }
             match self.reader.read(record, layout) {
                 Outcome::Blank => {}
                 Outcome::Invalid(reasons) => {
@@ -218,11 +247,18 @@ impl Worker {
                                 .push(Problem::warning(&layout.file, line, col, msg));
                         }
                     }
-                    if self.selector.keeps(&row, &self.reader.interner) {
+                    let text_kept = self.selector.keeps_text(&row, &self.reader.interner);
+                    if text_kept && self.selector.keeps_date(row.date) {
                         out.tally.counted += 1;
-                        self.groups.add(&row, &mut self.reader.interner)?;
+                        let slot = self.groups.add(&row, &mut self.reader.interner)?;
+                        if let Some(fast) = &mut self.fast {
+                            fast.learn(Some(slot));
+                        }
                     } else {
                         out.tally.filtered += 1;
+                        if let (Some(fast), false) = (&mut self.fast, text_kept) {
+                            fast.learn(None);
+                        }
                     }
                 }
                 Outcome::Ambiguous { row, reading, text } => {

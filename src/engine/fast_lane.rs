@@ -1,0 +1,136 @@
+//! The fast lane: rows that repeat what an earlier row already proved skip normalization.
+//!
+//! A valid row's group (and whether the text filters keep it) is a pure function of its raw text
+//! cells (unit, area, model, measure… as written) and the period codes of its date. The slow path
+//! (`ledger::row`) normalizes, joins the registry and validates; when it finds a row valid, the
+//! fast lane remembers "these raw bytes → this group slot". Later rows with the same raw bytes, a
+//! plainly written date and a plain amount are then added with one hash lookup. Anything unusual
+//! (another date shape, a currency mark, an ambiguous number, an unknown model, a wrong field
+//! count) goes the slow way, so both ways give the same answer by construction.
+
+use crate::aggregate::LocalGroups;
+use crate::ledger::Col;
+use crate::ledger::date::parse_date_bytes;
+use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
+use crate::ledger::record::Record;
+use crate::ledger::row::{Layout, Needs};
+use crate::select::Selector;
+use crate::spec::{Dim, Grouping};
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+
+/// Remembered rows beyond this many are not added (hostile files with endless distinct values
+/// then simply take the slow path), which keeps memory bounded.
+const MAX_MEMO: usize = 1 << 18;
+
+#[derive(Debug, Clone, Copy)]
+enum Memo {
+    Slot(u32),
+    TextFiltered,
+}
+
+/// What the fast lane did with a record.
+pub enum Fast {
+    Counted(Option<Convention>),
+    Filtered(Option<Convention>),
+    /// Not known here: the slow path decides.
+    Unknown,
+}
+
+pub struct FastLane {
+    parts: Vec<Col>,
+    periods: Vec<Dim>,
+    memo: FxHashMap<Box<[u8]>, Memo>,
+    key: Vec<u8>,
+    /// `key` holds the complete key of the record last tried, and it was plain enough to learn.
+    learnable: bool,
+}
+
+impl FastLane {
+    pub fn new(needs: Needs, has_registry: bool, grouping: &Grouping) -> FastLane {
+        let mut parts = vec![Col::Measure];
+        for (on, col) in [
+            (needs.unit, Col::Unit),
+            (needs.area, Col::Area),
+            (needs.field, Col::Field),
+            (needs.source, Col::Source),
+            (needs.model || has_registry, Col::Model),
+        ] {
+            if on {
+                parts.push(col);
+            }
+        }
+        FastLane {
+            parts,
+            periods: grouping
+                .dims
+                .iter()
+                .copied()
+                .filter(|d| d.is_period())
+                .collect(),
+            memo: FxHashMap::default(),
+            key: Vec::with_capacity(256),
+            learnable: false,
+        }
+    }
+
+    /// Adds `rec` if an earlier row proved what it is.
+    pub fn try_record(
+        &mut self,
+        rec: &Record<'_>,
+        layout: &Layout,
+        selector: &Selector,
+        groups: &mut LocalGroups,
+    ) -> Result<Fast> {
+        self.learnable = false;
+        if rec.len() != layout.columns.width() {
+            return Ok(Fast::Unknown);
+        }
+        let cell = |col: Col| layout.column(col).map_or(&b""[..], |i| rec.bytes(i));
+        let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
+            return Ok(Fast::Unknown);
+        };
+        let Ok(amount) = parse_amount_bytes(cell(Col::Amount).trim_ascii()) else {
+            return Ok(Fast::Unknown);
+        };
+        let (value, evidence) = match amount.reading {
+            Reading::Exact { value, evidence } if !amount.currency => (value, evidence),
+            _ => return Ok(Fast::Unknown),
+        };
+        self.key.clear();
+        for &col in &self.parts {
+            let bytes = cell(col);
+            self.key
+                .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            self.key.extend_from_slice(bytes);
+        }
+        for d in &self.periods {
+            self.key
+                .extend_from_slice(&d.period_code(date).to_le_bytes());
+        }
+        self.learnable = true;
+        match self.memo.get(self.key.as_slice()) {
+            None => Ok(Fast::Unknown),
+            Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
+            Some(&Memo::Slot(slot)) => {
+                if selector.keeps_date(date) {
+                    groups.add_to(slot, value)?;
+                    Ok(Fast::Counted(evidence))
+                } else {
+                    Ok(Fast::Filtered(evidence))
+                }
+            }
+        }
+    }
+
+    /// After the slow path found the record last tried valid: `Some(slot)` when it was added
+    /// there, `None` when the text filters left it out.
+    pub fn learn(&mut self, slot: Option<u32>) {
+        if !self.learnable || self.memo.len() >= MAX_MEMO {
+            return;
+        }
+        let memo = slot.map_or(Memo::TextFiltered, Memo::Slot);
+        self.memo.insert(self.key.as_slice().into(), memo);
+        self.learnable = false;
+    }
+}
