@@ -392,11 +392,14 @@ pub fn read(
         collector.finish_reading(reading);
         collector.workers.push(worker.finish());
     } else {
+        // The reading thread is one of the `threads`: it queues chunks for the others and, when
+        // the queue is full, parses the chunk itself instead of waiting, so every core works.
         let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads * 2);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<ChunkResult>();
         let stop = AtomicBool::new(false);
+        let mut own = Worker::new(plan.clone(), registry.clone());
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
+            let handles: Vec<_> = (1..threads)
                 .map(|_| {
                     let (job_rx, res_tx) = (job_rx.clone(), res_tx.clone());
                     let (plan, registry, stop) = (plan.clone(), registry.clone(), &stop);
@@ -418,16 +421,27 @@ pub fn read(
             drop(job_rx);
             drop(res_tx);
             let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
-                if stop.load(Ordering::Relaxed) || job_tx.send(job).is_err() {
+                if stop.load(Ordering::Relaxed) {
                     return (Vec::new(), true);
                 }
-                (res_rx.try_iter().collect(), false)
+                let mut ready: Vec<ChunkResult> = res_rx.try_iter().collect();
+                match job_tx.try_send(job) {
+                    Ok(()) => (ready, false),
+                    Err(crossbeam_channel::TrySendError::Full(job)) => {
+                        let r = own.process(&job);
+                        let fatal = r.fatal.is_some();
+                        ready.push(r);
+                        (ready, fatal)
+                    }
+                    Err(crossbeam_channel::TrySendError::Disconnected(_)) => (ready, true),
+                }
             });
             drop(job_tx);
             for r in res_rx.iter() {
                 collector.add(r);
             }
             collector.finish_reading(reading);
+            collector.workers.push(own.finish());
             for h in handles {
                 let finished = h
                     .join()
