@@ -10,7 +10,6 @@
 
 use super::chunk::Chunk;
 use anyhow::Result;
-use memchr::memchr3_iter;
 
 /// One field's place: in the chunk, or (unescaped) in the scratch buffer.
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +78,7 @@ where
         let base = pos;
         let mut field_start = pos;
         spans.clear();
-        for hit in memchr3_iter(delimiter, b'"', b'\n', &data[base..]).map(|i| base + i) {
+        for hit in Hits::new(data, base, delimiter) {
             match data[hit] {
                 b'\n' => {
                     let body_end = if hit > field_start && data[hit - 1] == b'\r' {
@@ -134,6 +133,71 @@ where
         break;
     }
     Ok(())
+}
+
+/// Positions of every delimiter, quote and line end from `start` on, found eight bytes at a
+/// time: each word is compared with all three bytes at once with the exact "which bytes are
+/// zero" bit trick, and set bits are read off with `trailing_zeros`. On lines of ~100 bytes
+/// with ten fields this beats calling `memchr3` once per field.
+struct Hits<'a> {
+    data: &'a [u8],
+    word: usize,
+    mask: u64,
+    splat: [u64; 3],
+}
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+impl<'a> Hits<'a> {
+    fn new(data: &'a [u8], start: usize, delimiter: u8) -> Self {
+        let splat = [delimiter, b'"', b'\n'].map(|b| u64::from(b) * 0x0101_0101_0101_0101);
+        let mut hits = Hits {
+            data,
+            word: start,
+            mask: 0,
+            splat,
+        };
+        hits.mask = hits.matches();
+        hits
+    }
+
+    /// Bit 8k+7 set where byte `word + k` is one of the three.
+    fn matches(&self) -> u64 {
+        let w = match self.data.get(self.word..self.word + 8) {
+            Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or_default()),
+            None => {
+                let mut tail = [0u8; 8];
+                let rest = self.data.get(self.word..).unwrap_or_default();
+                tail[..rest.len()].copy_from_slice(rest);
+                // Padding must match nothing: use a byte that is none of the three.
+                for b in &mut tail[rest.len()..] {
+                    *b = b'a';
+                }
+                u64::from_le_bytes(tail)
+            }
+        };
+        self.splat.iter().fold(0, |m, &s| {
+            let x = w ^ s;
+            m | !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+        })
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.word += 8;
+            if self.word >= self.data.len() {
+                return None;
+            }
+            self.mask = self.matches();
+        }
+        let bit = self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(self.word + bit / 8)
+    }
 }
 
 /// Hands one record to `f`, unless it is an empty line.
@@ -298,6 +362,17 @@ mod tests {
                 .collect();
             let got: Vec<Vec<String>> = records(s).into_iter().map(|(_, f)| f).collect();
             assert_eq!(got, want, "{}", String::from_utf8_lossy(s));
+        }
+    }
+
+    #[test]
+    fn hits_find_exactly_the_three_bytes() {
+        let data = b"a,b\"c\nd,,\xe1\xbb\x99,\x80\x7f\n,";
+        for start in 0..data.len() {
+            let want: Vec<usize> = (start..data.len())
+                .filter(|&i| matches!(data[i], b',' | b'"' | b'\n'))
+                .collect();
+            assert_eq!(Hits::new(data, start, b',').collect::<Vec<_>>(), want, "from {start}");
         }
     }
 
