@@ -11,9 +11,11 @@ use crate::ledger::intern::{Interner, Sym};
 use crate::ledger::text::cut_area;
 use crate::spec::{Dim, Grouping};
 use anyhow::{Result, anyhow};
+use hashbrown::HashTable;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// A running total and how many contribution rows went into it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -81,10 +83,13 @@ pub fn text_sym(row: &Contribution, dim: Dim) -> Sym {
 
 /// One thread's groups, keyed by symbols of that thread's interner. Each group has a slot (an
 /// index into `accs`) so a caller that has seen a key before can add to it without a lookup.
+/// Keys all have the same length, so they live end to end in one vector and the table holds
+/// only slot numbers: a few dozen bytes per group, which keeps memory flat as groups grow.
 pub struct LocalGroups {
     grouping: Grouping,
-    slots: FxHashMap<Box<[u32]>, u32>,
-    keys: Vec<Box<[u32]>>,
+    width: usize,
+    table: HashTable<u32>,
+    keys: Vec<u32>,
     accs: Vec<Acc>,
     cut: FxHashMap<Sym, Sym>,
 }
@@ -92,15 +97,27 @@ pub struct LocalGroups {
 /// Most keys fit in this many slots without a heap allocation.
 const MAX_KEY: usize = 10;
 
+fn hash_key(key: &[u32]) -> u64 {
+    let mut h = FxHasher::default();
+    key.hash(&mut h);
+    h.finish()
+}
+
 impl LocalGroups {
     pub fn new(grouping: Grouping) -> Self {
         LocalGroups {
+            width: grouping.dims.len() + 1,
             grouping,
-            slots: FxHashMap::default(),
+            table: HashTable::new(),
             keys: Vec::new(),
             accs: Vec::new(),
             cut: FxHashMap::default(),
         }
+    }
+
+    fn stored(&self, slot: u32) -> &[u32] {
+        let at = slot as usize * self.width;
+        &self.keys[at..at + self.width]
     }
 
     /// The key of `row` under `grouping`, as symbols (area cut to depth) and period codes.
@@ -127,13 +144,23 @@ impl LocalGroups {
     /// Adds `row` to its group and returns the group's slot.
     pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<u32> {
         let (key, n) = self.key(row, interner);
-        let slot = match self.slots.get(&key[..n]) {
+        let key = &key[..n];
+        let hash = hash_key(key);
+        let found = self.table.find(hash, |&slot| {
+            let at = slot as usize * self.width;
+            &self.keys[at..at + self.width] == key
+        });
+        let slot = match found {
             Some(&slot) => slot,
             None => {
                 let slot = self.accs.len() as u32;
-                self.slots.insert(key[..n].into(), slot);
-                self.keys.push(key[..n].into());
+                self.keys.extend_from_slice(key);
                 self.accs.push(Acc::default());
+                let (keys, width) = (&self.keys, self.width);
+                self.table.insert_unique(hash, slot, |&s| {
+                    let at = s as usize * width;
+                    hash_key(&keys[at..at + width])
+                });
                 slot
             }
         };
@@ -168,8 +195,12 @@ impl LocalGroups {
 
     pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
         let mut groups = Groups::new(self.grouping.dims.clone());
-        for (key, acc) in self.keys.iter().zip(&self.accs) {
-            groups.add(self.key_text(key, interner), acc.total, acc.count)?;
+        for (slot, acc) in self.accs.iter().enumerate() {
+            groups.add(
+                self.key_text(self.stored(slot as u32), interner),
+                acc.total,
+                acc.count,
+            )?;
         }
         Ok(groups)
     }

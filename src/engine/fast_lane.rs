@@ -17,11 +17,20 @@ use crate::ledger::row::{Layout, Needs};
 use crate::select::Selector;
 use crate::spec::{Dim, Grouping};
 use anyhow::Result;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
 
 /// Remembered rows beyond this many are not added (hostile files with endless distinct values
 /// then simply take the slow path), which keeps memory bounded.
 const MAX_MEMO: usize = 1 << 18;
+const MAX_ARENA: usize = 32 << 20;
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Memo {
@@ -40,7 +49,9 @@ pub enum Fast {
 pub struct FastLane {
     parts: Vec<Col>,
     periods: Vec<Dim>,
-    memo: FxHashMap<Box<[u8]>, Memo>,
+    /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo).
+    memo: HashTable<(u32, u32, Memo)>,
+    arena: Vec<u8>,
     key: Vec<u8>,
     /// `key` holds the complete key of the record last tried, and it was plain enough to learn.
     learnable: bool,
@@ -68,7 +79,8 @@ impl FastLane {
                 .copied()
                 .filter(|d| d.is_period())
                 .collect(),
-            memo: FxHashMap::default(),
+            memo: HashTable::new(),
+            arena: Vec::new(),
             key: Vec::with_capacity(256),
             learnable: false,
         }
@@ -109,10 +121,14 @@ impl FastLane {
                 .extend_from_slice(&d.period_code(date).to_le_bytes());
         }
         self.learnable = true;
-        match self.memo.get(self.key.as_slice()) {
+        let (arena, key) = (&self.arena, self.key.as_slice());
+        let found = self.memo.find(hash_bytes(key), |&(at, len, _)| {
+            &arena[at as usize..(at + len) as usize] == key
+        });
+        match found.map(|&(_, _, memo)| memo) {
             None => Ok(Fast::Unknown),
             Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
-            Some(&Memo::Slot(slot)) => {
+            Some(Memo::Slot(slot)) => {
                 if selector.keeps_date(date) {
                     groups.add_to(slot, value)?;
                     Ok(Fast::Counted(evidence))
@@ -126,11 +142,21 @@ impl FastLane {
     /// After the slow path found the record last tried valid: `Some(slot)` when it was added
     /// there, `None` when the text filters left it out.
     pub fn learn(&mut self, slot: Option<u32>) {
-        if !self.learnable || self.memo.len() >= MAX_MEMO {
+        if !self.learnable
+            || self.memo.len() >= MAX_MEMO
+            || self.arena.len() + self.key.len() > MAX_ARENA
+        {
             return;
         }
         let memo = slot.map_or(Memo::TextFiltered, Memo::Slot);
-        self.memo.insert(self.key.as_slice().into(), memo);
+        let at = self.arena.len() as u32;
+        self.arena.extend_from_slice(&self.key);
+        let arena = &self.arena;
+        self.memo.insert_unique(
+            hash_bytes(&self.key),
+            (at, self.key.len() as u32, memo),
+            |&(at, len, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
+        );
         self.learnable = false;
     }
 }

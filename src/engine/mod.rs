@@ -159,6 +159,9 @@ struct ChunkResult {
     evidence: Vec<(usize, [u64; 2])>,
     pending: Vec<Pending>,
     fatal: Option<(u64, anyhow::Error)>,
+    /// The chunk's buffer, handed back to the reader for the next chunk: reusing buffers keeps
+    /// memory flat however long the input is.
+    spent: Vec<u8>,
 }
 
 const CHECKED_DIMS: [Dim; 6] = [
@@ -197,7 +200,7 @@ impl Worker {
         }
     }
 
-    fn process(&mut self, job: &Job) -> ChunkResult {
+    fn process(&mut self, job: Job) -> ChunkResult {
         let mut out = ChunkResult::default();
         let layout = &job.layout;
         let fi = layout.file_index;
@@ -288,6 +291,7 @@ impl Worker {
             out.fatal = Some((job.seq, e));
         }
         out.evidence.push((fi, evidence));
+        out.spent = job.chunk.data;
         out
     }
 
@@ -336,7 +340,8 @@ impl Worker {
         self.fingerprints.push((h.finish(), file_index, line));
     }
 
-    fn finish(self) -> Result<(Groups, CheckData)> {
+    fn finish(mut self) -> Result<(Groups, CheckData)> {
+        self.fast = None;
         let interner = &self.reader.interner;
         let mut check = CheckData {
             fingerprints: self.fingerprints,
@@ -385,16 +390,16 @@ pub fn read(
     if threads == 1 {
         let mut worker = Worker::new(plan.clone(), registry);
         let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
-            let r = worker.process(&job);
+            let r = worker.process(job);
             let stop = r.fatal.is_some();
             (vec![r], stop)
         });
         collector.finish_reading(reading);
-        collector.workers.push(worker.finish());
+        collector.workers.push(worker);
     } else {
         // The reading thread is one of the `threads`: it queues chunks for the others and, when
         // the queue is full, parses the chunk itself instead of waiting, so every core works.
-        let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads * 2);
+        let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<ChunkResult>();
         let stop = AtomicBool::new(false);
         let mut own = Worker::new(plan.clone(), registry.clone());
@@ -406,7 +411,7 @@ pub fn read(
                     scope.spawn(move || {
                         let mut worker = Worker::new(plan, registry);
                         for job in job_rx {
-                            let r = worker.process(&job);
+                            let r = worker.process(job);
                             if r.fatal.is_some() {
                                 stop.store(true, Ordering::Relaxed);
                             }
@@ -414,7 +419,7 @@ pub fn read(
                                 break;
                             }
                         }
-                        worker.finish()
+                        worker
                     })
                 })
                 .collect();
@@ -428,7 +433,7 @@ pub fn read(
                 match job_tx.try_send(job) {
                     Ok(()) => (ready, false),
                     Err(crossbeam_channel::TrySendError::Full(job)) => {
-                        let r = own.process(&job);
+                        let r = own.process(job);
                         let fatal = r.fatal.is_some();
                         ready.push(r);
                         (ready, fatal)
@@ -441,12 +446,13 @@ pub fn read(
                 collector.add(r);
             }
             collector.finish_reading(reading);
-            collector.workers.push(own.finish());
+            collector.workers.push(own);
             for h in handles {
-                let finished = h
-                    .join()
-                    .unwrap_or_else(|_| Err(anyhow!("a reading thread stopped unexpectedly")));
-                collector.workers.push(finished);
+                match h.join() {
+                    Ok(worker) => collector.workers.push(worker),
+                    Err(_) => collector
+                        .set_fatal((u64::MAX, anyhow!("a reading thread stopped unexpectedly"))),
+                }
             }
         });
     }
@@ -519,7 +525,8 @@ where
             };
             seq += 1;
             let (results, stop) = send(job);
-            for r in results {
+            for mut r in results {
+                table.chunker.recycle(std::mem::take(&mut r.spent));
                 collector.add(r);
             }
             if stop {
@@ -541,7 +548,9 @@ struct Collector {
     pending: Vec<Pending>,
     fatal: Option<(u64, anyhow::Error)>,
     files: Vec<(Arc<str>, Vec<String>)>,
-    workers: Vec<Result<(Groups, CheckData)>>,
+    /// Workers are turned into text groups one at a time at the end, so only one thread's
+    /// groups exist twice at any moment.
+    workers: Vec<Worker>,
 }
 
 impl Collector {
@@ -581,7 +590,7 @@ impl Collector {
         let mut groups = Groups::new(plan.grouping.dims.clone());
         let mut check = CheckData::default();
         for w in std::mem::take(&mut self.workers) {
-            let (g, c) = w?;
+            let (g, c) = w.finish()?;
             groups.merge(g)?;
             for (k, seen) in c.values {
                 check

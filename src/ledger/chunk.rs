@@ -50,6 +50,8 @@ pub struct Chunker<R> {
     max_record: usize,
     delimiter: u8,
     next_line: u64,
+    /// Buffers of parsed chunks, reused for the next ones.
+    pool: Vec<Vec<u8>>,
 }
 
 impl<R: Read> Chunker<R> {
@@ -62,6 +64,7 @@ impl<R: Read> Chunker<R> {
             max_record,
             delimiter: b',',
             next_line: 1,
+            pool: Vec::new(),
         }
     }
 
@@ -146,8 +149,17 @@ impl<R: Read> Chunker<R> {
         Ok(())
     }
 
+    /// Gives back a chunk's buffer once its records are read.
+    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+        if self.pool.len() < 4 && buf.capacity() > 0 {
+            buf.clear();
+            self.pool.push(buf);
+        }
+    }
+
     fn take(&mut self, end: usize) -> Chunk {
-        let rest = self.buf[end..].to_vec();
+        let mut rest = self.pool.pop().unwrap_or_default();
+        rest.extend_from_slice(&self.buf[end..]);
         let mut data = std::mem::replace(&mut self.buf, rest);
         data.truncate(end);
         let first_line = self.next_line;

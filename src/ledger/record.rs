@@ -372,7 +372,11 @@ mod tests {
             let want: Vec<usize> = (start..data.len())
                 .filter(|&i| matches!(data[i], b',' | b'"' | b'\n'))
                 .collect();
-            assert_eq!(Hits::new(data, start, b',').collect::<Vec<_>>(), want, "from {start}");
+            assert_eq!(
+                Hits::new(data, start, b',').collect::<Vec<_>>(),
+                want,
+                "from {start}"
+            );
         }
     }
 
