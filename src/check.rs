@@ -90,21 +90,21 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
 }
 
 fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
-    // Fingerprints are sorted by (hash, file, line): the first of a run is the original.
+    // Fingerprints are sorted by (hash, place): the first of a run is the original.
     data.fingerprints
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > 1)
         .flat_map(|run| {
-            let (_, f0, l0) = run[0];
-            run[1..].iter().map(move |&(_, f, l)| {
-                let place = if f == f0 {
-                    format!("line {l0}")
+            let first = run[0].1;
+            run[1..].iter().map(move |&(_, at)| {
+                let place = if at.file_index() == first.file_index() {
+                    format!("line {}", first.line())
                 } else {
-                    format!("{}:{l0}", files[f0])
+                    format!("{}:{}", files[first.file_index()], first.line())
                 };
                 Problem::warning(
-                    &files[f],
-                    l,
+                    &files[at.file_index()],
+                    at.line(),
                     "row",
                     format!("same as {place}: a duplicate row?"),
                 )

@@ -26,7 +26,6 @@ use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs, Outcome, RowReader};
 use crate::ledger::source::Source;
 use crate::ledger::table::{ReadOptions, open_table};
-use crate::ledger::text::normalize;
 use crate::problem::{Problem, Rejected};
 use crate::select::Selector;
 use crate::spec::{Dim, Grouping, Selection};
@@ -34,7 +33,7 @@ use anyhow::{Result, anyhow};
 use fast_lane::{Fast, FastLane};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -108,13 +107,32 @@ pub struct Seen {
     pub line: u64,
 }
 
+/// A file index and line packed in 8 bytes (`check` keeps one per row): 24 bits of file,
+/// 40 bits of line. Orders by file, then line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place(u64);
+
+impl Place {
+    pub fn new(file_index: usize, line: u64) -> Place {
+        Place(((file_index as u64) << 40) | (line & ((1 << 40) - 1)))
+    }
+
+    pub fn file_index(self) -> usize {
+        (self.0 >> 40) as usize
+    }
+
+    pub fn line(self) -> u64 {
+        self.0 & ((1 << 40) - 1)
+    }
+}
+
 /// What `check` needs beyond problems.
 #[derive(Debug, Clone, Default)]
 pub struct CheckData {
     /// Every text value per dimension (after the model join), with its first place.
     pub values: BTreeMap<(Dim, String), Seen>,
-    /// Row fingerprints (normalized fields), with where each row is.
-    pub fingerprints: Vec<(u64, usize, u64)>,
+    /// Row fingerprints (the fields as written), with where each row is, sorted.
+    pub fingerprints: Vec<(u64, Place)>,
 }
 
 /// Everything a read produced.
@@ -181,8 +199,9 @@ struct Worker {
     groups: LocalGroups,
     selector: Selector,
     plan: Arc<Plan>,
-    values: FxHashMap<(Dim, Sym), Seen>,
-    fingerprints: Vec<(u64, usize, u64)>,
+    /// Per checked dimension, per symbol: how often and where first.
+    values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
+    fingerprints: Vec<(u64, Place)>,
 }
 
 impl Worker {
@@ -195,7 +214,7 @@ impl Worker {
             groups: LocalGroups::new(plan.grouping.clone()),
             selector: Selector::new(plan.selection.clone()),
             plan,
-            values: FxHashMap::default(),
+            values: Default::default(),
             fingerprints: Vec::new(),
         }
     }
@@ -319,25 +338,27 @@ impl Worker {
 
     /// Records what `check` looks at for a valid row.
     fn note(&mut self, row: &Contribution, file_index: usize, line: u64, record: &Record<'_>) {
-        for dim in CHECKED_DIMS {
-            let sym = crate::aggregate::text_sym(row, dim);
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
+            let sym = crate::aggregate::text_sym(row, *dim) as usize;
             if sym == 0 {
                 continue;
             }
-            self.values
-                .entry((dim, sym))
-                .and_modify(|s| s.rows += 1)
-                .or_insert(Seen {
-                    rows: 1,
-                    file_index,
-                    line,
-                });
+            if seen.len() <= sym {
+                seen.resize(sym + 1, None);
+            }
+            match &mut seen[sym] {
+                Some(s) => s.rows += 1,
+                empty => {
+                    *empty = Some(Seen {
+                        rows: 1,
+                        file_index,
+                        line,
+                    })
+                }
+            }
         }
-        let mut h = std::hash::DefaultHasher::new();
-        for f in record.texts() {
-            normalize(f).hash(&mut h);
-        }
-        self.fingerprints.push((h.finish(), file_index, line));
+        self.fingerprints
+            .push((fingerprint(record), Place::new(file_index, line)));
     }
 
     fn finish(mut self) -> Result<(Groups, CheckData)> {
@@ -347,13 +368,28 @@ impl Worker {
             fingerprints: self.fingerprints,
             ..CheckData::default()
         };
-        for ((dim, sym), seen) in self.values {
-            check
-                .values
-                .insert((dim, interner.get(sym).to_string()), seen);
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
+            for (sym, s) in seen.iter().enumerate() {
+                if let Some(s) = s {
+                    check
+                        .values
+                        .insert((*dim, interner.get(sym as Sym).to_string()), *s);
+                }
+            }
         }
         Ok((self.groups.into_groups(interner)?, check))
     }
+}
+
+/// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
+fn fingerprint(record: &Record<'_>) -> u64 {
+    let mut h = foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher();
+    for i in 0..record.len() {
+        let f = record.bytes(i);
+        h.write_usize(f.len());
+        h.write(f);
+    }
+    h.finish()
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {
@@ -648,7 +684,7 @@ impl Collector {
         self.problems.sort_by_key(order);
         self.warnings.sort_by_key(order);
         self.rejects.sort_by_key(|r| (r.file_index, r.line));
-        check.fingerprints.sort_by_key(|&(h, f, l)| (h, f, l));
+        check.fingerprints.sort_unstable();
         Ok(Read {
             groups,
             tally: self.tally,
