@@ -162,30 +162,35 @@ impl<'a> Hits<'a> {
     }
 
     /// Bit 8k+7 set where byte `word + k` is one of the three.
+    #[inline(always)]
     fn matches(&self) -> u64 {
-        let w = match self.data.get(self.word..self.word + 8) {
-            Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or_default()),
-            None => {
-                let mut tail = [0u8; 8];
-                let rest = self.data.get(self.word..).unwrap_or_default();
-                tail[..rest.len()].copy_from_slice(rest);
-                // Padding must match nothing: use a byte that is none of the three.
-                for b in &mut tail[rest.len()..] {
-                    *b = b'a';
-                }
-                u64::from_le_bytes(tail)
-            }
+        let w = match self.data.get(self.word..self.word + 8).and_then(|b| b.try_into().ok()) {
+            Some(bytes) => u64::from_le_bytes(bytes),
+            None => self.tail(),
         };
-        self.splat.iter().fold(0, |m, &s| {
+        let [a, b, c] = self.splat;
+        let found = |s: u64| {
             let x = w ^ s;
-            m | !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-        })
+            !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+        };
+        found(a) | found(b) | found(c)
+    }
+
+    /// The last, short word, padded with a byte that is none of the three.
+    #[cold]
+    fn tail(&self) -> u64 {
+        let mut tail = [b'a'; 8];
+        let rest = self.data.get(self.word..).unwrap_or_default();
+        let n = rest.len().min(8);
+        tail[..n].copy_from_slice(&rest[..n]);
+        u64::from_le_bytes(tail)
     }
 }
 
 impl Iterator for Hits<'_> {
     type Item = usize;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
             self.word += 8;
