@@ -35,9 +35,15 @@ fn ledger_body(rows: usize) -> String {
     let mut out = String::with_capacity(rows * 120);
     let mut x: u64 = 2024;
     for i in 0..rows {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let r = (x >> 33) as usize;
-        let note = if i % 200 == 0 { "\"có dấu phẩy, và \"\"ngoặc\"\"\"" } else { "" };
+        let note = if i % 200 == 0 {
+            "\"có dấu phẩy, và \"\"ngoặc\"\"\""
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "2024-{:02}-{:02},QY-2024-{:03},{},Yên Giang/Khu {},Văn hóa,Nhân dân,{}000,VND,{}\n",
             1 + r % 12,
@@ -58,7 +64,14 @@ fn layout() -> Layout {
     Layout::new(Arc::from("bench.csv"), 0, map, None)
 }
 
-const AMOUNTS: [&str; 6] = ["1250000", "106.8", "1.200.000", "106,8 triệu", "-75000000", "12,5"];
+const AMOUNTS: [&str; 6] = [
+    "1250000",
+    "106.8",
+    "1.200.000",
+    "106,8 triệu",
+    "-75000000",
+    "12,5",
+];
 
 #[divan::bench]
 fn amount_fast_path(b: Bencher) {
@@ -177,6 +190,8 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 threads,
                 progress: false,
             };
-            engine::read(&sources, &opts, None, plan).expect("read").tally
+            engine::read(&sources, &opts, None, plan)
+                .expect("read")
+                .tally
         });
 }

@@ -10,6 +10,7 @@
 
 use super::chunk::Chunk;
 use anyhow::Result;
+use memchr::memchr;
 
 /// One field's place: in the chunk, or (unescaped) in the scratch buffer.
 #[derive(Debug, Clone, Copy)]
@@ -72,137 +73,80 @@ where
     let mut scratch: Vec<u8> = Vec::new();
     let mut pos = 0usize;
     let mut line = chunk.first_line;
-    // One `memchr3` pass over the whole chunk finds every delimiter, quote and line end; a
-    // record with a quote is handed to the full parser and the pass starts again after it.
-    'chunk: while pos < data.len() {
-        let base = pos;
-        let mut field_start = pos;
+    // Quotes are rare: find the next one once, and only records that reach it take the full
+    // parser. Line ends come from `memchr`; delimiters inside a line from `split_line`.
+    let mut next_quote = memchr(b'"', data).unwrap_or(usize::MAX);
+    while pos < data.len() {
+        let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
         spans.clear();
-        for hit in Hits::new(data, base, delimiter) {
-            match data[hit] {
-                b'\n' => {
-                    let body_end = if hit > field_start && data[hit - 1] == b'\r' {
-                        hit - 1
-                    } else {
-                        hit
-                    };
-                    spans.push(Span {
-                        start: field_start as u32,
-                        end: body_end as u32,
-                        scratch: false,
-                    });
-                    emit(&spans, &[], data, line, &mut f)?;
-                    line += 1;
-                    pos = hit + 1;
-                    field_start = pos;
-                    spans.clear();
-                }
-                b'"' => {
-                    spans.clear();
-                    scratch.clear();
-                    let (next, lines) =
-                        parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
-                    emit(&spans, &scratch, data, line, &mut f)?;
-                    line += lines;
-                    pos = next;
-                    continue 'chunk;
-                }
-                _ => {
-                    spans.push(Span {
-                        start: field_start as u32,
-                        end: hit as u32,
-                        scratch: false,
-                    });
-                    field_start = hit + 1;
-                }
-            }
+        if next_quote < eol {
+            scratch.clear();
+            let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
+            emit(&spans, &scratch, data, line, &mut f)?;
+            line += lines;
+            pos = next;
+            next_quote =
+                memchr(b'"', data.get(pos..).unwrap_or_default()).map_or(usize::MAX, |i| pos + i);
+            continue;
         }
-        // The last record, without a line end.
-        let end = data.len();
-        let body_end = if end > field_start && data[end - 1] == b'\r' {
-            end - 1
+        let body_end = if eol > pos && data[eol - 1] == b'\r' {
+            eol - 1
         } else {
-            end
+            eol
         };
-        spans.push(Span {
-            start: field_start as u32,
-            end: body_end as u32,
-            scratch: false,
-        });
+        split_line(data, pos, body_end, delimiter, &mut spans);
         emit(&spans, &[], data, line, &mut f)?;
-        break;
+        line += 1;
+        pos = eol + 1;
     }
     Ok(())
 }
 
-/// Positions of every delimiter, quote and line end from `start` on, found eight bytes at a
-/// time: each word is compared with all three bytes at once with the exact "which bytes are
-/// zero" bit trick, and set bits are read off with `trailing_zeros`. On lines of ~100 bytes
-/// with ten fields this beats calling `memchr3` once per field.
-struct Hits<'a> {
-    data: &'a [u8],
-    word: usize,
-    mask: u64,
-    splat: [u64; 3],
-}
-
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-impl<'a> Hits<'a> {
-    fn new(data: &'a [u8], start: usize, delimiter: u8) -> Self {
-        let splat = [delimiter, b'"', b'\n'].map(|b| u64::from(b) * 0x0101_0101_0101_0101);
-        let mut hits = Hits {
-            data,
-            word: start,
-            mask: 0,
-            splat,
-        };
-        hits.mask = hits.matches();
-        hits
-    }
-
-    /// Bit 8k+7 set where byte `word + k` is one of the three.
-    #[inline(always)]
-    fn matches(&self) -> u64 {
-        let w = match self.data.get(self.word..self.word + 8).and_then(|b| b.try_into().ok()) {
+/// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time:
+/// each word is compared with the delimiter using the exact "which bytes are zero" bit trick,
+/// and the set bits are read off with `trailing_zeros`.
+#[inline]
+fn split_line(data: &[u8], start: usize, end: usize, delimiter: u8, spans: &mut Vec<Span>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let splat = u64::from(delimiter) * 0x0101_0101_0101_0101;
+    let mut field_start = start;
+    let mut word = start;
+    while word < end {
+        let w = match data
+            .get(word..word + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        {
             Some(bytes) => u64::from_le_bytes(bytes),
-            None => self.tail(),
-        };
-        let [a, b, c] = self.splat;
-        let found = |s: u64| {
-            let x = w ^ s;
-            !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-        };
-        found(a) | found(b) | found(c)
-    }
-
-    /// The last, short word, padded with a byte that is none of the three.
-    #[cold]
-    fn tail(&self) -> u64 {
-        let mut tail = [b'a'; 8];
-        let rest = self.data.get(self.word..).unwrap_or_default();
-        let n = rest.len().min(8);
-        tail[..n].copy_from_slice(&rest[..n]);
-        u64::from_le_bytes(tail)
-    }
-}
-
-impl Iterator for Hits<'_> {
-    type Item = usize;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            self.word += 8;
-            if self.word >= self.data.len() {
-                return None;
+            None => {
+                let mut tail = [0u8; 8];
+                let n = (data.len() - word).min(8);
+                tail[..n].copy_from_slice(&data[word..word + n]);
+                u64::from_le_bytes(tail)
             }
-            self.mask = self.matches();
+        };
+        let x = w ^ splat;
+        let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        // Bytes past the line's end do not count.
+        if end - word < 8 {
+            mask &= (1u64 << ((end - word) * 8)) - 1;
         }
-        let bit = self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(self.word + bit / 8)
+        while mask != 0 {
+            let at = word + mask.trailing_zeros() as usize / 8;
+            mask &= mask - 1;
+            spans.push(Span {
+                start: field_start as u32,
+                end: at as u32,
+                scratch: false,
+            });
+            field_start = at + 1;
+        }
+        word += 8;
     }
+    spans.push(Span {
+        start: field_start as u32,
+        end: end as u32,
+        scratch: false,
+    });
 }
 
 /// Hands one record to `f`, unless it is an empty line.
@@ -371,17 +315,19 @@ mod tests {
     }
 
     #[test]
-    fn hits_find_exactly_the_three_bytes() {
-        let data = b"a,b\"c\nd,,\xe1\xbb\x99,\x80\x7f\n,";
-        for start in 0..data.len() {
-            let want: Vec<usize> = (start..data.len())
-                .filter(|&i| matches!(data[i], b',' | b'"' | b'\n'))
-                .collect();
-            assert_eq!(
-                Hits::new(data, start, b',').collect::<Vec<_>>(),
-                want,
-                "from {start}"
-            );
+    fn split_line_finds_every_delimiter_and_nothing_past_the_end() {
+        let data = b"a,b,,\xe1\xbb\x99,\x80\x7f,xxxxxxxxxxxxxxx,y;,,,";
+        for end in 0..data.len() {
+            for start in 0..=end {
+                let mut spans = Vec::new();
+                split_line(data, start, end, b',', &mut spans);
+                let got: Vec<&[u8]> = spans
+                    .iter()
+                    .map(|s| &data[s.start as usize..s.end as usize])
+                    .collect();
+                let want: Vec<&[u8]> = data[start..end].split(|&b| b == b',').collect();
+                assert_eq!(got, want, "{start}..{end}");
+            }
         }
     }
 
