@@ -34,7 +34,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
 
-    /// Column separator: `,`, `;` or `tab`. Detected from the header line when not given.
+    /// Column separator: `,`, `;`, `tab` or `|`. Detected from the header line (among `,`,
+    /// `;` and tab) when not given.
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
 

@@ -313,3 +313,18 @@ fn check_warns_about_spellings_unused_models_and_duplicates_without_failing() {
          0 problems, 3 warnings\n"
     );
 }
+
+#[test]
+fn check_warns_when_a_file_writes_numbers_both_ways() {
+    let w = Work::new();
+    w.file(
+        "mix.csv",
+        "date,Số tiền\n2024-01-01,1.500.000\n2024-01-02,106.8\n",
+    );
+    let r = w.run(&["check", "mix.csv"]);
+    assert_eq!(
+        r.ok(),
+        "mix.csv:1: Số tiền: warning: numbers are written both ways: 1 like 1.200.000 or 106,8 (vi), 1 like 1,200,000 or 106.8 (en); each reads only one way, but check the file\n\
+         0 problems, 1 warning\n"
+    );
+}

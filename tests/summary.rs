@@ -218,3 +218,28 @@ fn sort_top_and_percent() {
     let table = run_small(&["--sort", "total", "--top", "1", "--percent"]);
     assert!(table.contains("(2 others)"), "{table}");
 }
+
+#[test]
+fn a_pivot_says_which_measures_it_leaves_out_and_wide_csv_keeps_percent() {
+    let w = Work::new();
+    w.file("l.csv", LEDGER);
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--columns",
+        "year",
+        "--percent",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,2024,2024 %,2025,2025 %,total\nA,300,80.00,,,300\nB,50,13.33,25,6.67,75\n"
+    );
+    assert!(
+        r.stderr
+            .contains("note: the columns show VND only; not shown: workday (1 rows), m2 (1 rows)"),
+        "{}",
+        r.stderr
+    );
+}

@@ -34,7 +34,7 @@ impl Reading {
                 ";" | "semicolon" => b';',
                 "tab" | "\\t" | "\t" => b'\t',
                 "|" | "pipe" => b'|',
-                other => bail!("--delimiter {other:?}: use ',', ';' or 'tab'"),
+                other => bail!("--delimiter {other:?}: use ',', ';', 'tab' or '|'"),
             }),
         };
         let number_format = match args

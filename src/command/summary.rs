@@ -105,6 +105,18 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         say_problems(&problems, "warning: skipped: ");
     }
     let summary = summarize(&read.groups, &req.spec)?;
+    if !reading.quiet && !summary.left_out.is_empty() {
+        let list: Vec<String> = summary
+            .left_out
+            .iter()
+            .map(|(m, n)| format!("{m} ({n} rows)"))
+            .collect();
+        crate::output::say(&format!(
+            "note: the columns show {} only; not shown: {} (choose with --measure)",
+            req.spec.measure,
+            list.join(", ")
+        ));
+    }
     let text = match req.format {
         Format::Table => render::table::render(&summary),
         Format::Csv => render::csv::render(&summary)?,

@@ -540,6 +540,9 @@ where
         collector
             .files
             .push((source.name.clone(), table.header.clone()));
+        collector
+            .amount_columns
+            .insert(file_index, columns.name(Col::Amount, "amount"));
         let layout = Arc::new(Layout::new(
             source.name.clone(),
             file_index,
@@ -584,6 +587,8 @@ struct Collector {
     pending: Vec<Pending>,
     fatal: Option<(u64, anyhow::Error)>,
     files: Vec<(Arc<str>, Vec<String>)>,
+    /// Each file's amount column as written, for messages about the whole file.
+    amount_columns: BTreeMap<usize, String>,
     /// Workers are turned into text groups one at a time at the end, so only one thread's
     /// groups exist twice at any moment.
     workers: Vec<Worker>,
@@ -641,6 +646,25 @@ impl Collector {
                     .or_insert(seen);
             }
             check.fingerprints.extend(c.fingerprints);
+        }
+        for (&fi, &[vi, en]) in &self.evidence {
+            if vi > 0 && en > 0 && opts.number_format.is_none() {
+                let file = &self.files[fi].0;
+                let column = self
+                    .amount_columns
+                    .get(&fi)
+                    .cloned()
+                    .unwrap_or_else(|| "amount".into());
+                self.warnings.push(Problem::warning(
+                    file,
+                    1,
+                    column,
+                    format!(
+                        "numbers are written both ways: {vi} like 1.200.000 or 106,8 (vi), {en} like \
+                         1,200,000 or 106.8 (en); each reads only one way, but check the file"
+                    ),
+                ));
+            }
         }
         for p in std::mem::take(&mut self.pending) {
             let convention = opts.number_format.or_else(|| {

@@ -12,7 +12,12 @@ pub fn render(s: &Summary) -> Result<String> {
     let dims: Vec<&str> = s.by.iter().map(|d| d.name()).collect();
     if s.wide {
         let mut header: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
-        header.extend(s.columns.labels().iter().cloned());
+        for label in s.columns.labels() {
+            header.push(label.clone());
+            if s.percent {
+                header.push(format!("{label} %"));
+            }
+        }
         let pivot = s.total.total.is_some();
         if pivot {
             header.push("total".into());
@@ -20,11 +25,12 @@ pub fn render(s: &Summary) -> Result<String> {
         w.write_record(&header)?;
         for row in &s.rows {
             let mut rec = row.key.clone();
-            rec.extend(
-                row.cells
-                    .iter()
-                    .map(|c| c.map_or(String::new(), |c| plain(c.total))),
-            );
+            for cell in &row.cells {
+                rec.push(cell.map_or(String::new(), |c| plain(c.total)));
+                if s.percent {
+                    rec.push(cell.and_then(|c| c.percent).map_or(String::new(), percent));
+                }
+            }
             if let Some(t) = row.total {
                 rec.push(plain(t));
             }

@@ -84,6 +84,8 @@ pub struct Summary {
     pub percent: bool,
     /// Columns were asked for (`--columns`): CSV is wide, not long.
     pub wide: bool,
+    /// Rows of other measures than a pivot's, not in this report: (measure, rows).
+    pub left_out: Vec<(String, u64)>,
 }
 
 /// Builds the summary from grouped totals. `groups.dims` must hold `spec.by` and the pivot
@@ -134,8 +136,10 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
         count: 0,
         total: None,
     };
+    let mut left_out: BTreeMap<String, u64> = BTreeMap::new();
     for (key, acc) in &groups.map {
         let Some(label) = column_of(key) else {
+            *left_out.entry(key[measure_pos].clone()).or_default() += acc.count;
             continue;
         };
         let Some(&c) = col_index.get(label.as_str()) else {
@@ -231,6 +235,7 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
         total,
         percent: spec.percent,
         wide: spec.columns.is_some(),
+        left_out: left_out.into_iter().collect(),
     })
 }
 
