@@ -235,7 +235,11 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
         total,
         percent: spec.percent,
         wide: spec.columns.is_some(),
-        left_out: left_out.into_iter().collect(),
+        left_out: {
+            let mut l: Vec<(String, u64)> = left_out.into_iter().collect();
+            l.sort_by(|a, b| measure_rank(&a.0).cmp(&measure_rank(&b.0)));
+            l
+        },
     })
 }
 
