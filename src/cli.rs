@@ -21,6 +21,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
     Check(CheckArgs),
+    /// Adds up summary CSVs (from `summary --format csv`, same --by) from lower levels, exactly.
+    Merge(MergeArgs),
 }
 
 /// How ledgers are read; the same for every command.
@@ -120,6 +122,11 @@ pub struct SummaryArgs {
     /// Write every rejected row to FILE, with its file, line and reason.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+
+    /// Leave CSV text as it is. By default a text cell starting with =, +, -, @, tab or carriage
+    /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,4 +137,53 @@ pub struct CheckArgs {
     /// Write every rejected row to FILE, with its file, line and reason.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+
+    /// Leave CSV text as it is. By default a text cell starting with =, +, -, @, tab or carriage
+    /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Summary CSV files written by `danvan summary --format csv`, all with the same columns.
+    /// `-` reads standard input.
+    #[arg(required = true, value_name = "SUMMARY.csv")]
+    pub files: Vec<String>,
+
+    /// Accept the same file (or two files with the same content) more than once.
+    #[arg(long)]
+    pub allow_duplicates: bool,
+
+    /// Order lines by their key (default) or by total, largest first.
+    #[arg(long, default_value = "key", value_name = "key|total")]
+    pub sort: String,
+
+    /// The measure --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
+
+    /// Show only the first N lines; the rest are added up in one "others" line.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Add each line's share of the grand total, per measure.
+    #[arg(long)]
+    pub percent: bool,
+
+    /// csv (default), table, json or markdown. Default: csv, or the extension of -o.
+    #[arg(long, value_name = "FMT")]
+    pub format: Option<String>,
+
+    /// Write to FILE (whole or not at all) instead of the screen.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave CSV text as it is (no ' before text starting with =, +, -, @).
+    #[arg(long)]
+    pub raw: bool,
+
+    /// Do not print warnings or the `rows read` line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }

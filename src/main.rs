@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = danvan::cli::Cli::parse();
+    danvan::output::on_interrupt();
     match danvan::command::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -5,6 +5,34 @@
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written right now, removed by [`on_interrupt`] if the run is stopped.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Ctrl-C or a termination signal: remove any half-written temporary file, then stop with the
+/// conventional exit code 130. The targets themselves are only ever replaced by a rename, so
+/// they are either the old file or the new one.
+pub fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(live) = LIVE.lock() {
+            for path in live.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
+fn track(path: &Path, live: bool) {
+    if let Ok(mut list) = LIVE.lock() {
+        if live {
+            list.push(path.to_path_buf());
+        } else {
+            list.retain(|p| p != path);
+        }
+    }
+}
 
 /// Refuses `target` if it is one of the inputs (same file, however it is spelled).
 pub fn guard_inputs(target: &Path, inputs: &[PathBuf]) -> Result<()> {
@@ -39,12 +67,20 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
                 dir.display()
             )
         })?;
-    tmp.write_all(text)
+    let tmp_path = tmp.path().to_path_buf();
+    track(&tmp_path, true);
+    let written = tmp
+        .write_all(text)
         .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
+        .with_context(|| format!("{}: cannot write", path.display()))
+        .and_then(|_| {
+            tmp.persist(path)
+                .map(|_| ())
+                .with_context(|| format!("{}: cannot write", path.display()))
+        });
+    // On failure the temporary file was dropped (and so removed) inside `persist` or here.
+    track(&tmp_path, false);
+    written
 }
 
 /// Writes `text` to standard output; a closed pipe surfaces as a `BrokenPipe` error for `main`.

@@ -45,7 +45,9 @@ fn headers_in_any_order_case_and_aliases_unknown_named_once() {
     );
     assert!(
         r.stderr
-            .contains("l.csv:1: Extra: warning: column not recognised")
+            .contains("l.csv:1: header: warning: columns not recognised, ignored: \"Extra\"\n"),
+        "{}",
+        r.stderr
     );
 }
 

@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         },
     )?;
     if let Some(path) = &args.rejects {
-        write_rejects(path, &read)?;
+        write_rejects(path, &read, args.raw)?;
     }
     let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
     let mut listed: Vec<Problem> = registry_problems;

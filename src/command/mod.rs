@@ -3,6 +3,7 @@
 //! problems found by `check`), 2 anything else; errors from here are exit 2.
 
 pub mod check;
+pub mod merge;
 pub mod reading;
 pub mod summary;
 
@@ -17,5 +18,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Summary(args) => summary::run(args),
         Command::Check(args) => check::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }

@@ -130,7 +130,7 @@ pub fn say_problems(problems: &[Problem], prefix: &str) {
 /// Writes `--rejects`: each rejected row's original fields under its own header names, then
 /// `file`, `line` and `reason`. Files with different headers share one table by column name;
 /// fields beyond a file's header go to `extra N` columns.
-pub fn write_rejects(path: &Path, read: &Read) -> Result<()> {
+pub fn write_rejects(path: &Path, read: &Read, raw: bool) -> Result<()> {
     let mut columns: Vec<String> = Vec::new();
     for (_, header) in &read.files {
         for h in header {
@@ -159,18 +159,19 @@ pub fn write_rejects(path: &Path, read: &Read) -> Result<()> {
         })
         .collect();
     let extra = placed.iter().map(|(_, e)| e.len()).max().unwrap_or(0);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::render::csv::SafeWriter::new(raw);
     let mut header = columns.clone();
     header.extend((1..=extra).map(|i| format!("extra {i}")));
     header.extend(["file", "line", "reason"].map(String::from));
-    w.write_record(&header)?;
+    w.write(&header, |_| false)?;
+    let line_column = header.len() - 2;
     for (r, (mut cells, mut extras)) in read.rejects.iter().zip(placed) {
         extras.resize(extra, String::new());
         cells.extend(extras);
         cells.push(read.files[r.file_index].0.to_string());
         cells.push(r.line.to_string());
         cells.push(r.reason.clone());
-        w.write_record(&cells)?;
+        w.write(&cells, |i| i == line_column)?;
     }
-    write_file(path, &w.into_inner()?)
+    write_file(path, w.finish()?.as_bytes())
 }

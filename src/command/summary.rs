@@ -40,11 +40,11 @@ fn request(args: &SummaryArgs) -> Result<Request> {
         "total" => SortBy::Total,
         other => bail!("--sort {other:?}: use key or total"),
     };
-    let format = match (&args.format, &args.output) {
-        (Some(f), _) => Format::parse(f)?,
-        (None, Some(path)) => Format::from_path(path).unwrap_or(Format::Table),
-        (None, None) => Format::Table,
-    };
+    let format = Format::choose(
+        args.format.as_deref(),
+        args.output.as_deref(),
+        Format::Table,
+    )?;
     Ok(Request {
         grouping: Grouping {
             dims,
@@ -87,7 +87,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     )?;
     problems.extend(read.problems.iter().cloned());
     if let Some(path) = &args.rejects {
-        write_rejects(path, &read)?;
+        write_rejects(path, &read, args.raw)?;
     }
     if !reading.quiet {
         say_problems(&read.warnings, "");
@@ -117,12 +117,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
             list.join(", ")
         ));
     }
-    let text = match req.format {
-        Format::Table => render::table::render(&summary),
-        Format::Csv => render::csv::render(&summary)?,
-        Format::Json => render::json::render(&summary),
-        Format::Markdown => render::markdown::render(&summary),
-    };
+    let text = render::render(&summary, req.format, args.raw)?;
     match &args.output {
         Some(path) => write_file(path, text.as_bytes())?,
         None => write_stdout(text.as_bytes())?,

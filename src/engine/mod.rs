@@ -529,12 +529,28 @@ where
             Ok(c) => c,
             Err(e) => return Some((seq, anyhow!("{}:1: {e}", source.name))),
         };
-        for name in &columns.unknown {
+        if !columns.unknown.is_empty() {
+            // One warning per file, however many columns: a file may have thousands.
+            let shown: Vec<String> = columns
+                .unknown
+                .iter()
+                .take(10)
+                .map(|n| format!("{n:?}"))
+                .collect();
+            let more = columns.unknown.len().saturating_sub(shown.len());
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             collector.warnings.push(Problem::warning(
                 &source.name,
                 1,
-                name.clone(),
-                "column not recognised; ignored",
+                "header",
+                format!(
+                    "columns not recognised, ignored: {}{tail}",
+                    shown.join(", ")
+                ),
             ));
         }
         collector

@@ -16,6 +16,7 @@ pub mod record;
 pub mod registry;
 pub mod row;
 pub mod source;
+pub mod summary_file;
 pub mod table;
 pub mod text;
 

@@ -6,9 +6,78 @@
 use super::number::{percent, plain};
 use crate::report::summary::Summary;
 use anyhow::Result;
+use std::borrow::Cow;
 
-pub fn render(s: &Summary) -> Result<String> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+/// Characters that make a spreadsheet read a cell as a formula (or mangle it).
+const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell made safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, tab or
+/// carriage return gets a leading `'`, so `=HYPERLINK(…)` in a unit name is shown, never run.
+/// Numbers (`-5`, `-1.200.000`) are left as they are.
+pub fn neutralize(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(TRIGGERS) && !looks_numeric(cell);
+    if risky {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`neutralize`], for reading danvan's own CSV back (`merge`).
+pub fn unneutralize(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(TRIGGERS) && !looks_numeric(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn looks_numeric(cell: &str) -> bool {
+    let body = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+/// Writes records with text cells neutralized unless `raw`.
+pub struct SafeWriter {
+    inner: csv::Writer<Vec<u8>>,
+    raw: bool,
+}
+
+impl SafeWriter {
+    pub fn new(raw: bool) -> Self {
+        SafeWriter {
+            inner: csv::WriterBuilder::new().from_writer(Vec::new()),
+            raw,
+        }
+    }
+
+    /// Writes one record; `numeric[i]` marks cells that are numbers (never touched).
+    pub fn write(&mut self, cells: &[String], numeric: impl Fn(usize) -> bool) -> Result<()> {
+        let out: Vec<Cow<'_, str>> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if self.raw || numeric(i) {
+                    Cow::Borrowed(c.as_str())
+                } else {
+                    neutralize(c)
+                }
+            })
+            .collect();
+        self.inner.write_record(out.iter().map(|c| c.as_bytes()))?;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<String> {
+        Ok(String::from_utf8(self.inner.into_inner()?)?)
+    }
+}
+
+pub fn render(s: &Summary, raw: bool) -> Result<String> {
+    let mut w = SafeWriter::new(raw);
+    let keys = s.by.len();
     let dims: Vec<&str> = s.by.iter().map(|d| d.name()).collect();
     if s.wide {
         let mut header: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
@@ -22,7 +91,7 @@ pub fn render(s: &Summary) -> Result<String> {
         if pivot {
             header.push("total".into());
         }
-        w.write_record(&header)?;
+        w.write(&header, |_| false)?;
         for row in &s.rows {
             let mut rec = row.key.clone();
             for cell in &row.cells {
@@ -34,15 +103,15 @@ pub fn render(s: &Summary) -> Result<String> {
             if let Some(t) = row.total {
                 rec.push(plain(t));
             }
-            w.write_record(&rec)?;
+            w.write(&rec, |i| i >= keys)?;
         }
     } else {
-        let mut header = dims.clone();
-        header.extend(["measure", "total", "count"]);
+        let mut header: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
+        header.extend(["measure", "total", "count"].map(String::from));
         if s.percent {
-            header.push("percent");
+            header.push("percent".into());
         }
-        w.write_record(&header)?;
+        w.write(&header, |_| false)?;
         let labels = s.columns.labels();
         for row in &s.rows {
             for (label, cell) in labels.iter().zip(&row.cells) {
@@ -54,9 +123,33 @@ pub fn render(s: &Summary) -> Result<String> {
                 if s.percent {
                     rec.push(cell.percent.map_or(String::new(), percent));
                 }
-                w.write_record(&rec)?;
+                w.write(&rec, |i| i > keys)?;
             }
         }
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralized_and_numbers_are_not() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1+2", "'+1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-a", "'-a"),
+            ("\tx", "'\tx"),
+            ("-5", "-5"),
+            ("-1.200.000", "-1.200.000"),
+            ("Hội Phụ nữ", "Hội Phụ nữ"),
+        ] {
+            assert_eq!(neutralize(cell), want, "{cell:?}");
+            assert_eq!(unneutralize(&neutralize(cell)), cell, "{cell:?}");
+        }
+        // Text that already starts with ' is left alone.
+        assert_eq!(neutralize("'=x"), "'=x");
+    }
 }

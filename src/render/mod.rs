@@ -8,8 +8,20 @@ pub mod markdown;
 pub mod number;
 pub mod table;
 
+use crate::report::summary::Summary;
 use anyhow::{Result, bail};
 use std::path::Path;
+
+/// Prints `summary` in `format`. `raw` leaves CSV text cells as they are instead of
+/// neutralizing spreadsheet formulas.
+pub fn render(summary: &Summary, format: Format, raw: bool) -> Result<String> {
+    Ok(match format {
+        Format::Table => table::render(summary),
+        Format::Csv => csv::render(summary, raw)?,
+        Format::Json => json::render(summary),
+        Format::Markdown => markdown::render(summary),
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,6 +40,15 @@ impl Format {
             "markdown" | "md" => Format::Markdown,
             other => bail!("unknown format {other:?}; use table, csv, json or markdown"),
         })
+    }
+
+    /// `--format` if given, else what the output file's extension names, else `default`.
+    pub fn choose(flag: Option<&str>, output: Option<&Path>, default: Format) -> Result<Format> {
+        match (flag, output) {
+            (Some(f), _) => Format::parse(f),
+            (None, Some(path)) => Ok(Format::from_path(path).unwrap_or(default)),
+            (None, None) => Ok(default),
+        }
     }
 
     /// The format an output file's extension asks for, if it names one.

@@ -1,0 +1,124 @@
+//! `danvan merge`: adds up summary CSVs sent up from lower levels (village → commune → province)
+//! exactly, and writes the same long format (or any other). Files must have the same columns;
+//! the same file or the same content twice is refused unless asked for, because counting a
+//! commune twice is the mistake this command exists to prevent.
+
+use super::EXIT_INVALID;
+use super::reading::say_problems;
+use crate::aggregate::Groups;
+use crate::cli::MergeArgs;
+use crate::engine::Tally;
+use crate::ledger::measure::canonical_measure;
+use crate::ledger::source::Source;
+use crate::ledger::summary_file::read_summary_file;
+use crate::ledger::table::ReadOptions;
+use crate::output::{guard_inputs, say, write_file, write_stdout};
+use crate::render::{self, Format};
+use crate::report::summary::{SortBy, SummarySpec, summarize};
+use anyhow::{Context, Result, bail};
+use std::process::ExitCode;
+
+pub fn run(args: MergeArgs) -> Result<ExitCode> {
+    let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
+    if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
+        bail!("standard input (-) can be read only once");
+    }
+    let sort = match args.sort.as_str() {
+        "key" => SortBy::Key,
+        "total" => SortBy::Total,
+        other => bail!("--sort {other:?}: use key or total"),
+    };
+    let format = Format::choose(args.format.as_deref(), args.output.as_deref(), Format::Csv)?;
+    let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
+    if let Some(out) = &args.output {
+        guard_inputs(out, &inputs)?;
+    }
+    if !args.allow_duplicates {
+        refuse_duplicates(&sources)?;
+    }
+    let opts = ReadOptions::default();
+    let mut merged: Option<(Groups, Vec<String>, String)> = None;
+    let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+    let mut tally = Tally::default();
+    for source in &sources {
+        let file = read_summary_file(source, &opts)?;
+        match &mut merged {
+            None => merged = Some((file.groups, file.header, source.name.to_string())),
+            Some((groups, header, first)) => {
+                if file.header != *header {
+                    bail!(
+                        "{}:1: the columns {} differ from {first}'s {}; merge summaries made with the same --by",
+                        source.name,
+                        file.header.join(","),
+                        header.join(",")
+                    );
+                }
+                groups.merge(file.groups)?;
+            }
+        }
+        tally.read += file.rows_read;
+        tally.rejected += file
+            .problems
+            .iter()
+            .map(|p| p.line)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
+        problems.extend(file.problems);
+        warnings.extend(file.warnings);
+    }
+    tally.counted = tally.read - tally.rejected;
+    let Some((groups, _, _)) = merged else {
+        bail!("nothing to merge");
+    };
+    if !args.quiet {
+        say_problems(&warnings, "");
+    }
+    let tally_line = |quiet: bool| {
+        if !quiet {
+            say(&tally.to_string());
+        }
+    };
+    if !problems.is_empty() {
+        say_problems(&problems, "");
+        say(&format!(
+            "danvan: {} problem(s) in the summaries; nothing was written",
+            problems.len()
+        ));
+        tally_line(args.quiet);
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    let spec = SummarySpec {
+        by: groups.dims.clone(),
+        columns: None,
+        measure: canonical_measure(&args.measure).into_owned(),
+        sort,
+        top: args.top,
+        percent: args.percent,
+    };
+    let summary = summarize(&groups, &spec)?;
+    let text = render::render(&summary, format, args.raw)?;
+    match &args.output {
+        Some(path) => write_file(path, text.as_bytes())?,
+        None => write_stdout(text.as_bytes())?,
+    }
+    tally_line(args.quiet);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a file named twice, or two files with the same bytes.
+fn refuse_duplicates(sources: &[Source]) -> Result<()> {
+    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
+    for s in sources {
+        let Some(path) = &s.path else { continue };
+        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot open", s.name))?;
+        if let Some((first, _)) = seen.iter().find(|(_, b)| *b == bytes) {
+            bail!(
+                "{}: the same summary as {first} (same file or same content); adding it twice \
+                 would count it twice. Use --allow-duplicates if that is really meant",
+                s.name
+            );
+        }
+        seen.push((s.name.to_string(), bytes));
+    }
+    Ok(())
+}

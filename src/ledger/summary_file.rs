@@ -1,0 +1,168 @@
+//! Reading summary CSVs back, for `merge`: the long, tidy format `summary --format csv` writes
+//! (`--by` dimensions, then `measure,total,count`, maybe `percent`). Offices send these up the
+//! hierarchy, so they are read strictly: totals must be plain decimals as danvan prints them
+//! (`1234567.5`), counts whole numbers, and every bad line is a problem with its place. The file
+//! goes through the same reader as ledgers (encoding, BOM, delimiter, quotes).
+
+use super::record::for_each_record;
+use super::source::Source;
+use super::table::{ReadOptions, open_table};
+use super::text::normalize;
+use crate::aggregate::Groups;
+use crate::problem::Problem;
+use crate::render::csv::unneutralize;
+use crate::spec::Dim;
+use anyhow::{Result, anyhow, bail};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One summary file, read.
+pub struct SummaryFile {
+    pub dims: Vec<Dim>,
+    pub groups: Groups,
+    /// The header as written, to compare files.
+    pub header: Vec<String>,
+    pub rows_read: u64,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// The dimensions a long summary header names, or why it is not one.
+pub fn parse_header(header: &[String]) -> Result<Vec<Dim>> {
+    let cells: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
+    let tail = match cells.iter().rposition(|c| c == "measure") {
+        Some(i) => &cells[i..],
+        None => bail!(
+            "not a long summary CSV: no `measure` column (wide `--columns` output cannot be merged)"
+        ),
+    };
+    let ok_tail =
+        tail == ["measure", "total", "count"] || tail == ["measure", "total", "count", "percent"];
+    if !ok_tail {
+        bail!("not a long summary CSV: the header must end with measure,total,count[,percent]");
+    }
+    let mut dims = Vec::new();
+    for c in &cells[..cells.len() - tail.len()] {
+        let d = Dim::parse(c)?;
+        if d == Dim::Measure || dims.contains(&d) {
+            bail!("not a long summary CSV: column {c:?} is repeated");
+        }
+        dims.push(d);
+    }
+    Ok(dims)
+}
+
+/// A total as `summary` prints it: `-`, digits, at most one `.` and digits.
+fn plain_decimal(cell: &str) -> Option<Decimal> {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let mut parts = digits.splitn(2, '.');
+    let int = parts.next()?;
+    let frac = parts.next();
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    Decimal::from_str_exact(cell).ok()
+}
+
+pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryFile> {
+    let file = source.name.clone();
+    let Some(mut table) = open_table(source, opts)? else {
+        bail!("{file}: the file is empty");
+    };
+    let dims = parse_header(&table.header).map_err(|e| anyhow!("{file}:1: {e}"))?;
+    let width = table.header.len();
+    let n = dims.len();
+    let mut out = SummaryFile {
+        groups: Groups::new(dims.clone()),
+        dims,
+        header: table.header.iter().map(|h| h.to_lowercase()).collect(),
+        rows_read: 0,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut seen: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    while let Some(chunk) = table.next_chunk()? {
+        for_each_record(&chunk, table.delimiter, &file, |rec, line| {
+            if rec.is_blank() {
+                return Ok(());
+            }
+            out.rows_read += 1;
+            if rec.len() != width {
+                out.problems.push(Problem::error(
+                    &file,
+                    line,
+                    "row",
+                    format!("has {} fields but the header has {width}", rec.len()),
+                ));
+                return Ok(());
+            }
+            let key: Vec<String> = (0..=n)
+                .map(|i| unneutralize(&normalize(rec.text(i))).to_string())
+                .collect();
+            let total_cell = rec.text(n + 1).trim();
+            let count_cell = rec.text(n + 2).trim();
+            let total = plain_decimal(total_cell);
+            let count = count_cell.parse::<u64>().ok();
+            if total.is_none() {
+                out.problems.push(Problem::error(
+                    &file,
+                    line,
+                    "total",
+                    format!("{total_cell:?} is not a plain decimal like 1234567.5"),
+                ));
+            }
+            if count.is_none() {
+                out.problems.push(Problem::error(
+                    &file,
+                    line,
+                    "count",
+                    format!("{count_cell:?} is not a whole number"),
+                ));
+            }
+            let (Some(total), Some(count)) = (total, count) else {
+                return Ok(());
+            };
+            if let Some(first) = seen.insert(key.clone(), line) {
+                out.warnings.push(Problem::warning(
+                    &file,
+                    line,
+                    "row",
+                    format!("the same group as line {first}; both are added"),
+                ));
+            }
+            out.groups.add(key, total, count)
+        })?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers() {
+        let h = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            parse_header(&h("unit,year,measure,total,count")).unwrap(),
+            vec![Dim::Unit, Dim::Year]
+        );
+        assert_eq!(
+            parse_header(&h("measure,total,count,percent")).unwrap(),
+            vec![]
+        );
+        assert!(parse_header(&h("unit,2024,2025,total")).is_err());
+        assert!(parse_header(&h("unit,unit,measure,total,count")).is_err());
+        assert!(parse_header(&h("colour,measure,total,count")).is_err());
+    }
+
+    #[test]
+    fn totals_are_plain_decimals() {
+        assert_eq!(plain_decimal("1234567.5"), Some(Decimal::new(12345675, 1)));
+        assert_eq!(plain_decimal("-3"), Some(Decimal::from(-3)));
+        for bad in ["1.200.000", "1,5", "", "-", "1e5", "+1", "1.", ".5"] {
+            assert_eq!(plain_decimal(bad), None, "{bad}");
+        }
+    }
+}
