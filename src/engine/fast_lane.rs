@@ -95,7 +95,7 @@ impl FastLane {
         groups: &mut LocalGroups,
     ) -> Result<Fast> {
         self.learnable = false;
-        if rec.len() != layout.columns.width() {
+        if rec.len() != layout.columns.width() || rec.unclosed_quote() {
             return Ok(Fast::Unknown);
         }
         let cell = |col: Col| layout.column(col).map_or(&b""[..], |i| rec.bytes(i));

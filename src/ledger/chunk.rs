@@ -70,11 +70,18 @@ impl<R: Read> Chunker<R> {
 
     /// The first physical line, read ahead without consuming it (for delimiter detection).
     pub fn peek_first_line(&mut self) -> Result<&[u8], ChunkError> {
-        while !self.eof && memchr(b'\n', &self.buf).is_none() && self.buf.len() < self.max_record {
-            self.fill(self.buf.len() + (64 << 10))?;
+        let mut scanned = 0;
+        loop {
+            if let Some(i) = memchr(b'\n', &self.buf[scanned..]) {
+                return Ok(&self.buf[..scanned + i]);
+            }
+            scanned = self.buf.len();
+            if self.eof || self.buf.len() >= self.max_record {
+                return Ok(&self.buf);
+            }
+            // Grow geometrically so a file with no line end costs linear time, not quadratic.
+            self.fill((self.buf.len() * 2).max(64 << 10).min(self.max_record))?;
         }
-        let end = memchr(b'\n', &self.buf).unwrap_or(self.buf.len());
-        Ok(&self.buf[..end])
     }
 
     pub fn set_delimiter(&mut self, delimiter: u8) {

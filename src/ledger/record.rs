@@ -25,6 +25,7 @@ pub struct Record<'a> {
     data: &'a [u8],
     scratch: &'a [u8],
     spans: &'a [Span],
+    unclosed: bool,
 }
 
 impl<'a> Record<'a> {
@@ -56,6 +57,12 @@ impl<'a> Record<'a> {
         (0..self.len()).map(|i| self.text(i)).collect()
     }
 
+    /// True when a quoted field of this record is never closed (it ran to the end of the input,
+    /// swallowing every line after it).
+    pub fn unclosed_quote(&self) -> bool {
+        self.unclosed
+    }
+
     /// True when every field is empty or white space.
     pub fn is_blank(&self) -> bool {
         (0..self.len()).all(|i| self.bytes(i).iter().all(u8::is_ascii_whitespace))
@@ -81,8 +88,9 @@ where
         spans.clear();
         if next_quote < eol {
             scratch.clear();
-            let (next, lines) = parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
-            emit(&spans, &scratch, data, line, &mut f)?;
+            let (next, lines, unclosed) =
+                parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
+            emit(&spans, &scratch, data, line, unclosed, &mut f)?;
             line += lines;
             pos = next;
             next_quote =
@@ -95,7 +103,7 @@ where
             eol
         };
         split_line(data, pos, body_end, delimiter, &mut spans);
-        emit(&spans, &[], data, line, &mut f)?;
+        emit(&spans, &[], data, line, false, &mut f)?;
         line += 1;
         pos = eol + 1;
     }
@@ -150,7 +158,14 @@ fn split_line(data: &[u8], start: usize, end: usize, delimiter: u8, spans: &mut 
 }
 
 /// Hands one record to `f`, unless it is an empty line.
-fn emit<F>(spans: &[Span], scratch: &[u8], data: &[u8], line: u64, f: &mut F) -> Result<()>
+fn emit<F>(
+    spans: &[Span],
+    scratch: &[u8],
+    data: &[u8],
+    line: u64,
+    unclosed: bool,
+    f: &mut F,
+) -> Result<()>
 where
     F: FnMut(&Record<'_>, u64) -> Result<()>,
 {
@@ -162,21 +177,24 @@ where
             data,
             scratch,
             spans,
+            unclosed,
         },
         line,
     )
 }
 
 /// Parses one record that holds a quote, starting at `pos`. Every field goes to `scratch`.
-/// Returns where the next record starts and how many line ends this one spanned.
+/// Returns where the next record starts, how many line ends this one spanned, and whether a
+/// quote was left open at the end of the data.
 fn parse_quoted(
     data: &[u8],
     mut pos: usize,
     delimiter: u8,
     spans: &mut Vec<Span>,
     scratch: &mut Vec<u8>,
-) -> (usize, u64) {
+) -> (usize, u64, bool) {
     let mut lines = 0u64;
+    let mut unclosed = false;
     loop {
         // One field.
         let start = scratch.len();
@@ -184,7 +202,10 @@ fn parse_quoted(
             pos += 1;
             loop {
                 match data.get(pos) {
-                    None => break,
+                    None => {
+                        unclosed = true;
+                        break;
+                    }
                     Some(b'"') if data.get(pos + 1) == Some(&b'"') => {
                         scratch.push(b'"');
                         pos += 2;
@@ -225,8 +246,8 @@ fn parse_quoted(
         });
         match data.get(pos) {
             Some(&b) if b == delimiter => pos += 1,
-            Some(_) => return (pos + 1, lines + 1), // '\n'
-            None => return (pos, lines),
+            Some(_) => return (pos + 1, lines + 1, unclosed), // '\n'
+            None => return (pos, lines, unclosed),
         }
     }
 }

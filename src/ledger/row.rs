@@ -192,6 +192,14 @@ impl RowReader {
         if rec.is_blank() {
             return Outcome::Blank;
         }
+        if rec.unclosed_quote() {
+            return Outcome::Invalid(vec![(
+                "row".to_string(),
+                "a quote opened in this record is never closed, so every line after it was read \
+                 as part of one field; close the quote"
+                    .to_string(),
+            )]);
+        }
         let width = layout.columns.width();
         if rec.len() != width {
             return Outcome::Invalid(vec![(

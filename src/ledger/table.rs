@@ -61,28 +61,24 @@ pub fn open_table(source: &Source, opts: &ReadOptions) -> Result<Option<Table>> 
         ),
     };
     chunker.set_delimiter(delimiter);
-    let Some(head) = chunker.header().map_err(|e| anyhow!("{name}:{e}"))? else {
-        return Ok(None);
-    };
+    // The header is the first line with anything on it; blank lines before it are skipped.
     let mut header = Vec::new();
-    let mut records = 0;
-    for_each_record(&head, delimiter, name, |record, _| {
-        records += 1;
-        if records == 1 {
-            header = record
-                .texts()
-                .iter()
-                .map(|f| normalize(f).into_owned())
-                .collect();
-        }
-        Ok(())
-    })?;
-    if records == 0 {
-        // Only blank lines before the first record: look further.
-        return match chunker.next_chunk().map_err(|e| anyhow!("{name}:{e}"))? {
-            None => Ok(None),
-            Some(_) => Err(anyhow!("{name}:1: the header line is blank")),
+    while header.is_empty() {
+        let Some(head) = chunker.header().map_err(|e| anyhow!("{name}:{e}"))? else {
+            return Ok(None);
         };
+        let mut first = true;
+        for_each_record(&head, delimiter, name, |record, _| {
+            if first {
+                header = record
+                    .texts()
+                    .iter()
+                    .map(|f| normalize(f).into_owned())
+                    .collect();
+                first = false;
+            }
+            Ok(())
+        })?;
     }
     Ok(Some(Table {
         source: source.clone(),

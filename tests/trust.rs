@@ -1,0 +1,340 @@
+//! Issue "Trust": exact roll-ups with `merge`, spreadsheet-safe CSV, hostile inputs that must end
+//! in a clear message (exit 0, 1 or 2, never a panic), and outputs that survive failed writes.
+
+mod common;
+use common::{Run, Work};
+use std::process::Command;
+
+fn no_panic(r: &Run) {
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!((0..=2).contains(&r.code), "exit {}: {}", r.code, r.stderr);
+}
+
+// ---------------------------------------------------------------- merge
+
+const A: &str =
+    "date,amount,unit,measure\n2024-01-01,5,Xã A,\n2024-01-02,2.5,Xã B,m2\n2024-01-03,0.1,Xã A,\n";
+const B: &str = "date,amount,unit\n2024-01-01,7,Xã B\n2024-03-01,0.2,Xã A\n";
+
+#[test]
+fn merge_of_summaries_equals_the_summary_of_both_ledgers() {
+    let w = Work::new();
+    w.file("a.csv", A).file("b.csv", B);
+    for args in [
+        vec!["--by", "unit"],
+        vec!["--by", "unit,month"],
+        vec!["--by", "year"],
+    ] {
+        let mut sa = vec!["summary", "a.csv", "--format", "csv", "-q", "-o", "sa.csv"];
+        sa.extend(&args);
+        w.run(&sa).ok();
+        let mut sb = vec!["summary", "b.csv", "--format", "csv", "-q", "-o", "sb.csv"];
+        sb.extend(&args);
+        w.run(&sb).ok();
+        let mut both = vec!["summary", "a.csv", "b.csv", "--format", "csv", "-q"];
+        both.extend(&args);
+        let whole = w.run(&both).ok().to_string();
+        let merged = w.run(&["merge", "sa.csv", "sb.csv"]);
+        assert_eq!(merged.ok(), whole, "{args:?}");
+        assert_eq!(merged.tally(), {
+            let n = w.read("sa.csv").lines().count() + w.read("sb.csv").lines().count() - 2;
+            format!("rows read {n} = counted {n} + filtered 0 + rejected 0")
+        });
+    }
+}
+
+#[test]
+fn merge_refuses_mismatched_columns_and_duplicates() {
+    let w = Work::new();
+    w.file("a.csv", A);
+    w.run(&["summary", "a.csv", "--format", "csv", "-q", "-o", "s1.csv"])
+        .ok();
+    w.run(&[
+        "summary",
+        "a.csv",
+        "--by",
+        "unit,year",
+        "--format",
+        "csv",
+        "-q",
+        "-o",
+        "s2.csv",
+    ])
+    .ok();
+    let r = w.run(&["merge", "s1.csv", "s2.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("s2.csv:1: the columns unit,year,measure,total,count differ from s1.csv's"),
+        "{}",
+        r.stderr
+    );
+    std::fs::copy(w.path("s1.csv"), w.path("copy.csv")).unwrap();
+    for pair in [["s1.csv", "s1.csv"], ["s1.csv", "copy.csv"]] {
+        let r = w.run(&["merge", pair[0], pair[1]]);
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .contains(&format!("{}: the same summary as s1.csv", pair[1])),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    let r = w.run(&["merge", "s1.csv", "copy.csv", "--allow-duplicates", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nXã A,VND,10.2,4\nXã B,m2,5,2\n"
+    );
+}
+
+#[test]
+fn merge_names_bad_lines_and_writes_nothing() {
+    let w = Work::new();
+    w.file(
+        "s.csv",
+        "unit,measure,total,count\nA,VND,1.200.000,1\nB,VND,5,x\nC,VND,7,1\n",
+    );
+    let r = w.run(&["merge", "s.csv", "-o", "out.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(!w.exists("out.csv"));
+    assert!(
+        r.stderr
+            .contains("s.csv:2: total: \"1.200.000\" is not a plain decimal"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("s.csv:3: count: \"x\" is not a whole number"),
+        "{}",
+        r.stderr
+    );
+    w.file("wide.csv", "unit,2024,2025,total\nA,1,2,3\n");
+    let r = w.run(&["merge", "wide.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a long summary CSV"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------- safe output
+
+#[test]
+fn csv_text_that_a_spreadsheet_would_run_is_neutralized() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,unit,area\n2024-01-01,-5,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",+A\n2024-01-01,3,@SUM(A1),-B\nxx,1,=1+1,\n",
+    );
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--by",
+        "unit,area",
+        "--format",
+        "csv",
+        "--skip-invalid",
+        "-q",
+        "--rejects",
+        "rej.csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,area,measure,total,count\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+A,VND,-5,1\n'@SUM(A1),'-B,VND,3,1\n"
+    );
+    assert_eq!(
+        w.read("rej.csv"),
+        "date,amount,unit,area,file,line,reason\nxx,1,'=1+1,,l.csv,4,\"date: cannot read \"\"xx\"\" as a date (write day first: 15/03/2024, or 2024-03-15)\"\n"
+    );
+    let raw = w.run(&[
+        "summary",
+        "l.csv",
+        "--by",
+        "unit",
+        "--format",
+        "csv",
+        "--skip-invalid",
+        "-q",
+        "--raw",
+    ]);
+    assert!(raw.ok().contains("\n@SUM(A1),VND,3,1\n"), "{}", raw.stdout);
+    // Neutralized summaries merge back to the same keys.
+    w.run(&[
+        "summary",
+        "l.csv",
+        "--by",
+        "unit",
+        "--format",
+        "csv",
+        "--skip-invalid",
+        "-q",
+        "-o",
+        "s.csv",
+    ])
+    .ok();
+    let merged = w.run(&["merge", "s.csv", "--format", "json", "-q"]);
+    assert!(
+        merged.ok().contains("\"unit\": \"@SUM(A1)\""),
+        "{}",
+        merged.stdout
+    );
+}
+
+// ---------------------------------------------------------------- hostile inputs
+
+#[test]
+fn hostile_small_inputs_end_with_a_message_not_a_panic() {
+    let w = Work::new();
+    let cases: Vec<(&str, Vec<u8>, i32, &str)> = vec![
+        ("nul.csv", b"date,amount,unit\n2024-01-01,1\0,A\x00B\n".to_vec(), 1, "cannot read \"1\\0\" as a number"),
+        ("unclosed.csv", b"date,amount,note\n2024-01-01,1,\"abc\n2024-01-02,2,x\n".to_vec(), 1, "unclosed.csv:2: row: a quote opened in this record is never closed"),
+        ("mixed.csv", b"date;amount;unit\n2024-01-01;1;A\n2024-01-02,2,B\n".to_vec(), 1, "mixed.csv:3: row: has 1 fields but the header has 3"),
+        ("dupcol.csv", b"date,amount,Date\n2024-01-01,1,2024-01-01\n".to_vec(), 2, "two columns both mean \"date\" (columns 1 and 3)"),
+        ("dates.csv", b"date,amount\n99/99/9999,1\n0/0/0,1\n2024-02-30,1\n31.04.2024,1\n".to_vec(), 1, "dates.csv:5: date: \"31.04.2024\" is not a real date"),
+        ("huge.csv", b"date,amount\n2024-01-01,99999999999999999999999999999999\n2024-01-01,79228162514264337593543950335 t\xe1\xbb\xb7\n".to_vec(), 1, "is too large to add up exactly"),
+        ("overflow.csv", b"date,amount\n2024-01-01,70000000000000000000000000000\n2024-01-01,70000000000000000000000000000\n".to_vec(), 2, "the most danvan can add up exactly"),
+        ("noheader.csv", b"\n\n\n".to_vec(), 0, "the file is empty"),
+        ("cr.csv", b"date,amount\r2024-01-01,1\r".to_vec(), 2, "missing required column(s): amount"),
+        ("bom16be.csv", b"\xfe\xff\x00d\x00a\x00t\x00e\x00,\x00a\x00m\x00o\x00u\x00n\x00t\x00\n\x002\x000\x002\x004\x00-\x000\x001\x00-\x000\x001\x00,\x005\x00\n".to_vec(), 0, "rows read 1 = counted 1"),
+    ];
+    for (name, bytes, code, needle) in cases {
+        w.file(name, &bytes);
+        let r = w.run(&["summary", name, "--format", "csv"]);
+        no_panic(&r);
+        assert_eq!(r.code, code, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{name}: {}", r.stderr);
+        if code != 0 {
+            assert_eq!(r.stdout, "", "{name}");
+        }
+        let c = w.run(&["check", name]);
+        no_panic(&c);
+    }
+}
+
+#[test]
+fn tens_of_thousands_of_columns_are_one_warning() {
+    let w = Work::new();
+    let extra: Vec<String> = (0..30_000).map(|i| format!("c{i}")).collect();
+    let mut text = format!("date,amount,{}\n", extra.join(","));
+    let cells = vec!["x"; 30_000].join(",");
+    for _ in 0..5 {
+        text.push_str(&format!("2024-01-01,2,{cells}\n"));
+    }
+    w.file("wide.csv", text);
+    let r = w.run(&["summary", "wide.csv", "--by", "year", "--format", "csv"]);
+    assert_eq!(r.ok(), "year,measure,total,count\n2024,VND,10,5\n");
+    assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+    assert!(r.stderr.contains("\"c9\" and 29990 more"), "{}", r.stderr);
+}
+
+/// Runs danvan under a memory cap (virtual memory, in KiB) and returns the run.
+fn capped(w: &Work, kib: u64, args: &str) -> Run {
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec '{}' {args}", bin.display()))
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_64_mib_field_or_a_file_without_line_ends_is_refused_in_bounded_memory() {
+    let w = Work::new();
+    let mut big = b"date,amount,note\n2024-01-01,1,\"".to_vec();
+    big.resize(big.len() + (65 << 20), b'a');
+    big.extend_from_slice(b"\"\n2024-01-02,2,x\n");
+    w.file("field.csv", &big);
+    let r = capped(&w, 1 << 20, "summary field.csv");
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("field.csv:2: a record here runs over 64 MiB without ending"),
+        "{}",
+        r.stderr
+    );
+    let flat = vec![b'x'; 70 << 20];
+    w.file("flat.csv", &flat);
+    let r = capped(&w, 1 << 20, "check flat.csv");
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("flat.csv:1: a record here runs over 64 MiB"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---------------------------------------------------------------- failed and interrupted writes
+
+#[test]
+fn a_failed_write_is_exit_two_and_leaves_the_old_file_and_no_temp() {
+    let w = Work::new();
+    let mut text = String::from("date,amount,unit\n");
+    for i in 0..5000 {
+        text.push_str(&format!("2024-01-01,1,unit number {i}\n"));
+    }
+    w.file("l.csv", text);
+    w.file("out.csv", "previous report");
+    // A disk that is full after 8 KiB: the file-size limit makes the write fail (EFBIG).
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 8; exec '{}' summary l.csv --format csv -o out.csv",
+            bin.display()
+        ))
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("out.csv: cannot write"), "{err}");
+    assert_eq!(w.read("out.csv"), "previous report");
+    let names: Vec<String> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+}
+
+#[test]
+fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
+    let w = Work::new();
+    let mut text = String::from("date,amount,unit\n");
+    for i in 0..400_000 {
+        text.push_str(&format!("2024-01-01,{i},unit {}\n", i % 5000));
+    }
+    w.file("l.csv", text);
+    w.file("out.csv", "previous report");
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    let mut child = Command::new(bin)
+        .args(["summary", "l.csv", "--threads", "1", "-o", "out.csv"])
+        .current_dir(w.dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    // Either the signal came in time (exit 130) or the run had already finished whole.
+    let text = w.read("out.csv");
+    match status.code() {
+        Some(130) => assert_eq!(text, "previous report"),
+        Some(0) => assert!(text.contains("unit 4999"), "{text}"),
+        other => panic!("unexpected exit {other:?}"),
+    }
+    let names: Vec<String> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+}
