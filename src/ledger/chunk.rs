@@ -175,8 +175,10 @@ impl<R: Read> Chunker<R> {
     }
 }
 
+/// Whether a quote at `i` opens a quoted field. This must match `record`'s reading exactly (only
+/// `\n` ends a record there; a lone `\r` is data), or chunks would be cut inside a record.
 fn at_field_start(buf: &[u8], i: usize, delimiter: u8) -> bool {
-    i == 0 || matches!(buf[i - 1], b'\n' | b'\r') || buf[i - 1] == delimiter
+    i == 0 || buf[i - 1] == b'\n' || buf[i - 1] == delimiter
 }
 
 /// Index just past the first line end outside quotes.
