@@ -254,6 +254,8 @@ mod tests {
         assert_eq!(last_boundary(b"a,\"q\nq\"\"\n", b','), None);
         assert_eq!(last_boundary(b"ab\"c\nd\n", b','), Some(7));
         assert_eq!(last_boundary(b"a\"\"b,c\n", b','), Some(7));
+        // A lone CR is data, so the quote after it is literal (found by fuzzing).
+        assert_eq!(last_boundary(b"\r\"a\nb", b','), Some(4));
     }
 
     fn chunks(input: &[u8], target: usize) -> Vec<(u64, Vec<u8>)> {
