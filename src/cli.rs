@@ -91,29 +91,8 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "DIM")]
     pub columns: Option<String>,
 
-    /// The measure shown by --columns and ranked by --sort total.
-    #[arg(long, default_value = "VND", value_name = "MEASURE")]
-    pub measure: String,
-
-    /// Order lines by their key (default) or by total, largest first.
-    #[arg(long, default_value = "key", value_name = "key|total")]
-    pub sort: String,
-
-    /// Show only the first N lines; the rest are added up in one "others" line.
-    #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
-
-    /// Add each line's share of the grand total, per measure.
-    #[arg(long)]
-    pub percent: bool,
-
-    /// table, csv, json or markdown. Default: table, or the extension of -o.
-    #[arg(long, value_name = "FMT")]
-    pub format: Option<String>,
-
-    /// Write to FILE (whole or not at all) instead of the screen.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 
     /// Add up the valid rows and leave the invalid ones out (they are listed as warnings).
     #[arg(long)]
@@ -122,11 +101,6 @@ pub struct SummaryArgs {
     /// Write every rejected row to FILE, with its file, line and reason.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
-
-    /// Leave CSV text as it is. By default a text cell starting with =, +, -, @, tab or carriage
-    /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
-    #[arg(long)]
-    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -155,13 +129,24 @@ pub struct MergeArgs {
     #[arg(long)]
     pub allow_duplicates: bool,
 
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// Do not print warnings or the `rows read` line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// How a summary is laid out and where it goes; shared by `summary` and `merge`.
+#[derive(Debug, Args)]
+pub struct LayoutArgs {
+    /// The measure --columns shows and --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
+
     /// Order lines by their key (default) or by total, largest first.
     #[arg(long, default_value = "key", value_name = "key|total")]
     pub sort: String,
-
-    /// The measure --sort total ranks by.
-    #[arg(long, default_value = "VND", value_name = "MEASURE")]
-    pub measure: String,
 
     /// Show only the first N lines; the rest are added up in one "others" line.
     #[arg(long, value_name = "N")]
@@ -171,7 +156,8 @@ pub struct MergeArgs {
     #[arg(long)]
     pub percent: bool,
 
-    /// csv (default), table, json or markdown. Default: csv, or the extension of -o.
+    /// table, csv, json or markdown. Default: the extension of -o, else table for `summary`
+    /// and csv for `merge`.
     #[arg(long, value_name = "FMT")]
     pub format: Option<String>,
 
@@ -179,11 +165,8 @@ pub struct MergeArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Leave CSV text as it is (no ' before text starting with =, +, -, @).
+    /// Leave CSV text as it is. By default a text cell starting with =, +, -, @, tab or carriage
+    /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
     #[arg(long)]
     pub raw: bool,
-
-    /// Do not print warnings or the `rows read` line.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }

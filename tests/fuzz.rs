@@ -8,11 +8,11 @@
 //!
 //! Failures proptest finds are kept in `proptest-regressions/fuzz.txt` and replayed first.
 
+use chrono::Datelike;
 use danvan::ledger::chunk::{Chunk, Chunker};
 use danvan::ledger::date::{parse_date, parse_date_bytes};
 use danvan::ledger::number::{Reading, parse_amount, parse_amount_bytes};
 use danvan::ledger::record::for_each_record;
-use chrono::Datelike;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -36,14 +36,21 @@ fn ledgerish() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
-fn records(data: &[u8], first_line: u64) -> Result<Vec<(u64, Vec<Vec<u8>>, bool)>, String> {
+/// One record as read: its line, its fields, and whether a quote was left open.
+type Read = (u64, Vec<Vec<u8>>, bool);
+
+fn records(data: &[u8], first_line: u64) -> Result<Vec<Read>, String> {
     let chunk = Chunk {
         data: data.to_vec(),
         first_line,
     };
     let mut out = Vec::new();
     for_each_record(&chunk, b',', "fuzz", |r, line| {
-        out.push((line, (0..r.len()).map(|i| r.bytes(i).to_vec()).collect(), r.unclosed_quote()));
+        out.push((
+            line,
+            (0..r.len()).map(|i| r.bytes(i).to_vec()).collect(),
+            r.unclosed_quote(),
+        ));
         Ok(())
     })
     .map_err(|e| e.to_string())?;

@@ -206,4 +206,22 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn merging_summaries_equals_summarizing_everything(
+        a in prop::collection::vec(row(), 1..40),
+        b in prop::collection::vec(row(), 1..40),
+        by in prop::sample::select(vec!["unit", "area,month", "field,source,year", "quarter"]),
+    ) {
+        let w = Work::new();
+        w.file("a.csv", ledger(&a));
+        w.file("b.csv", ledger(&b));
+        w.run(&["summary", "a.csv", "--by", by, "--format", "csv", "-q", "-o", "sa.csv"]).ok();
+        w.run(&["summary", "b.csv", "--by", by, "--format", "csv", "-q", "-o", "sb.csv"]).ok();
+        let whole = w.run(&["summary", "a.csv", "b.csv", "--by", by, "--format", "csv", "-q"]);
+        // Two summaries can be identical (same rows); that is not a mistake here.
+        let merged = w.run(&["merge", "sa.csv", "sb.csv", "--allow-duplicates", "-q"]);
+        prop_assert_eq!(merged.code, 0, "{}", merged.stderr);
+        prop_assert_eq!(merged.stdout, whole.stdout);
+    }
 }

@@ -273,6 +273,15 @@ fn a_64_mib_field_or_a_file_without_line_ends_is_refused_in_bounded_memory() {
 
 // ---------------------------------------------------------------- failed and interrupted writes
 
+/// Temporary files left in the work folder.
+fn temp_files(w: &Work) -> Vec<String> {
+    std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
 #[test]
 fn a_failed_write_is_exit_two_and_leaves_the_old_file_and_no_temp() {
     let w = Work::new();
@@ -297,11 +306,7 @@ fn a_failed_write_is_exit_two_and_leaves_the_old_file_and_no_temp() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("out.csv: cannot write"), "{err}");
     assert_eq!(w.read("out.csv"), "previous report");
-    let names: Vec<String> = std::fs::read_dir(w.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+    assert_eq!(temp_files(&w), Vec::<String>::new());
 }
 
 #[test]
@@ -332,9 +337,5 @@ fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
         Some(0) => assert!(text.contains("unit 4999"), "{text}"),
         other => panic!("unexpected exit {other:?}"),
     }
-    let names: Vec<String> = std::fs::read_dir(w.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+    assert_eq!(temp_files(&w), Vec::<String>::new());
 }

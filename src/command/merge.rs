@@ -23,14 +23,14 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let sort = match args.sort.as_str() {
-        "key" => SortBy::Key,
-        "total" => SortBy::Total,
-        other => bail!("--sort {other:?}: use key or total"),
-    };
-    let format = Format::choose(args.format.as_deref(), args.output.as_deref(), Format::Csv)?;
+    let sort = SortBy::parse(&args.layout.sort)?;
+    let format = Format::choose(
+        args.layout.format.as_deref(),
+        args.layout.output.as_deref(),
+        Format::Csv,
+    )?;
     let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
-    if let Some(out) = &args.output {
+    if let Some(out) = &args.layout.output {
         guard_inputs(out, &inputs)?;
     }
     if !args.allow_duplicates {
@@ -90,14 +90,14 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let spec = SummarySpec {
         by: groups.dims.clone(),
         columns: None,
-        measure: canonical_measure(&args.measure).into_owned(),
+        measure: canonical_measure(&args.layout.measure).into_owned(),
         sort,
-        top: args.top,
-        percent: args.percent,
+        top: args.layout.top,
+        percent: args.layout.percent,
     };
     let summary = summarize(&groups, &spec)?;
-    let text = render::render(&summary, format, args.raw)?;
-    match &args.output {
+    let text = render::render(&summary, format, args.layout.raw)?;
+    match &args.layout.output {
         Some(path) => write_file(path, text.as_bytes())?,
         None => write_stdout(text.as_bytes())?,
     }

@@ -35,14 +35,10 @@ fn request(args: &SummaryArgs) -> Result<Request> {
     if args.depth == Some(0) {
         bail!("--depth must be at least 1");
     }
-    let sort = match args.sort.as_str() {
-        "key" => SortBy::Key,
-        "total" => SortBy::Total,
-        other => bail!("--sort {other:?}: use key or total"),
-    };
+    let sort = SortBy::parse(&args.layout.sort)?;
     let format = Format::choose(
-        args.format.as_deref(),
-        args.output.as_deref(),
+        args.layout.format.as_deref(),
+        args.layout.output.as_deref(),
         Format::Table,
     )?;
     Ok(Request {
@@ -57,10 +53,10 @@ fn request(args: &SummaryArgs) -> Result<Request> {
         spec: SummarySpec {
             by,
             columns,
-            measure: canonical_measure(&args.measure).into_owned(),
+            measure: canonical_measure(&args.layout.measure).into_owned(),
             sort,
-            top: args.top,
-            percent: args.percent,
+            top: args.layout.top,
+            percent: args.layout.percent,
         },
         format,
     })
@@ -69,7 +65,7 @@ fn request(args: &SummaryArgs) -> Result<Request> {
 pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let reading = Reading::from_args(&args.read)?;
     let req = request(&args)?;
-    reading.guard(args.output.as_deref())?;
+    reading.guard(args.layout.output.as_deref())?;
     reading.guard(args.rejects.as_deref())?;
     let (registry, mut problems) = reading.registry()?;
     let read = engine::read(
@@ -87,7 +83,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     )?;
     problems.extend(read.problems.iter().cloned());
     if let Some(path) = &args.rejects {
-        write_rejects(path, &read, args.raw)?;
+        write_rejects(path, &read, args.layout.raw)?;
     }
     if !reading.quiet {
         say_problems(&read.warnings, "");
@@ -117,8 +113,8 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
             list.join(", ")
         ));
     }
-    let text = render::render(&summary, req.format, args.raw)?;
-    match &args.output {
+    let text = render::render(&summary, req.format, args.layout.raw)?;
+    match &args.layout.output {
         Some(path) => write_file(path, text.as_bytes())?,
         None => write_stdout(text.as_bytes())?,
     }

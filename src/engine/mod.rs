@@ -226,18 +226,15 @@ impl Worker {
         let mut evidence = [0u64; 2];
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
-                match fast.try_record(record, layout, &self.selector, &mut self.groups)? {
-                    Fast::Counted(ev) => {
+                let seen = fast.try_record(record, layout, &self.selector, &mut self.groups)?;
+                match seen {
+                    Fast::Counted(ev) | Fast::Filtered(ev) => {
                         out.tally.read += 1;
-                        out.tally.counted += 1;
-                        if let Some(c) = ev {
-                            evidence[c as usize] += 1;
+                        if matches!(seen, Fast::Counted(_)) {
+                            out.tally.counted += 1;
+                        } else {
+                            out.tally.filtered += 1;
                         }
-                        return Ok(());
-                    }
-                    Fast::Filtered(ev) => {
-                        out.tally.read += 1;
-                        out.tally.filtered += 1;
                         if let Some(c) = ev {
                             evidence[c as usize] += 1;
                         }

@@ -15,6 +15,16 @@ pub enum SortBy {
     Total,
 }
 
+impl SortBy {
+    pub fn parse(s: &str) -> anyhow::Result<SortBy> {
+        match s {
+            "key" => Ok(SortBy::Key),
+            "total" => Ok(SortBy::Total),
+            other => anyhow::bail!("--sort {other:?}: use key or total"),
+        }
+    }
+}
+
 /// How the summary is laid out and ordered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummarySpec {
