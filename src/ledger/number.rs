@@ -83,7 +83,7 @@ impl fmt::Display for NumberError {
 /// `12,5`) are read here directly into a decimal, without building strings; everything else
 /// goes through [`parse_amount`]. Both give the same answer for every input.
 pub fn parse_amount_bytes(cell: &[u8]) -> Result<Amount, NumberError> {
-    if let Some(reading) = fast_reading(cell) {
+    if let Some(reading) = fast_reading(cell).or_else(|| fast_grouped(cell)) {
         return Ok(Amount {
             reading,
             currency: false,
@@ -95,6 +95,77 @@ pub fn parse_amount_bytes(cell: &[u8]) -> Result<Amount, NumberError> {
             String::from_utf8_lossy(cell).into_owned(),
         )),
     }
+}
+
+/// `-?d{1,3}(Gddd){2,}(Dd+)?` or `-?d{1,3}Gddd Dd+`: a grouped number that reads only one way,
+/// the shape Vietnamese Excel writes every money amount in (`1.250.000`, `106.800.000,5`), where
+/// G and D are `.` and `,` (vi) or `,` and `.` (en). At most 18 digits; anything else, including a
+/// single group with no decimals (`1.200`, which reads two ways), goes to the full rules.
+fn fast_grouped(cell: &[u8]) -> Option<Reading> {
+    let (negative, body) = match cell.first()? {
+        b'-' => (true, &cell[1..]),
+        _ => (false, cell),
+    };
+    let group = *body.iter().find(|b| !b.is_ascii_digit())?;
+    let (decimal, convention) = match group {
+        b'.' => (b',', Convention::Vi),
+        b',' => (b'.', Convention::En),
+        _ => return None,
+    };
+    let (int, frac) = match body.iter().position(|&b| b == decimal) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mut parts = int.split(|&b| b == group);
+    let first = parts.next()?;
+    if first.is_empty()
+        || first.len() > 3
+        || first[0] == b'0'
+        || !first.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut digits = 0usize;
+    let mut push = |d: &[u8]| -> Option<()> {
+        for &b in d {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            digits += 1;
+            if digits > 18 {
+                return None;
+            }
+            mantissa = mantissa * 10 + i64::from(b - b'0');
+        }
+        Some(())
+    };
+    push(first)?;
+    let mut groups = 0;
+    for g in parts {
+        if g.len() != 3 {
+            return None;
+        }
+        push(g)?;
+        groups += 1;
+    }
+    let scale = match frac {
+        Some(f) if !f.is_empty() => {
+            push(f)?;
+            f.len() as u32
+        }
+        Some(_) => return None,
+        None => 0,
+    };
+    // One group and no decimals reads two ways; no group at all is not this shape.
+    if groups == 0 || (groups == 1 && frac.is_none()) {
+        return None;
+    }
+    let value = Decimal::new(if negative { -mantissa } else { mantissa }, scale);
+    Some(Reading::Exact {
+        value,
+        evidence: Some(convention),
+    })
 }
 
 /// `-?digits([.,]digits)?` with at most 18 digits and a fraction that is not three digits long
