@@ -80,7 +80,13 @@ impl<K: Copy + PartialEq> HeaderMap<K> {
         let mut unknown = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
             let folded = fold_case(cell);
-            match specs.iter().find(|s| s.aliases.contains(&folded.as_str())) {
+            // `Số tiền (đồng)`, `Amount (VND)`: a unit in brackets after the name is a note.
+            let bare = match folded.rfind(" (") {
+                Some(i) if folded.ends_with(')') => &folded[..i],
+                _ => folded.as_str(),
+            };
+            let known = |name: &str| specs.iter().find(|s| s.aliases.contains(&name));
+            match known(&folded).or_else(|| known(bare)) {
                 Some(spec) => {
                     if let Some(&(_, first)) = found.iter().find(|(k, _)| *k == spec.key) {
                         return Err(HeaderError::Duplicate {
@@ -160,7 +166,7 @@ mod tests {
 
     #[test]
     fn headers() {
-        let cells: Vec<String> = ["  Số  Tiền ", "NGÀY", "extra"]
+        let cells: Vec<String> = ["  Số  Tiền (đồng)", "NGÀY", "extra"]
             .iter()
             .map(|s| s.to_string())
             .collect();
