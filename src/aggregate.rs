@@ -182,7 +182,8 @@ impl LocalGroups {
         self.key_text(&key[..n], interner)
     }
 
-    fn key_text(&self, key: &[u32], interner: &Interner) -> Key {
+    /// A key from [`LocalGroups::key`] as text.
+    pub fn key_text(&self, key: &[u32], interner: &Interner) -> Key {
         let dims = &self.grouping.dims;
         key.iter()
             .enumerate()

@@ -3,7 +3,7 @@
 //! that could not be checked because no registry was given. Pure functions over what the engine
 //! collected.
 
-use crate::engine::CheckData;
+use crate::engine::{CheckData, MAX_LISTED, Place};
 use crate::ledger::registry::Registry;
 use crate::ledger::text::fold_accents;
 use crate::problem::Problem;
@@ -12,10 +12,17 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// All of `check`'s warnings, given the files' names by index.
-pub fn warnings(data: &CheckData, registry: Option<&Registry>, files: &[Arc<str>]) -> Vec<Problem> {
+/// All of `check`'s warnings, and how many duplicate rows were found past the first
+/// [`MAX_LISTED`] (counted, not listed).
+pub fn warnings(
+    data: &CheckData,
+    registry: Option<&Registry>,
+    files: &[Arc<str>],
+) -> (Vec<Problem>, u64) {
     let mut out = spelling_variants(data, files);
     out.extend(unused_models(data, registry));
-    out.extend(duplicate_rows(data, files));
+    let (duplicates, unlisted) = duplicate_rows(data, files);
+    out.extend(duplicates);
     if registry.is_none()
         && let Some(((_, id), seen)) = data.values.iter().find(|((d, _), _)| *d == Dim::Model)
     {
@@ -26,7 +33,7 @@ pub fn warnings(data: &CheckData, registry: Option<&Registry>, files: &[Arc<str>
             format!("rows name models ({id:?}…) but no --models registry was given, so they are not checked"),
         ));
     }
-    out
+    (out, unlisted)
 }
 
 fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
@@ -89,26 +96,32 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
         .collect()
 }
 
-fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
+fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
     // Fingerprints are sorted by (hash, place): the first of a run is the original.
-    data.fingerprints
+    let mut pairs: Vec<(Place, Place)> = data
+        .fingerprints
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > 1)
-        .flat_map(|run| {
-            let first = run[0].1;
-            run[1..].iter().map(move |&(_, at)| {
-                let place = if at.file_index() == first.file_index() {
-                    format!("line {}", first.line())
-                } else {
-                    format!("{}:{}", files[first.file_index()], first.line())
-                };
-                Problem::warning(
-                    &files[at.file_index()],
-                    at.line(),
-                    "row",
-                    format!("same as {place}: a duplicate row?"),
-                )
-            })
+        .flat_map(|run| run[1..].iter().map(move |&(_, at)| (at, run[0].1)))
+        .collect();
+    pairs.sort_unstable();
+    let unlisted = pairs.len().saturating_sub(MAX_LISTED) as u64;
+    pairs.truncate(MAX_LISTED);
+    let problems = pairs
+        .into_iter()
+        .map(|(at, first)| {
+            let place = if at.file_index() == first.file_index() {
+                format!("line {}", first.line())
+            } else {
+                format!("{}:{}", files[first.file_index()], first.line())
+            };
+            Problem::warning(
+                &files[at.file_index()],
+                at.line(),
+                "row",
+                format!("same as {place}: a duplicate row?"),
+            )
         })
-        .collect()
+        .collect();
+    (problems, unlisted)
 }

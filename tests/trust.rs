@@ -335,3 +335,47 @@ fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
     }
     assert_eq!(temp_files(&w), Vec::<String>::new());
 }
+
+#[test]
+fn millions_of_bad_rows_are_counted_but_only_the_first_are_listed() {
+    let w = Work::new();
+    let mut text = String::from("date,amount,unit\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("xx,{i},u\n2024-01-01,1.200,u{i}\n"));
+    }
+    w.file("bad.csv", text);
+    let one = w.run(&[
+        "check",
+        "bad.csv",
+        "--threads",
+        "1",
+        "--chunk-bytes",
+        "65536",
+    ]);
+    let two = w.run(&[
+        "check",
+        "bad.csv",
+        "--threads",
+        "2",
+        "--chunk-bytes",
+        "65536",
+    ]);
+    assert_eq!(one.code, 1);
+    assert_eq!(
+        one.stdout, two.stdout,
+        "the listed problems do not depend on threads"
+    );
+    let lines: Vec<&str> = one.stdout.lines().collect();
+    assert_eq!(lines.len(), 100_002, "{:?}", &lines[lines.len() - 3..]);
+    assert!(lines[0].starts_with("bad.csv:2: date: cannot read \"xx\""));
+    assert!(lines[1].starts_with("bad.csv:3: amount: \"1.200\" reads two ways"));
+    assert_eq!(
+        lines[100_000],
+        "… and 20000 more problems and warnings after these, not listed (danvan lists the first 100000 of each; fix these and run again)"
+    );
+    assert_eq!(lines[100_001], "120000 problems, 0 warnings");
+    assert_eq!(
+        one.tally(),
+        "rows read 120000 = counted 0 + filtered 0 + rejected 120000"
+    );
+}

@@ -38,14 +38,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
     let mut listed: Vec<Problem> = registry_problems;
-    let errors = listed.len() + read.problems.len();
+    let errors = listed.len() as u64 + read.problem_count();
     listed.extend(read.problems.iter().cloned());
     listed.extend(read.warnings.iter().cloned());
-    listed.extend(crate::check::warnings(
-        &read.check,
-        registry.as_deref(),
-        &names,
-    ));
+    let (found, duplicates_unlisted) =
+        crate::check::warnings(&read.check, registry.as_deref(), &names);
+    listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());
     let file_rank = |p: &Problem| -> usize {
@@ -59,12 +57,24 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
     };
     listed.sort_by_key(|p| (file_rank(p), p.line, p.severity));
-    let warnings = listed.len() - errors;
+    let warnings = (listed.len() as u64
+        + read.problems_unlisted
+        + read.warnings_unlisted
+        + duplicates_unlisted)
+        - errors;
     let mut text = String::new();
     for p in &listed {
         if p.severity == Severity::Error || !reading.quiet {
             text.push_str(&format!("{p}\n"));
         }
+    }
+    let unlisted = read.problems_unlisted + read.warnings_unlisted + duplicates_unlisted;
+    if unlisted > 0 {
+        text.push_str(&format!(
+            "… and {unlisted} more problems and warnings after these, not listed (danvan lists \
+             the first {} of each; fix these and run again)\n",
+            crate::engine::MAX_LISTED
+        ));
     }
     text.push_str(&format!(
         "{errors} problem{}, {warnings} warning{}\n",

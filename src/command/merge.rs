@@ -71,7 +71,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         bail!("nothing to merge");
     };
     if !args.quiet {
-        say_problems(&warnings, "");
+        say_problems(&warnings, warnings.len() as u64, "");
     }
     let tally_line = |quiet: bool| {
         if !quiet {
@@ -79,7 +79,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         }
     };
     if !problems.is_empty() {
-        say_problems(&problems, "");
+        say_problems(&problems, problems.len() as u64, "");
         say(&format!(
             "danvan: {} problem(s) in the summaries; nothing was written",
             problems.len()

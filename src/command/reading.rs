@@ -114,15 +114,17 @@ impl Reading {
     }
 }
 
-/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are.
-pub fn say_problems(problems: &[Problem], prefix: &str) {
+/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are
+/// (`total` counts those not kept in memory too).
+pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
     for p in problems.iter().take(SHOWN_PROBLEMS) {
         say(&format!("{prefix}{p}"));
     }
-    if problems.len() > SHOWN_PROBLEMS {
+    let shown = problems.len().min(SHOWN_PROBLEMS) as u64;
+    if total > shown {
         say(&format!(
-            "{prefix}… and {} more problems (danvan check lists them all)",
-            problems.len() - SHOWN_PROBLEMS
+            "{prefix}… and {} more problems (danvan check lists them)",
+            total - shown
         ));
     }
 }
@@ -173,5 +175,14 @@ pub fn write_rejects(path: &Path, read: &Read, raw: bool) -> Result<()> {
         cells.push(r.reason.clone());
         w.write(&cells, |i| i == line_column)?;
     }
-    write_file(path, w.finish()?.as_bytes())
+    write_file(path, w.finish()?.as_bytes())?;
+    if read.rejects_unlisted > 0 {
+        say(&format!(
+            "warning: {} holds the first {} rejected rows; {} more were rejected (fix these and run again)",
+            path.display(),
+            read.rejects.len(),
+            read.rejects_unlisted
+        ));
+    }
+    Ok(())
 }

@@ -81,24 +81,25 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
             progress: reading.progress(),
         },
     )?;
+    let total = problems.len() as u64 + read.problem_count();
     problems.extend(read.problems.iter().cloned());
     if let Some(path) = &args.rejects {
         write_rejects(path, &read, args.layout.raw)?;
     }
     if !reading.quiet {
-        say_problems(&read.warnings, "");
+        let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
+        say_problems(&read.warnings, warnings, "");
     }
-    if !problems.is_empty() && !args.skip_invalid {
-        say_problems(&problems, "");
+    if total > 0 && !args.skip_invalid {
+        say_problems(&problems, total, "");
         crate::output::say(&format!(
-            "danvan: {} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)",
-            problems.len()
+            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
         ));
         reading.say_tally(&read.tally);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     if !reading.quiet {
-        say_problems(&problems, "warning: skipped: ");
+        say_problems(&problems, total, "warning: skipped: ");
     }
     let summary = summarize(&read.groups, &req.spec)?;
     if !reading.quiet && !summary.left_out.is_empty() {

@@ -12,6 +12,7 @@
 //! other values; they are settled (or rejected) at the end, so only those rows are held.
 
 mod fast_lane;
+mod listed;
 
 use crate::aggregate::{Groups, Key, LocalGroups};
 use crate::ledger::Col;
@@ -31,11 +32,13 @@ use crate::select::Selector;
 use crate::spec::{Dim, Grouping, Selection};
 use anyhow::{Result, anyhow};
 use fast_lane::{Fast, FastLane};
+use listed::Listed;
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What to compute while reading.
 #[derive(Debug, Clone)]
@@ -124,6 +127,39 @@ impl Place {
     pub fn line(self) -> u64 {
         self.0 & ((1 << 40) - 1)
     }
+
+    const LAST: Place = Place(u64::MAX);
+}
+
+/// The latest places the collector still lists, shared with the workers so they do not build
+/// messages that would be thrown away (a file of millions of bad rows stays in bounded memory).
+#[derive(Debug)]
+struct Cutoffs {
+    problems: AtomicU64,
+    warnings: AtomicU64,
+    rejects: AtomicU64,
+}
+
+impl Default for Cutoffs {
+    fn default() -> Self {
+        Cutoffs {
+            problems: AtomicU64::new(Place::LAST.0),
+            warnings: AtomicU64::new(Place::LAST.0),
+            rejects: AtomicU64::new(Place::LAST.0),
+        }
+    }
+}
+
+impl Cutoffs {
+    fn get(a: &AtomicU64) -> Place {
+        Place(a.load(Ordering::Relaxed))
+    }
+
+    fn lower(a: &AtomicU64, to: Option<Place>) {
+        if let Some(p) = to {
+            a.fetch_min(p.0, Ordering::Relaxed);
+        }
+    }
 }
 
 /// What `check` needs beyond problems.
@@ -135,18 +171,33 @@ pub struct CheckData {
     pub fingerprints: Vec<(u64, Place)>,
 }
 
+/// How many problems, warnings and rejected rows are kept to list; past that they are counted.
+pub const MAX_LISTED: usize = 100_000;
+
 /// Everything a read produced.
 #[derive(Debug)]
 pub struct Read {
     pub groups: Groups,
     pub tally: Tally,
-    /// Errors, in file and line order.
+    /// Errors, in file and line order (the first [`MAX_LISTED`]).
     pub problems: Vec<Problem>,
+    /// Errors found but not listed.
+    pub problems_unlisted: u64,
     pub warnings: Vec<Problem>,
+    pub warnings_unlisted: u64,
+    /// Rejected rows kept for `--rejects` (the first [`MAX_LISTED`]).
     pub rejects: Vec<Rejected>,
+    pub rejects_unlisted: u64,
     /// Each file's name and header, by file index.
     pub files: Vec<(Arc<str>, Vec<String>)>,
     pub check: CheckData,
+}
+
+impl Read {
+    /// Every error found, listed or not.
+    pub fn problem_count(&self) -> u64 {
+        self.problems.len() as u64 + self.problems_unlisted
+    }
 }
 
 struct Job {
@@ -156,17 +207,20 @@ struct Job {
     chunk: Chunk,
 }
 
-/// A row whose amount reads two ways, waiting for its file's convention.
-struct Pending {
+/// A row whose amount reads two ways, waiting for its file's convention: what is needed to
+/// name it if the file never settles. Its amount is added up in `PendingSums` meanwhile.
+struct PendingRow {
     file_index: usize,
     line: u64,
-    key: Key,
-    kept: bool,
     reading: Reading,
     text: String,
     column: String,
     fields: Vec<String>,
 }
+
+/// Amounts that read two ways, added up both ways per file, group and kept-or-filtered, so
+/// millions of them cost no more memory than their groups.
+type PendingSums = FxHashMap<(usize, bool, Box<[u32]>), (Decimal, Decimal, u64)>;
 
 #[derive(Default)]
 struct ChunkResult {
@@ -175,7 +229,8 @@ struct ChunkResult {
     warnings: Vec<Problem>,
     rejects: Vec<Rejected>,
     evidence: Vec<(usize, [u64; 2])>,
-    pending: Vec<Pending>,
+    /// Problems, warnings and rejected rows past the cutoffs: counted, not built.
+    unlisted: [u64; 3],
     fatal: Option<(u64, anyhow::Error)>,
     /// The chunk's buffer, handed back to the reader for the next chunk: reusing buffers keeps
     /// memory flat however long the input is.
@@ -202,10 +257,13 @@ struct Worker {
     /// Per checked dimension, per symbol: how often and where first.
     values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
     fingerprints: Vec<(u64, Place)>,
+    pending_sums: PendingSums,
+    pending_rows: Listed<PendingRow>,
+    cutoffs: Arc<Cutoffs>,
 }
 
 impl Worker {
-    fn new(plan: Arc<Plan>, registry: Option<Arc<Registry>>) -> Self {
+    fn new(plan: Arc<Plan>, registry: Option<Arc<Registry>>, cutoffs: Arc<Cutoffs>) -> Self {
         let fast =
             (!plan.check).then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
         Worker {
@@ -216,6 +274,9 @@ impl Worker {
             plan,
             values: Default::default(),
             fingerprints: Vec::new(),
+            pending_sums: PendingSums::default(),
+            pending_rows: Listed::new(MAX_LISTED),
+            cutoffs,
         }
     }
 
@@ -261,9 +322,13 @@ impl Worker {
                     }
                     if self.plan.check {
                         self.note(&row, fi, line, record);
-                        for (col, msg) in notes {
-                            out.warnings
-                                .push(Problem::warning(&layout.file, line, col, msg));
+                        if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
+                            out.unlisted[1] += notes.len() as u64;
+                        } else {
+                            for (col, msg) in notes {
+                                out.warnings
+                                    .push(Problem::warning(&layout.file, line, col, msg));
+                            }
                         }
                     }
                     let text_kept = self.selector.keeps_text(&row, &self.reader.interner);
@@ -285,20 +350,37 @@ impl Worker {
                     if self.plan.check {
                         self.note(&row, fi, line, record);
                     }
-                    out.pending.push(Pending {
-                        file_index: fi,
-                        line,
-                        key: self.groups.text_key(&row, &mut self.reader.interner),
-                        kept: self.selector.keeps(&row, &self.reader.interner),
-                        reading,
-                        text,
-                        column: layout.name(Col::Amount),
-                        fields: if self.plan.keep_rejects {
-                            owned(record)
-                        } else {
-                            Vec::new()
-                        },
-                    });
+                    let kept = self.selector.keeps(&row, &self.reader.interner);
+                    let (key, n) = self.groups.key(&row, &mut self.reader.interner);
+                    if let Reading::Ambiguous { vi, en } = reading {
+                        let sums = self
+                            .pending_sums
+                            .entry((fi, kept, key[..n].into()))
+                            .or_default();
+                        sums.0 = sums.0.checked_add(vi).ok_or_else(too_large)?;
+                        sums.1 = sums.1.checked_add(en).ok_or_else(too_large)?;
+                        sums.2 += 1;
+                    }
+                    let place = Place::new(fi, line);
+                    let wanted = place <= Cutoffs::get(&self.cutoffs.problems)
+                        || (self.plan.keep_rejects && place <= Cutoffs::get(&self.cutoffs.rejects));
+                    if wanted {
+                        self.pending_rows.push(
+                            place,
+                            PendingRow {
+                                file_index: fi,
+                                line,
+                                reading,
+                                text,
+                                column: layout.name(Col::Amount),
+                                fields: if self.plan.keep_rejects {
+                                    owned(record)
+                                } else {
+                                    Vec::new()
+                                },
+                            },
+                        );
+                    }
                 }
             }
             Ok(())
@@ -319,11 +401,18 @@ impl Worker {
         record: &Record<'_>,
         reasons: &[(String, String)],
     ) {
-        for (col, msg) in reasons {
-            out.problems
-                .push(Problem::error(&layout.file, line, col.clone(), msg.clone()));
+        let place = Place::new(layout.file_index, line);
+        if place > Cutoffs::get(&self.cutoffs.problems) {
+            out.unlisted[0] += reasons.len() as u64;
+        } else {
+            for (col, msg) in reasons {
+                out.problems
+                    .push(Problem::error(&layout.file, line, col.clone(), msg.clone()));
+            }
         }
-        if self.plan.keep_rejects {
+        if self.plan.keep_rejects && place > Cutoffs::get(&self.cutoffs.rejects) {
+            out.unlisted[2] += 1;
+        } else if self.plan.keep_rejects {
             out.rejects.push(Rejected {
                 file_index: layout.file_index,
                 line,
@@ -358,7 +447,7 @@ impl Worker {
             .push((fingerprint(record), Place::new(file_index, line)));
     }
 
-    fn finish(mut self) -> Result<(Groups, CheckData)> {
+    fn finish(mut self) -> Result<Finished> {
         self.fast = None;
         let interner = &self.reader.interner;
         let mut check = CheckData {
@@ -374,8 +463,29 @@ impl Worker {
                 }
             }
         }
-        Ok((self.groups.into_groups(interner)?, check))
+        let pending_sums = self
+            .pending_sums
+            .iter()
+            .map(|((fi, kept, key), &(vi, en, n))| {
+                (*fi, *kept, self.groups.key_text(key, interner), vi, en, n)
+            })
+            .collect();
+        Ok(Finished {
+            groups: self.groups.into_groups(interner)?,
+            check,
+            pending_sums,
+            pending_rows: self.pending_rows,
+        })
     }
+}
+
+/// A worker's results with text keys, ready to merge.
+struct Finished {
+    groups: Groups,
+    check: CheckData,
+    /// (file, kept, key, sum read vi, sum read en, rows)
+    pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
+    pending_rows: Listed<PendingRow>,
 }
 
 /// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
@@ -387,6 +497,13 @@ fn fingerprint(record: &Record<'_>) -> u64 {
         h.write(f);
     }
     h.finish()
+}
+
+fn too_large() -> anyhow::Error {
+    anyhow!(
+        "a total passes {}, the most danvan can add up exactly",
+        Decimal::MAX
+    )
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {
@@ -420,8 +537,9 @@ pub fn read(
     let plan = Arc::new(plan);
     let progress = crate::progress::Progress::new(plan.progress, sources);
     let mut collector = Collector::default();
+    let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
-        let mut worker = Worker::new(plan.clone(), registry);
+        let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone());
         let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
             let r = worker.process(job);
             let stop = r.fatal.is_some();
@@ -435,14 +553,15 @@ pub fn read(
         let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<ChunkResult>();
         let stop = AtomicBool::new(false);
-        let mut own = Worker::new(plan.clone(), registry.clone());
+        let mut own = Worker::new(plan.clone(), registry.clone(), cutoffs.clone());
         std::thread::scope(|scope| {
             let handles: Vec<_> = (1..threads)
                 .map(|_| {
                     let (job_rx, res_tx) = (job_rx.clone(), res_tx.clone());
                     let (plan, registry, stop) = (plan.clone(), registry.clone(), &stop);
+                    let cutoffs = cutoffs.clone();
                     scope.spawn(move || {
-                        let mut worker = Worker::new(plan, registry);
+                        let mut worker = Worker::new(plan, registry, cutoffs);
                         for job in job_rx {
                             let r = worker.process(job);
                             if r.fatal.is_some() {
@@ -514,7 +633,7 @@ where
         };
         let Some(mut table) = table else {
             collector.files.push((source.name.clone(), Vec::new()));
-            collector.warnings.push(Problem::warning(
+            collector.warn(Problem::warning(
                 &source.name,
                 1,
                 "file",
@@ -526,6 +645,9 @@ where
             Ok(c) => c,
             Err(e) => return Some((seq, anyhow!("{}:1: {e}", source.name))),
         };
+        collector
+            .files
+            .push((source.name.clone(), table.header.clone()));
         if !columns.unknown.is_empty() {
             // One warning per file, however many columns: a file may have thousands.
             let shown: Vec<String> = columns
@@ -540,7 +662,7 @@ where
             } else {
                 String::new()
             };
-            collector.warnings.push(Problem::warning(
+            collector.warn(Problem::warning(
                 &source.name,
                 1,
                 "header",
@@ -550,9 +672,6 @@ where
                 ),
             ));
         }
-        collector
-            .files
-            .push((source.name.clone(), table.header.clone()));
         collector
             .amount_columns
             .insert(file_index, columns.name(Col::Amount, "amount"));
@@ -590,14 +709,12 @@ where
 }
 
 /// Gathers chunk results and worker states into one [`Read`].
-#[derive(Default)]
 struct Collector {
     tally: Tally,
-    problems: Vec<Problem>,
-    warnings: Vec<Problem>,
-    rejects: Vec<Rejected>,
+    problems: Listed<Problem>,
+    warnings: Listed<Problem>,
+    rejects: Listed<Rejected>,
     evidence: BTreeMap<usize, [u64; 2]>,
-    pending: Vec<Pending>,
     fatal: Option<(u64, anyhow::Error)>,
     files: Vec<(Arc<str>, Vec<String>)>,
     /// Each file's amount column as written, for messages about the whole file.
@@ -605,20 +722,63 @@ struct Collector {
     /// Workers are turned into text groups one at a time at the end, so only one thread's
     /// groups exist twice at any moment.
     workers: Vec<Worker>,
+    cutoffs: Arc<Cutoffs>,
+}
+
+impl Default for Collector {
+    fn default() -> Self {
+        Collector {
+            tally: Tally::default(),
+            problems: Listed::new(MAX_LISTED),
+            warnings: Listed::new(MAX_LISTED),
+            rejects: Listed::new(MAX_LISTED),
+            evidence: BTreeMap::new(),
+            fatal: None,
+            files: Vec::new(),
+            amount_columns: BTreeMap::new(),
+            workers: Vec::new(),
+            cutoffs: Arc::default(),
+        }
+    }
 }
 
 impl Collector {
+    /// Where a problem is, for ordering: its file's index and its line.
+    fn place(&self, p: &Problem) -> Place {
+        let fi = self
+            .files
+            .iter()
+            .position(|(n, _)| *n == p.file)
+            .unwrap_or(0xFF_FFFF);
+        Place::new(fi, p.line)
+    }
+
+    fn warn(&mut self, p: Problem) {
+        self.warnings.push(self.place(&p), p);
+    }
+
     fn add(&mut self, r: ChunkResult) {
         self.tally.merge(r.tally);
-        self.problems.extend(r.problems);
-        self.warnings.extend(r.warnings);
-        self.rejects.extend(r.rejects);
+        for p in r.problems {
+            self.problems.push(self.place(&p), p);
+        }
+        for p in r.warnings {
+            self.warnings.push(self.place(&p), p);
+        }
+        for rej in r.rejects {
+            self.rejects.push(Place::new(rej.file_index, rej.line), rej);
+        }
+        self.problems.skip(r.unlisted[0]);
+        self.warnings.skip(r.unlisted[1]);
+        self.rejects.skip(r.unlisted[2]);
+        Cutoffs::lower(&self.cutoffs.problems, self.problems.limit());
+        Cutoffs::lower(&self.cutoffs.warnings, self.warnings.limit());
+        Cutoffs::lower(&self.cutoffs.rejects, self.rejects.limit());
         for (fi, ev) in r.evidence {
             let e = self.evidence.entry(fi).or_default();
             e[0] += ev[0];
             e[1] += ev[1];
         }
-        self.pending.extend(r.pending);
         if let Some(f) = r.fatal {
             self.set_fatal(f);
         }
@@ -643,10 +803,12 @@ impl Collector {
         }
         let mut groups = Groups::new(plan.grouping.dims.clone());
         let mut check = CheckData::default();
+        let mut pending_sums = Vec::new();
+        let mut pending_rows = Listed::new(MAX_LISTED);
         for w in std::mem::take(&mut self.workers) {
-            let (g, c) = w.finish()?;
-            groups.merge(g)?;
-            for (k, seen) in c.values {
+            let f = w.finish()?;
+            groups.merge(f.groups)?;
+            for (k, seen) in f.check.values {
                 check
                     .values
                     .entry(k)
@@ -658,18 +820,22 @@ impl Collector {
                     })
                     .or_insert(seen);
             }
-            check.fingerprints.extend(c.fingerprints);
+            check.fingerprints.extend(f.check.fingerprints);
+            pending_sums.extend(f.pending_sums);
+            pending_rows.extend(f.pending_rows);
         }
-        for (&fi, &[vi, en]) in &self.evidence {
+        let mut conventions = BTreeMap::new();
+        for (fi, [vi, en]) in std::mem::take(&mut self.evidence) {
+            conventions.insert(fi, opts.number_format.or(settle_convention([vi, en])));
             if vi > 0 && en > 0 && opts.number_format.is_none() {
-                let file = &self.files[fi].0;
+                let file = self.files[fi].0.clone();
                 let column = self
                     .amount_columns
                     .get(&fi)
                     .cloned()
                     .unwrap_or_else(|| "amount".into());
-                self.warnings.push(Problem::warning(
-                    file,
+                self.warn(Problem::warning(
+                    &file,
                     1,
                     column,
                     format!(
@@ -679,55 +845,65 @@ impl Collector {
                 ));
             }
         }
-        for p in std::mem::take(&mut self.pending) {
-            let convention = opts.number_format.or_else(|| {
-                settle_convention(
-                    self.evidence
-                        .get(&p.file_index)
-                        .copied()
-                        .unwrap_or_default(),
-                )
-            });
-            let file = self.files[p.file_index].0.clone();
-            match p.reading.settle(convention) {
-                Some(value) if p.kept => {
-                    self.tally.counted += 1;
-                    groups.add(p.key, value, 1)?;
+        let convention = |fi: usize| conventions.get(&fi).copied().flatten();
+        // Amounts that read two ways: added up the file's way, or rejected row by row.
+        let mut unsettled = 0u64;
+        for (fi, kept, key, vi, en, n) in pending_sums {
+            match (convention(fi), kept) {
+                (Some(c), true) => {
+                    self.tally.counted += n;
+                    let sum = if c == crate::ledger::number::Convention::Vi {
+                        vi
+                    } else {
+                        en
+                    };
+                    groups.add(key, sum, n)?;
                 }
-                Some(_) => self.tally.filtered += 1,
-                None => {
-                    self.tally.rejected += 1;
-                    let msg = ambiguous_message(&p.text, p.reading);
-                    if plan.keep_rejects {
-                        self.rejects.push(Rejected {
-                            file_index: p.file_index,
-                            line: p.line,
-                            fields: p.fields,
-                            reason: format!("{}: {msg}", p.column),
-                        });
-                    }
-                    self.problems
-                        .push(Problem::error(&file, p.line, p.column, msg));
+                (Some(_), false) => self.tally.filtered += n,
+                (None, _) => {
+                    self.tally.rejected += n;
+                    unsettled += n;
                 }
             }
         }
-        let index: FxHashMap<Arc<str>, usize> = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| (n.clone(), i))
-            .collect();
-        let order = |p: &Problem| (index.get(&p.file).copied().unwrap_or(usize::MAX), p.line);
-        self.problems.sort_by_key(order);
-        self.warnings.sort_by_key(order);
-        self.rejects.sort_by_key(|r| (r.file_index, r.line));
+        let (rows, _) = pending_rows.into_sorted();
+        let mut listed = 0u64;
+        for p in rows {
+            if convention(p.file_index).is_some() {
+                continue;
+            }
+            listed += 1;
+            let file = self.files[p.file_index].0.clone();
+            let msg = ambiguous_message(&p.text, p.reading);
+            if plan.keep_rejects {
+                let rejected = Rejected {
+                    file_index: p.file_index,
+                    line: p.line,
+                    fields: p.fields,
+                    reason: format!("{}: {msg}", p.column),
+                };
+                self.rejects
+                    .push(Place::new(p.file_index, p.line), rejected);
+            }
+            let problem = Problem::error(&file, p.line, p.column, msg);
+            self.problems
+                .push(Place::new(p.file_index, p.line), problem);
+        }
         check.fingerprints.sort_unstable();
+        let (problems, dropped) = self.problems.into_sorted();
+        let (warnings, warnings_unlisted) = self.warnings.into_sorted();
+        let (rejects, rejects_dropped) = self.rejects.into_sorted();
+        // Unsettled rows beyond what the workers kept were never listed anywhere.
+        let never_listed = unsettled.saturating_sub(listed);
         Ok(Read {
             groups,
             tally: self.tally,
-            problems: self.problems,
-            warnings: self.warnings,
-            rejects: self.rejects,
+            problems,
+            problems_unlisted: dropped + never_listed,
+            warnings,
+            warnings_unlisted,
+            rejects,
+            rejects_unlisted: rejects_dropped + if plan.keep_rejects { never_listed } else { 0 },
             files: self.files,
             check,
         })
