@@ -176,12 +176,6 @@ impl LocalGroups {
         }
     }
 
-    /// The text key of `row` (for rows settled after reading).
-    pub fn text_key(&mut self, row: &Contribution, interner: &mut Interner) -> Key {
-        let (key, n) = self.key(row, interner);
-        self.key_text(&key[..n], interner)
-    }
-
     /// A key from [`LocalGroups::key`] as text.
     pub fn key_text(&self, key: &[u32], interner: &Interner) -> Key {
         let dims = &self.grouping.dims;

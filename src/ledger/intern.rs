@@ -44,14 +44,6 @@ impl Interner {
     pub fn get(&self, sym: Sym) -> &str {
         self.strings.get(sym as usize).map_or("", |s| s)
     }
-
-    pub fn len(&self) -> usize {
-        self.strings.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
-    }
 }
 
 /// Raw cell bytes → symbol of the normalized value, for one column.

@@ -1,0 +1,337 @@
+//! One worker thread's state: it parses chunks into contributions, adds them up in its own
+//! groups, and reports per chunk what it counted, filtered and rejected.
+
+use super::fast_lane::{Fast, FastLane};
+use super::listed::Listed;
+use super::place::{Cutoffs, Place};
+use super::{CheckData, Job, MAX_LISTED, Plan, Seen, Tally};
+use crate::aggregate::{Groups, Key, LocalGroups};
+use crate::ledger::intern::Sym;
+use crate::ledger::number::Reading;
+use crate::ledger::record::{Record, for_each_record};
+use crate::ledger::registry::Registry;
+use crate::ledger::row::{Layout, Outcome, RowReader};
+use crate::ledger::{Col, Contribution};
+use crate::problem::{Problem, Rejected};
+use crate::select::Selector;
+use crate::spec::Dim;
+use anyhow::{Result, anyhow};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+
+/// A row whose amount reads two ways, waiting for its file's convention: what is needed to
+/// name it if the file never settles. Its amount is added up in `PendingSums` meanwhile.
+pub(super) struct PendingRow {
+    pub(super) file_index: usize,
+    pub(super) line: u64,
+    pub(super) reading: Reading,
+    pub(super) text: String,
+    pub(super) column: String,
+    pub(super) fields: Vec<String>,
+}
+
+/// Amounts that read two ways, added up both ways per file, group and kept-or-filtered, so
+/// millions of them cost no more memory than their groups.
+type PendingSums = FxHashMap<(usize, bool, Box<[u32]>), (Decimal, Decimal, u64)>;
+
+#[derive(Default)]
+pub(super) struct ChunkResult {
+    pub(super) tally: Tally,
+    pub(super) problems: Vec<Problem>,
+    pub(super) warnings: Vec<Problem>,
+    pub(super) rejects: Vec<Rejected>,
+    pub(super) evidence: Vec<(usize, [u64; 2])>,
+    /// Problems, warnings and rejected rows past the cutoffs: counted, not built.
+    pub(super) unlisted: [u64; 3],
+    pub(super) fatal: Option<(u64, anyhow::Error)>,
+    /// The chunk's buffer, handed back to the reader for the next chunk: reusing buffers keeps
+    /// memory flat however long the input is.
+    pub(super) spent: Vec<u8>,
+}
+
+const CHECKED_DIMS: [Dim; 6] = [
+    Dim::Unit,
+    Dim::Area,
+    Dim::Field,
+    Dim::Source,
+    Dim::Model,
+    Dim::Measure,
+];
+
+/// One thread's state across all the chunks it parses.
+pub(super) struct Worker {
+    reader: RowReader,
+    /// `None` for `check`, which looks at every row in full.
+    fast: Option<FastLane>,
+    groups: LocalGroups,
+    selector: Selector,
+    plan: Arc<Plan>,
+    /// Per checked dimension, per symbol: how often and where first.
+    values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
+    fingerprints: Vec<(u64, Place)>,
+    pending_sums: PendingSums,
+    pending_rows: Listed<PendingRow>,
+    cutoffs: Arc<Cutoffs>,
+}
+
+impl Worker {
+    pub(super) fn new(
+        plan: Arc<Plan>,
+        registry: Option<Arc<Registry>>,
+        cutoffs: Arc<Cutoffs>,
+    ) -> Self {
+        let fast =
+            (!plan.check).then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
+        Worker {
+            fast,
+            reader: RowReader::new(registry, plan.needs()),
+            groups: LocalGroups::new(plan.grouping.clone()),
+            selector: Selector::new(plan.selection.clone()),
+            plan,
+            values: Default::default(),
+            fingerprints: Vec::new(),
+            pending_sums: PendingSums::default(),
+            pending_rows: Listed::new(MAX_LISTED),
+            cutoffs,
+        }
+    }
+
+    pub(super) fn process(&mut self, job: Job) -> ChunkResult {
+        let mut out = ChunkResult::default();
+        let layout = &job.layout;
+        let fi = layout.file_index;
+        let mut evidence = [0u64; 2];
+        let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
+            if let Some(fast) = &mut self.fast {
+                let seen = fast.try_record(record, layout, &self.selector, &mut self.groups)?;
+                match seen {
+                    Fast::Counted(ev) | Fast::Filtered(ev) => {
+                        out.tally.read += 1;
+                        if matches!(seen, Fast::Counted(_)) {
+                            out.tally.counted += 1;
+                        } else {
+                            out.tally.filtered += 1;
+                        }
+                        if let Some(c) = ev {
+                            evidence[c as usize] += 1;
+                        }
+                        return Ok(());
+                    }
+                    Fast::Unknown => {}
+                }
+            }
+            match self.reader.read(record, layout) {
+                Outcome::Blank => {}
+                Outcome::Invalid(reasons) => {
+                    out.tally.read += 1;
+                    out.tally.rejected += 1;
+                    self.reject(&mut out, layout, line, record, &reasons);
+                }
+                Outcome::Valid {
+                    row,
+                    evidence: ev,
+                    notes,
+                } => {
+                    out.tally.read += 1;
+                    if let Some(c) = ev {
+                        evidence[c as usize] += 1;
+                    }
+                    if self.plan.check {
+                        self.note(&row, fi, line, record);
+                        if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
+                            out.unlisted[1] += notes.len() as u64;
+                        } else {
+                            for (col, msg) in notes {
+                                out.warnings
+                                    .push(Problem::warning(&layout.file, line, col, msg));
+                            }
+                        }
+                    }
+                    let text_kept = self.selector.keeps_text(&row, &self.reader.interner);
+                    if text_kept && self.selector.keeps_date(row.date) {
+                        out.tally.counted += 1;
+                        let slot = self.groups.add(&row, &mut self.reader.interner)?;
+                        if let Some(fast) = &mut self.fast {
+                            fast.learn(Some(slot));
+                        }
+                    } else {
+                        out.tally.filtered += 1;
+                        if let (Some(fast), false) = (&mut self.fast, text_kept) {
+                            fast.learn(None);
+                        }
+                    }
+                }
+                Outcome::Ambiguous { row, reading, text } => {
+                    out.tally.read += 1;
+                    if self.plan.check {
+                        self.note(&row, fi, line, record);
+                    }
+                    let kept = self.selector.keeps(&row, &self.reader.interner);
+                    let (key, n) = self.groups.key(&row, &mut self.reader.interner);
+                    if let Reading::Ambiguous { vi, en } = reading {
+                        let sums = self
+                            .pending_sums
+                            .entry((fi, kept, key[..n].into()))
+                            .or_default();
+                        sums.0 = sums.0.checked_add(vi).ok_or_else(too_large)?;
+                        sums.1 = sums.1.checked_add(en).ok_or_else(too_large)?;
+                        sums.2 += 1;
+                    }
+                    let place = Place::new(fi, line);
+                    let wanted = place <= Cutoffs::get(&self.cutoffs.problems)
+                        || (self.plan.keep_rejects && place <= Cutoffs::get(&self.cutoffs.rejects));
+                    if wanted {
+                        self.pending_rows.push(
+                            place,
+                            PendingRow {
+                                file_index: fi,
+                                line,
+                                reading,
+                                text,
+                                column: layout.name(Col::Amount),
+                                fields: if self.plan.keep_rejects {
+                                    owned(record)
+                                } else {
+                                    Vec::new()
+                                },
+                            },
+                        );
+                    }
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = run {
+            out.fatal = Some((job.seq, e));
+        }
+        out.evidence.push((fi, evidence));
+        out.spent = job.chunk.data;
+        out
+    }
+
+    fn reject(
+        &self,
+        out: &mut ChunkResult,
+        layout: &Layout,
+        line: u64,
+        record: &Record<'_>,
+        reasons: &[(String, String)],
+    ) {
+        let place = Place::new(layout.file_index, line);
+        if place > Cutoffs::get(&self.cutoffs.problems) {
+            out.unlisted[0] += reasons.len() as u64;
+        } else {
+            for (col, msg) in reasons {
+                out.problems
+                    .push(Problem::error(&layout.file, line, col.clone(), msg.clone()));
+            }
+        }
+        if self.plan.keep_rejects && place > Cutoffs::get(&self.cutoffs.rejects) {
+            out.unlisted[2] += 1;
+        } else if self.plan.keep_rejects {
+            out.rejects.push(Rejected {
+                file_index: layout.file_index,
+                line,
+                fields: owned(record),
+                reason: join_reasons(reasons),
+            });
+        }
+    }
+
+    /// Records what `check` looks at for a valid row.
+    fn note(&mut self, row: &Contribution, file_index: usize, line: u64, record: &Record<'_>) {
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
+            let sym = crate::aggregate::text_sym(row, *dim) as usize;
+            if sym == 0 {
+                continue;
+            }
+            if seen.len() <= sym {
+                seen.resize(sym + 1, None);
+            }
+            match &mut seen[sym] {
+                Some(s) => s.rows += 1,
+                empty => {
+                    *empty = Some(Seen {
+                        rows: 1,
+                        file_index,
+                        line,
+                    })
+                }
+            }
+        }
+        self.fingerprints
+            .push((fingerprint(record), Place::new(file_index, line)));
+    }
+
+    pub(super) fn finish(mut self) -> Result<Finished> {
+        self.fast = None;
+        let interner = &self.reader.interner;
+        let mut check = CheckData {
+            fingerprints: self.fingerprints,
+            ..CheckData::default()
+        };
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
+            for (sym, s) in seen.iter().enumerate() {
+                if let Some(s) = s {
+                    check
+                        .values
+                        .insert((*dim, interner.get(sym as Sym).to_string()), *s);
+                }
+            }
+        }
+        let pending_sums = self
+            .pending_sums
+            .iter()
+            .map(|((fi, kept, key), &(vi, en, n))| {
+                (*fi, *kept, self.groups.key_text(key, interner), vi, en, n)
+            })
+            .collect();
+        Ok(Finished {
+            groups: self.groups.into_groups(interner)?,
+            check,
+            pending_sums,
+            pending_rows: self.pending_rows,
+        })
+    }
+}
+
+/// A worker's results with text keys, ready to merge.
+pub(super) struct Finished {
+    pub(super) groups: Groups,
+    pub(super) check: CheckData,
+    /// (file, kept, key, sum read vi, sum read en, rows)
+    pub(super) pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
+    pub(super) pending_rows: Listed<PendingRow>,
+}
+
+/// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
+fn fingerprint(record: &Record<'_>) -> u64 {
+    let mut h = foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher();
+    for i in 0..record.len() {
+        let f = record.bytes(i);
+        h.write_usize(f.len());
+        h.write(f);
+    }
+    h.finish()
+}
+
+fn too_large() -> anyhow::Error {
+    anyhow!(
+        "a total passes {}, the most danvan can add up exactly",
+        Decimal::MAX
+    )
+}
+
+fn owned(record: &Record<'_>) -> Vec<String> {
+    record.texts().iter().map(|f| f.to_string()).collect()
+}
+
+fn join_reasons(reasons: &[(String, String)]) -> String {
+    reasons
+        .iter()
+        .map(|(c, m)| format!("{c}: {m}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
