@@ -58,6 +58,14 @@ fn ledger_body(rows: usize) -> String {
     out
 }
 
+/// About 1 MiB of ledger lines, as the engine's chunks are.
+fn chunk() -> Chunk {
+    Chunk {
+        data: ledger_body(9_000).into_bytes(),
+        first_line: 2,
+    }
+}
+
 fn layout() -> Layout {
     let cells: Vec<String> = HEADER.split(',').map(String::from).collect();
     let map = HeaderMap::build(&cells, LEDGER_COLUMNS).expect("header");
@@ -103,10 +111,7 @@ fn dates(b: Bencher) {
 
 #[divan::bench]
 fn split_one_mib(b: Bencher) {
-    let chunk = Chunk {
-        data: ledger_body(9_000).into_bytes(),
-        first_line: 2,
-    };
+    let chunk = chunk();
     b.counter(divan::counter::BytesCount::new(chunk.data.len()))
         .bench(|| {
             let mut fields = 0usize;
@@ -121,10 +126,7 @@ fn split_one_mib(b: Bencher) {
 
 #[divan::bench]
 fn rows_to_contributions(b: Bencher) {
-    let chunk = Chunk {
-        data: ledger_body(9_000).into_bytes(),
-        first_line: 2,
-    };
+    let chunk = chunk();
     let layout = layout();
     b.counter(divan::counter::ItemsCount::new(9_000usize))
         .bench_local(|| {
@@ -143,10 +145,7 @@ fn rows_to_contributions(b: Bencher) {
 
 #[divan::bench]
 fn aggregate_by_unit_area_year(b: Bencher) {
-    let chunk = Chunk {
-        data: ledger_body(9_000).into_bytes(),
-        first_line: 2,
-    };
+    let chunk = chunk();
     let layout = layout();
     let mut reader = RowReader::new(None, Needs::ALL);
     let mut rows = Vec::new();

@@ -145,7 +145,7 @@ fn csv_text_that_a_spreadsheet_would_run_is_neutralized() {
         w.read("rej.csv"),
         "date,amount,unit,area,file,line,reason\nxx,1,'=1+1,,l.csv,4,\"date: cannot read \"\"xx\"\" as a date (write day first: 15/03/2024, or 2024-03-15)\"\n"
     );
-    let raw = w.run(&[
+    let by_unit = [
         "summary",
         "l.csv",
         "--by",
@@ -154,23 +154,11 @@ fn csv_text_that_a_spreadsheet_would_run_is_neutralized() {
         "csv",
         "--skip-invalid",
         "-q",
-        "--raw",
-    ]);
+    ];
+    let raw = w.run(&[&by_unit[..], &["--raw"]].concat());
     assert!(raw.ok().contains("\n@SUM(A1),VND,3,1\n"), "{}", raw.stdout);
     // Neutralized summaries merge back to the same keys.
-    w.run(&[
-        "summary",
-        "l.csv",
-        "--by",
-        "unit",
-        "--format",
-        "csv",
-        "--skip-invalid",
-        "-q",
-        "-o",
-        "s.csv",
-    ])
-    .ok();
+    w.run(&[&by_unit[..], &["-o", "s.csv"]].concat()).ok();
     let merged = w.run(&["merge", "s.csv", "--format", "json", "-q"]);
     assert!(
         merged.ok().contains("\"unit\": \"@SUM(A1)\""),
