@@ -142,7 +142,9 @@ impl Period {
     fn parse_one(s: &str) -> Result<Period> {
         let s = s.trim();
         let bad = || {
-            anyhow!("cannot read period {s:?}; write 2024, 2024-Q3, 2024-11 or 2024-01..2024-06")
+            anyhow!(
+                "cannot read period {s:?}; write 2024, 2024-Q3, 2024-11, 2024-03-15 or 2024-01..2024-06"
+            )
         };
         let year = |y: &str| -> Result<i32> {
             let y: i32 = y.parse().map_err(|_| bad())?;

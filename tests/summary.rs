@@ -1,5 +1,7 @@
 //! `summary`'s options on the sample and on small ledgers, with whole-output comparisons, and
-//! snapshots of every renderer (a format change shows up as a reviewed diff).
+//! snapshots of every renderer (a format change shows up as a reviewed diff); the request
+//! (`--period`, `--where`, `--sort`, `--top`, `--percent`) and amounts and headers as clerks write
+//! them, end to end through the binary.
 
 mod common;
 use common::{Work, sample};
@@ -241,5 +243,676 @@ fn a_pivot_says_which_measures_it_leaves_out_and_wide_csv_keeps_percent() {
             .contains("note: the columns show VND only; not shown: workday (1 rows), m2 (1 rows)"),
         "{}",
         r.stderr
+    );
+}
+
+// ---------------------------------------------------------------- small ledgers, whole outputs
+
+/// Runs `danvan summary ARGS` in a fresh folder holding `files`: (exit code, stdout, stderr).
+fn summary_with(files: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let w = Work::new();
+    for (name, text) in files {
+        w.file(name, text);
+    }
+    let mut all = vec!["summary"];
+    all.extend_from_slice(args);
+    let r = w.run(&all);
+    (r.code, r.stdout, r.stderr)
+}
+
+/// A successful run: exit 0, this output, and only the reconciliation line on stderr.
+fn success(stdout: &str, read: u64, counted: u64, filtered: u64) -> (i32, String, String) {
+    (
+        0,
+        stdout.to_string(),
+        format!("rows read {read} = counted {counted} + filtered {filtered} + rejected 0\n"),
+    )
+}
+
+/// Three units whose order by key (A, B, C) differs from their order by total (B, C, A).
+const THREE: &str = "date,amount,unit\n\
+    2024-01-01,60,A\n\
+    2024-01-02,40,A\n\
+    2024-01-03,100,B\n\
+    2024-01-04,200,B\n\
+    2024-01-05,200,C\n";
+
+#[test]
+fn top_n_of_exactly_n_groups_has_no_others_line() {
+    let three = [("l.csv", THREE)];
+    let all_three = "\
+┌───────┬─────┬──────┐
+│ unit  ┆ VND ┆ rows │
+╞═══════╪═════╪══════╡
+│ B     ┆ 300 ┆    2 │
+│ C     ┆ 200 ┆    1 │
+│ A     ┆ 100 ┆    2 │
+│ Total ┆ 600 ┆    5 │
+└───────┴─────┴──────┘
+";
+    for top in ["3", "4"] {
+        assert_eq!(
+            summary_with(&three, &["l.csv", "--sort", "total", "--top", top]),
+            success(all_three, 5, 5, 0),
+            "--top {top}"
+        );
+    }
+    assert_eq!(
+        summary_with(
+            &three,
+            &["l.csv", "--sort", "total", "--top", "3", "--format", "csv"]
+        ),
+        success(
+            "unit,measure,total,count\nB,VND,300,2\nC,VND,200,1\nA,VND,100,2\n",
+            5,
+            5,
+            0
+        )
+    );
+}
+
+#[test]
+fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
+    let three = [("l.csv", THREE)];
+    assert_eq!(
+        summary_with(&three, &["l.csv", "--sort", "total", "--top", "2"]),
+        success(
+            "\
+┌────────────┬─────┬──────┐
+│ unit       ┆ VND ┆ rows │
+╞════════════╪═════╪══════╡
+│ B          ┆ 300 ┆    2 │
+│ C          ┆ 200 ┆    1 │
+│ (1 others) ┆ 100 ┆    2 │
+│ Total      ┆ 600 ┆    5 │
+└────────────┴─────┴──────┘
+",
+            5,
+            5,
+            0
+        )
+    );
+    // Without --sort total, the first N by key.
+    assert_eq!(
+        summary_with(&three, &["l.csv", "--top", "2"]),
+        success(
+            "\
+┌────────────┬─────┬──────┐
+│ unit       ┆ VND ┆ rows │
+╞════════════╪═════╪══════╡
+│ A          ┆ 100 ┆    2 │
+│ B          ┆ 300 ┆    2 │
+│ (1 others) ┆ 200 ┆    1 │
+│ Total      ┆ 600 ┆    5 │
+└────────────┴─────┴──────┘
+",
+            5,
+            5,
+            0
+        )
+    );
+    assert_eq!(
+        summary_with(
+            &three,
+            &["l.csv", "--sort", "total", "--top", "2", "--percent"]
+        ),
+        success(
+            "\
+┌────────────┬─────┬────────┬──────┐
+│ unit       ┆ VND ┆      % ┆ rows │
+╞════════════╪═════╪════════╪══════╡
+│ B          ┆ 300 ┆  50.00 ┆    2 │
+│ C          ┆ 200 ┆  33.33 ┆    1 │
+│ (1 others) ┆ 100 ┆  16.67 ┆    2 │
+│ Total      ┆ 600 ┆ 100.00 ┆    5 │
+└────────────┴─────┴────────┴──────┘
+",
+            5,
+            5,
+            0
+        )
+    );
+    // CSV leaves the rest out: no "others" line.
+    assert_eq!(
+        summary_with(
+            &three,
+            &["l.csv", "--sort", "total", "--top", "2", "--format", "csv"]
+        ),
+        success(
+            "unit,measure,total,count\nB,VND,300,2\nC,VND,200,1\n",
+            5,
+            5,
+            0
+        )
+    );
+}
+
+/// Money ranks the units D, B, C, A; work-days rank them A, C, B (and D has none).
+const TWO_MEASURES: &str = "date,amount,measure,unit\n\
+    2024-01-01,100,,A\n\
+    2024-01-01,30,ngày công,A\n\
+    2024-01-01,300,VNĐ,B\n\
+    2024-01-01,10,workday,B\n\
+    2024-01-01,200,đồng,C\n\
+    2024-01-01,20,công,C\n\
+    2024-01-01,400,,D\n";
+
+#[test]
+fn sort_total_ranks_by_the_measure_asked_for() {
+    let l = [("l.csv", TWO_MEASURES)];
+    assert_eq!(
+        summary_with(&l, &["l.csv", "--sort", "total", "--format", "csv"]),
+        success(
+            "unit,measure,total,count\n\
+             D,VND,400,1\n\
+             B,VND,300,1\n\
+             B,workday,10,1\n\
+             C,VND,200,1\n\
+             C,workday,20,1\n\
+             A,VND,100,1\n\
+             A,workday,30,1\n",
+            7,
+            7,
+            0
+        )
+    );
+    let by_workdays = "\
+┌───────┬───────┬─────────┬──────┐
+│ unit  ┆   VND ┆ workday ┆ rows │
+╞═══════╪═══════╪═════════╪══════╡
+│ A     ┆   100 ┆      30 ┆    2 │
+│ C     ┆   200 ┆      20 ┆    2 │
+│ B     ┆   300 ┆      10 ┆    2 │
+│ D     ┆   400 ┆         ┆    1 │
+│ Total ┆ 1,000 ┆      60 ┆    7 │
+└───────┴───────┴─────────┴──────┘
+";
+    for measure in ["workday", "ngày công", "WORKDAYS"] {
+        assert_eq!(
+            summary_with(&l, &["l.csv", "--sort", "total", "--measure", measure]),
+            success(by_workdays, 7, 7, 0),
+            "--measure {measure}"
+        );
+    }
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--sort",
+                "total",
+                "--measure",
+                "workday",
+                "--top",
+                "2"
+            ]
+        ),
+        success(
+            "\
+┌────────────┬───────┬─────────┬──────┐
+│ unit       ┆   VND ┆ workday ┆ rows │
+╞════════════╪═══════╪═════════╪══════╡
+│ A          ┆   100 ┆      30 ┆    2 │
+│ C          ┆   200 ┆      20 ┆    2 │
+│ (2 others) ┆   700 ┆      10 ┆    3 │
+│ Total      ┆ 1,000 ┆      60 ┆    7 │
+└────────────┴───────┴─────────┴──────┘
+",
+            7,
+            7,
+            0
+        )
+    );
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--sort",
+                "total",
+                "--measure",
+                "workday",
+                "--top",
+                "2",
+                "--format",
+                "csv"
+            ]
+        ),
+        success(
+            "unit,measure,total,count\nA,VND,100,1\nA,workday,30,1\nC,VND,200,1\nC,workday,20,1\n",
+            7,
+            7,
+            0
+        )
+    );
+}
+
+#[test]
+fn negative_grouped_amounts_subtract() {
+    let files = [
+        (
+            "a.csv",
+            "date,amount,unit\n\
+             2024-01-01,1.000.000,A\n\
+             2024-01-02,-75.000.000,A\n\
+             2024-01-03,\"2.500.000,5\",B\n",
+        ),
+        (
+            "b.csv",
+            "date;amount;unit\n\
+             2024-01-04;-1,200,000.25;C\n\
+             2024-01-05;-3,000,000;C\n",
+        ),
+    ];
+    assert_eq!(
+        summary_with(&files, &["a.csv", "b.csv"]),
+        success(
+            "\
+┌───────┬────────────────┬──────┐
+│ unit  ┆            VND ┆ rows │
+╞═══════╪════════════════╪══════╡
+│ A     ┆    -74,000,000 ┆    2 │
+│ B     ┆    2,500,000.5 ┆    1 │
+│ C     ┆  -4,200,000.25 ┆    2 │
+│ Total ┆ -75,699,999.75 ┆    5 │
+└───────┴────────────────┴──────┘
+",
+            5,
+            5,
+            0
+        )
+    );
+    assert_eq!(
+        summary_with(&files, &["a.csv", "b.csv", "--format", "csv"]),
+        success(
+            "unit,measure,total,count\nA,VND,-74000000,2\nB,VND,2500000.5,1\nC,VND,-4200000.25,2\n",
+            5,
+            5,
+            0
+        )
+    );
+}
+
+#[test]
+fn a_leading_plus_is_read() {
+    let l = [(
+        "l.csv",
+        "Ngày;Số tiền;Đơn vị\n\
+         01/01/2024;+1.200.000;A\n\
+         02/01/2024;+5;A\n\
+         03/01/2024;+2,5;B\n\
+         04/01/2024;+106,8 triệu;B\n\
+         05/01/2024;+1.200;A\n",
+    )];
+    assert_eq!(
+        summary_with(&l, &["l.csv", "--format", "csv"]),
+        success(
+            "unit,measure,total,count\nA,VND,1201205,3\nB,VND,106800002.5,2\n",
+            5,
+            5,
+            0
+        )
+    );
+}
+
+#[test]
+fn percentages_round_exact_halves_away_from_zero() {
+    // Shares of 800: 1 is 0.125%, 3 is 0.375%, 797 is 99.625%, -1 is -0.125%.
+    let l = [(
+        "l.csv",
+        "date,amount,unit\n\
+         2024-01-01,1,A\n\
+         2024-01-01,3,B\n\
+         2024-01-01,797,C\n\
+         2024-01-01,-1,D\n",
+    )];
+    assert_eq!(
+        summary_with(&l, &["l.csv", "--percent", "--format", "csv"]),
+        success(
+            "unit,measure,total,count,percent\n\
+             A,VND,1,1,0.13\n\
+             B,VND,3,1,0.38\n\
+             C,VND,797,1,99.63\n\
+             D,VND,-1,1,-0.13\n",
+            4,
+            4,
+            0
+        )
+    );
+    assert_eq!(
+        summary_with(&l, &["l.csv", "--percent"]),
+        success(
+            "\
+┌───────┬─────┬────────┬──────┐
+│ unit  ┆ VND ┆      % ┆ rows │
+╞═══════╪═════╪════════╪══════╡
+│ A     ┆   1 ┆   0.13 ┆    1 │
+│ B     ┆   3 ┆   0.38 ┆    1 │
+│ C     ┆ 797 ┆  99.63 ┆    1 │
+│ D     ┆  -1 ┆  -0.13 ┆    1 │
+│ Total ┆ 800 ┆ 100.00 ┆    4 │
+└───────┴─────┴────────┴──────┘
+",
+            4,
+            4,
+            0
+        )
+    );
+    // In a pivot the shares are of the whole pivot's total (800 again).
+    let pivot = [(
+        "p.csv",
+        "date,amount,unit\n\
+         2024-01-01,1,A\n\
+         2025-01-01,3,A\n\
+         2024-01-01,797,B\n\
+         2025-01-01,-1,B\n",
+    )];
+    assert_eq!(
+        summary_with(
+            &pivot,
+            &["p.csv", "--columns", "year", "--percent", "--format", "csv"]
+        ),
+        success(
+            "unit,2024,2024 %,2025,2025 %,total\nA,1,0.13,3,0.38,4\nB,797,99.63,-1,-0.13,796\n",
+            4,
+            4,
+            0
+        )
+    );
+}
+
+#[test]
+fn blank_lines_before_a_semicolon_header_are_skipped() {
+    let blank = [(
+        "blank.csv",
+        "\n\nNgày;Số tiền;Đơn vị\n15/03/2024;1.200.000;A\nxx;5;A\n16/03/2024;300.000;B\n",
+    )];
+    assert_eq!(
+        summary_with(&blank, &["blank.csv", "--skip-invalid", "--format", "csv"]),
+        (
+            0,
+            "unit,measure,total,count\nA,VND,1200000,1\nB,VND,300000,1\n".to_string(),
+            "warning: skipped: blank.csv:5: Ngày: cannot read \"xx\" as a date (write day first: \
+             15/03/2024, or 2024-03-15)\n\
+             rows read 3 = counted 2 + filtered 0 + rejected 1\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn empty_semicolon_rows_before_the_header_are_skipped() {
+    let semicolons = [(
+        "semis.csv",
+        ";;;;\r\n;;\r\nNgày;Số tiền;Đơn vị\r\n15/03/2024;2.000.000;A\r\n",
+    )];
+    assert_eq!(
+        summary_with(&semicolons, &["semis.csv", "--format", "csv"]),
+        success("unit,measure,total,count\nA,VND,2000000,1\n", 1, 1, 0)
+    );
+}
+
+// ---------------------------------------------------------------- the request: --period, --where
+
+/// One row per edge of a month or quarter, amounts in powers of two so every total names its rows.
+const DAYS: &str = "date,amount,unit\n\
+    2024-03-14,1,A\n\
+    2024-03-15,2,A\n\
+    2024-03-16,4,A\n\
+    2024-09-30,8,A\n\
+    2024-10-01,16,A\n\
+    2024-11-30,32,A\n\
+    2024-12-01,64,A\n\
+    31/12/2024,128,A\n\
+    2025-01-01,256,A\n\
+    2023-12-31,512,A\n";
+
+/// What `summary` prints for one unit A with this total and row count, out of DAYS' 10 rows.
+fn days_result(total: u64, count: u64) -> (i32, String, String) {
+    let stdout = if count == 0 {
+        "unit,measure,total,count\n".to_string()
+    } else {
+        format!("unit,measure,total,count\nA,VND,{total},{count}\n")
+    };
+    success(&stdout, 10, count, 10 - count)
+}
+
+#[test]
+fn period_forms_select_the_right_days() {
+    let l = [("l.csv", DAYS)];
+    for (period, total, count) in [
+        ("2024-12", 192, 2),
+        ("2024-Q4", 240, 4),
+        ("2024-Q3", 8, 1),
+        ("2024-03-15", 2, 1),
+        ("2024-03-15..2024-03-15", 2, 1),
+        ("2024-03-15..2024-03-16", 6, 2),
+        ("2024-Q1..2024-03-15", 3, 2),
+        ("2024", 255, 8),
+        ("2023-12..2024-03-14", 513, 2),
+        ("2024-09..2024-10", 24, 2),
+        ("2024-10-01..2024-12", 240, 4),
+        ("2024-12-31..2025", 384, 2),
+        ("2024-02", 0, 0),
+    ] {
+        assert_eq!(
+            summary_with(&l, &["l.csv", "--period", period, "--format", "csv"]),
+            days_result(total, count),
+            "--period {period}"
+        );
+    }
+}
+
+#[test]
+fn where_on_period_dimensions_matches_their_printed_form() {
+    let l = [("l.csv", DAYS)];
+    for (filters, total, count) in [
+        (&["quarter=2024-Q4"][..], 240, 4),
+        (&["quarter=2024-q4"][..], 240, 4),
+        (&["quarter=2024-Q3"][..], 8, 1),
+        (&["month=2024-09"][..], 8, 1),
+        (&["month=2024-12"][..], 192, 2),
+        (&["year=2024"][..], 255, 8),
+        (&["year=2025", "year=2023"][..], 768, 2),
+        (&["year=2024", "month=2024-03"][..], 7, 3),
+        (&["quarter=2024-Q3", "month=2024-10"][..], 0, 0),
+        (&["month=2024-3"][..], 0, 0),
+    ] {
+        let mut args = vec!["l.csv", "--format", "csv"];
+        for f in filters {
+            args.extend(["--where", f]);
+        }
+        assert_eq!(
+            summary_with(&l, &args),
+            days_result(total, count),
+            "{filters:?}"
+        );
+    }
+    // --period and --where together: both must hold.
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--period",
+                "2024-03..2024-10",
+                "--where",
+                "quarter=2024-Q1",
+                "--format",
+                "csv"
+            ]
+        ),
+        days_result(7, 3)
+    );
+}
+
+#[test]
+fn period_and_where_both_hold_for_amounts_that_read_two_ways() {
+    // `1.200` reads two ways; the file's `1.000.000` settles it as 1200 (vi).
+    let l = [(
+        "l.csv",
+        "date,amount,unit\n\
+         2024-01-10,1.000.000,A\n\
+         2024-01-11,1.200,A\n\
+         2024-01-12,1.200,B\n\
+         2024-02-01,1.200,A\n\
+         2024-02-02,1.200,B\n\
+         2023-12-31,2.500,A\n",
+    )];
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv", "--period", "2024-01", "--where", "unit=A", "--format", "csv"
+            ]
+        ),
+        success("unit,measure,total,count\nA,VND,1001200,2\n", 6, 2, 4)
+    );
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--where",
+                "month=2024-02",
+                "--where",
+                "unit=b",
+                "--format",
+                "csv"
+            ]
+        ),
+        success("unit,measure,total,count\nB,VND,1200,1\n", 6, 1, 5)
+    );
+    assert_eq!(
+        summary_with(&l, &["l.csv", "--by", "unit,month", "--format", "csv"]),
+        success(
+            "unit,month,measure,total,count\n\
+             A,2023-12,VND,2500,1\n\
+             A,2024-01,VND,1001200,2\n\
+             A,2024-02,VND,1200,1\n\
+             B,2024-01,VND,1200,1\n\
+             B,2024-02,VND,1200,1\n",
+            6,
+            6,
+            0
+        )
+    );
+}
+
+#[test]
+fn where_twice_on_one_dimension_means_either_value() {
+    let l = [(
+        "l.csv",
+        "date,amount,unit\n\
+         2024-01-01,1,A\n\
+         2024-01-01,2,B\n\
+         2024-01-01,4,C\n\
+         2024-01-01,8,Thôn 1   xã Liên Hòa\n",
+    )];
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv", "--where", "unit=a", "--where", "unit=C", "--format", "csv"
+            ]
+        ),
+        success("unit,measure,total,count\nA,VND,1,1\nC,VND,4,1\n", 4, 2, 2)
+    );
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--where",
+                "unit=thôn 1  xã liên hòa",
+                "--where",
+                "unit= b ",
+                "--format",
+                "csv"
+            ]
+        ),
+        success(
+            "unit,measure,total,count\nB,VND,2,1\nThôn 1 xã Liên Hòa,VND,8,1\n",
+            4,
+            2,
+            2
+        )
+    );
+}
+
+const AREAS: &str = "date,amount,area\n\
+    2024-01-01,1,Yên Giang\n\
+    2024-01-01,2,Yên Giang/Khu 3\n\
+    2024-01-01,4,Yên Giang / Khu 3 / Tổ 1\n\
+    2024-01-01,8,Yên Giang/Khu 30\n\
+    2024-01-01,16,Yên Giang 2\n\
+    2024-01-01,32,Yên Giang 2/Khu 3\n\
+    2024-01-01,64,Liên Hòa/Thôn 1\n";
+
+#[test]
+fn where_area_matches_the_area_and_below_level_by_level() {
+    let l = [("l.csv", AREAS)];
+    let header = "area,measure,total,count\n";
+    for (filters, lines, counted) in [
+        (
+            &["area=yên giang"][..],
+            "Yên Giang,VND,1,1\n\
+             Yên Giang/Khu 3,VND,2,1\n\
+             Yên Giang/Khu 3/Tổ 1,VND,4,1\n\
+             Yên Giang/Khu 30,VND,8,1\n",
+            4,
+        ),
+        (
+            &["area=YÊN GIANG/khu 3"][..],
+            "Yên Giang/Khu 3,VND,2,1\nYên Giang/Khu 3/Tổ 1,VND,4,1\n",
+            2,
+        ),
+        (
+            &["area= Yên Giang /Khu 3/ Tổ 1"][..],
+            "Yên Giang/Khu 3/Tổ 1,VND,4,1\n",
+            1,
+        ),
+        (
+            &["area=Yên Giang 2"][..],
+            "Yên Giang 2,VND,16,1\nYên Giang 2/Khu 3,VND,32,1\n",
+            2,
+        ),
+        (&["area=Khu 3"][..], "", 0),
+        (&["area=Yên"][..], "", 0),
+        (&["area=Yên Giang/Khu"][..], "", 0),
+        (
+            // Decomposed (NFD) spelling of Liên Hòa, and a second area: either matches.
+            &["area=Lie\u{302}n Ho\u{300}a", "area=Yên Giang 2/Khu 3"][..],
+            "Liên Hòa/Thôn 1,VND,64,1\nYên Giang 2/Khu 3,VND,32,1\n",
+            2,
+        ),
+    ] {
+        let mut args = vec!["l.csv", "--by", "area", "--format", "csv"];
+        for f in filters {
+            args.extend(["--where", f]);
+        }
+        assert_eq!(
+            summary_with(&l, &args),
+            success(&format!("{header}{lines}"), 7, counted, 7 - counted),
+            "{filters:?}"
+        );
+    }
+    // The filter looks at the whole path; --depth only cuts what is shown.
+    assert_eq!(
+        summary_with(
+            &l,
+            &[
+                "l.csv",
+                "--by",
+                "area",
+                "--depth",
+                "1",
+                "--where",
+                "area=Yên Giang/Khu 3",
+                "--format",
+                "csv"
+            ]
+        ),
+        success("area,measure,total,count\nYên Giang,VND,6,2\n", 7, 2, 5)
     );
 }

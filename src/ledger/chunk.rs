@@ -68,16 +68,23 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    /// The first physical line, read ahead without consuming it (for delimiter detection).
+    /// The first line with anything on it but delimiters and spaces (the header line), read
+    /// ahead without consuming it, for delimiter detection. Blank lines and Excel's empty rows
+    /// (`;;;;`) above the header say nothing about the delimiter.
     pub fn peek_first_line(&mut self) -> Result<&[u8], ChunkError> {
-        let mut scanned = 0;
+        let blank = |line: &[u8]| line.iter().all(|b| b" \t\r,;".contains(b));
+        let (mut start, mut scanned) = (0, 0);
         loop {
-            if let Some(i) = memchr(b'\n', &self.buf[scanned..]) {
-                return Ok(&self.buf[..scanned + i]);
+            while let Some(i) = memchr(b'\n', &self.buf[scanned..]) {
+                let end = scanned + i;
+                if !blank(&self.buf[start..end]) {
+                    return Ok(&self.buf[start..end]);
+                }
+                (start, scanned) = (end + 1, end + 1);
             }
             scanned = self.buf.len();
             if self.eof || self.buf.len() >= self.max_record {
-                return Ok(&self.buf);
+                return Ok(&self.buf[start..]);
             }
             // Grow geometrically so a file with no line end costs linear time, not quadratic.
             self.fill((self.buf.len() * 2).max(64 << 10).min(self.max_record))?;

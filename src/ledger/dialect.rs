@@ -162,6 +162,9 @@ mod tests {
         assert_eq!(detect_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(detect_delimiter(b"\"a;b\",c"), b',');
         assert_eq!(detect_delimiter(b"abc"), b',');
+        // Delimiters inside quotes never count, however many there are.
+        assert_eq!(detect_delimiter(b"\"a;b;c\",d"), b',');
+        assert_eq!(detect_delimiter(b"a;\"b,c,d\";e"), b';');
     }
 
     #[test]
@@ -179,6 +182,19 @@ mod tests {
             HeaderMap::build(&dup, SPECS),
             Err(HeaderError::Duplicate { .. })
         ));
+        // Only a closed bracket is a note: `Số tiền (đồng` is not the amount column.
+        let open: Vec<String> = vec!["date".into(), "Số tiền (đồng".into()];
+        let map = HeaderMap::build(&open, SPECS).unwrap();
+        assert_eq!(map.index(K::B), None);
+        assert_eq!(map.unknown, vec!["Số tiền (đồng".to_string()]);
+        // An empty header cell (a trailing `;`) is no column to warn about.
+        let trailing: Vec<String> = vec!["date".into(), String::new(), " ".into()];
+        assert!(
+            HeaderMap::build(&trailing, SPECS)
+                .unwrap()
+                .unknown
+                .is_empty()
+        );
         let none: Vec<String> = vec!["amount".into()];
         assert_eq!(
             HeaderMap::build(&none, SPECS).unwrap_err(),

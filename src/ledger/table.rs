@@ -61,21 +61,20 @@ pub fn open_table(source: &Source, opts: &ReadOptions) -> Result<Option<Table>> 
         ),
     };
     chunker.set_delimiter(delimiter);
-    // The header is the first line with anything on it; blank lines before it are skipped.
+    // The header is the first record with anything in it; blank lines and empty rows (`;;;;`)
+    // before it are skipped.
     let mut header = Vec::new();
     while header.is_empty() {
         let Some(head) = chunker.header().map_err(|e| anyhow!("{name}:{e}"))? else {
             return Ok(None);
         };
-        let mut first = true;
         for_each_record(&head, delimiter, name, |record, _| {
-            if first {
+            if header.is_empty() && !record.is_blank() {
                 header = record
                     .texts()
                     .iter()
                     .map(|f| normalize(f).into_owned())
                     .collect();
-                first = false;
             }
             Ok(())
         })?;
