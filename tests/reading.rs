@@ -4,6 +4,14 @@
 mod common;
 use common::Work;
 
+// Oracles: the readers compared with independent models of the rules (library level, no binary).
+#[path = "reading/date_oracle.rs"]
+mod date_oracle;
+#[path = "reading/number_oracle.rs"]
+mod number_oracle;
+#[path = "reading/record_oracle.rs"]
+mod record_oracle;
+
 fn csv_by(w: &Work, file: &str, by: &str, extra: &[&str]) -> String {
     let mut args = vec!["summary", file, "--by", by, "--format", "csv", "--quiet"];
     args.extend_from_slice(extra);
@@ -334,5 +342,59 @@ fn several_files_add_up_together() {
     assert_eq!(
         r.tally(),
         "rows read 2 = counted 2 + filtered 0 + rejected 0"
+    );
+}
+
+#[test]
+fn registry_years_must_be_real_years_and_each_bad_one_is_said_once() {
+    let w = Work::new();
+    w.file(
+        "models.csv",
+        "id,name,unit,year\nM1,A,U,1899\nM2,B,U,2101\nM3,C,U,\nM4,D,U,1900\nM5,E,U,2100\nM6,F,U,năm 2024\n",
+    );
+    w.file(
+        "l.csv",
+        "date,model,amount\n2024-01-01,M4,1\n2024-01-01,M5,2\n",
+    );
+    let r = w.run(&["check", "l.csv", "--models", "models.csv"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "models.csv:2: year: \"1899\" is not a year\n\
+         models.csv:3: year: \"2101\" is not a year\n\
+         models.csv:4: year: year is missing\n\
+         models.csv:7: year: \"năm 2024\" is not a year\n\
+         4 problems, 0 warnings\n"
+    );
+}
+
+#[test]
+fn registry_targets_that_read_two_ways_are_settled_by_the_registrys_other_targets() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,model,amount\n2024-01-01,M1,1\n2024-01-01,M2,2\n",
+    );
+    // `500.000.000` reads only the Vietnamese way, so `1.200` is 1200 there.
+    w.file(
+        "vi.csv",
+        "id,name,unit,year,target\nM1,A,U,2024,500.000.000\nM2,B,U,2024,1.200\n",
+    );
+    let r = w.run(&["check", "l.csv", "--models", "vi.csv"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "0 problems, 0 warnings\n"));
+    // Nothing settles it: the target is a problem naming both readings.
+    w.file(
+        "amb.csv",
+        "id,name,unit,year,target\nM1,A,U,2024,\nM2,B,U,2024,1.200\n",
+    );
+    let r = w.run(&["check", "l.csv", "--models", "amb.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with(
+            "amb.csv:3: target: \"1.200\" reads two ways: 1200 (vi: '.' groups, ',' is the \
+             decimal mark) or 1.2 (en: ',' groups, '.' is the decimal mark)"
+        ),
+        "{}",
+        r.stdout
     );
 }

@@ -98,7 +98,7 @@ impl FastLane {
         if rec.len() != layout.columns.width() || rec.unclosed_quote() {
             return Ok(Fast::Unknown);
         }
-        let cell = |col: Col| layout.column(col).map_or(&b""[..], |i| rec.bytes(i));
+        let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
         let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
             return Ok(Fast::Unknown);
         };

@@ -79,18 +79,35 @@ fn fast_date(b: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
-/// Drops a trailing ` 00:00`, ` 00:00:00` or `T00:00:00`; `None` when what follows is not a time.
+/// Drops a trailing ` 00:00`, ` 00:00:00`, ` 00:00:00.000` or `T00:00:00`; `None` when what
+/// follows is not a time. Any white space may stand before the time (Excel writes a non-breaking
+/// space), and a fraction belongs to the seconds only: `15/03/2024 12:30.5 tiền mặt` is no date.
 fn strip_time(cell: &str) -> Option<&str> {
-    let Some(i) = cell.find([' ', 'T']) else {
+    let Some((i, c)) = cell
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || c == 'T')
+    else {
         return Some(cell);
     };
-    let time = cell[i + 1..].trim();
+    let time = cell[i + c.len_utf8()..].trim();
     let parts: Vec<&str> = time.split(':').collect();
-    let ok = (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| {
-            let p = p.split('.').next().unwrap_or(p);
-            (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-        });
+    let two_digits = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    let ok = match parts.as_slice() {
+        [h, m] => two_digits(h) && two_digits(m),
+        [h, m, s] => {
+            two_digits(h)
+                && two_digits(m)
+                && match s.split_once('.') {
+                    None => two_digits(s),
+                    Some((s, fraction)) => {
+                        two_digits(s)
+                            && !fraction.is_empty()
+                            && fraction.bytes().all(|b| b.is_ascii_digit())
+                    }
+                }
+        }
+        _ => false,
+    };
     ok.then(|| cell[..i].trim_end())
 }
 

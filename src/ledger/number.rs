@@ -246,31 +246,12 @@ pub fn parse_amount(cell: &str) -> Result<Amount, NumberError> {
     let (scale, currency) =
         parse_suffix(rest).ok_or_else(|| NumberError::Unreadable(cell.to_string()))?;
     let too_large = || NumberError::TooLarge(cell.to_string());
-    let reading = match parse_body(body) {
+    let reading = match parse_body(body, scale) {
         Some(Ok(reading)) => reading,
         Some(Err(())) => return Err(too_large()),
         None => return Err(NumberError::Unreadable(cell.to_string())),
     };
-    let reading = match reading {
-        Reading::Exact { value, evidence } => Reading::Exact {
-            value: rescale(value, scale).ok_or_else(too_large)?,
-            evidence,
-        },
-        Reading::Ambiguous { vi, en } => Reading::Ambiguous {
-            vi: rescale(vi, scale).ok_or_else(too_large)?,
-            en: rescale(en, scale).ok_or_else(too_large)?,
-        },
-    };
     Ok(Amount { reading, currency })
-}
-
-fn rescale(value: Decimal, power: u32) -> Option<Decimal> {
-    if power == 0 {
-        return Some(value);
-    }
-    value
-        .checked_mul(Decimal::from(10u64.pow(power)))
-        .map(|v| v.normalize())
 }
 
 /// Reads what may follow the number: a scale word, then a currency mark (either may be absent).
@@ -299,9 +280,9 @@ fn parse_suffix(rest: &str) -> Option<(u32, bool)> {
     Some((scale, currency))
 }
 
-/// Interprets `-1.200.000,5`-shaped text under both conventions. `None`: not a number;
-/// `Some(Err)`: a well-formed number with more digits than an exact decimal holds.
-fn parse_body(body: &str) -> Option<Result<Reading, ()>> {
+/// Interprets `-1.200.000,5`-shaped text under both conventions, times `10^power` (a scale
+/// word). `None`: not a number; `Some(Err)`: a well-formed number an exact decimal cannot hold.
+fn parse_body(body: &str, power: u32) -> Option<Result<Reading, ()>> {
     let (negative, digits) = match body.as_bytes().first()? {
         b'-' => (true, &body[1..]),
         b'+' => (false, &body[1..]),
@@ -310,8 +291,8 @@ fn parse_body(body: &str) -> Option<Result<Reading, ()>> {
     if digits.is_empty() || digits.contains(['-', '+']) {
         return None;
     }
-    let vi = read_with(digits, b'.', b',');
-    let en = read_with(digits, b',', b'.');
+    let vi = read_with(digits, b'.', b',', power);
+    let en = read_with(digits, b',', b'.', power);
     let sign = |d: Decimal| if negative { -d } else { d };
     let reading = match (vi, en) {
         (Some(Ok(a)), Some(Ok(b))) if a == b => Reading::Exact {
@@ -336,9 +317,10 @@ fn parse_body(body: &str) -> Option<Result<Reading, ()>> {
     Some(Ok(reading))
 }
 
-/// Reads unsigned `digits` with `group` as the thousands mark and `decimal` as the decimal mark.
-/// `None`: not well formed this way. `Some(Err)`: well formed but beyond `Decimal`'s range.
-fn read_with(digits: &str, group: u8, decimal: u8) -> Option<Result<Decimal, ()>> {
+/// Reads unsigned `digits` with `group` as the thousands mark and `decimal` as the decimal mark,
+/// times `10^power`. `None`: not well formed this way. `Some(Err)`: well formed but beyond
+/// `Decimal`'s range or precision.
+fn read_with(digits: &str, group: u8, decimal: u8, power: u32) -> Option<Result<Decimal, ()>> {
     let bytes = digits.as_bytes();
     let (int, frac) = match bytes.iter().position(|&b| b == decimal) {
         Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
@@ -352,7 +334,7 @@ fn read_with(digits: &str, group: u8, decimal: u8) -> Option<Result<Decimal, ()>
     if int.is_empty() {
         return None;
     }
-    let mut plain = String::with_capacity(digits.len());
+    let mut whole: Vec<u8> = Vec::with_capacity(digits.len() + power as usize);
     if int.contains(&group) {
         for (i, part) in int.split(|&b| b == group).enumerate() {
             let ok = part.iter().all(u8::is_ascii_digit)
@@ -364,15 +346,37 @@ fn read_with(digits: &str, group: u8, decimal: u8) -> Option<Result<Decimal, ()>
             if !ok {
                 return None;
             }
-            plain.push_str(std::str::from_utf8(part).ok()?);
+            whole.extend_from_slice(part);
         }
     } else {
         if !int.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        plain.push_str(std::str::from_utf8(int).ok()?);
+        whole.extend_from_slice(int);
     }
-    if let Some(frac) = frac {
+    // The scale word moves the decimal mark right. Leading zeros and trailing fractional zeros
+    // say nothing about the value, so they are dropped before the digits are counted: only a
+    // value that really does not fit is refused (`1,000…0` with 29 zeros is 1).
+    let mut frac = frac.unwrap_or_default();
+    for _ in 0..power {
+        match frac.split_first() {
+            Some((&d, rest)) => {
+                whole.push(d);
+                frac = rest;
+            }
+            None => whole.push(b'0'),
+        }
+    }
+    let frac = &frac[..frac.len() - frac.iter().rev().take_while(|&&b| b == b'0').count()];
+    let lead = whole.iter().take_while(|&&b| b == b'0').count();
+    let whole = if lead == whole.len() {
+        &b"0"[..]
+    } else {
+        &whole[lead..]
+    };
+    let mut plain = String::with_capacity(whole.len() + frac.len() + 1);
+    plain.push_str(std::str::from_utf8(whole).ok()?);
+    if !frac.is_empty() {
         plain.push('.');
         plain.push_str(std::str::from_utf8(frac).ok()?);
     }

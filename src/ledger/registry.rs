@@ -87,7 +87,6 @@ pub struct Registry {
 pub struct RegistryRead {
     pub registry: Registry,
     pub problems: Vec<Problem>,
-    pub rows_read: u64,
 }
 
 impl Registry {
@@ -112,14 +111,12 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
     let mut problems = Vec::new();
     let mut pending: Vec<(Model, Option<(Reading, String)>)> = Vec::new();
     let mut evidence = [0u64; 2];
-    let mut rows_read = 0;
     while let Some(chunk) = table.next_chunk()? {
         for_each_record(&chunk, table.delimiter, &file, |record, line| {
             let fields = record.texts();
             if record.is_blank() {
                 return Ok(());
             }
-            rows_read += 1;
             if fields.len() != columns.width() {
                 problems.push(Problem::error(
                     &file,
@@ -247,9 +244,5 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
         registry.models.push(model);
     }
     problems.sort_by_key(|p| p.line);
-    Ok(RegistryRead {
-        registry,
-        problems,
-        rows_read,
-    })
+    Ok(RegistryRead { registry, problems })
 }

@@ -56,13 +56,9 @@ impl Layout {
         }
     }
 
-    fn index(&self, col: Col) -> Option<usize> {
-        self.idx[col as usize]
-    }
-
     /// Where `col` is in this file, if it has it.
-    pub fn column(&self, col: Col) -> Option<usize> {
-        self.index(col)
+    pub fn index(&self, col: Col) -> Option<usize> {
+        self.idx[col as usize]
     }
 
     /// The column's header as written in this file, for messages.
