@@ -398,3 +398,24 @@ fn registry_targets_that_read_two_ways_are_settled_by_the_registrys_other_target
         r.stdout
     );
 }
+
+#[test]
+fn area_paths_are_normalized_level_by_level() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,area\n\
+         2024-01-01,1,Yên Giang/Khu 3\n\
+         2024-01-02,2, Yên Giang / Khu 3 \n\
+         2024-01-03,4,Yên  Giang//Khu 3/\n\
+         2024-01-04,8,Yên Giang/Khu 30\n\
+         2024-01-05,16,Yên Giang\n",
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "area", &[]),
+        "area,measure,total,count\n\
+         Yên Giang,VND,16,1\n\
+         Yên Giang/Khu 3,VND,7,3\n\
+         Yên Giang/Khu 30,VND,8,1\n"
+    );
+}
