@@ -450,5 +450,11 @@ mod tests {
         assert!(!is_totals_word("Cộng đồng dân cư"));
         assert!(is_totals_word(" TỔNG CỘNG: "));
         assert!(is_totals_word("Total"));
+        // Labels that go on after the word: each form on its own.
+        assert!(is_totals_word("Tổng cộng năm 2024"));
+        assert!(is_totals_word("Total 2024"));
+        assert!(is_totals_word("Cộng: quý I"));
+        assert!(!is_totals_word("Tổng cộngx"));
+        assert!(!is_totals_word("Totally"));
     }
 }
