@@ -29,10 +29,9 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
             in_space = false;
         }
     }
-    match is_nfc_quick(spaced.chars()) {
-        unicode_normalization::IsNormalized::Yes => Cow::Owned(spaced),
-        _ => Cow::Owned(spaced.nfc().collect()),
-    }
+    // Values reach this slow path once per distinct spelling (readers cache by raw bytes), so
+    // composing again what may already be NFC costs nothing that shows.
+    Cow::Owned(spaced.nfc().collect())
 }
 
 /// True when `s` needs no change: no white space but single ASCII spaces, and already NFC.
@@ -97,7 +96,7 @@ pub fn normalize_area(raw: &str) -> Cow<'_, str> {
     if joined == n { n } else { Cow::Owned(joined) }
 }
 
-/// The first `depth` levels of an area path.
+/// The first `depth` levels of an area path; the whole path when `depth` is 0.
 pub fn cut_area(area: &str, depth: usize) -> &str {
     match area.match_indices('/').nth(depth.saturating_sub(1)) {
         Some((i, _)) if depth > 0 => &area[..i],
@@ -108,9 +107,7 @@ pub fn cut_area(area: &str, depth: usize) -> &str {
 /// True when `area` is `prefix` or lies under it (level by level, not letter by letter).
 pub fn area_under(area: &str, prefix: &str) -> bool {
     area == prefix
-        || (area.len() > prefix.len()
-            && area.starts_with(prefix)
-            && area.as_bytes()[prefix.len()] == b'/')
+        || (area.starts_with(prefix) && area.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 #[cfg(test)]
@@ -139,6 +136,8 @@ mod tests {
         assert_eq!(cut_area("A/B/C", 1), "A");
         assert_eq!(cut_area("A/B/C", 2), "A/B");
         assert_eq!(cut_area("A/B/C", 5), "A/B/C");
+        // No level to keep means no cut (the command refuses --depth 0 before this).
+        assert_eq!(cut_area("A/B/C", 0), "A/B/C");
         assert!(area_under("Yên Giang/Khu 3", "Yên Giang"));
         assert!(!area_under("Yên Giang 2/Khu 3", "Yên Giang"));
         assert!(area_under("Yên Giang", "Yên Giang"));
