@@ -419,3 +419,30 @@ fn area_paths_are_normalized_level_by_level() {
          Yên Giang/Khu 30,VND,8,1\n"
     );
 }
+
+#[test]
+fn quoted_line_breaks_in_a_semicolon_file_survive_any_chunk_size() {
+    let w = Work::new();
+    // A quote opens a field only at a field's start, which in this file is after a `;`: a
+    // chunker that looked for `,` would cut the quoted notes at their line breaks.
+    w.file(
+        "l.csv",
+        "Ngày;Số tiền;Đơn vị;Ghi chú\n\
+         15/03/2024;1.200.000;A;\"dòng 1\n2/1/2024;9;B;x\"\n\
+         16/03/2024;800.000;A;\"a;\n\"\"b\"\"\n\"\n\
+         17/03/2024;5;B;\n",
+    );
+    let want = "unit,measure,total,count\nA,VND,2000000,2\nB,VND,5,1\n";
+    for chunk in ["1", "7", "20", "45", "1000"] {
+        assert_eq!(
+            csv_by(
+                &w,
+                "l.csv",
+                "unit",
+                &["--chunk-bytes", chunk, "--threads", "2"]
+            ),
+            want,
+            "--chunk-bytes {chunk}"
+        );
+    }
+}
