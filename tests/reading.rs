@@ -1,5 +1,8 @@
-//! One test per reading rule of SPEC §1–§2, each on a small ledger run through the real binary,
-//! comparing the whole CSV output.
+//! The reading rules of SPEC §1–§2: how files, numbers, dates, text and the registry are read.
+//! One test per rule, each on a small ledger run through the real binary, comparing the whole
+//! CSV output; then, at library level, the readers against independent models of the rules
+//! (tests/reading/*_oracle.rs) and the fuzz harness over arbitrary bytes (tests/reading/fuzz.rs).
+//! A test whose subject is how something is read belongs here, whichever command runs it.
 
 mod common;
 use common::Work;
@@ -11,6 +14,10 @@ mod date_oracle;
 mod number_oracle;
 #[path = "reading/record_oracle.rs"]
 mod record_oracle;
+
+// Fuzzing: the readers on arbitrary bytes never panic and agree with independent readings.
+#[path = "reading/fuzz.rs"]
+mod fuzz;
 
 fn csv_by(w: &Work, file: &str, by: &str, extra: &[&str]) -> String {
     let mut args = vec!["summary", file, "--by", by, "--format", "csv", "--quiet"];
@@ -342,6 +349,23 @@ fn several_files_add_up_together() {
     assert_eq!(
         r.tally(),
         "rows read 2 = counted 2 + filtered 0 + rejected 0"
+    );
+}
+
+#[test]
+fn empty_and_header_only_files_are_not_errors() {
+    let w = Work::new();
+    w.file("empty.csv", "");
+    w.file("header.csv", "date,amount\n");
+    let r = w.run(&["summary", "empty.csv", "header.csv", "--format", "csv"]);
+    assert_eq!(r.ok(), "unit,measure,total,count\n");
+    assert!(
+        r.stderr
+            .contains("empty.csv:1: file: warning: the file is empty")
+    );
+    assert_eq!(
+        r.tally(),
+        "rows read 0 = counted 0 + filtered 0 + rejected 0"
     );
 }
 

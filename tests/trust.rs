@@ -1,5 +1,8 @@
-//! Issue "Trust": exact roll-ups with `merge`, spreadsheet-safe CSV, hostile inputs that must end
-//! in a clear message (exit 0, 1 or 2, never a panic), and outputs that survive failed writes.
+//! Hostile input and output guarantees: inputs that must end in a clear message (exit 0, 1 or
+//! 2, never a panic) and bounded memory under a cap; spreadsheet-safe CSV (formula
+//! neutralization); outputs written whole or not at all, never over an input, surviving failed
+//! and interrupted writes and closed pipes. A test belongs here when its subject is surviving
+//! hostile input or one of these output guarantees, whichever command it runs.
 
 mod common;
 use common::{Run, Work};
@@ -12,112 +15,6 @@ use std::time::{Duration, Instant};
 fn no_panic(r: &Run) {
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert!((0..=2).contains(&r.code), "exit {}: {}", r.code, r.stderr);
-}
-
-// ---------------------------------------------------------------- merge
-
-const A: &str =
-    "date,amount,unit,measure\n2024-01-01,5,Xã A,\n2024-01-02,2.5,Xã B,m2\n2024-01-03,0.1,Xã A,\n";
-const B: &str = "date,amount,unit\n2024-01-01,7,Xã B\n2024-03-01,0.2,Xã A\n";
-
-#[test]
-fn merge_of_summaries_equals_the_summary_of_both_ledgers() {
-    let w = Work::new();
-    w.file("a.csv", A).file("b.csv", B);
-    for args in [
-        vec!["--by", "unit"],
-        vec!["--by", "unit,month"],
-        vec!["--by", "year"],
-    ] {
-        let mut sa = vec!["summary", "a.csv", "--format", "csv", "-q", "-o", "sa.csv"];
-        sa.extend(&args);
-        w.run(&sa).ok();
-        let mut sb = vec!["summary", "b.csv", "--format", "csv", "-q", "-o", "sb.csv"];
-        sb.extend(&args);
-        w.run(&sb).ok();
-        let mut both = vec!["summary", "a.csv", "b.csv", "--format", "csv", "-q"];
-        both.extend(&args);
-        let whole = w.run(&both).ok().to_string();
-        let merged = w.run(&["merge", "sa.csv", "sb.csv"]);
-        assert_eq!(merged.ok(), whole, "{args:?}");
-        assert_eq!(merged.tally(), {
-            let n = w.read("sa.csv").lines().count() + w.read("sb.csv").lines().count() - 2;
-            format!("rows read {n} = counted {n} + filtered 0 + rejected 0")
-        });
-    }
-}
-
-#[test]
-fn merge_refuses_mismatched_columns_and_duplicates() {
-    let w = Work::new();
-    w.file("a.csv", A);
-    w.run(&["summary", "a.csv", "--format", "csv", "-q", "-o", "s1.csv"])
-        .ok();
-    w.run(&[
-        "summary",
-        "a.csv",
-        "--by",
-        "unit,year",
-        "--format",
-        "csv",
-        "-q",
-        "-o",
-        "s2.csv",
-    ])
-    .ok();
-    let r = w.run(&["merge", "s1.csv", "s2.csv"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("s2.csv:1: the columns unit,year,measure,total,count differ from s1.csv's"),
-        "{}",
-        r.stderr
-    );
-    std::fs::copy(w.path("s1.csv"), w.path("copy.csv")).unwrap();
-    for pair in [["s1.csv", "s1.csv"], ["s1.csv", "copy.csv"]] {
-        let r = w.run(&["merge", pair[0], pair[1]]);
-        assert_eq!(r.code, 2);
-        assert!(
-            r.stderr
-                .contains(&format!("{}: the same summary as s1.csv", pair[1])),
-            "{}",
-            r.stderr
-        );
-        assert_eq!(r.stdout, "");
-    }
-    let r = w.run(&["merge", "s1.csv", "copy.csv", "--allow-duplicates", "-q"]);
-    assert_eq!(
-        r.ok(),
-        "unit,measure,total,count\nXã A,VND,10.2,4\nXã B,m2,5,2\n"
-    );
-}
-
-#[test]
-fn merge_names_bad_lines_and_writes_nothing() {
-    let w = Work::new();
-    w.file(
-        "s.csv",
-        "unit,measure,total,count\nA,VND,1.200.000,1\nB,VND,5,x\nC,VND,7,1\n",
-    );
-    let r = w.run(&["merge", "s.csv", "-o", "out.csv"]);
-    assert_eq!(r.code, 1);
-    assert!(!w.exists("out.csv"));
-    assert!(
-        r.stderr
-            .contains("s.csv:2: total: \"1.200.000\" is not a plain decimal"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("s.csv:3: count: \"x\" is not a whole number"),
-        "{}",
-        r.stderr
-    );
-    w.file("wide.csv", "unit,2024,2025,total\nA,1,2,3\n");
-    let r = w.run(&["merge", "wide.csv"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("not a long summary CSV"), "{}", r.stderr);
 }
 
 // ---------------------------------------------------------------- safe output
@@ -426,6 +323,98 @@ fn a_64_mib_field_or_a_file_without_line_ends_is_refused_in_bounded_memory() {
         assert_eq!(r.code, 2, "{args}: {}", r.stderr);
         assert!(r.stderr.contains(needle), "{args}: {}", r.stderr);
     }
+}
+
+// ---------------------------------------------------------------- outputs
+
+#[test]
+fn output_never_overwrites_an_input() {
+    let w = Work::new();
+    let ledger = "date,amount\n2024-01-01,1\n";
+    w.file("l.csv", ledger);
+    let r = w.run(&["summary", "l.csv", "-o", "l.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("never writes over an input"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.read("l.csv"), ledger);
+    let r = w.run(&["summary", "l.csv", "--rejects", "./l.csv"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(w.read("l.csv"), ledger);
+}
+
+#[test]
+fn output_file_is_written_whole_with_format_from_extension_and_no_temp_left() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    w.file("out.csv", "old");
+    let r = w.run(&["summary", "l.csv", "-o", "out.csv"]);
+    assert_eq!(r.ok(), "");
+    assert_eq!(w.read("out.csv"), "unit,measure,total,count\nA,VND,1,1\n");
+    w.run(&["summary", "l.csv", "-o", "out.json"]).ok();
+    assert!(
+        w.read("out.json")
+            .starts_with("{\n  \"by\": [\n    \"unit\"\n  ],")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn output_into_a_missing_folder_is_exit_two_and_writes_nothing() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount\n2024-01-01,1\n");
+    let r = w.run(&["summary", "l.csv", "-o", "no/such/dir/out.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(!w.exists("no"));
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let w = Work::new();
+    // 50,000 groups make about 1 MB of CSV, far more than a pipe holds (64 KiB), so danvan is
+    // still writing when the reader goes away.
+    let mut text = String::from("date,amount,unit\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("2024-01-01,1,unit {i:05}\n"));
+    }
+    w.file("big.csv", text);
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    let mut child = Command::new(bin)
+        .args(["summary", "big.csv", "--format", "csv"])
+        .current_dir(w.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert_eq!(first, "unit,measure,total,count\n");
+    // Nearly all of the output is still unread, so danvan cannot have finished writing it.
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "danvan ended before the pipe was closed"
+    );
+    drop(out);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!((status.code(), stderr.as_str()), (Some(0), ""));
 }
 
 // ---------------------------------------------------------------- failed and interrupted writes

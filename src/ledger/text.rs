@@ -106,8 +106,7 @@ pub fn cut_area(area: &str, depth: usize) -> &str {
 
 /// True when `area` is `prefix` or lies under it (level by level, not letter by letter).
 pub fn area_under(area: &str, prefix: &str) -> bool {
-    area == prefix
-        || (area.starts_with(prefix) && area.as_bytes().get(prefix.len()) == Some(&b'/'))
+    area == prefix || (area.starts_with(prefix) && area.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// Generated ledgers for the property tests (proptest strategies).
+pub mod generated;
+
 pub struct Work {
     pub dir: tempfile::TempDir,
 }
@@ -89,6 +92,19 @@ impl Run {
             .unwrap_or_else(|| panic!("no tally line in:\n{}", self.stderr))
     }
 }
+
+/// A ledger with one row of each kind of problem (an impossible date, an unreadable amount, a
+/// typed totals row, a short row, a two-way amount) among valid rows and a blank line: what
+/// `check` lists and `summary` refuses, skips or rejects.
+pub const BAD: &str = "Ngày,Số tiền,Đơn vị\n\
+    2024-01-01,100,A\n\
+    31/02/2024,5,A\n\
+    2024-01-03,abc,B\n\
+    ,300,Tổng cộng\n\
+    2024-01-05,7\n\
+    \n\
+    2024-01-06,\"1.200\",B\n\
+    2024-01-07,50,B\n";
 
 /// The sample ledger and registry shipped in `data/`.
 pub fn sample(name: &str) -> String {

@@ -1,9 +1,10 @@
 //! Fuzzing, as property tests over arbitrary bytes (no nightly toolchain needed): the record
 //! reader, the number reader and the date reader must never panic, and must agree with
-//! independent readings of the same input. CI runs a few hundred cases of each; a long run is
+//! independent readings of the same input. Part of tests/reading.rs (tests named `fuzz::…`).
+//! CI runs a few hundred cases of each; a long run is
 //!
 //! ```sh
-//! PROPTEST_CASES=1000000 cargo test --release --test fuzz
+//! PROPTEST_CASES=1000000 cargo test --release --test reading fuzz::
 //! ```
 //!
 //! Failures proptest finds are kept in `proptest-regressions/fuzz.txt` and replayed first.

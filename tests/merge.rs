@@ -1,0 +1,135 @@
+//! `danvan merge`: summaries merged equal the summary of their ledgers, by any grouping (on small
+//! ledgers and as a property over generated ones); mismatched columns, the same summary twice and
+//! bad lines are refused, naming the file and line, with nothing written. Every `merge` test
+//! belongs here.
+
+mod common;
+use common::Work;
+use common::generated::{ledger, row};
+use proptest::prelude::*;
+
+const A: &str =
+    "date,amount,unit,measure\n2024-01-01,5,Xã A,\n2024-01-02,2.5,Xã B,m2\n2024-01-03,0.1,Xã A,\n";
+const B: &str = "date,amount,unit\n2024-01-01,7,Xã B\n2024-03-01,0.2,Xã A\n";
+
+#[test]
+fn merge_of_summaries_equals_the_summary_of_both_ledgers() {
+    let w = Work::new();
+    w.file("a.csv", A).file("b.csv", B);
+    for args in [
+        vec!["--by", "unit"],
+        vec!["--by", "unit,month"],
+        vec!["--by", "year"],
+    ] {
+        let mut sa = vec!["summary", "a.csv", "--format", "csv", "-q", "-o", "sa.csv"];
+        sa.extend(&args);
+        w.run(&sa).ok();
+        let mut sb = vec!["summary", "b.csv", "--format", "csv", "-q", "-o", "sb.csv"];
+        sb.extend(&args);
+        w.run(&sb).ok();
+        let mut both = vec!["summary", "a.csv", "b.csv", "--format", "csv", "-q"];
+        both.extend(&args);
+        let whole = w.run(&both).ok().to_string();
+        let merged = w.run(&["merge", "sa.csv", "sb.csv"]);
+        assert_eq!(merged.ok(), whole, "{args:?}");
+        assert_eq!(merged.tally(), {
+            let n = w.read("sa.csv").lines().count() + w.read("sb.csv").lines().count() - 2;
+            format!("rows read {n} = counted {n} + filtered 0 + rejected 0")
+        });
+    }
+}
+
+#[test]
+fn merge_refuses_mismatched_columns_and_duplicates() {
+    let w = Work::new();
+    w.file("a.csv", A);
+    w.run(&["summary", "a.csv", "--format", "csv", "-q", "-o", "s1.csv"])
+        .ok();
+    w.run(&[
+        "summary",
+        "a.csv",
+        "--by",
+        "unit,year",
+        "--format",
+        "csv",
+        "-q",
+        "-o",
+        "s2.csv",
+    ])
+    .ok();
+    let r = w.run(&["merge", "s1.csv", "s2.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("s2.csv:1: the columns unit,year,measure,total,count differ from s1.csv's"),
+        "{}",
+        r.stderr
+    );
+    std::fs::copy(w.path("s1.csv"), w.path("copy.csv")).unwrap();
+    for pair in [["s1.csv", "s1.csv"], ["s1.csv", "copy.csv"]] {
+        let r = w.run(&["merge", pair[0], pair[1]]);
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .contains(&format!("{}: the same summary as s1.csv", pair[1])),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    let r = w.run(&["merge", "s1.csv", "copy.csv", "--allow-duplicates", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nXã A,VND,10.2,4\nXã B,m2,5,2\n"
+    );
+}
+
+#[test]
+fn merge_names_bad_lines_and_writes_nothing() {
+    let w = Work::new();
+    w.file(
+        "s.csv",
+        "unit,measure,total,count\nA,VND,1.200.000,1\nB,VND,5,x\nC,VND,7,1\n",
+    );
+    let r = w.run(&["merge", "s.csv", "-o", "out.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(!w.exists("out.csv"));
+    assert!(
+        r.stderr
+            .contains("s.csv:2: total: \"1.200.000\" is not a plain decimal"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("s.csv:3: count: \"x\" is not a whole number"),
+        "{}",
+        r.stderr
+    );
+    w.file("wide.csv", "unit,2024,2025,total\nA,1,2,3\n");
+    let r = w.run(&["merge", "wide.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a long summary CSV"), "{}", r.stderr);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn merging_summaries_equals_summarizing_everything(
+        a in prop::collection::vec(row(), 1..40),
+        b in prop::collection::vec(row(), 1..40),
+        by in prop::sample::select(vec!["unit", "area,month", "field,source,year", "quarter"]),
+    ) {
+        let w = Work::new();
+        w.file("a.csv", ledger(&a));
+        w.file("b.csv", ledger(&b));
+        w.run(&["summary", "a.csv", "--by", by, "--format", "csv", "-q", "-o", "sa.csv"]).ok();
+        w.run(&["summary", "b.csv", "--by", by, "--format", "csv", "-q", "-o", "sb.csv"]).ok();
+        let whole = w.run(&["summary", "a.csv", "b.csv", "--by", by, "--format", "csv", "-q"]);
+        // Two summaries can be identical (same rows); that is not a mistake here.
+        let merged = w.run(&["merge", "sa.csv", "sb.csv", "--allow-duplicates", "-q"]);
+        prop_assert_eq!(merged.code, 0, "{}", merged.stderr);
+        prop_assert_eq!(merged.stdout, whole.stdout);
+    }
+}
