@@ -131,9 +131,11 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    /// Reads more: up to the target size, or doubling when one record is longer than that.
+    /// Reads more: up to the target size, or doubling when one record is longer than that. A
+    /// record may be `max_record` bytes long, its line end not counted: the buffer may hold one
+    /// byte more, and only a buffer that full with no record end in it is an error.
     fn grow(&mut self) -> Result<(), ChunkError> {
-        if self.buf.len() >= self.max_record {
+        if self.buf.len() > self.max_record {
             return Err(ChunkError::RecordTooLong {
                 line: self.next_line,
                 limit: self.max_record,
@@ -294,6 +296,74 @@ mod tests {
                 assert!(data.ends_with(b"\n") || data.ends_with(b"y"));
             }
         }
+    }
+
+    /// A reader that counts how often it is asked for bytes.
+    struct Counting<'a> {
+        data: &'a [u8],
+        reads: usize,
+    }
+
+    impl Read for Counting<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            self.data.read(out)
+        }
+    }
+
+    #[test]
+    fn chunks_stay_near_the_target_size() {
+        let input: Vec<u8> = (0..500)
+            .flat_map(|i| format!("{i},x\n").into_bytes())
+            .collect();
+        // The whole input is far over the record limit: only cutting near the target reads it.
+        let mut c = Chunker::new(&input[..], 16, 64);
+        let mut joined = Vec::new();
+        while let Some(ch) = c.next_chunk().unwrap() {
+            assert!(ch.data.len() <= 16, "{} bytes", ch.data.len());
+            joined.extend(ch.data);
+        }
+        assert_eq!(joined, input);
+    }
+
+    #[test]
+    fn a_record_may_be_as_long_as_the_limit_and_no_longer() {
+        let mut at_limit = vec![b'a'; 16];
+        at_limit.extend_from_slice(b"\nb\n");
+        let mut c = Chunker::new(&at_limit[..], 4, 16);
+        assert_eq!(c.header().unwrap().unwrap().data.len(), 17);
+        let over = [&[b'a'; 17][..], b"\nb\n"].concat();
+        let mut c = Chunker::new(&over[..], 4, 16);
+        assert!(matches!(
+            c.header(),
+            Err(ChunkError::RecordTooLong { line: 1, limit: 16 })
+        ));
+        assert_eq!(
+            ChunkError::RecordTooLong {
+                line: 7,
+                limit: 64 << 20
+            }
+            .to_string(),
+            "7: a record here runs over 64 MiB without ending (an unclosed quote?)"
+        );
+    }
+
+    #[test]
+    fn a_long_record_takes_few_reads() {
+        // Reads double in size, so a record of 4 MiB costs a few dozen reads, not millions: time
+        // stays linear in the record's length.
+        let mut input = vec![b'a'; 4 << 20];
+        input.extend_from_slice(b"\nb\n");
+        let mut reader = Counting {
+            data: &input,
+            reads: 0,
+        };
+        let mut c = Chunker::new(&mut reader, 16, 8 << 20);
+        assert_eq!(c.peek_first_line().unwrap().len(), 4 << 20);
+        assert_eq!(c.header().unwrap().unwrap().data.len(), (4 << 20) + 1);
+        assert!(c.next_chunk().unwrap().is_some());
+        drop(c);
+        assert!(reader.reads < 200, "{} reads", reader.reads);
     }
 
     #[test]
