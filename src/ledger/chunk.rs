@@ -148,9 +148,8 @@ impl<R: Read> Chunker<R> {
     }
 
     fn fill(&mut self, want: usize) -> Result<(), ChunkError> {
-        if self.buf.capacity() < want {
-            self.buf.reserve(want - self.buf.len());
-        }
+        // Room for all of it at once (a no-op when there is room already).
+        self.buf.reserve(want.saturating_sub(self.buf.len()));
         while self.buf.len() < want && !self.eof {
             // `read_to_end` through `take` reads into spare capacity without zeroing it first.
             let before = self.buf.len();
