@@ -19,15 +19,6 @@ pub enum Convention {
     En,
 }
 
-impl Convention {
-    pub fn name(self) -> &'static str {
-        match self {
-            Convention::Vi => "vi",
-            Convention::En => "en",
-        }
-    }
-}
-
 /// What a written number can mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
