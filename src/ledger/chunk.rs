@@ -237,7 +237,7 @@ pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
                 Some(b'"') => pos = q + 2,
                 Some(_) => {
                     in_quotes = false;
-                    outside_from = q + 1;
+                    outside_from = pos;
                 }
                 // A quote as the last byte may be half of `""`: undecided, so no cut after it.
                 None => return best,
