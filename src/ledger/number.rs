@@ -279,9 +279,8 @@ fn parse_body(body: &str, power: u32) -> Option<Result<Reading, ()>> {
         b'+' => (false, &body[1..]),
         _ => (false, body),
     };
-    if digits.is_empty() || digits.contains(['-', '+']) {
-        return None;
-    }
+    // A second sign, or nothing after the sign, is no number: `read_with` takes digits and marks
+    // only, so it refuses both.
     let vi = read_with(digits, b'.', b',', power);
     let en = read_with(digits, b',', b'.', power);
     let sign = |d: Decimal| if negative { -d } else { d };
