@@ -259,12 +259,12 @@ fn check_utf8(data: &[u8], delimiter: u8, file: &str, first_line: u64) -> Result
         Ok(_) => return Ok(()),
         Err(e) => e.valid_up_to(),
     };
-    let line_start = data[..bad]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
     let line = first_line + bytecount::count(&data[..bad], b'\n') as u64;
-    let column = 1 + bytecount::count(&data[line_start..bad], delimiter);
+    let line_so_far = data[..bad]
+        .rsplit(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
+    let column = 1 + bytecount::count(line_so_far, delimiter);
     Err(super::table::not_utf8(file, line, column))
 }
 
