@@ -312,10 +312,10 @@ mod tests {
 
     #[test]
     fn chunks_stay_near_the_target_size() {
-        // A record longer than the target first, then far more than the record limit of short
-        // ones with quoted fields: only cutting near the target, also after the long record and
-        // after closing quotes, reads it all.
-        let long = [&[b'x'; 40][..], b"\n"].concat();
+        // A record longer than the target (opening with a quoted field) first, then far more
+        // than the record limit of short ones with quoted fields: only cutting near the target,
+        // also after the long record and after closing quotes, reads it all.
+        let long = [&b"\"a,\"\"b\"\"\","[..], &[b'x'; 40], b"\n"].concat();
         let short: Vec<u8> = (0..500)
             .flat_map(|i| format!("{i},\"x\"\n").into_bytes())
             .collect();
