@@ -97,6 +97,13 @@ pub struct LocalGroups {
 /// Most keys fit in this many slots without a heap allocation.
 const MAX_KEY: usize = 10;
 
+/// The key of group `slot` among keys of `width` stored end to end. Every reader of a stored
+/// key goes through here, so the table's lookups and its rehashing agree with the report.
+fn key_at(keys: &[u32], width: usize, slot: u32) -> &[u32] {
+    let at = slot as usize * width;
+    &keys[at..at + width]
+}
+
 fn hash_key(key: &[u32]) -> u64 {
     let mut h = FxHasher::default();
     key.hash(&mut h);
@@ -116,8 +123,7 @@ impl LocalGroups {
     }
 
     fn stored(&self, slot: u32) -> &[u32] {
-        let at = slot as usize * self.width;
-        &self.keys[at..at + self.width]
+        key_at(&self.keys, self.width, slot)
     }
 
     /// The key of `row` under `grouping`, as symbols (area cut to depth) and period codes.
@@ -146,10 +152,9 @@ impl LocalGroups {
         let (key, n) = self.key(row, interner);
         let key = &key[..n];
         let hash = hash_key(key);
-        let found = self.table.find(hash, |&slot| {
-            let at = slot as usize * self.width;
-            &self.keys[at..at + self.width] == key
-        });
+        let found = self
+            .table
+            .find(hash, |&slot| key_at(&self.keys, self.width, slot) == key);
         let slot = match found {
             Some(&slot) => slot,
             None => {
@@ -157,10 +162,8 @@ impl LocalGroups {
                 self.keys.extend_from_slice(key);
                 self.accs.push(Acc::default());
                 let (keys, width) = (&self.keys, self.width);
-                self.table.insert_unique(hash, slot, |&s| {
-                    let at = s as usize * width;
-                    hash_key(&keys[at..at + width])
-                });
+                self.table
+                    .insert_unique(hash, slot, |&s| hash_key(key_at(keys, width, s)));
                 slot
             }
         };
