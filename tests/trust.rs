@@ -8,7 +8,7 @@ mod common;
 use common::{Run, Work};
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -378,24 +378,11 @@ fn output_into_a_missing_folder_is_exit_two_and_writes_nothing() {
 #[test]
 fn closed_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader, Read};
-    use std::process::{Command, Stdio};
     let w = Work::new();
     // 50,000 groups make about 1 MB of CSV, far more than a pipe holds (64 KiB), so danvan is
     // still writing when the reader goes away.
-    let mut text = String::from("date,amount,unit\n");
-    for i in 0..50_000 {
-        text.push_str(&format!("2024-01-01,1,unit {i:05}\n"));
-    }
-    w.file("big.csv", text);
-    let bin = assert_cmd::cargo::cargo_bin("danvan");
-    let mut child = Command::new(bin)
-        .args(["summary", "big.csv", "--format", "csv"])
-        .current_dir(w.dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    w.file("big.csv", common::one_unit_per_row(50_000, "unit "));
+    let mut child = w.spawn(&["summary", "big.csv", "--format", "csv"]);
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
@@ -480,15 +467,7 @@ fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
         let fifo = w.path("in.csv");
         let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(made.success(), "mkfifo failed");
-        let bin = assert_cmd::cargo::cargo_bin("danvan");
-        let mut child = Command::new(bin)
-            .args(["summary", "in.csv", "-o", "out.csv"])
-            .current_dir(w.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = w.spawn(&["summary", "in.csv", "-o", "out.csv"]);
         // Opening a FIFO for writing returns once its reader has opened it: danvan is then
         // past its start-up (the signal handler is set before any file is opened) and reading.
         let (opened, open) = mpsc::channel();

@@ -73,6 +73,31 @@ impl Work {
     }
 }
 
+impl Work {
+    /// Starts `danvan ARGS` in the folder with every standard stream piped, for tests that act
+    /// on the process while it runs (close its output, signal it).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        use std::process::Stdio;
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start danvan")
+    }
+}
+
+/// A ledger of `rows` one-VND rows, each for its own unit `{prefix}{i}`: as many groups as rows.
+pub fn one_unit_per_row(rows: usize, prefix: &str) -> String {
+    let mut text = String::from("date,amount,unit\n");
+    for i in 0..rows {
+        text.push_str(&format!("2024-01-01,1,{prefix}{i:05}\n"));
+    }
+    text
+}
+
 impl Run {
     /// Asserts success and returns standard output.
     pub fn ok(&self) -> &str {
