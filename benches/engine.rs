@@ -2,7 +2,9 @@
 //! chunk into records, turning records into contributions, adding them up, and the whole engine
 //! on a file. Run with `cargo bench`; compare runs of the same machine, not absolute numbers.
 
+use danvan::aggregate::Grouping;
 use danvan::aggregate::LocalGroups;
+use danvan::domain::Dim;
 use danvan::engine::{self, Plan};
 use danvan::ledger::LEDGER_COLUMNS;
 use danvan::ledger::chunk::Chunk;
@@ -13,7 +15,7 @@ use danvan::ledger::record::for_each_record;
 use danvan::ledger::row::{Layout, Needs, Outcome, RowReader};
 use danvan::ledger::source::Source;
 use danvan::ledger::table::ReadOptions;
-use danvan::spec::{Dim, Grouping, Selection};
+use danvan::select::Selection;
 use divan::{Bencher, black_box};
 use std::sync::Arc;
 

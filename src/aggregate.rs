@@ -8,14 +8,22 @@
 
 use crate::ledger::Contribution;
 use crate::ledger::intern::{Interner, Sym};
-use crate::ledger::text::cut_area;
-use crate::spec::{Dim, Grouping};
+
+use crate::domain::text::cut_area;
+use crate::domain::{Dim, Key, Period, Value, amount};
 use anyhow::{Result, anyhow};
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+
+/// How rows are grouped: the key dimensions (measure is always added) and the area depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouping {
+    pub dims: Vec<Dim>,
+    pub depth: Option<usize>,
+}
 
 /// A running total and how many contribution rows went into it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,25 +33,17 @@ pub struct Acc {
 }
 
 impl Acc {
-    pub fn add(&mut self, amount: Decimal, count: u64) -> Result<()> {
-        self.total = self.total.checked_add(amount).ok_or_else(|| {
-            anyhow!(
-                "a total passes {}, the most danvan can add up exactly",
-                Decimal::MAX
-            )
-        })?;
+    pub fn add(&mut self, total: Decimal, count: u64) -> Result<()> {
+        self.total = amount::add(self.total, total)?;
         self.count += count;
         Ok(())
     }
 }
 
-/// Group key: one text value per grouping dimension, then the measure.
-pub type Key = Vec<String>;
-
 /// Totals per group, with text keys, ready for reports and for merging.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Groups {
-    /// The grouping dimensions; every key has one more element, the measure.
+    /// The grouping dimensions: every key has one value for each, in this order.
     pub dims: Vec<Dim>,
     pub map: BTreeMap<Key, Acc>,
 }
@@ -65,19 +65,6 @@ impl Groups {
             self.add(key, acc.total, acc.count)?;
         }
         Ok(())
-    }
-}
-
-/// The value of a text dimension on a row.
-pub fn text_sym(row: &Contribution, dim: Dim) -> Sym {
-    match dim {
-        Dim::Unit => row.unit,
-        Dim::Area => row.area,
-        Dim::Field => row.field,
-        Dim::Source => row.source,
-        Dim::Model => row.model,
-        Dim::Measure => row.measure,
-        Dim::Year | Dim::Quarter | Dim::Month => 0,
     }
 }
 
@@ -140,7 +127,7 @@ impl LocalGroups {
                         interner.intern(&cut)
                     }),
                 },
-                other => text_sym(row, other),
+                other => row.text_sym(other),
             };
         }
         key[n] = row.measure;
@@ -179,23 +166,31 @@ impl LocalGroups {
         }
     }
 
-    /// A key from [`LocalGroups::key`] as text.
-    pub fn key_text(&self, key: &[u32], interner: &Interner) -> Key {
+    /// A key from [`LocalGroups::key`] as typed values.
+    pub fn key_value(&self, key: &[u32], interner: &Interner) -> Key {
         let dims = &self.grouping.dims;
-        key.iter()
-            .enumerate()
-            .map(|(i, &v)| match dims.get(i) {
-                Some(d) if d.is_period() => d.format_period(v),
-                _ => interner.get(v).to_string(),
+        let (values, measure) = key.split_at(dims.len());
+        let values = dims
+            .iter()
+            .zip(values)
+            .map(|(&d, &v)| match d {
+                Dim::Area => Value::Area(interner.get(v).to_string()),
+                d if d.is_period() => Value::Period(Period::from_code(d, v)),
+                _ => Value::Text(interner.get(v).to_string()),
             })
-            .collect()
+            .collect();
+        let measure = measure.first().map_or("", |&m| interner.get(m));
+        Key {
+            values,
+            measure: measure.to_string(),
+        }
     }
 
     pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
         let mut groups = Groups::new(self.grouping.dims.clone());
         for (slot, acc) in self.accs.iter().enumerate() {
             groups.add(
-                self.key_text(self.stored(slot as u32), interner),
+                self.key_value(self.stored(slot as u32), interner),
                 acc.total,
                 acc.count,
             )?;

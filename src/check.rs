@@ -3,11 +3,11 @@
 //! that could not be checked because no registry was given. Pure functions over what the engine
 //! collected.
 
+use crate::domain::Dim;
+use crate::domain::text::fold_accents;
 use crate::engine::{CheckData, MAX_LISTED, Place};
 use crate::ledger::registry::Registry;
-use crate::ledger::text::fold_accents;
 use crate::problem::Problem;
-use crate::spec::Dim;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,8 +1,13 @@
-//! The command line, as clap derive structs. They mirror the flags and nothing more: `command`
-//! turns them into a checked request before anything is read. Doc comments here are the
-//! `--help` text.
+//! The command line, as clap derive structs. Each flag is typed where it is parsed (a mistake
+//! is a usage error naming the flag, before anything is read); `request` then checks how flags go
+//! together. Doc comments here are the `--help` text.
 
-use clap::{Args, Parser, Subcommand};
+use crate::domain::{DateRange, Dim};
+use crate::ledger::number::Convention;
+use crate::render::Format;
+use crate::report::summary::SortBy;
+use crate::select::Filter;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Adds up "dân vận khéo" contribution ledgers exactly, by unit, area, field and period.
@@ -38,8 +43,8 @@ pub struct ReadArgs {
 
     /// Column separator: `,`, `;`, `tab` or `|`. Detected from the header line (among `,`,
     /// `;` and tab) when not given.
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
 
     /// Text encoding of the files, e.g. `windows-1258` for old Vietnamese office files
     /// (any WHATWG name). UTF-8 when not given.
@@ -48,8 +53,8 @@ pub struct ReadArgs {
 
     /// How to read numbers that could go either way, like `1.200`: `vi` (1.200 = one thousand
     /// two hundred) or `en` (1.200 = one point two). Detected from each file when not given.
-    #[arg(long, value_name = "vi|en")]
-    pub number_format: Option<String>,
+    #[arg(long, value_name = "vi|en", value_parser = parse_number_format)]
+    pub number_format: Option<Convention>,
 
     /// Worker threads for big files (default: all cores).
     #[arg(long, value_name = "N")]
@@ -70,26 +75,26 @@ pub struct SummaryArgs {
     pub read: ReadArgs,
 
     /// Group by these, comma separated: unit, area, field, source, model, year, quarter, month.
-    #[arg(long, default_value = "unit", value_name = "DIMS")]
-    pub by: String,
+    #[arg(long, default_value = "unit", value_name = "DIMS", value_parser = parse_dims)]
+    pub by: Dims,
 
     /// Cut area paths to their first N levels before grouping (1: ward or commune).
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
 
     /// Keep rows dated in this period: 2024, 2024-Q3, 2024-11, or 2024-01..2024-06.
-    #[arg(long, value_name = "P")]
-    pub period: Option<String>,
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<DateRange>,
 
     /// Keep rows whose DIM is VALUE (case and spacing ignored; for area, the area and all
     /// below it). Repeat for more: the same DIM twice means either value.
-    #[arg(long = "where", value_name = "DIM=VALUE")]
-    pub filters: Vec<String>,
+    #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<Filter>,
 
     /// Put the values of this dimension in columns (year, quarter, month, measure, field,
     /// source, unit, area), showing one measure (see --measure).
-    #[arg(long, value_name = "DIM")]
-    pub columns: Option<String>,
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub columns: Option<Dim>,
 
     #[command(flatten)]
     pub layout: LayoutArgs,
@@ -145,8 +150,8 @@ pub struct LayoutArgs {
     pub measure: String,
 
     /// Order lines by their key (default) or by total, largest first.
-    #[arg(long, default_value = "key", value_name = "key|total")]
-    pub sort: String,
+    #[arg(long, default_value = "key", value_name = "key|total", value_parser = parse_sort)]
+    pub sort: SortBy,
 
     /// Show only the first N lines; the rest are added up in one "others" line.
     #[arg(long, value_name = "N")]
@@ -158,8 +163,8 @@ pub struct LayoutArgs {
 
     /// table, csv, json or markdown. Default: the extension of -o, else table for `summary`
     /// and csv for `merge`.
-    #[arg(long, value_name = "FMT")]
-    pub format: Option<String>,
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
+    pub format: Option<Format>,
 
     /// Write to FILE (whole or not at all) instead of the screen.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -169,4 +174,108 @@ pub struct LayoutArgs {
     /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
     #[arg(long)]
     pub raw: bool,
+}
+
+/// The dimensions of `--by`, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dims(pub Vec<Dim>);
+
+/// `--format` names.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatName {
+    #[value(alias = "txt", alias = "text")]
+    Table,
+    Csv,
+    Json,
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// `--sort` names.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SortName {
+    Key,
+    Total,
+}
+
+/// `--number-format` names.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum NumberFormatName {
+    Vi,
+    En,
+}
+
+/// A flag danvan checks itself, with the message `main` prints after `danvan: ` (naming the flag
+/// and what it takes); clap's own wording stays for what clap checks itself (`--top many`).
+#[derive(Debug)]
+pub struct FlagError(pub String);
+
+impl std::fmt::Display for FlagError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FlagError {}
+
+fn parse_format(s: &str) -> Result<Format, FlagError> {
+    match FormatName::from_str(s.trim(), true) {
+        Ok(FormatName::Table) => Ok(Format::Table),
+        Ok(FormatName::Csv) => Ok(Format::Csv),
+        Ok(FormatName::Json) => Ok(Format::Json),
+        Ok(FormatName::Markdown) => Ok(Format::Markdown),
+        Err(_) => Err(FlagError(format!(
+            "unknown format {:?}; use table, csv, json or markdown",
+            s.trim().to_lowercase()
+        ))),
+    }
+}
+
+fn parse_sort(s: &str) -> Result<SortBy, FlagError> {
+    match SortName::from_str(s, false) {
+        Ok(SortName::Key) => Ok(SortBy::Key),
+        Ok(SortName::Total) => Ok(SortBy::Total),
+        Err(_) => Err(FlagError(format!("--sort {s:?}: use key or total"))),
+    }
+}
+
+fn parse_number_format(s: &str) -> Result<Convention, FlagError> {
+    let lower = s.to_lowercase();
+    match NumberFormatName::from_str(&lower, false) {
+        Ok(NumberFormatName::Vi) => Ok(Convention::Vi),
+        Ok(NumberFormatName::En) => Ok(Convention::En),
+        Err(_) => Err(FlagError(format!(
+            "--number-format {lower:?}: use vi or en"
+        ))),
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, FlagError> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(FlagError(format!(
+            "--delimiter {other:?}: use ',', ';', 'tab' or '|'"
+        ))),
+    }
+}
+
+fn parse_dims(s: &str) -> Result<Dims, FlagError> {
+    crate::request::parse_dims(s)
+        .map(Dims)
+        .map_err(|e| FlagError(e.to_string()))
+}
+
+fn parse_dim(s: &str) -> Result<Dim, FlagError> {
+    Dim::parse(s).map_err(|e| FlagError(e.to_string()))
+}
+
+fn parse_period(s: &str) -> Result<DateRange, FlagError> {
+    DateRange::parse(s).map_err(|e| FlagError(e.to_string()))
+}
+
+fn parse_filter(s: &str) -> Result<Filter, FlagError> {
+    crate::request::parse_filter(s).map_err(|e| FlagError(e.to_string()))
 }

@@ -1,23 +1,32 @@
 //! danvan adds up "dân vận khéo" contribution ledgers exactly.
 //!
-//! The pipeline runs one way: `ledger` reads files as clerks really write them (encodings,
-//! delimiters, Vietnamese headers and numbers, day-first dates) and normalizes each record into a
-//! `Contribution` or a `Problem`; `engine` streams chunks of records through worker threads;
-//! `select` keeps the rows the request asks for; `aggregate` adds them up exactly by group; a
-//! module of `report` turns the groups into a report value; a module of `render` prints it as a
-//! table, CSV, JSON or Markdown. `spec` holds the checked request, `cli` the flags, and `command`
-//! wires one command from flags to output.
+//! The pipeline runs one way, and the folders follow it:
+//! - `ledger` reads files as clerks really write them (encodings, delimiters, Vietnamese headers
+//!   and numbers, day-first dates) and normalizes each record into a `Contribution` or a problem;
+//! - `engine` streams chunks of records through worker threads, keeping rows with `select` and
+//!   adding them up with `aggregate`, exactly, into groups with typed keys;
+//! - a module of `report` turns the groups into a report `Table` (typed data, no text);
+//! - `present` lays a table out for people in a locale, and a module of `render` writes it as
+//!   bytes in one format (table, Markdown, CSV, JSON), through `output`, atomically.
+//!
+//! `domain` holds the notions they all share (dimensions, periods, typed values, measures, text
+//! folding, exact addition) and depends on nothing else; `problem` the problems found in data.
+//! `cli` holds the flags, `request` turns them into checked domain types, and `command` wires one
+//! command from flags to output. `ledger` and `engine` never import `report`, `render`,
+//! `request` or `command`.
 
 pub mod aggregate;
 pub mod check;
 pub mod cli;
 pub mod command;
+pub mod domain;
 pub mod engine;
 pub mod ledger;
 pub mod output;
+pub mod present;
 pub mod problem;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod request;
 pub mod select;
-pub mod spec;

@@ -6,17 +6,26 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = danvan::cli::Cli::parse();
+    let cli = match danvan::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // A flag danvan types itself (`--sort size`): its own message, as for every usage error.
+        Err(e) => {
+            let ours = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<danvan::cli::FlagError>());
+            match ours {
+                Some(reason) => {
+                    danvan::output::say(&format!("danvan: {reason}"));
+                    return ExitCode::from(2);
+                }
+                None => e.exit(),
+            }
+        }
+    };
     danvan::output::on_interrupt();
     match danvan::command::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let broken_pipe = err.chain().any(|cause| {
-                cause
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            });
-            if broken_pipe {
+            if danvan::output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             danvan::output::say(&format!("danvan: {err:#}"));

@@ -50,13 +50,42 @@ pub fn guard_inputs(target: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Writes `text` to `path` atomically.
-pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+/// Where one output goes: a file (written whole or not at all) or standard output.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    File(&'a Path),
+    Stdout,
+}
+
+impl<'a> Target<'a> {
+    /// `-o FILE` if given, else standard output.
+    pub fn of(path: Option<&'a Path>) -> Target<'a> {
+        path.map_or(Target::Stdout, Target::File)
+    }
+
+    /// Runs `write` with a buffered sink into this target; a file is replaced only when `write`
+    /// succeeded and everything reached the disk.
+    pub fn emit(self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        match self {
+            Target::File(path) => write_file(path, write),
+            Target::Stdout => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                write(&mut out)?;
+                // A closed pipe surfaces as a `BrokenPipe` error for `main`.
+                out.flush()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes `path` atomically with what `write` puts into the sink.
+fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".danvan-")
         .suffix(".tmp")
         .tempfile_in(dir)
@@ -69,11 +98,17 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
         })?;
     let tmp_path = tmp.path().to_path_buf();
     track(&tmp_path, true);
-    let written = tmp
-        .write_all(text)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut sink = std::io::BufWriter::new(tmp);
+    let written = write(&mut sink)
+        .and_then(|_| sink.flush().map_err(anyhow::Error::from))
         .with_context(|| format!("{}: cannot write", path.display()))
         .and_then(|_| {
+            let tmp = sink
+                .into_inner()
+                .map_err(|e| anyhow::Error::from(e.into_error()))?;
+            tmp.as_file()
+                .sync_all()
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             tmp.persist(path)
                 .map(|_| ())
                 .with_context(|| format!("{}: cannot write", path.display()))
@@ -83,12 +118,25 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
     written
 }
 
-/// Writes `text` to standard output; a closed pipe surfaces as a `BrokenPipe` error for `main`.
+/// Writes `text` to standard output.
 pub fn write_stdout(text: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text)?;
-    out.flush()?;
-    Ok(())
+    Target::Stdout.emit(|out| Ok(out.write_all(text)?))
+}
+
+/// Whether `err` is a closed pipe (`danvan … | head`), however deep a writer wrapped it.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            e.kind() == BrokenPipe
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe)
+        } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind() == Some(BrokenPipe)
+        } else {
+            false
+        }
+    })
 }
 
 /// Writes a line to standard error, ignoring failure (there is nowhere else to say it).

@@ -3,18 +3,20 @@
 //! warnings never change the exit code.
 
 use super::EXIT_INVALID;
-use super::reading::{Reading, write_rejects};
+use super::reading::write_rejects;
+use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::engine::{self, Plan};
 use crate::output::write_stdout;
 use crate::problem::{Problem, Severity};
-use crate::spec::{Grouping, Selection};
+use crate::request;
+use crate::select::Selection;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
-    let reading = Reading::from_args(&args.read)?;
+    let reading = request::reading(&args.read)?;
     reading.guard(args.rejects.as_deref())?;
     let (registry, registry_problems) = reading.registry()?;
     let read = engine::read(

@@ -8,13 +8,14 @@ use super::reading::say_problems;
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
 use crate::engine::Tally;
-use crate::ledger::measure::canonical_measure;
 use crate::ledger::source::Source;
-use crate::ledger::summary_file::read_summary_file;
 use crate::ledger::table::ReadOptions;
-use crate::output::{guard_inputs, say, write_file, write_stdout};
-use crate::render::{self, Format};
-use crate::report::summary::{SortBy, SummarySpec, summarize};
+use crate::output::{Target, guard_inputs, say};
+use crate::present::Locale;
+use crate::render;
+use crate::render::csv::read_back::read_summary_file;
+use crate::report::summary::summarize;
+use crate::request;
 use anyhow::{Context, Result, bail};
 use std::process::ExitCode;
 
@@ -23,14 +24,9 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let sort = SortBy::parse(&args.layout.sort)?;
-    let format = Format::choose(
-        args.layout.format.as_deref(),
-        args.layout.output.as_deref(),
-        Format::Csv,
-    )?;
+    let mut layout = request::merge(&args);
     let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
-    if let Some(out) = &args.layout.output {
+    if let Some(out) = &layout.output {
         guard_inputs(out, &inputs)?;
     }
     if !args.allow_duplicates {
@@ -87,20 +83,11 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         tally_line(args.quiet);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
-    let spec = SummarySpec {
-        by: groups.dims.clone(),
-        columns: None,
-        measure: canonical_measure(&args.layout.measure).into_owned(),
-        sort,
-        top: args.layout.top,
-        percent: args.layout.percent,
-    };
-    let summary = summarize(&groups, &spec)?;
-    let text = render::render(&summary, format, args.layout.raw)?;
-    match &args.layout.output {
-        Some(path) => write_file(path, text.as_bytes())?,
-        None => write_stdout(text.as_bytes())?,
-    }
+    layout.spec.by = groups.dims.clone();
+    let locale = Locale::en();
+    let summary = summarize(&groups, &layout.spec, locale.order)?;
+    Target::of(layout.output.as_deref())
+        .emit(|out| render::write(&summary.table, layout.format, layout.render, &locale, out))?;
     tally_line(args.quiet);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,80 +1,19 @@
-//! What every command does the same way around reading: turning the reading flags into options,
-//! loading the registry, writing `--rejects`, and printing problems and the reconciliation line.
+//! What every command does the same way around reading: loading the registry, writing `--rejects`, and printing problems and the reconciliation line.
 
-use crate::cli::ReadArgs;
 use crate::engine::{Read, Tally};
-use crate::ledger::number::Convention;
 use crate::ledger::registry::{Registry, read_registry};
-use crate::ledger::source::{Source, encoding_for_label};
-use crate::ledger::table::ReadOptions;
-use crate::output::{guard_inputs, say, write_file};
+use crate::ledger::source::Source;
+use crate::output::{Target, guard_inputs, say};
 use crate::problem::Problem;
-use anyhow::{Result, bail};
+use crate::request::ReadRequest;
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How many problems a refusing command prints before it just counts the rest.
 pub const SHOWN_PROBLEMS: usize = 20;
 
-/// The reading flags, checked.
-pub struct Reading {
-    pub sources: Vec<Source>,
-    pub options: ReadOptions,
-    pub models: Option<PathBuf>,
-    pub threads: usize,
-    pub quiet: bool,
-}
-
-impl Reading {
-    pub fn from_args(args: &ReadArgs) -> Result<Reading> {
-        let delimiter = match args.delimiter.as_deref() {
-            None => None,
-            Some(d) => Some(match d {
-                "," | "comma" => b',',
-                ";" | "semicolon" => b';',
-                "tab" | "\\t" | "\t" => b'\t',
-                "|" | "pipe" => b'|',
-                other => bail!("--delimiter {other:?}: use ',', ';', 'tab' or '|'"),
-            }),
-        };
-        let number_format = match args
-            .number_format
-            .as_deref()
-            .map(str::to_lowercase)
-            .as_deref()
-        {
-            None => None,
-            Some("vi") => Some(Convention::Vi),
-            Some("en") => Some(Convention::En),
-            Some(other) => bail!("--number-format {other:?}: use vi or en"),
-        };
-        let encoding = args
-            .encoding
-            .as_deref()
-            .map(encoding_for_label)
-            .transpose()?;
-        let threads = match args.threads {
-            Some(0) => bail!("--threads must be at least 1"),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
-        if args.files.iter().filter(|f| *f == "-").count() > 1 {
-            bail!("standard input (-) can be read only once");
-        }
-        Ok(Reading {
-            sources: args.files.iter().map(|f| Source::from_arg(f)).collect(),
-            options: ReadOptions {
-                delimiter,
-                encoding,
-                number_format,
-                chunk_bytes: args.chunk_bytes.unwrap_or(0),
-            },
-            models: args.models.clone(),
-            threads,
-            quiet: args.quiet,
-        })
-    }
-
+impl ReadRequest {
     /// Paths of every input, to keep outputs off them.
     pub fn input_paths(&self) -> Vec<PathBuf> {
         self.sources
@@ -129,53 +68,10 @@ pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
     }
 }
 
-/// Writes `--rejects`: each rejected row's original fields under its own header names, then
-/// `file`, `line` and `reason`. Files with different headers share one table by column name;
-/// fields beyond a file's header go to `extra N` columns.
+/// Writes `--rejects` (whole or not at all), and says when it could not hold every row.
 pub fn write_rejects(path: &Path, read: &Read, raw: bool) -> Result<()> {
-    let mut columns: Vec<String> = Vec::new();
-    for (_, header) in &read.files {
-        for h in header {
-            if !columns.contains(h) {
-                columns.push(h.clone());
-            }
-        }
-    }
-    let placed: Vec<(Vec<String>, Vec<String>)> = read
-        .rejects
-        .iter()
-        .map(|r| {
-            let header = &read.files[r.file_index].1;
-            let mut cells = vec![String::new(); columns.len()];
-            let mut extras = Vec::new();
-            for (i, f) in r.fields.iter().enumerate() {
-                match header
-                    .get(i)
-                    .and_then(|h| columns.iter().position(|c| c == h))
-                {
-                    Some(c) if cells[c].is_empty() => cells[c] = f.clone(),
-                    _ => extras.push(f.clone()),
-                }
-            }
-            (cells, extras)
-        })
-        .collect();
-    let extra = placed.iter().map(|(_, e)| e.len()).max().unwrap_or(0);
-    let mut w = crate::render::csv::SafeWriter::new(raw);
-    let mut header = columns.clone();
-    header.extend((1..=extra).map(|i| format!("extra {i}")));
-    header.extend(["file", "line", "reason"].map(String::from));
-    w.write(&header, |_| false)?;
-    let line_column = header.len() - 2;
-    for (r, (mut cells, mut extras)) in read.rejects.iter().zip(placed) {
-        extras.resize(extra, String::new());
-        cells.extend(extras);
-        cells.push(read.files[r.file_index].0.to_string());
-        cells.push(r.line.to_string());
-        cells.push(r.reason.clone());
-        w.write(&cells, |i| i == line_column)?;
-    }
-    write_file(path, w.finish()?.as_bytes())?;
+    Target::File(path)
+        .emit(|out| crate::render::rejects::write(&read.files, &read.rejects, raw, out))?;
     if read.rejects_unlisted > 0 {
         say(&format!(
             "warning: {} holds the first {} rejected rows; {} more were rejected (fix these and run again)",

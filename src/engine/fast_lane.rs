@@ -8,14 +8,15 @@
 //! (another date shape, a currency mark, an ambiguous number, an unknown model, a wrong field
 //! count) goes the slow way, so both ways give the same answer by construction.
 
+use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
+use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::record::Record;
 use crate::ledger::row::{Layout, Needs};
 use crate::select::Selector;
-use crate::spec::{Dim, Grouping};
 use anyhow::Result;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;

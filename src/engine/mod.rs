@@ -19,7 +19,9 @@ mod listed;
 mod place;
 mod worker;
 
+use crate::aggregate::Grouping;
 use crate::aggregate::Groups;
+use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::LEDGER_COLUMNS;
 use crate::ledger::chunk::Chunk;
@@ -29,7 +31,7 @@ use crate::ledger::row::{Layout, Needs};
 use crate::ledger::source::Source;
 use crate::ledger::table::{ReadOptions, open_table};
 use crate::problem::{Problem, Rejected};
-use crate::spec::{Dim, Grouping, Selection};
+use crate::select::Selection;
 use anyhow::{Result, anyhow};
 use collect::Collector;
 pub use place::Place;

@@ -5,7 +5,9 @@ use super::fast_lane::{Fast, FastLane};
 use super::listed::Listed;
 use super::place::{Cutoffs, Place};
 use super::{CheckData, Job, MAX_LISTED, Plan, Seen, Tally};
-use crate::aggregate::{Groups, Key, LocalGroups};
+use crate::aggregate::{Groups, LocalGroups};
+use crate::domain::Dim;
+use crate::domain::Key;
 use crate::ledger::intern::Sym;
 use crate::ledger::number::Reading;
 use crate::ledger::record::{Record, for_each_record};
@@ -14,7 +16,6 @@ use crate::ledger::row::{Layout, Outcome, RowReader};
 use crate::ledger::{Col, Contribution};
 use crate::problem::{Problem, Rejected};
 use crate::select::Selector;
-use crate::spec::Dim;
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -243,7 +244,7 @@ impl Worker {
     /// Records what `check` looks at for a valid row.
     fn note(&mut self, row: &Contribution, file_index: usize, line: u64, record: &Record<'_>) {
         for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
-            let sym = crate::aggregate::text_sym(row, *dim) as usize;
+            let sym = row.text_sym(*dim) as usize;
             if sym == 0 {
                 continue;
             }
@@ -285,7 +286,7 @@ impl Worker {
             .pending_sums
             .iter()
             .map(|((fi, kept, key), &(vi, en, n))| {
-                (*fi, *kept, self.groups.key_text(key, interner), vi, en, n)
+                (*fi, *kept, self.groups.key_value(key, interner), vi, en, n)
             })
             .collect();
         Ok(Finished {

@@ -5,6 +5,7 @@
 //! no guessing. An impossible date (`31/02/2024`) or a year outside 1900–2100 (a typo, in a ledger
 //! of this century) is an error. A time of day after the date, as Excel sometimes adds, is ignored.
 
+use crate::domain::YEARS;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -25,7 +26,12 @@ impl fmt::Display for DateError {
                 "cannot read {s:?} as a date (write day first: 15/03/2024, or 2024-03-15)"
             ),
             DateError::Impossible(s) => write!(f, "{s:?} is not a real date"),
-            DateError::OutOfRange(s) => write!(f, "{s:?}: year is outside 1900-2100"),
+            DateError::OutOfRange(s) => write!(
+                f,
+                "{s:?}: year is outside {}-{}",
+                YEARS.start(),
+                YEARS.end()
+            ),
         }
     }
 }
@@ -49,7 +55,7 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, DateError> {
     let unreadable = || DateError::Unreadable(cell.to_string());
     let date_part = strip_time(cell).ok_or_else(unreadable)?;
     let (y, m, d) = split_ymd(date_part).ok_or_else(unreadable)?;
-    if !(1900..=2100).contains(&y) {
+    if !YEARS.contains(&y) {
         return Err(DateError::OutOfRange(cell.to_string()));
     }
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::Impossible(cell.to_string()))
@@ -73,7 +79,7 @@ fn fast_date(b: &[u8]) -> Option<NaiveDate> {
     } else {
         return None;
     };
-    if !(1900..=2100).contains(&y) {
+    if !YEARS.contains(&(y as i32)) {
         return None;
     }
     NaiveDate::from_ymd_opt(y as i32, m, d)

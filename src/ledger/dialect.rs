@@ -5,7 +5,7 @@
 //! respected) unless the user gives one; header names are matched after trimming, NFC and
 //! lower-casing against a table of aliases shared by every command.
 
-use super::text::fold_case;
+use crate::domain::text::fold_case;
 
 /// The delimiter that occurs most often outside quotes in `header_line`; `,` when none does.
 pub fn detect_delimiter(header_line: &[u8]) -> u8 {

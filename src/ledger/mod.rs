@@ -10,16 +10,14 @@ pub mod chunk;
 pub mod date;
 pub mod dialect;
 pub mod intern;
-pub mod measure;
 pub mod number;
 pub mod record;
 pub mod registry;
 pub mod row;
 pub mod source;
-pub mod summary_file;
 pub mod table;
-pub mod text;
 
+use crate::domain::Dim;
 use chrono::NaiveDate;
 use dialect::ColumnSpec;
 use intern::Sym;
@@ -37,6 +35,21 @@ pub struct Contribution {
     pub area: Sym,
     pub field: Sym,
     pub source: Sym,
+}
+
+impl Contribution {
+    /// The value of a text dimension on this row (`EMPTY` for a period dimension).
+    pub fn text_sym(&self, dim: Dim) -> Sym {
+        match dim {
+            Dim::Unit => self.unit,
+            Dim::Area => self.area,
+            Dim::Field => self.field,
+            Dim::Source => self.source,
+            Dim::Model => self.model,
+            Dim::Measure => self.measure,
+            Dim::Year | Dim::Quarter | Dim::Month => 0,
+        }
+    }
 }
 
 /// The columns a contribution ledger may have.

@@ -7,7 +7,8 @@ use super::number::{Reading, ambiguous_message, parse_amount, settle_convention}
 use super::record::for_each_record;
 use super::source::Source;
 use super::table::{ReadOptions, open_table};
-use super::text::{normalize, normalize_area};
+use crate::domain::YEARS;
+use crate::domain::text::{normalize, normalize_area};
 use crate::problem::Problem;
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
@@ -150,7 +151,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
             let unit = required(RegCol::Unit, "unit");
             let year_text = required(RegCol::Year, "year");
             let year = match year_text.parse::<i32>() {
-                Ok(y) if (1900..=2100).contains(&y) => y,
+                Ok(y) if YEARS.contains(&y) => y,
                 _ => {
                     if !year_text.is_empty() {
                         problems.push(Problem::error(

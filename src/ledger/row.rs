@@ -7,12 +7,12 @@
 use super::date::parse_date_bytes;
 use super::dialect::HeaderMap;
 use super::intern::{EMPTY, Interner, RawCache, Sym};
-use super::measure::{VND, canonical_measure};
 use super::number::{Convention, Reading, parse_amount_bytes};
 use super::record::Record;
 use super::registry::Registry;
-use super::text::{fold_case, normalize, normalize_area};
 use super::{Col, Contribution, column_name};
+use crate::domain::measure::{VND, canonical_measure};
+use crate::domain::text::{fold_case, normalize, normalize_area};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;

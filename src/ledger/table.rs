@@ -6,7 +6,7 @@ use super::chunk::{Chunk, Chunker};
 use super::number::Convention;
 use super::record::for_each_record;
 use super::source::{Source, open};
-use super::text::normalize;
+use crate::domain::text::normalize;
 use anyhow::{Result, anyhow};
 use encoding_rs::Encoding;
 use std::io::Read;

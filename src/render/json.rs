@@ -1,10 +1,13 @@
-//! JSON for scripts: the whole summary, keys and columns named. Totals are strings holding exact
-//! decimals (`"106800000"`): a JSON number would pass through a float in most readers.
+//! JSON for scripts: the whole table, labels and columns named, written from typed values and the
+//! same in every language. Amounts are strings holding exact decimals (`"106800000"`): a JSON
+//! number would pass through a float in most readers.
 
-use super::number::{percent, plain};
-use crate::report::summary::{Columns, Row, Summary};
+use crate::domain::amount::{plain, plain_percent};
+use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
+use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -25,10 +28,10 @@ struct ColumnsDoc<'a> {
 
 #[derive(Serialize)]
 struct RowDoc {
-    /// Dimension name → value, in `--by` order.
+    /// Dimension name → value, in label order.
     #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<Map<String, Value>>,
-    /// Column label → cell, in column order.
+    /// Column name → cell, in column order.
     values: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     total: Option<String>,
@@ -46,59 +49,84 @@ struct CellDoc {
     percent: Option<String>,
 }
 
-fn row_doc(s: &Summary, row: &Row, with_key: bool) -> RowDoc {
-    let key = with_key.then(|| {
-        s.by.iter()
-            .zip(&row.key)
-            .map(|(d, v)| (d.name().to_string(), Value::String(v.clone())))
+fn count(cell: Cell) -> u64 {
+    match cell {
+        Cell::Count(n) => n,
+        _ => 0,
+    }
+}
+
+fn row_doc(t: &Table, line: &Line) -> RowDoc {
+    let key = (line.kind == Kind::Body).then(|| {
+        t.dims
+            .iter()
+            .zip(&line.label)
+            .map(|(d, v)| (d.name().to_string(), Value::String(v.to_string())))
             .collect()
     });
-    let values = s
-        .columns
-        .labels()
-        .iter()
-        .zip(&row.cells)
-        .filter_map(|(label, cell)| {
-            let c = cell.as_ref()?;
-            let doc = CellDoc {
-                total: plain(c.total),
-                count: c.count,
-                percent: c.percent.map(percent),
+    let values = t
+        .amounts()
+        .filter_map(|(c, head)| {
+            let Cell::Amount(total) = line.cells[c] else {
+                return None;
             };
-            Some((label.clone(), serde_json::to_value(doc).ok()?))
+            let name = match head {
+                Head::Amount { value: Some(v), .. } => v.to_string(),
+                Head::Amount { measure, .. } => measure.clone(),
+                _ => return None,
+            };
+            let percent = match line.cell(t.column_of(Head::share_of, c)) {
+                Cell::Percent(p) => Some(plain_percent(p)),
+                _ => None,
+            };
+            let doc = CellDoc {
+                total: plain(total),
+                count: count(line.cell(t.column_of(Head::count_of, c))),
+                percent,
+            };
+            Some((name, serde_json::to_value(doc).ok()?))
         })
         .collect();
     RowDoc {
         key,
         values,
-        total: row.total.map(plain),
-        count: row.count,
-        groups: None,
+        total: match line.cell(t.total_column()) {
+            Cell::Amount(d) => Some(plain(d)),
+            _ => None,
+        },
+        count: count(line.cell(t.rows_column())),
+        // The machine name of the line, as danvan has always written it.
+        groups: match line.kind {
+            Kind::Others { groups } => Some(format!("({groups} others)")),
+            _ => None,
+        },
     }
 }
 
-pub fn render(s: &Summary) -> String {
-    let columns = match &s.columns {
-        Columns::Measures(_) => ColumnsDoc {
+pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
+    let columns = match &t.across {
+        Across::Measures => ColumnsDoc {
             dimension: "measure",
             measure: None,
         },
-        Columns::Pivot { dim, measure, .. } => ColumnsDoc {
+        Across::Values { dim, measure } => ColumnsDoc {
             dimension: dim.name(),
             measure: Some(measure),
         },
     };
-    let doc = Doc {
-        by: s.by.iter().map(|d| d.name()).collect(),
-        columns,
-        rows: s.rows.iter().map(|r| row_doc(s, r, true)).collect(),
-        others: s.others.as_ref().map(|o| RowDoc {
-            groups: o.key.first().cloned(),
-            ..row_doc(s, o, false)
-        }),
-        total: row_doc(s, &s.total, false),
+    let empty = Line {
+        kind: Kind::Total,
+        label: Vec::new(),
+        cells: vec![Cell::Empty; t.columns.len()],
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    let doc = Doc {
+        by: t.dims.iter().map(|d| d.name()).collect(),
+        columns,
+        rows: t.body().map(|l| row_doc(t, l)).collect(),
+        others: t.others().map(|o| row_doc(t, o)),
+        total: row_doc(t, t.total().unwrap_or(&empty)),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -1,41 +1,37 @@
-//! A Markdown table for reports and wikis: the same grid as the terminal table, numeric columns
-//! right-aligned, the total row in bold. Pipes in values are escaped.
+//! A Markdown table for reports and wikis: the same sheet as the terminal table, numeric columns
+//! right-aligned, the total line in bold. Pipes in values are escaped.
 
-use super::grid::grid;
-use crate::report::summary::Summary;
+use crate::present::{Align, Emphasis, Locale, present};
+use crate::report::table::Table;
+use anyhow::Result;
+use std::io::Write;
 
-pub fn render(s: &Summary) -> String {
-    let g = grid(s);
+pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    let sheet = present(table, locale);
     let esc = |v: &str| v.replace('|', "\\|");
-    let mut out = String::new();
-    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-    out.push_str(&line(g.header.iter().map(|h| esc(h)).collect()));
-    out.push_str(&line(
-        g.numeric
+    let mut line = |cells: Vec<String>| writeln!(out, "| {} |", cells.join(" | "));
+    line(sheet.heads.iter().map(|h| esc(h)).collect())?;
+    line(
+        sheet
+            .align
             .iter()
-            .map(|&n| {
-                if n {
-                    "---:".to_string()
-                } else {
-                    "---".to_string()
-                }
+            .map(|a| match a {
+                Align::Right => "---:".to_string(),
+                Align::Left => "---".to_string(),
             })
             .collect(),
-    ));
-    for row in &g.rows {
-        out.push_str(&line(row.iter().map(|v| esc(v)).collect()));
+    )?;
+    for row in &sheet.rows {
+        let strong = row.emphasis == Emphasis::Strong;
+        line(
+            row.cells
+                .iter()
+                .map(|v| match (strong, v.is_empty()) {
+                    (true, false) => format!("**{}**", esc(v)),
+                    _ => esc(v),
+                })
+                .collect(),
+        )?;
     }
-    out.push_str(&line(
-        g.total
-            .iter()
-            .map(|v| {
-                if v.is_empty() {
-                    String::new()
-                } else {
-                    format!("**{}**", esc(v))
-                }
-            })
-            .collect(),
-    ));
-    out
+    Ok(())
 }

@@ -1,28 +1,21 @@
-//! Renderers: each turns the same report value into one format and computes nothing, so the
-//! table, CSV, JSON and Markdown of one summary always agree. Adding a format is adding a file.
+//! Writers: each writes one format of a report [`Table`] as bytes into any `io::Write` sink (a
+//! file being written atomically, standard output). Formats for people go through `present`
+//! with a locale; formats for programs (CSV, JSON) write the table's typed values directly, the
+//! same in every language. Adding a format is one file here and one line in [`Format`].
 
 pub mod csv;
-pub mod grid;
 pub mod json;
 pub mod markdown;
-pub mod number;
+pub mod rejects;
 pub mod table;
 
-use crate::report::summary::Summary;
-use anyhow::{Result, bail};
+use crate::present::Locale;
+use crate::report::table::Table;
+use anyhow::Result;
+use std::io::Write;
 use std::path::Path;
 
-/// Prints `summary` in `format`. `raw` leaves CSV text cells as they are instead of
-/// neutralizing spreadsheet formulas.
-pub fn render(summary: &Summary, format: Format, raw: bool) -> Result<String> {
-    Ok(match format {
-        Format::Table => table::render(summary),
-        Format::Csv => csv::render(summary, raw)?,
-        Format::Json => json::render(summary),
-        Format::Markdown => markdown::render(summary),
-    })
-}
-
+/// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
@@ -31,35 +24,52 @@ pub enum Format {
     Markdown,
 }
 
+/// Choices a writer needs beyond the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Leave CSV text cells as they are instead of neutralizing spreadsheet formulas.
+    pub raw: bool,
+    /// CSV shape: one line per line and amount column (tidy, long), or the table as it is (wide).
+    pub wide: bool,
+}
+
+/// Writes `table` in `format` into `out`.
+pub fn write(
+    table: &Table,
+    format: Format,
+    options: Options,
+    locale: &Locale,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        Format::Table => table::write(table, locale, out),
+        Format::Csv if options.wide => csv::write_wide(table, options.raw, out),
+        Format::Csv => csv::write_long(table, options.raw, out),
+        Format::Json => json::write(table, out),
+        Format::Markdown => markdown::write(table, locale, out),
+    }
+}
+
 impl Format {
-    pub fn parse(s: &str) -> Result<Format> {
-        Ok(match s.trim().to_lowercase().as_str() {
+    /// The format a name (from `--format` or a file extension) stands for.
+    pub fn named(s: &str) -> Option<Format> {
+        Some(match s.trim().to_lowercase().as_str() {
             "table" | "txt" | "text" => Format::Table,
             "csv" => Format::Csv,
             "json" => Format::Json,
             "markdown" | "md" => Format::Markdown,
-            other => bail!("unknown format {other:?}; use table, csv, json or markdown"),
+            _ => return None,
         })
-    }
-
-    /// `--format` if given, else what the output file's extension names, else `default`.
-    pub fn choose(flag: Option<&str>, output: Option<&Path>, default: Format) -> Result<Format> {
-        match (flag, output) {
-            (Some(f), _) => Format::parse(f),
-            (None, Some(path)) => Ok(Format::from_path(path).unwrap_or(default)),
-            (None, None) => Ok(default),
-        }
     }
 
     /// The format an output file's extension asks for, if it names one.
     pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?;
-        Format::parse(ext).ok()
+        Format::named(path.extension()?.to_str()?)
+    }
+
+    /// `--format` if given, else what the output file's extension names, else `default`.
+    pub fn choose(flag: Option<Format>, output: Option<&Path>, default: Format) -> Format {
+        flag.or_else(|| output.and_then(Format::from_path))
+            .unwrap_or(default)
     }
 }
-
-/// Text shown for a key value that is empty, in formats read by people.
-pub const NONE_LABEL: &str = "(none)";
-
-/// How the grand-total row is labelled in formats read by people.
-pub const TOTAL_LABEL: &str = "Total";

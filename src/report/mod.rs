@@ -1,4 +1,6 @@
-//! Reports: pure functions from read data and a request to a report value. A report never prints;
-//! `render` turns the same value into a table, CSV, JSON or Markdown.
+//! Reports: pure functions from grouped totals and a request to a [`table::Table`]. A report
+//! never prints and never names a flag; `present` and `render` turn the same table into every
+//! format. A new report is a new module here.
 
 pub mod summary;
+pub mod table;

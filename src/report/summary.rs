@@ -1,250 +1,195 @@
-//! The `summary` report: totals per group, one column per measure or per value of a pivoted
-//! dimension, sorted, cut to the top N (the rest folded into one "others" row), with shares of the
-//! grand total when asked. Every number a renderer shows is computed here.
+//! The `summary` report: totals per group, one amount column per measure or per value of a
+//! pivoted dimension, sorted, cut to the top N (the rest added up in one "others" line), with
+//! shares of the grand total when asked. Every number any format shows is computed here, as a
+//! [`Table`]; nothing here knows how it will look.
 
+use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
-use crate::ledger::measure::measure_rank;
-use crate::spec::Dim;
+use crate::domain::measure::measure_rank;
+use crate::domain::order::{TextOrder, cmp_labels, cmp_values};
+use crate::domain::{Dim, Value, amount};
 use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// How lines are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
+    /// By label, in the order of text keys given to [`summarize`].
     Key,
+    /// By total, largest first (ties by label).
     Total,
 }
 
-impl SortBy {
-    pub fn parse(s: &str) -> anyhow::Result<SortBy> {
-        match s {
-            "key" => Ok(SortBy::Key),
-            "total" => Ok(SortBy::Total),
-            other => anyhow::bail!("--sort {other:?}: use key or total"),
-        }
-    }
-}
-
-/// How the summary is laid out and ordered.
+/// What the summary shows and in which order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummarySpec {
-    /// Row key dimensions, in order.
+    /// Label dimensions, in order.
     pub by: Vec<Dim>,
     /// Pivot this dimension into columns (for `measure` alone when it is not `measure`).
     pub columns: Option<Dim>,
-    /// The measure a pivot shows and `--sort total` ranks by.
+    /// The measure a pivot shows and a sort by total ranks by.
     pub measure: String,
     pub sort: SortBy,
     pub top: Option<usize>,
     pub percent: bool,
 }
 
-/// One number in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Cell {
-    pub total: Decimal,
-    pub count: u64,
-    /// Share of the grand total of the cell's measure, in percent, two decimals.
-    pub percent: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// One value per `by` dimension (empty when the rows had none).
-    pub key: Vec<String>,
-    /// One per column; `None` when the group has nothing there.
-    pub cells: Vec<Option<Cell>>,
-    /// Contribution rows behind this line, all columns together.
-    pub count: u64,
-    /// Sum across the columns, when they share one measure (a pivot).
-    pub total: Option<Decimal>,
-}
-
-/// What the value columns are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Columns {
-    /// One column per measure.
-    Measures(Vec<String>),
-    /// One column per value of `dim`, all in `measure`.
-    Pivot {
-        dim: Dim,
-        measure: String,
-        values: Vec<String>,
-    },
-}
-
-impl Columns {
-    pub fn labels(&self) -> &[String] {
-        match self {
-            Columns::Measures(m) => m,
-            Columns::Pivot { values, .. } => values,
-        }
-    }
-}
-
+/// The summary: its table, and the rows of other measures a pivot leaves out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
-    pub by: Vec<Dim>,
-    pub columns: Columns,
-    pub rows: Vec<Row>,
-    /// Groups left out by `--top`, added up; `key[0]` says how many.
-    pub others: Option<Row>,
-    /// The grand total of every column.
-    pub total: Row,
-    pub percent: bool,
-    /// Columns were asked for (`--columns`): CSV is wide, not long.
-    pub wide: bool,
-    /// Rows of other measures than a pivot's, not in this report: (measure, rows).
+    pub table: Table,
+    /// Rows of measures other than a pivot's, not in the table: (measure, rows), canonical
+    /// measures first.
     pub left_out: Vec<(String, u64)>,
 }
 
-/// Builds the summary from grouped totals. `groups.dims` must hold `spec.by` and the pivot
-/// dimension (if any, and not `measure`).
-pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
+/// One line while it is added up: per amount column its total and rows, and the line's rows.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    cells: Vec<Option<(Decimal, u64)>>,
+    rows: u64,
+    /// The sum across columns, for pivots.
+    total: Option<Decimal>,
+}
+
+impl Acc {
+    fn new(columns: usize) -> Self {
+        Acc {
+            cells: vec![None; columns],
+            ..Acc::default()
+        }
+    }
+
+    fn add(&mut self, column: usize, total: Decimal, rows: u64) -> Result<()> {
+        let cell = self.cells[column].get_or_insert((Decimal::ZERO, 0));
+        cell.0 = amount::add(cell.0, total)?;
+        cell.1 += rows;
+        self.rows += rows;
+        Ok(())
+    }
+
+    fn add_line(&mut self, other: &Acc) -> Result<()> {
+        for (c, cell) in other.cells.iter().enumerate() {
+            if let Some((total, rows)) = cell {
+                self.add(c, *total, *rows)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, pivot: bool) -> Result<()> {
+        if pivot {
+            self.total = Some(amount::sum(self.cells.iter().flatten().map(|c| c.0))?);
+        }
+        Ok(())
+    }
+}
+
+/// Builds the summary from grouped totals. `groups.dims` must hold `spec.by` and the pivoted
+/// dimension (if any, and not `measure`). Text labels are ordered by `order`.
+pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> Result<Summary> {
     let position = |d: Dim| groups.dims.iter().position(|&g| g == d);
-    let key_pos: Vec<usize> = spec.by.iter().filter_map(|&d| position(d)).collect();
-    let measure_pos = groups.dims.len();
-    // Each group lands in one row (its key) and one column: its measure, or its value of the
+    let label_at: Vec<usize> = spec.by.iter().filter_map(|&d| position(d)).collect();
+    // Each group lands in one line (its label) and one column: its measure, or its value of the
     // pivoted dimension when it is in the pivot's measure (other measures are left out).
-    let pivot_pos = match spec.columns {
+    let pivot = match spec.columns {
         None | Some(Dim::Measure) => None,
         Some(dim) => Some((dim, position(dim).unwrap_or(0))),
     };
-    let column_of = |k: &Vec<String>| -> Option<String> {
-        match pivot_pos {
-            None => Some(k[measure_pos].clone()),
-            Some((_, p)) => (k[measure_pos] == spec.measure).then(|| k[p].clone()),
+    let column_of = |values: &[Value], measure: &str| -> Option<Value> {
+        match pivot {
+            None => Some(Value::Text(measure.to_string())),
+            Some((_, p)) => (measure == spec.measure).then(|| values[p].clone()),
         }
     };
-    let mut labels: Vec<String> = groups.map.keys().filter_map(column_of).collect();
-    let columns = match pivot_pos {
+    let mut heads: Vec<Value> = groups
+        .map
+        .keys()
+        .filter_map(|k| column_of(&k.values, &k.measure))
+        .collect();
+    let across = match pivot {
         None => {
-            sort_measures(&mut labels);
-            Columns::Measures(labels)
+            heads.sort_by(|a, b| measure_rank(&a.to_string()).cmp(&measure_rank(&b.to_string())));
+            heads.dedup();
+            Across::Measures
         }
         Some((dim, _)) => {
-            labels.sort();
-            labels.dedup();
-            Columns::Pivot {
+            heads.sort_by(|a, b| cmp_values(order, a, b));
+            heads.dedup();
+            Across::Values {
                 dim,
                 measure: spec.measure.clone(),
-                values: labels,
             }
         }
     };
-    let labels = columns.labels().to_vec();
-    let col_index: BTreeMap<&str, usize> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), i))
-        .collect();
+    let index: BTreeMap<&Value, usize> = heads.iter().enumerate().map(|(i, v)| (v, i)).collect();
 
-    let mut rows: BTreeMap<Vec<String>, Row> = BTreeMap::new();
-    let mut total = Row {
-        key: Vec::new(),
-        cells: vec![None; labels.len()],
-        count: 0,
-        total: None,
-    };
+    let mut lines: BTreeMap<Vec<Value>, Acc> = BTreeMap::new();
+    let mut total = Acc::new(heads.len());
     let mut left_out: BTreeMap<String, u64> = BTreeMap::new();
     for (key, acc) in &groups.map {
-        let Some(label) = column_of(key) else {
-            *left_out.entry(key[measure_pos].clone()).or_default() += acc.count;
+        let Some(head) = column_of(&key.values, &key.measure) else {
+            *left_out.entry(key.measure.clone()).or_default() += acc.count;
             continue;
         };
-        let Some(&c) = col_index.get(label.as_str()) else {
+        let Some(&c) = index.get(&head) else {
             continue;
         };
-        let row_key: Vec<String> = key_pos.iter().map(|&i| key[i].clone()).collect();
-        let row = rows.entry(row_key.clone()).or_insert_with(|| Row {
-            key: row_key,
-            cells: vec![None; labels.len()],
-            count: 0,
-            total: None,
-        });
-        add_cell(&mut row.cells[c], acc.total, acc.count)?;
-        row.count += acc.count;
-        add_cell(&mut total.cells[c], acc.total, acc.count)?;
-        total.count += acc.count;
+        let label: Vec<Value> = label_at.iter().map(|&i| key.values[i].clone()).collect();
+        lines
+            .entry(label)
+            .or_insert_with(|| Acc::new(heads.len()))
+            .add(c, acc.total, acc.count)?;
+        total.add(c, acc.total, acc.count)?;
     }
-    let pivot = matches!(columns, Columns::Pivot { .. });
-    let mut rows: Vec<Row> = rows.into_values().collect();
-    if pivot {
-        for row in rows.iter_mut().chain(std::iter::once(&mut total)) {
-            row.total = Some(sum_cells(&row.cells)?);
-        }
+    let is_pivot = pivot.is_some();
+    let mut lines: Vec<(Vec<Value>, Acc)> = lines.into_iter().collect();
+    for (_, line) in lines.iter_mut() {
+        line.close(is_pivot)?;
     }
-    if spec.sort == SortBy::Total {
-        let rank = match &columns {
-            Columns::Measures(m) => m.iter().position(|x| *x == spec.measure).unwrap_or(0),
-            Columns::Pivot { .. } => usize::MAX,
-        };
-        let value = |r: &Row| -> Decimal {
-            if rank == usize::MAX {
-                r.total.unwrap_or_default()
-            } else {
-                r.cells
-                    .get(rank)
-                    .copied()
-                    .flatten()
-                    .map_or(Decimal::MIN, |c| c.total)
-            }
-        };
-        rows.sort_by(|a, b| value(b).cmp(&value(a)).then_with(|| a.key.cmp(&b.key)));
-    }
+    total.close(is_pivot)?;
+    sort_lines(&mut lines, spec, &heads, is_pivot, order);
+
     let mut others = None;
     if let Some(n) = spec.top
-        && rows.len() > n
+        && lines.len() > n
     {
-        let rest = rows.split_off(n);
-        let mut o = Row {
-            key: vec![String::new(); spec.by.len()],
-            cells: vec![None; labels.len()],
-            count: 0,
-            total: None,
-        };
-        if let Some(first) = o.key.first_mut() {
-            *first = format!("({} others)", rest.len());
+        let rest = lines.split_off(n);
+        let mut o = Acc::new(heads.len());
+        for (_, line) in &rest {
+            o.add_line(line)?;
         }
-        for r in &rest {
-            for (c, cell) in r.cells.iter().enumerate() {
-                if let Some(cell) = cell {
-                    add_cell(&mut o.cells[c], cell.total, cell.count)?;
-                }
-            }
-            o.count += r.count;
-        }
-        if pivot {
-            o.total = Some(sum_cells(&o.cells)?);
-        }
-        others = Some(o);
+        o.close(is_pivot)?;
+        others = Some((rest.len(), o));
     }
-    if spec.percent {
-        let grand: Vec<Option<Decimal>> = if pivot {
-            vec![total.total; labels.len()]
-        } else {
-            total.cells.iter().map(|c| c.map(|c| c.total)).collect()
-        };
-        for row in rows
-            .iter_mut()
-            .chain(others.iter_mut())
-            .chain(std::iter::once(&mut total))
-        {
-            for (cell, g) in row.cells.iter_mut().zip(&grand) {
-                if let (Some(cell), Some(g)) = (cell.as_mut(), g) {
-                    cell.percent = share(cell.total, *g);
-                }
-            }
-        }
+
+    let columns = columns(&heads, &across, spec.percent);
+    let grand: Vec<Option<Decimal>> = match total.total {
+        Some(t) => vec![Some(t); heads.len()],
+        None => total.cells.iter().map(|c| c.map(|c| c.0)).collect(),
+    };
+    let line = |kind: Kind, label: Vec<Value>, acc: &Acc| Line {
+        kind,
+        label,
+        cells: cells(&columns, acc, &grand),
+    };
+    let mut out: Vec<Line> = lines
+        .iter()
+        .map(|(label, acc)| line(Kind::Body, label.clone(), acc))
+        .collect();
+    if let Some((groups, o)) = &others {
+        out.push(line(Kind::Others { groups: *groups }, Vec::new(), o));
     }
+    out.push(line(Kind::Total, Vec::new(), &total));
     Ok(Summary {
-        by: spec.by.clone(),
-        columns,
-        rows,
-        others,
-        total,
-        percent: spec.percent,
-        wide: spec.columns.is_some(),
+        table: Table {
+            dims: spec.by.clone(),
+            across,
+            columns,
+            lines: out,
+            shares: spec.percent,
+        },
         left_out: {
             let mut l: Vec<(String, u64)> = left_out.into_iter().collect();
             l.sort_by(|a, b| measure_rank(&a.0).cmp(&measure_rank(&b.0)));
@@ -253,21 +198,100 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec) -> Result<Summary> {
     })
 }
 
-fn add_cell(cell: &mut Option<Cell>, total: Decimal, count: u64) -> Result<()> {
-    let c = cell.get_or_insert_with(Cell::default);
-    c.total = c
-        .total
-        .checked_add(total)
-        .ok_or_else(|| anyhow::anyhow!("a total passes the exact decimal range"))?;
-    c.count += count;
-    Ok(())
+/// Orders lines by label, or by the total of the ranked measure (a pivot: the line total),
+/// largest first, ties by label.
+fn sort_lines(
+    lines: &mut [(Vec<Value>, Acc)],
+    spec: &SummarySpec,
+    heads: &[Value],
+    pivot: bool,
+    order: &dyn TextOrder,
+) {
+    let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
+    match spec.sort {
+        SortBy::Key => lines.sort_by(|a, b| by_label(&a.0, &b.0)),
+        SortBy::Total => {
+            let rank = heads
+                .iter()
+                .position(|h| *h == Value::Text(spec.measure.clone()))
+                .unwrap_or(0);
+            let value = |acc: &Acc| -> Decimal {
+                if pivot {
+                    acc.total.unwrap_or_default()
+                } else {
+                    acc.cells
+                        .get(rank)
+                        .copied()
+                        .flatten()
+                        .map_or(Decimal::MIN, |c| c.0)
+                }
+            };
+            lines.sort_by(|a, b| {
+                value(&b.1)
+                    .cmp(&value(&a.1))
+                    .then_with(|| by_label(&a.0, &b.0))
+            });
+        }
+    }
 }
 
-fn sum_cells(cells: &[Option<Cell>]) -> Result<Decimal> {
-    cells.iter().flatten().try_fold(Decimal::ZERO, |acc, c| {
-        acc.checked_add(c.total)
-            .ok_or_else(|| anyhow::anyhow!("a total passes the exact decimal range"))
-    })
+/// The value columns: per amount column its amount, rows and (when asked) share; then a pivot's
+/// line total; then the line's rows.
+fn columns(heads: &[Value], across: &Across, percent: bool) -> Vec<Head> {
+    let mut columns = Vec::new();
+    for head in heads {
+        let of = columns.len();
+        columns.push(match across {
+            Across::Measures => Head::Amount {
+                measure: head.to_string(),
+                value: None,
+            },
+            Across::Values { measure, .. } => Head::Amount {
+                measure: measure.clone(),
+                value: Some(head.clone()),
+            },
+        });
+        columns.push(Head::Count { of });
+        if percent {
+            columns.push(Head::Share { of });
+        }
+    }
+    if let Across::Values { measure, .. } = across {
+        columns.push(Head::Total {
+            measure: measure.clone(),
+        });
+    }
+    columns.push(Head::Rows);
+    columns
+}
+
+/// A line's cells under `columns`; `grand` is each amount column's grand total, for shares.
+fn cells(columns: &[Head], acc: &Acc, grand: &[Option<Decimal>]) -> Vec<Cell> {
+    let mut amount_index = Vec::new();
+    columns
+        .iter()
+        .enumerate()
+        .map(|(at, head)| match head {
+            Head::Amount { .. } => {
+                amount_index.push(at);
+                acc.cells[amount_index.len() - 1].map_or(Cell::Empty, |c| Cell::Amount(c.0))
+            }
+            Head::Count { of } => nth(&amount_index, *of)
+                .and_then(|i| acc.cells[i])
+                .map_or(Cell::Empty, |c| Cell::Count(c.1)),
+            Head::Share { of } => nth(&amount_index, *of)
+                .and_then(|i| Some((acc.cells[i]?.0, grand[i]?)))
+                .and_then(|(part, whole)| share(part, whole))
+                .map_or(Cell::Empty, Cell::Percent),
+            Head::Total { .. } => acc.total.map_or(Cell::Empty, Cell::Amount),
+            Head::Rows => Cell::Count(acc.rows),
+        })
+        .collect()
+}
+
+/// Which amount column (0, 1, …) sits at column index `at`.
+fn nth(amount_index: &[usize], at: usize) -> Option<usize> {
+    amount_index.iter().position(|&i| i == at)
 }
 
 /// `part` as a percentage of `whole`, rounded half away from zero to two decimals.
@@ -277,10 +301,4 @@ fn share(part: Decimal, whole: Decimal) -> Option<Decimal> {
     }
     let p = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
     Some(p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
-}
-
-/// Canonical measures first (VND, workday, m2), then the rest alphabetically; no repeats.
-pub fn sort_measures(measures: &mut Vec<String>) {
-    measures.sort_by(|a, b| measure_rank(a).cmp(&measure_rank(b)));
-    measures.dedup();
 }

@@ -2,7 +2,7 @@
 //! use for them; any other word is a measure of its own. Totals of different measures are never
 //! added together, so the measure is always part of a group's key.
 
-use super::text::normalize;
+use crate::domain::text::normalize;
 use std::borrow::Cow;
 
 pub const VND: &str = "VND";

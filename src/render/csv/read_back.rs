@@ -1,17 +1,17 @@
-//! Reading summary CSVs back, for `merge`: the long, tidy format `summary --format csv` writes
+//! Reading summary CSVs back, for `merge` (beside the writer, so the two agree): the long, tidy format `summary --format csv` writes
 //! (`--by` dimensions, then `measure,total,count`, maybe `percent`). Offices send these up the
 //! hierarchy, so they are read strictly: totals must be plain decimals as danvan prints them
 //! (`1234567.5`), counts whole numbers, and every bad line is a problem with its place. The file
 //! goes through the same reader as ledgers (encoding, BOM, delimiter, quotes).
 
-use super::record::for_each_record;
-use super::source::Source;
-use super::table::{ReadOptions, open_table};
-use super::text::normalize;
+use super::safe::unneutralize;
 use crate::aggregate::Groups;
+use crate::domain::text::normalize;
+use crate::domain::{Dim, Key, Value};
+use crate::ledger::record::for_each_record;
+use crate::ledger::source::Source;
+use crate::ledger::table::{ReadOptions, open_table};
 use crate::problem::Problem;
-use crate::render::csv::unneutralize;
-use crate::spec::Dim;
 use anyhow::{Result, anyhow, bail};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -75,13 +75,13 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
     let n = dims.len();
     let mut out = SummaryFile {
         groups: Groups::new(dims.clone()),
-        dims,
+        dims: dims.clone(),
         header: table.header.iter().map(|h| h.to_lowercase()).collect(),
         rows_read: 0,
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    let mut seen: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    let mut seen: BTreeMap<Key, u64> = BTreeMap::new();
     while let Some(chunk) = table.next_chunk()? {
         for_each_record(&chunk, table.delimiter, &file, |rec, line| {
             if rec.is_blank() {
@@ -97,9 +97,15 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                 ));
                 return Ok(());
             }
-            let key: Vec<String> = (0..=n)
-                .map(|i| unneutralize(&normalize(rec.text(i))).to_string())
-                .collect();
+            let cell = |i: usize| unneutralize(&normalize(rec.text(i))).to_string();
+            let key = Key {
+                values: dims
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| Value::of_text(d, cell(i)))
+                    .collect(),
+                measure: cell(n),
+            };
             let total_cell = rec.text(n + 1).trim();
             let count_cell = rec.text(n + 2).trim();
             let total = plain_decimal(total_cell);

@@ -1,0 +1,121 @@
+//! A locale: how numbers and labels look to people, and the order of text keys. Only
+//! presentation knows it; machine formats (CSV, JSON) never depend on it.
+
+use crate::domain::order::{CodePoints, TextOrder};
+use crate::domain::{Dim, Value, amount};
+use rust_decimal::Decimal;
+
+/// The words a table for people uses.
+pub struct Labels {
+    /// The grand-total line.
+    pub total: &'static str,
+    /// The head of a pivot's line-total column.
+    pub line_total: &'static str,
+    /// The head of the rows column.
+    pub rows: &'static str,
+    /// The head of a share column.
+    pub share: &'static str,
+    /// A value the ledger left empty.
+    pub none: &'static str,
+    /// The "others" line of a top-N cut, given how many groups it adds up.
+    pub others: fn(usize) -> String,
+    /// A dimension's name in a head.
+    pub dim: fn(Dim) -> &'static str,
+}
+
+/// English, with the machine names of dimensions (what `--by` takes).
+pub const EN: Labels = Labels {
+    total: "Total",
+    line_total: "total",
+    rows: "rows",
+    share: "%",
+    none: "(none)",
+    others: |n| format!("({n} others)"),
+    dim: Dim::name,
+};
+
+/// How a table for people looks.
+pub struct Locale {
+    pub labels: &'static Labels,
+    /// Groups thousands (`,` in English).
+    pub group: char,
+    /// Separates decimals (`.` in English).
+    pub decimal: char,
+    pub order: &'static dyn TextOrder,
+}
+
+impl Locale {
+    pub fn en() -> Locale {
+        Locale {
+            labels: &EN,
+            group: ',',
+            decimal: '.',
+            order: &CodePoints,
+        }
+    }
+
+    /// An exact amount with thousands grouped (`1,234,567.5`); never rounded.
+    pub fn amount(&self, d: Decimal) -> String {
+        let text = amount::plain(d);
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let mut out = String::with_capacity(text.len() + int.len() / 3);
+        out.push_str(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(self.group);
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push(self.decimal);
+            out.push_str(f);
+        }
+        out
+    }
+
+    /// A percentage with two decimals (`24.82`).
+    pub fn percent(&self, d: Decimal) -> String {
+        amount::plain_percent(d).replace('.', &self.decimal.to_string())
+    }
+
+    /// A label value as people read it: empty values named, periods and paths as written.
+    pub fn value(&self, v: &Value) -> String {
+        if v.is_empty() {
+            self.labels.none.to_string()
+        } else {
+            v.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn english_numbers() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        let en = Locale::en();
+        assert_eq!(en.amount(d("1030000000")), "1,030,000,000");
+        assert_eq!(en.amount(d("-1234.50")), "-1,234.5");
+        assert_eq!(en.amount(d("999")), "999");
+        assert_eq!(en.amount(d("-0.0")), "0");
+        assert_eq!(en.percent(d("5")), "5.00");
+        let vi = Locale {
+            group: '.',
+            decimal: ',',
+            ..Locale::en()
+        };
+        assert_eq!(vi.amount(d("481000000")), "481.000.000");
+        assert_eq!(vi.amount(d("106.8")), "106,8");
+        assert_eq!(vi.percent(d("24.824")), "24,82");
+    }
+}

@@ -1,0 +1,110 @@
+//! Presentation: the one step between a report [`Table`] and the formats people read (the
+//! terminal table, Markdown; HTML and spreadsheets next). It turns typed cells into text with a
+//! [`Locale`] (number grouping and decimal mark, labels, the order of text keys) and says how
+//! each column is aligned and which lines stand out. It is the only place that knows the locale.
+
+pub mod locale;
+
+pub use locale::Locale;
+
+use crate::report::table::{Cell, Head, Kind, Line, Table};
+
+/// How a column's text is aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    /// Numbers.
+    Right,
+}
+
+/// How a line stands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    None,
+    /// A subtotal.
+    Sub,
+    /// The grand total.
+    Strong,
+}
+
+/// A table ready for people: text in every cell, with alignment and emphasis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub heads: Vec<String>,
+    pub align: Vec<Align>,
+    pub rows: Vec<SheetRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRow {
+    pub cells: Vec<String>,
+    pub emphasis: Emphasis,
+}
+
+/// Lays `table` out for people: the label columns, then every column but the per-column row
+/// counts (people read the line's rows), then the lines in order.
+pub fn present(table: &Table, locale: &Locale) -> Sheet {
+    let labels = locale.labels;
+    let shown: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| !matches!(table.columns[c], Head::Count { .. }))
+        .collect();
+    let mut heads: Vec<String> = table
+        .dims
+        .iter()
+        .map(|&d| (labels.dim)(d).to_string())
+        .collect();
+    let mut align = vec![Align::Left; heads.len()];
+    for &c in &shown {
+        heads.push(match &table.columns[c] {
+            Head::Amount { value: Some(v), .. } => locale.value(v),
+            Head::Amount { measure, .. } if measure.is_empty() => labels.none.to_string(),
+            Head::Amount { measure, .. } => measure.clone(),
+            Head::Share { .. } => labels.share.to_string(),
+            Head::Total { .. } => labels.line_total.to_string(),
+            Head::Rows | Head::Count { .. } => labels.rows.to_string(),
+        });
+        align.push(Align::Right);
+    }
+    let rows = table
+        .lines
+        .iter()
+        .map(|line| SheetRow {
+            cells: label(table, line, locale)
+                .into_iter()
+                .chain(shown.iter().map(|&c| cell(line.cells[c], locale)))
+                .collect(),
+            emphasis: match line.kind {
+                Kind::Total => Emphasis::Strong,
+                Kind::Subtotal => Emphasis::Sub,
+                Kind::Body | Kind::Others { .. } => Emphasis::None,
+            },
+        })
+        .collect();
+    Sheet { heads, align, rows }
+}
+
+/// The label cells of a line: its values, or the name of an others or total line in the first
+/// label column.
+fn label(table: &Table, line: &Line, locale: &Locale) -> Vec<String> {
+    let named = |name: String| {
+        let mut cells = vec![String::new(); table.dims.len()];
+        if let Some(first) = cells.first_mut() {
+            *first = name;
+        }
+        cells
+    };
+    match line.kind {
+        Kind::Body | Kind::Subtotal => line.label.iter().map(|v| locale.value(v)).collect(),
+        Kind::Others { groups } => named((locale.labels.others)(groups)),
+        Kind::Total => named(locale.labels.total.to_string()),
+    }
+}
+
+fn cell(cell: Cell, locale: &Locale) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Amount(d) => locale.amount(d),
+        Cell::Count(n) => n.to_string(),
+        Cell::Percent(p) => locale.percent(p),
+    }
+}

@@ -1,0 +1,61 @@
+//! `--rejects`: each rejected row's original fields under its own header names, then `file`,
+//! `line` and `reason`. Files with different headers share one table by column name; fields
+//! beyond a file's header go to `extra N` columns. Text cells are made safe for spreadsheets
+//! like every CSV danvan writes.
+
+use super::csv::safe::SafeWriter;
+use crate::problem::Rejected;
+use anyhow::Result;
+use std::io::Write;
+use std::sync::Arc;
+
+/// Writes `rejects`; `files` gives each file's name and header by file index.
+pub fn write(
+    files: &[(Arc<str>, Vec<String>)],
+    rejects: &[Rejected],
+    raw: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut columns: Vec<String> = Vec::new();
+    for (_, header) in files {
+        for h in header {
+            if !columns.contains(h) {
+                columns.push(h.clone());
+            }
+        }
+    }
+    let placed: Vec<(Vec<String>, Vec<String>)> = rejects
+        .iter()
+        .map(|r| {
+            let header = &files[r.file_index].1;
+            let mut cells = vec![String::new(); columns.len()];
+            let mut extras = Vec::new();
+            for (i, f) in r.fields.iter().enumerate() {
+                match header
+                    .get(i)
+                    .and_then(|h| columns.iter().position(|c| c == h))
+                {
+                    Some(c) if cells[c].is_empty() => cells[c] = f.clone(),
+                    _ => extras.push(f.clone()),
+                }
+            }
+            (cells, extras)
+        })
+        .collect();
+    let extra = placed.iter().map(|(_, e)| e.len()).max().unwrap_or(0);
+    let mut w = SafeWriter::new(out, raw);
+    let mut header = columns.clone();
+    header.extend((1..=extra).map(|i| format!("extra {i}")));
+    header.extend(["file", "line", "reason"].map(String::from));
+    w.write(&header, |_| false)?;
+    let line_column = header.len() - 2;
+    for (r, (mut cells, mut extras)) in rejects.iter().zip(placed) {
+        extras.resize(extra, String::new());
+        cells.extend(extras);
+        cells.push(files[r.file_index].0.to_string());
+        cells.push(r.line.to_string());
+        cells.push(r.reason.clone());
+        w.write(&cells, |i| i == line_column)?;
+    }
+    w.finish()
+}

@@ -1,0 +1,181 @@
+//! The request, checked: the typed flags of `cli` put together into what each command does,
+//! with every error about how flags combine, before any file is read. The engine, aggregation
+//! and reports take the domain types made here, never clap structs; `report` never names a flag.
+
+use crate::aggregate::Grouping;
+use crate::cli::{LayoutArgs, MergeArgs, ReadArgs, SummaryArgs};
+use crate::domain::Dim;
+use crate::domain::measure::canonical_measure;
+use crate::ledger::source::{Source, encoding_for_label};
+use crate::ledger::table::ReadOptions;
+use crate::render::{self, Format};
+use crate::report::summary::SummarySpec;
+use crate::select::{Filter, Selection};
+use anyhow::{Result, anyhow, bail};
+use std::path::PathBuf;
+
+/// Parses `unit,area,year`, refusing repeats.
+pub fn parse_dims(list: &str) -> Result<Vec<Dim>> {
+    let mut dims = Vec::new();
+    for part in list.split(',').filter(|p| !p.trim().is_empty()) {
+        let d = Dim::parse(part)?;
+        if d == Dim::Measure {
+            bail!("measure is always part of the grouping; leave it out of --by");
+        }
+        if dims.contains(&d) {
+            bail!("{d} is named twice in --by");
+        }
+        dims.push(d);
+    }
+    if dims.is_empty() {
+        bail!("--by needs at least one dimension");
+    }
+    Ok(dims)
+}
+
+/// Parses one `--where DIM=VALUE`.
+pub fn parse_filter(arg: &str) -> Result<Filter> {
+    let (dim, value) = arg
+        .split_once('=')
+        .ok_or_else(|| anyhow!("--where takes DIM=VALUE, got {arg:?}"))?;
+    let dim = Dim::parse(dim)?;
+    Ok(Filter {
+        dim,
+        values: vec![Filter::fold(dim, value)],
+    })
+}
+
+/// Repeated `--where` flags as one filter per dimension: the same dimension twice means either
+/// value.
+pub fn join_filters(given: &[Filter]) -> Vec<Filter> {
+    let mut filters: Vec<Filter> = Vec::new();
+    for f in given {
+        match filters.iter_mut().find(|g| g.dim == f.dim) {
+            Some(g) => g.values.extend(f.values.iter().cloned()),
+            None => filters.push(f.clone()),
+        }
+    }
+    filters
+}
+
+/// How the ledgers are read; the same for every command.
+pub struct ReadRequest {
+    pub sources: Vec<Source>,
+    pub options: ReadOptions,
+    pub models: Option<PathBuf>,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(encoding_for_label)
+        .transpose()?;
+    let threads = match args.threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+        bail!("standard input (-) can be read only once");
+    }
+    Ok(ReadRequest {
+        sources: args.files.iter().map(|f| Source::from_arg(f)).collect(),
+        options: ReadOptions {
+            delimiter: args.delimiter,
+            encoding,
+            number_format: args.number_format,
+            chunk_bytes: args.chunk_bytes.unwrap_or(0),
+        },
+        models: args.models.clone(),
+        threads,
+        quiet: args.quiet,
+    })
+}
+
+/// How a summary table is laid out and written, for `summary` and `merge`.
+pub struct Layout {
+    pub spec: SummarySpec,
+    pub format: Format,
+    pub render: render::Options,
+    pub output: Option<PathBuf>,
+}
+
+fn layout(args: &LayoutArgs, by: Vec<Dim>, columns: Option<Dim>, default: Format) -> Layout {
+    Layout {
+        spec: SummarySpec {
+            by,
+            columns,
+            measure: canonical_measure(&args.measure).into_owned(),
+            sort: args.sort,
+            top: args.top,
+            percent: args.percent,
+        },
+        format: Format::choose(args.format, args.output.as_deref(), default),
+        render: render::Options {
+            raw: args.raw,
+            wide: columns.is_some(),
+        },
+        output: args.output.clone(),
+    }
+}
+
+/// `summary`, checked.
+pub struct SummaryRequest {
+    pub grouping: Grouping,
+    pub selection: Selection,
+    pub layout: Layout,
+}
+
+pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
+    let by = args.by.0.clone();
+    let mut dims = by.clone();
+    if let Some(c) = args.columns {
+        if by.contains(&c) {
+            bail!("--columns {c} is also in --by; a dimension is either lines or columns");
+        }
+        if c != Dim::Measure {
+            dims.push(c);
+        }
+    }
+    if args.depth == Some(0) {
+        bail!("--depth must be at least 1");
+    }
+    Ok(SummaryRequest {
+        grouping: Grouping {
+            dims,
+            depth: args.depth,
+        },
+        selection: Selection {
+            period: args.period,
+            filters: join_filters(&args.filters),
+        },
+        layout: layout(&args.layout, by, args.columns, Format::Table),
+    })
+}
+
+/// `merge`, checked: the label dimensions come from the files, so only the layout is here.
+pub fn merge(args: &MergeArgs) -> Layout {
+    layout(&args.layout, Vec::new(), None, Format::Csv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters() {
+        let given: Vec<Filter> = ["area=yên giang", "unit=A", "unit=B"]
+            .iter()
+            .map(|a| parse_filter(a).unwrap())
+            .collect();
+        let f = join_filters(&given);
+        assert_eq!(f.len(), 2);
+        assert!(f[0].accepts("Yên Giang/Khu 3"));
+        assert!(!f[0].accepts("Yên Giang 2"));
+        assert!(f[1].accepts("a") && f[1].accepts("b"));
+        assert!(parse_filter("unit").is_err());
+    }
+}
