@@ -172,7 +172,7 @@ pub fn write_rejects(path: &Path, read: &Read, raw: bool) -> Result<()> {
         cells.extend(extras);
         cells.push(read.files[r.file_index].0.to_string());
         cells.push(r.line.to_string());
-        cells.push(r.reason.clone());
+        cells.push(r.reason());
         w.write(&cells, |i| i == line_column)?;
     }
     write_file(path, w.finish()?.as_bytes())?;

@@ -3,12 +3,12 @@
 //! field from it when they have none of their own.
 
 use super::dialect::{ColumnSpec, HeaderMap};
-use super::number::{Reading, ambiguous_message, parse_amount, settle_convention};
+use super::number::{Reading, parse_amount, settle_convention};
 use super::record::for_each_record;
 use super::source::Source;
 use super::table::{ReadOptions, open_table};
 use super::text::{normalize, normalize_area};
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -122,11 +122,10 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                     &file,
                     line,
                     "row",
-                    format!(
-                        "has {} fields but the header has {}",
-                        fields.len(),
-                        columns.width()
-                    ),
+                    Kind::FieldCount {
+                        found: fields.len(),
+                        expected: columns.width(),
+                    },
                 ));
                 return Ok(());
             }
@@ -139,7 +138,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                         &file,
                         line,
                         col(k, name),
-                        format!("{name} is missing"),
+                        Kind::RegistryMissing(k),
                     ));
                     bad = true;
                 }
@@ -157,7 +156,9 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                             &file,
                             line,
                             col(RegCol::Year, "year"),
-                            format!("{year_text:?} is not a year"),
+                            Kind::NotAYear {
+                                text: year_text.clone(),
+                            },
                         ));
                     }
                     bad = true;
@@ -183,7 +184,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                             &file,
                             line,
                             col(RegCol::Target, "target"),
-                            e.to_string(),
+                            Kind::Amount(e),
                         ));
                         bad = true;
                         None
@@ -220,7 +221,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                         &file,
                         model.line,
                         col(RegCol::Target, "target"),
-                        ambiguous_message(&text, reading),
+                        Kind::TwoWays { text, reading },
                     ));
                     continue;
                 }
@@ -233,10 +234,10 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                 &file,
                 model.line,
                 col(RegCol::Id, "id"),
-                format!(
-                    "duplicate model id {:?} (first on line {first_line})",
-                    model.id
-                ),
+                Kind::DuplicateModel {
+                    id: model.id.clone(),
+                    first_line,
+                },
             ));
             continue;
         }

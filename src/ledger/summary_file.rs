@@ -9,7 +9,7 @@ use super::source::Source;
 use super::table::{ReadOptions, open_table};
 use super::text::normalize;
 use crate::aggregate::Groups;
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 use crate::render::csv::unneutralize;
 use crate::spec::Dim;
 use anyhow::{Result, anyhow, bail};
@@ -93,7 +93,10 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "row",
-                    format!("has {} fields but the header has {width}", rec.len()),
+                    Kind::FieldCount {
+                        found: rec.len(),
+                        expected: width,
+                    },
                 ));
                 return Ok(());
             }
@@ -109,7 +112,9 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "total",
-                    format!("{total_cell:?} is not a plain decimal like 1234567.5"),
+                    Kind::NotPlainDecimal {
+                        text: total_cell.to_string(),
+                    },
                 ));
             }
             if count.is_none() {
@@ -117,7 +122,9 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "count",
-                    format!("{count_cell:?} is not a whole number"),
+                    Kind::NotWholeNumber {
+                        text: count_cell.to_string(),
+                    },
                 ));
             }
             let (Some(total), Some(count)) = (total, count) else {
@@ -128,7 +135,7 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "row",
-                    format!("the same group as line {first}; both are added"),
+                    Kind::SameGroup { first_line: first },
                 ));
             }
             out.groups.add(key, total, count)
