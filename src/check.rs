@@ -7,7 +7,7 @@ use crate::domain::Dim;
 use crate::domain::text::fold_accents;
 use crate::engine::{CheckData, MAX_LISTED, Place};
 use crate::ledger::registry::Registry;
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem, Spelling};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ pub fn warnings(
             &files[seen.file_index],
             seen.line,
             "model",
-            format!("rows name models ({id:?}…) but no --models registry was given, so they are not checked"),
+            Kind::NoRegistry { id: id.clone() },
         ));
     }
     (out, unlisted)
@@ -54,22 +54,21 @@ fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
             continue;
         }
         spellings.sort_by_key(|(_, s)| (s.file_index, s.line));
-        let list = spellings
-            .iter()
-            .map(|(v, s)| {
-                format!(
-                    "{v:?} ({} rows, first at {}:{})",
-                    s.rows, files[s.file_index], s.line
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
         let (_, second) = spellings[1];
+        let spellings = spellings
+            .into_iter()
+            .map(|(v, s)| Spelling {
+                text: v.clone(),
+                rows: s.rows,
+                file: files[s.file_index].clone(),
+                line: s.line,
+            })
+            .collect();
         out.push(Problem::warning(
             &files[second.file_index],
             second.line,
             dim.name(),
-            format!("spellings differ only in case or accents: {list}"),
+            Kind::SpellingVariants { spellings },
         ));
     }
     out
@@ -85,14 +84,7 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
     reg.models
         .iter()
         .filter(|m| !data.values.contains_key(&(Dim::Model, m.id.clone())))
-        .map(|m| {
-            Problem::warning(
-                file,
-                m.line,
-                "id",
-                format!("model {:?} has no contributions", m.id),
-            )
-        })
+        .map(|m| Problem::warning(file, m.line, "id", Kind::UnusedModel { id: m.id.clone() }))
         .collect()
 }
 
@@ -110,16 +102,16 @@ fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
     let problems = pairs
         .into_iter()
         .map(|(at, first)| {
-            let place = if at.file_index() == first.file_index() {
-                format!("line {}", first.line())
-            } else {
-                format!("{}:{}", files[first.file_index()], first.line())
-            };
+            let file =
+                (at.file_index() != first.file_index()).then(|| files[first.file_index()].clone());
             Problem::warning(
                 &files[at.file_index()],
                 at.line(),
                 "row",
-                format!("same as {place}: a duplicate row?"),
+                Kind::DuplicateRow {
+                    file,
+                    line: first.line(),
+                },
             )
         })
         .collect();

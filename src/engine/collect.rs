@@ -6,9 +6,9 @@ use super::place::{Cutoffs, Place};
 use super::worker::{ChunkResult, Worker};
 use super::{CheckData, MAX_LISTED, Plan, Read, Tally};
 use crate::aggregate::Groups;
-use crate::ledger::number::{ambiguous_message, settle_convention};
+use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
-use crate::problem::{Problem, Rejected};
+use crate::problem::{Kind, Problem, Rejected};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -143,10 +143,7 @@ impl Collector {
                     &file,
                     1,
                     column,
-                    format!(
-                        "numbers are written both ways: {vi} like 1.200.000 or 106,8 (vi), {en} like \
-                         1,200,000 or 106.8 (en); each reads only one way, but check the file"
-                    ),
+                    Kind::MixedConventions { vi, en },
                 ));
             }
         }
@@ -179,18 +176,21 @@ impl Collector {
             }
             listed += 1;
             let file = self.files[p.file_index].0.clone();
-            let msg = ambiguous_message(&p.text, p.reading);
+            let kind = Kind::TwoWays {
+                text: p.text,
+                reading: p.reading,
+            };
             if plan.keep_rejects {
                 let rejected = Rejected {
                     file_index: p.file_index,
                     line: p.line,
                     fields: p.fields,
-                    reason: format!("{}: {msg}", p.column),
+                    reasons: vec![(p.column.clone(), kind.clone())],
                 };
                 self.rejects
                     .push(Place::new(p.file_index, p.line), rejected);
             }
-            let problem = Problem::error(&file, p.line, p.column, msg);
+            let problem = Problem::error(&file, p.line, p.column, kind);
             self.problems
                 .push(Place::new(p.file_index, p.line), problem);
         }

@@ -30,7 +30,7 @@ use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs};
 use crate::ledger::source::Source;
 use crate::ledger::table::{ReadOptions, open_table};
-use crate::problem::{Problem, Rejected};
+use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selection;
 use anyhow::{Result, anyhow};
 use collect::Collector;
@@ -270,12 +270,7 @@ where
         };
         let Some(mut table) = table else {
             collector.files.push((source.name.clone(), Vec::new()));
-            collector.warn(Problem::warning(
-                &source.name,
-                1,
-                "file",
-                "the file is empty",
-            ));
+            collector.warn(Problem::warning(&source.name, 1, "file", Kind::EmptyFile));
             continue;
         };
         let columns = match HeaderMap::build(&table.header, LEDGER_COLUMNS) {
@@ -287,26 +282,13 @@ where
             .push((source.name.clone(), table.header.clone()));
         if !columns.unknown.is_empty() {
             // One warning per file, however many columns: a file may have thousands.
-            let shown: Vec<String> = columns
-                .unknown
-                .iter()
-                .take(10)
-                .map(|n| format!("{n:?}"))
-                .collect();
+            let shown: Vec<String> = columns.unknown.iter().take(10).cloned().collect();
             let more = columns.unknown.len().saturating_sub(shown.len());
-            let tail = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
             collector.warn(Problem::warning(
                 &source.name,
                 1,
                 "header",
-                format!(
-                    "columns not recognised, ignored: {}{tail}",
-                    shown.join(", ")
-                ),
+                Kind::UnknownColumns { shown, more },
             ));
         }
         collector

@@ -14,7 +14,7 @@ use crate::ledger::record::{Record, for_each_record};
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
 use crate::ledger::{Col, Contribution};
-use crate::problem::{Problem, Rejected};
+use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selector;
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
@@ -128,7 +128,7 @@ impl Worker {
                 Outcome::Invalid(reasons) => {
                     out.tally.read += 1;
                     out.tally.rejected += 1;
-                    self.reject(&mut out, layout, line, record, &reasons);
+                    self.reject(&mut out, layout, line, record, reasons);
                 }
                 Outcome::Valid {
                     row,
@@ -144,9 +144,9 @@ impl Worker {
                         if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
                             out.unlisted[1] += notes.len() as u64;
                         } else {
-                            for (col, msg) in notes {
+                            for (col, kind) in notes {
                                 out.warnings
-                                    .push(Problem::warning(&layout.file, line, col, msg));
+                                    .push(Problem::warning(&layout.file, line, col, kind));
                             }
                         }
                     }
@@ -218,15 +218,19 @@ impl Worker {
         layout: &Layout,
         line: u64,
         record: &Record<'_>,
-        reasons: &[(String, String)],
+        reasons: Vec<(String, Kind)>,
     ) {
         let place = Place::new(layout.file_index, line);
         if place > Cutoffs::get(&self.cutoffs.problems) {
             out.unlisted[0] += reasons.len() as u64;
         } else {
-            for (col, msg) in reasons {
-                out.problems
-                    .push(Problem::error(&layout.file, line, col.clone(), msg.clone()));
+            for (col, kind) in &reasons {
+                out.problems.push(Problem::error(
+                    &layout.file,
+                    line,
+                    col.clone(),
+                    kind.clone(),
+                ));
             }
         }
         if self.plan.keep_rejects && place > Cutoffs::get(&self.cutoffs.rejects) {
@@ -236,7 +240,7 @@ impl Worker {
                 file_index: layout.file_index,
                 line,
                 fields: owned(record),
-                reason: join_reasons(reasons),
+                reasons,
             });
         }
     }
@@ -327,12 +331,4 @@ fn too_large() -> anyhow::Error {
 
 fn owned(record: &Record<'_>) -> Vec<String> {
     record.texts().iter().map(|f| f.to_string()).collect()
-}
-
-fn join_reasons(reasons: &[(String, String)]) -> String {
-    reasons
-        .iter()
-        .map(|(c, m)| format!("{c}: {m}"))
-        .collect::<Vec<_>>()
-        .join("; ")
 }

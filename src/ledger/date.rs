@@ -7,8 +7,8 @@
 
 use crate::domain::YEARS;
 use chrono::NaiveDate;
-use std::fmt;
 
+/// Why a date cell is no date; `problem::Kind::Date` carries it and the catalogues word it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
     Missing,
@@ -17,22 +17,10 @@ pub enum DateError {
     OutOfRange(String),
 }
 
-impl fmt::Display for DateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DateError::Missing => write!(f, "date is missing"),
-            DateError::Unreadable(s) => write!(
-                f,
-                "cannot read {s:?} as a date (write day first: 15/03/2024, or 2024-03-15)"
-            ),
-            DateError::Impossible(s) => write!(f, "{s:?} is not a real date"),
-            DateError::OutOfRange(s) => write!(
-                f,
-                "{s:?}: year is outside {}-{}",
-                YEARS.start(),
-                YEARS.end()
-            ),
-        }
+impl std::fmt::Display for DateError {
+    /// The English text, from the catalogue.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::problem::en::date_error(self))
     }
 }
 

@@ -8,7 +8,6 @@
 //! `rust_decimal`; a value too large is an error, never a rounded or wrapped number.
 
 use rust_decimal::Decimal;
-use std::fmt;
 
 /// Which mark groups thousands and which is the decimal mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +52,8 @@ pub struct Amount {
     pub currency: bool,
 }
 
+/// Why an amount cell is no number; `problem::Kind::Amount` carries it, and the catalogues
+/// word it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
     Empty,
@@ -60,13 +61,10 @@ pub enum NumberError {
     TooLarge(String),
 }
 
-impl fmt::Display for NumberError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NumberError::Empty => write!(f, "amount is missing"),
-            NumberError::Unreadable(s) => write!(f, "cannot read {s:?} as a number"),
-            NumberError::TooLarge(s) => write!(f, "{s:?} is too large to add up exactly"),
-        }
+impl std::fmt::Display for NumberError {
+    /// The English text, from the catalogue.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::problem::en::number_error(self))
     }
 }
 
@@ -384,18 +382,6 @@ pub fn settle_convention(evidence: [u64; 2]) -> Option<Convention> {
         [vi, 0] if vi > 0 => Some(Convention::Vi),
         [0, en] if en > 0 => Some(Convention::En),
         _ => None,
-    }
-}
-
-/// The message for a value that reads two ways, naming both readings.
-pub fn ambiguous_message(text: &str, reading: Reading) -> String {
-    match reading {
-        Reading::Ambiguous { vi, en } => format!(
-            "{text:?} reads two ways: {vi} (vi: '.' groups, ',' is the decimal mark) or {en} \
-             (en: ',' groups, '.' is the decimal mark) and nothing in the file settles it; \
-             give --number-format vi or en"
-        ),
-        Reading::Exact { value, .. } => format!("{text:?} reads as {value}"),
     }
 }
 

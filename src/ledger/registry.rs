@@ -3,13 +3,13 @@
 //! field from it when they have none of their own.
 
 use super::dialect::{ColumnSpec, HeaderMap};
-use super::number::{Reading, ambiguous_message, parse_amount, settle_convention};
+use super::number::{Reading, parse_amount, settle_convention};
 use super::record::for_each_record;
 use super::source::Source;
 use super::table::{ReadOptions, open_table};
 use crate::domain::YEARS;
 use crate::domain::text::{normalize, normalize_area};
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -123,11 +123,10 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                     &file,
                     line,
                     "row",
-                    format!(
-                        "has {} fields but the header has {}",
-                        fields.len(),
-                        columns.width()
-                    ),
+                    Kind::FieldCount {
+                        found: fields.len(),
+                        expected: columns.width(),
+                    },
                 ));
                 return Ok(());
             }
@@ -140,7 +139,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                         &file,
                         line,
                         col(k, name),
-                        format!("{name} is missing"),
+                        Kind::RegistryMissing(k),
                     ));
                     bad = true;
                 }
@@ -158,7 +157,9 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                             &file,
                             line,
                             col(RegCol::Year, "year"),
-                            format!("{year_text:?} is not a year"),
+                            Kind::NotAYear {
+                                text: year_text.clone(),
+                            },
                         ));
                     }
                     bad = true;
@@ -184,7 +185,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                             &file,
                             line,
                             col(RegCol::Target, "target"),
-                            e.to_string(),
+                            Kind::Amount(e),
                         ));
                         bad = true;
                         None
@@ -221,7 +222,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                         &file,
                         model.line,
                         col(RegCol::Target, "target"),
-                        ambiguous_message(&text, reading),
+                        Kind::TwoWays { text, reading },
                     ));
                     continue;
                 }
@@ -234,10 +235,10 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                 &file,
                 model.line,
                 col(RegCol::Id, "id"),
-                format!(
-                    "duplicate model id {:?} (first on line {first_line})",
-                    model.id
-                ),
+                Kind::DuplicateModel {
+                    id: model.id.clone(),
+                    first_line,
+                },
             ));
             continue;
         }

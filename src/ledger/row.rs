@@ -13,6 +13,7 @@ use super::registry::Registry;
 use super::{Col, Contribution, column_name};
 use crate::domain::measure::{VND, canonical_measure};
 use crate::domain::text::{fold_case, normalize, normalize_area};
+use crate::problem::Kind;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -77,7 +78,7 @@ pub enum Outcome {
     Valid {
         row: Contribution,
         evidence: Option<Convention>,
-        notes: Vec<(String, String)>,
+        notes: Vec<(String, Kind)>,
     },
     /// Valid but for an amount that reads two ways; settled once the file's convention is known.
     /// `row.amount` is zero until then.
@@ -87,7 +88,7 @@ pub enum Outcome {
         text: String,
     },
     /// Invalid, with each (column, reason).
-    Invalid(Vec<(String, String)>),
+    Invalid(Vec<(String, Kind)>),
 }
 
 /// Which text columns a run looks at. Reading a column costs a hash lookup per row, so columns
@@ -189,18 +190,16 @@ impl RowReader {
             return Outcome::Blank;
         }
         if rec.unclosed_quote() {
-            return Outcome::Invalid(vec![(
-                "row".to_string(),
-                "a quote opened in this record is never closed, so every line after it was read \
-                 as part of one field; close the quote"
-                    .to_string(),
-            )]);
+            return Outcome::Invalid(vec![("row".to_string(), Kind::UnclosedQuote)]);
         }
         let width = layout.columns.width();
         if rec.len() != width {
             return Outcome::Invalid(vec![(
                 "row".to_string(),
-                format!("has {} fields but the header has {width}", rec.len()),
+                Kind::FieldCount {
+                    found: rec.len(),
+                    expected: width,
+                },
             )]);
         }
         let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
@@ -220,19 +219,18 @@ impl RowReader {
                 {
                     return Outcome::Invalid(vec![(
                         layout.name(Col::Date),
-                        format!(
-                            "typed totals row ({:?}): remove it, danvan adds up the rows itself",
-                            normalize(word)
-                        ),
+                        Kind::TotalsRow {
+                            word: normalize(word).into_owned(),
+                        },
                     )]);
                 }
-                problems.push((layout.name(Col::Date), e.to_string()));
+                problems.push((layout.name(Col::Date), Kind::Date(e)));
                 None
             }
         };
         let amount_cell = cell(Col::Amount).trim_ascii();
         let amount = parse_amount_bytes(amount_cell)
-            .map_err(|e| problems.push((layout.name(Col::Amount), e.to_string())))
+            .map_err(|e| problems.push((layout.name(Col::Amount), Kind::Amount(e))))
             .ok();
         let measure = self.text(C_MEASURE, cell(Col::Measure));
         if let Some(a) = amount
@@ -241,11 +239,10 @@ impl RowReader {
         {
             problems.push((
                 layout.name(Col::Amount),
-                format!(
-                    "{:?} carries a currency mark but the measure is {:?}",
-                    text(Col::Amount).trim(),
-                    self.interner.get(measure)
-                ),
+                Kind::CurrencyNotMeasure {
+                    text: text(Col::Amount).trim().to_string(),
+                    measure: self.interner.get(measure).to_string(),
+                },
             ));
         }
 
@@ -269,10 +266,9 @@ impl RowReader {
                 None => {}
                 Some(None) => problems.push((
                     layout.name(Col::Model),
-                    format!(
-                        "model {:?} is not in the registry",
-                        self.interner.get(model)
-                    ),
+                    Kind::UnknownModel {
+                        id: self.interner.get(model).to_string(),
+                    },
                 )),
                 Some(Some(m)) => {
                     model = m.id;
@@ -293,13 +289,12 @@ impl RowReader {
                         {
                             notes.push((
                                 layout.name(col),
-                                format!(
-                                    "{:?} differs from model {}'s {} {:?}",
-                                    self.interner.get(*own),
-                                    self.interner.get(m.id),
-                                    column_name(col),
-                                    self.interner.get(theirs)
-                                ),
+                                Kind::DiffersFromModel {
+                                    value: self.interner.get(*own).to_string(),
+                                    model: self.interner.get(m.id).to_string(),
+                                    column: col,
+                                    theirs: self.interner.get(theirs).to_string(),
+                                },
                             ));
                         }
                     }
@@ -430,7 +425,12 @@ mod tests {
         let Outcome::Invalid(p) = read(&mut r, &["", "1.000.000", "Tổng cộng"], &l) else {
             panic!()
         };
-        assert!(p[0].1.contains("totals row"), "{p:?}");
+        assert_eq!(
+            p[0].1,
+            Kind::TotalsRow {
+                word: "Tổng cộng".into()
+            }
+        );
         let Outcome::Invalid(p) = read(&mut r, &["31/02/2024", "x", "A"], &l) else {
             panic!()
         };

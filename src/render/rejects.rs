@@ -54,7 +54,7 @@ pub fn write(
         cells.extend(extras);
         cells.push(files[r.file_index].0.to_string());
         cells.push(r.line.to_string());
-        cells.push(r.reason.clone());
+        cells.push(r.reason());
         w.write(&cells, |i| i == line_column)?;
     }
     w.finish()

@@ -11,7 +11,7 @@ use crate::domain::{Dim, Key, Value};
 use crate::ledger::record::for_each_record;
 use crate::ledger::source::Source;
 use crate::ledger::table::{ReadOptions, open_table};
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 use anyhow::{Result, anyhow, bail};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -93,7 +93,10 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "row",
-                    format!("has {} fields but the header has {width}", rec.len()),
+                    Kind::FieldCount {
+                        found: rec.len(),
+                        expected: width,
+                    },
                 ));
                 return Ok(());
             }
@@ -115,7 +118,9 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "total",
-                    format!("{total_cell:?} is not a plain decimal like 1234567.5"),
+                    Kind::NotPlainDecimal {
+                        text: total_cell.to_string(),
+                    },
                 ));
             }
             if count.is_none() {
@@ -123,7 +128,9 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "count",
-                    format!("{count_cell:?} is not a whole number"),
+                    Kind::NotWholeNumber {
+                        text: count_cell.to_string(),
+                    },
                 ));
             }
             let (Some(total), Some(count)) = (total, count) else {
@@ -134,7 +141,7 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                     &file,
                     line,
                     "row",
-                    format!("the same group as line {first}; both are added"),
+                    Kind::SameGroup { first_line: first },
                 ));
             }
             out.groups.add(key, total, count)
