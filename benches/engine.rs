@@ -186,7 +186,7 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                     depth: None,
                 },
                 selection: Selection::default(),
-                check: false,
+                observe: None,
                 keep_rejects: false,
                 threads,
                 progress: false,

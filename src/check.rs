@@ -5,11 +5,133 @@
 
 use crate::domain::Dim;
 use crate::domain::text::fold_accents;
-use crate::engine::{CheckData, MAX_LISTED, Place};
+use crate::engine::observe::{Observe, Observer};
+use crate::engine::{MAX_LISTED, Place};
+use crate::ledger::Contribution;
+use crate::ledger::intern::{Interner, Sym};
+use crate::ledger::record::Record;
 use crate::ledger::registry::Registry;
 use crate::problem::{Kind, Problem, Spelling};
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
+
+/// Where a text value was first seen and how often, for the spelling warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub rows: u64,
+    pub file_index: usize,
+    pub line: u64,
+}
+
+/// What `check` looks for beyond problems, gathered from every reading thread.
+#[derive(Debug, Clone, Default)]
+pub struct CheckData {
+    /// Every text value per dimension (after the model join), with its first place.
+    pub values: BTreeMap<(Dim, String), Seen>,
+    /// Row fingerprints (the fields as written), with where each row is, sorted.
+    pub fingerprints: Vec<(u64, Place)>,
+}
+
+/// The dimensions whose values are compared for spellings.
+const CHECKED_DIMS: [Dim; 6] = [
+    Dim::Unit,
+    Dim::Area,
+    Dim::Field,
+    Dim::Source,
+    Dim::Model,
+    Dim::Measure,
+];
+
+/// One reading thread's observer: per checked dimension and symbol, how often and where first;
+/// and every row's fingerprint.
+#[derive(Default)]
+struct Looker {
+    values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
+    fingerprints: Vec<(u64, Place)>,
+}
+
+/// The observer `check` plugs into the engine.
+pub fn observer() -> Observe {
+    Arc::new(|| Box::new(Looker::default()) as Box<dyn Observer>)
+}
+
+impl Observer for Looker {
+    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>) {
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
+            let sym = row.text_sym(*dim) as usize;
+            if sym == 0 {
+                continue;
+            }
+            if seen.len() <= sym {
+                seen.resize(sym + 1, None);
+            }
+            match &mut seen[sym] {
+                Some(s) => s.rows += 1,
+                empty => {
+                    *empty = Some(Seen {
+                        rows: 1,
+                        file_index: place.file_index(),
+                        line: place.line(),
+                    })
+                }
+            }
+        }
+        self.fingerprints.push((fingerprint(record), place));
+    }
+
+    fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
+        let mut data = CheckData {
+            fingerprints: self.fingerprints,
+            ..CheckData::default()
+        };
+        for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
+            for (sym, s) in seen.iter().enumerate() {
+                if let Some(s) = s {
+                    data.values
+                        .insert((*dim, interner.get(sym as Sym).to_string()), *s);
+                }
+            }
+        }
+        Box::new(data)
+    }
+}
+
+/// Every thread's findings as one, the same whichever thread saw which row.
+pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
+    let mut all = CheckData::default();
+    for found in observed {
+        let Ok(found) = found.downcast::<CheckData>() else {
+            continue;
+        };
+        for (k, seen) in found.values {
+            all.values
+                .entry(k)
+                .and_modify(|s| {
+                    s.rows += seen.rows;
+                    if (seen.file_index, seen.line) < (s.file_index, s.line) {
+                        (s.file_index, s.line) = (seen.file_index, seen.line);
+                    }
+                })
+                .or_insert(seen);
+        }
+        all.fingerprints.extend(found.fingerprints);
+    }
+    all.fingerprints.sort_unstable();
+    all
+}
+
+/// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
+fn fingerprint(record: &Record<'_>) -> u64 {
+    let mut h = foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher();
+    for i in 0..record.len() {
+        let f = record.bytes(i);
+        h.write_usize(f.len());
+        h.write(f);
+    }
+    h.finish()
+}
 
 /// All of `check`'s warnings, given the files' names by index.
 /// All of `check`'s warnings, and how many duplicate rows were found past the first
@@ -37,8 +159,7 @@ pub fn warnings(
 }
 
 fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
-    let mut families: BTreeMap<(Dim, String), Vec<(&String, &crate::engine::Seen)>> =
-        BTreeMap::new();
+    let mut families: BTreeMap<(Dim, String), Vec<(&String, &Seen)>> = BTreeMap::new();
     for ((dim, value), seen) in &data.values {
         if *dim == Dim::Measure && value.is_empty() {
             continue;

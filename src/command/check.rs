@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 depth: None,
             },
             selection: Selection::default(),
-            check: true,
+            observe: Some(crate::check::observer()),
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),
@@ -43,8 +43,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let errors = listed.len() as u64 + read.problem_count();
     listed.extend(read.problems.iter().cloned());
     listed.extend(read.warnings.iter().cloned());
-    let (found, duplicates_unlisted) =
-        crate::check::warnings(&read.check, registry.as_deref(), &names);
+    let (found, duplicates_unlisted) = crate::check::warnings(
+        &crate::check::gather(read.observed),
+        registry.as_deref(),
+        &names,
+    );
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());

@@ -26,7 +26,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         Plan {
             grouping: req.grouping,
             selection: req.selection,
-            check: false,
+            observe: None,
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),

@@ -4,7 +4,7 @@
 use super::listed::Listed;
 use super::place::{Cutoffs, Place};
 use super::worker::{ChunkResult, Worker};
-use super::{CheckData, MAX_LISTED, Plan, Read, Tally};
+use super::{MAX_LISTED, Plan, Read, Tally};
 use crate::aggregate::Groups;
 use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
@@ -107,25 +107,13 @@ impl Collector {
             return Err(e);
         }
         let mut groups = Groups::new(plan.grouping.dims.clone());
-        let mut check = CheckData::default();
+        let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
         for w in std::mem::take(&mut self.workers) {
             let f = w.finish()?;
             groups.merge(f.groups)?;
-            for (k, seen) in f.check.values {
-                check
-                    .values
-                    .entry(k)
-                    .and_modify(|s| {
-                        s.rows += seen.rows;
-                        if (seen.file_index, seen.line) < (s.file_index, s.line) {
-                            (s.file_index, s.line) = (seen.file_index, seen.line);
-                        }
-                    })
-                    .or_insert(seen);
-            }
-            check.fingerprints.extend(f.check.fingerprints);
+            observed.extend(f.observed);
             pending_sums.extend(f.pending_sums);
             pending_rows.extend(f.pending_rows);
         }
@@ -194,7 +182,6 @@ impl Collector {
             self.problems
                 .push(Place::new(p.file_index, p.line), problem);
         }
-        check.fingerprints.sort_unstable();
         let (problems, dropped) = self.problems.into_sorted();
         let (warnings, warnings_unlisted) = self.warnings.into_sorted();
         let (rejects, rejects_dropped) = self.rejects.into_sorted();
@@ -210,7 +197,7 @@ impl Collector {
             rejects,
             rejects_unlisted: rejects_dropped + if plan.keep_rejects { never_listed } else { 0 },
             files: self.files,
-            check,
+            observed,
         })
     }
 }

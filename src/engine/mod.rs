@@ -16,6 +16,7 @@
 mod collect;
 mod fast_lane;
 mod listed;
+pub mod observe;
 mod place;
 mod worker;
 
@@ -34,19 +35,20 @@ use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selection;
 use anyhow::{Result, anyhow};
 use collect::Collector;
+use observe::Observe;
 pub use place::Place;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use worker::{ChunkResult, Worker};
 
 /// What to compute while reading.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Plan {
     pub grouping: Grouping,
     pub selection: Selection,
-    /// Collect what `check` needs beyond problems: spellings, model use, duplicate rows.
-    pub check: bool,
+    /// Looks at every valid row in full (every text column, no fast lane), and makes the row
+    /// warnings (`notes`) worth listing: what `check` plugs in.
+    pub observe: Option<Observe>,
     /// Keep rejected rows' fields for `--rejects`.
     pub keep_rejects: bool,
     pub threads: usize,
@@ -57,7 +59,7 @@ pub struct Plan {
 impl Plan {
     /// The text columns this plan looks at.
     fn needs(&self) -> Needs {
-        if self.check {
+        if self.observe.is_some() {
             return Needs::ALL;
         }
         let uses = |d: Dim| {
@@ -102,28 +104,10 @@ impl std::fmt::Display for Tally {
     }
 }
 
-/// Where a text value was first seen and how often, for `check`'s spelling warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seen {
-    pub rows: u64,
-    pub file_index: usize,
-    pub line: u64,
-}
-
-/// What `check` needs beyond problems.
-#[derive(Debug, Clone, Default)]
-pub struct CheckData {
-    /// Every text value per dimension (after the model join), with its first place.
-    pub values: BTreeMap<(Dim, String), Seen>,
-    /// Row fingerprints (the fields as written), with where each row is, sorted.
-    pub fingerprints: Vec<(u64, Place)>,
-}
-
 /// How many problems, warnings and rejected rows are kept to list; past that they are counted.
 pub const MAX_LISTED: usize = 100_000;
 
 /// Everything a read produced.
-#[derive(Debug)]
 pub struct Read {
     pub groups: Groups,
     pub tally: Tally,
@@ -138,7 +122,8 @@ pub struct Read {
     pub rejects_unlisted: u64,
     /// Each file's name and header, by file index.
     pub files: Vec<(Arc<str>, Vec<String>)>,
-    pub check: CheckData,
+    /// What each worker's observer saw, if the plan had one.
+    pub observed: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 impl Read {

@@ -3,23 +3,21 @@
 
 use super::fast_lane::{Fast, FastLane};
 use super::listed::Listed;
+use super::observe::Observer;
 use super::place::{Cutoffs, Place};
-use super::{CheckData, Job, MAX_LISTED, Plan, Seen, Tally};
+use super::{Job, MAX_LISTED, Plan, Tally};
 use crate::aggregate::{Groups, LocalGroups};
-use crate::domain::Dim;
-use crate::domain::Key;
-use crate::ledger::intern::Sym;
+use crate::domain::{Key, amount};
+use crate::ledger::Col;
 use crate::ledger::number::Reading;
 use crate::ledger::record::{Record, for_each_record};
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
-use crate::ledger::{Col, Contribution};
 use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selector;
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 /// A row whose amount reads two ways, waiting for its file's convention: what is needed to
@@ -52,26 +50,15 @@ pub(super) struct ChunkResult {
     pub(super) spent: Vec<u8>,
 }
 
-const CHECKED_DIMS: [Dim; 6] = [
-    Dim::Unit,
-    Dim::Area,
-    Dim::Field,
-    Dim::Source,
-    Dim::Model,
-    Dim::Measure,
-];
-
 /// One thread's state across all the chunks it parses.
 pub(super) struct Worker {
     reader: RowReader,
-    /// `None` for `check`, which looks at every row in full.
+    /// `None` when an observer looks at every row in full.
     fast: Option<FastLane>,
     groups: LocalGroups,
     selector: Selector,
     plan: Arc<Plan>,
-    /// Per checked dimension, per symbol: how often and where first.
-    values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
-    fingerprints: Vec<(u64, Place)>,
+    observer: Option<Box<dyn Observer>>,
     pending_sums: PendingSums,
     pending_rows: Listed<PendingRow>,
     cutoffs: Arc<Cutoffs>,
@@ -83,16 +70,17 @@ impl Worker {
         registry: Option<Arc<Registry>>,
         cutoffs: Arc<Cutoffs>,
     ) -> Self {
-        let fast =
-            (!plan.check).then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
+        let observer = plan.observe.as_ref().map(|make| make());
+        let fast = observer
+            .is_none()
+            .then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
         Worker {
             fast,
             reader: RowReader::new(registry, plan.needs()),
             groups: LocalGroups::new(plan.grouping.clone()),
             selector: Selector::new(plan.selection.clone()),
             plan,
-            values: Default::default(),
-            fingerprints: Vec::new(),
+            observer,
             pending_sums: PendingSums::default(),
             pending_rows: Listed::new(MAX_LISTED),
             cutoffs,
@@ -139,8 +127,8 @@ impl Worker {
                     if let Some(c) = ev {
                         evidence[c as usize] += 1;
                     }
-                    if self.plan.check {
-                        self.note(&row, fi, line, record);
+                    if let Some(observer) = &mut self.observer {
+                        observer.row(&row, Place::new(fi, line), record);
                         if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
                             out.unlisted[1] += notes.len() as u64;
                         } else {
@@ -166,8 +154,8 @@ impl Worker {
                 }
                 Outcome::Ambiguous { row, reading, text } => {
                     out.tally.read += 1;
-                    if self.plan.check {
-                        self.note(&row, fi, line, record);
+                    if let Some(observer) = &mut self.observer {
+                        observer.row(&row, Place::new(fi, line), record);
                     }
                     let kept = self.selector.keeps(&row, &self.reader.interner);
                     let (key, n) = self.groups.key(&row, &mut self.reader.interner);
@@ -176,8 +164,8 @@ impl Worker {
                             .pending_sums
                             .entry((fi, kept, key[..n].into()))
                             .or_default();
-                        sums.0 = sums.0.checked_add(vi).ok_or_else(too_large)?;
-                        sums.1 = sums.1.checked_add(en).ok_or_else(too_large)?;
+                        sums.0 = amount::add(sums.0, vi)?;
+                        sums.1 = amount::add(sums.1, en)?;
                         sums.2 += 1;
                     }
                     let place = Place::new(fi, line);
@@ -245,47 +233,10 @@ impl Worker {
         }
     }
 
-    /// Records what `check` looks at for a valid row.
-    fn note(&mut self, row: &Contribution, file_index: usize, line: u64, record: &Record<'_>) {
-        for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
-            let sym = row.text_sym(*dim) as usize;
-            if sym == 0 {
-                continue;
-            }
-            if seen.len() <= sym {
-                seen.resize(sym + 1, None);
-            }
-            match &mut seen[sym] {
-                Some(s) => s.rows += 1,
-                empty => {
-                    *empty = Some(Seen {
-                        rows: 1,
-                        file_index,
-                        line,
-                    })
-                }
-            }
-        }
-        self.fingerprints
-            .push((fingerprint(record), Place::new(file_index, line)));
-    }
-
     pub(super) fn finish(mut self) -> Result<Finished> {
         self.fast = None;
         let interner = &self.reader.interner;
-        let mut check = CheckData {
-            fingerprints: self.fingerprints,
-            ..CheckData::default()
-        };
-        for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
-            for (sym, s) in seen.iter().enumerate() {
-                if let Some(s) = s {
-                    check
-                        .values
-                        .insert((*dim, interner.get(sym as Sym).to_string()), *s);
-                }
-            }
-        }
+        let observed = self.observer.map(|o| o.finish(interner));
         let pending_sums = self
             .pending_sums
             .iter()
@@ -295,7 +246,7 @@ impl Worker {
             .collect();
         Ok(Finished {
             groups: self.groups.into_groups(interner)?,
-            check,
+            observed,
             pending_sums,
             pending_rows: self.pending_rows,
         })
@@ -305,28 +256,10 @@ impl Worker {
 /// A worker's results with text keys, ready to merge.
 pub(super) struct Finished {
     pub(super) groups: Groups,
-    pub(super) check: CheckData,
+    pub(super) observed: Option<Box<dyn std::any::Any + Send>>,
     /// (file, kept, key, sum read vi, sum read en, rows)
     pub(super) pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
     pub(super) pending_rows: Listed<PendingRow>,
-}
-
-/// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
-fn fingerprint(record: &Record<'_>) -> u64 {
-    let mut h = foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher();
-    for i in 0..record.len() {
-        let f = record.bytes(i);
-        h.write_usize(f.len());
-        h.write(f);
-    }
-    h.finish()
-}
-
-fn too_large() -> anyhow::Error {
-    anyhow!(
-        "a total passes {}, the most danvan can add up exactly",
-        Decimal::MAX
-    )
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {

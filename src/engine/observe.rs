@@ -1,0 +1,23 @@
+//! Observers: something that looks at every valid row beside the totals, like `check`'s search
+//! for spellings, duplicate rows and unused models. The engine knows only this trait; what is
+//! looked for lives with the command that wants it. Each worker thread owns one observer; at the
+//! end each is finished with its thread's interner (so symbols become text) and the results are
+//! handed back, to be combined in a way that does not depend on which thread saw which row.
+
+use super::place::Place;
+use crate::ledger::Contribution;
+use crate::ledger::intern::Interner;
+use crate::ledger::record::Record;
+use std::any::Any;
+use std::sync::Arc;
+
+pub trait Observer: Send {
+    /// A valid row (its amount may still read two ways), at `place`, as written in `record`.
+    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>);
+
+    /// What was seen, with text resolved through the thread's interner.
+    fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send>;
+}
+
+/// Makes one observer per worker thread.
+pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;
