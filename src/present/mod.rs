@@ -108,3 +108,73 @@ fn cell(cell: Cell, locale: &Locale) -> String {
         Cell::Percent(p) => locale.percent(p),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Dim, Value};
+    use crate::report::table::Across;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_sheet_names_empty_values_others_and_total_and_hides_per_column_counts() {
+        let amount = Head::Amount {
+            measure: "VND".into(),
+            value: None,
+        };
+        let line = |kind, label: Vec<Value>, total: i64, rows: u64| Line {
+            kind,
+            label,
+            cells: vec![
+                Cell::Amount(Decimal::from(total)),
+                Cell::Count(rows),
+                Cell::Percent(Decimal::new(5, 1)),
+                Cell::Count(rows),
+            ],
+        };
+        let table = Table {
+            dims: vec![Dim::Unit, Dim::Area],
+            across: Across::Measures,
+            columns: vec![
+                amount,
+                Head::Count { of: 0 },
+                Head::Share { of: 0 },
+                Head::Rows,
+            ],
+            lines: vec![
+                line(
+                    Kind::Body,
+                    vec![Value::Text("A".into()), Value::Area(String::new())],
+                    1_200_000,
+                    2,
+                ),
+                line(Kind::Others { groups: 3 }, vec![], 5, 4),
+                line(Kind::Total, vec![], 1_200_005, 6),
+            ],
+            shares: true,
+        };
+        let sheet = present(&table, &Locale::en());
+        assert_eq!(sheet.heads, ["unit", "area", "VND", "%", "rows"]);
+        use Align::{Left as L, Right as R};
+        assert_eq!(sheet.align, [L, L, R, R, R]);
+        let rows: Vec<(Vec<&str>, Emphasis)> = sheet
+            .rows
+            .iter()
+            .map(|r| (r.cells.iter().map(String::as_str).collect(), r.emphasis))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    vec!["A", "(none)", "1,200,000", "0.50", "2"],
+                    Emphasis::None
+                ),
+                (vec!["(3 others)", "", "5", "0.50", "4"], Emphasis::None),
+                (
+                    vec!["Total", "", "1,200,005", "0.50", "6"],
+                    Emphasis::Strong
+                ),
+            ]
+        );
+    }
+}

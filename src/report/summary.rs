@@ -302,3 +302,284 @@ fn share(part: Decimal, whole: Decimal) -> Option<Decimal> {
     let p = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
     Some(p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Building the table from hand-made groups: pivot totals, top-N and the others line,
+    //! shares, sorting and the order of text keys, measures left out of a pivot.
+
+    use super::*;
+    use crate::domain::order::CodePoints;
+    use crate::domain::{Key, Period};
+    use std::cmp::Ordering;
+
+    fn d(n: i64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    /// Groups by unit and year: (unit, year, measure, total, rows).
+    fn groups(rows: &[(&str, i32, &str, i64, u64)]) -> Groups {
+        let mut g = Groups::new(vec![Dim::Unit, Dim::Year]);
+        for &(unit, year, measure, total, count) in rows {
+            let key = Key {
+                values: vec![t(unit), Value::Period(Period::Year(year))],
+                measure: measure.into(),
+            };
+            g.add(key, d(total), count).unwrap();
+        }
+        g
+    }
+
+    fn spec(by: &[Dim]) -> SummarySpec {
+        SummarySpec {
+            by: by.to_vec(),
+            columns: None,
+            measure: "VND".into(),
+            sort: SortBy::Key,
+            top: None,
+            percent: false,
+        }
+    }
+
+    /// A line as (label, cells) in a compact form for comparison.
+    fn lines(table: &Table) -> Vec<(Kind, Vec<String>, Vec<Cell>)> {
+        table
+            .lines
+            .iter()
+            .map(|l| {
+                let label = l.label.iter().map(|v| v.to_string()).collect();
+                (l.kind, label, l.cells.clone())
+            })
+            .collect()
+    }
+
+    const SAMPLE: &[(&str, i32, &str, i64, u64)] = &[
+        ("B", 2024, "VND", 300, 2),
+        ("A", 2024, "VND", 100, 1),
+        ("A", 2025, "VND", 50, 1),
+        ("A", 2024, "workday", 7, 3),
+        ("C", 2025, "VND", 300, 4),
+    ];
+
+    #[test]
+    fn one_amount_column_per_measure_with_its_rows() {
+        let s = summarize(&groups(SAMPLE), &spec(&[Dim::Unit]), &CodePoints).unwrap();
+        let tb = &s.table;
+        assert_eq!(tb.across, Across::Measures);
+        assert_eq!(
+            tb.columns,
+            vec![
+                Head::Amount {
+                    measure: "VND".into(),
+                    value: None
+                },
+                Head::Count { of: 0 },
+                Head::Amount {
+                    measure: "workday".into(),
+                    value: None
+                },
+                Head::Count { of: 2 },
+                Head::Rows,
+            ]
+        );
+        use Cell::{Amount as A, Count as C, Empty as E};
+        assert_eq!(
+            lines(tb),
+            vec![
+                (
+                    Kind::Body,
+                    vec!["A".into()],
+                    vec![A(d(150)), C(2), A(d(7)), C(3), C(5)]
+                ),
+                (
+                    Kind::Body,
+                    vec!["B".into()],
+                    vec![A(d(300)), C(2), E, E, C(2)]
+                ),
+                (
+                    Kind::Body,
+                    vec!["C".into()],
+                    vec![A(d(300)), C(4), E, E, C(4)]
+                ),
+                (
+                    Kind::Total,
+                    vec![],
+                    vec![A(d(750)), C(8), A(d(7)), C(3), C(11)]
+                ),
+            ]
+        );
+        assert!(s.left_out.is_empty());
+    }
+
+    #[test]
+    fn a_pivot_totals_each_line_across_its_columns_and_leaves_other_measures_out() {
+        let mut sp = spec(&[Dim::Unit]);
+        sp.columns = Some(Dim::Year);
+        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let tb = &s.table;
+        assert_eq!(
+            tb.across,
+            Across::Values {
+                dim: Dim::Year,
+                measure: "VND".into()
+            }
+        );
+        let year = |y| Head::Amount {
+            measure: "VND".into(),
+            value: Some(Value::Period(Period::Year(y))),
+        };
+        assert_eq!(
+            tb.columns,
+            vec![
+                year(2024),
+                Head::Count { of: 0 },
+                year(2025),
+                Head::Count { of: 2 },
+                Head::Total {
+                    measure: "VND".into()
+                },
+                Head::Rows,
+            ]
+        );
+        use Cell::{Amount as A, Count as C, Empty as E};
+        assert_eq!(
+            lines(tb),
+            vec![
+                (
+                    Kind::Body,
+                    vec!["A".into()],
+                    vec![A(d(100)), C(1), A(d(50)), C(1), A(d(150)), C(2)]
+                ),
+                (
+                    Kind::Body,
+                    vec!["B".into()],
+                    vec![A(d(300)), C(2), E, E, A(d(300)), C(2)]
+                ),
+                (
+                    Kind::Body,
+                    vec!["C".into()],
+                    vec![E, E, A(d(300)), C(4), A(d(300)), C(4)]
+                ),
+                (
+                    Kind::Total,
+                    vec![],
+                    vec![A(d(400)), C(3), A(d(350)), C(5), A(d(750)), C(8)]
+                ),
+            ]
+        );
+        // The workday rows are not in a VND pivot, and the report says so.
+        assert_eq!(s.left_out, vec![("workday".to_string(), 3)]);
+    }
+
+    #[test]
+    fn top_n_keeps_the_largest_and_adds_the_rest_into_one_others_line() {
+        let mut sp = spec(&[Dim::Unit]);
+        sp.sort = SortBy::Total;
+        sp.top = Some(1);
+        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        use Cell::{Amount as A, Count as C, Empty as E};
+        // B and C tie at 300: the tie goes by label, so B is first; A and C are the others.
+        assert_eq!(
+            lines(&s.table),
+            vec![
+                (
+                    Kind::Body,
+                    vec!["B".into()],
+                    vec![A(d(300)), C(2), E, E, C(2)]
+                ),
+                (
+                    Kind::Others { groups: 2 },
+                    vec![],
+                    vec![A(d(450)), C(6), A(d(7)), C(3), C(9)]
+                ),
+                (
+                    Kind::Total,
+                    vec![],
+                    vec![A(d(750)), C(8), A(d(7)), C(3), C(11)]
+                ),
+            ]
+        );
+        // A top as large as the groups leaves no others line.
+        sp.top = Some(3);
+        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        assert!(s.table.others().is_none());
+        assert_eq!(s.table.body().count(), 3);
+    }
+
+    #[test]
+    fn shares_are_of_each_columns_grand_total_rounded_half_away_from_zero() {
+        let mut sp = spec(&[Dim::Unit]);
+        sp.percent = true;
+        let g = groups(&[
+            ("A", 2024, "VND", 1, 1),
+            ("B", 2024, "VND", 1, 1),
+            ("C", 2024, "VND", 1, 1),
+            ("Z", 2024, "m2", 0, 1),
+        ]);
+        let s = summarize(&g, &sp, &CodePoints).unwrap();
+        let tb = &s.table;
+        let share = tb.column_of(Head::share_of, 0).unwrap();
+        let m2_share = tb.column_of(Head::share_of, 3).unwrap();
+        let shares: Vec<Cell> = tb.lines.iter().map(|l| l.cells[share]).collect();
+        let p = |n: i64, scale: u32| Cell::Percent(Decimal::new(n, scale));
+        // 1/3 is 33.333…%, shown to two decimals; the total is 100%.
+        assert_eq!(
+            shares,
+            vec![p(3333, 2), p(3333, 2), p(3333, 2), Cell::Empty, p(100, 0)]
+        );
+        // A column whose grand total is zero has no shares at all, never a division error.
+        assert!(tb.lines.iter().all(|l| l.cells[m2_share] == Cell::Empty));
+        assert!(tb.shares);
+    }
+
+    #[test]
+    fn labels_follow_the_given_order_of_text_and_periods_follow_time() {
+        struct Reverse;
+        impl TextOrder for Reverse {
+            fn cmp_text(&self, a: &str, b: &str) -> Ordering {
+                b.cmp(a)
+            }
+        }
+        let by = [Dim::Unit, Dim::Year];
+        let labels = |order: &dyn TextOrder| -> Vec<String> {
+            let s = summarize(&groups(SAMPLE), &spec(&by), order).unwrap();
+            s.table
+                .body()
+                .map(|l| format!("{}/{}", l.label[0], l.label[1]))
+                .collect()
+        };
+        assert_eq!(
+            labels(&CodePoints),
+            ["A/2024", "A/2025", "B/2024", "C/2025"]
+        );
+        assert_eq!(labels(&Reverse), ["C/2025", "B/2024", "A/2024", "A/2025"]);
+    }
+
+    #[test]
+    fn sort_by_total_ranks_by_the_chosen_measure_and_puts_lines_without_it_last() {
+        let mut sp = spec(&[Dim::Unit]);
+        sp.sort = SortBy::Total;
+        sp.measure = "workday".into();
+        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let order: Vec<String> = s.table.body().map(|l| l.label[0].to_string()).collect();
+        assert_eq!(order, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn a_sum_past_the_exact_range_is_an_error_not_a_rounded_total() {
+        let mut g = Groups::new(vec![Dim::Unit]);
+        for unit in ["A", "B"] {
+            let key = Key {
+                values: vec![t(unit)],
+                measure: "VND".into(),
+            };
+            g.add(key, Decimal::MAX, 1).unwrap();
+        }
+        let err = summarize(&g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
+        assert!(err.to_string().contains("add up exactly"), "{err}");
+    }
+}
