@@ -103,20 +103,25 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
             Some((_, p)) => (measure == spec.measure).then(|| values[p].clone()),
         }
     };
+    // One head per distinct column, then ordered: a few heads, however many groups.
     let mut heads: Vec<Value> = groups
         .map
         .keys()
         .filter_map(|k| column_of(&k.values, &k.measure))
+        .collect::<std::collections::BTreeSet<Value>>()
+        .into_iter()
         .collect();
     let across = match pivot {
         None => {
-            heads.sort_by(|a, b| measure_rank(&a.to_string()).cmp(&measure_rank(&b.to_string())));
-            heads.dedup();
+            heads.sort_by_cached_key(|h| {
+                let name = h.to_string();
+                let (rank, _) = measure_rank(&name);
+                (rank, name)
+            });
             Across::Measures
         }
         Some((dim, _)) => {
             heads.sort_by(|a, b| cmp_values(order, a, b));
-            heads.dedup();
             Across::Values {
                 dim,
                 measure: spec.measure.clone(),
@@ -209,7 +214,13 @@ fn sort_lines(
 ) {
     let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
     match spec.sort {
-        SortBy::Key => lines.sort_by(|a, b| by_label(&a.0, &b.0)),
+        SortBy::Key => {
+            // Lines come in key order already when text sorts by code point: check (linear)
+            // before sorting, so the common case costs no sort.
+            if !lines.is_sorted_by(|a, b| by_label(&a.0, &b.0).is_le()) {
+                lines.sort_by(|a, b| by_label(&a.0, &b.0));
+            }
+        }
         SortBy::Total => {
             let rank = heads
                 .iter()
