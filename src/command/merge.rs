@@ -10,7 +10,7 @@ use crate::cli::MergeArgs;
 use crate::engine::Tally;
 use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
-use crate::output::{Target, guard_inputs, say};
+use crate::output::{Outputs, Target, guard, say};
 use crate::present::Locale;
 use crate::render;
 use crate::render::csv::read_back::read_summary_file;
@@ -27,7 +27,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let mut layout = request::merge(&args);
     let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
     if let Some(out) = &layout.output {
-        guard_inputs(out, &inputs)?;
+        guard(&[("-o", out)], &inputs)?;
     }
     if !args.allow_duplicates {
         refuse_duplicates(&sources)?;
@@ -86,8 +86,11 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     layout.spec.by = groups.dims.clone();
     let locale = Locale::en();
     let summary = summarize(&groups, &layout.spec, locale.order)?;
-    Target::of(layout.output.as_deref())
-        .emit(|out| render::write(&summary.table, layout.format, layout.render, &locale, out))?;
+    let mut outputs = Outputs::new();
+    outputs.write(Target::of(layout.output.as_deref()), |out| {
+        render::write(&summary.table, layout.format, layout.render, &locale, out)
+    })?;
+    outputs.commit()?;
     tally_line(args.quiet);
     Ok(ExitCode::SUCCESS)
 }
