@@ -164,7 +164,9 @@ fn identity(m: &Metadata) -> (u64, u64) {
 /// names a folder. Two outputs into one character device (`/dev/null`) destroy nothing and are
 /// allowed.
 pub fn guard(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
-    let mut seen: Vec<(&str, &Path, Option<(u64, u64)>, PathBuf)> = Vec::new();
+    // Each output seen so far: flag, path as given, identity if it exists, where it would be.
+    type Seen<'a> = (&'a str, &'a Path, Option<(u64, u64)>, PathBuf);
+    let mut seen: Vec<Seen> = Vec::new();
     for &(flag, path) in outputs {
         kind(path)?;
         let meta = fs::metadata(path).ok();
