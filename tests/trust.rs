@@ -944,3 +944,58 @@ fn sigquit_while_an_output_is_staged_removes_it_and_says_why() {
     assert_eq!(w.read("r.csv"), "old rejects");
     assert_eq!(temp_files(&w), Vec::<String>::new());
 }
+
+#[test]
+fn a_ledger_that_changes_while_the_run_reads_it_is_exit_two() {
+    // The first input is a FIFO the test holds open, so danvan is certainly still reading when
+    // the second file is cut: an amount 880 becomes 88. Counting 88 would be a wrong total.
+    let w = Work::new();
+    w.file("b.csv", "date,amount,unit\n2024-01-01,880,A\n");
+    mkfifo(&w.path("a.csv"));
+    let mut child = w.spawn(&["summary", "a.csv", "b.csv", "--format", "csv"]);
+    let (opened, open) = mpsc::channel();
+    let fifo = w.path("a.csv");
+    std::thread::spawn(move || {
+        let _ = opened.send(OpenOptions::new().write(true).open(fifo));
+    });
+    let Ok(writer) = open.recv_timeout(Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!("danvan never opened its input");
+    };
+    let mut writer = writer.unwrap();
+    let b = OpenOptions::new()
+        .write(true)
+        .open(w.path("b.csv"))
+        .unwrap();
+    b.set_len("date,amount,unit\n2024-01-01,88".len() as u64)
+        .unwrap();
+    drop(b);
+    writer
+        .write_all(b"date,amount,unit\n2024-01-01,5,A\n")
+        .unwrap();
+    drop(writer);
+    let status = wait_at_most(&mut child, Duration::from_secs(60));
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(
+        (status.code(), stdout.as_str(), stderr.as_str()),
+        (
+            Some(2),
+            "",
+            "danvan: b.csv: the file changed while danvan was reading it (its size, time or \
+             inode moved), so the totals could mix two versions of it; run again when nothing \
+             is writing to it\n"
+        )
+    );
+}

@@ -36,8 +36,10 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let mut merged: Option<(Groups, Vec<String>, String)> = None;
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
     let mut tally = Tally::default();
-    for source in &sources {
+    let stamps: Vec<_> = sources.iter().map(Source::stamp).collect();
+    for (source, before) in sources.iter().zip(stamps) {
         let file = read_summary_file(source, &opts)?;
+        source.unchanged_since(before)?;
         match &mut merged {
             None => merged = Some((file.groups, file.header, source.name.to_string())),
             Some((groups, header, first)) => {

@@ -39,7 +39,9 @@ impl ReadRequest {
             return Ok((None, Vec::new()));
         };
         let source = Source::from_arg(&path.to_string_lossy());
+        let before = source.stamp();
         let read = read_registry(&source, &self.options)?;
+        source.unchanged_since(before)?;
         Ok((Some(Arc::new(read.registry)), read.problems))
     }
 

@@ -154,6 +154,8 @@ pub fn read(
             return Err(anyhow!("{}: cannot open: {e}", s.name));
         }
     }
+    // Each file as it is when the run starts; each must still be so once it has been read.
+    let stamps: Vec<_> = sources.iter().map(Source::stamp).collect();
     let stdin = sources.iter().any(|s| s.path.is_none());
     let threads = if stdin { 1 } else { plan.threads.max(1) };
     let plan = Arc::new(plan);
@@ -162,7 +164,7 @@ pub fn read(
     let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
         let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone());
-        let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
+        let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
             let r = worker.process(job);
             let stop = r.fatal.is_some();
             (vec![r], stop)
@@ -199,7 +201,7 @@ pub fn read(
                 .collect();
             drop(job_rx);
             drop(res_tx);
-            let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
+            let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
                 if stop.load(Ordering::Relaxed) {
                     return (Vec::new(), true);
                 }
@@ -236,9 +238,11 @@ pub fn read(
 
 /// Opens each file in turn and hands its chunks to `send`, which processes them at once (one
 /// thread) or queues them (many) and returns the results ready so far and whether to stop.
-/// Returns the error that stopped reading, with the sequence number it happened at.
+/// Returns the error that stopped reading, with the sequence number it happened at. A file that
+/// no longer matches its `stamps` once read (cut, written to or replaced) stops the run.
 fn dispatch<F>(
     sources: &[Source],
+    stamps: &[Option<crate::ledger::source::Stamp>],
     opts: &ReadOptions,
     collector: &mut Collector,
     progress: &crate::progress::Progress,
@@ -307,6 +311,9 @@ where
             if stop {
                 return None;
             }
+        }
+        if let Err(e) = source.unchanged_since(stamps.get(file_index).copied().flatten()) {
+            return Some((seq, e));
         }
     }
     None
