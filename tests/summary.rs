@@ -1323,3 +1323,68 @@ fn a_total_no_decimal_can_print_exactly_is_exit_two_naming_its_line() {
         )
     );
 }
+
+// ---------------------------------------------------------------- arguments that must not hurt (issue 10)
+
+#[test]
+fn standard_input_is_read_once_however_it_is_named() {
+    let w = Work::new();
+    let ledger = b"date,amount,unit\n2024-01-01,1,A\n";
+    for (args, message) in [
+        (vec!["-", "-"], "standard input (-) can be read only once"),
+        (
+            vec!["-", "/dev/stdin"],
+            "standard input (-) can be read only once",
+        ),
+        (
+            vec!["-", "--models", "-"],
+            "standard input is given both as --models - and as a ledger; it can be read only \
+             once: save one of them to a file",
+        ),
+        (
+            vec!["/dev/stdin", "--models", "-"],
+            "standard input is given both as --models - and as a ledger; it can be read only \
+             once: save one of them to a file",
+        ),
+    ] {
+        let mut all = vec!["summary"];
+        all.extend(&args);
+        let r = w.run_with_stdin(&all, ledger);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", format!("danvan: {message}\n").as_str()),
+            "{args:?}"
+        );
+    }
+    let r = w.run_with_stdin(&["merge", "-", "/dev/stdin"], ledger);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "danvan: standard input (-) can be read only once\n")
+    );
+    // Named once, either way, it is read.
+    for name in ["-", "/dev/stdin"] {
+        let r = w.run_with_stdin(&["summary", name, "--format", "csv", "-q"], ledger);
+        assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,1,1\n", "{name}");
+    }
+}
+
+#[test]
+fn a_huge_thread_count_is_capped_with_a_note() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    for n in ["100000", "4294967296"] {
+        let r = w.run(&["summary", "l.csv", "--threads", n, "--format", "csv"]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                0,
+                "unit,measure,total,count\nA,VND,1,1\n",
+                format!(
+                    "note: --threads {n} is more than danvan starts; using 256\n\
+                     rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+                )
+                .as_str()
+            )
+        );
+    }
+}

@@ -316,11 +316,13 @@ fn a_64_mib_field_or_a_file_without_line_ends_is_refused_in_bounded_memory() {
     for (args, needle) in [
         (
             "summary field.csv",
-            "field.csv:2: a record here runs over 64 MiB without ending",
+            "field.csv:2: a record here runs over 64 MiB without ending (an unclosed quote?)\n",
         ),
+        // A line with no quote at all is not blamed on one.
         (
             "check flat.csv",
-            "flat.csv:1: a record here runs over 64 MiB",
+            "flat.csv:1: a record here runs over 64 MiB without ending (it has no line end: is \
+             this a CSV file?)\n",
         ),
     ] {
         let r = capped(&w, 1 << 20, args);
@@ -997,5 +999,93 @@ fn a_ledger_that_changes_while_the_run_reads_it_is_exit_two() {
              inode moved), so the totals could mix two versions of it; run again when nothing \
              is writing to it\n"
         )
+    );
+}
+
+// ---------------------------------------------------------------- no panic, no abort, no hang on any argument
+
+#[test]
+fn threads_the_system_will_not_start_fall_back_without_a_panic() {
+    // RUST_MIN_STACK asks for thread stacks larger than any address space, so every worker
+    // thread fails to start: the reading thread must then do all the work itself.
+    let w = Work::new();
+    w.file("l.csv", common::one_unit_per_row(300, "u"));
+    let out = assert_cmd::Command::cargo_bin("danvan")
+        .unwrap()
+        .current_dir(w.dir.path())
+        .env("RUST_MIN_STACK", (1u64 << 47).to_string())
+        .args([
+            "summary",
+            "l.csv",
+            "--threads",
+            "4",
+            "--chunk-bytes",
+            "64",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let want = w.run(&["summary", "l.csv", "--threads", "1", "--format", "csv"]);
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).as_ref(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (Some(0), want.ok(), want.stderr.as_str())
+    );
+}
+
+#[test]
+fn rejects_of_a_very_wide_file_take_linear_time() {
+    // 200,000 columns: each rejected row's fields are placed by a lookup per column, not a
+    // search of every column (that took minutes; this takes seconds even in a debug build).
+    let w = Work::new();
+    let n = 200_000;
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let cells = vec!["x"; n].join(",");
+    w.file(
+        "wide.csv",
+        format!(
+            "date,amount,{}\nxx,1,{cells}\n2024-01-01,2,{cells}\n",
+            names.join(",")
+        ),
+    );
+    let mut child = w.spawn(&[
+        "summary",
+        "wide.csv",
+        "--skip-invalid",
+        "-q",
+        "--rejects",
+        "r.csv",
+        "--format",
+        "csv",
+    ]);
+    drop(child.stdin.take());
+    let status = wait_at_most(&mut child, Duration::from_secs(120));
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(
+        (status.code(), stdout.as_str()),
+        (Some(0), "unit,measure,total,count\n,VND,2,1\n")
+    );
+    let rejects = w.read("r.csv");
+    let mut lines = rejects.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("date,amount,{},file,line,reason", names.join(","))
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with(&format!("xx,1,{cells},wide.csv,2,\"date: cannot read")),
+        "the rejected row keeps every field in its column"
     );
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
+    reading.say_notes();
     reading.guard(&[("--rejects", args.rejects.as_deref())])?;
     let (registry, registry_problems) = reading.registry()?;
     let read = engine::read(

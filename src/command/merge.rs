@@ -21,9 +21,7 @@ use std::process::ExitCode;
 
 pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
-    if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
-        bail!("standard input (-) can be read only once");
-    }
+    request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
     let mut layout = request::merge(&args);
     let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
     if let Some(out) = &layout.output {

@@ -45,6 +45,15 @@ impl ReadRequest {
         Ok((Some(Arc::new(read.registry)), read.problems))
     }
 
+    /// Prints the request's notes (unless `--quiet`).
+    pub fn say_notes(&self) {
+        if !self.quiet {
+            for note in &self.notes {
+                say(note);
+            }
+        }
+    }
+
     /// Whether a progress bar may be shown.
     pub fn progress(&self) -> bool {
         !self.quiet

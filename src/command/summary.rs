@@ -15,6 +15,7 @@ use std::process::ExitCode;
 pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     let req = request::summary(&args)?;
+    reading.say_notes();
     let layout = req.layout;
     reading.guard(&[
         ("-o", layout.output.as_deref()),

@@ -179,12 +179,15 @@ pub fn read(
         let stop = AtomicBool::new(false);
         let mut own = Worker::new(plan.clone(), registry.clone(), cutoffs.clone());
         std::thread::scope(|scope| {
+            // A thread the system refuses to start (too many threads, no memory) is simply not
+            // there: the others, and the reading thread itself, do its share.
             let handles: Vec<_> = (1..threads)
-                .map(|_| {
+                .map_while(|_| {
                     let (job_rx, res_tx) = (job_rx.clone(), res_tx.clone());
                     let (plan, registry, stop) = (plan.clone(), registry.clone(), &stop);
                     let cutoffs = cutoffs.clone();
-                    scope.spawn(move || {
+                    let builder = std::thread::Builder::new().name("reader".into());
+                    let spawned = builder.spawn_scoped(scope, move || {
                         let mut worker = Worker::new(plan, registry, cutoffs);
                         for job in job_rx {
                             let r = worker.process(job);
@@ -196,7 +199,8 @@ pub fn read(
                             }
                         }
                         worker
-                    })
+                    });
+                    spawned.ok()
                 })
                 .collect();
             drop(job_rx);
@@ -208,13 +212,17 @@ pub fn read(
                 let mut ready: Vec<ChunkResult> = res_rx.try_iter().collect();
                 match job_tx.try_send(job) {
                     Ok(()) => (ready, false),
-                    Err(crossbeam_channel::TrySendError::Full(job)) => {
+                    // Full: every worker is busy. Disconnected: no worker is left (none could be
+                    // started, or all stopped). Either way the reading thread parses it.
+                    Err(
+                        crossbeam_channel::TrySendError::Full(job)
+                        | crossbeam_channel::TrySendError::Disconnected(job),
+                    ) => {
                         let r = own.process(job);
                         let fatal = r.fatal.is_some();
                         ready.push(r);
                         (ready, fatal)
                     }
-                    Err(crossbeam_channel::TrySendError::Disconnected(_)) => (ready, true),
                 }
             });
             drop(job_tx);

@@ -73,6 +73,25 @@ impl Source {
     }
 }
 
+/// Whether `arg` reads standard input: `-`, or a path to the very file standard input is
+/// (`/dev/stdin`, `/dev/fd/0`, or the file it was redirected from), which can be read only once.
+pub fn is_stdin(arg: &str) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    if arg == "-" {
+        return true;
+    }
+    let Ok(path) = std::fs::metadata(arg) else {
+        return false;
+    };
+    let stdin = std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(File::from)
+        .and_then(|f| f.metadata());
+    stdin.is_ok_and(|s| (s.dev(), s.ino()) == (path.dev(), path.ino()))
+}
+
 /// What a file looked like: its size, modification time and inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
