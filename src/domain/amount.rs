@@ -61,16 +61,20 @@ impl Exact {
         scale: 0,
     };
 
-    /// Adds one amount. The common case (an amount of the scale the sum already has: most
-    /// amounts are whole numbers) is one 256-bit addition.
+    /// Adds one amount. The common cases are one 256-bit addition: an amount of the scale the
+    /// sum already has (most amounts are whole numbers), or of a scale at most 9 below it (a
+    /// whole number into a sum with decimals), whose units then fit an `i128` (2^96 · 10^9).
     #[inline]
     pub fn add(&mut self, d: Decimal) -> Result<(), Overflow> {
-        if d.scale() == self.scale {
-            let m = d.mantissa();
-            self.add_units(m as u128, if m < 0 { -1 } else { 0 })
+        let (m, scale) = (d.mantissa(), d.scale());
+        let units = if scale == self.scale {
+            m
+        } else if scale < self.scale && self.scale - scale <= 9 {
+            m * POW10_U64[(self.scale - scale) as usize] as i128
         } else {
-            self.add_exact(&Exact::from(d))
-        }
+            return self.add_exact(&Exact::from(d));
+        };
+        self.add_units(units as u128, if units < 0 { -1 } else { 0 })
     }
 
     /// Adds another exact sum.
