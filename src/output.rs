@@ -98,8 +98,11 @@ enum Kind {
     /// A regular file, replaced at `at` (the end of any symlink chain).
     Replace { at: PathBuf },
     /// A character device, a FIFO or a socket, or a descriptor the caller opened
-    /// (`/dev/stdout`, `/proc/self/fd/N`): written to directly.
+    /// (`/proc/self/fd/N`): written to directly.
     Direct,
+    /// Standard output by another name (`/dev/stdout`, `/dev/fd/1`): written through the
+    /// descriptor the caller gave, so `>>` appends and a pipe stays a pipe.
+    Stdout,
 }
 
 /// How many symlinks are followed before giving up (the kernel's own limit).
@@ -137,6 +140,9 @@ fn kind(path: &Path) -> Result<Kind> {
         bail!("{shown}: names a folder; give the file to write, such as {shown}summary.csv");
     }
     let (at, descriptor) = follow(path)?;
+    if descriptor && at.file_name().is_some_and(|n| n == "1") {
+        return Ok(Kind::Stdout);
+    }
     match fs::metadata(path) {
         Err(_) if !descriptor => Ok(Kind::New { at }),
         Err(e) => Err(e).with_context(|| format!("{shown}: cannot write")),
@@ -266,6 +272,9 @@ impl Outputs {
         write: impl FnOnce(&mut dyn Write) -> Result<()>,
     ) -> Result<()> {
         let path = match target {
+            Target::File(path) if kind(path)? == Kind::Stdout => {
+                return self.write(Target::Stdout, write);
+            }
             Target::Stdout => {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let done = write(&mut out).and_then(|_| Ok(out.flush()?));
@@ -280,7 +289,7 @@ impl Outputs {
             Target::File(path) => path,
         };
         match kind(path)? {
-            Kind::Direct => write_direct(path, write),
+            Kind::Direct | Kind::Stdout => write_direct(path, write),
             Kind::New { at } => self.stage(path, at, None, write),
             Kind::Replace { at } => {
                 let old = fs::metadata(&at).ok();

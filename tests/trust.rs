@@ -1089,3 +1089,27 @@ fn rejects_of_a_very_wide_file_take_linear_time() {
         "the rejected row keeps every field in its column"
     );
 }
+
+#[test]
+fn an_output_that_is_the_file_standard_input_comes_from_is_refused() {
+    let w = Work::new();
+    let ledger = "date,amount\n2024-01-01,1\n";
+    w.file("l.csv", ledger);
+    let out = Command::new(assert_cmd::cargo::cargo_bin("danvan"))
+        .args(["summary", "-", "-o", "l.csv"])
+        .current_dir(w.dir.path())
+        .stdin(std::fs::File::open(w.path("l.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (
+            Some(2),
+            "danvan: l.csv: is an input (/dev/stdin); danvan never writes over an input\n"
+        )
+    );
+    assert_eq!(w.read("l.csv"), ledger);
+}

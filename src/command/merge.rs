@@ -23,7 +23,10 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
     request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
     let mut layout = request::merge(&args);
-    let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
+    let inputs: Vec<_> = sources
+        .iter()
+        .map(|s| s.path.clone().unwrap_or_else(|| "/dev/stdin".into()))
+        .collect();
     if let Some(out) = &layout.output {
         guard(&[("-o", out)], &inputs)?;
     }

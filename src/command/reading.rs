@@ -14,11 +14,16 @@ use std::sync::Arc;
 pub const SHOWN_PROBLEMS: usize = 20;
 
 impl ReadRequest {
-    /// Paths of every input, to keep outputs off them.
+    /// Paths of every input, to keep outputs off them; standard input as `/dev/stdin`, so an
+    /// output that is the file it was redirected from is refused too.
     pub fn input_paths(&self) -> Vec<PathBuf> {
         self.sources
             .iter()
-            .filter_map(|s| s.path.clone())
+            .map(|s| {
+                s.path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("/dev/stdin"))
+            })
             .chain(self.models.clone())
             .collect()
     }
