@@ -183,10 +183,13 @@ pub fn guard(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
                 _ => false,
             };
             if same {
+                let input = match input.to_string_lossy() {
+                    name if name == "/dev/stdin" => "standard input".into(),
+                    name => name,
+                };
                 bail!(
-                    "{}: is an input ({}); danvan never writes over an input",
-                    path.display(),
-                    input.display()
+                    "{}: is an input ({input}); danvan never writes over an input",
+                    path.display()
                 );
             }
         }

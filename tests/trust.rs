@@ -1108,7 +1108,7 @@ fn an_output_that_is_the_file_standard_input_comes_from_is_refused() {
         ),
         (
             Some(2),
-            "danvan: l.csv: is an input (/dev/stdin); danvan never writes over an input\n"
+            "danvan: l.csv: is an input (standard input); danvan never writes over an input\n"
         )
     );
     assert_eq!(w.read("l.csv"), ledger);
