@@ -1,16 +1,17 @@
 //! Grouping and exact sums: pure functions over rows, no I/O.
 //!
 //! Each reading thread adds its rows into [`LocalGroups`], keyed by small integers (interned text
-//! and period codes) so the per-row work is one hash lookup and one decimal addition. At the end
-//! the keys are turned into text and the threads' [`Groups`] are merged. Sums are `rust_decimal`
-//! and exact, so the order in which chunks were added never changes a total; an addition that
-//! would leave the exact range is an error, never a rounded or wrapped total.
+//! and period codes) so the per-row work is one hash lookup and one exact addition. At the end
+//! the keys are turned into text and the threads' [`Groups`] are merged. Sums are
+//! [`Exact`](crate::domain::amount::Exact): integers that never round, so the order in which
+//! chunks, threads or files were added never changes a total.
 
 use crate::ledger::Contribution;
 use crate::ledger::intern::{Interner, Sym};
 
+use crate::domain::amount::Exact;
 use crate::domain::text::cut_area;
-use crate::domain::{Dim, Key, Period, Value, amount};
+use crate::domain::{Dim, Key, Period, Value};
 use anyhow::{Result, anyhow};
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
@@ -25,17 +26,26 @@ pub struct Grouping {
     pub depth: Option<usize>,
 }
 
-/// A running total and how many contribution rows went into it.
+/// A running total, exact, and how many contribution rows went into it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Acc {
-    pub total: Decimal,
+    pub total: Exact,
     pub count: u64,
 }
 
 impl Acc {
+    /// Adds `count` rows that come to `total`.
+    #[inline]
     pub fn add(&mut self, total: Decimal, count: u64) -> Result<()> {
-        self.total = amount::add(self.total, total)?;
+        self.total.add(total)?;
         self.count += count;
+        Ok(())
+    }
+
+    /// Adds another running total.
+    pub fn absorb(&mut self, other: &Acc) -> Result<()> {
+        self.total.add_exact(&other.total)?;
+        self.count += other.count;
         Ok(())
     }
 }
@@ -60,9 +70,17 @@ impl Groups {
         self.map.entry(key).or_default().add(amount, count)
     }
 
+    /// Adds `count` rows whose exact sum is `total`.
+    pub fn add_exact(&mut self, key: Key, total: &Exact, count: u64) -> Result<()> {
+        self.map.entry(key).or_default().absorb(&Acc {
+            total: *total,
+            count,
+        })
+    }
+
     pub fn merge(&mut self, other: Groups) -> Result<()> {
         for (key, acc) in other.map {
-            self.add(key, acc.total, acc.count)?;
+            self.map.entry(key).or_default().absorb(&acc)?;
         }
         Ok(())
     }
@@ -189,11 +207,11 @@ impl LocalGroups {
     pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
         let mut groups = Groups::new(self.grouping.dims.clone());
         for (slot, acc) in self.accs.iter().enumerate() {
-            groups.add(
-                self.key_value(self.stored(slot as u32), interner),
-                acc.total,
-                acc.count,
-            )?;
+            groups
+                .map
+                .entry(self.key_value(self.stored(slot as u32), interner))
+                .or_default()
+                .absorb(acc)?;
         }
         Ok(groups)
     }

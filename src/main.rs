@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             }
         }
     };
-    danvan::output::on_interrupt();
+    danvan::output::on_signal();
     match danvan::command::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -1,27 +1,83 @@
-//! Where results go. A file is written whole or not at all: the text goes to a temporary file in
-//! the same folder, which is renamed over the target only once fully written and flushed, so an
-//! error or an interruption leaves the old file as it was. An input is never overwritten.
+//! Where results go, and the promises outputs keep.
+//!
+//! - **Whole or not at all.** A file is written into a temporary file in its own folder, which
+//!   replaces it by a rename only once complete and flushed; an error or a signal leaves the old
+//!   file as it was.
+//! - **Together.** A run that writes several files (`-o` and `--rejects`) stages them all in
+//!   [`Outputs`] and renames them only when every one is complete: a full disk on one leaves
+//!   every old file intact.
+//! - **Into what it names.** A character device (`/dev/null`, `/dev/stdout`) or a FIFO is
+//!   written to directly; a symlink is followed and the file it points to is replaced in its own
+//!   folder; a new file gets the mode the umask gives, a replaced file keeps its mode (and, when
+//!   danvan may, its owner).
+//! - **Never over an input, never over another output.** [`guard`] refuses, before anything is
+//!   read, an output that is an input or another output of the run, however spelled (a hard
+//!   link, a symlink, `./x`).
 
 use anyhow::{Context, Result, bail};
+use std::fs::{self, Metadata};
 use std::io::Write;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Temporary files being written right now, removed by [`on_interrupt`] if the run is stopped.
+/// Temporary files being written right now, removed by [`on_signal`] if the run is stopped.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Ctrl-C or a termination signal: remove any half-written temporary file, then stop with the
-/// conventional exit code 130. The targets themselves are only ever replaced by a rename, so
-/// they are either the old file or the new one.
-pub fn on_interrupt() {
-    let _ = ctrlc::set_handler(|| {
-        if let Ok(live) = LIVE.lock() {
-            for path in live.iter() {
-                let _ = std::fs::remove_file(path);
+/// The signals that stop a run: each removes any half-written temporary file, says on standard
+/// error why the run stopped, and exits 130. The targets themselves are only ever replaced by a
+/// rename, so they are either the old file or the new one.
+///
+/// The signals are blocked in every thread (this must run before any thread is started) and a
+/// thread of their own waits for them, so cleaning up is ordinary code, not a signal handler.
+/// SIGXFSZ (a file past the size limit, `ulimit -f`) is blocked too: the write that passed the
+/// limit then fails with "File too large" and the run stops through its ordinary error path,
+/// which removes the temporary file and says so (exit 2).
+pub fn on_signal() {
+    use nix::sys::signal::{SigSet, Signal};
+    let mut set = SigSet::empty();
+    for s in [
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGXFSZ,
+    ] {
+        set.add(s);
+    }
+    if set.thread_block().is_err() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            loop {
+                let Ok(signal) = set.wait() else { return };
+                let why = match signal {
+                    Signal::SIGINT => "interrupted (Ctrl-C)",
+                    Signal::SIGTERM => "stopped by SIGTERM",
+                    Signal::SIGHUP => "stopped: the terminal closed (SIGHUP)",
+                    Signal::SIGQUIT => "stopped by SIGQUIT",
+                    // Left to the write that passed the limit, which fails and says so.
+                    _ => continue,
+                };
+                remove_live();
+                say(&format!("danvan: {why}; no output file was changed"));
+                std::process::exit(130);
             }
+        });
+    if spawned.is_err() {
+        // Without the thread the signals must not stay blocked: the run could not be stopped.
+        let _ = set.thread_unblock();
+    }
+}
+
+fn remove_live() {
+    if let Ok(live) = LIVE.lock() {
+        for path in live.iter() {
+            let _ = fs::remove_file(path);
         }
-        std::process::exit(130);
-    });
+    }
 }
 
 fn track(path: &Path, live: bool) {
@@ -34,23 +90,148 @@ fn track(path: &Path, live: bool) {
     }
 }
 
-/// Refuses `target` if it is one of the inputs (same file, however it is spelled).
-pub fn guard_inputs(target: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let Ok(t) = target.canonicalize() else {
-        return Ok(()); // does not exist yet, so it is no input
-    };
-    for input in inputs {
-        if input.canonicalize().is_ok_and(|i| i == t) {
-            bail!(
-                "{}: is an input; danvan never writes over an input",
-                target.display()
-            );
+/// What an output path is, once symlinks are followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// Nothing there yet: a new file, created at `at` (a dangling symlink's target).
+    New { at: PathBuf },
+    /// A regular file, replaced at `at` (the end of any symlink chain).
+    Replace { at: PathBuf },
+    /// A character device, a FIFO or a socket, or a descriptor the caller opened
+    /// (`/proc/self/fd/N`): written to directly.
+    Direct,
+    /// Standard output by another name (`/dev/stdout`, `/dev/fd/1`): written through the
+    /// descriptor the caller gave, so `>>` appends and a pipe stays a pipe.
+    Stdout,
+}
+
+/// How many symlinks are followed before giving up (the kernel's own limit).
+const MAX_LINKS: usize = 40;
+
+/// Where `path` ends after following symlinks, and whether the chain went through an open
+/// descriptor (`/dev/stdout` → `/proc/self/fd/1`), which must be written to, not replaced.
+fn follow(path: &Path) -> Result<(PathBuf, bool)> {
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let is_descriptor =
+            at.starts_with("/proc") && at.parent().is_some_and(|p| p.ends_with("fd"));
+        if is_descriptor || at.starts_with("/dev/fd") {
+            return Ok((at, true));
         }
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&at)
+                    .with_context(|| format!("{}: cannot follow the link", path.display()))?;
+                at = match at.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok((at, false)),
+        }
+    }
+    bail!("{}: too many levels of symbolic links", path.display())
+}
+
+/// What writing `path` means, or why danvan will not write it.
+fn kind(path: &Path) -> Result<Kind> {
+    let shown = path.display();
+    if path.as_os_str().to_string_lossy().ends_with('/') {
+        bail!("{shown}: names a folder; give the file to write, such as {shown}summary.csv");
+    }
+    let (at, descriptor) = follow(path)?;
+    if descriptor && at.file_name().is_some_and(|n| n == "1") {
+        return Ok(Kind::Stdout);
+    }
+    match fs::metadata(path) {
+        Err(_) if !descriptor => Ok(Kind::New { at }),
+        Err(e) => Err(e).with_context(|| format!("{shown}: cannot write")),
+        Ok(m) if m.is_dir() => {
+            bail!(
+                "{shown}: is a folder; give the file to write, such as {}",
+                path.join("summary.csv").display()
+            )
+        }
+        Ok(m) if m.file_type().is_block_device() => {
+            bail!("{shown}: is a disk device; danvan writes reports to files")
+        }
+        Ok(m) if m.is_file() && !descriptor => Ok(Kind::Replace { at }),
+        Ok(_) => Ok(Kind::Direct),
+    }
+}
+
+/// The identity of an existing file: the same for every spelling and every hard link.
+fn identity(m: &Metadata) -> (u64, u64) {
+    (m.dev(), m.ino())
+}
+
+/// Refuses, before anything is read, an output that is one of the inputs or the same file as
+/// another output (same device and inode, so any spelling, symlink or hard link), or that
+/// names a folder. Two outputs into one character device (`/dev/null`) destroy nothing and are
+/// allowed.
+pub fn guard(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
+    // Each output seen so far: flag, path as given, identity if it exists, where it would be.
+    type Seen<'a> = (&'a str, &'a Path, Option<(u64, u64)>, PathBuf);
+    let mut seen: Vec<Seen> = Vec::new();
+    for &(flag, path) in outputs {
+        kind(path)?;
+        let meta = fs::metadata(path).ok();
+        let id = meta.as_ref().map(identity);
+        for input in inputs {
+            let same = match (id, fs::metadata(input)) {
+                (Some(id), Ok(m)) => id == identity(&m) && !m.file_type().is_char_device(),
+                _ => false,
+            };
+            if same {
+                let input = match input.to_string_lossy() {
+                    name if name == "/dev/stdin" => "standard input".into(),
+                    name => name,
+                };
+                bail!(
+                    "{}: is an input ({input}); danvan never writes over an input",
+                    path.display()
+                );
+            }
+        }
+        // Files that do not exist yet are the same when they would be created at one place.
+        let place = match follow(path) {
+            Ok((at, _)) => absolute(&at),
+            Err(_) => absolute(path),
+        };
+        let device = meta.is_some_and(|m| m.file_type().is_char_device());
+        for (other_flag, other, other_id, other_place) in &seen {
+            let same = match (id, other_id) {
+                (Some(a), Some(b)) => a == *b && !device,
+                (None, None) => place == *other_place,
+                _ => false,
+            };
+            if same {
+                bail!(
+                    "{flag} {} and {other_flag} {} are the same file; one output would destroy \
+                     the other",
+                    path.display(),
+                    other.display()
+                );
+            }
+        }
+        seen.push((flag, path, id, place));
     }
     Ok(())
 }
 
-/// Where one output goes: a file (written whole or not at all) or standard output.
+/// `path` with its folder made absolute and free of symlinks, when the folder exists.
+fn absolute(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Where one output goes: a file or standard output.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
     File(&'a Path),
@@ -62,65 +243,176 @@ impl<'a> Target<'a> {
     pub fn of(path: Option<&'a Path>) -> Target<'a> {
         path.map_or(Target::Stdout, Target::File)
     }
+}
 
-    /// Runs `write` with a buffered sink into this target; a file is replaced only when `write`
-    /// succeeded and everything reached the disk.
-    pub fn emit(self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-        match self {
-            Target::File(path) => write_file(path, write),
+/// A file written completely into its temporary file, waiting to replace its target.
+struct Staged {
+    tmp: tempfile::NamedTempFile,
+    at: PathBuf,
+    shown: PathBuf,
+}
+
+/// The outputs of one run. Files are staged (written whole into temporary files) and replace
+/// their targets together in [`Outputs::commit`]; devices, FIFOs and standard output are
+/// written at once. Dropping it without committing removes every staged file, so a failure
+/// anywhere leaves every old file as it was.
+#[derive(Default)]
+pub struct Outputs {
+    staged: Vec<Staged>,
+    /// Standard output was closed by its reader (`danvan … | head`): reported after commit.
+    closed_pipe: Option<anyhow::Error>,
+}
+
+impl Outputs {
+    pub fn new() -> Outputs {
+        Outputs::default()
+    }
+
+    /// Writes one output with what `write` puts into a buffered sink.
+    pub fn write(
+        &mut self,
+        target: Target<'_>,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let path = match target {
+            Target::File(path) if kind(path)? == Kind::Stdout => {
+                return self.write(Target::Stdout, write);
+            }
             Target::Stdout => {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                write(&mut out)?;
-                // A closed pipe surfaces as a `BrokenPipe` error for `main`.
-                out.flush()?;
+                let done = write(&mut out).and_then(|_| Ok(out.flush()?));
+                return match done {
+                    Err(e) if is_broken_pipe(&e) => {
+                        self.closed_pipe = Some(e);
+                        Ok(())
+                    }
+                    other => other,
+                };
+            }
+            Target::File(path) => path,
+        };
+        match kind(path)? {
+            Kind::Direct | Kind::Stdout => write_direct(path, write),
+            Kind::New { at } => self.stage(path, at, None, write),
+            Kind::Replace { at } => {
+                let old = fs::metadata(&at).ok();
+                self.stage(path, at, old, write)
+            }
+        }
+    }
+
+    fn stage(
+        &mut self,
+        shown: &Path,
+        at: PathBuf,
+        old: Option<Metadata>,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let cannot_write = || format!("{}: cannot write", shown.display());
+        let dir = match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        // 0666 here is narrowed by the umask, as for any new file; a file replaced keeps its mode.
+        let tmp = tempfile::Builder::new()
+            .prefix(".danvan-")
+            .suffix(".tmp")
+            .permissions(fs::Permissions::from_mode(0o666))
+            .tempfile_in(&dir)
+            .map_err(strip_path)
+            .with_context(|| {
+                format!(
+                    "{}: cannot create a file in {}",
+                    shown.display(),
+                    dir.display()
+                )
+            })?;
+        track(tmp.path(), true);
+        let tmp_path = tmp.path().to_path_buf();
+        let mut sink = std::io::BufWriter::new(tmp);
+        let written = write(&mut sink)
+            .and_then(|_| Ok(sink.flush()?))
+            .with_context(cannot_write)
+            .and_then(|_| {
+                let tmp = sink
+                    .into_inner()
+                    .map_err(|e| anyhow::Error::from(e.into_error()))
+                    .with_context(cannot_write)?;
+                if let Some(old) = &old {
+                    let file = tmp.as_file();
+                    file.set_permissions(fs::Permissions::from_mode(old.mode() & 0o7777))
+                        .with_context(cannot_write)?;
+                    // Only root may give a file away; for anyone else the owner is already theirs.
+                    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+                }
+                tmp.as_file().sync_all().with_context(cannot_write)?;
+                Ok(tmp)
+            });
+        match written {
+            Ok(tmp) => {
+                self.staged.push(Staged {
+                    tmp,
+                    at,
+                    shown: shown.to_path_buf(),
+                });
                 Ok(())
             }
+            Err(e) => {
+                // The temporary file was dropped, and so removed, on the way here.
+                track(&tmp_path, false);
+                Err(e)
+            }
+        }
+    }
+
+    /// Replaces every staged file's target, now that all are complete. Then reports a closed
+    /// standard output, if it was (`main` ends quietly on it).
+    pub fn commit(mut self) -> Result<()> {
+        for staged in std::mem::take(&mut self.staged) {
+            let tmp_path = staged.tmp.path().to_path_buf();
+            let done = staged
+                .tmp
+                .persist(&staged.at)
+                .map_err(|e| e.error)
+                .with_context(|| format!("{}: cannot write", staged.shown.display()));
+            track(&tmp_path, false);
+            done?;
+        }
+        match self.closed_pipe.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 }
 
-/// Writes `path` atomically with what `write` puts into the sink.
-fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".danvan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a file in {}",
-                path.display(),
-                dir.display()
-            )
-        })?;
-    let tmp_path = tmp.path().to_path_buf();
-    track(&tmp_path, true);
-    let mut sink = std::io::BufWriter::new(tmp);
-    let written = write(&mut sink)
-        .and_then(|_| sink.flush().map_err(anyhow::Error::from))
-        .with_context(|| format!("{}: cannot write", path.display()))
-        .and_then(|_| {
-            let tmp = sink
-                .into_inner()
-                .map_err(|e| anyhow::Error::from(e.into_error()))?;
-            tmp.as_file()
-                .sync_all()
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            tmp.persist(path)
-                .map(|_| ())
-                .with_context(|| format!("{}: cannot write", path.display()))
-        });
-    // On failure the temporary file was dropped (and so removed) inside `persist` or here.
-    track(&tmp_path, false);
-    written
+impl Drop for Outputs {
+    fn drop(&mut self) {
+        for staged in &self.staged {
+            track(staged.tmp.path(), false);
+        }
+    }
 }
 
-/// Writes `text` to standard output.
-pub fn write_stdout(text: &[u8]) -> Result<()> {
-    Target::Stdout.emit(|out| Ok(out.write_all(text)?))
+/// An `io::Error` from `tempfile` names the random path it failed on; the context names the
+/// folder already, so keep only the system's reason.
+fn strip_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_string()),
+        None => e,
+    }
+}
+
+/// Writes straight into a device, a FIFO or an open descriptor: there is nothing to replace.
+fn write_direct(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("{}: cannot open for writing", path.display()))?;
+    let mut sink = std::io::BufWriter::new(file);
+    write(&mut sink)
+        .and_then(|_| Ok(sink.flush()?))
+        .with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// Whether `err` is a closed pipe (`danvan … | head`), however deep a writer wrapped it.

@@ -6,7 +6,7 @@ use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ReadArgs, SummaryArgs};
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
-use crate::ledger::source::{Source, encoding_for_label};
+use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
 use crate::render::{self, Format};
 use crate::report::summary::SummarySpec;
@@ -58,6 +58,19 @@ pub fn join_filters(given: &[Filter]) -> Vec<Filter> {
     filters
 }
 
+/// The most worker threads danvan starts. Each holds a chunk of the file and its own table of
+/// groups, so beyond the cores there is nothing to gain, and a mistyped `--threads 100000` must
+/// not exhaust the machine.
+pub const MAX_THREADS: usize = 256;
+
+/// Refuses standard input named twice (`- -`, `- /dev/stdin`): it can be read only once.
+pub fn refuse_stdin_twice<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    if args.into_iter().filter(|a| is_stdin(a)).count() > 1 {
+        bail!("standard input (-) can be read only once");
+    }
+    Ok(())
+}
+
 /// How the ledgers are read; the same for every command.
 pub struct ReadRequest {
     pub sources: Vec<Source>,
@@ -65,6 +78,8 @@ pub struct ReadRequest {
     pub models: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
+    /// Notes about the request for standard error (a capped `--threads`).
+    pub notes: Vec<String>,
 }
 
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
@@ -73,13 +88,27 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
         .as_deref()
         .map(encoding_for_label)
         .transpose()?;
+    let mut notes = Vec::new();
     let threads = match args.threads {
         Some(0) => bail!("--threads must be at least 1"),
+        Some(n) if n > MAX_THREADS => {
+            notes.push(format!(
+                "note: --threads {n} is more than danvan starts; using {MAX_THREADS}"
+            ));
+            MAX_THREADS
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS)),
     };
-    if args.files.iter().filter(|f| *f == "-").count() > 1 {
-        bail!("standard input (-) can be read only once");
+    refuse_stdin_twice(args.files.iter().map(String::as_str))?;
+    if let Some(models) = &args.models {
+        let models = models.to_string_lossy();
+        if is_stdin(&models) && args.files.iter().any(|f| is_stdin(f)) {
+            bail!(
+                "standard input is given both as --models {models} and as a ledger; it can be \
+                 read only once: save one of them to a file"
+            );
+        }
     }
     Ok(ReadRequest {
         sources: args.files.iter().map(|f| Source::from_arg(f)).collect(),
@@ -92,6 +121,7 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
         models: args.models.clone(),
         threads,
         quiet: args.quiet,
+        notes,
     })
 }
 

@@ -71,3 +71,35 @@ fn check_warns_when_a_file_writes_numbers_both_ways() {
          0 problems, 1 warning\n"
     );
 }
+
+#[test]
+fn check_names_floating_point_leftovers_and_summary_counts_them_as_written() {
+    let w = Work::new();
+    w.file(
+        "f.csv",
+        "date,Số tiền,unit\n\
+         2024-01-01,0.30000000000000004,A\n\
+         2024-01-02,1250000.0000000002,A\n\
+         2024-01-03,\"0,7999999999999999\",B\n\
+         2024-01-04,123456789012.34567,B\n\
+         2024-01-05,0.3,B\n",
+    );
+    let r = w.run(&["check", "f.csv"]);
+    assert_eq!(
+        r.ok(),
+        "f.csv:1: Số tiền: warning: numbers are written both ways: 1 like 1.200.000 or 106,8 \
+         (vi), 4 like 1,200,000 or 106.8 (en); each reads only one way, but check the file\n\
+         f.csv:2: Số tiền: warning: \"0.30000000000000004\" looks like a spreadsheet's \
+         floating-point leftover; it probably meant 0.3 (danvan counts it as written)\n\
+         f.csv:3: Số tiền: warning: \"1250000.0000000002\" looks like a spreadsheet's \
+         floating-point leftover; it probably meant 1250000 (danvan counts it as written)\n\
+         f.csv:4: Số tiền: warning: \"0,7999999999999999\" looks like a spreadsheet's \
+         floating-point leftover; it probably meant 0.8 (danvan counts it as written)\n\
+         0 problems, 4 warnings\n"
+    );
+    let r = w.run(&["summary", "f.csv", "--format", "csv", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nA,VND,1250000.30000000020000004,2\nB,VND,123456789013.4456699999999999,3\n"
+    );
+}

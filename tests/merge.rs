@@ -133,3 +133,64 @@ proptest! {
         prop_assert_eq!(merged.stdout, whole.stdout);
     }
 }
+
+#[test]
+fn merge_sums_exactly_whatever_the_order_of_the_files() {
+    // 1e27 + 0.001 used to merge to 1e27, and MAX + 1 − MAX was exit 2 or 1 by file order.
+    let w = Work::new();
+    let max = "79228162514264337593543950335";
+    let s = |total: &str| format!("unit,measure,total,count\nA,VND,{total},1\n");
+    w.file("big.csv", s(max))
+        .file("one.csv", s("1"))
+        .file("minus.csv", s(&format!("-{max}")));
+    for order in [
+        ["big.csv", "one.csv", "minus.csv"],
+        ["big.csv", "minus.csv", "one.csv"],
+        ["one.csv", "big.csv", "minus.csv"],
+        ["minus.csv", "one.csv", "big.csv"],
+    ] {
+        let mut args = vec!["merge", "-q"];
+        args.extend(order);
+        let r = w.run(&args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (0, "unit,measure,total,count\nA,VND,1,3\n", ""),
+            "{order:?}"
+        );
+    }
+    w.file("e27.csv", s("1000000000000000000000000000"))
+        .file("milli.csv", s("0.001"));
+    let r = w.run(&["merge", "e27.csv", "milli.csv", "-q"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "danvan: the total of unit \"A\" in VND is 1000000000000000000000000000.001, which \
+             needs more digits than danvan can print exactly (at most \
+             79228162514264337593543950335 and 28 decimals); nothing was written\n"
+        )
+    );
+}
+
+#[test]
+fn a_total_above_the_decimal_maximum_says_so() {
+    let w = Work::new();
+    w.file(
+        "s.csv",
+        "unit,measure,total,count\nA,VND,79228162514264337593543950336,1\nB,VND,1.200.000,1\n",
+    );
+    let r = w.run(&["merge", "s.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "s.csv:2: total: \"79228162514264337593543950336\" has more digits than danvan can add \
+             up exactly (at most 79228162514264337593543950335 and 28 decimals)\n\
+             s.csv:3: total: \"1.200.000\" is not a plain decimal like 1234567.5\n\
+             danvan: 2 problem(s) in the summaries; nothing was written\n\
+             rows read 2 = counted 0 + filtered 0 + rejected 2\n"
+        )
+    );
+}

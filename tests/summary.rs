@@ -1208,3 +1208,183 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         )
     );
 }
+
+// ---------------------------------------------------------------- exact sums (issue 10, point 1)
+
+/// Runs `summary --format csv -q` over `ledger` with each of 1 and 2 threads and several chunk
+/// sizes, asserts they all agree, and returns the one answer: (exit code, stdout, stderr).
+fn exact_everywhere(ledger: &str, args: &[&str]) -> (i32, String, String) {
+    let w = Work::new();
+    w.file("l.csv", ledger);
+    let mut answers = Vec::new();
+    for threads in ["1", "2"] {
+        for chunk in ["7", "40", "1048576"] {
+            let mut all = vec![
+                "summary",
+                "l.csv",
+                "--format",
+                "csv",
+                "-q",
+                "--threads",
+                threads,
+                "--chunk-bytes",
+                chunk,
+            ];
+            all.extend_from_slice(args);
+            let r = w.run(&all);
+            answers.push((r.code, r.stdout, r.stderr));
+        }
+    }
+    for a in &answers[1..] {
+        assert_eq!(a, &answers[0], "threads or chunks changed the answer");
+    }
+    answers.swap_remove(0)
+}
+
+#[test]
+fn sums_never_round_where_a_decimal_would() {
+    // rust_decimal keeps 28 to 29 significant digits and its addition drops decimals beyond
+    // them: these totals used to come out as 0.3, 0 and a figure that changed with --threads.
+    let cases = [
+        (
+            "1000000000000\n0.30000000000000004\n-1000000000000\n",
+            ",VND,0.30000000000000004,3\n",
+        ),
+        (
+            "1000000000000000000000000000\n0.001\n-1000000000000000000000000000\n",
+            ",VND,0.001,3\n",
+        ),
+        (
+            "10000000000000000000000000000\n0.6\n0.6\n0.6\n0.6\n0.6\n0.6\n0.6\n0.6\n0.6\n0.6\n",
+            ",VND,10000000000000000000000000006,11\n",
+        ),
+    ];
+    for (amounts, line) in cases {
+        let ledger: String = std::iter::once("date,amount\n".to_string())
+            .chain(amounts.lines().map(|a| format!("2024-01-01,{a}\n")))
+            .collect();
+        assert_eq!(
+            exact_everywhere(&ledger, &["--number-format", "en"]),
+            (
+                0,
+                format!("unit,measure,total,count\n{line}"),
+                String::new()
+            ),
+            "{amounts}"
+        );
+    }
+}
+
+#[test]
+fn a_total_no_decimal_can_print_exactly_is_exit_two_naming_its_line() {
+    // 1e27 + 0.001 is exact, but 31 significant digits are more than danvan prints: refused,
+    // whatever the threads and chunks, never rounded to 1e27.
+    let ledger = "date,amount,unit\n\
+        2024-01-01,1000000000000000000000000000,Xã A\n\
+        2024-01-01,5,Xã B\n\
+        2024-01-02,0.001,Xã A\n";
+    assert_eq!(
+        exact_everywhere(ledger, &["--number-format", "en"]),
+        (
+            2,
+            String::new(),
+            "danvan: the total of unit \"Xã A\" in VND is 1000000000000000000000000000.001, which \
+             needs more digits than danvan can print exactly (at most \
+             79228162514264337593543950335 and 28 decimals); nothing was written\n"
+                .to_string()
+        )
+    );
+    // Each line fits, the grand total does not: the table is refused, and no -o is written.
+    let max = "79228162514264337593543950335";
+    let ledger = format!("date,amount,unit\n2024-01-01,{max},A\n2024-01-01,{max},B\n");
+    let w = Work::new();
+    w.file("l.csv", &ledger).file("out.csv", "old report");
+    let r = w.run(&["summary", "l.csv", "-o", "out.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "danvan: the grand total in VND is 158456325028528675187087900670, which needs more \
+             digits than danvan can print exactly (at most 79228162514264337593543950335 and 28 \
+             decimals); nothing was written\n"
+        )
+    );
+    assert_eq!(w.read("out.csv"), "old report");
+    // Lines that cancel out print exactly, in any order.
+    let ledger =
+        format!("date,amount,unit\n2024-01-01,{max},A\n2024-01-01,1,A\n2024-01-02,-{max},A\n");
+    assert_eq!(
+        exact_everywhere(&ledger, &[]),
+        (
+            0,
+            "unit,measure,total,count\nA,VND,1,3\n".to_string(),
+            String::new()
+        )
+    );
+}
+
+// ---------------------------------------------------------------- arguments that must not hurt (issue 10)
+
+#[test]
+fn standard_input_is_read_once_however_it_is_named() {
+    let w = Work::new();
+    let ledger = b"date,amount,unit\n2024-01-01,1,A\n";
+    for (args, message) in [
+        (vec!["-", "-"], "standard input (-) can be read only once"),
+        (
+            vec!["-", "/dev/stdin"],
+            "standard input (-) can be read only once",
+        ),
+        (
+            vec!["-", "--models", "-"],
+            "standard input is given both as --models - and as a ledger; it can be read only \
+             once: save one of them to a file",
+        ),
+        (
+            vec!["/dev/stdin", "--models", "-"],
+            "standard input is given both as --models - and as a ledger; it can be read only \
+             once: save one of them to a file",
+        ),
+    ] {
+        let mut all = vec!["summary"];
+        all.extend(&args);
+        let r = w.run_with_stdin(&all, ledger);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", format!("danvan: {message}\n").as_str()),
+            "{args:?}"
+        );
+    }
+    let r = w.run_with_stdin(&["merge", "-", "/dev/stdin"], ledger);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "danvan: standard input (-) can be read only once\n")
+    );
+    // Named once, either way, it is read.
+    for name in ["-", "/dev/stdin"] {
+        let r = w.run_with_stdin(&["summary", name, "--format", "csv", "-q"], ledger);
+        assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,1,1\n", "{name}");
+    }
+}
+
+#[test]
+fn a_huge_thread_count_is_capped_with_a_note() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    for n in ["100000", "4294967296"] {
+        let r = w.run(&["summary", "l.csv", "--threads", n, "--format", "csv"]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                0,
+                "unit,measure,total,count\nA,VND,1,1\n",
+                format!(
+                    "note: --threads {n} is more than danvan starts; using 256\n\
+                     rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+                )
+                .as_str()
+            )
+        );
+    }
+}

@@ -194,15 +194,20 @@ fn hostile_small_inputs_end_with_a_message_not_a_panic() {
         Hostile {
             name: "overflow.csv",
             bytes: b"date,amount\n2024-01-01,70000000000000000000000000000\n2024-01-01,70000000000000000000000000000\n",
+            // The sum is exact, but no decimal prints it: summary refuses; check, which
+            // prints no total, finds every row valid (it warns that they are alike).
             summary: (
                 2,
                 "",
-                "danvan: a total passes 79228162514264337593543950335, the most danvan can add up exactly\n",
+                "danvan: the total of unit \"\" in VND is 140000000000000000000000000000, which \
+                 needs more digits than danvan can print exactly (at most \
+                 79228162514264337593543950335 and 28 decimals); nothing was written\n",
             ),
             check: (
-                2,
-                "",
-                "danvan: a total passes 79228162514264337593543950335, the most danvan can add up exactly\n",
+                0,
+                "overflow.csv:3: row: warning: same as line 2: a duplicate row?\n\
+                 0 problems, 1 warning\n",
+                "rows read 2 = counted 2 + filtered 0 + rejected 0\n",
             ),
         },
         Hostile {
@@ -311,11 +316,13 @@ fn a_64_mib_field_or_a_file_without_line_ends_is_refused_in_bounded_memory() {
     for (args, needle) in [
         (
             "summary field.csv",
-            "field.csv:2: a record here runs over 64 MiB without ending",
+            "field.csv:2: a record here runs over 64 MiB without ending (an unclosed quote?)\n",
         ),
+        // A line with no quote at all is not blamed on one.
         (
             "check flat.csv",
-            "flat.csv:1: a record here runs over 64 MiB",
+            "flat.csv:1: a record here runs over 64 MiB without ending (it has no line end: is \
+             this a CSV file?)\n",
         ),
     ] {
         let r = capped(&w, 1 << 20, args);
@@ -458,8 +465,13 @@ fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> std::proces
 }
 
 #[test]
-fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
-    for signal in ["INT", "TERM"] {
+fn an_interrupted_run_leaves_the_old_file_and_no_temp_and_says_why() {
+    for (signal, why) in [
+        ("INT", "interrupted (Ctrl-C)"),
+        ("TERM", "stopped by SIGTERM"),
+        ("QUIT", "stopped by SIGQUIT"),
+        ("HUP", "stopped: the terminal closed (SIGHUP)"),
+    ] {
         let w = Work::new();
         w.file("out.csv", "previous report");
         // The ledger is a FIFO this test holds open: danvan cannot reach its end, so it is
@@ -510,7 +522,11 @@ fn an_interrupted_run_leaves_the_old_file_and_no_temp() {
             .unwrap();
         assert_eq!(
             (status.code(), stdout.as_str(), stderr.as_str()),
-            (Some(130), "", ""),
+            (
+                Some(130),
+                "",
+                format!("danvan: {why}; no output file was changed\n").as_str()
+            ),
             "SIG{signal}"
         );
         assert_eq!(w.read("out.csv"), "previous report", "SIG{signal}");
@@ -560,4 +576,540 @@ fn millions_of_bad_rows_are_counted_but_only_the_first_are_listed() {
         one.tally(),
         "rows read 120000 = counted 0 + filtered 0 + rejected 120000"
     );
+}
+
+// ---------------------------------------------------------------- outputs keep their promises (issue 10)
+
+#[test]
+fn one_output_never_destroys_another_however_spelled() {
+    let w = Work::new();
+    w.file("r.csv", "old rejects");
+    std::fs::hard_link(w.path("r.csv"), w.path("hard.csv")).unwrap();
+    std::os::unix::fs::symlink("r.csv", w.path("link.csv")).unwrap();
+    // The ledger does not exist: the outputs are refused before anything is read.
+    for (rejects, out, shown) in [
+        ("r.csv", "r.csv", "r.csv"),
+        ("r.csv", "./r.csv", "./r.csv"),
+        ("r.csv", "hard.csv", "hard.csv"),
+        ("r.csv", "link.csv", "link.csv"),
+        ("new.csv", "./new.csv", "./new.csv"),
+    ] {
+        let r = w.run(&["summary", "missing.csv", "--rejects", rejects, "-o", out]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                format!(
+                    "danvan: --rejects {rejects} and -o {shown} are the same file; one output \
+                     would destroy the other\n"
+                )
+                .as_str()
+            ),
+            "{rejects} {out}"
+        );
+    }
+    assert_eq!(w.read("r.csv"), "old rejects");
+    assert!(!w.exists("new.csv"));
+}
+
+#[test]
+fn an_output_that_is_a_hard_link_or_symlink_to_an_input_is_refused() {
+    let w = Work::new();
+    let ledger = "date,amount\n2024-01-01,1\n";
+    w.file("l.csv", ledger);
+    std::fs::hard_link(w.path("l.csv"), w.path("hard.csv")).unwrap();
+    std::os::unix::fs::symlink("l.csv", w.path("link.csv")).unwrap();
+    for out in ["hard.csv", "link.csv"] {
+        let r = w.run(&["summary", "l.csv", "-o", out]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (
+                2,
+                format!("danvan: {out}: is an input (l.csv); danvan never writes over an input\n")
+                    .as_str()
+            )
+        );
+    }
+    assert_eq!(w.read("l.csv"), ledger);
+}
+
+/// 5,000 groups (about 150 KB of CSV) and one invalid row: a small --rejects, a big -o.
+fn big_with_one_bad_row() -> String {
+    let mut text = common::one_unit_per_row(5000, "unit number ");
+    text.push_str("xx,1,bad\n");
+    text
+}
+
+#[test]
+fn several_outputs_replace_their_files_together_or_not_at_all() {
+    let w = Work::new();
+    w.file("l.csv", big_with_one_bad_row());
+    w.file("r.csv", "old rejects").file("out.csv", "old report");
+    // A disk full after 8 KiB: --rejects fits, -o does not. Neither old file may change, and
+    // SIGXFSZ, which the size limit raises, must not kill the run before it cleans up.
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 8; exec '{}' summary l.csv --skip-invalid -q --rejects r.csv -o out.csv",
+            bin.display()
+        ))
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("danvan: out.csv: cannot write: File too large"),
+        "{err}"
+    );
+    assert_eq!(w.read("r.csv"), "old rejects");
+    assert_eq!(w.read("out.csv"), "old report");
+    assert_eq!(temp_files(&w), Vec::<String>::new());
+    // With room, both are replaced.
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--skip-invalid",
+        "-q",
+        "--rejects",
+        "r.csv",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(r.ok(), "");
+    assert!(
+        w.read("r.csv")
+            .starts_with("date,amount,unit,file,line,reason\nxx,1,bad,l.csv,5002,")
+    );
+    assert!(
+        w.read("out.csv")
+            .starts_with("unit,measure,total,count\nunit number 00000,VND,1,1\n")
+    );
+}
+
+#[test]
+fn a_total_too_long_to_print_writes_no_rejects_either() {
+    let w = Work::new();
+    let max = "79228162514264337593543950335";
+    w.file(
+        "l.csv",
+        format!("date,amount,unit\n2024-01-01,{max},A\n2024-01-01,1,A\nxx,1,A\n"),
+    );
+    w.file("r.csv", "old rejects");
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--skip-invalid",
+        "-q",
+        "--rejects",
+        "r.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.ends_with("nothing was written\n"), "{}", r.stderr);
+    assert_eq!(w.read("r.csv"), "old rejects");
+    assert_eq!(temp_files(&w), Vec::<String>::new());
+}
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &std::path::Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+}
+
+#[test]
+fn output_into_a_fifo_is_written_to_directly() {
+    use std::os::unix::fs::FileTypeExt;
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    let fifo = w.path("pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let r = w.run(&["summary", "l.csv", "-o", "pipe", "--format", "csv", "-q"]);
+    assert_eq!(r.ok(), "");
+    assert_eq!(
+        reader.join().unwrap(),
+        "unit,measure,total,count\nA,VND,1,1\n"
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(temp_files(&w), Vec::<String>::new());
+}
+
+#[test]
+fn output_into_a_character_device_is_written_to_directly() {
+    use std::os::unix::fs::FileTypeExt;
+    // Device nodes like /dev/null (1,3) and /dev/full (1,7) made in the test's own folder, so
+    // nothing outside it is touched; only root may make them, so elsewhere this checks nothing.
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    let made = ["null c 1 3", "full c 1 7"].iter().all(|spec| {
+        Command::new("mknod")
+            .args(spec.split(' '))
+            .current_dir(w.dir.path())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !made {
+        eprintln!("skipped: cannot make device nodes here (not root)");
+        return;
+    }
+    std::os::unix::fs::symlink("null", w.path("to-null")).unwrap();
+    for out in ["null", "to-null"] {
+        let r = w.run(&["summary", "l.csv", "-o", out, "-q"]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (0, "", ""),
+            "{out}"
+        );
+    }
+    let r = w.run(&["summary", "l.csv", "-o", "full", "-q"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "danvan: full: cannot write: No space left on device (os error 28)\n"
+        )
+    );
+    // Two outputs into the same device destroy nothing.
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-o",
+        "null",
+        "--rejects",
+        "to-null",
+        "-q",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for dev in ["null", "full"] {
+        let m = std::fs::symlink_metadata(w.path(dev)).unwrap();
+        assert!(m.file_type().is_char_device(), "{dev} was replaced");
+    }
+    assert_eq!(temp_files(&w), Vec::<String>::new());
+}
+
+#[test]
+fn output_through_a_symlink_replaces_the_file_it_points_to_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    std::fs::create_dir(w.path("reports")).unwrap();
+    w.file("reports/out.csv", "old report");
+    std::fs::set_permissions(
+        w.path("reports/out.csv"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("reports/out.csv", w.path("latest.csv")).unwrap();
+    let r = w.run(&["summary", "l.csv", "-o", "latest.csv", "-q"]);
+    assert_eq!(r.ok(), "");
+    assert!(
+        std::fs::symlink_metadata(w.path("latest.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        w.read("reports/out.csv"),
+        "unit,measure,total,count\nA,VND,1,1\n"
+    );
+    let mode = std::fs::metadata(w.path("reports/out.csv"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    // A dangling link makes the file it names.
+    std::os::unix::fs::symlink("reports/new.csv", w.path("next.csv")).unwrap();
+    w.run(&["summary", "l.csv", "-o", "next.csv", "-q"]).ok();
+    assert_eq!(
+        w.read("reports/new.csv"),
+        "unit,measure,total,count\nA,VND,1,1\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(w.path("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_new_output_gets_the_mode_the_umask_gives() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\nxx,1,A\n");
+    let bin = assert_cmd::cargo::cargo_bin("danvan");
+    for (umask, mode) in [("022", 0o644), ("027", 0o640), ("002", 0o664)] {
+        let name = format!("out-{umask}.csv");
+        let rejects = format!("rej-{umask}.csv");
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask}; exec '{}' summary l.csv -q --skip-invalid -o {name} --rejects {rejects}",
+                bin.display()
+            ))
+            .current_dir(w.dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for file in [&name, &rejects] {
+            let got = std::fs::metadata(w.path(file))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(got, mode, "{file}: umask {umask}");
+        }
+    }
+}
+
+#[test]
+fn an_output_naming_a_folder_is_said_once() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount\n2024-01-01,1\n");
+    std::fs::create_dir(w.path("d")).unwrap();
+    for (out, message) in [
+        (
+            "d/",
+            "d/: names a folder; give the file to write, such as d/summary.csv",
+        ),
+        (
+            "d",
+            "d: is a folder; give the file to write, such as d/summary.csv",
+        ),
+        (
+            "nowhere/",
+            "nowhere/: names a folder; give the file to write, such as nowhere/summary.csv",
+        ),
+    ] {
+        let r = w.run(&["summary", "l.csv", "-o", out]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", format!("danvan: {message}\n").as_str()),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn sigquit_while_an_output_is_staged_removes_it_and_says_why() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\nxx,1,A\n");
+    w.file("r.csv", "old rejects");
+    // --rejects is staged in a temporary file first; then -o opens a FIFO nobody reads, which
+    // waits: the signal comes while the temporary file certainly exists.
+    mkfifo(&w.path("pipe"));
+    let mut child = w.spawn(&[
+        "summary",
+        "l.csv",
+        "--skip-invalid",
+        "--rejects",
+        "r.csv",
+        "-o",
+        "pipe",
+    ]);
+    let start = Instant::now();
+    while temp_files(&w).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no temporary file appeared"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let killed = Command::new("kill")
+        .args(["-QUIT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_at_most(&mut child, Duration::from_secs(60));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        stderr.ends_with("danvan: stopped by SIGQUIT; no output file was changed\n"),
+        "{stderr}"
+    );
+    assert_eq!(w.read("r.csv"), "old rejects");
+    assert_eq!(temp_files(&w), Vec::<String>::new());
+}
+
+#[test]
+fn a_ledger_that_changes_while_the_run_reads_it_is_exit_two() {
+    // The first input is a FIFO the test holds open, so danvan is certainly still reading when
+    // the second file is cut: an amount 880 becomes 88. Counting 88 would be a wrong total.
+    let w = Work::new();
+    w.file("b.csv", "date,amount,unit\n2024-01-01,880,A\n");
+    mkfifo(&w.path("a.csv"));
+    let mut child = w.spawn(&["summary", "a.csv", "b.csv", "--format", "csv"]);
+    let (opened, open) = mpsc::channel();
+    let fifo = w.path("a.csv");
+    std::thread::spawn(move || {
+        let _ = opened.send(OpenOptions::new().write(true).open(fifo));
+    });
+    let Ok(writer) = open.recv_timeout(Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!("danvan never opened its input");
+    };
+    let mut writer = writer.unwrap();
+    let b = OpenOptions::new()
+        .write(true)
+        .open(w.path("b.csv"))
+        .unwrap();
+    b.set_len("date,amount,unit\n2024-01-01,88".len() as u64)
+        .unwrap();
+    drop(b);
+    writer
+        .write_all(b"date,amount,unit\n2024-01-01,5,A\n")
+        .unwrap();
+    drop(writer);
+    let status = wait_at_most(&mut child, Duration::from_secs(60));
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(
+        (status.code(), stdout.as_str(), stderr.as_str()),
+        (
+            Some(2),
+            "",
+            "danvan: b.csv: the file changed while danvan was reading it (its size, time or \
+             inode moved), so the totals could mix two versions of it; run again when nothing \
+             is writing to it\n"
+        )
+    );
+}
+
+// ---------------------------------------------------------------- no panic, no abort, no hang on any argument
+
+#[test]
+fn threads_the_system_will_not_start_fall_back_without_a_panic() {
+    // RUST_MIN_STACK asks for thread stacks larger than any address space, so every worker
+    // thread fails to start: the reading thread must then do all the work itself.
+    let w = Work::new();
+    w.file("l.csv", common::one_unit_per_row(300, "u"));
+    let out = assert_cmd::Command::cargo_bin("danvan")
+        .unwrap()
+        .current_dir(w.dir.path())
+        .env("RUST_MIN_STACK", (1u64 << 47).to_string())
+        .args([
+            "summary",
+            "l.csv",
+            "--threads",
+            "4",
+            "--chunk-bytes",
+            "64",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let want = w.run(&["summary", "l.csv", "--threads", "1", "--format", "csv"]);
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).as_ref(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (Some(0), want.ok(), want.stderr.as_str())
+    );
+}
+
+#[test]
+fn rejects_of_a_very_wide_file_take_linear_time() {
+    // 200,000 columns: each rejected row's fields are placed by a lookup per column, not a
+    // search of every column (that took minutes; this takes seconds even in a debug build).
+    let w = Work::new();
+    let n = 200_000;
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let cells = vec!["x"; n].join(",");
+    w.file(
+        "wide.csv",
+        format!(
+            "date,amount,{}\nxx,1,{cells}\n2024-01-01,2,{cells}\n",
+            names.join(",")
+        ),
+    );
+    let mut child = w.spawn(&[
+        "summary",
+        "wide.csv",
+        "--skip-invalid",
+        "-q",
+        "--rejects",
+        "r.csv",
+        "--format",
+        "csv",
+    ]);
+    drop(child.stdin.take());
+    let status = wait_at_most(&mut child, Duration::from_secs(120));
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(
+        (status.code(), stdout.as_str()),
+        (Some(0), "unit,measure,total,count\n,VND,2,1\n")
+    );
+    let rejects = w.read("r.csv");
+    let mut lines = rejects.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("date,amount,{},file,line,reason", names.join(","))
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with(&format!("xx,1,{cells},wide.csv,2,\"date: cannot read")),
+        "the rejected row keeps every field in its column"
+    );
+}
+
+#[test]
+fn an_output_that_is_the_file_standard_input_comes_from_is_refused() {
+    let w = Work::new();
+    let ledger = "date,amount\n2024-01-01,1\n";
+    w.file("l.csv", ledger);
+    let out = Command::new(assert_cmd::cargo::cargo_bin("danvan"))
+        .args(["summary", "-", "-o", "l.csv"])
+        .current_dir(w.dir.path())
+        .stdin(std::fs::File::open(w.path("l.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (
+            Some(2),
+            "danvan: l.csv: is an input (standard input); danvan never writes over an input\n"
+        )
+    );
+    assert_eq!(w.read("l.csv"), ledger);
 }

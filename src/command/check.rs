@@ -7,7 +7,7 @@ use super::reading::write_rejects;
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::engine::{self, Plan};
-use crate::output::write_stdout;
+use crate::output::{Outputs, Target};
 use crate::problem::{Problem, Severity};
 use crate::request;
 use crate::select::Selection;
@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
-    reading.guard(args.rejects.as_deref())?;
+    reading.say_notes();
+    reading.guard(&[("--rejects", args.rejects.as_deref())])?;
     let (registry, registry_problems) = reading.registry()?;
     let read = engine::read(
         &reading.sources,
@@ -35,8 +36,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             progress: reading.progress(),
         },
     )?;
+    let mut outputs = Outputs::new();
     if let Some(path) = &args.rejects {
-        write_rejects(path, &read, args.raw)?;
+        write_rejects(&mut outputs, path, &read, args.raw)?;
     }
     let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
     let mut listed: Vec<Problem> = registry_problems;
@@ -86,7 +88,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" }
     ));
-    write_stdout(text.as_bytes())?;
+    outputs.write(Target::Stdout, |out| Ok(out.write_all(text.as_bytes())?))?;
+    outputs.commit()?;
     reading.say_tally(&read.tally);
     Ok(if errors == 0 {
         ExitCode::SUCCESS

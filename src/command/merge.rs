@@ -10,7 +10,7 @@ use crate::cli::MergeArgs;
 use crate::engine::Tally;
 use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
-use crate::output::{Target, guard_inputs, say};
+use crate::output::{Outputs, Target, guard, say};
 use crate::present::Locale;
 use crate::render;
 use crate::render::csv::read_back::read_summary_file;
@@ -21,13 +21,14 @@ use std::process::ExitCode;
 
 pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
-    if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
-        bail!("standard input (-) can be read only once");
-    }
+    request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
     let mut layout = request::merge(&args);
-    let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
+    let inputs: Vec<_> = sources
+        .iter()
+        .map(|s| s.path.clone().unwrap_or_else(|| "/dev/stdin".into()))
+        .collect();
     if let Some(out) = &layout.output {
-        guard_inputs(out, &inputs)?;
+        guard(&[("-o", out)], &inputs)?;
     }
     if !args.allow_duplicates {
         refuse_duplicates(&sources)?;
@@ -36,8 +37,10 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let mut merged: Option<(Groups, Vec<String>, String)> = None;
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
     let mut tally = Tally::default();
-    for source in &sources {
+    let stamps: Vec<_> = sources.iter().map(Source::stamp).collect();
+    for (source, before) in sources.iter().zip(stamps) {
         let file = read_summary_file(source, &opts)?;
+        source.unchanged_since(before)?;
         match &mut merged {
             None => merged = Some((file.groups, file.header, source.name.to_string())),
             Some((groups, header, first)) => {
@@ -86,8 +89,11 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     layout.spec.by = groups.dims.clone();
     let locale = Locale::en();
     let summary = summarize(&groups, &layout.spec, locale.order)?;
-    Target::of(layout.output.as_deref())
-        .emit(|out| render::write(&summary.table, layout.format, layout.render, &locale, out))?;
+    let mut outputs = Outputs::new();
+    outputs.write(Target::of(layout.output.as_deref()), |out| {
+        render::write(&summary.table, layout.format, layout.render, &locale, out)
+    })?;
+    outputs.commit()?;
     tally_line(args.quiet);
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 use crate::engine::{Read, Tally};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
-use crate::output::{Target, guard_inputs, say};
+use crate::output::{Outputs, Target, guard, say};
 use crate::problem::Problem;
 use crate::request::ReadRequest;
 use anyhow::Result;
@@ -14,21 +14,28 @@ use std::sync::Arc;
 pub const SHOWN_PROBLEMS: usize = 20;
 
 impl ReadRequest {
-    /// Paths of every input, to keep outputs off them.
+    /// Paths of every input, to keep outputs off them; standard input as `/dev/stdin`, so an
+    /// output that is the file it was redirected from is refused too.
     pub fn input_paths(&self) -> Vec<PathBuf> {
         self.sources
             .iter()
-            .filter_map(|s| s.path.clone())
+            .map(|s| {
+                s.path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("/dev/stdin"))
+            })
             .chain(self.models.clone())
             .collect()
     }
 
-    /// Refuses an output path that is an input.
-    pub fn guard(&self, target: Option<&Path>) -> Result<()> {
-        match target {
-            Some(t) => guard_inputs(t, &self.input_paths()),
-            None => Ok(()),
-        }
+    /// Refuses, before anything is read, an output that is an input or another output:
+    /// `outputs` are (flag, path) pairs, those not given being `None`.
+    pub fn guard(&self, outputs: &[(&str, Option<&Path>)]) -> Result<()> {
+        let given: Vec<(&str, &Path)> = outputs
+            .iter()
+            .filter_map(|&(flag, path)| path.map(|p| (flag, p)))
+            .collect();
+        guard(&given, &self.input_paths())
     }
 
     /// The registry and its problems, when `--models` was given.
@@ -37,8 +44,19 @@ impl ReadRequest {
             return Ok((None, Vec::new()));
         };
         let source = Source::from_arg(&path.to_string_lossy());
+        let before = source.stamp();
         let read = read_registry(&source, &self.options)?;
+        source.unchanged_since(before)?;
         Ok((Some(Arc::new(read.registry)), read.problems))
+    }
+
+    /// Prints the request's notes (unless `--quiet`).
+    pub fn say_notes(&self) {
+        if !self.quiet {
+            for note in &self.notes {
+                say(note);
+            }
+        }
     }
 
     /// Whether a progress bar may be shown.
@@ -68,10 +86,12 @@ pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
     }
 }
 
-/// Writes `--rejects` (whole or not at all), and says when it could not hold every row.
-pub fn write_rejects(path: &Path, read: &Read, raw: bool) -> Result<()> {
-    Target::File(path)
-        .emit(|out| crate::render::rejects::write(&read.files, &read.rejects, raw, out))?;
+/// Stages `--rejects` among the run's `outputs` (written whole, replaced with the others), and
+/// says when it could not hold every row.
+pub fn write_rejects(outputs: &mut Outputs, path: &Path, read: &Read, raw: bool) -> Result<()> {
+    outputs.write(Target::File(path), |out| {
+        crate::render::rejects::write(&read.files, &read.rejects, raw, out)
+    })?;
     if read.rejects_unlisted > 0 {
         say(&format!(
             "warning: {} holds the first {} rejected rows; {} more were rejected (fix these and run again)",

@@ -4,7 +4,7 @@ use super::EXIT_INVALID;
 use super::reading::{say_problems, write_rejects};
 use crate::cli::SummaryArgs;
 use crate::engine::{self, Plan};
-use crate::output::{Target, say};
+use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
 use crate::render;
 use crate::report::summary::summarize;
@@ -15,9 +15,12 @@ use std::process::ExitCode;
 pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     let req = request::summary(&args)?;
+    reading.say_notes();
     let layout = req.layout;
-    reading.guard(layout.output.as_deref())?;
-    reading.guard(args.rejects.as_deref())?;
+    reading.guard(&[
+        ("-o", layout.output.as_deref()),
+        ("--rejects", args.rejects.as_deref()),
+    ])?;
     let (registry, mut problems) = reading.registry()?;
     let read = engine::read(
         &reading.sources,
@@ -34,8 +37,10 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     )?;
     let total = problems.len() as u64 + read.problem_count();
     problems.extend(read.problems.iter().cloned());
+    // Every output is staged, then all replace their old files together at the end.
+    let mut outputs = Outputs::new();
     if let Some(path) = &args.rejects {
-        write_rejects(path, &read, layout.render.raw)?;
+        write_rejects(&mut outputs, path, &read, layout.render.raw)?;
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
@@ -46,6 +51,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         say(&format!(
             "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
         ));
+        outputs.commit()?;
         reading.say_tally(&read.tally);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
@@ -66,8 +72,10 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
             list.join(", ")
         ));
     }
-    Target::of(layout.output.as_deref())
-        .emit(|out| render::write(&summary.table, layout.format, layout.render, &locale, out))?;
+    outputs.write(Target::of(layout.output.as_deref()), |out| {
+        render::write(&summary.table, layout.format, layout.render, &locale, out)
+    })?;
+    outputs.commit()?;
     reading.say_tally(&read.tally);
     Ok(ExitCode::SUCCESS)
 }

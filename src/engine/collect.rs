@@ -147,7 +147,7 @@ impl Collector {
                     } else {
                         en
                     };
-                    groups.add(key, sum, n)?;
+                    groups.add_exact(key, &sum, n)?;
                 }
                 (Some(_), false) => self.tally.filtered += n,
                 (None, _) => {

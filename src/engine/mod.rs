@@ -154,6 +154,8 @@ pub fn read(
             return Err(anyhow!("{}: cannot open: {e}", s.name));
         }
     }
+    // Each file as it is when the run starts; each must still be so once it has been read.
+    let stamps: Vec<_> = sources.iter().map(Source::stamp).collect();
     let stdin = sources.iter().any(|s| s.path.is_none());
     let threads = if stdin { 1 } else { plan.threads.max(1) };
     let plan = Arc::new(plan);
@@ -162,7 +164,7 @@ pub fn read(
     let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
         let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone());
-        let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
+        let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
             let r = worker.process(job);
             let stop = r.fatal.is_some();
             (vec![r], stop)
@@ -177,12 +179,15 @@ pub fn read(
         let stop = AtomicBool::new(false);
         let mut own = Worker::new(plan.clone(), registry.clone(), cutoffs.clone());
         std::thread::scope(|scope| {
+            // A thread the system refuses to start (too many threads, no memory) is simply not
+            // there: the others, and the reading thread itself, do its share.
             let handles: Vec<_> = (1..threads)
-                .map(|_| {
+                .map_while(|_| {
                     let (job_rx, res_tx) = (job_rx.clone(), res_tx.clone());
                     let (plan, registry, stop) = (plan.clone(), registry.clone(), &stop);
                     let cutoffs = cutoffs.clone();
-                    scope.spawn(move || {
+                    let builder = std::thread::Builder::new().name("reader".into());
+                    let spawned = builder.spawn_scoped(scope, move || {
                         let mut worker = Worker::new(plan, registry, cutoffs);
                         for job in job_rx {
                             let r = worker.process(job);
@@ -194,25 +199,30 @@ pub fn read(
                             }
                         }
                         worker
-                    })
+                    });
+                    spawned.ok()
                 })
                 .collect();
             drop(job_rx);
             drop(res_tx);
-            let reading = dispatch(sources, opts, &mut collector, &progress, |job| {
+            let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
                 if stop.load(Ordering::Relaxed) {
                     return (Vec::new(), true);
                 }
                 let mut ready: Vec<ChunkResult> = res_rx.try_iter().collect();
                 match job_tx.try_send(job) {
                     Ok(()) => (ready, false),
-                    Err(crossbeam_channel::TrySendError::Full(job)) => {
+                    // Full: every worker is busy. Disconnected: no worker is left (none could be
+                    // started, or all stopped). Either way the reading thread parses it.
+                    Err(
+                        crossbeam_channel::TrySendError::Full(job)
+                        | crossbeam_channel::TrySendError::Disconnected(job),
+                    ) => {
                         let r = own.process(job);
                         let fatal = r.fatal.is_some();
                         ready.push(r);
                         (ready, fatal)
                     }
-                    Err(crossbeam_channel::TrySendError::Disconnected(_)) => (ready, true),
                 }
             });
             drop(job_tx);
@@ -236,9 +246,11 @@ pub fn read(
 
 /// Opens each file in turn and hands its chunks to `send`, which processes them at once (one
 /// thread) or queues them (many) and returns the results ready so far and whether to stop.
-/// Returns the error that stopped reading, with the sequence number it happened at.
+/// Returns the error that stopped reading, with the sequence number it happened at. A file that
+/// no longer matches its `stamps` once read (cut, written to or replaced) stops the run.
 fn dispatch<F>(
     sources: &[Source],
+    stamps: &[Option<crate::ledger::source::Stamp>],
     opts: &ReadOptions,
     collector: &mut Collector,
     progress: &crate::progress::Progress,
@@ -307,6 +319,9 @@ where
             if stop {
                 return None;
             }
+        }
+        if let Err(e) = source.unchanged_since(stamps.get(file_index).copied().flatten()) {
+            return Some((seq, e));
         }
     }
     None

@@ -7,7 +7,8 @@ use super::observe::Observer;
 use super::place::{Cutoffs, Place};
 use super::{Job, MAX_LISTED, Plan, Tally};
 use crate::aggregate::{Groups, LocalGroups};
-use crate::domain::{Key, amount};
+use crate::domain::Key;
+use crate::domain::amount::Exact;
 use crate::ledger::Col;
 use crate::ledger::number::Reading;
 use crate::ledger::record::{Record, for_each_record};
@@ -15,8 +16,7 @@ use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
 use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selector;
-use anyhow::Result;
-use rust_decimal::Decimal;
+use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ pub(super) struct PendingRow {
 
 /// Amounts that read two ways, added up both ways per file, group and kept-or-filtered, so
 /// millions of them cost no more memory than their groups.
-type PendingSums = FxHashMap<(usize, bool, Box<[u32]>), (Decimal, Decimal, u64)>;
+type PendingSums = FxHashMap<(usize, bool, Box<[u32]>), (Exact, Exact, u64)>;
 
 #[derive(Default)]
 pub(super) struct ChunkResult {
@@ -94,7 +94,9 @@ impl Worker {
         let mut evidence = [0u64; 2];
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
-                let seen = fast.try_record(record, layout, &self.selector, &mut self.groups)?;
+                let seen = fast
+                    .try_record(record, layout, &self.selector, &mut self.groups)
+                    .with_context(|| format!("{}:{line}", layout.file))?;
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
                         out.tally.read += 1;
@@ -141,7 +143,10 @@ impl Worker {
                     let text_kept = self.selector.keeps_text(&row, &self.reader.interner);
                     if text_kept && self.selector.keeps_date(row.date) {
                         out.tally.counted += 1;
-                        let slot = self.groups.add(&row, &mut self.reader.interner)?;
+                        let slot = self
+                            .groups
+                            .add(&row, &mut self.reader.interner)
+                            .with_context(|| format!("{}:{line}", layout.file))?;
                         if let Some(fast) = &mut self.fast {
                             fast.learn(Some(slot));
                         }
@@ -164,8 +169,15 @@ impl Worker {
                             .pending_sums
                             .entry((fi, kept, key[..n].into()))
                             .or_default();
-                        sums.0 = amount::add(sums.0, vi)?;
-                        sums.1 = amount::add(sums.1, en)?;
+                        let at = || format!("{}:{line}", layout.file);
+                        sums.0
+                            .add(vi)
+                            .map_err(anyhow::Error::from)
+                            .with_context(at)?;
+                        sums.1
+                            .add(en)
+                            .map_err(anyhow::Error::from)
+                            .with_context(at)?;
                         sums.2 += 1;
                     }
                     let place = Place::new(fi, line);
@@ -258,7 +270,7 @@ pub(super) struct Finished {
     pub(super) groups: Groups,
     pub(super) observed: Option<Box<dyn std::any::Any + Send>>,
     /// (file, kept, key, sum read vi, sum read en, rows)
-    pub(super) pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
+    pub(super) pending_sums: Vec<(usize, bool, Key, Exact, Exact, u64)>,
     pub(super) pending_rows: Listed<PendingRow>,
 }
 

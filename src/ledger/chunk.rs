@@ -22,10 +22,12 @@ pub struct Chunk {
 #[derive(Debug)]
 pub enum ChunkError {
     Io(io::Error),
-    /// No record boundary within the size limit, starting at this line.
+    /// No record boundary within the size limit, starting at this line; `quoted` when a quoted
+    /// field opened in it is still open (an unclosed quote), else it simply has no line end.
     RecordTooLong {
         line: u64,
         limit: usize,
+        quoted: bool,
     },
 }
 
@@ -33,10 +35,19 @@ impl std::fmt::Display for ChunkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChunkError::Io(e) => write!(f, "read error: {e}"),
-            ChunkError::RecordTooLong { line, limit } => write!(
+            ChunkError::RecordTooLong {
+                line,
+                limit,
+                quoted,
+            } => write!(
                 f,
-                "{line}: a record here runs over {} MiB without ending (an unclosed quote?)",
-                limit >> 20
+                "{line}: a record here runs over {} MiB without ending ({})",
+                limit >> 20,
+                if *quoted {
+                    "an unclosed quote?"
+                } else {
+                    "it has no line end: is this a CSV file?"
+                }
             ),
         }
     }
@@ -139,6 +150,7 @@ impl<R: Read> Chunker<R> {
             return Err(ChunkError::RecordTooLong {
                 line: self.next_line,
                 limit: self.max_record,
+                quoted: ends_in_quotes(&self.buf, self.delimiter),
             });
         }
         let want = (self.buf.len() * 2)
@@ -187,6 +199,28 @@ impl<R: Read> Chunker<R> {
 /// `\n` ends a record there; a lone `\r` is data), or chunks would be cut inside a record.
 fn at_field_start(buf: &[u8], i: usize, delimiter: u8) -> bool {
     i == 0 || buf[i - 1] == b'\n' || buf[i - 1] == delimiter
+}
+
+/// Whether a quoted field opened in `buf` (read from a record start) is still open at its end.
+/// Run once, when a record is too long, to say whether a quote is to blame.
+fn ends_in_quotes(buf: &[u8], delimiter: u8) -> bool {
+    let mut in_quotes = false;
+    let mut pos = 0;
+    while let Some(off) = memchr(b'"', &buf[pos..]) {
+        let i = pos + off;
+        pos = i + 1;
+        if !in_quotes {
+            in_quotes = at_field_start(buf, i, delimiter);
+        } else {
+            match buf.get(i + 1) {
+                Some(b'"') => pos = i + 2,
+                Some(_) => in_quotes = false,
+                // Maybe half of `""`: still open as far as anyone can tell.
+                None => {}
+            }
+        }
+    }
+    in_quotes
 }
 
 /// Index just past the first line end outside quotes.
@@ -343,15 +377,30 @@ mod tests {
         let mut c = Chunker::new(&over[..], 4, 16);
         assert!(matches!(
             c.header(),
-            Err(ChunkError::RecordTooLong { line: 1, limit: 16 })
+            Err(ChunkError::RecordTooLong {
+                line: 1,
+                limit: 16,
+                quoted: false
+            })
         ));
         assert_eq!(
             ChunkError::RecordTooLong {
                 line: 7,
-                limit: 64 << 20
+                limit: 64 << 20,
+                quoted: true
             }
             .to_string(),
             "7: a record here runs over 64 MiB without ending (an unclosed quote?)"
+        );
+        assert_eq!(
+            ChunkError::RecordTooLong {
+                line: 7,
+                limit: 64 << 20,
+                quoted: false
+            }
+            .to_string(),
+            "7: a record here runs over 64 MiB without ending (it has no line end: is this a \
+             CSV file?)"
         );
     }
 
@@ -392,7 +441,15 @@ mod tests {
         let mut c = Chunker::new(&input[..], 64, 1024);
         assert!(matches!(
             c.header(),
-            Err(ChunkError::RecordTooLong { line: 1, .. })
+            Err(ChunkError::RecordTooLong {
+                line: 1,
+                quoted: true,
+                ..
+            })
         ));
+        // A quote inside a field (not at its start) opens nothing, and a closed one is closed.
+        assert!(!ends_in_quotes(b"ab\"c,d", b','));
+        assert!(!ends_in_quotes(b"\"a\"\"b\",c", b','));
+        assert!(ends_in_quotes(b"a,\"b\nc", b','));
     }
 }

@@ -321,6 +321,19 @@ impl RowReader {
         match (amount.reading, layout.forced) {
             (Reading::Exact { value, evidence }, _) => {
                 row.amount = value;
+                // A float leaking from a spreadsheet has 16 or more digits: short cells skip it.
+                if needs.check
+                    && amount_cell.len() >= 17
+                    && let Some(meant) = crate::domain::amount::float_artifact(value)
+                {
+                    notes.push((
+                        layout.name(Col::Amount),
+                        Kind::FloatArtifact {
+                            text: text(Col::Amount).trim().to_string(),
+                            meant,
+                        },
+                    ));
+                }
                 Outcome::Valid {
                     row,
                     evidence,

@@ -37,6 +37,33 @@ impl Source {
         }
     }
 
+    /// What the file looks like now, to notice it changing while it is read: `None` for
+    /// standard input and anything that is not a regular file (a FIFO has no size to compare).
+    pub fn stamp(&self) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(self.path.as_ref()?).ok()?;
+        m.is_file().then(|| Stamp {
+            len: m.len(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            inode: (m.dev(), m.ino()),
+        })
+    }
+
+    /// An error if the file no longer looks as it did at `before` (size, modification time,
+    /// inode): it was written to, cut or replaced while danvan read it, so what was read may be
+    /// half of one version and half of another.
+    pub fn unchanged_since(&self, before: Option<Stamp>) -> Result<()> {
+        if before.is_some() && self.stamp() != before {
+            bail!(
+                "{}: the file changed while danvan was reading it (its size, time or inode \
+                 moved), so the totals could mix two versions of it; run again when nothing is \
+                 writing to it",
+                self.name
+            );
+        }
+        Ok(())
+    }
+
     /// Size in bytes when known (files), for the progress bar.
     pub fn size(&self) -> Option<u64> {
         self.path
@@ -44,6 +71,33 @@ impl Source {
             .and_then(|p| std::fs::metadata(p).ok())
             .map(|m| m.len())
     }
+}
+
+/// Whether `arg` reads standard input: `-`, or a path to the very file standard input is
+/// (`/dev/stdin`, `/dev/fd/0`, or the file it was redirected from), which can be read only once.
+pub fn is_stdin(arg: &str) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    if arg == "-" {
+        return true;
+    }
+    let Ok(path) = std::fs::metadata(arg) else {
+        return false;
+    };
+    let stdin = std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(File::from)
+        .and_then(|f| f.metadata());
+    stdin.is_ok_and(|s| (s.dev(), s.ino()) == (path.dev(), path.ino()))
+}
+
+/// What a file looked like: its size, modification time and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    inode: (u64, u64),
 }
 
 /// Looks up an encoding by any WHATWG label (`windows-1258`, `cp1258`, `utf-16le`, `latin1`…).

@@ -1,7 +1,7 @@
 //! The English catalogue: every kind of problem and warning in words. This is the only place
 //! their English text is written; another language is another file with the same `match`.
 
-use super::kind::Kind;
+use super::kind::{Kind, Whose};
 use crate::domain::YEARS;
 use crate::ledger::column_name;
 use crate::ledger::date::DateError;
@@ -34,6 +34,10 @@ pub fn message(kind: &Kind) -> String {
             ),
             Reading::Exact { value, .. } => format!("{text:?} reads as {value}"),
         },
+        Kind::FloatArtifact { text, meant } => format!(
+            "{text:?} looks like a spreadsheet's floating-point leftover; it probably meant \
+             {meant} (danvan counts it as written)"
+        ),
         Kind::CurrencyNotMeasure { text, measure } => {
             format!("{text:?} carries a currency mark but the measure is {measure:?}")
         }
@@ -72,6 +76,11 @@ pub fn message(kind: &Kind) -> String {
         Kind::NotPlainDecimal { text } => {
             format!("{text:?} is not a plain decimal like 1234567.5")
         }
+        Kind::TotalOutOfRange { text } => format!(
+            "{text:?} has more digits than danvan can add up exactly (at most {} and 28 \
+             decimals)",
+            rust_decimal::Decimal::MAX
+        ),
         Kind::NotWholeNumber { text } => format!("{text:?} is not a whole number"),
         Kind::SameGroup { first_line } => {
             format!("the same group as line {first_line}; both are added")
@@ -94,6 +103,32 @@ pub fn message(kind: &Kind) -> String {
             "rows name models ({id:?}…) but no --models registry was given, so they are not \
              checked"
         ),
+        Kind::TotalTooLong {
+            whose,
+            measure,
+            column,
+            total,
+        } => {
+            let whose = match whose {
+                Whose::Line(label) if label.is_empty() => "the total".to_string(),
+                Whose::Line(label) => {
+                    let parts: Vec<String> =
+                        label.iter().map(|(d, v)| format!("{d} {v:?}")).collect();
+                    format!("the total of {}", parts.join(", "))
+                }
+                Whose::Others(n) => format!("the total of the {n} other lines"),
+                Whose::Grand => "the grand total".to_string(),
+            };
+            let column = match column {
+                Some((dim, value)) => format!(", {dim} {value},"),
+                None => String::new(),
+            };
+            format!(
+                "{whose}{column} in {measure} is {total}, which needs more digits than danvan \
+                 can print exactly (at most {} and 28 decimals); nothing was written",
+                rust_decimal::Decimal::MAX
+            )
+        }
     }
 }
 

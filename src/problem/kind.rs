@@ -3,6 +3,7 @@
 //! catalogue per language (`en.rs`) turns a kind into words, so a second language is a second
 //! table and the readers never change.
 
+use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
@@ -29,6 +30,9 @@ pub enum Kind {
     Amount(NumberError),
     /// An amount that reads two ways, and nothing in the file settles which.
     TwoWays { text: String, reading: Reading },
+    /// An amount that looks like binary floating point leaking from a spreadsheet
+    /// (`0.30000000000000004`): `text` as written, `meant` the value it probably was.
+    FloatArtifact { text: String, meant: Decimal },
     /// An amount with a currency mark in a row whose measure is not money.
     CurrencyNotMeasure { text: String, measure: String },
     /// A model id the registry does not have.
@@ -60,6 +64,9 @@ pub enum Kind {
     // Summary files read back by `merge`.
     /// A total that is not a plain decimal as `summary` prints it.
     NotPlainDecimal { text: String },
+    /// A plain decimal with more digits than danvan adds up exactly (past the decimal maximum,
+    /// or more than 28 decimals).
+    TotalOutOfRange { text: String },
     /// A count that is not a whole number.
     NotWholeNumber { text: String },
     /// A group that an earlier line of the same file already had.
@@ -72,6 +79,27 @@ pub enum Kind {
     UnusedModel { id: String },
     /// Rows name models but no registry was given; `id` is the first one seen.
     NoRegistry { id: String },
+
+    // A report's totals.
+    /// An exact total that needs more digits than a printed decimal holds: whose it is, in
+    /// which measure (and pivot column), and its every digit.
+    TotalTooLong {
+        whose: Whose,
+        measure: String,
+        column: Option<(Dim, String)>,
+        total: String,
+    },
+}
+
+/// Which total of a report a message is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whose {
+    /// One line: each label dimension with its value as printed.
+    Line(Vec<(Dim, String)>),
+    /// The line adding up the groups a top-N cut left out, and how many.
+    Others(usize),
+    /// The grand total.
+    Grand,
 }
 
 /// One spelling of a name, how many rows use it and where it is first.
@@ -126,6 +154,10 @@ impl Kind {
                     evidence: None,
                 },
             },
+            Kind::FloatArtifact {
+                text: "0.30000000000000004".into(),
+                meant: d(3, 1),
+            },
             Kind::CurrencyNotMeasure {
                 text: "500 đ".into(),
                 measure: "ngày công".into(),
@@ -161,6 +193,9 @@ impl Kind {
             Kind::NotPlainDecimal {
                 text: "1.200.000".into(),
             },
+            Kind::TotalOutOfRange {
+                text: "79228162514264337593543950336".into(),
+            },
             Kind::NotWholeNumber { text: "2,5".into() },
             Kind::SameGroup { first_line: 3 },
             Kind::SpellingVariants {
@@ -181,6 +216,27 @@ impl Kind {
             },
             Kind::UnusedModel { id: "MH-3".into() },
             Kind::NoRegistry { id: "MH-1".into() },
+            Kind::TotalTooLong {
+                whose: Whose::Line(vec![
+                    (Dim::Unit, "Hội Phụ nữ".into()),
+                    (Dim::Year, "2024".into()),
+                ]),
+                measure: "VND".into(),
+                column: None,
+                total: "158456325028528675187087900670".into(),
+            },
+            Kind::TotalTooLong {
+                whose: Whose::Others(3),
+                measure: "VND".into(),
+                column: Some((Dim::Quarter, "2024-Q1".into())),
+                total: "1000000000000000000000000000.001".into(),
+            },
+            Kind::TotalTooLong {
+                whose: Whose::Grand,
+                measure: "m2".into(),
+                column: None,
+                total: "-1000000000000000000000000000.5".into(),
+            },
         ]
     }
 }

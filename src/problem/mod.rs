@@ -8,7 +8,7 @@
 pub mod en;
 mod kind;
 
-pub use kind::{Kind, Spelling};
+pub use kind::{Kind, Spelling, Whose};
 
 use std::fmt;
 use std::sync::Arc;
@@ -177,9 +177,12 @@ mod tests {
             Kind::SpellingVariants { .. } => 19,
             Kind::UnusedModel { .. } => 20,
             Kind::NoRegistry { .. } => 21,
+            Kind::FloatArtifact { .. } => 22,
+            Kind::TotalOutOfRange { .. } => 23,
+            Kind::TotalTooLong { .. } => 24,
         }
     }
-    const VARIANTS: usize = 22;
+    const VARIANTS: usize = 25;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

@@ -6,6 +6,7 @@
 use super::csv::safe::SafeWriter;
 use crate::problem::Rejected;
 use anyhow::Result;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -16,12 +17,16 @@ pub fn write(
     raw: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
+    // Column names in order of first appearance, and where each is: one lookup per field, so
+    // a header of a million columns costs a million lookups, not a million squared.
     let mut columns: Vec<String> = Vec::new();
+    let mut at: FxHashMap<&str, usize> = FxHashMap::default();
     for (_, header) in files {
         for h in header {
-            if !columns.contains(h) {
+            at.entry(h.as_str()).or_insert_with(|| {
                 columns.push(h.clone());
-            }
+                columns.len() - 1
+            });
         }
     }
     let placed: Vec<(Vec<String>, Vec<String>)> = rejects
@@ -31,10 +36,7 @@ pub fn write(
             let mut cells = vec![String::new(); columns.len()];
             let mut extras = Vec::new();
             for (i, f) in r.fields.iter().enumerate() {
-                match header
-                    .get(i)
-                    .and_then(|h| columns.iter().position(|c| c == h))
-                {
+                match header.get(i).and_then(|h| at.get(h.as_str()).copied()) {
                     Some(c) if cells[c].is_empty() => cells[c] = f.clone(),
                     _ => extras.push(f.clone()),
                 }

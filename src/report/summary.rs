@@ -5,10 +5,12 @@
 
 use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
+use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
 use crate::domain::order::{TextOrder, cmp_labels, cmp_values};
-use crate::domain::{Dim, Value, amount};
-use anyhow::Result;
+use crate::domain::{Dim, Value};
+use crate::problem::{self, Whose};
+use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -44,13 +46,15 @@ pub struct Summary {
     pub left_out: Vec<(String, u64)>,
 }
 
-/// One line while it is added up: per amount column its total and rows, and the line's rows.
+/// One line while it is added up: per amount column its exact total and rows, and the line's
+/// rows. Lines, others and the grand total are added up exactly like the groups, and only
+/// turned into decimals, once, when the cells are made.
 #[derive(Debug, Clone, Default)]
 struct Acc {
-    cells: Vec<Option<(Decimal, u64)>>,
+    cells: Vec<Option<(Exact, u64)>>,
     rows: u64,
     /// The sum across columns, for pivots.
-    total: Option<Decimal>,
+    total: Option<Exact>,
 }
 
 impl Acc {
@@ -61,9 +65,9 @@ impl Acc {
         }
     }
 
-    fn add(&mut self, column: usize, total: Decimal, rows: u64) -> Result<()> {
-        let cell = self.cells[column].get_or_insert((Decimal::ZERO, 0));
-        cell.0 = amount::add(cell.0, total)?;
+    fn add(&mut self, column: usize, total: &Exact, rows: u64) -> Result<()> {
+        let cell = self.cells[column].get_or_insert((Exact::ZERO, 0));
+        cell.0.add_exact(total)?;
         cell.1 += rows;
         self.rows += rows;
         Ok(())
@@ -72,7 +76,7 @@ impl Acc {
     fn add_line(&mut self, other: &Acc) -> Result<()> {
         for (c, cell) in other.cells.iter().enumerate() {
             if let Some((total, rows)) = cell {
-                self.add(c, *total, *rows)?;
+                self.add(c, total, *rows)?;
             }
         }
         Ok(())
@@ -80,7 +84,11 @@ impl Acc {
 
     fn close(&mut self, pivot: bool) -> Result<()> {
         if pivot {
-            self.total = Some(amount::sum(self.cells.iter().flatten().map(|c| c.0))?);
+            let mut sum = Exact::ZERO;
+            for (total, _) in self.cells.iter().flatten() {
+                sum.add_exact(total)?;
+            }
+            self.total = Some(sum);
         }
         Ok(())
     }
@@ -145,8 +153,8 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
         lines
             .entry(label)
             .or_insert_with(|| Acc::new(heads.len()))
-            .add(c, acc.total, acc.count)?;
-        total.add(c, acc.total, acc.count)?;
+            .add(c, &acc.total, acc.count)?;
+        total.add(c, &acc.total, acc.count)?;
     }
     let is_pivot = pivot.is_some();
     let mut lines: Vec<(Vec<Value>, Acc)> = lines.into_iter().collect();
@@ -170,23 +178,45 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
     }
 
     let columns = columns(&heads, &across, spec.percent);
-    let grand: Vec<Option<Decimal>> = match total.total {
-        Some(t) => vec![Some(t); heads.len()],
-        None => total.cells.iter().map(|c| c.map(|c| c.0)).collect(),
+    let printed = Printed {
+        heads: &heads,
+        across: &across,
     };
-    let line = |kind: Kind, label: Vec<Value>, acc: &Acc| Line {
-        kind,
-        label,
-        cells: cells(&columns, acc, &grand),
-    };
-    let mut out: Vec<Line> = lines
-        .iter()
-        .map(|(label, acc)| line(Kind::Body, label.clone(), acc))
-        .collect();
-    if let Some((groups, o)) = &others {
-        out.push(line(Kind::Others { groups: *groups }, Vec::new(), o));
+    // Every sum becomes the decimal it prints as, lines first so a total too long to print is
+    // named by the first line that has one.
+    let mut printed_lines = Vec::with_capacity(lines.len() + 2);
+    for (label, acc) in &lines {
+        let whose = Whose::Line(
+            spec.by
+                .iter()
+                .zip(label)
+                .map(|(d, v)| (*d, v.to_string()))
+                .collect(),
+        );
+        printed_lines.push((Kind::Body, label.clone(), printed.decimals(acc, &whose)?));
     }
-    out.push(line(Kind::Total, Vec::new(), &total));
+    if let Some((groups, o)) = &others {
+        let kind = Kind::Others { groups: *groups };
+        printed_lines.push((
+            kind,
+            Vec::new(),
+            printed.decimals(o, &Whose::Others(*groups))?,
+        ));
+    }
+    let grand_line = printed.decimals(&total, &Whose::Grand)?;
+    let grand: Vec<Option<Decimal>> = match grand_line.total {
+        Some(t) => vec![Some(t); heads.len()],
+        None => grand_line.cells.iter().map(|c| c.map(|c| c.0)).collect(),
+    };
+    printed_lines.push((Kind::Total, Vec::new(), grand_line));
+    let out: Vec<Line> = printed_lines
+        .into_iter()
+        .map(|(kind, label, sums)| Line {
+            kind,
+            label,
+            cells: cells(&columns, &sums, &grand),
+        })
+        .collect();
     Ok(Summary {
         table: Table {
             dims: spec.by.clone(),
@@ -226,15 +256,12 @@ fn sort_lines(
                 .iter()
                 .position(|h| *h == Value::Text(spec.measure.clone()))
                 .unwrap_or(0);
-            let value = |acc: &Acc| -> Decimal {
+            // Lines without the ranked measure have no value, which sorts below every value.
+            let value = |acc: &Acc| -> Option<Exact> {
                 if pivot {
-                    acc.total.unwrap_or_default()
+                    Some(acc.total.unwrap_or_default())
                 } else {
-                    acc.cells
-                        .get(rank)
-                        .copied()
-                        .flatten()
-                        .map_or(Decimal::MIN, |c| c.0)
+                    acc.cells.get(rank).copied().flatten().map(|c| c.0)
                 }
             };
             lines.sort_by(|a, b| {
@@ -276,8 +303,63 @@ fn columns(heads: &[Value], across: &Across, percent: bool) -> Vec<Head> {
     columns
 }
 
+/// A line's sums as the decimals its cells print.
+struct Decimals {
+    cells: Vec<Option<(Decimal, u64)>>,
+    rows: u64,
+    total: Option<Decimal>,
+}
+
+/// What is needed to name a total that cannot be printed.
+struct Printed<'a> {
+    heads: &'a [Value],
+    across: &'a Across,
+}
+
+impl Printed<'_> {
+    /// `acc`'s exact sums as decimals, or the error naming the first that no decimal holds
+    /// exactly: it is never rounded to fit.
+    fn decimals(&self, acc: &Acc, whose: &Whose) -> Result<Decimals> {
+        let measure = |c: Option<usize>| match (self.across, c) {
+            (Across::Measures, Some(c)) => (self.heads[c].to_string(), None),
+            (Across::Values { dim, measure }, Some(c)) => {
+                (measure.clone(), Some((*dim, self.heads[c].to_string())))
+            }
+            (Across::Values { measure, .. }, None) => (measure.clone(), None),
+            (Across::Measures, None) => (String::new(), None),
+        };
+        let print = |e: &Exact, c: Option<usize>| -> Result<Decimal> {
+            e.to_decimal().ok_or_else(|| {
+                let (measure, column) = measure(c);
+                anyhow!(
+                    "{}",
+                    problem::en::message(&problem::Kind::TotalTooLong {
+                        whose: whose.clone(),
+                        measure,
+                        column,
+                        total: e.to_string(),
+                    })
+                )
+            })
+        };
+        let mut cells = Vec::with_capacity(acc.cells.len());
+        for (c, cell) in acc.cells.iter().enumerate() {
+            cells.push(match cell {
+                Some((e, rows)) => Some((print(e, Some(c))?, *rows)),
+                None => None,
+            });
+        }
+        let total = acc.total.as_ref().map(|t| print(t, None)).transpose()?;
+        Ok(Decimals {
+            cells,
+            rows: acc.rows,
+            total,
+        })
+    }
+}
+
 /// A line's cells under `columns`; `grand` is each amount column's grand total, for shares.
-fn cells(columns: &[Head], acc: &Acc, grand: &[Option<Decimal>]) -> Vec<Cell> {
+fn cells(columns: &[Head], acc: &Decimals, grand: &[Option<Decimal>]) -> Vec<Cell> {
     let mut amount_index = Vec::new();
     columns
         .iter()
@@ -591,6 +673,25 @@ mod tests {
             g.add(key, Decimal::MAX, 1).unwrap();
         }
         let err = summarize(&g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
-        assert!(err.to_string().contains("add up exactly"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the grand total in VND is 158456325028528675187087900670, which needs more digits \
+             than danvan can print exactly (at most 79228162514264337593543950335 and 28 \
+             decimals); nothing was written"
+        );
+        // A line is named by its label.
+        let mut g = Groups::new(vec![Dim::Unit]);
+        let key = Key {
+            values: vec![t("A")],
+            measure: "VND".into(),
+        };
+        g.add(key.clone(), Decimal::MAX, 1).unwrap();
+        g.add(key, Decimal::new(5, 1), 1).unwrap();
+        let err = summarize(&g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("the total of unit \"A\" in VND is 79228162514264337593543950335.5,"),
+            "{err}"
+        );
     }
 }

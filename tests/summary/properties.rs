@@ -1368,3 +1368,202 @@ fn a_semicolon_file_reads_two_way_amounts_the_vietnamese_way() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "unit,measure,total,count\nA,VND,1200,1\n");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact sums of any magnitude (issue 10): amounts up to the decimal limit and with up to 28
+// decimals, summed by danvan with 1 and 2 threads and any chunk size, against a big-integer
+// reference computed here. The answer is that sum exactly, or exit 2 when a total needs more
+// digits than a decimal prints; never a rounded figure, never one that depends on threads.
+
+/// A signed big integer in base 10^9, least significant limb first, for the reference sums.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Big {
+    negative: bool,
+    limbs: Vec<u64>,
+}
+
+const BASE: u64 = 1_000_000_000;
+
+impl Big {
+    /// A plain decimal (`-12.5`) as an integer count of 10^-28.
+    fn of_decimal(text: &str) -> Big {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let all = format!("{int}{frac:0<28}");
+        let mut limbs = Vec::new();
+        let bytes = all.as_bytes();
+        let mut end = bytes.len();
+        while end > 0 {
+            let start = end.saturating_sub(9);
+            limbs.push(
+                std::str::from_utf8(&bytes[start..end])
+                    .unwrap()
+                    .parse()
+                    .unwrap(),
+            );
+            end = start;
+        }
+        let mut b = Big { negative, limbs };
+        b.trim();
+        b
+    }
+
+    fn trim(&mut self) {
+        while self.limbs.last() == Some(&0) {
+            self.limbs.pop();
+        }
+        if self.limbs.is_empty() {
+            self.negative = false;
+        }
+    }
+
+    fn cmp_magnitude(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+        a.len()
+            .cmp(&b.len())
+            .then_with(|| a.iter().rev().cmp(b.iter().rev()))
+    }
+
+    fn add(&mut self, other: &Big) {
+        if self.negative == other.negative {
+            let mut carry = 0;
+            for i in 0..self.limbs.len().max(other.limbs.len()) {
+                if i == self.limbs.len() {
+                    self.limbs.push(0);
+                }
+                let s = self.limbs[i] + other.limbs.get(i).copied().unwrap_or(0) + carry;
+                self.limbs[i] = s % BASE;
+                carry = s / BASE;
+            }
+            if carry > 0 {
+                self.limbs.push(carry);
+            }
+        } else {
+            // Subtract the smaller magnitude from the larger; the sign is the larger's.
+            let (big, small, negative) = if Big::cmp_magnitude(&self.limbs, &other.limbs).is_ge() {
+                (self.limbs.clone(), other.limbs.clone(), self.negative)
+            } else {
+                (other.limbs.clone(), self.limbs.clone(), other.negative)
+            };
+            let mut out = Vec::with_capacity(big.len());
+            let mut borrow = 0i64;
+            for (i, &b) in big.iter().enumerate() {
+                let mut d = b as i64 - small.get(i).copied().unwrap_or(0) as i64 - borrow;
+                borrow = 0;
+                if d < 0 {
+                    d += BASE as i64;
+                    borrow = 1;
+                }
+                out.push(d as u64);
+            }
+            *self = Big {
+                negative,
+                limbs: out,
+            };
+        }
+        self.trim();
+    }
+
+    /// The sum as danvan prints it (`-0.25`, `1000`), if a decimal holds it: at most
+    /// 79228162514264337593543950335 units at its smallest scale.
+    fn printed(&self) -> Option<String> {
+        let mut digits = String::new();
+        for (i, limb) in self.limbs.iter().rev().enumerate() {
+            if i == 0 {
+                digits.push_str(&limb.to_string());
+            } else {
+                digits.push_str(&format!("{limb:09}"));
+            }
+        }
+        if digits.is_empty() {
+            return Some("0".into());
+        }
+        let digits = format!("{digits:0>29}");
+        let (int, frac) = digits.split_at(digits.len() - 28);
+        let frac = frac.trim_end_matches('0');
+        let int = int.trim_start_matches('0');
+        let mantissa = format!("{int}{frac}");
+        let mantissa = mantissa.trim_start_matches('0');
+        let max = "79228162514264337593543950335";
+        if (mantissa.len(), mantissa) > (max.len(), max) {
+            return None;
+        }
+        let int = if int.is_empty() { "0" } else { int };
+        let sign = if self.negative { "-" } else { "" };
+        Some(if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        })
+    }
+}
+
+/// An amount a decimal holds: a mantissa below 2^96 at a scale of 0 to 28, as a plain decimal.
+fn exact_amount() -> impl Strategy<Value = String> {
+    let mantissa = prop_oneof![
+        0u128..1000,
+        0u128..(1u128 << 96),
+        ((1u128 << 96) - 1000)..(1u128 << 96),
+        (1u32..=28).prop_map(|k| 10u128.pow(k)),
+    ];
+    (mantissa, 0u32..=28, any::<bool>()).prop_map(|(m, scale, negative)| {
+        let digits = format!("{m:0>width$}", width = scale as usize + 1);
+        let (int, frac) = digits.split_at(digits.len() - scale as usize);
+        let sign = if negative && m != 0 { "-" } else { "" };
+        if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sums_of_any_magnitude_are_exact_or_refused_whatever_the_threads(
+        rows in prop::collection::vec((exact_amount(), any::<bool>()), 1..14),
+        chunk in 1usize..200,
+    ) {
+        let mut text = String::from("date,amount,unit\n");
+        let mut sums: BTreeMap<&str, Big> = BTreeMap::new();
+        let mut grand = Big::default();
+        for (amount, second) in &rows {
+            let unit = if *second { "B" } else { "A" };
+            text.push_str(&format!("2024-01-01,{amount},{unit}\n"));
+            sums.entry(unit).or_default().add(&Big::of_decimal(amount));
+            grand.add(&Big::of_decimal(amount));
+        }
+        let w = Work::new();
+        w.file("l.csv", &text);
+        let args = ["summary", "l.csv", "--format", "csv", "-q", "--number-format", "en"];
+        let base = w.run(&[&args[..], &["--threads", "1"]].concat());
+        let chunk = chunk.to_string();
+        for extra in [["--threads", "2", "--chunk-bytes", chunk.as_str()], ["--threads", "1", "--chunk-bytes", chunk.as_str()]] {
+            let other = w.run(&[&args[..], &extra[..]].concat());
+            prop_assert_eq!(
+                (other.code, &other.stdout, &other.stderr),
+                (base.code, &base.stdout, &base.stderr),
+                "{:?}", extra
+            );
+        }
+        let printed: Option<Vec<String>> = sums
+            .iter()
+            .map(|(unit, sum)| sum.printed().map(|p| format!("{unit},VND,{p},{}\n", rows.iter().filter(|(_, b)| (*unit == "B") == *b).count())))
+            .collect();
+        match (printed, grand.printed()) {
+            (Some(lines), Some(_)) => {
+                prop_assert_eq!(base.code, 0, "{}", base.stderr);
+                prop_assert_eq!(base.stdout, format!("unit,measure,total,count\n{}", lines.concat()));
+            }
+            _ => {
+                prop_assert_eq!(base.code, 2, "{}", base.stdout);
+                prop_assert!(base.stderr.contains("needs more digits than danvan can print exactly"), "{}", base.stderr);
+                prop_assert_eq!(base.stdout, "");
+            }
+        }
+    }
+}

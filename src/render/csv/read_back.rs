@@ -52,17 +52,20 @@ pub fn parse_header(header: &[String]) -> Result<Vec<Dim>> {
     Ok(dims)
 }
 
-/// A total as `summary` prints it: `-`, digits, at most one `.` and digits.
-fn plain_decimal(cell: &str) -> Option<Decimal> {
+/// A total as `summary` prints it: `-`, digits, at most one `.` and digits. `Err` holds why
+/// not: not that shape, or that shape with more digits than danvan adds up exactly.
+fn plain_decimal(cell: &str) -> Result<Decimal, Kind> {
     let digits = cell.strip_prefix('-').unwrap_or(cell);
-    let mut parts = digits.splitn(2, '.');
-    let int = parts.next()?;
-    let frac = parts.next();
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let text = cell.to_string();
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-        return None;
+        return Err(Kind::NotPlainDecimal { text });
     }
-    Decimal::from_str_exact(cell).ok()
+    Decimal::from_str_exact(cell).map_err(|_| Kind::TotalOutOfRange { text })
 }
 
 pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryFile> {
@@ -111,18 +114,13 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
             };
             let total_cell = rec.text(n + 1).trim();
             let count_cell = rec.text(n + 2).trim();
-            let total = plain_decimal(total_cell);
+            let total = plain_decimal(total_cell)
+                .map_err(|kind| {
+                    out.problems
+                        .push(Problem::error(&file, line, "total", kind))
+                })
+                .ok();
             let count = count_cell.parse::<u64>().ok();
-            if total.is_none() {
-                out.problems.push(Problem::error(
-                    &file,
-                    line,
-                    "total",
-                    Kind::NotPlainDecimal {
-                        text: total_cell.to_string(),
-                    },
-                ));
-            }
             if count.is_none() {
                 out.problems.push(Problem::error(
                     &file,
@@ -172,10 +170,27 @@ mod tests {
 
     #[test]
     fn totals_are_plain_decimals() {
-        assert_eq!(plain_decimal("1234567.5"), Some(Decimal::new(12345675, 1)));
-        assert_eq!(plain_decimal("-3"), Some(Decimal::from(-3)));
+        assert_eq!(plain_decimal("1234567.5"), Ok(Decimal::new(12345675, 1)));
+        assert_eq!(plain_decimal("-3"), Ok(Decimal::from(-3)));
         for bad in ["1.200.000", "1,5", "", "-", "1e5", "+1", "1.", ".5"] {
-            assert_eq!(plain_decimal(bad), None, "{bad}");
+            let text = bad.to_string();
+            assert_eq!(
+                plain_decimal(bad),
+                Err(Kind::NotPlainDecimal { text }),
+                "{bad}"
+            );
+        }
+        for big in [
+            "79228162514264337593543950336",
+            "-100000000000000000000000000000",
+            "0.00000000000000000000000000001",
+        ] {
+            let text = big.to_string();
+            assert_eq!(
+                plain_decimal(big),
+                Err(Kind::TotalOutOfRange { text }),
+                "{big}"
+            );
         }
     }
 }
