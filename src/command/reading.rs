@@ -1,6 +1,7 @@
 //! What every command does the same way around reading: loading the registry, writing `--rejects`, and printing problems and the reconciliation line.
 
 use crate::engine::{Read, Tally};
+use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
 use crate::output::{Target, guard_inputs, say};
@@ -20,6 +21,7 @@ impl ReadRequest {
             .iter()
             .filter_map(|s| s.path.clone())
             .chain(self.models.clone())
+            .chain(self.aliases.clone())
             .collect()
     }
 
@@ -31,14 +33,25 @@ impl ReadRequest {
         }
     }
 
-    /// The registry and its problems, when `--models` was given.
-    pub fn registry(&self) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
+    /// The aliases of `--aliases` (none when not given).
+    pub fn aliases(&self) -> Result<Arc<Aliases>> {
+        Ok(Arc::new(match &self.aliases {
+            Some(path) => read_aliases(&Source::from_arg(&path.to_string_lossy()), &self.options)?,
+            None => Aliases::default(),
+        }))
+    }
+
+    /// The registry (under current names) and its problems, when `--models` was given.
+    pub fn registry(&self, aliases: &Aliases) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
         let Some(path) = &self.models else {
             return Ok((None, Vec::new()));
         };
         let source = Source::from_arg(&path.to_string_lossy());
         let read = read_registry(&source, &self.options)?;
-        Ok((Some(Arc::new(read.registry)), read.problems))
+        Ok((
+            Some(Arc::new(read.registry.with_aliases(aliases))),
+            read.problems,
+        ))
     }
 
     /// Whether a progress bar may be shown.
