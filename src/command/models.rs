@@ -75,15 +75,14 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
         .iter()
         .filter(|m| keeps(&req.selection, m))
         .collect();
-    let empty = crate::aggregate::Groups::new(vec![Dim::Model]);
-    let groups = read.as_ref().map_or(&empty, |r| &r.groups);
     let locale = Locale::en();
+    let groups = read.as_ref().map(|r| &r.groups);
     let mut report = models_report(&kept, groups, &req.spec, locale.order)?;
     if req.tree {
         report.table = tree(report.table, locale.order)?;
     }
     if !reading.quiet {
-        if report.no_targets {
+        if report.no_targets && read.is_some() {
             say(
                 "note: no model has a target, so there is no percent; add a `target` (Chỉ tiêu) column to the registry",
             );

@@ -49,14 +49,17 @@ fn value(model: &Model, dim: Dim) -> Value {
     }
 }
 
-/// Builds the report from the models kept (already filtered by the request) and the ledgers'
-/// totals grouped by model (`groups.dims` is `[model]`).
+/// Builds the report from the models kept (already filtered by the request) and, when ledgers
+/// were given, their totals grouped by model (`groups.dims` is `[model]`). Without ledgers the
+/// report counts models and adds up targets only.
 pub fn models_report(
     models: &[&Model],
-    groups: &Groups,
+    ledgers: Option<&Groups>,
     spec: &ModelsSpec,
     order: &dyn TextOrder,
 ) -> Result<ModelsReport> {
+    let none = Groups::new(vec![Dim::Model]);
+    let groups = ledgers.unwrap_or(&none);
     // Per model id (folded as the registry folds it), per measure: mobilized and rows.
     let mut mobilized: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
     let mut unattributed_rows = 0;
@@ -111,6 +114,10 @@ pub fn models_report(
             .iter()
             .map(|m| Head::Mobilized { measure: m.clone() }),
     );
+    if ledgers.is_none() {
+        columns.truncate(first + 1);
+    }
+    let width = columns.len();
     let cells_of = |m: &Model| -> Vec<Cell> {
         let got = mobilized.get(&m.id.to_lowercase());
         let amount = |measure: &str| {
@@ -132,6 +139,7 @@ pub fn models_report(
             Cell::Empty,
         ]);
         cells.extend(measures.iter().map(|m| amount(m)));
+        cells.truncate(width);
         cells
     };
     let dims: Vec<Dim> = if spec.list {
