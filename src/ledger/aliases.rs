@@ -95,8 +95,8 @@ pub fn read_aliases(source: &Source, opts: &ReadOptions) -> Result<Aliases> {
     };
     let columns =
         HeaderMap::build(&table.header, ALIAS_COLUMNS).map_err(|e| anyhow!("{file}:1: {e}"))?;
-    // (dimension, folded from) → (to as written, normalized; line)
-    let mut given: FxHashMap<(Dim, String), (String, u64)> = FxHashMap::default();
+    // (dimension, folded from) → (to, normalized; line; from as written)
+    let mut given: FxHashMap<(Dim, String), (String, u64, String)> = FxHashMap::default();
     let mut order: Vec<(Dim, String)> = Vec::new();
     let mut error: Option<anyhow::Error> = None;
     while let Some(chunk) = table.next_chunk()? {
@@ -128,14 +128,14 @@ pub fn read_aliases(source: &Source, opts: &ReadOptions) -> Result<Aliases> {
             };
             let key = (dim, fold(dim, from));
             match given.get(&key) {
-                Some((other, first)) if fold(dim, other) != fold(dim, &to) => {
+                Some((other, first, _)) if fold(dim, other) != fold(dim, &to) => {
                     error = Some(anyhow!(
                         "{file}:{line}: {dim} {from:?} is mapped to {to:?} here and to {other:?} on line {first}"
                     ));
                 }
                 Some(_) => {}
                 None => {
-                    given.insert(key.clone(), (to, line));
+                    given.insert(key.clone(), (to, line, from.to_string()));
                     order.push(key);
                 }
             }
@@ -149,21 +149,24 @@ pub fn read_aliases(source: &Source, opts: &ReadOptions) -> Result<Aliases> {
     let mut map = FxHashMap::default();
     for key in &order {
         let (dim, start) = key;
+        let (mut to, line, written) = given[key].clone();
+        // The chain as folded names (to find a loop) and as written (to show it).
         let mut seen = vec![start.clone()];
-        let (mut to, line) = given[key].clone();
+        let mut shown = vec![written];
         loop {
             let next = fold(*dim, &to);
             if next == *seen.last().unwrap_or(start) {
                 break; // a spelling mapped onto itself (`Hội phụ nữ` → `Hội Phụ nữ`)
             }
+            shown.push(to.clone());
             if seen.contains(&next) {
                 bail!(
-                    "{file}:{line}: the {dim} aliases go round in a loop: {} → {to}",
-                    seen.join(" → ")
+                    "{file}:{line}: the {dim} aliases go round in a loop: {}",
+                    shown.join(" → ")
                 );
             }
             match given.get(&(*dim, next.clone())) {
-                Some((further, _)) => {
+                Some((further, _, _)) => {
                     seen.push(next);
                     to = further.clone();
                 }
