@@ -132,7 +132,7 @@ fn rows_to_contributions(b: Bencher) {
     let layout = layout();
     b.counter(divan::counter::ItemsCount::new(9_000usize))
         .bench_local(|| {
-            let mut reader = RowReader::new(None, Needs::ALL);
+            let mut reader = RowReader::new(None, Needs::ALL, Default::default());
             let mut valid = 0usize;
             for_each_record(&chunk, b',', "bench.csv", |r, _| {
                 if let Outcome::Valid { .. } = reader.read(r, &layout) {
@@ -149,7 +149,7 @@ fn rows_to_contributions(b: Bencher) {
 fn aggregate_by_unit_area_year(b: Bencher) {
     let chunk = chunk();
     let layout = layout();
-    let mut reader = RowReader::new(None, Needs::ALL);
+    let mut reader = RowReader::new(None, Needs::ALL, Default::default());
     let mut rows = Vec::new();
     for_each_record(&chunk, b',', "bench.csv", |r, _| {
         if let Outcome::Valid { row, .. } = reader.read(r, &layout) {
@@ -187,6 +187,7 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 },
                 selection: Selection::default(),
                 observe: None,
+                aliases: Default::default(),
                 keep_rejects: false,
                 threads,
                 progress: false,

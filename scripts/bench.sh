@@ -180,6 +180,23 @@ if [ "$DANVAN_BUILT" = 1 ]; then
         ;;
     esac
 fi
+# The clerk's reports read through the same engine: each is compared with danvan summary above.
+MODELS_CMD="$(printf '%q models --models %q %q --by unit --format csv --quiet' "$DANVAN" "$BIG.models.csv" "$BIG")"
+TREE_CMD="$(printf '%q summary %q --by area --tree --format csv --quiet %s' "$DANVAN" "$BIG" "$(models_for "$BIG")")"
+if [ "$DANVAN_BUILT" = 1 ]; then
+    for report in models tree; do
+        cmd=MODELS_CMD
+        label="danvan models --by unit"
+        if [ "$report" = tree ]; then cmd=TREE_CMD; label="danvan summary --by area --tree"; fi
+        rc=$(probe "$report" "${!cmd}")
+        if [ "$rc" = 0 ]; then
+            bench "$report" "$label" "${!cmd}"
+        else
+            fail "$label exited $rc"
+            show_err "$report"
+        fi
+    done
+fi
 if command -v mlr >/dev/null; then
     # Miller sums in floating point: timed for comparison only, its totals are not checked.
     bench mlr "Miller (float sums)" "mlr --icsv --ocsv put '\$year = sub(\$date, \"-.*\", \"\")' \
@@ -207,6 +224,8 @@ if [ "$DANVAN_OK" = 1 ]; then
     cat "$SMALL" >/dev/null
     RSS_SMALL=$(peak_rss small "$(summary_cmd "$SMALL")")
 fi
+RSS_MODELS=$(peak_rss models "$MODELS_CMD")
+RSS_TREE=$(peak_rss tree "$TREE_CMD")
 
 # ---------------------------------------------------------------- report
 REPORT=$WORKDIR/report.md
@@ -235,6 +254,9 @@ for n in names:
     ratio = f"{r['mean'] / duck:.2f}" if duck else "–"
     ratio2 = f"{r['mean'] / engine:.2f}" if engine and n != "duckdb_import" else "–"
     print(f"| {r['command']} | {r['mean']:.3f} | {r['stddev'] or 0:.3f} | {ratio} | {ratio2} |")
+for n, what in (("models", "models --by unit"), ("tree", "summary --by area --tree")):
+    if n in res and "danvan" in res:
+        print(f"\n{what} / summary --by unit,area,year: {res[n]['mean'] / res['danvan']['mean']:.2f}×")
 if "danvan" in res and "danvan_t1" in res:
     s = res["danvan_t1"]["mean"] / res["danvan"]["mean"]
     print(f"\nThread scaling (danvan 1 thread / default 2 threads): {s:.2f}×")
@@ -244,6 +266,8 @@ EOF
     echo "|---|---:|---:|"
     echo "| danvan summary | $ROWS | $RSS_BIG |"
     echo "| danvan summary | $SMALL_ROWS | $RSS_SMALL |"
+    echo "| danvan models --by unit | $ROWS | $RSS_MODELS |"
+    echo "| danvan summary --by area --tree | $ROWS | $RSS_TREE |"
     echo "| DuckDB (python) | $ROWS | $RSS_DUCK |"
 } >"$REPORT"
 echo

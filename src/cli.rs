@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Totals of the contributions, one line per group.
     Summary(SummaryArgs),
+    /// Registered models counted by unit, area, field or year, with target, mobilized and % of target.
+    Models(ModelsArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
     Check(CheckArgs),
     /// Adds up summary CSVs (from `summary --format csv`, same --by) from lower levels, exactly.
@@ -40,6 +42,18 @@ pub struct ReadArgs {
     /// The model registry (CSV): rows naming a model take its unit, area and field.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub how: ReaderArgs,
+}
+
+/// How files are read, whatever they hold; the same for every command that reads ledgers.
+#[derive(Debug, Args)]
+pub struct ReaderArgs {
+    /// Old names mapped onto current ones before grouping and filtering: a CSV with the columns
+    /// `dimension,from,to` (e.g. `area,Phường Yên Giang,Yên Giang`).
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
 
     /// Column separator: `,`, `;`, `tab` or `|`. Detected from the header line (among `,`,
     /// `;` and tab) when not given.
@@ -96,6 +110,16 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]
     pub columns: Option<Dim>,
 
+    /// Show areas as their hierarchy, with a subtotal above the places below each (needs
+    /// --by area).
+    #[arg(long)]
+    pub tree: bool,
+
+    /// With --columns year, quarter or month: after each period, the change from the one
+    /// before, in value and in percent.
+    #[arg(long)]
+    pub change: bool,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 
@@ -106,6 +130,56 @@ pub struct SummaryArgs {
     /// Write every rejected row to FILE, with its file, line and reason.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// The model registry (CSV): the models counted, with their targets.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub models: PathBuf,
+
+    /// Ledger files (CSV) whose rows give what each model mobilized. `-` reads standard input.
+    #[arg(value_name = "LEDGER")]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub how: ReaderArgs,
+
+    /// Count models by these, comma separated: unit, area, field, year.
+    #[arg(long, default_value = "unit", value_name = "DIMS", value_parser = parse_dims)]
+    pub by: Dims,
+
+    /// One line per model (id, name, unit, year, target, mobilized, percent) instead of groups.
+    #[arg(long)]
+    pub list: bool,
+
+    /// With --by area: the area hierarchy, with a subtotal above the places below each.
+    #[arg(long)]
+    pub tree: bool,
+
+    /// Count contributions dated in this period (and models registered for its years).
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<DateRange>,
+
+    /// Keep models and rows whose DIM is VALUE (as for summary).
+    #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<Filter>,
+
+    /// table, csv, json or markdown. Default: the extension of -o, else table.
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
+    pub format: Option<Format>,
+
+    /// Write to FILE (whole or not at all) instead of the screen.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave CSV text as it is (see summary --raw).
+    #[arg(long)]
+    pub raw: bool,
+
+    /// Count rows with problems out instead of refusing (they are listed as warnings).
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +207,11 @@ pub struct MergeArgs {
     /// Accept the same file (or two files with the same content) more than once.
     #[arg(long)]
     pub allow_duplicates: bool,
+
+    /// Old names mapped onto current ones before adding up: a CSV with the columns
+    /// `dimension,from,to` (as for summary).
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
 
     #[command(flatten)]
     pub layout: LayoutArgs,

@@ -3,12 +3,13 @@
 //! and reports take the domain types made here, never clap structs; `report` never names a flag.
 
 use crate::aggregate::Grouping;
-use crate::cli::{LayoutArgs, MergeArgs, ReadArgs, SummaryArgs};
+use crate::cli::{LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, SummaryArgs};
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
 use crate::render::{self, Format};
+use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
 use crate::select::{Filter, Selection};
 use anyhow::{Result, anyhow, bail};
@@ -76,6 +77,7 @@ pub struct ReadRequest {
     pub sources: Vec<Source>,
     pub options: ReadOptions,
     pub models: Option<PathBuf>,
+    pub aliases: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
     /// Notes about the request for standard error (a capped `--threads`).
@@ -83,6 +85,14 @@ pub struct ReadRequest {
 }
 
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
+    read_request(&args.files, args.models.clone(), &args.how)
+}
+
+fn read_request(
+    files: &[String],
+    models: Option<PathBuf>,
+    args: &ReaderArgs,
+) -> Result<ReadRequest> {
     let encoding = args
         .encoding
         .as_deref()
@@ -100,10 +110,10 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS)),
     };
-    refuse_stdin_twice(args.files.iter().map(String::as_str))?;
-    if let Some(models) = &args.models {
+    refuse_stdin_twice(files.iter().map(String::as_str))?;
+    if let Some(models) = &models {
         let models = models.to_string_lossy();
-        if is_stdin(&models) && args.files.iter().any(|f| is_stdin(f)) {
+        if is_stdin(&models) && files.iter().any(|f| is_stdin(f)) {
             bail!(
                 "standard input is given both as --models {models} and as a ledger; it can be \
                  read only once: save one of them to a file"
@@ -111,14 +121,15 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
         }
     }
     Ok(ReadRequest {
-        sources: args.files.iter().map(|f| Source::from_arg(f)).collect(),
+        sources: files.iter().map(|f| Source::from_arg(f)).collect(),
         options: ReadOptions {
             delimiter: args.delimiter,
             encoding,
             number_format: args.number_format,
             chunk_bytes: args.chunk_bytes.unwrap_or(0),
         },
-        models: args.models.clone(),
+        models,
+        aliases: args.aliases.clone(),
         threads,
         quiet: args.quiet,
         notes,
@@ -157,6 +168,10 @@ pub struct SummaryRequest {
     pub grouping: Grouping,
     pub selection: Selection,
     pub layout: Layout,
+    /// Lines as the area hierarchy with subtotals.
+    pub tree: bool,
+    /// Change columns after each period column.
+    pub change: bool,
 }
 
 pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
@@ -173,6 +188,17 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
     if args.depth == Some(0) {
         bail!("--depth must be at least 1");
     }
+    if args.tree {
+        check_tree(&by)?;
+        if args.layout.top.is_some() || args.layout.sort != crate::report::summary::SortBy::Key {
+            bail!(
+                "--tree shows every place in the order of the hierarchy; leave out --top and --sort"
+            );
+        }
+    }
+    if args.change && !args.columns.is_some_and(|c| c.is_period()) {
+        bail!("--change compares periods: add --columns year, quarter or month");
+    }
     Ok(SummaryRequest {
         grouping: Grouping {
             dims,
@@ -183,6 +209,64 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
             filters: join_filters(&args.filters),
         },
         layout: layout(&args.layout, by, args.columns, Format::Table),
+        tree: args.tree,
+        change: args.change,
+    })
+}
+
+/// `--tree` is the area hierarchy: it needs `--by area` alone.
+fn check_tree(by: &[Dim]) -> Result<()> {
+    if by != [Dim::Area] {
+        bail!("--tree shows the area hierarchy: use it with --by area");
+    }
+    Ok(())
+}
+
+/// `models`, checked.
+pub struct ModelsRequest {
+    pub read: ReadRequest,
+    pub selection: Selection,
+    pub spec: ModelsSpec,
+    pub tree: bool,
+    pub format: Format,
+    pub render: render::Options,
+    pub output: Option<PathBuf>,
+}
+
+pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
+    let read = read_request(&args.files, Some(args.models.clone()), &args.how)?;
+    let by = args.by.0.clone();
+    if let Some(d) = by
+        .iter()
+        .find(|d| !matches!(d, Dim::Unit | Dim::Area | Dim::Field | Dim::Year))
+    {
+        bail!(
+            "models are counted by unit, area, field or year, not {d}; write for example --by unit,year"
+        );
+    }
+    if args.tree {
+        check_tree(&by)?;
+        if args.list {
+            bail!("--list shows models one by one; leave out --tree");
+        }
+    }
+    Ok(ModelsRequest {
+        read,
+        selection: Selection {
+            period: args.period,
+            filters: join_filters(&args.filters),
+        },
+        spec: ModelsSpec {
+            by,
+            list: args.list,
+        },
+        tree: args.tree,
+        format: Format::choose(args.format, args.output.as_deref(), Format::Table),
+        render: render::Options {
+            raw: args.raw,
+            wide: true,
+        },
+        output: args.output.clone(),
     })
 }
 

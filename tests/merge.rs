@@ -194,3 +194,33 @@ fn a_total_above_the_decimal_maximum_says_so() {
         )
     );
 }
+
+#[test]
+fn aliases_put_an_old_name_and_its_new_name_in_one_group() {
+    let w = Work::new();
+    w.file(
+        "a.csv",
+        "area,measure,total,count\nPhường Yên Giang,VND,100,2\nLiên Hòa,VND,5,1\n",
+    )
+    .file("b.csv", "area,measure,total,count\nYên Giang,VND,40,1\n")
+    .file(
+        "x.csv",
+        "dimension,from,to\narea,Phường Yên Giang,Yên Giang\n",
+    );
+    let r = w.run(&["merge", "a.csv", "b.csv", "--aliases", "x.csv"]);
+    assert_eq!(
+        r.ok(),
+        "area,measure,total,count\nLiên Hòa,VND,5,1\nYên Giang,VND,140,3\n"
+    );
+    // The alias file is an input like the others: never an output.
+    let r = w.run(&[
+        "merge",
+        "a.csv",
+        "b.csv",
+        "--aliases",
+        "x.csv",
+        "-o",
+        "x.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

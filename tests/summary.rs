@@ -15,6 +15,10 @@ use common::{BAD, Work, sample};
 #[path = "summary/properties.rs"]
 mod properties;
 
+// The area tree, change between periods and renamed places.
+#[path = "summary/hierarchy.rs"]
+mod hierarchy;
+
 fn run_sample(args: &[&str]) -> String {
     let w = Work::new();
     let (ledger, models) = (sample("contributions.csv"), sample("models.csv"));

@@ -19,7 +19,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     reading.say_notes();
     reading.guard(&[("--rejects", args.rejects.as_deref())])?;
-    let (registry, registry_problems) = reading.registry()?;
+    let aliases = reading.aliases()?;
+    let (registry, registry_problems) = reading.registry(&aliases)?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -31,6 +32,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             },
             selection: Selection::default(),
             observe: Some(crate::check::observer()),
+            aliases: aliases.clone(),
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),

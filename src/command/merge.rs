@@ -7,7 +7,9 @@ use super::EXIT_INVALID;
 use super::reading::say_problems;
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
+use crate::domain::Value;
 use crate::engine::Tally;
+use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
 use crate::output::{Outputs, Target, guard, say};
@@ -17,6 +19,7 @@ use crate::render::csv::read_back::read_summary_file;
 use crate::report::summary::summarize;
 use crate::request;
 use anyhow::{Context, Result, bail};
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 pub fn run(args: MergeArgs) -> Result<ExitCode> {
@@ -26,6 +29,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let inputs: Vec<_> = sources
         .iter()
         .map(|s| s.path.clone().unwrap_or_else(|| "/dev/stdin".into()))
+        .chain(args.aliases.clone())
         .collect();
     if let Some(out) = &layout.output {
         guard(&[("-o", out)], &inputs)?;
@@ -66,9 +70,13 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         warnings.extend(file.warnings);
     }
     tally.counted = tally.read - tally.rejected;
-    let Some((groups, _, _)) = merged else {
+    let Some((mut groups, _, _)) = merged else {
         bail!("nothing to merge");
     };
+    if let Some(path) = &args.aliases {
+        let source = Source::from_arg(&path.to_string_lossy());
+        groups = rename(groups, &read_aliases(&source, &opts)?)?;
+    }
     if !args.quiet {
         say_problems(&warnings, warnings.len() as u64, "");
     }
@@ -96,6 +104,22 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     outputs.commit()?;
     tally_line(args.quiet);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The groups with every value under its current name; groups that become one are added up.
+fn rename(groups: Groups, aliases: &Aliases) -> Result<Groups> {
+    let mut out = Groups::new(groups.dims.clone());
+    for (mut key, acc) in groups.map {
+        for (value, &dim) in key.values.iter_mut().zip(&groups.dims) {
+            if let Value::Text(v) | Value::Area(v) = value
+                && let Cow::Owned(new) = aliases.apply(dim, Cow::Borrowed(v.as_str()))
+            {
+                *v = new;
+            }
+        }
+        out.add_exact(key, &acc.total, acc.count)?;
+    }
+    Ok(out)
 }
 
 /// Refuses a file named twice, or two files with the same bytes.

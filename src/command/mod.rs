@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod merge;
+pub mod models;
 pub mod reading;
 pub mod summary;
 
@@ -19,5 +20,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Summary(args) => summary::run(args),
         Command::Check(args) => check::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Models(args) => models::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! What every command does the same way around reading: loading the registry, writing `--rejects`, and printing problems and the reconciliation line.
 
 use crate::engine::{Read, Tally};
+use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
 use crate::output::{Outputs, Target, guard, say};
@@ -25,6 +26,7 @@ impl ReadRequest {
                     .unwrap_or_else(|| PathBuf::from("/dev/stdin"))
             })
             .chain(self.models.clone())
+            .chain(self.aliases.clone())
             .collect()
     }
 
@@ -38,8 +40,16 @@ impl ReadRequest {
         guard(&given, &self.input_paths())
     }
 
-    /// The registry and its problems, when `--models` was given.
-    pub fn registry(&self) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
+    /// The aliases of `--aliases` (none when not given).
+    pub fn aliases(&self) -> Result<Arc<Aliases>> {
+        Ok(Arc::new(match &self.aliases {
+            Some(path) => read_aliases(&Source::from_arg(&path.to_string_lossy()), &self.options)?,
+            None => Aliases::default(),
+        }))
+    }
+
+    /// The registry (under current names) and its problems, when `--models` was given.
+    pub fn registry(&self, aliases: &Aliases) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
         let Some(path) = &self.models else {
             return Ok((None, Vec::new()));
         };
@@ -47,7 +57,10 @@ impl ReadRequest {
         let before = source.stamp();
         let read = read_registry(&source, &self.options)?;
         source.unchanged_since(before)?;
-        Ok((Some(Arc::new(read.registry)), read.problems))
+        Ok((
+            Some(Arc::new(read.registry.with_aliases(aliases))),
+            read.problems,
+        ))
     }
 
     /// Prints the request's notes (unless `--quiet`).

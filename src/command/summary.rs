@@ -7,7 +7,9 @@ use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
 use crate::render;
+use crate::report::change::with_change;
 use crate::report::summary::summarize;
+use crate::report::tree::tree;
 use crate::request;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -21,7 +23,8 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         ("-o", layout.output.as_deref()),
         ("--rejects", args.rejects.as_deref()),
     ])?;
-    let (registry, mut problems) = reading.registry()?;
+    let aliases = reading.aliases()?;
+    let (registry, mut problems) = reading.registry(&aliases)?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -30,6 +33,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
             grouping: req.grouping,
             selection: req.selection,
             observe: None,
+            aliases: aliases.clone(),
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),
@@ -59,7 +63,13 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         say_problems(&problems, total, "warning: skipped: ");
     }
     let locale = Locale::en();
-    let summary = summarize(&read.groups, &layout.spec, locale.order)?;
+    let mut summary = summarize(&read.groups, &layout.spec, locale.order)?;
+    if req.tree {
+        summary.table = tree(summary.table, locale.order)?;
+    }
+    if req.change {
+        summary.table = with_change(summary.table)?;
+    }
     if !reading.quiet && !summary.left_out.is_empty() {
         let list: Vec<String> = summary
             .left_out

@@ -17,6 +17,8 @@ pub enum Dim {
     Quarter,
     Month,
     Measure,
+    /// A registered model's name: a label in model-by-model reports, never a grouping.
+    Name,
 }
 
 impl Dim {
@@ -44,6 +46,7 @@ impl Dim {
             Dim::Quarter => "quarter",
             Dim::Month => "month",
             Dim::Measure => "measure",
+            Dim::Name => "name",
         }
     }
 

@@ -29,6 +29,17 @@ impl Period {
         }
     }
 
+    /// The period just after this one, of the same kind.
+    pub fn next(self) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y + 1),
+            Period::Quarter(y, 4) => Period::Quarter(y + 1, 1),
+            Period::Quarter(y, q) => Period::Quarter(y, q + 1),
+            Period::Month(y, 12) => Period::Month(y + 1, 1),
+            Period::Month(y, m) => Period::Month(y, m + 1),
+        }
+    }
+
     /// Reads a period as [`fmt::Display`] writes it (`2024`, `2024-Q3`, `2024-03`), for the
     /// dimension `dim`; `None` when the text is not one.
     pub fn parse(dim: Dim, text: &str) -> Option<Period> {
@@ -200,6 +211,10 @@ mod tests {
         }
         assert!(Period::Month(2024, 9) < Period::Month(2024, 10));
         assert!(Period::Quarter(2023, 4) < Period::Quarter(2024, 1));
+        assert_eq!(Period::Quarter(2023, 4).next(), Period::Quarter(2024, 1));
+        assert_eq!(Period::Month(2024, 12).next(), Period::Month(2025, 1));
+        assert_eq!(Period::Month(2024, 3).next(), Period::Month(2024, 4));
+        assert_eq!(Period::Year(2024).next(), Period::Year(2025));
         for (dim, bad) in [
             (Dim::Month, "2024-3"),
             (Dim::Month, "2024-13"),

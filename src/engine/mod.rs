@@ -25,6 +25,7 @@ use crate::aggregate::Groups;
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::LEDGER_COLUMNS;
+use crate::ledger::aliases::Aliases;
 use crate::ledger::chunk::Chunk;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::registry::Registry;
@@ -49,6 +50,8 @@ pub struct Plan {
     /// Looks at every valid row in full (every text column, no fast lane), and makes the row
     /// warnings (`notes`) worth listing: what `check` plugs in.
     pub observe: Option<Observe>,
+    /// Old names mapped onto current ones as values are read (`--aliases`).
+    pub aliases: Arc<Aliases>,
     /// Keep rejected rows' fields for `--rejects`.
     pub keep_rejects: bool,
     pub threads: usize,

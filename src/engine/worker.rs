@@ -76,7 +76,7 @@ impl Worker {
             .then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
         Worker {
             fast,
-            reader: RowReader::new(registry, plan.needs()),
+            reader: RowReader::new(registry, plan.needs(), plan.aliases.clone()),
             groups: LocalGroups::new(plan.grouping.clone()),
             selector: Selector::new(plan.selection.clone()),
             plan,

@@ -6,6 +6,7 @@
 //! `registry` reads the model list rows are joined with. Turning a record into a contribution is a
 //! pure function of the record and the file's layout, so chunks can be parsed on any thread.
 
+pub mod aliases;
 pub mod chunk;
 pub mod date;
 pub mod dialect;
@@ -47,7 +48,7 @@ impl Contribution {
             Dim::Source => self.source,
             Dim::Model => self.model,
             Dim::Measure => self.measure,
-            Dim::Year | Dim::Quarter | Dim::Month => 0,
+            Dim::Year | Dim::Quarter | Dim::Month | Dim::Name => 0,
         }
     }
 }

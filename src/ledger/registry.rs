@@ -91,6 +91,31 @@ pub struct RegistryRead {
 }
 
 impl Registry {
+    /// The registry with its units, areas, fields and ids under their current names.
+    pub fn with_aliases(mut self, aliases: &super::aliases::Aliases) -> Registry {
+        use crate::domain::Dim;
+        use std::borrow::Cow;
+        if aliases.is_empty() {
+            return self;
+        }
+        let apply = |dim: Dim, v: &mut String| {
+            if let Cow::Owned(new) = aliases.apply(dim, Cow::Borrowed(v.as_str())) {
+                *v = new;
+            }
+        };
+        self.by_key.clear();
+        for (i, m) in self.models.iter_mut().enumerate() {
+            apply(Dim::Model, &mut m.id);
+            apply(Dim::Unit, &mut m.unit);
+            apply(Dim::Area, &mut m.area);
+            apply(Dim::Field, &mut m.field);
+            self.by_key
+                .entry(normalize(&m.id).to_lowercase())
+                .or_insert(i);
+        }
+        self
+    }
+
     /// The model with this id; ids match after normalization, ignoring case.
     pub fn find(&self, id: &str) -> Option<&Model> {
         self.by_key

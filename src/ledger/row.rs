@@ -4,6 +4,7 @@
 //! the registry; the only state is the reading thread's interner and caches, which make repeated
 //! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
 
+use super::aliases::Aliases;
 use super::date::parse_date_bytes;
 use super::dialect::HeaderMap;
 use super::intern::{EMPTY, Interner, RawCache, Sym};
@@ -11,6 +12,7 @@ use super::number::{Convention, Reading, parse_amount_bytes};
 use super::record::Record;
 use super::registry::Registry;
 use super::{Col, Contribution, column_name};
+use crate::domain::Dim;
 use crate::domain::measure::{VND, canonical_measure};
 use crate::domain::text::{fold_case, normalize, normalize_area};
 use crate::problem::Kind;
@@ -133,6 +135,8 @@ pub struct RowReader {
     needs: Needs,
     /// An empty measure means VND.
     vnd: Sym,
+    /// Old names mapped onto current ones (`--aliases`).
+    aliases: Arc<Aliases>,
 }
 
 const C_MODEL: usize = 0;
@@ -143,7 +147,7 @@ const C_SOURCE: usize = 4;
 const C_MEASURE: usize = 5;
 
 impl RowReader {
-    pub fn new(registry: Option<Arc<Registry>>, needs: Needs) -> Self {
+    pub fn new(registry: Option<Arc<Registry>>, needs: Needs, aliases: Arc<Aliases>) -> Self {
         let mut interner = Interner::default();
         let vnd = interner.intern(VND);
         RowReader {
@@ -153,17 +157,29 @@ impl RowReader {
             registry,
             needs,
             vnd,
+            aliases,
         }
     }
 
     fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
         let interner = &mut self.interner;
+        // Aliases apply once per distinct raw value, when it is first normalized.
+        let aliases = &self.aliases;
+        let dim = match cache {
+            C_MODEL => Dim::Model,
+            C_UNIT => Dim::Unit,
+            C_AREA => Dim::Area,
+            C_FIELD => Dim::Field,
+            _ => Dim::Source,
+        };
         match cache {
             // Most rows say nothing or `VND`: skip the lookup.
             C_MEASURE if raw.trim_ascii().is_empty() || raw == b"VND" => self.vnd,
-            C_AREA => self.caches[cache].sym(raw, interner, normalize_area),
             C_MEASURE => self.caches[cache].sym(raw, interner, canonical_measure),
-            _ => self.caches[cache].sym(raw, interner, normalize),
+            C_AREA => {
+                self.caches[cache].sym(raw, interner, |s| aliases.apply(dim, normalize_area(s)))
+            }
+            _ => self.caches[cache].sym(raw, interner, |s| aliases.apply(dim, normalize(s))),
         }
     }
 
@@ -414,7 +430,7 @@ mod tests {
     #[test]
     fn valid_row_is_normalized() {
         let l = layout(&["Ngày", "Số tiền", "Đơn vị", "ĐVT"]);
-        let mut r = RowReader::new(None, Needs::ALL);
+        let mut r = RowReader::new(None, Needs::ALL, Default::default());
         match read(
             &mut r,
             &["15/03/2024", "106,8 triệu", "  Hội  Phụ nữ ", "VNĐ"],
@@ -433,7 +449,7 @@ mod tests {
     #[test]
     fn invalid_rows_say_why() {
         let l = layout(&["date", "amount", "unit"]);
-        let mut r = RowReader::new(None, Needs::ALL);
+        let mut r = RowReader::new(None, Needs::ALL, Default::default());
         assert_eq!(read(&mut r, &["", " ", ""], &l), Outcome::Blank);
         let Outcome::Invalid(p) = read(&mut r, &["", "1.000.000", "Tổng cộng"], &l) else {
             panic!()

@@ -21,6 +21,20 @@ pub struct Labels {
     pub others: fn(usize) -> String,
     /// A dimension's name in a head.
     pub dim: fn(Dim) -> &'static str,
+    /// The head of a count of registered models.
+    pub models: &'static str,
+    /// The head of a target.
+    pub target: &'static str,
+    /// The head of what was mobilized, given its measure.
+    pub mobilized: fn(&str) -> String,
+    /// The head of progress toward a target.
+    pub progress: &'static str,
+    /// The head of a change from the previous column, given the column's name.
+    pub change: fn(&str) -> String,
+    /// The head of that change in percent.
+    pub change_pct: fn(&str) -> String,
+    /// In a tree, the line of rows booked on a place itself, given the place's name.
+    pub direct: fn(&str) -> String,
 }
 
 /// English, with the machine names of dimensions (what `--by` takes).
@@ -32,6 +46,19 @@ pub const EN: Labels = Labels {
     none: "(none)",
     others: |n| format!("({n} others)"),
     dim: Dim::name,
+    models: "models",
+    target: "target",
+    mobilized: |m| {
+        if m == crate::domain::measure::VND {
+            "mobilized".to_string()
+        } else {
+            m.to_string()
+        }
+    },
+    progress: "% of target",
+    change: |c| format!("{c} change"),
+    change_pct: |c| format!("{c} change %"),
+    direct: |p| format!("{p} (direct)"),
 };
 
 /// How a table for people looks.

@@ -54,14 +54,26 @@ pub fn present(table: &Table, locale: &Locale) -> Sheet {
         .map(|&d| (labels.dim)(d).to_string())
         .collect();
     let mut align = vec![Align::Left; heads.len()];
-    for &c in &shown {
-        heads.push(match &table.columns[c] {
+    let name = |c: usize| -> String {
+        match &table.columns[c] {
             Head::Amount { value: Some(v), .. } => locale.value(v),
             Head::Amount { measure, .. } if measure.is_empty() => labels.none.to_string(),
             Head::Amount { measure, .. } => measure.clone(),
+            Head::Mobilized { measure } => (labels.mobilized)(measure),
+            _ => String::new(),
+        }
+    };
+    for &c in &shown {
+        heads.push(match &table.columns[c] {
+            Head::Amount { .. } | Head::Mobilized { .. } => name(c),
             Head::Share { .. } => labels.share.to_string(),
             Head::Total { .. } => labels.line_total.to_string(),
             Head::Rows | Head::Count { .. } => labels.rows.to_string(),
+            Head::Change { of, .. } => (labels.change)(&name(*of)),
+            Head::ChangePct { of, .. } => (labels.change_pct)(&name(*of)),
+            Head::Models => labels.models.to_string(),
+            Head::Target { .. } => labels.target.to_string(),
+            Head::Progress { .. } => labels.progress.to_string(),
         });
         align.push(Align::Right);
     }
@@ -76,7 +88,7 @@ pub fn present(table: &Table, locale: &Locale) -> Sheet {
             emphasis: match line.kind {
                 Kind::Total => Emphasis::Strong,
                 Kind::Subtotal => Emphasis::Sub,
-                Kind::Body | Kind::Others { .. } => Emphasis::None,
+                Kind::Body | Kind::Direct | Kind::Others { .. } => Emphasis::None,
             },
         })
         .collect();
@@ -94,10 +106,30 @@ fn label(table: &Table, line: &Line, locale: &Locale) -> Vec<String> {
         cells
     };
     match line.kind {
-        Kind::Body | Kind::Subtotal => line.label.iter().map(|v| locale.value(v)).collect(),
+        _ if table.tree && !matches!(line.kind, Kind::Others { .. } | Kind::Total) => {
+            vec![tree_label(line, locale)]
+        }
+        Kind::Body | Kind::Subtotal | Kind::Direct => {
+            line.label.iter().map(|v| locale.value(v)).collect()
+        }
         Kind::Others { groups } => named((locale.labels.others)(groups)),
         Kind::Total => named(locale.labels.total.to_string()),
     }
+}
+
+/// A tree line's label: indented two spaces a level, the place's own name (its last level).
+fn tree_label(line: &Line, locale: &Locale) -> String {
+    let full = line
+        .label
+        .first()
+        .map(|v| locale.value(v))
+        .unwrap_or_default();
+    let own = full.rsplit('/').next().unwrap_or(&full).to_string();
+    let name = match line.kind {
+        Kind::Direct => (locale.labels.direct)(&own),
+        _ => own,
+    };
+    format!("{}{name}", "  ".repeat(line.level()))
 }
 
 fn cell(cell: Cell, locale: &Locale) -> String {
@@ -152,6 +184,7 @@ mod tests {
                 line(Kind::Total, vec![], 1_200_005, 6),
             ],
             shares: true,
+            tree: false,
         };
         let sheet = present(&table, &Locale::en());
         assert_eq!(sheet.heads, ["unit", "area", "VND", "%", "rows"]);

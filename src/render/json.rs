@@ -31,6 +31,12 @@ struct RowDoc {
     /// Dimension name → value, in label order.
     #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<Map<String, Value>>,
+    /// In a tree: the line's level (1 at the top) and whether it is a subtotal or the rows of a
+    /// place itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<&'static str>,
     /// Column name → cell, in column order.
     values: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,7 +63,7 @@ fn count(cell: Cell) -> u64 {
 }
 
 fn row_doc(t: &Table, line: &Line) -> RowDoc {
-    let key = (line.kind == Kind::Body).then(|| {
+    let key = matches!(line.kind, Kind::Body | Kind::Subtotal | Kind::Direct).then(|| {
         t.dims
             .iter()
             .zip(&line.label)
@@ -89,6 +95,15 @@ fn row_doc(t: &Table, line: &Line) -> RowDoc {
         .collect();
     RowDoc {
         key,
+        level: t
+            .tree
+            .then(|| line.level() + 1)
+            .filter(|_| line.kind != Kind::Total),
+        line: match line.kind {
+            Kind::Subtotal => Some("subtotal"),
+            Kind::Direct => Some("direct"),
+            _ => None,
+        },
         values,
         total: match line.cell(t.total_column()) {
             Cell::Amount(d) => Some(plain(d)),
@@ -104,6 +119,12 @@ fn row_doc(t: &Table, line: &Line) -> RowDoc {
 }
 
 pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
+    if t.columns
+        .iter()
+        .any(|h| matches!(h, Head::Mobilized { .. }))
+    {
+        return write_flat(t, out);
+    }
     let columns = match &t.across {
         Across::Measures => ColumnsDoc {
             dimension: "measure",
@@ -122,11 +143,67 @@ pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
     let doc = Doc {
         by: t.dims.iter().map(|d| d.name()).collect(),
         columns,
-        rows: t.body().map(|l| row_doc(t, l)).collect(),
+        rows: t
+            .lines
+            .iter()
+            .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
+            .map(|l| row_doc(t, l))
+            .collect(),
         others: t.others().map(|o| row_doc(t, o)),
         total: row_doc(t, t.total().unwrap_or(&empty)),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A table that is not a summary (plan against actual): each line's label and every column by
+/// its machine name, amounts as exact decimal strings, counts as numbers.
+fn write_flat(t: &Table, out: &mut dyn Write) -> Result<()> {
+    let names: Vec<String> = (0..t.columns.len())
+        .map(|c| super::csv::column_name(t, c))
+        .collect();
+    let doc_of = |line: &Line| -> Map<String, Value> {
+        let mut doc = Map::new();
+        if matches!(line.kind, Kind::Body | Kind::Subtotal | Kind::Direct) {
+            let key: Map<String, Value> = t
+                .dims
+                .iter()
+                .zip(&line.label)
+                .map(|(d, v)| (d.name().to_string(), Value::String(v.to_string())))
+                .collect();
+            doc.insert("key".into(), Value::Object(key));
+        }
+        if t.tree && line.kind != Kind::Total {
+            doc.insert("level".into(), Value::from(line.level() + 1));
+        }
+        for (name, cell) in names.iter().zip(&line.cells) {
+            let v = match *cell {
+                Cell::Empty => Value::Null,
+                Cell::Amount(d) => Value::String(plain(d)),
+                Cell::Count(n) => Value::from(n),
+                Cell::Percent(p) => Value::String(plain_percent(p)),
+            };
+            doc.insert(name.clone(), v);
+        }
+        doc
+    };
+    let rows: Vec<Value> = t
+        .lines
+        .iter()
+        .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
+        .map(|l| Value::Object(doc_of(l)))
+        .collect();
+    let mut doc = Map::new();
+    doc.insert(
+        "by".into(),
+        Value::Array(t.dims.iter().map(|d| Value::from(d.name())).collect()),
+    );
+    doc.insert("rows".into(), Value::Array(rows));
+    if let Some(total) = t.total() {
+        doc.insert("total".into(), Value::Object(doc_of(total)));
+    }
+    serde_json::to_writer_pretty(&mut *out, &Value::Object(doc))?;
     writeln!(out)?;
     Ok(())
 }

@@ -224,6 +224,7 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
             columns,
             lines: out,
             shares: spec.percent,
+            tree: false,
         },
         left_out: {
             let mut l: Vec<(String, u64)> = left_out.into_iter().collect();
@@ -378,6 +379,7 @@ fn cells(columns: &[Head], acc: &Decimals, grand: &[Option<Decimal>]) -> Vec<Cel
                 .map_or(Cell::Empty, Cell::Percent),
             Head::Total { .. } => acc.total.map_or(Cell::Empty, Cell::Amount),
             Head::Rows => Cell::Count(acc.rows),
+            _ => Cell::Empty,
         })
         .collect()
 }

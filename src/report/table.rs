@@ -21,6 +21,9 @@ pub struct Table {
     pub lines: Vec<Line>,
     /// Shares of the grand total were asked for: each amount column has a share column.
     pub shares: bool,
+    /// The lines are the area hierarchy (label: one area path): each subtotal stands above its
+    /// children, and [`Line::level`] says how deep a line sits.
+    pub tree: bool,
 }
 
 /// What the amount columns of a table run across.
@@ -46,6 +49,18 @@ pub enum Head {
     Share { of: usize },
     /// The sum across the amount columns, all in `measure` (a pivot's line total).
     Total { measure: String },
+    /// Amount column `of` minus amount column `from` (the previous period).
+    Change { of: usize, from: usize },
+    /// That change as a percentage of column `from`.
+    ChangePct { of: usize, from: usize },
+    /// How many registered models are behind the line.
+    Models,
+    /// What the ledgers record for the line's models, in `measure`.
+    Mobilized { measure: String },
+    /// What the line's models plan to mobilize, in `measure`.
+    Target { measure: String },
+    /// Amount column `of` as a percentage of target column `target`.
+    Progress { of: usize, target: usize },
     /// How many contribution rows are behind the whole line.
     Rows,
 }
@@ -57,6 +72,9 @@ pub enum Kind {
     Body,
     /// The sum of the lines below a label prefix (an area tree's parent).
     Subtotal,
+    /// In a tree, the rows booked on a parent itself rather than on one of its children, shown
+    /// among the children so that every subtotal is the sum of the lines just below it.
+    Direct,
     /// Groups left out by a top-N cut, added up.
     Others { groups: usize },
     /// The grand total of every line.
@@ -147,6 +165,16 @@ impl Head {
 }
 
 impl Line {
+    /// How deep the line sits in a tree (0 at the top): a path's depth less one, and one more
+    /// for the rows booked directly on a parent. 0 for lines with no area label.
+    pub fn level(&self) -> usize {
+        let depth = self.label.first().map_or(0, |v| v.depth());
+        match self.kind {
+            Kind::Direct => depth,
+            _ => depth.saturating_sub(1),
+        }
+    }
+
     pub fn cell(&self, column: Option<usize>) -> Cell {
         column
             .and_then(|c| self.cells.get(c).copied())

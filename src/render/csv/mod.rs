@@ -9,7 +9,8 @@ pub mod read_back;
 pub mod safe;
 
 use crate::domain::amount::{plain, plain_percent};
-use crate::report::table::{Cell, Head, Kind, Table};
+use crate::domain::measure::VND;
+use crate::report::table::{Cell, Head, Kind, Line, Table};
 use anyhow::Result;
 use safe::SafeWriter;
 use std::io::Write;
@@ -28,7 +29,7 @@ fn text(cell: Cell) -> String {
 pub fn write_long(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
     let mut w = SafeWriter::new(out, raw);
     let keys = table.dims.len();
-    let mut header: Vec<String> = table.dims.iter().map(|d| d.name().to_string()).collect();
+    let mut header = label_header(table);
     header.extend(["measure", "total", "count"].map(String::from));
     if table.shares {
         header.push("percent".into());
@@ -47,54 +48,86 @@ pub fn write_long(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
             (c, name, count, share)
         })
         .collect();
-    for line in table.body() {
+    for line in data_lines(table) {
         for (c, name, count, share) in &amounts {
             let Cell::Amount(total) = line.cells[*c] else {
                 continue;
             };
-            let mut rec: Vec<String> = line.label.iter().map(|v| v.to_string()).collect();
+            let mut rec = label_cells(table, line);
             rec.push(name.clone());
             rec.push(plain(total));
             rec.push(text(line.cell(*count)));
             if table.shares {
                 rec.push(text(line.cell(*share)));
             }
-            w.write(&rec, |i| i > keys)?;
+            w.write(&rec, |i| i > keys || (table.tree && i == keys))?;
         }
     }
     w.finish()
 }
 
-/// The table as it is: one line per body line, one column per amount (and share) column.
-pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
-    let mut w = SafeWriter::new(out, raw);
-    let keys = table.dims.len();
-    let shown: Vec<usize> = (0..table.columns.len())
-        .filter(|&c| {
-            matches!(
-                table.columns[c],
-                Head::Amount { .. } | Head::Share { .. } | Head::Total { .. }
-            )
-        })
-        .collect();
-    let mut header: Vec<String> = table.dims.iter().map(|d| d.name().to_string()).collect();
-    let name = |c: usize| match &table.columns[c] {
+/// The machine name of column `c`: the measure or pivoted value of an amount, and names derived
+/// from it for shares and changes.
+pub fn column_name(table: &Table, c: usize) -> String {
+    match &table.columns[c] {
         Head::Amount { value: Some(v), .. } => v.to_string(),
         Head::Amount { measure, .. } => measure.clone(),
-        _ => String::new(),
-    };
-    for &c in &shown {
-        header.push(match &table.columns[c] {
-            Head::Share { of } => format!("{} %", name(*of)),
-            Head::Total { .. } => "total".to_string(),
-            _ => name(c),
-        });
+        Head::Mobilized { measure } if measure == VND => "mobilized".to_string(),
+        Head::Mobilized { measure } => measure.clone(),
+        Head::Share { of } => format!("{} %", column_name(table, *of)),
+        Head::Total { .. } => "total".to_string(),
+        Head::Change { of, .. } => format!("change_{}", column_name(table, *of)),
+        Head::ChangePct { of, .. } => format!("change_pct_{}", column_name(table, *of)),
+        Head::Models => "models".to_string(),
+        Head::Target { .. } => "target".to_string(),
+        Head::Progress { .. } => "percent".to_string(),
+        Head::Count { .. } => "count".to_string(),
+        Head::Rows => "rows".to_string(),
     }
+}
+
+/// The lines programs read: groups, and a tree's subtotals and direct lines; never the others
+/// or total line (a program adds those up itself).
+fn data_lines(table: &Table) -> impl Iterator<Item = &Line> {
+    table
+        .lines
+        .iter()
+        .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
+}
+
+/// The label dimensions' names, then `level` for a tree.
+fn label_header(table: &Table) -> Vec<String> {
+    let mut header: Vec<String> = table.dims.iter().map(|d| d.name().to_string()).collect();
+    if table.tree {
+        header.push("level".into());
+    }
+    header
+}
+
+/// A line's label values, then its level (1 at the top) for a tree.
+fn label_cells(table: &Table, line: &Line) -> Vec<String> {
+    let mut cells: Vec<String> = line.label.iter().map(|v| v.to_string()).collect();
+    if table.tree {
+        cells.push((line.level() + 1).to_string());
+    }
+    cells
+}
+
+/// The table as it is: one line per data line, one column per amount (and share, change,
+/// target…) column; per-column row counts are left out.
+pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
+    let mut w = SafeWriter::new(out, raw);
+    let keys = label_header(table).len();
+    let shown: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| !matches!(table.columns[c], Head::Count { .. } | Head::Rows))
+        .collect();
+    let mut header = label_header(table);
+    header.extend(shown.iter().map(|&c| column_name(table, c)));
     w.write(&header, |_| false)?;
-    for line in table.lines.iter().filter(|l| l.kind == Kind::Body) {
-        let mut rec: Vec<String> = line.label.iter().map(|v| v.to_string()).collect();
+    for line in data_lines(table) {
+        let mut rec = label_cells(table, line);
         rec.extend(shown.iter().map(|&c| text(line.cells[c])));
-        w.write(&rec, |i| i >= keys)?;
+        w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))?;
     }
     w.finish()
 }

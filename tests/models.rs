@@ -1,0 +1,312 @@
+//! `danvan models`: registered models counted by unit, area, field or year, with target,
+//! mobilized and percent of target; `--list` model by model; the area tree of models; notes for
+//! a registry without targets and models nobody contributed to; usage errors. Every `models`
+//! test belongs here, with the property that `models` and `summary --by model` agree.
+
+mod common;
+
+use common::{Work, sample};
+use proptest::prelude::*;
+
+const REGISTRY: &str = "id,name,unit,year,area,target\n\
+    M1,Một,A,2024,X/1,200\n\
+    M2,Hai,B,2024,X/2,\n\
+    M3,Ba,A,2025,Y,1000\n";
+
+const LEDGER: &str = "date,model,amount,measure\n\
+    2024-01-02,M1,100,\n\
+    2024-02-02,M1,5,ngày công\n\
+    2024-03-02,M2,50,\n\
+    2024-04-01,M2,3,m2\n";
+
+fn work() -> Work {
+    let w = Work::new();
+    w.file("r.csv", REGISTRY).file("l.csv", LEDGER);
+    w
+}
+
+#[test]
+fn the_sample_by_unit_shows_plan_against_actual() {
+    let w = Work::new();
+    let r = w.run(&[
+        "models",
+        "--models",
+        &sample("models.csv"),
+        &sample("contributions.csv"),
+    ]);
+    assert_eq!(
+        r.ok(),
+        "\
+┌───────────────────────────────────────┬────────┬───────────────┬───────────────┬─────────────┐
+│ unit                                  ┆ models ┆        target ┆     mobilized ┆ % of target │
+╞═══════════════════════════════════════╪════════╪═══════════════╪═══════════════╪═════════════╡
+│ Hội Liên hiệp Phụ nữ thị xã Quảng Yên ┆      1 ┆   500,000,000 ┆   481,000,000 ┆       96.20 │
+│ Thôn 1 xã Liên Hòa                    ┆      1 ┆   350,000,000 ┆   352,000,000 ┆      100.57 │
+│ UBND phường Yên Giang                 ┆      1 ┆               ┆             0 ┆             │
+│ Đoàn Thanh niên xã Liên Hòa           ┆      1 ┆    75,000,000 ┆    75,000,000 ┆      100.00 │
+│ Ủy ban MTTQ phường Yên Giang          ┆      1 ┆ 1,000,000,000 ┆ 1,030,000,000 ┆      103.00 │
+│ Total                                 ┆      5 ┆ 1,925,000,000 ┆ 1,938,000,000 ┆      100.68 │
+└───────────────────────────────────────┴────────┴───────────────┴───────────────┴─────────────┘
+"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: 1 model with no contribution: YG-UBND-01\n\
+         rows read 9 = counted 9 + filtered 0 + rejected 0\n"
+    );
+}
+
+#[test]
+fn csv_is_the_by_dimensions_then_models_target_mobilized_percent_and_other_measures() {
+    let w = work();
+    let r = w.run(&["models", "--models", "r.csv", "l.csv", "--format", "csv"]);
+    // Work-days and m² are their own columns, never added to VND; a group without a target has
+    // an empty percent; M3's target counts though nobody gave.
+    assert_eq!(
+        r.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\n\
+         A,2,1200,100,8.33,5,\n\
+         B,1,,50,,,3\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: 1 model with no contribution: M3\n\
+         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+    );
+}
+
+#[test]
+fn list_shows_each_model_and_where_filters_models_and_rows_alike() {
+    let w = work();
+    let r = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--list", "--format", "csv", "--where", "unit=a",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "model,name,unit,year,target,mobilized,percent,workday\n\
+         M1,Một,A,2024,200,100,50.00,5\n\
+         M3,Ba,A,2025,1000,0,0.00,\n"
+    );
+    assert_eq!(
+        r.tally(),
+        "rows read 4 = counted 2 + filtered 2 + rejected 0"
+    );
+}
+
+#[test]
+fn without_ledgers_models_are_counted_with_their_targets() {
+    let w = work();
+    let r = w.run(&[
+        "models", "--models", "r.csv", "--by", "year", "--format", "csv",
+    ]);
+    assert_eq!(r.ok(), "year,models,target\n2024,2,200\n2025,1,1000\n");
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn a_registry_without_targets_says_once_that_percent_needs_one() {
+    let w = Work::new();
+    w.file("r.csv", "id,name,unit,year\nM1,Một,A,2024\n")
+        .file("l.csv", "date,model,amount\n2024-01-02,M1,100\n");
+    let r = w.run(&["models", "--models", "r.csv", "l.csv", "--format", "csv"]);
+    assert_eq!(r.ok(), "unit,models,target,mobilized,percent\nA,1,,100,\n");
+    assert_eq!(
+        r.stderr,
+        "note: no model has a target, so there is no percent; add a `target` (Chỉ tiêu) column \
+         to the registry\n\
+         rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+    );
+}
+
+#[test]
+fn by_area_tree_adds_up_each_place_from_the_places_below() {
+    let w = work();
+    let r = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--by", "area", "--tree", "-q",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "\
+┌───────┬────────┬────────┬───────────┬─────────────┬─────────┬────┐
+│ area  ┆ models ┆ target ┆ mobilized ┆ % of target ┆ workday ┆ m2 │
+╞═══════╪════════╪════════╪═══════════╪═════════════╪═════════╪════╡
+│ X     ┆      2 ┆    200 ┆       150 ┆       75.00 ┆       5 ┆  3 │
+│   1   ┆      1 ┆    200 ┆       100 ┆       50.00 ┆       5 ┆    │
+│   2   ┆      1 ┆        ┆        50 ┆             ┆         ┆  3 │
+│ Y     ┆      1 ┆  1,000 ┆         0 ┆        0.00 ┆         ┆    │
+│ Total ┆      3 ┆  1,200 ┆       150 ┆       12.50 ┆       5 ┆  3 │
+└───────┴────────┴────────┴───────────┴─────────────┴─────────┴────┘
+"
+    );
+    let csv = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--by", "area", "--tree", "--format", "csv",
+    ]);
+    assert_eq!(
+        csv.ok(),
+        "area,level,models,target,mobilized,percent,workday,m2\n\
+         X,1,2,200,150,75.00,5,3\n\
+         X/1,2,1,200,100,50.00,5,\n\
+         X/2,2,1,,50,,,3\n\
+         Y,1,1,1000,0,0.00,,\n"
+    );
+}
+
+#[test]
+fn json_names_every_column_and_gives_amounts_as_exact_strings() {
+    let w = work();
+    let r = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--by", "year", "--format", "json", "-q",
+    ]);
+    assert_eq!(
+        r.ok(),
+        r#"{
+  "by": [
+    "year"
+  ],
+  "rows": [
+    {
+      "key": {
+        "year": "2024"
+      },
+      "models": 2,
+      "target": "200",
+      "mobilized": "150",
+      "percent": "75.00",
+      "workday": "5",
+      "m2": "3"
+    },
+    {
+      "key": {
+        "year": "2025"
+      },
+      "models": 1,
+      "target": "1000",
+      "mobilized": "0",
+      "percent": "0.00",
+      "workday": null,
+      "m2": null
+    }
+  ],
+  "total": {
+    "models": 3,
+    "target": "1200",
+    "mobilized": "150",
+    "percent": "12.50",
+    "workday": "5",
+    "m2": "3"
+  }
+}
+"#
+    );
+}
+
+#[test]
+fn usage_errors_say_what_to_write_instead() {
+    let w = work();
+    for (flags, message) in [
+        (
+            vec!["--by", "source"],
+            "models are counted by unit, area, field or year, not source; write for example --by unit,year",
+        ),
+        (
+            vec!["--by", "unit", "--tree"],
+            "--tree shows the area hierarchy: use it with --by area",
+        ),
+        (
+            vec!["--by", "area", "--tree", "--list"],
+            "--list shows models one by one; leave out --tree",
+        ),
+    ] {
+        let mut args = vec!["models", "--models", "r.csv", "l.csv"];
+        args.extend(&flags);
+        let r = w.run(&args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", format!("danvan: {message}\n").as_str()),
+            "{flags:?}"
+        );
+    }
+    // The registry is required.
+    let r = w.run(&["models", "l.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--models <FILE>"), "{}", r.stderr);
+}
+
+#[test]
+fn rows_naming_an_unknown_model_are_rejected_never_added_to_a_group() {
+    let w = work();
+    w.file(
+        "bad.csv",
+        "date,model,amount\n2024-01-02,M9,100\n2024-01-03,M1,1\n",
+    );
+    let r = w.run(&["models", "--models", "r.csv", "bad.csv", "--format", "csv"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(r.stderr.contains("bad.csv:2: model:"), "{}", r.stderr);
+    let r = w.run(&[
+        "models",
+        "--models",
+        "r.csv",
+        "bad.csv",
+        "--format",
+        "csv",
+        "--skip-invalid",
+        "-q",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,models,target,mobilized,percent\nA,2,1200,1,0.08\nB,1,,0,\n"
+    );
+}
+
+/// Parses CSV output into (first column, column named `col`) pairs.
+fn column(out: &str, col: &str) -> Vec<(String, String)> {
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    let at = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == col)
+        .unwrap();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[at].to_string())
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// What `models --list` says each model mobilized is what `summary --by model` adds up.
+    #[test]
+    fn mobilized_equals_the_summary_by_model(
+        rows in prop::collection::vec((0usize..4, -1_000_000i64..10_000_000, 0u8..3), 1..40)
+    ) {
+        let w = Work::new();
+        w.file("r.csv", "id,name,unit,year\nM0,a,A,2024\nM1,b,B,2024\nM2,c,A,2024\nM3,d,C,2024\n");
+        let mut ledger = String::from("date,model,amount\n");
+        for (m, cents, style) in &rows {
+            let amount = match style {
+                0 => format!("{}", cents / 100),
+                1 => format!("{}.{:02}", cents / 100, (cents % 100).abs()),
+                _ => format!("\"{}\"", cents / 100),
+            };
+            let amount = if *cents < 0 && cents / 100 == 0 && *style == 1 {
+                format!("-{amount}")
+            } else {
+                amount
+            };
+            ledger.push_str(&format!("2024-05-01,M{m},{amount}\n"));
+        }
+        w.file("l.csv", &ledger);
+        let models = w.run(&["models", "--models", "r.csv", "l.csv", "--list", "--format", "csv", "-q"]);
+        let summary = w.run(&["summary", "--models", "r.csv", "l.csv", "--by", "model", "--format", "csv", "-q"]);
+        let mobilized: Vec<(String, String)> = column(models.ok(), "mobilized")
+            .into_iter()
+            .filter(|(_, v)| v != "0")
+            .collect();
+        let totals = column(summary.ok(), "total");
+        prop_assert_eq!(mobilized, totals.into_iter().filter(|(_, v)| v != "0").collect::<Vec<_>>());
+    }
+}
