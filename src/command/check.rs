@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     reading.guard(args.rejects.as_deref())?;
-    let (registry, registry_problems) = reading.registry()?;
+    let (registry, registry_problems, registry_warnings) = reading.registry()?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -42,6 +42,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut listed: Vec<Problem> = registry_problems;
     let errors = listed.len() as u64 + read.problem_count();
     listed.extend(read.problems.iter().cloned());
+    listed.extend(registry_warnings);
     listed.extend(read.warnings.iter().cloned());
     let (found, duplicates_unlisted) = crate::check::warnings(
         &crate::check::gather(read.observed),

@@ -10,6 +10,9 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Problems (or warnings) found in one file.
+type Problems = Vec<Problem>;
+
 /// How many problems a refusing command prints before it just counts the rest.
 pub const SHOWN_PROBLEMS: usize = 20;
 
@@ -31,14 +34,14 @@ impl ReadRequest {
         }
     }
 
-    /// The registry and its problems, when `--models` was given.
-    pub fn registry(&self) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
+    /// The registry, its problems and its warnings, when `--models` was given.
+    pub fn registry(&self) -> Result<(Option<Arc<Registry>>, Problems, Problems)> {
         let Some(path) = &self.models else {
-            return Ok((None, Vec::new()));
+            return Ok((None, Vec::new(), Vec::new()));
         };
         let source = Source::from_arg(&path.to_string_lossy());
         let read = read_registry(&source, &self.options)?;
-        Ok((Some(Arc::new(read.registry)), read.problems))
+        Ok((Some(Arc::new(read.registry)), read.problems, read.warnings))
     }
 
     /// Whether a progress bar may be shown.

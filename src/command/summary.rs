@@ -18,7 +18,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let layout = req.layout;
     reading.guard(layout.output.as_deref())?;
     reading.guard(args.rejects.as_deref())?;
-    let (registry, mut problems) = reading.registry()?;
+    let (registry, mut problems, registry_warnings) = reading.registry()?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -39,6 +39,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
+        say_problems(&registry_warnings, registry_warnings.len() as u64, "");
         say_problems(&read.warnings, warnings, "");
     }
     if total > 0 && !args.skip_invalid {

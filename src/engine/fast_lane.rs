@@ -6,13 +6,16 @@
 //! fast lane remembers "these raw bytes → this group slot". Later rows with the same raw bytes, a
 //! plainly written date and a plain amount are then added with one hash lookup. Anything unusual
 //! (another date shape, a currency mark, an ambiguous number, an unknown model, a wrong field
-//! count) goes the slow way, so both ways give the same answer by construction.
+//! count) goes the slow way, so both ways give the same answer by construction. What a file's
+//! header says about its rows (a scale, a measure for empty cells) is its layout's lane, the
+//! first byte of every key, so a row is never added the way another kind of file proved.
 
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;
+use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::record::Record;
 use crate::ledger::row::{Layout, Needs};
@@ -106,11 +109,24 @@ impl FastLane {
         let Ok(amount) = parse_amount_bytes(cell(Col::Amount).trim_ascii()) else {
             return Ok(Fast::Unknown);
         };
-        let (value, evidence) = match amount.reading {
+        let (mut value, evidence) = match amount.reading {
             Reading::Exact { value, evidence } if !amount.currency => (value, evidence),
             _ => return Ok(Fast::Unknown),
         };
+        // A scaled column (`Số tiền (triệu đồng)`): the remembered group holds for the raw text,
+        // the value is this row's own, times the scale. Anything unusual goes the slow way.
+        if let Some(factor) = layout.scale {
+            if has_own_unit(cell(Col::Amount)) {
+                return Ok(Fast::Unknown);
+            }
+            match value.checked_mul(factor) {
+                Some(v) => value = v,
+                None => return Ok(Fast::Unknown),
+            }
+        }
         self.key.clear();
+        // The same raw text is the same group, and as valid, only within one lane of files.
+        self.key.push(layout.lane);
         for &col in &self.parts {
             let bytes = cell(col);
             self.key

@@ -177,9 +177,17 @@ mod tests {
             Kind::SpellingVariants { .. } => 19,
             Kind::UnusedModel { .. } => 20,
             Kind::NoRegistry { .. } => 21,
+            Kind::OwnUnitInScaledColumn { .. } => 22,
+            Kind::ScaledNotMoney { .. } => 23,
+            Kind::HeaderBelowTop { .. } => 24,
+            Kind::HeaderRowPastEnd { .. } => 25,
+            Kind::HeaderRowEmpty { .. } => 26,
+            Kind::UnknownHeaderUnit { .. } => 27,
+            Kind::Workbook(_) => 28,
+            Kind::ReadAsUtf8 { .. } => 29,
         }
     }
-    const VARIANTS: usize = 22;
+    const VARIANTS: usize = 30;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]
