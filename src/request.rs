@@ -4,8 +4,11 @@
 
 use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ReadArgs, SummaryArgs};
+use crate::config::{Language, Settings};
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
+use crate::domain::text::fold_case;
+use crate::ledger::column_name;
 use crate::ledger::source::{Source, encoding_for_label};
 use crate::ledger::table::ReadOptions;
 use crate::render::{self, Format};
@@ -65,9 +68,16 @@ pub struct ReadRequest {
     pub models: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
+    /// The language of messages (only English is written yet).
+    pub language: Language,
 }
 
+/// The flags over the defaults a clerk set once (environment, settings file).
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
+    reading_with(args, &Settings::load()?)
+}
+
+pub fn reading_with(args: &ReadArgs, settings: &Settings) -> Result<ReadRequest> {
     let encoding = args
         .encoding
         .as_deref()
@@ -81,17 +91,34 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
     if args.files.iter().filter(|f| *f == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }
+    for (i, (col, header)) in args.named_columns.iter().enumerate() {
+        for (other, text) in &args.named_columns[..i] {
+            if other == col {
+                bail!("--column {} is given twice", column_name(*col));
+            }
+            if fold_case(text) == fold_case(header) {
+                bail!(
+                    "--column: {header:?} is given for both {} and {}",
+                    column_name(*other),
+                    column_name(*col)
+                );
+            }
+        }
+    }
     Ok(ReadRequest {
         sources: args.files.iter().map(|f| Source::from_arg(f)).collect(),
         options: ReadOptions {
-            delimiter: args.delimiter,
+            delimiter: args.delimiter.or(settings.delimiter),
             encoding,
-            number_format: args.number_format,
+            number_format: args.number_format.or(settings.number_format),
             chunk_bytes: args.chunk_bytes.unwrap_or(0),
+            header_row: args.header_row,
+            columns: args.named_columns.clone(),
         },
-        models: args.models.clone(),
+        models: args.models.clone().or_else(|| settings.models.clone()),
         threads,
         quiet: args.quiet,
+        language: settings.language.unwrap_or_default(),
     })
 }
 
