@@ -483,7 +483,7 @@ fn scaled_total(w: &Work, header: &str, amounts: &[&str]) -> String {
         }
     }
     w.file("scaled.csv", text);
-    csv_by(&w, "scaled.csv", "unit", &["--threads", "1"])
+    csv_by(w, "scaled.csv", "unit", &["--threads", "1"])
 }
 
 /// Issue 9.1: `Số tiền (triệu đồng)` with `106,8` and `64,2` is 171,000,000 đồng, not 171.
