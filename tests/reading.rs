@@ -1058,3 +1058,32 @@ fn with_encoding_a_utf8_file_is_still_read_as_utf8_and_says_so() {
         "rows read 1 = counted 1 + filtered 0 + rejected 0\n"
     );
 }
+
+#[test]
+fn an_amount_that_reads_two_ways_in_a_scaled_column_is_scaled_both_ways() {
+    let w = Work::new();
+    w.file("amb.csv", "Ngày,Số tiền (triệu đồng)\n05/03/2025,1.200\n");
+    let r = w.run(&["summary", "amb.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "amb.csv:2: Số tiền (triệu đồng): \"1.200\" reads two ways: 1200000000 (vi: '.' \
+             groups, ',' is the decimal mark) or 1200000 (en: ',' groups, '.' is the decimal \
+             mark) and nothing in the file settles it; give --number-format vi or en\n\
+             danvan: 1 problem(s) in the data; nothing was written (fix them, or use \
+             --skip-invalid)\n\
+             rows read 1 = counted 0 + filtered 0 + rejected 1\n"
+        )
+    );
+    // Settled by the file's own `2,5` (vi), the pending sums are the scaled ones.
+    w.file(
+        "amb.csv",
+        "Ngày,Số tiền (triệu đồng)\n05/03/2025,1.200\n05/03/2025,\"2,5\"\n",
+    );
+    assert_eq!(
+        csv_by(&w, "amb.csv", "year", &[]),
+        "year,measure,total,count\n2025,VND,1202500000,2\n"
+    );
+}

@@ -113,16 +113,18 @@ impl AmountUnit {
     }
 }
 
-/// `reading` times `factor`, exactly; `None` when a product leaves the exact range.
+/// `reading` times `factor`, exactly (without trailing zeros, as messages show it); `None` when
+/// a product leaves the exact range.
 pub fn scale_reading(reading: Reading, factor: Decimal) -> Option<Reading> {
+    let times = |d: Decimal| d.checked_mul(factor).map(|p| p.normalize());
     Some(match reading {
         Reading::Exact { value, evidence } => Reading::Exact {
-            value: value.checked_mul(factor)?,
+            value: times(value)?,
             evidence,
         },
         Reading::Ambiguous { vi, en } => Reading::Ambiguous {
-            vi: vi.checked_mul(factor)?,
-            en: en.checked_mul(factor)?,
+            vi: times(vi)?,
+            en: times(en)?,
         },
     })
 }
