@@ -29,6 +29,8 @@ use std::hash::Hasher;
 /// then simply take the slow path), which keeps memory bounded.
 const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
+// The lane rides in the top four bits of a key's first field length.
+const _: () = assert!(crate::ledger::MAX_RECORD_BYTES < 1 << 28);
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -125,13 +127,16 @@ impl FastLane {
             }
         }
         self.key.clear();
-        // The same raw text is the same group, and as valid, only within one lane of files.
-        self.key.push(layout.lane);
+        // The same raw text is the same group, and as valid, only within one lane of files: the
+        // lane rides in the top bits of the first length, which no field reaches (a record is at
+        // most 64 MiB), so the common lane 0 costs nothing.
+        let mut lane = u32::from(layout.lane) << 28;
         for &col in &self.parts {
             let bytes = cell(col);
             self.key
-                .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+                .extend_from_slice(&(bytes.len() as u32 | lane).to_le_bytes());
             self.key.extend_from_slice(bytes);
+            lane = 0;
         }
         for d in &self.periods {
             self.key

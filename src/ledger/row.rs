@@ -36,7 +36,8 @@ pub struct Layout {
     /// (`Số lượng (ngày công)`); VND otherwise.
     pub header_measure: Option<&'static str>,
     /// What the fast lane must keep apart: rows with the same raw text are the same group and
-    /// equally valid only in files of the same lane (0: plain, 1: scaled, 2…: a header measure).
+    /// equally valid only in files of the same lane (0: plain, 1: scaled, 2 and 3: a header
+    /// measure); at most 15.
     pub lane: u8,
 }
 
