@@ -38,12 +38,13 @@ pub struct ReadArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
 
-    /// The model registry (CSV): rows naming a model take its unit, area and field.
+    /// The model registry (CSV): rows naming a model take its unit, area and field. Default:
+    /// DANVAN_MODELS, or `models` in the settings file.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
 
     /// Column separator: `,`, `;`, `tab` or `|`. Detected from the header line (among `,`,
-    /// `;` and tab) when not given.
+    /// `;` and tab) when not given (nor set by DANVAN_DELIMITER or the settings file).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
 
@@ -54,7 +55,8 @@ pub struct ReadArgs {
 
     /// How to read numbers that could go either way, like `1.200`: `vi` (1.200 = one thousand
     /// two hundred) or `en` (1.200 = one point two). Detected from each file when not given
-    /// (a `;`-separated file counts as `vi` unless its own numbers say otherwise).
+    /// (nor set by DANVAN_NUMBER_FORMAT or the settings file); a `;`-separated file counts as
+    /// `vi` unless its own numbers say otherwise.
     #[arg(long, value_name = "vi|en", value_parser = parse_number_format)]
     pub number_format: Option<Convention>,
 
