@@ -22,6 +22,7 @@ use crate::ledger::row::{Layout, Needs};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;
+use rust_decimal::Decimal;
 use rustc_hash::FxHasher;
 use std::hash::Hasher;
 
@@ -31,6 +32,18 @@ const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
 // The lane rides in the top four bits of a key's first field length.
 const _: () = assert!(crate::ledger::MAX_RECORD_BYTES < 1 << 28);
+
+/// An amount of a scaled column times its scale; `None` (the slow path decides) for a cell with
+/// a unit of its own or a product out of range. Kept out of line: plain files never come here,
+/// and their rows should not pay for its code.
+#[cold]
+#[inline(never)]
+fn scaled(value: Decimal, factor: Decimal, cell: &[u8]) -> Option<Decimal> {
+    if has_own_unit(cell) {
+        return None;
+    }
+    value.checked_mul(factor)
+}
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -118,10 +131,7 @@ impl FastLane {
         // A scaled column (`Số tiền (triệu đồng)`): the remembered group holds for the raw text,
         // the value is this row's own, times the scale. Anything unusual goes the slow way.
         if let Some(factor) = layout.scale {
-            if has_own_unit(cell(Col::Amount)) {
-                return Ok(Fast::Unknown);
-            }
-            match value.checked_mul(factor) {
+            match scaled(value, factor, cell(Col::Amount)) {
                 Some(v) => value = v,
                 None => return Ok(Fast::Unknown),
             }
