@@ -4,6 +4,7 @@
 
 use crate::domain::{DateRange, Dim};
 use crate::ledger::number::Convention;
+use crate::ledger::{Col, LEDGER_COLUMNS};
 use crate::render::Format;
 use crate::report::summary::SortBy;
 use crate::select::Filter;
@@ -39,7 +40,8 @@ pub struct ReadArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
 
-    /// The model registry (CSV): rows naming a model take its unit, area and field.
+    /// The model registry (CSV): rows naming a model take its unit, area and field. Default:
+    /// DANVAN_MODELS, or `models` in the settings file.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
 
@@ -56,19 +58,31 @@ pub struct ReaderArgs {
     pub aliases: Option<PathBuf>,
 
     /// Column separator: `,`, `;`, `tab` or `|`. Detected from the header line (among `,`,
-    /// `;` and tab) when not given.
+    /// `;` and tab) when not given (nor set by DANVAN_DELIMITER or the settings file).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
 
-    /// Text encoding of the files, e.g. `windows-1258` for old Vietnamese office files
-    /// (any WHATWG name). UTF-8 when not given.
+    /// Text encoding of files that are not UTF-8, e.g. `windows-1258` for old Vietnamese office
+    /// files (any WHATWG name). A file that is UTF-8 (or has a BOM) is still read as such.
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
     /// How to read numbers that could go either way, like `1.200`: `vi` (1.200 = one thousand
-    /// two hundred) or `en` (1.200 = one point two). Detected from each file when not given.
+    /// two hundred) or `en` (1.200 = one point two). Detected from each file when not given
+    /// (nor set by DANVAN_NUMBER_FORMAT or the settings file); a `;`-separated file counts as
+    /// `vi` unless its own numbers say otherwise.
     #[arg(long, value_name = "vi|en", value_parser = parse_number_format)]
     pub number_format: Option<Convention>,
+
+    /// The line the ledgers' header is on. Found when not given: the first line, among the
+    /// first 50, that names the date and amount columns (title rows above it are skipped).
+    #[arg(long, value_name = "N", value_parser = parse_header_row)]
+    pub header_row: Option<u64>,
+
+    /// Which header is a column, when danvan does not know its name:
+    /// `--column amount="Giá trị quy đổi"`. Repeat for more columns.
+    #[arg(long = "column", id = "column", value_name = "COLUMN=HEADER", value_parser = parse_column)]
+    pub named_columns: Vec<(Col, String)>,
 
     /// Worker threads for big files (default: all cores).
     #[arg(long, value_name = "N")]
@@ -329,14 +343,52 @@ fn parse_number_format(s: &str) -> Result<Convention, FlagError> {
     }
 }
 
-fn parse_delimiter(s: &str) -> Result<u8, FlagError> {
+/// A delimiter by the names `--delimiter` and the settings file take.
+pub fn delimiter_named(s: &str) -> Option<u8> {
     match s {
-        "," | "comma" => Ok(b','),
-        ";" | "semicolon" => Ok(b';'),
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        "|" | "pipe" => Ok(b'|'),
-        other => Err(FlagError(format!(
-            "--delimiter {other:?}: use ',', ';', 'tab' or '|'"
+        "," | "comma" => Some(b','),
+        ";" | "semicolon" => Some(b';'),
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        "|" | "pipe" => Some(b'|'),
+        _ => None,
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, FlagError> {
+    delimiter_named(s)
+        .ok_or_else(|| FlagError(format!("--delimiter {s:?}: use ',', ';', 'tab' or '|'")))
+}
+
+/// `--column COLUMN=HEADER`: a ledger column by its name (`amount`) or any of its aliases
+/// (`số tiền`), and the header text that names it in the files.
+fn parse_column(s: &str) -> Result<(Col, String), FlagError> {
+    let names: Vec<&str> = LEDGER_COLUMNS.iter().map(|c| c.aliases[0]).collect();
+    let usage = || {
+        FlagError(format!(
+            "--column {s:?}: use COLUMN=HEADER, e.g. amount=\"Giá trị quy đổi\"; COLUMN is \
+             one of {}",
+            names.join(", ")
+        ))
+    };
+    let (column, header) = s.split_once('=').ok_or_else(usage)?;
+    let column = crate::domain::text::fold_case(column);
+    let col = LEDGER_COLUMNS
+        .iter()
+        .find(|c| c.aliases.contains(&column.as_str()))
+        .ok_or_else(usage)?
+        .key;
+    let header = crate::domain::text::normalize(header).into_owned();
+    if header.is_empty() {
+        return Err(usage());
+    }
+    Ok((col, header))
+}
+
+fn parse_header_row(s: &str) -> Result<u64, FlagError> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(FlagError(format!(
+            "--header-row {s:?}: give the line number of the header, 1 or more"
         ))),
     }
 }

@@ -11,14 +11,15 @@
 //!
 //! `domain` holds the notions they all share (dimensions, periods, typed values, measures, text
 //! folding, exact addition) and depends on nothing else; `problem` the problems found in data.
-//! `cli` holds the flags, `request` turns them into checked domain types, and `command` wires one
-//! command from flags to output. `ledger` and `engine` never import `report`, `render`,
+//! `cli` holds the flags, `config` the defaults a clerk sets once, `request` turns both into
+//! checked domain types, and `command` wires one command from flags to output. `ledger` and `engine` never import `report`, `render`,
 //! `request` or `command`.
 
 pub mod aggregate;
 pub mod check;
 pub mod cli;
 pub mod command;
+pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod ledger;

@@ -4,8 +4,11 @@
 
 use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, SummaryArgs};
+use crate::config::{Language, Settings};
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
+use crate::domain::text::fold_case;
+use crate::ledger::column_name;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
 use crate::render::{self, Format};
@@ -82,16 +85,27 @@ pub struct ReadRequest {
     pub quiet: bool,
     /// Notes about the request for standard error (a capped `--threads`).
     pub notes: Vec<String>,
+    /// The language of messages (only English is written yet).
+    pub language: Language,
 }
 
+/// The flags over the defaults a clerk set once (environment, settings file).
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
-    read_request(&args.files, args.models.clone(), &args.how)
+    read_request(
+        &args.files,
+        args.models.clone(),
+        &args.how,
+        &Settings::load()?,
+    )
 }
 
-fn read_request(
+/// The reading request of `files` (and the registry `models`, when given) under `args`, over
+/// the defaults a clerk set once in `settings`.
+pub fn read_request(
     files: &[String],
     models: Option<PathBuf>,
     args: &ReaderArgs,
+    settings: &Settings,
 ) -> Result<ReadRequest> {
     let encoding = args
         .encoding
@@ -120,19 +134,36 @@ fn read_request(
             );
         }
     }
+    for (i, (col, header)) in args.named_columns.iter().enumerate() {
+        for (other, text) in &args.named_columns[..i] {
+            if other == col {
+                bail!("--column {} is given twice", column_name(*col));
+            }
+            if fold_case(text) == fold_case(header) {
+                bail!(
+                    "--column: {header:?} is given for both {} and {}",
+                    column_name(*other),
+                    column_name(*col)
+                );
+            }
+        }
+    }
     Ok(ReadRequest {
         sources: files.iter().map(|f| Source::from_arg(f)).collect(),
         options: ReadOptions {
-            delimiter: args.delimiter,
+            delimiter: args.delimiter.or(settings.delimiter),
             encoding,
-            number_format: args.number_format,
+            number_format: args.number_format.or(settings.number_format),
             chunk_bytes: args.chunk_bytes.unwrap_or(0),
+            header_row: args.header_row,
+            columns: args.named_columns.clone(),
         },
-        models,
+        models: models.or_else(|| settings.models.clone()),
         aliases: args.aliases.clone(),
         threads,
         quiet: args.quiet,
         notes,
+        language: settings.language.unwrap_or_default(),
     })
 }
 
@@ -234,7 +265,12 @@ pub struct ModelsRequest {
 }
 
 pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
-    let read = read_request(&args.files, Some(args.models.clone()), &args.how)?;
+    let read = read_request(
+        &args.files,
+        Some(args.models.clone()),
+        &args.how,
+        &Settings::load()?,
+    )?;
     let by = args.by.0.clone();
     if let Some(d) = by
         .iter()

@@ -470,3 +470,620 @@ fn quoted_line_breaks_in_a_semicolon_file_survive_any_chunk_size() {
         );
     }
 }
+
+// ------------------------------------------------- issue 9: real office sheets (headers, files)
+
+/// The amounts of a ledger whose amount header is `header`, each row twice so that the fast
+/// lane (which adds a row that repeats one already proven) has its turn, on one thread.
+fn scaled_total(w: &Work, header: &str, amounts: &[&str]) -> String {
+    let mut text = format!("\u{feff}Ngày;Đơn vị;{header}\r\n");
+    for a in amounts {
+        for _ in 0..2 {
+            text.push_str(&format!("05/03/2025;Hội Phụ nữ;{a}\r\n"));
+        }
+    }
+    w.file("scaled.csv", text);
+    csv_by(w, "scaled.csv", "unit", &["--threads", "1"])
+}
+
+/// Issue 9.1: `Số tiền (triệu đồng)` with `106,8` and `64,2` is 171,000,000 đồng, not 171.
+#[test]
+fn a_unit_of_scale_in_the_amount_header_scales_every_amount_exactly() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền (triệu đồng)\r\n\
+         15/06/2024;Hội Phụ nữ;106,8\r\n\
+         01/06/2024;Hội Phụ nữ;64,2\r\n",
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &[]),
+        "unit,measure,total,count\nHội Phụ nữ,VND,171000000,2\n"
+    );
+    for (header, total) in [
+        ("Số tiền (nghìn đồng)", "2003000"),
+        ("Số tiền (ngàn đồng)", "2003000"),
+        ("Số tiền (1.000 đ)", "2003000"),
+        ("Thành tiền (Tr.đ)", "2003000000"),
+        ("Số tiền (triệu đồng)", "2003000000"),
+        ("Số tiền (tỷ đồng)", "2003000000000"),
+        ("Số tiền (đồng)", "2003"),
+        ("Kinh phí (VNĐ)", "2003"),
+    ] {
+        assert_eq!(
+            scaled_total(&w, header, &["1,5", "1.000"]),
+            format!("unit,measure,total,count\nHội Phụ nữ,VND,{total},4\n"),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn a_scaled_amount_is_never_a_remembered_unscaled_one() {
+    let w = Work::new();
+    // The same raw row in a plain file and in a scaled one, on one thread: the fast lane
+    // learns the row in the first file and must still multiply it in the second (and not
+    // multiply it in a third, plain again).
+    let row = "05/03/2025;A;2\n";
+    w.file("plain.csv", format!("Ngày;Đơn vị;Số tiền\n{row}{row}"));
+    w.file(
+        "scaled.csv",
+        format!("Ngày;Đơn vị;Số tiền (nghìn đồng)\n{row}{row}"),
+    );
+    w.file("plain2.csv", format!("Ngày;Đơn vị;Số tiền\n{row}"));
+    let r = w.run(&[
+        "summary",
+        "plain.csv",
+        "scaled.csv",
+        "plain2.csv",
+        "--format",
+        "csv",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,4006,5\n");
+}
+
+#[test]
+fn a_header_unit_danvan_does_not_know_stops_the_run_naming_it() {
+    let w = Work::new();
+    w.file(
+        "usd.csv",
+        "Tiêu đề;;\nNgày;Đơn vị;Số tiền (triệu USD)\n05/03/2025;A;1\n",
+    );
+    let r = w.run(&["summary", "usd.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "danvan: usd.csv:2: Số tiền (triệu USD): the unit \"triệu USD\" in this header is \
+             not one danvan knows, so the amounts cannot be read right; use đồng, nghìn đồng, \
+             triệu đồng or tỷ đồng (or a measure such as ngày công or m2), or write the \
+             amounts in đồng and leave the unit out\n"
+        )
+    );
+    // The registry's target column too.
+    w.file("l.csv", "date,amount,model\n2024-01-01,1,M1\n");
+    w.file(
+        "models.csv",
+        "id,name,unit,year,Chỉ tiêu (nghìn USD)\nM1,A,U,2024,5\n",
+    );
+    let r = w.run(&["check", "l.csv", "--models", "models.csv"]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "danvan: models.csv:1: Chỉ tiêu (nghìn USD): the unit \"nghìn USD\" in this header"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn in_a_scaled_column_a_cell_with_its_own_unit_or_a_row_of_another_measure_is_refused() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Đơn vị;Số tiền (nghìn đồng);ĐVT\n\
+         05/03/2025;A;500;\n\
+         05/03/2025;A;5 triệu;\n\
+         05/03/2025;A;500.000đ;\n\
+         05/03/2025;A;12;ngày công\n",
+    );
+    let r = w.run(&["check", "l.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "l.csv:3: Số tiền (nghìn đồng): \"5 triệu\" has a unit of its own, but the header \
+             already says the amounts are in nghìn đồng; write the number alone\n\
+             l.csv:4: Số tiền (nghìn đồng): \"500.000đ\" has a unit of its own, but the header \
+             already says the amounts are in nghìn đồng; write the number alone\n\
+             l.csv:5: Số tiền (nghìn đồng): the header says the amounts are in nghìn đồng, but \
+             this row counts \"workday\"; put money and other measures in separate columns or \
+             files\n\
+             3 problems, 0 warnings\n"
+        )
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &["--skip-invalid"]),
+        "unit,measure,total,count\nA,VND,500000,1\n"
+    );
+}
+
+#[test]
+fn a_measure_in_the_amount_header_is_the_measure_of_rows_that_name_none() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Đơn vị;Số lượng (ngày công);ĐVT\n\
+         05/03/2025;A;12;\n05/03/2025;A;12;\n05/03/2025;A;300;m2\n",
+    );
+    // Another file with the same raw rows, whose empty measure is VND.
+    w.file("vnd.csv", "Ngày;Đơn vị;Số lượng;ĐVT\n05/03/2025;A;12;\n");
+    assert_eq!(
+        csv_by(&w, "vnd.csv", "unit", &["--threads", "1"]),
+        "unit,measure,total,count\nA,VND,12,1\n"
+    );
+    let r = w.run(&[
+        "summary",
+        "vnd.csv",
+        "l.csv",
+        "--format",
+        "csv",
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nA,VND,12,1\nA,workday,24,2\nA,m2,300,1\n"
+    );
+}
+
+/// Issue 9.7: title rows, empty rows and Excel's `;;;;;;` rows above the header.
+const TITLED: &str = "\u{feff}UBND PHƯỜNG YÊN GIANG;;;;;\r\n\
+    BẢNG TỔNG HỢP KINH PHÍ VẬN ĐỘNG, NĂM 2025;;;;;\r\n\
+    ;;;;;\r\n\
+    \r\n\
+    STT;Ngày;Đơn vị;Số tiền;Ghi chú;\r\n\
+    1;05/03/2025;Hội Phụ nữ;1.200.000;\"Quà; Tết\";\r\n\
+    2;31/02/2025;Hội Phụ nữ;800.000;;\r\n\
+    3;06/03/2025;Đoàn Thanh niên;500.000;;\r\n";
+
+#[test]
+fn the_header_is_found_below_title_and_empty_rows_and_lines_stay_physical() {
+    let w = Work::new();
+    w.file("titled.csv", TITLED);
+    let r = w.run(&["check", "titled.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "titled.csv:5: header: warning: the header is on this line; the 4 lines above it \
+             (titles and empty rows) were left out (give --header-row N if another line is the \
+             header)\n\
+             titled.csv:7: Ngày: \"31/02/2025\" is not a real date\n\
+             1 problem, 1 warning\n"
+        )
+    );
+    let r = w.run(&["summary", "titled.csv", "--skip-invalid", "--format", "csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\nHội Phụ nữ,VND,1200000,1\nĐoàn Thanh niên,VND,500000,1\n",
+            "titled.csv:5: header: warning: the header is on this line; the 4 lines above it \
+             (titles and empty rows) were left out (give --header-row N if another line is the \
+             header)\n\
+             warning: skipped: titled.csv:7: Ngày: \"31/02/2025\" is not a real date\n\
+             rows read 3 = counted 2 + filtered 0 + rejected 1\n"
+        )
+    );
+}
+
+#[test]
+fn the_delimiter_comes_from_the_header_row_not_from_a_title_above_it() {
+    let w = Work::new();
+    // The title has more `,` than the header has `;`, and the header a `,` in a name.
+    w.file(
+        "l.csv",
+        "Báo cáo, tổng hợp, đóng góp, năm 2025, phường Yên Giang, thị xã Quảng Yên\n\
+         Ngày;Số tiền;Ghi chú (a, b)\n\
+         05/03/2025;1.200.000;x\n",
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "year", &[]),
+        "year,measure,total,count\n2025,VND,1200000,1\n"
+    );
+    // Nothing names the columns within the first 50 lines: the first line with anything in it
+    // is taken as the header, and its missing columns are named.
+    let far = format!("{}Ngày;Số tiền\n05/03/2025;1\n", "tiêu đề;\n".repeat(50));
+    w.file("far.csv", far);
+    let r = w.run(&["summary", "far.csv"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "danvan: far.csv:1: missing required column(s): date, amount\n"
+        )
+    );
+    assert_eq!(
+        csv_by(&w, "far.csv", "year", &["--header-row", "51"]),
+        "year,measure,total,count\n2025,VND,1,1\n"
+    );
+}
+
+#[test]
+fn header_row_names_the_header_line_and_refuses_one_that_is_not_there() {
+    let w = Work::new();
+    // Two rows that both name the columns: the search takes the first; --header-row the other.
+    w.file(
+        "two.csv",
+        "Ngày;Số tiền;Ghi chú\nNgày;Số tiền;Đơn vị\n05/03/2025;1.000.000;A\n",
+    );
+    assert_eq!(
+        csv_by(&w, "two.csv", "unit", &["--header-row", "2"]),
+        "unit,measure,total,count\nA,VND,1000000,1\n"
+    );
+    let r = w.run(&["summary", "two.csv", "--header-row", "2", "--format", "csv"]);
+    // Given by hand, the header's line needs no note.
+    assert_eq!(
+        r.stderr,
+        "rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+    );
+    for (row, message) in [
+        (
+            "9",
+            "danvan: two.csv: --header-row 9: the file has only 3 lines\n",
+        ),
+        (
+            "0",
+            "danvan: --header-row \"0\": give the line number of the header, 1 or more\n",
+        ),
+    ] {
+        let r = w.run(&["summary", "two.csv", "--header-row", row]);
+        assert_eq!((r.code, r.stderr.as_str()), (2, message));
+    }
+    w.file("gap.csv", "tiêu đề\n\nNgày;Số tiền\n");
+    let r = w.run(&["summary", "gap.csv", "--header-row", "2"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "danvan: gap.csv: --header-row 2: that line is empty\n")
+    );
+}
+
+/// Issue 9.10: the header names clerks use.
+#[test]
+fn header_names_clerks_use_are_recognised_and_stt_is_left_out_without_a_warning() {
+    let w = Work::new();
+    for (date, unit, amount) in [
+        ("Ngày tháng", "Tên đơn vị", "Thành tiền"),
+        ("Ngày nộp", "Tên đơn vị", "Kinh phí"),
+        ("Ngày tháng", "Đơn vị", "Tổng tiền"),
+        ("Ngày nộp", "Tên đơn vị", "Số tiền đóng góp"),
+    ] {
+        w.file(
+            "l.csv",
+            format!("STT;{date};{unit};{amount}\n1;05/03/2025;A;1.500.000\n2;06/03/2025;A;500\n"),
+        );
+        let r = w.run(&["summary", "l.csv", "--format", "csv"]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                0,
+                "unit,measure,total,count\nA,VND,1500500,2\n",
+                "rows read 2 = counted 2 + filtered 0 + rejected 0\n"
+            ),
+            "{date} {unit} {amount}"
+        );
+    }
+}
+
+#[test]
+fn a_column_is_named_by_hand_with_column() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Chi hội;Số tiền;Giá trị quy đổi (nghìn đồng)\n\
+         05/03/2025;Chi hội 1;9;1.500\n05/03/2025;Chi hội 2;9;2\n",
+    );
+    // Without it, the amount is `Số tiền` and the two other columns are unknown.
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &[]),
+        "unit,measure,total,count\n,VND,18,2\n"
+    );
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--column",
+        "amount=giá trị quy đổi",
+        "--column",
+        "unit=Chi hội",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\nChi hội 1,VND,1500000,1\nChi hội 2,VND,2000,1\n",
+            "l.csv:1: header: warning: columns not recognised, ignored: \"Số tiền\"\n\
+             rows read 2 = counted 2 + filtered 0 + rejected 0\n"
+        )
+    );
+    for (args, message) in [
+        (
+            vec!["--column", "tiền=Giá trị"],
+            "danvan: --column \"tiền=Giá trị\": use COLUMN=HEADER, e.g. amount=\"Giá trị quy \
+             đổi\"; COLUMN is one of date, amount, measure, model, unit, area, field, source, \
+             note\n",
+        ),
+        (
+            vec!["--column", "amount=A", "--column", "amount=B"],
+            "danvan: --column amount is given twice\n",
+        ),
+    ] {
+        let r = w.run(&[&["summary", "l.csv"][..], &args].concat());
+        assert_eq!((r.code, r.stderr.as_str()), (2, message), "{args:?}");
+    }
+}
+
+/// Issue 9.11: Excel writes `;` exactly when the decimal mark is a comma.
+#[test]
+fn a_semicolon_file_of_amounts_that_read_two_ways_is_vietnamese_unless_it_says_otherwise() {
+    let w = Work::new();
+    w.file(
+        "vi.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n05/03/2025;A;500.000\r\n06/03/2025;A;200.000\r\n",
+    );
+    assert_eq!(
+        csv_by(&w, "vi.csv", "unit", &[]),
+        "unit,measure,total,count\nA,VND,700000,2\n"
+    );
+    // A `,` file with the same amounts is still unsettled.
+    w.file("comma.csv", "Ngày,Đơn vị,Số tiền\n05/03/2025,A,500.000\n");
+    let r = w.run(&["summary", "comma.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // A `;` file whose own values are English (`106.8`) contradicts the `;`: refused as before.
+    w.file(
+        "en.csv",
+        "Ngày;Đơn vị;Số tiền\n05/03/2025;A;106.8\n06/03/2025;A;500.000\n",
+    );
+    let r = w.run(&["summary", "en.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "en.csv:3: Số tiền: \"500.000\" reads two ways: 500000 (vi: '.' groups, ',' is the \
+             decimal mark) or 500 (en: ',' groups, '.' is the decimal mark) and nothing in the \
+             file settles it; give --number-format vi or en\n\
+             danvan: 1 problem(s) in the data; nothing was written (fix them, or use \
+             --skip-invalid)\n\
+             rows read 2 = counted 1 + filtered 0 + rejected 1\n"
+        )
+    );
+    // The flag still decides.
+    assert_eq!(
+        csv_by(&w, "vi.csv", "unit", &["--number-format", "en"]),
+        "unit,measure,total,count\nA,VND,700,2\n"
+    );
+}
+
+#[test]
+fn defaults_set_once_in_a_settings_file_or_the_environment_and_flags_win() {
+    let w = Work::new();
+    w.file("comma.csv", "Ngày,Đơn vị,Số tiền\n05/03/2025,A,500.000\n");
+    w.file("pipe.csv", "date|amount|model\n2024-01-01|1,5|m1\n");
+    std::fs::create_dir_all(w.path("home/.config/danvan")).unwrap();
+    std::fs::create_dir_all(w.path("office")).unwrap();
+    w.file(
+        "office/models.csv",
+        "id|name|unit|year\nM1|A|Hội Phụ nữ|2024\n",
+    );
+    w.file(
+        "home/.config/danvan/config.toml",
+        "# ward office\nnumber_format = \"vi\"\nlanguage = \"en\"\n",
+    );
+    let plain = |w: &Work, file: &str, args: &[&str], env: &[(&str, &str)]| {
+        let args = [&["summary", file, "--format", "csv", "-q"][..], args].concat();
+        let r = w.run_with_env(&args, b"", env);
+        (r.code, r.stdout, r.stderr)
+    };
+    let out = |text: &str| (0, text.to_string(), String::new());
+    assert_eq!(
+        plain(&w, "comma.csv", &[], &[]),
+        out("unit,measure,total,count\nA,VND,500000,1\n")
+    );
+    assert_eq!(
+        plain(&w, "comma.csv", &["--number-format", "en"], &[]),
+        out("unit,measure,total,count\nA,VND,500,1\n")
+    );
+    assert_eq!(
+        plain(&w, "comma.csv", &[], &[("DANVAN_NUMBER_FORMAT", "en")]),
+        out("unit,measure,total,count\nA,VND,500,1\n")
+    );
+    // A settings file named by DANVAN_CONFIG: a registry relative to its folder, a delimiter.
+    w.file(
+        "office/danvan.toml",
+        "delimiter = '|'\nmodels = \"models.csv\"\n",
+    );
+    let office = w.path("office/danvan.toml").to_string_lossy().into_owned();
+    assert_eq!(
+        plain(&w, "pipe.csv", &[], &[("DANVAN_CONFIG", &office)]),
+        out("unit,measure,total,count\nHội Phụ nữ,VND,1.5,1\n")
+    );
+    // XDG_CONFIG_HOME is looked in before ~/.config.
+    std::fs::create_dir_all(w.path("xdg/danvan")).unwrap();
+    w.file("xdg/danvan/config.toml", "number_format = \"en\"\n");
+    let xdg = w.path("xdg").to_string_lossy().into_owned();
+    assert_eq!(
+        plain(&w, "comma.csv", &[], &[("XDG_CONFIG_HOME", &xdg)]),
+        out("unit,measure,total,count\nA,VND,500,1\n")
+    );
+    // A mistake in the file stops the run, naming the file and line.
+    w.file(
+        "home/.config/danvan/config.toml",
+        "number_format = \"vi\"\nlanguage = \"fr\"\n",
+    );
+    let r = w.run(&["summary", "comma.csv"]);
+    let file = w.path("home/.config/danvan/config.toml");
+    assert_eq!(
+        (r.code, r.stderr),
+        (
+            2,
+            format!(
+                "danvan: {}:2: language = \"fr\": use en (or vi, kept for when danvan speaks \
+                 Vietnamese)\n",
+                file.display()
+            )
+        )
+    );
+}
+
+/// Issue 9.12: a workbook given as a ledger is named as one, whatever its name.
+#[test]
+fn a_workbook_is_named_as_one_with_how_to_save_it_as_csv() {
+    let w = Work::new();
+    let xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+    let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00";
+    let ods = b"PK\x03\x04\x14\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
+        \x00\x00\x00\x08\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK";
+    for (name, bytes, what, how) in [
+        (
+            "so-sach.xlsx",
+            &xlsx[..],
+            "an Excel workbook (.xlsx)",
+            "in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\"",
+        ),
+        (
+            "renamed.csv",
+            &xlsx[..],
+            "an Excel workbook (.xlsx)",
+            "in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\"",
+        ),
+        (
+            "cu.xls",
+            &xls[..],
+            "an old Excel workbook (.xls)",
+            "in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\" (or \"CSV \
+             (Comma delimited)\" in Excel 2013 and older, then --encoding windows-1258)",
+        ),
+        (
+            "calc.ods",
+            &ods[..],
+            "a LibreOffice Calc spreadsheet (.ods)",
+            "in LibreOffice Calc, File > Save As > \"Text CSV (.csv)\" with character set \
+             Unicode (UTF-8)",
+        ),
+    ] {
+        w.file(name, bytes);
+        for args in [
+            vec!["summary", name],
+            vec!["summary", name, "--encoding", "windows-1258"],
+        ] {
+            let r = w.run(&args);
+            assert_eq!(
+                (r.code, r.stdout.as_str(), r.stderr),
+                (
+                    2,
+                    "",
+                    format!(
+                        "danvan: {name}: this is {what}, not a CSV file: danvan reads CSV. Save \
+                         the sheet as CSV ({how}) and give danvan the .csv file\n"
+                    )
+                ),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_encoding_a_utf8_file_is_still_read_as_utf8_and_says_so() {
+    let w = Work::new();
+    w.fixture("windows-1258.csv");
+    w.file(
+        "utf8.csv",
+        "Ngày;Đơn vị;Số tiền\n05/03/2025;Hội Phụ nữ;1.000.000\n",
+    );
+    let r = w.run(&[
+        "summary",
+        "utf8.csv",
+        "windows-1258.csv",
+        "--encoding",
+        "windows-1258",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\nHội Phụ nữ,VND,3000000,3\nĐoàn Thanh niên,VND,500000,1\n",
+            "utf8.csv:1: file: warning: this file is UTF-8, not windows-1258: read as UTF-8 \
+             (--encoding applies to files that are not UTF-8)\n\
+             rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+        )
+    );
+    // Standard input too, judged by its first bytes.
+    let r = w.run_with_stdin(
+        &["summary", "-", "--encoding", "cp1258", "--format", "csv"],
+        "Ngày;Đơn vị;Số tiền\n05/03/2025;Hội Phụ nữ;1.000.000\n".as_bytes(),
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\nHội Phụ nữ,VND,1000000,1\n",
+            "<stdin>:1: file: warning: this file is UTF-8, not windows-1258: read as UTF-8 \
+             (--encoding applies to files that are not UTF-8)\n\
+             rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+        )
+    );
+    // A plain ASCII file reads the same either way: nothing to say.
+    w.file("ascii.csv", "date,amount\n2024-01-01,5\n");
+    let r = w.run(&[
+        "summary",
+        "ascii.csv",
+        "--encoding",
+        "windows-1258",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.stderr,
+        "rows read 1 = counted 1 + filtered 0 + rejected 0\n"
+    );
+}
+
+#[test]
+fn an_amount_that_reads_two_ways_in_a_scaled_column_is_scaled_both_ways() {
+    let w = Work::new();
+    w.file("amb.csv", "Ngày,Số tiền (triệu đồng)\n05/03/2025,1.200\n");
+    let r = w.run(&["summary", "amb.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "amb.csv:2: Số tiền (triệu đồng): \"1.200\" reads two ways: 1200000000 (vi: '.' \
+             groups, ',' is the decimal mark) or 1200000 (en: ',' groups, '.' is the decimal \
+             mark) and nothing in the file settles it; give --number-format vi or en\n\
+             danvan: 1 problem(s) in the data; nothing was written (fix them, or use \
+             --skip-invalid)\n\
+             rows read 1 = counted 0 + filtered 0 + rejected 1\n"
+        )
+    );
+    // Settled by the file's own `2,5` (vi), the pending sums are the scaled ones.
+    w.file(
+        "amb.csv",
+        "Ngày,Số tiền (triệu đồng)\n05/03/2025,1.200\n05/03/2025,\"2,5\"\n",
+    );
+    assert_eq!(
+        csv_by(&w, "amb.csv", "year", &[]),
+        "year,measure,total,count\n2025,VND,1202500000,2\n"
+    );
+}

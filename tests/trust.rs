@@ -292,7 +292,9 @@ fn tens_of_thousands_of_columns_are_one_warning() {
 /// Runs danvan under a memory cap (virtual memory, in KiB) and returns the run.
 fn capped(w: &Work, kib: u64, args: &str) -> Run {
     let bin = assert_cmd::cargo::cargo_bin("danvan");
-    let out = Command::new("sh")
+    let mut sh = Command::new("sh");
+    w.isolate(&mut sh);
+    let out = sh
         .arg("-c")
         .arg(format!("ulimit -v {kib}; exec '{}' {args}", bin.display()))
         .current_dir(w.dir.path())
@@ -433,7 +435,9 @@ fn a_failed_write_is_exit_two_and_leaves_the_old_file_and_no_temp() {
     w.file("out.csv", "previous report");
     // A disk that is full after 8 KiB: the file-size limit makes the write fail (EFBIG).
     let bin = assert_cmd::cargo::cargo_bin("danvan");
-    let out = Command::new("bash")
+    let mut bash = Command::new("bash");
+    w.isolate(&mut bash);
+    let out = bash
         .arg("-c")
         .arg(format!(
             "trap '' XFSZ; ulimit -f 8; exec '{}' summary l.csv --format csv -o out.csv",

@@ -20,7 +20,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     reading.say_notes();
     reading.guard(&[("--rejects", args.rejects.as_deref())])?;
     let aliases = reading.aliases()?;
-    let (registry, registry_problems) = reading.registry(&aliases)?;
+    let (registry, registry_problems, registry_warnings) = reading.registry(&aliases)?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -46,6 +46,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut listed: Vec<Problem> = registry_problems;
     let errors = listed.len() as u64 + read.problem_count();
     listed.extend(read.problems.iter().cloned());
+    listed.extend(registry_warnings);
     listed.extend(read.warnings.iter().cloned());
     let (found, duplicates_unlisted) = crate::check::warnings(
         &crate::check::gather(read.observed),

@@ -23,7 +23,10 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     let reading = &req.read;
     reading.guard(&[("-o", req.output.as_deref())])?;
     let aliases = reading.aliases()?;
-    let (registry, mut problems) = reading.registry(&aliases)?;
+    let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
+    if !reading.quiet {
+        say_problems(&registry_warnings, registry_warnings.len() as u64, "");
+    }
     let Some(registry) = registry else {
         anyhow::bail!("models needs --models REGISTRY");
     };

@@ -11,6 +11,9 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Problems (or warnings) found in one file.
+type Problems = Vec<Problem>;
+
 /// How many problems a refusing command prints before it just counts the rest.
 pub const SHOWN_PROBLEMS: usize = 20;
 
@@ -48,10 +51,14 @@ impl ReadRequest {
         }))
     }
 
-    /// The registry (under current names) and its problems, when `--models` was given.
-    pub fn registry(&self, aliases: &Aliases) -> Result<(Option<Arc<Registry>>, Vec<Problem>)> {
+    /// The registry (under current names), its problems and its warnings, when `--models` was
+    /// given.
+    pub fn registry(
+        &self,
+        aliases: &Aliases,
+    ) -> Result<(Option<Arc<Registry>>, Problems, Problems)> {
         let Some(path) = &self.models else {
-            return Ok((None, Vec::new()));
+            return Ok((None, Vec::new(), Vec::new()));
         };
         let source = Source::from_arg(&path.to_string_lossy());
         let before = source.stamp();
@@ -60,6 +67,7 @@ impl ReadRequest {
         Ok((
             Some(Arc::new(read.registry.with_aliases(aliases))),
             read.problems,
+            read.warnings,
         ))
     }
 

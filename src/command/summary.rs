@@ -24,7 +24,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         ("--rejects", args.rejects.as_deref()),
     ])?;
     let aliases = reading.aliases()?;
-    let (registry, mut problems) = reading.registry(&aliases)?;
+    let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
     let read = engine::read(
         &reading.sources,
         &reading.options,
@@ -48,6 +48,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
+        say_problems(&registry_warnings, registry_warnings.len() as u64, "");
         say_problems(&read.warnings, warnings, "");
     }
     if total > 0 && !args.skip_invalid {

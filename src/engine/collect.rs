@@ -10,7 +10,7 @@ use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, Problem, Rejected};
 use anyhow::Result;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Gathers chunk results and worker states into one [`Read`].
@@ -24,6 +24,11 @@ pub(super) struct Collector {
     pub(super) files: Vec<(Arc<str>, Vec<String>)>,
     /// Each file's amount column as written, for messages about the whole file.
     pub(super) amount_columns: BTreeMap<usize, String>,
+    /// Each file's header line, where messages about the whole file point.
+    pub(super) header_lines: BTreeMap<usize, u64>,
+    /// Files separated by `;`: Excel writes `;` exactly where the decimal mark is a comma, so
+    /// that is one more piece of evidence of the Vietnamese convention.
+    pub(super) semicolon: BTreeSet<usize>,
     /// Workers are turned into text groups one at a time at the end, so only one thread's
     /// groups exist twice at any moment.
     pub(super) workers: Vec<Worker>,
@@ -41,6 +46,8 @@ impl Default for Collector {
             fatal: None,
             files: Vec::new(),
             amount_columns: BTreeMap::new(),
+            header_lines: BTreeMap::new(),
+            semicolon: BTreeSet::new(),
             workers: Vec::new(),
             cutoffs: Arc::default(),
         }
@@ -119,7 +126,9 @@ impl Collector {
         }
         let mut conventions = BTreeMap::new();
         for (fi, [vi, en]) in std::mem::take(&mut self.evidence) {
-            conventions.insert(fi, opts.number_format.or(settle_convention([vi, en])));
+            let semicolon = u64::from(self.semicolon.contains(&fi));
+            let settled = settle_convention([vi + semicolon, en]);
+            conventions.insert(fi, opts.number_format.or(settled));
             if vi > 0 && en > 0 && opts.number_format.is_none() {
                 let file = self.files[fi].0.clone();
                 let column = self
@@ -127,9 +136,10 @@ impl Collector {
                     .get(&fi)
                     .cloned()
                     .unwrap_or_else(|| "amount".into());
+                let line = self.header_lines.get(&fi).copied().unwrap_or(1);
                 self.warn(Problem::warning(
                     &file,
-                    1,
+                    line,
                     column,
                     Kind::MixedConventions { vi, en },
                 ));

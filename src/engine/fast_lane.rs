@@ -6,19 +6,23 @@
 //! fast lane remembers "these raw bytes → this group slot". Later rows with the same raw bytes, a
 //! plainly written date and a plain amount are then added with one hash lookup. Anything unusual
 //! (another date shape, a currency mark, an ambiguous number, an unknown model, a wrong field
-//! count) goes the slow way, so both ways give the same answer by construction.
+//! count) goes the slow way, so both ways give the same answer by construction. What a file's
+//! header says about its rows (a scale, a measure for empty cells) is its layout's lane, the
+//! first byte of every key, so a row is never added the way another kind of file proved.
 
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;
+use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::record::Record;
 use crate::ledger::row::{Layout, Needs};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;
+use rust_decimal::Decimal;
 use rustc_hash::FxHasher;
 use std::hash::Hasher;
 
@@ -26,6 +30,20 @@ use std::hash::Hasher;
 /// then simply take the slow path), which keeps memory bounded.
 const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
+// The lane rides in the top four bits of a key's first field length.
+const _: () = assert!(crate::ledger::MAX_RECORD_BYTES < 1 << 28);
+
+/// An amount of a scaled column times its scale; `None` (the slow path decides) for a cell with
+/// a unit of its own or a product out of range. Kept out of line: plain files never come here,
+/// and their rows should not pay for its code.
+#[cold]
+#[inline(never)]
+fn scaled(value: Decimal, factor: Decimal, cell: &[u8]) -> Option<Decimal> {
+    if has_own_unit(cell) {
+        return None;
+    }
+    value.checked_mul(factor)
+}
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -106,16 +124,29 @@ impl FastLane {
         let Ok(amount) = parse_amount_bytes(cell(Col::Amount).trim_ascii()) else {
             return Ok(Fast::Unknown);
         };
-        let (value, evidence) = match amount.reading {
+        let (mut value, evidence) = match amount.reading {
             Reading::Exact { value, evidence } if !amount.currency => (value, evidence),
             _ => return Ok(Fast::Unknown),
         };
+        // A scaled column (`Số tiền (triệu đồng)`): the remembered group holds for the raw text,
+        // the value is this row's own, times the scale. Anything unusual goes the slow way.
+        if let Some(factor) = layout.scale {
+            match scaled(value, factor, cell(Col::Amount)) {
+                Some(v) => value = v,
+                None => return Ok(Fast::Unknown),
+            }
+        }
         self.key.clear();
+        // The same raw text is the same group, and as valid, only within one lane of files: the
+        // lane rides in the top bits of the first length, which no field reaches (a record is at
+        // most 64 MiB), so the common lane 0 costs nothing.
+        let mut lane = u32::from(layout.lane) << 28;
         for &col in &self.parts {
             let bytes = cell(col);
             self.key
-                .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+                .extend_from_slice(&(bytes.len() as u32 | lane).to_le_bytes());
             self.key.extend_from_slice(bytes);
+            lane = 0;
         }
         for d in &self.periods {
             self.key

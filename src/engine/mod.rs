@@ -28,10 +28,11 @@ use crate::ledger::LEDGER_COLUMNS;
 use crate::ledger::aliases::Aliases;
 use crate::ledger::chunk::Chunk;
 use crate::ledger::dialect::HeaderMap;
+use crate::ledger::dialect::amount_unit;
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs};
 use crate::ledger::source::Source;
-use crate::ledger::table::{ReadOptions, open_table};
+use crate::ledger::table::{HeaderRule, ReadOptions, open_table};
 use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selection;
 use anyhow::{Result, anyhow};
@@ -264,7 +265,9 @@ where
 {
     let mut seq = 0u64;
     for (file_index, source) in sources.iter().enumerate() {
-        let table = match open_table(source, opts) {
+        let names =
+            |cells: &[String]| HeaderMap::names_required(cells, LEDGER_COLUMNS, &opts.columns);
+        let table = match open_table(source, opts, HeaderRule::Names(&names)) {
             Ok(t) => t,
             Err(e) => return Some((seq, e)),
         };
@@ -273,33 +276,47 @@ where
             collector.warn(Problem::warning(&source.name, 1, "file", Kind::EmptyFile));
             continue;
         };
-        let columns = match HeaderMap::build(&table.header, LEDGER_COLUMNS) {
+        let line = table.header_line;
+        let columns = match HeaderMap::build_with(&table.header, LEDGER_COLUMNS, &opts.columns) {
             Ok(c) => c,
-            Err(e) => return Some((seq, anyhow!("{}:1: {e}", source.name))),
+            Err(e) => return Some((seq, anyhow!("{}:{line}: {e}", source.name))),
         };
         collector
             .files
             .push((source.name.clone(), table.header.clone()));
+        for (at, column, kind) in std::mem::take(&mut table.notes) {
+            collector.warn(Problem::warning(&source.name, at, column, kind));
+        }
         if !columns.unknown.is_empty() {
             // One warning per file, however many columns: a file may have thousands.
             let shown: Vec<String> = columns.unknown.iter().take(10).cloned().collect();
             let more = columns.unknown.len().saturating_sub(shown.len());
             collector.warn(Problem::warning(
                 &source.name,
-                1,
+                line,
                 "header",
                 Kind::UnknownColumns { shown, more },
             ));
         }
-        collector
-            .amount_columns
-            .insert(file_index, columns.name(Col::Amount, "amount"));
-        let layout = Arc::new(Layout::new(
-            source.name.clone(),
-            file_index,
-            columns,
-            opts.number_format,
-        ));
+        let amount_column = columns.name(Col::Amount, "amount");
+        collector.header_lines.insert(file_index, line);
+        if table.delimiter == b';' {
+            collector.semicolon.insert(file_index);
+        }
+        let unit = columns.unit(Col::Amount).map(str::to_string);
+        let mut layout = Layout::new(source.name.clone(), file_index, columns, opts.number_format);
+        if let Some(written) = unit {
+            match amount_unit(&written) {
+                Some(unit) => layout = layout.with_amount_unit(unit, &written),
+                None => {
+                    let kind = Kind::UnknownHeaderUnit { unit: written };
+                    let problem = Problem::error(&source.name, line, amount_column, kind);
+                    return Some((seq, anyhow!("{problem}")));
+                }
+            }
+        }
+        collector.amount_columns.insert(file_index, amount_column);
+        let layout = Arc::new(layout);
         loop {
             let chunk = match table.next_chunk() {
                 Ok(Some(c)) => c,

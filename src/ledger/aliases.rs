@@ -9,7 +9,7 @@
 use super::dialect::{ColumnSpec, HeaderMap};
 use super::record::for_each_record;
 use super::source::Source;
-use super::table::{ReadOptions, open_table};
+use super::table::{HeaderRule, ReadOptions, open_table};
 use crate::domain::Dim;
 use crate::domain::text::{normalize, normalize_area};
 use anyhow::{Result, anyhow, bail};
@@ -90,7 +90,7 @@ impl Aliases {
 /// Reads an alias file.
 pub fn read_aliases(source: &Source, opts: &ReadOptions) -> Result<Aliases> {
     let file = source.name.clone();
-    let Some(mut table) = open_table(source, opts)? else {
+    let Some(mut table) = open_table(source, opts, HeaderRule::FirstLine)? else {
         bail!("{file}: the alias file is empty");
     };
     let columns =

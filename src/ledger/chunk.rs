@@ -102,6 +102,82 @@ impl<R: Read> Chunker<R> {
         }
     }
 
+    /// The first `lines` physical lines (fewer at the end of input, or as many as fit in
+    /// `max_bytes`), read ahead without consuming them, for finding the header below title
+    /// rows; and whether they reach the end of the input.
+    pub fn peek_lines(
+        &mut self,
+        lines: usize,
+        max_bytes: usize,
+    ) -> Result<(&[u8], bool), ChunkError> {
+        let mut scanned = 0;
+        let mut seen = 0;
+        loop {
+            while let Some(i) = memchr(b'\n', &self.buf[scanned..]) {
+                scanned += i + 1;
+                seen += 1;
+                if seen == lines {
+                    return Ok((&self.buf[..scanned], false));
+                }
+            }
+            scanned = self.buf.len();
+            if self.eof || self.buf.len() >= max_bytes.min(self.max_record) {
+                let end = self.buf.len().min(max_bytes);
+                return Ok((&self.buf[..end], self.eof && end == self.buf.len()));
+            }
+            self.fill((self.buf.len() * 2).max(64 << 10).min(self.max_record))?;
+        }
+    }
+
+    /// The next physical line, read ahead without consuming it (for delimiter detection on a
+    /// header line given by number).
+    pub fn peek_line(&mut self) -> Result<&[u8], ChunkError> {
+        let (lines, _) = self.peek_lines(1, self.max_record)?;
+        Ok(lines.strip_suffix(b"\n").unwrap_or(lines))
+    }
+
+    /// Drops the next `n` physical lines as they are, quotes or not (title rows above a header
+    /// are no part of the table), and returns how many there were: fewer than `n` at the end of
+    /// the input. Line numbers go on counting from where the lines were.
+    pub fn skip_lines(&mut self, n: u64) -> Result<u64, ChunkError> {
+        let mut left = n;
+        while left > 0 {
+            let mut end = 0;
+            while left > 0 {
+                match memchr(b'\n', &self.buf[end..]) {
+                    Some(i) => {
+                        end += i + 1;
+                        left -= 1;
+                    }
+                    None => break,
+                }
+            }
+            self.buf.drain(..end);
+            if left == 0 {
+                break;
+            }
+            if self.eof {
+                // A last line without a line end is a line too.
+                if !self.buf.is_empty() {
+                    self.buf.clear();
+                    left -= 1;
+                }
+                break;
+            }
+            // No line end in what is buffered: it is all one line so far.
+            if self.buf.len() >= self.max_record {
+                let kept = self.buf.len();
+                self.buf.clear();
+                self.fill((kept).max(64 << 10))?;
+                continue;
+            }
+            self.fill((self.buf.len() * 2).max(64 << 10).min(self.max_record))?;
+        }
+        let skipped = n - left;
+        self.next_line += skipped;
+        Ok(skipped)
+    }
+
     pub fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;
     }
@@ -451,5 +527,33 @@ mod tests {
         assert!(!ends_in_quotes(b"ab\"c,d", b','));
         assert!(!ends_in_quotes(b"\"a\"\"b\",c", b','));
         assert!(ends_in_quotes(b"a,\"b\nc", b','));
+    }
+
+    #[test]
+    fn lines_above_a_header_are_dropped_and_counted() {
+        let input = b"Title \"quoted\nstill title\n;;;\nh1;h2\n1;2\n";
+        let mut c = Chunker::new(&input[..], 4, 1 << 20);
+        let (top, complete) = c.peek_lines(2, 1 << 20).unwrap();
+        assert_eq!(
+            (top, complete),
+            (&b"Title \"quoted\nstill title\n"[..], false)
+        );
+        let (all, complete) = c.peek_lines(50, 1 << 20).unwrap();
+        assert_eq!((all.len(), complete), (input.len(), true));
+        // Physical lines, quotes or not: the unclosed quote of the title is no record.
+        assert_eq!(c.skip_lines(3).unwrap(), 3);
+        c.set_delimiter(b';');
+        let header = c.header().unwrap().unwrap();
+        assert_eq!((header.first_line, header.data), (4, b"h1;h2\n".to_vec()));
+        assert_eq!(c.next_chunk().unwrap().unwrap().first_line, 5);
+        // Past the end: only the lines there are (a last line without its end counts).
+        let mut c = Chunker::new(&b"a\nb"[..], 4, 1 << 20);
+        assert_eq!(c.skip_lines(5).unwrap(), 2);
+        assert!(c.header().unwrap().is_none());
+        // Lines longer than the record limit are skipped without holding them.
+        let long = [&vec![b'x'; 300][..], b"\nh\n"].concat();
+        let mut c = Chunker::new(&long[..], 4, 64);
+        assert_eq!(c.skip_lines(1).unwrap(), 1);
+        assert_eq!(c.peek_line().unwrap(), b"h");
     }
 }

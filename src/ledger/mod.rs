@@ -67,17 +67,37 @@ pub enum Col {
     Note,
 }
 
-/// Header spellings for each ledger column (SPEC §1), compared after trim, NFC and lower-casing.
+/// Header spellings for each ledger column (SPEC §1), compared after trim, NFC and lower-casing
+/// (and without a unit in brackets). `STT` and other row numbers are recognised apart
+/// ([`dialect::ROW_NUMBER_HEADERS`]) and left out.
 pub const LEDGER_COLUMNS: &[ColumnSpec<Col>] = &[
     ColumnSpec {
         key: Col::Date,
         required: true,
-        aliases: &["date", "ngày", "ngày đóng góp", "ngày nhận"],
+        aliases: &[
+            "date",
+            "ngày",
+            "ngày đóng góp",
+            "ngày nhận",
+            "ngày tháng",
+            "ngày tháng năm",
+            "ngày nộp",
+        ],
     },
     ColumnSpec {
         key: Col::Amount,
         required: true,
-        aliases: &["amount", "số tiền", "giá trị", "số lượng", "value"],
+        aliases: &[
+            "amount",
+            "số tiền",
+            "giá trị",
+            "số lượng",
+            "value",
+            "thành tiền",
+            "kinh phí",
+            "tổng tiền",
+            "số tiền đóng góp",
+        ],
     },
     ColumnSpec {
         key: Col::Measure,
@@ -92,7 +112,7 @@ pub const LEDGER_COLUMNS: &[ColumnSpec<Col>] = &[
     ColumnSpec {
         key: Col::Unit,
         required: false,
-        aliases: &["unit", "đơn vị", "đơn vị thực hiện"],
+        aliases: &["unit", "đơn vị", "đơn vị thực hiện", "tên đơn vị"],
     },
     ColumnSpec {
         key: Col::Area,

@@ -2,11 +2,11 @@
 //! field, and how much each plans to mobilize. Ledger rows naming a model take their unit, area and
 //! field from it when they have none of their own.
 
-use super::dialect::{ColumnSpec, HeaderMap};
-use super::number::{Reading, parse_amount, settle_convention};
+use super::dialect::{AmountUnit, ColumnSpec, HeaderMap, amount_unit, has_own_unit, scale_reading};
+use super::number::{Amount, NumberError, Reading, parse_amount, settle_convention};
 use super::record::for_each_record;
 use super::source::Source;
-use super::table::{ReadOptions, open_table};
+use super::table::{HeaderRule, ReadOptions, open_table};
 use crate::domain::YEARS;
 use crate::domain::text::{normalize, normalize_area};
 use crate::problem::{Kind, Problem};
@@ -88,6 +88,8 @@ pub struct Registry {
 pub struct RegistryRead {
     pub registry: Registry,
     pub problems: Vec<Problem>,
+    /// Notes about the file as a whole (where its header was, how it was decoded).
+    pub warnings: Vec<Problem>,
 }
 
 impl Registry {
@@ -128,12 +130,39 @@ impl Registry {
 /// unreadable file is an error for the whole run.
 pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead> {
     let file = source.name.clone();
-    let Some(mut table) = open_table(source, opts)? else {
+    // `--header-row` and `--column` are about ledgers; a registry's header is always searched.
+    let opts = &ReadOptions {
+        header_row: None,
+        columns: Vec::new(),
+        ..opts.clone()
+    };
+    let names = |cells: &[String]| HeaderMap::names_required(cells, REGISTRY_COLUMNS, &[]);
+    let Some(mut table) = open_table(source, opts, HeaderRule::Names(&names))? else {
         return Err(anyhow!("{file}: the model registry is empty"));
     };
-    let columns =
-        HeaderMap::build(&table.header, REGISTRY_COLUMNS).map_err(|e| anyhow!("{file}:1: {e}"))?;
+    let header_line = table.header_line;
+    let columns = HeaderMap::build(&table.header, REGISTRY_COLUMNS)
+        .map_err(|e| anyhow!("{file}:{header_line}: {e}"))?;
     let col = |k: RegCol, name: &'static str| columns.name(k, name);
+    let warnings: Vec<Problem> = std::mem::take(&mut table.notes)
+        .into_iter()
+        .map(|(line, column, kind)| Problem::warning(&file, line, column, kind))
+        .collect();
+    // A target column in `(triệu đồng)` scales every target; any other unit stops the run.
+    let scale = match columns.unit(RegCol::Target) {
+        None => None,
+        Some(written) => match amount_unit(written) {
+            Some(unit @ AmountUnit::Money(_)) => unit.factor().map(|f| (f, written.to_string())),
+            _ => {
+                let kind = Kind::UnknownHeaderUnit {
+                    unit: written.to_string(),
+                };
+                let problem =
+                    Problem::error(&file, header_line, col(RegCol::Target, "target"), kind);
+                return Err(anyhow!("{problem}"));
+            }
+        },
+    };
     let mut problems = Vec::new();
     let mut pending: Vec<(Model, Option<(Reading, String)>)> = Vec::new();
     let mut evidence = [0u64; 2];
@@ -195,7 +224,21 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
             let target = if target_cell.is_empty() {
                 None
             } else {
-                match parse_amount(target_cell) {
+                let scaled = match (&scale, parse_amount(target_cell)) {
+                    (Some((_, unit)), Ok(_)) if has_own_unit(target_cell.as_bytes()) => {
+                        Err(Kind::OwnUnitInScaledColumn {
+                            text: target_cell.to_string(),
+                            unit: unit.clone(),
+                        })
+                    }
+                    (Some((factor, _)), Ok(a)) => match scale_reading(a.reading, *factor) {
+                        Some(reading) => Ok(Amount { reading, ..a }),
+                        None => Err(Kind::Amount(NumberError::TooLarge(target_cell.to_string()))),
+                    },
+                    (None, Ok(a)) => Ok(a),
+                    (_, Err(e)) => Err(Kind::Amount(e)),
+                };
+                match scaled {
                     Ok(a) => {
                         if let Reading::Exact {
                             evidence: Some(c), ..
@@ -205,12 +248,12 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                         }
                         Some((a.reading, target_cell.to_string()))
                     }
-                    Err(e) => {
+                    Err(kind) => {
                         problems.push(Problem::error(
                             &file,
                             line,
                             col(RegCol::Target, "target"),
-                            Kind::Amount(e),
+                            kind,
                         ));
                         bad = true;
                         None
@@ -233,7 +276,11 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
             Ok(())
         })?;
     }
-    let convention = opts.number_format.or(settle_convention(evidence));
+    // A `;` file is one more piece of evidence of the Vietnamese convention (as for ledgers).
+    let semicolon = u64::from(table.delimiter == b';');
+    let convention = opts
+        .number_format
+        .or(settle_convention([evidence[0] + semicolon, evidence[1]]));
     let mut registry = Registry {
         file: Some(file.clone()),
         ..Registry::default()
@@ -271,5 +318,65 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
         registry.models.push(model);
     }
     problems.sort_by_key(|p| p.line);
-    Ok(RegistryRead { registry, problems })
+    Ok(RegistryRead {
+        registry,
+        problems,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<RegistryRead> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("models.csv");
+        std::fs::write(&path, text).unwrap();
+        read_registry(
+            &Source::from_arg(&path.to_string_lossy()),
+            &ReadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn a_scaled_target_column_scales_every_target_exactly() {
+        // Under a title row, `;`-separated: `1.200` is then read the Vietnamese way, times a
+        // million.
+        let r = read(
+            "DANH SÁCH MÔ HÌNH;;;;\nMã;Tên;Đơn vị;Năm;Chỉ tiêu (triệu đồng)\n\
+             M1;A;U;2024;106,8\nM2;B;U;2024;1.200\nM3;C;U;2024;5 tỷ\n",
+        )
+        .unwrap();
+        let targets: Vec<Option<Decimal>> = r.registry.models.iter().map(|m| m.target).collect();
+        assert_eq!(
+            targets,
+            vec![
+                Some(Decimal::from(106_800_000)),
+                Some(Decimal::from(1_200_000_000u64))
+            ]
+        );
+        let problems: Vec<(u64, &str, &Kind)> = r
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str(), &p.kind))
+            .collect();
+        let own_unit = Kind::OwnUnitInScaledColumn {
+            text: "5 tỷ".into(),
+            unit: "triệu đồng".into(),
+        };
+        assert_eq!(problems, vec![(5, "Chỉ tiêu (triệu đồng)", &own_unit)]);
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.warnings[0].line, 2);
+        let err = read("id,name,unit,year,target (triệu USD)\nM1,A,U,2024,1\n")
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .ends_with(":1: target (triệu USD): the unit \"triệu USD\" in this header is not one danvan knows, so the amounts cannot be read right; use đồng, nghìn đồng, triệu đồng or tỷ đồng (or a measure such as ngày công or m2), or write the amounts in đồng and leave the unit out"),
+            "{err}"
+        );
+        // A target is money: a measure in its header is no unit for it.
+        assert!(read("id,name,unit,year,target (ngày công)\nM1,A,U,2024,1\n").is_err());
+    }
 }

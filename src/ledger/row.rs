@@ -6,7 +6,7 @@
 
 use super::aliases::Aliases;
 use super::date::parse_date_bytes;
-use super::dialect::HeaderMap;
+use super::dialect::{AmountUnit, HeaderMap, has_own_unit, scale_reading};
 use super::intern::{EMPTY, Interner, RawCache, Sym};
 use super::number::{Convention, Reading, parse_amount_bytes};
 use super::record::Record;
@@ -29,6 +29,18 @@ pub struct Layout {
     idx: [Option<usize>; 9],
     /// The number convention forced by `--number-format`, if any.
     pub forced: Option<Convention>,
+    /// What every amount is multiplied by, from a scale in the amount header
+    /// (`Số tiền (triệu đồng)`); `None` for 1.
+    pub scale: Option<Decimal>,
+    /// The amount header's unit as written (`triệu đồng`), for messages.
+    pub unit: Option<String>,
+    /// The measure of rows with an empty measure cell when the amount header names one
+    /// (`Số lượng (ngày công)`); VND otherwise.
+    pub header_measure: Option<&'static str>,
+    /// What the fast lane must keep apart: rows with the same raw text are the same group and
+    /// equally valid only in files of the same lane (0: plain, 1: scaled, 2 and 3: a header
+    /// measure); at most 15.
+    pub lane: u8,
 }
 
 impl Layout {
@@ -56,7 +68,30 @@ impl Layout {
             columns,
             idx,
             forced,
+            scale: None,
+            unit: None,
+            header_measure: None,
+            lane: 0,
         }
+    }
+
+    /// The layout with the amount header's unit applied (`unit` as written, for messages).
+    pub fn with_amount_unit(mut self, unit: AmountUnit, written: &str) -> Self {
+        self.scale = unit.factor();
+        self.unit = Some(written.to_string());
+        match unit {
+            AmountUnit::Measure(m) => {
+                self.header_measure = Some(m);
+                self.lane = if m == crate::domain::measure::WORKDAY {
+                    2
+                } else {
+                    3
+                };
+            }
+            AmountUnit::Money(_) if self.scale.is_some() => self.lane = 1,
+            AmountUnit::Money(_) => {}
+        }
+        self
     }
 
     /// Where `col` is in this file, if it has it.
@@ -200,6 +235,48 @@ impl RowReader {
         Some(found)
     }
 
+    /// Multiplies an amount by its column's scale, or says why the row cannot be scaled: the
+    /// cell has a unit of its own, the row counts something other than money, or the product
+    /// leaves the exact range.
+    fn scale_amount(
+        &self,
+        amount: &mut super::number::Amount,
+        factor: Decimal,
+        cell: &[u8],
+        measure: Sym,
+        layout: &Layout,
+        problems: &mut Vec<(String, Kind)>,
+    ) {
+        let text = || String::from_utf8_lossy(cell).into_owned();
+        let unit = || layout.unit.clone().unwrap_or_default();
+        let column = layout.name(Col::Amount);
+        if has_own_unit(cell) {
+            problems.push((
+                column,
+                Kind::OwnUnitInScaledColumn {
+                    text: text(),
+                    unit: unit(),
+                },
+            ));
+        } else if measure != self.vnd {
+            problems.push((
+                column,
+                Kind::ScaledNotMoney {
+                    measure: self.interner.get(measure).to_string(),
+                    unit: unit(),
+                },
+            ));
+        } else {
+            match scale_reading(amount.reading, factor) {
+                Some(r) => amount.reading = r,
+                None => problems.push((
+                    column,
+                    Kind::Amount(super::number::NumberError::TooLarge(text())),
+                )),
+            }
+        }
+    }
+
     /// Reads one record.
     pub fn read(&mut self, rec: &Record<'_>, layout: &Layout) -> Outcome {
         if rec.is_blank() {
@@ -245,10 +322,22 @@ impl RowReader {
             }
         };
         let amount_cell = cell(Col::Amount).trim_ascii();
-        let amount = parse_amount_bytes(amount_cell)
+        let mut amount = parse_amount_bytes(amount_cell)
             .map_err(|e| problems.push((layout.name(Col::Amount), Kind::Amount(e))))
             .ok();
-        let measure = self.text(C_MEASURE, cell(Col::Measure));
+        let mut measure = self.text(C_MEASURE, cell(Col::Measure));
+        if let Some(m) = layout.header_measure
+            && measure == self.vnd
+            && normalize(text(Col::Measure)).is_empty()
+        {
+            measure = self.interner.intern(m);
+        }
+        if let (Some(factor), Some(a)) = (layout.scale, amount.as_mut()) {
+            self.scale_amount(a, factor, amount_cell, measure, layout, &mut problems);
+            if !problems.is_empty() {
+                amount = None;
+            }
+        }
         if let Some(a) = amount
             && a.currency
             && measure != self.vnd

@@ -5,13 +5,56 @@
 //! other encoding must be named with `--encoding` (Windows-1258 for old Vietnamese office files)
 //! and is decoded by `encoding_rs`. Invalid UTF-8 is caught later, per record, so the error can
 //! name the line.
+//!
+//! Each file is judged on its own, so one run can mix encodings: a BOM is the file's own word,
+//! and with `--encoding` a file that is valid UTF-8 with accented letters is read as UTF-8 anyway
+//! (with a note): no Windows-1258 text is valid UTF-8 in practice, and reading UTF-8 as
+//! Windows-1258 would turn every accent into garbage. A workbook (`.xlsx`, `.xls`, `.ods`) is
+//! recognised by its first bytes and refused with the way to save it as CSV.
 
-use anyhow::{Context, Result, bail};
+use crate::problem::Kind;
+use anyhow::{Context, Result, anyhow, bail};
 use encoding_rs::Encoding;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A spreadsheet workbook given where a CSV file was expected, known by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workbook {
+    /// Excel 2007 and later (a ZIP archive).
+    Xlsx,
+    /// Excel 97–2003 (an OLE compound file).
+    Xls,
+    /// LibreOffice / OpenOffice Calc (a ZIP archive with an OpenDocument mimetype).
+    Ods,
+}
+
+/// The workbook `head` (the first bytes of a file) starts, if any.
+pub fn workbook(head: &[u8]) -> Option<Workbook> {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if head.starts_with(OLE) {
+        return Some(Workbook::Xls);
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        // An OpenDocument file stores its mimetype first, uncompressed.
+        let ods = b"application/vnd.oasis.opendocument.spreadsheet";
+        let is_ods = head.windows(ods.len()).any(|w| w == ods);
+        return Some(if is_ods {
+            Workbook::Ods
+        } else {
+            Workbook::Xlsx
+        });
+    }
+    None
+}
+
+/// An opened input: its text as UTF-8, and a note when it was read otherwise than asked.
+pub struct Opened {
+    pub reader: Box<dyn Read + Send>,
+    pub note: Option<Kind>,
+}
 
 /// One input named on the command line.
 #[derive(Debug, Clone)]
@@ -110,31 +153,96 @@ pub fn encoding_for_label(label: &str) -> Result<&'static Encoding> {
     }
 }
 
+/// How many bytes of standard input decide whether it is UTF-8 despite `--encoding` (a file is
+/// read through first instead).
+const STDIN_SNIFF: usize = 1 << 16;
+
 /// Opens `source` and returns a reader of its text as UTF-8 without a BOM.
-pub fn open(source: &Source, encoding: Option<&'static Encoding>) -> Result<Box<dyn Read + Send>> {
+pub fn open(source: &Source, encoding: Option<&'static Encoding>) -> Result<Opened> {
     let raw: Box<dyn Read + Send> = match &source.path {
         None => Box::new(io::stdin()),
         Some(path) => Box::new(open_file(path)?),
     };
-    let mut reader = BufReader::with_capacity(1 << 16, raw);
-    let mut head = [0u8; 3];
-    let n = read_up_to(&mut reader, &mut head)
-        .with_context(|| format!("{}: cannot read", source.name))?;
+    let mut reader = BufReader::with_capacity(STDIN_SNIFF, raw);
+    let cannot = || format!("{}: cannot read", source.name);
+    let mut head = [0u8; 128];
+    let n = read_up_to(&mut reader, &mut head).with_context(cannot)?;
     let head = &head[..n];
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    let decode = matches!(encoding, Some(enc) if enc != encoding_rs::UTF_8) || utf16;
-    // The UTF-8 BOM is dropped here; a decoder sniffs (and drops) its own BOM.
-    let skip = if !decode && head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    let rest = io::Cursor::new(head[skip..].to_vec()).chain(reader);
-    if decode {
-        Ok(decoder(rest, encoding.filter(|e| *e != encoding_rs::UTF_8)))
-    } else {
-        Ok(Box::new(rest))
+    if let Some(book) = workbook(head) {
+        let kind = Kind::Workbook(book);
+        return Err(anyhow!(
+            "{}: {}",
+            source.name,
+            crate::problem::en::message(&kind)
+        ));
     }
+    let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let mut encoding = encoding.filter(|e| *e != encoding_rs::UTF_8);
+    let mut note = None;
+    if let (Some(asked), false, false) = (encoding, bom, utf16) {
+        let utf8 = match &source.path {
+            Some(path) => is_utf8_text(open_file(path)?).with_context(cannot)?,
+            None => {
+                // Standard input cannot be read twice: what is buffered decides.
+                let buffered = reader.fill_buf().with_context(cannot)?;
+                let sample = [head, buffered].concat();
+                looks_utf8(&sample)
+            }
+        };
+        if utf8 {
+            encoding = None;
+            note = Some(Kind::ReadAsUtf8 {
+                asked: asked.name().to_string(),
+            });
+        }
+    }
+    let decode = encoding.is_some() || utf16;
+    // The UTF-8 BOM is dropped here; a decoder sniffs (and drops) its own BOM.
+    let skip = if !decode && bom { 3 } else { 0 };
+    let rest = io::Cursor::new(head[skip..].to_vec()).chain(reader);
+    let reader = if decode {
+        decoder(rest, encoding)
+    } else {
+        Box::new(rest)
+    };
+    Ok(Opened { reader, note })
+}
+
+/// True when the whole of `file` is valid UTF-8 holding at least one character beyond ASCII
+/// (pure ASCII reads the same in every encoding `--encoding` is meant for, and is left to it).
+fn is_utf8_text(mut file: File) -> io::Result<bool> {
+    let mut buf = vec![0u8; 1 << 20];
+    // Bytes of a character cut by the end of the last block.
+    let mut carry = 0;
+    let mut wide = false;
+    loop {
+        let n = read_up_to(&mut file, &mut buf[carry..])?;
+        let len = carry + n;
+        if n == 0 {
+            return Ok(carry == 0 && wide);
+        }
+        let block = &buf[..len];
+        let valid = match simdutf8::compat::from_utf8(block) {
+            Ok(_) => len,
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => return Ok(false),
+        };
+        wide = wide || !block[..valid].is_ascii();
+        buf.copy_within(valid..len, 0);
+        carry = len - valid;
+    }
+}
+
+/// True when `sample` (the start of an input) is valid UTF-8, but for a character cut at its
+/// end, and holds at least one character beyond ASCII.
+fn looks_utf8(sample: &[u8]) -> bool {
+    let valid = match simdutf8::compat::from_utf8(sample) {
+        Ok(_) => sample.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return false,
+    };
+    !sample[..valid].is_ascii()
 }
 
 fn open_file(path: &Path) -> Result<File> {

@@ -7,6 +7,7 @@ use crate::ledger::column_name;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::source::Workbook;
 
 /// The English text of `kind`.
 pub fn message(kind: &Kind) -> String {
@@ -41,6 +42,14 @@ pub fn message(kind: &Kind) -> String {
         Kind::CurrencyNotMeasure { text, measure } => {
             format!("{text:?} carries a currency mark but the measure is {measure:?}")
         }
+        Kind::OwnUnitInScaledColumn { text, unit } => format!(
+            "{text:?} has a unit of its own, but the header already says the amounts are in \
+             {unit}; write the number alone"
+        ),
+        Kind::ScaledNotMoney { measure, unit } => format!(
+            "the header says the amounts are in {unit}, but this row counts {measure:?}; put \
+             money and other measures in separate columns or files"
+        ),
         Kind::UnknownModel { id } => format!("model {id:?} is not in the registry"),
         Kind::DiffersFromModel {
             value,
@@ -67,6 +76,27 @@ pub fn message(kind: &Kind) -> String {
         Kind::MixedConventions { vi, en } => format!(
             "numbers are written both ways: {vi} like 1.200.000 or 106,8 (vi), {en} like \
              1,200,000 or 106.8 (en); each reads only one way, but check the file"
+        ),
+        Kind::HeaderBelowTop { skipped } => format!(
+            "the header is on this line; the {skipped} line{} above it (titles and empty \
+             rows) {} left out (give --header-row N if another line is the header)",
+            if *skipped == 1 { "" } else { "s" },
+            if *skipped == 1 { "was" } else { "were" }
+        ),
+        Kind::HeaderRowPastEnd { row, lines } => format!(
+            "--header-row {row}: the file has only {lines} line{}",
+            if *lines == 1 { "" } else { "s" }
+        ),
+        Kind::HeaderRowEmpty { row } => format!("--header-row {row}: that line is empty"),
+        Kind::UnknownHeaderUnit { unit } => format!(
+            "the unit {unit:?} in this header is not one danvan knows, so the amounts cannot be \
+             read right; use đồng, nghìn đồng, triệu đồng or tỷ đồng (or a measure such as ngày \
+             công or m2), or write the amounts in đồng and leave the unit out"
+        ),
+        Kind::Workbook(book) => workbook(*book),
+        Kind::ReadAsUtf8 { asked } => format!(
+            "this file is UTF-8, not {asked}: read as UTF-8 (--encoding applies to files that \
+             are not UTF-8)"
         ),
         Kind::RegistryMissing(col) => format!("{} is missing", registry_column(*col)),
         Kind::NotAYear { text } => format!("{text:?} is not a year"),
@@ -130,6 +160,30 @@ pub fn message(kind: &Kind) -> String {
             )
         }
     }
+}
+
+/// A workbook given as a ledger, and how to save it as CSV, in English.
+fn workbook(book: Workbook) -> String {
+    let (what, how) = match book {
+        Workbook::Xlsx => (
+            "an Excel workbook (.xlsx)",
+            "in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\"",
+        ),
+        Workbook::Xls => (
+            "an old Excel workbook (.xls)",
+            "in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\" (or \"CSV \
+             (Comma delimited)\" in Excel 2013 and older, then --encoding windows-1258)",
+        ),
+        Workbook::Ods => (
+            "a LibreOffice Calc spreadsheet (.ods)",
+            "in LibreOffice Calc, File > Save As > \"Text CSV (.csv)\" with character set \
+             Unicode (UTF-8)",
+        ),
+    };
+    format!(
+        "this is {what}, not a CSV file: danvan reads CSV. Save the sheet as CSV ({how}) and \
+         give danvan the .csv file"
+    )
 }
 
 /// Why a date cell is no date, in English.

@@ -8,6 +8,7 @@ use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::source::Workbook;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -37,6 +38,11 @@ pub enum Kind {
     CurrencyNotMeasure { text: String, measure: String },
     /// A model id the registry does not have.
     UnknownModel { id: String },
+    /// An amount with a unit of its own (`5 triệu`, `500.000đ`) in a column whose header
+    /// already gives a scale (`unit`, as written: `triệu đồng`).
+    OwnUnitInScaledColumn { text: String, unit: String },
+    /// A row whose measure is not money in a column whose header scales money.
+    ScaledNotMoney { measure: String, unit: String },
     /// A row's unit or field differs from its model's.
     DiffersFromModel {
         value: String,
@@ -52,6 +58,20 @@ pub enum Kind {
     UnknownColumns { shown: Vec<String>, more: usize },
     /// Values of both conventions in one file: how many of each.
     MixedConventions { vi: u64, en: u64 },
+    /// The header was found below the top of the file; `skipped` lines (titles, empty rows)
+    /// above it were left out.
+    HeaderBelowTop { skipped: u64 },
+    /// `--header-row` points past the end of the file, which has `lines` lines.
+    HeaderRowPastEnd { row: u64, lines: u64 },
+    /// `--header-row` points at an empty line.
+    HeaderRowEmpty { row: u64 },
+    /// A unit in the amount (or target) header that danvan does not know (`triệu USD`).
+    UnknownHeaderUnit { unit: String },
+    /// A spreadsheet workbook given as a CSV file.
+    Workbook(Workbook),
+    /// A file read as UTF-8 although `--encoding` named another encoding (`asked`), because it
+    /// is valid UTF-8.
+    ReadAsUtf8 { asked: String },
 
     // The registry.
     /// A required registry cell left empty.
@@ -169,6 +189,14 @@ impl Kind {
                 column: Col::Unit,
                 theirs: "Hội Phụ nữ".into(),
             },
+            Kind::OwnUnitInScaledColumn {
+                text: "5 triệu".into(),
+                unit: "nghìn đồng".into(),
+            },
+            Kind::ScaledNotMoney {
+                measure: "workday".into(),
+                unit: "triệu đồng".into(),
+            },
             Kind::EmptyFile,
             Kind::UnknownColumns {
                 shown: vec!["Ghi chú 2".into()],
@@ -179,6 +207,18 @@ impl Kind {
                 more: 3,
             },
             Kind::MixedConventions { vi: 5, en: 2 },
+            Kind::HeaderBelowTop { skipped: 3 },
+            Kind::HeaderRowPastEnd { row: 9, lines: 4 },
+            Kind::HeaderRowEmpty { row: 2 },
+            Kind::UnknownHeaderUnit {
+                unit: "triệu USD".into(),
+            },
+            Kind::Workbook(Workbook::Xlsx),
+            Kind::Workbook(Workbook::Xls),
+            Kind::Workbook(Workbook::Ods),
+            Kind::ReadAsUtf8 {
+                asked: "windows-1258".into(),
+            },
             Kind::RegistryMissing(RegCol::Id),
             Kind::RegistryMissing(RegCol::Name),
             Kind::RegistryMissing(RegCol::Unit),

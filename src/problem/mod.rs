@@ -180,9 +180,17 @@ mod tests {
             Kind::FloatArtifact { .. } => 22,
             Kind::TotalOutOfRange { .. } => 23,
             Kind::TotalTooLong { .. } => 24,
+            Kind::OwnUnitInScaledColumn { .. } => 25,
+            Kind::ScaledNotMoney { .. } => 26,
+            Kind::HeaderBelowTop { .. } => 27,
+            Kind::HeaderRowPastEnd { .. } => 28,
+            Kind::HeaderRowEmpty { .. } => 29,
+            Kind::UnknownHeaderUnit { .. } => 30,
+            Kind::Workbook(_) => 31,
+            Kind::ReadAsUtf8 { .. } => 32,
         }
     }
-    const VARIANTS: usize = 25;
+    const VARIANTS: usize = 33;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

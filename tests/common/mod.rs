@@ -58,8 +58,16 @@ impl Work {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
-        let out = Command::cargo_bin("danvan")
-            .expect("binary")
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// Runs `danvan ARGS` with these environment variables set (on top of the isolation every
+    /// run gets, see [`Work::isolate`]).
+    pub fn run_with_env(&self, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"));
+        self.isolate(&mut cmd);
+        cmd.envs(env.iter().copied());
+        let out = Command::from_std(cmd)
             .current_dir(self.dir.path())
             .args(args)
             .write_stdin(stdin.to_vec())
@@ -74,12 +82,32 @@ impl Work {
 }
 
 impl Work {
+    /// Keeps a run away from the real user's settings: the settings file is looked for in
+    /// `home/` inside the temporary folder (which a test may fill), and no `DANVAN_*` variable
+    /// of the shell running the tests gets through.
+    pub fn isolate(&self, cmd: &mut std::process::Command) {
+        let home = self.path("home");
+        cmd.env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("APPDATA", home.join("AppData"));
+        for var in [
+            "DANVAN_CONFIG",
+            "DANVAN_NUMBER_FORMAT",
+            "DANVAN_DELIMITER",
+            "DANVAN_MODELS",
+            "DANVAN_LANGUAGE",
+        ] {
+            cmd.env_remove(var);
+        }
+    }
+
     /// Starts `danvan ARGS` in the folder with every standard stream piped, for tests that act
     /// on the process while it runs (close its output, signal it).
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         use std::process::Stdio;
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"))
-            .args(args)
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"));
+        self.isolate(&mut cmd);
+        cmd.args(args)
             .current_dir(self.dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

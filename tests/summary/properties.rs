@@ -713,34 +713,10 @@ fn csv_line(fields: &[String], delimiter: char, quote_all: bool, eol: &str) -> S
 }
 
 impl GFile {
-    /// The rows as written, with, in a `;` file that needs it, one row of `1.000.000` added at
-    /// the end so the file's own values settle its two-way amounts (see the ignored regression
-    /// test: the SPEC takes `;` itself as evidence of `vi`, danvan does not yet).
-    fn written(&self, forced: bool, registry: Option<&[bool]>) -> Vec<Written> {
+    /// The rows as written.
+    fn written(&self) -> Vec<Written> {
         let vi = [Some(true), Some(false), None][self.marks as usize];
-        let mut rows: Vec<Written> = self.rows.iter().map(|r| r.written(vi)).collect();
-        if self.semicolon && !forced {
-            let valid = |w: &Written| is_valid(w, registry);
-            let two_ways = rows
-                .iter()
-                .any(|w| valid(w) && matches!(w.amount, Some(MReading::TwoWays { .. })));
-            let evidence = rows
-                .iter()
-                .any(|w| valid(w) && matches!(w.amount, Some(MReading::Exact(_, Some(_)))));
-            if two_ways && !evidence {
-                let mut cells = vec![String::new(); 9];
-                cells[0] = "2024-01-01".into();
-                cells[1] = "1.000.000".into();
-                rows.push(Written {
-                    cells,
-                    extra_field: false,
-                    date: Some((2024, 1, 1)),
-                    amount: Some(MReading::Exact(1_000_000 * UNIT, Some(Conv::Vi))),
-                    currency: false,
-                });
-            }
-        }
-        rows
+        self.rows.iter().map(|r| r.written(vi)).collect()
     }
 
     fn text(&self, vietnamese_header: bool, rows: &[Written]) -> String {
@@ -1153,19 +1129,23 @@ struct Expected {
     rejected: u64,
 }
 
-fn expected(files: &[Vec<Written>], req: &GRequest, rows: &[GRow]) -> Expected {
+/// What danvan must print for these files (`semicolon[i]`: file i is `;`-separated).
+fn expected(files: &[Vec<Written>], semicolon: &[bool], req: &GRequest, rows: &[GRow]) -> Expected {
     let registry = req.registry.as_deref();
     let (mut read, mut counted, mut filtered, mut rejected) = (0, 0, 0, 0);
     // Valid rows with their settled amounts.
     let mut valid: Vec<(&Written, i128)> = Vec::new();
-    for rows in files {
+    for (rows, &semicolon) in files.iter().zip(semicolon) {
         read += rows.len() as u64;
         let ok: Vec<&Written> = rows.iter().filter(|w| is_valid(w, registry)).collect();
         rejected += (rows.len() - ok.len()) as u64;
-        // The file's convention: forced, or the one all its own unambiguous values agree on.
+        // The file's convention: forced, or the one all its own unambiguous values agree on,
+        // a `;` counting for `vi` (Excel writes `;` where the decimal mark is a comma).
         let evidence = |c: Conv| {
-            ok.iter()
-                .any(|w| matches!(w.amount, Some(MReading::Exact(_, Some(e))) if e == c))
+            (c == Conv::Vi && semicolon)
+                || ok
+                    .iter()
+                    .any(|w| matches!(w.amount, Some(MReading::Exact(_, Some(e))) if e == c))
         };
         let convention = match req.number_format {
             Some(true) => Some(Conv::Vi),
@@ -1309,9 +1289,8 @@ proptest! {
         let mut files = files;
         req.place_edges(&mut files);
         let w = Work::new();
-        let forced = req.number_format.is_some();
-        let written: Vec<Vec<Written>> =
-            files.iter().map(|f| f.written(forced, req.registry.as_deref())).collect();
+        let written: Vec<Vec<Written>> = files.iter().map(GFile::written).collect();
+        let semicolon: Vec<bool> = files.iter().map(|f| f.semicolon).collect();
         let names = ["a.csv", "b.csv"];
         for (i, (file, rows)) in files.iter().zip(&written).enumerate() {
             // The second file has Vietnamese headers, so two files never have the same content.
@@ -1321,7 +1300,7 @@ proptest! {
             w.file("models.csv", registry);
         }
         let rows: Vec<GRow> = files.iter().flat_map(|f| f.rows.clone()).collect();
-        let want = expected(&written, &req, &rows);
+        let want = expected(&written, &semicolon, &req, &rows);
         let args = req.args(&names[..files.len()], &rows);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
 
@@ -1352,15 +1331,14 @@ proptest! {
     }
 }
 
-// Where the model and danvan disagree. Each is kept out of the property above (its generator
-// avoids the case) and held here, minimized, until danvan is fixed; `cargo test -- --ignored`
-// runs it.
+// Where the model and danvan disagreed. Each was kept out of the property above (its generator
+// avoided the case) and held here, minimized, as an ignored test until danvan was fixed; once
+// fixed, it stays as a regression test and the generator no longer avoids the case.
 
 /// SPEC §2: "A `;` delimiter counts as evidence of `vi` (Excel writes `;` exactly where the
-/// decimal mark is a comma) unless the file's own values contradict it." The README (and danvan)
-/// say instead that a two-way value is an error when nothing in the file's values settles it.
+/// decimal mark is a comma) unless the file's own values contradict it." (Issue 9.11; the
+/// property above now holds danvan to it too.)
 #[test]
-#[ignore = "SPEC §2 not implemented yet: a `;` delimiter is not taken as evidence of `vi`"]
 fn a_semicolon_file_reads_two_way_amounts_the_vietnamese_way() {
     let w = Work::new();
     w.file("l.csv", "date;amount;unit\n15/03/2024;1.200;A\n");

@@ -10,7 +10,7 @@ use crate::domain::text::normalize;
 use crate::domain::{Dim, Key, Value};
 use crate::ledger::record::for_each_record;
 use crate::ledger::source::Source;
-use crate::ledger::table::{ReadOptions, open_table};
+use crate::ledger::table::{HeaderRule, ReadOptions, open_table};
 use crate::problem::{Kind, Problem};
 use anyhow::{Result, anyhow, bail};
 use rust_decimal::Decimal;
@@ -70,10 +70,11 @@ fn plain_decimal(cell: &str) -> Result<Decimal, Kind> {
 
 pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryFile> {
     let file = source.name.clone();
-    let Some(mut table) = open_table(source, opts)? else {
+    let Some(mut table) = open_table(source, opts, HeaderRule::FirstLine)? else {
         bail!("{file}: the file is empty");
     };
-    let dims = parse_header(&table.header).map_err(|e| anyhow!("{file}:1: {e}"))?;
+    let line = table.header_line;
+    let dims = parse_header(&table.header).map_err(|e| anyhow!("{file}:{line}: {e}"))?;
     let width = table.header.len();
     let n = dims.len();
     let mut out = SummaryFile {
