@@ -1087,3 +1087,149 @@ fn an_amount_that_reads_two_ways_in_a_scaled_column_is_scaled_both_ways() {
         "year,measure,total,count\n2025,VND,1202500000,2\n"
     );
 }
+
+/// Issue 9, point 2: subtotals typed with a date, in the unit, area or source column, are typed
+/// totals rows; names that only start like a label (`Cộng Hòa`, `Cộng đồng dân cư`) and notes
+/// stay counted. The run groups by unit, so the area and source columns are not read for the
+/// report: row 7 repeats row 2's unit and area and differs only by its source, `Cộng quý I`.
+#[test]
+fn dated_subtotal_rows_are_totals_rows_in_any_text_column() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Đơn vị;Địa bàn;Nguồn;Số tiền;Ghi chú\r\n\
+         05/03/2025;Hội Phụ nữ;Cộng Hòa/Khu 1;Nhân dân;1.000.000;Cộng dồn\r\n\
+         06/03/2025;Cộng đồng dân cư;Yên Giang;Nhân dân;2.000.000;\r\n\
+         31/03/2025;Cộng tháng 3;;;3.000.000;\r\n\
+         31/03/2025;;Lũy kế từ đầu năm;;3.000.000;\r\n\
+         31/03/2025;TỔNG SỐ;;;3.000.000;\r\n\
+         31/03/2025;Hội Phụ nữ;Cộng Hòa/Khu 1;Cộng quý I;3.000.000;\r\n\
+         ;Tổng cộng;;;3.000.000;\r\n",
+    );
+    let r = w.run(&["summary", "l.csv", "--threads", "1"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    let label = |line: u32, column: &str, word: &str| {
+        format!(
+            "l.csv:{line}: {column}: typed totals row (\"{word}\"): remove it, danvan adds up \
+             the rows itself\n"
+        )
+    };
+    assert_eq!(
+        r.stderr,
+        [
+            label(4, "Đơn vị", "Cộng tháng 3"),
+            label(5, "Địa bàn", "Lũy kế từ đầu năm"),
+            label(6, "Đơn vị", "TỔNG SỐ"),
+            label(7, "Nguồn", "Cộng quý I"),
+            label(8, "Ngày", "Tổng cộng"),
+            "danvan: 5 problem(s) in the data; nothing was written (fix them, or use \
+             --skip-invalid)\n"
+                .to_string(),
+            "rows read 7 = counted 2 + filtered 0 + rejected 5\n".to_string(),
+        ]
+        .concat()
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &["--skip-invalid", "--threads", "1"]),
+        "unit,measure,total,count\nCộng đồng dân cư,VND,2000000,1\nHội Phụ nữ,VND,1000000,1\n"
+    );
+    // `check` reads every column in full and says the same.
+    let r = w.run(&["check", "l.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(&label(7, "Nguồn", "Cộng quý I")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with("5 problems, 0 warnings\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Issue 9, point 4: scale and currency words typed decomposed (Unikey's "Unicode tổ hợp") read
+/// like composed ones, and a message quotes the cell as typed, never as `\u{323}` escapes.
+#[test]
+fn decomposed_scale_and_currency_words_read_and_are_quoted_as_typed() {
+    use unicode_normalization::UnicodeNormalization;
+    let nfd = |s: &str| s.nfd().collect::<String>();
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        format!(
+            "\u{feff}Ngày;Đơn vị;Số tiền\r\n\
+             05/03/2025;A;{}\r\n05/03/2025;A;{}\r\n05/03/2025;A;{}\r\n05/03/2025;A;{}\r\n",
+            nfd("3 triệu"),
+            nfd("2 tỷ"),
+            nfd("5 nghìn đồng"),
+            nfd("1.200.000 đồng"),
+        ),
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &[]),
+        "unit,measure,total,count\nA,VND,2004205000,4\n"
+    );
+    let bad = nfd("3 triệu cái");
+    w.file(
+        "bad.csv",
+        format!(
+            "Ngày;Đơn vị;Số tiền;ĐVT\r\n05/03/2025;A;{bad};\r\n05/03/2025;A;{};{}\r\n",
+            nfd("5 triệu đồng"),
+            nfd("ngày công")
+        ),
+    );
+    let r = w.run(&["check", "bad.csv"]);
+    assert_eq!(
+        (r.code, r.stdout),
+        (
+            1,
+            format!(
+                "bad.csv:2: Số tiền: cannot read \"{bad}\" as a number\n\
+                 bad.csv:3: Số tiền: \"{}\" carries a currency mark but the measure is \
+                 \"workday\"\n\
+                 2 problems, 0 warnings\n",
+                nfd("5 triệu đồng")
+            )
+        )
+    );
+}
+
+/// Issue 9, point 9: accounting amounts. `(500.000)` and `1.200.000-` are negative, a lone `-`
+/// (Excel's accounting zero, with or without `đ`) is zero; scale words and currency marks may
+/// stand inside the parentheses or after them.
+#[test]
+fn accounting_negatives_and_zero_dashes() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n\
+         05/03/2025;A;10.000.000\r\n\
+         05/03/2025;A;(500.000)\r\n\
+         05/03/2025;A;-\r\n\
+         05/03/2025;A; - \r\n\
+         05/03/2025;A;- đ\r\n\
+         05/03/2025;A;1.200.000-\r\n\
+         05/03/2025;A;(2 triệu) đồng\r\n\
+         05/03/2025;A;500.000 đ\r\n",
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "unit", &[]),
+        "unit,measure,total,count\nA,VND,6800000,8\n"
+    );
+    // Two signs are refused, not guessed at.
+    w.file(
+        "bad.csv",
+        "Ngày;Đơn vị;Số tiền\r\n05/03/2025;A;(-500.000)\r\n05/03/2025;A;-5-\r\n",
+    );
+    let r = w.run(&["check", "bad.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "bad.csv:2: Số tiền: cannot read \"(-500.000)\" as a number\n\
+             bad.csv:3: Số tiền: cannot read \"-5-\" as a number\n\
+             2 problems, 0 warnings\n"
+        )
+    );
+}

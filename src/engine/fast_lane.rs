@@ -9,6 +9,9 @@
 //! count) goes the slow way, so both ways give the same answer by construction. What a file's
 //! header says about its rows (a scale, a measure for empty cells) is its layout's lane, the
 //! first byte of every key, so a row is never added the way another kind of file proved.
+//! Validity also depends on text columns the run does not group by (a `Cộng tháng 3` typed as
+//! the source makes a totals row): a cell there that could be a totals label (a test of two
+//! bytes) joins the key, so such a row is fast only when that very cell was proved a name.
 
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -18,7 +21,7 @@ use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::record::Record;
-use crate::ledger::row::{Layout, Needs};
+use crate::ledger::row::{LABEL_COLUMNS, Layout, Needs, may_be_totals_label};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;
@@ -67,6 +70,10 @@ pub enum Fast {
 
 pub struct FastLane {
     parts: Vec<Col>,
+    /// Text columns not in `parts` that could hold a totals label (`Cộng tháng 3` as a source,
+    /// in a run grouped by unit): a cell there that might be one joins the key, so a row is only
+    /// fast when a row with that very cell was proved valid.
+    watched: Vec<Col>,
     periods: Vec<Dim>,
     /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo).
     memo: HashTable<(u32, u32, Memo)>,
@@ -90,8 +97,13 @@ impl FastLane {
                 parts.push(col);
             }
         }
+        let watched = LABEL_COLUMNS
+            .into_iter()
+            .filter(|c| !parts.contains(c))
+            .collect();
         FastLane {
             parts,
+            watched,
             periods: grouping
                 .dims
                 .iter()
@@ -151,6 +163,15 @@ impl FastLane {
         for d in &self.periods {
             self.key
                 .extend_from_slice(&d.period_code(date).to_le_bytes());
+        }
+        for (tag, &col) in self.watched.iter().enumerate() {
+            let bytes = cell(col);
+            if may_be_totals_label(bytes) {
+                self.key.push(tag as u8);
+                self.key
+                    .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+                self.key.extend_from_slice(bytes);
+            }
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());

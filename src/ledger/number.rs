@@ -5,8 +5,10 @@
 //! `106,8`), and those are also the evidence from which a file's convention is detected. A value
 //! like `1.200` reads two ways (1200 or 1.2); [`parse_amount`] returns both and the caller settles it
 //! with the file's convention, because only the whole file knows it. Everything is exact
-//! `rust_decimal`; a value too large is an error, never a rounded or wrapped number.
+//! `rust_decimal`; a value too large is an error, never a rounded or wrapped number. Accounting
+//! sheets write negatives as `(500.000)` or `500.000-` and zero as a lone `-`; those read too.
 
+use crate::domain::text::normalize;
 use rust_decimal::Decimal;
 
 /// Which mark groups thousands and which is the decimal mark.
@@ -227,18 +229,85 @@ pub fn parse_amount(cell: &str) -> Result<Amount, NumberError> {
             currency: false,
         });
     }
-    let body_len = cell
+    // Decomposed accents (`trie\u{323}\u{302}u` from Unikey's "Unicode tổ hợp" or a decoded
+    // Windows-1258 file) and odd spaces are put right as in every other value. Messages quote the
+    // cell as it was typed.
+    let text = normalize(cell);
+    read_accounting(&text).map_err(|fail| match fail {
+        Fail::Unreadable => NumberError::Unreadable(cell.to_string()),
+        Fail::TooLarge => NumberError::TooLarge(cell.to_string()),
+    })
+}
+
+/// Why a normalized cell is no amount; the caller names the cell as typed.
+enum Fail {
+    Unreadable,
+    TooLarge,
+}
+
+/// The forms accounting sheets write around an amount: `(500.000)` and `500.000-` are negative
+/// (the scale word and currency mark may stand inside the parentheses or after them), and a
+/// lone `-`, with or without a currency mark, is zero (Excel's accounting format prints zero so).
+/// A sign inside the parentheses or before a trailing `-` is refused: it would be two signs.
+fn read_accounting(text: &str) -> Result<Amount, Fail> {
+    let starts_with_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+    if let Some(rest) = text.strip_prefix('(') {
+        let (inside, after) = rest.split_once(')').ok_or(Fail::Unreadable)?;
+        let inside = inside.trim();
+        if !starts_with_digit(inside) || after.contains(['(', ')']) {
+            return Err(Fail::Unreadable);
+        }
+        return read_plain(&format!("{inside} {}", after.trim())).map(negated);
+    }
+    if let Some(inner) = text.strip_suffix('-')
+        && !inner.is_empty()
+    {
+        let inner = inner.trim_end();
+        if !starts_with_digit(inner) {
+            return Err(Fail::Unreadable);
+        }
+        return read_plain(inner).map(negated);
+    }
+    read_plain(text)
+}
+
+/// `amount` with its sign turned (a zero stays a plain zero).
+fn negated(amount: Amount) -> Amount {
+    let neg = |d: Decimal| if d.is_zero() { d } else { -d };
+    let reading = match amount.reading {
+        Reading::Exact { value, evidence } => Reading::Exact {
+            value: neg(value),
+            evidence,
+        },
+        Reading::Ambiguous { vi, en } => Reading::Ambiguous {
+            vi: neg(vi),
+            en: neg(en),
+        },
+    };
+    Amount { reading, ..amount }
+}
+
+/// An optional sign, the number, then an optional scale word and currency mark.
+fn read_plain(text: &str) -> Result<Amount, Fail> {
+    let body_len = text
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+'))
-        .map_or(cell.len(), |(i, _)| i);
-    let (body, rest) = cell.split_at(body_len);
-    let (scale, currency) =
-        parse_suffix(rest).ok_or_else(|| NumberError::Unreadable(cell.to_string()))?;
-    let too_large = || NumberError::TooLarge(cell.to_string());
+        .map_or(text.len(), |(i, _)| i);
+    let (body, rest) = text.split_at(body_len);
+    let (scale, currency) = parse_suffix(rest).ok_or(Fail::Unreadable)?;
+    if body == "-" && scale == 0 {
+        return Ok(Amount {
+            reading: Reading::Exact {
+                value: Decimal::ZERO,
+                evidence: None,
+            },
+            currency,
+        });
+    }
     let reading = match parse_body(body, scale) {
         Some(Ok(reading)) => reading,
-        Some(Err(())) => return Err(too_large()),
-        None => return Err(NumberError::Unreadable(cell.to_string())),
+        Some(Err(())) => return Err(Fail::TooLarge),
+        None => return Err(Fail::Unreadable),
     };
     Ok(Amount { reading, currency })
 }
@@ -476,6 +545,63 @@ mod tests {
         assert_eq!(exact("1.200.000 VNĐ").0, d("1200000"));
         assert!(parse_amount("500 ₫").unwrap().currency);
         assert!(!parse_amount("500").unwrap().currency);
+    }
+
+    #[test]
+    fn accounting_forms() {
+        assert_eq!(exact("(1.500.000)"), (d("-1500000"), Some(Convention::Vi)));
+        assert_eq!(
+            exact("( 106,8 triệu )"),
+            (d("-106800000"), Some(Convention::Vi))
+        );
+        assert_eq!(exact("(2 tỷ) đồng").0, d("-2000000000"));
+        assert!(parse_amount("(2 tỷ) đồng").unwrap().currency);
+        assert_eq!(exact("1.500.000-"), (d("-1500000"), Some(Convention::Vi)));
+        assert_eq!(exact("5 triệu -").0, d("-5000000"));
+        assert_eq!(exact("-"), (Decimal::ZERO, None));
+        assert_eq!(exact(" - "), (Decimal::ZERO, None));
+        assert!(parse_amount("- đ").unwrap().currency);
+        assert_eq!(exact("(0)").0, Decimal::ZERO);
+        assert!(!exact("(0)").0.is_sign_negative());
+        for bad in [
+            "(-5)",
+            "(+5)",
+            "-5-",
+            "+5-",
+            "--",
+            "()",
+            "(5",
+            "(5)(6)",
+            "(5)-",
+            "- k",
+            "(5 đ) đ",
+        ] {
+            assert!(
+                matches!(parse_amount(bad), Err(NumberError::Unreadable(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn decomposed_words_read_and_are_quoted_as_typed() {
+        use unicode_normalization::UnicodeNormalization;
+        for (cell, want) in [
+            ("3 triệu", "3000000"),
+            ("2 tỷ", "2000000000"),
+            ("5 nghìn", "5000"),
+        ] {
+            let nfd: String = cell.nfd().collect();
+            assert_ne!(nfd, cell);
+            assert_eq!(exact(&nfd).0, d(want), "{nfd:?}");
+        }
+        let nfd: String = "75 triệu đồng".nfd().collect();
+        assert!(parse_amount(&nfd).unwrap().currency);
+        let bad: String = "3 triệu cái".nfd().collect();
+        assert_eq!(
+            parse_amount(&bad),
+            Err(NumberError::Unreadable(bad.clone()))
+        );
     }
 
     #[test]

@@ -172,6 +172,8 @@ pub struct RowReader {
     vnd: Sym,
     /// Old names mapped onto current ones (`--aliases`).
     aliases: Arc<Aliases>,
+    /// Per symbol: 0 not yet asked, 1 a name, 2 a totals label.
+    labels: Vec<u8>,
 }
 
 const C_MODEL: usize = 0;
@@ -180,6 +182,13 @@ const C_AREA: usize = 2;
 const C_FIELD: usize = 3;
 const C_SOURCE: usize = 4;
 const C_MEASURE: usize = 5;
+
+/// The text columns where a typed subtotal writes its label (`Cộng tháng 3` in place of a unit).
+/// Notes are free text and measures are no names: neither is looked at.
+pub const LABEL_COLUMNS: [Col; 5] = [Col::Unit, Col::Area, Col::Model, Col::Field, Col::Source];
+
+/// The cache of each of [`LABEL_COLUMNS`].
+const LABEL_CACHES: [usize; 5] = [C_UNIT, C_AREA, C_MODEL, C_FIELD, C_SOURCE];
 
 impl RowReader {
     pub fn new(registry: Option<Arc<Registry>>, needs: Needs, aliases: Arc<Aliases>) -> Self {
@@ -193,7 +202,20 @@ impl RowReader {
             needs,
             vnd,
             aliases,
+            labels: Vec::new(),
         }
+    }
+
+    /// True when the value `sym` is a totals label; decided once per distinct value.
+    fn is_label(&mut self, sym: Sym) -> bool {
+        let i = sym as usize;
+        if i >= self.labels.len() {
+            self.labels.resize(i + 1, 0);
+        }
+        if self.labels[i] == 0 {
+            self.labels[i] = 1 + u8::from(is_totals_label(self.interner.get(sym)));
+        }
+        self.labels[i] == 2
     }
 
     fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
@@ -305,10 +327,10 @@ impl RowReader {
             Err(e) => {
                 // A row without a date may be a totals row typed in by hand: say so plainly.
                 let date_text = text(Col::Date);
-                if (date_text.trim().is_empty() || is_totals_word(date_text))
+                if (date_text.trim().is_empty() || is_totals_label(date_text))
                     && let Some(word) = (0..rec.len())
                         .map(|i| rec.text(i))
-                        .find(|f| is_totals_word(f))
+                        .find(|f| is_totals_label(f))
                 {
                     return Outcome::Invalid(vec![(
                         layout.name(Col::Date),
@@ -321,6 +343,23 @@ impl RowReader {
                 None
             }
         };
+        // A subtotal typed with a date (`31/03/2025;Cộng tháng 3;…`) names itself in a text
+        // column. Columns no report needs are looked at too, but only cells whose first bytes
+        // could start a label cost a lookup; the verdict is cached per distinct value.
+        for (cache, col) in LABEL_CACHES.into_iter().zip(LABEL_COLUMNS) {
+            let raw = cell(col);
+            if may_be_totals_label(raw) {
+                let sym = self.text(cache, raw);
+                if self.is_label(sym) {
+                    return Outcome::Invalid(vec![(
+                        layout.name(col),
+                        Kind::TotalsRow {
+                            word: self.interner.get(sym).to_string(),
+                        },
+                    )]);
+                }
+            }
+        }
         let amount_cell = cell(Col::Amount).trim_ascii();
         let mut amount = parse_amount_bytes(amount_cell)
             .map_err(|e| problems.push((layout.name(Col::Amount), Kind::Amount(e))))
@@ -462,24 +501,82 @@ impl RowReader {
     }
 }
 
-/// True for the words clerks use to label a totals row (`Tổng cộng`, `Cộng`, `Total`…).
-pub fn is_totals_word(cell: &str) -> bool {
+/// Whole cells that label a totals row, case-folded: the sums clerks type under their rows.
+/// The forms without accents are whole cells only (`Tong cong`): with more words after them they
+/// are too close to real names written without accents (`Tong cong ty…` is `Tổng công ty…`).
+const TOTALS_LABELS: &[&str] = &[
+    "tổng",
+    "tổng cộng",
+    "tổng số",
+    "cộng",
+    "cộng dồn",
+    "lũy kế",
+    "luỹ kế",
+    "total",
+    "totals",
+    "grand total",
+    "subtotal",
+    "sub-total",
+    "sub total",
+    "sum",
+    "tong",
+    "tong cong",
+    "tong so",
+    "cong",
+    "cong don",
+    "luy ke",
+];
+
+/// Words that, after `Cộng` or `Tổng`, make the cell a totals label whatever follows: a period
+/// (`Cộng tháng 3`, `Cộng quý I`, `Tổng năm 2024`), a running total (`Cộng dồn`, `Cộng lũy kế`,
+/// `Cộng chuyển sang trang sau`, `Cộng phát sinh`), or `Tổng cộng …`, `Tổng số …`. Any other
+/// word makes a name: `Cộng Hòa` is a ward, `Cộng đồng dân cư` a unit, `Tổng công ty …` a business.
+const AFTER_SUM_WORD: &[&str] = &[
+    "cộng", "số", "tháng", "quý", "năm", "kỳ", "đợt", "tuần", "dồn", "lũy", "luỹ", "phát",
+    "chuyển", "trang", "cả",
+];
+
+/// True when a whole cell labels a totals row (`Tổng cộng`, `Cộng tháng 3`, `Lũy kế từ đầu năm`,
+/// `Subtotal`…); never for a cell that only contains such a word (`Cộng Hòa`).
+pub fn is_totals_label(cell: &str) -> bool {
     let folded = fold_case(cell);
-    let word = folded.trim_end_matches([':', '.']).trim();
-    matches!(
-        word,
-        "tổng"
-            | "tổng cộng"
-            | "cộng"
-            | "tổng số"
-            | "total"
-            | "totals"
-            | "grand total"
-            | "subtotal"
-            | "sum"
-    ) || word.starts_with("tổng cộng ")
-        || word.starts_with("total ")
-        || word.starts_with("cộng:")
+    let label = folded.trim_end_matches([':', '.']).trim_end();
+    if TOTALS_LABELS.contains(&label) {
+        return true;
+    }
+    let mut words = label.split(' ');
+    let first = words.next().unwrap_or_default();
+    let second = words.next().unwrap_or_default();
+    match first {
+        // `Cộng: quý I`, `Tổng: 2024`: with a colon the label goes on with anything.
+        "cộng:" | "tổng:" | "total:" | "subtotal:" => true,
+        "cộng" | "tổng" => AFTER_SUM_WORD.contains(&second),
+        "lũy" | "luỹ" => second == "kế",
+        "total" | "subtotal" | "sub-total" => true,
+        "grand" | "sub" => second == "total",
+        _ => false,
+    }
+}
+
+/// False when `raw` (a cell's bytes as written) cannot be a totals label, decided from its first
+/// two bytes so that it costs nothing per row. Every label, once trimmed, composed and
+/// lower-cased, starts with `c`, `t`, `l`, `s` or `g` followed by `o`, `u`, `r` or an accented
+/// vowel (`ộ`, `ổ`, `ũ`, whose first byte in UTF-8 is 0xC3, 0xC5 or 0xE1, precomposed or
+/// partly). A cell starting with white space (ASCII or Unicode) may be anything: true.
+pub fn may_be_totals_label(raw: &[u8]) -> bool {
+    let (Some(&a), Some(&b)) = (raw.first(), raw.get(1)) else {
+        return false;
+    };
+    match a {
+        b'C' | b'T' | b'L' | b'S' | b'G' | b'c' | b't' | b'l' | b's' | b'g' => {
+            matches!(b | 0x20, b'o' | b'u' | b'r') || matches!(b, 0xC3 | 0xC5 | 0xE1)
+        }
+        // White space: ASCII, U+0085 and U+00A0 (0xC2), U+1680 (0xE1 0x9A), U+2000–U+205F
+        // (0xE2) and U+3000 (0xE3).
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0xC2 | 0xE2 | 0xE3 => true,
+        0xE1 => b == 0x9A,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -565,14 +662,86 @@ mod tests {
 
     #[test]
     fn community_is_not_a_total() {
-        assert!(!is_totals_word("Cộng đồng dân cư"));
-        assert!(is_totals_word(" TỔNG CỘNG: "));
-        assert!(is_totals_word("Total"));
+        assert!(!is_totals_label("Cộng đồng dân cư"));
+        assert!(is_totals_label(" TỔNG CỘNG: "));
+        assert!(is_totals_label("Total"));
         // Labels that go on after the word: each form on its own.
-        assert!(is_totals_word("Tổng cộng năm 2024"));
-        assert!(is_totals_word("Total 2024"));
-        assert!(is_totals_word("Cộng: quý I"));
-        assert!(!is_totals_word("Tổng cộngx"));
-        assert!(!is_totals_word("Totally"));
+        assert!(is_totals_label("Tổng cộng năm 2024"));
+        assert!(is_totals_label("Total 2024"));
+        assert!(is_totals_label("Cộng: quý I"));
+        assert!(!is_totals_label("Tổng cộngx"));
+        assert!(!is_totals_label("Totally"));
+    }
+
+    /// Each label of the issue, whole-cell; names that start like one stay names.
+    #[test]
+    fn dated_subtotal_labels_and_the_names_that_are_not() {
+        use unicode_normalization::UnicodeNormalization;
+        let labels = [
+            "Cộng tháng 3",
+            "Lũy kế từ đầu năm",
+            "Luỹ kế đến 31/3",
+            "Cộng quý I",
+            "Tổng",
+            "Cộng",
+            "Tổng số",
+            "Cộng dồn",
+            "Subtotal",
+            "Sub-total March",
+            "Grand total",
+            "CỘNG LŨY KẾ",
+            "Cộng chuyển sang trang sau",
+            "Cộng phát sinh",
+            "Tổng cả năm",
+            "Tổng:",
+            "Tong cong",
+            "Cong",
+            "Sum",
+        ];
+        for label in labels {
+            assert!(is_totals_label(label), "{label}");
+            let nfd: String = label.nfd().collect();
+            assert!(is_totals_label(&nfd), "NFD {label}");
+            assert!(may_be_totals_label(label.as_bytes()), "{label}");
+            assert!(may_be_totals_label(nfd.as_bytes()), "NFD {label}");
+            let spaced = format!("\u{a0} {label}\t");
+            assert!(is_totals_label(&spaced) && may_be_totals_label(spaced.as_bytes()));
+            let upper = label.to_uppercase();
+            assert!(is_totals_label(&upper) && may_be_totals_label(upper.as_bytes()));
+        }
+        for name in [
+            "Cộng Hòa",
+            "Phường Cộng Hòa",
+            "Cộng đồng dân cư",
+            "Cộng tác viên",
+            "Tổng công ty Điện lực",
+            "Tổng cục Thống kê",
+            "Tong cong ty Dien luc",
+            "Cong quy",
+            "Công quỹ",
+            "Tổ dân phố 3",
+            "Summer",
+            "Lũy tre",
+            "Nhân dân",
+            "Thôn 1",
+        ] {
+            assert!(!is_totals_label(name), "{name}");
+        }
+        // The byte test turns away most names at once, never a label.
+        for name in [
+            "Cơ quan",
+            "Thôn 1",
+            "Liên Hòa",
+            "Ủy ban MTTQ",
+            "Đoàn",
+            "QY-2024-001",
+        ] {
+            assert!(!may_be_totals_label(name.as_bytes()), "{name}");
+        }
+        // A label precomposed another way: `ô` plus a dot below composes to `ộ`.
+        let partly = "Co\u{302}\u{323}ng".to_string();
+        let other = "C\u{f4}\u{323}ng";
+        assert!(is_totals_label(&partly) && may_be_totals_label(partly.as_bytes()));
+        assert!(is_totals_label(other) && may_be_totals_label(other.as_bytes()));
     }
 }

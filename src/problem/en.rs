@@ -19,7 +19,10 @@ pub fn message(kind: &Kind) -> String {
             format!("has {found} fields but the header has {expected}")
         }
         Kind::TotalsRow { word } => {
-            format!("typed totals row ({word:?}): remove it, danvan adds up the rows itself")
+            format!(
+                "typed totals row ({}): remove it, danvan adds up the rows itself",
+                quoted(word)
+            )
         }
         Kind::DuplicateRow { file, line } => match file {
             None => format!("same as line {line}: a duplicate row?"),
@@ -29,40 +32,49 @@ pub fn message(kind: &Kind) -> String {
         Kind::Amount(e) => number_error(e),
         Kind::TwoWays { text, reading } => match reading {
             Reading::Ambiguous { vi, en } => format!(
-                "{text:?} reads two ways: {vi} (vi: '.' groups, ',' is the decimal mark) or {en} \
+                "{} reads two ways: {vi} (vi: '.' groups, ',' is the decimal mark) or {en} \
                  (en: ',' groups, '.' is the decimal mark) and nothing in the file settles it; \
-                 give --number-format vi or en"
+                 give --number-format vi or en",
+                quoted(text)
             ),
-            Reading::Exact { value, .. } => format!("{text:?} reads as {value}"),
+            Reading::Exact { value, .. } => format!("{} reads as {value}", quoted(text)),
         },
         Kind::FloatArtifact { text, meant } => format!(
             "{text:?} looks like a spreadsheet's floating-point leftover; it probably meant \
              {meant} (danvan counts it as written)"
         ),
         Kind::CurrencyNotMeasure { text, measure } => {
-            format!("{text:?} carries a currency mark but the measure is {measure:?}")
+            format!(
+                "{} carries a currency mark but the measure is {}",
+                quoted(text),
+                quoted(measure)
+            )
         }
         Kind::OwnUnitInScaledColumn { text, unit } => format!(
-            "{text:?} has a unit of its own, but the header already says the amounts are in \
-             {unit}; write the number alone"
+            "{} has a unit of its own, but the header already says the amounts are in \
+             {unit}; write the number alone",
+            quoted(text)
         ),
         Kind::ScaledNotMoney { measure, unit } => format!(
-            "the header says the amounts are in {unit}, but this row counts {measure:?}; put \
-             money and other measures in separate columns or files"
+            "the header says the amounts are in {unit}, but this row counts {}; put \
+             money and other measures in separate columns or files",
+            quoted(measure)
         ),
-        Kind::UnknownModel { id } => format!("model {id:?} is not in the registry"),
+        Kind::UnknownModel { id } => format!("model {} is not in the registry", quoted(id)),
         Kind::DiffersFromModel {
             value,
             model,
             column,
             theirs,
         } => format!(
-            "{value:?} differs from model {model}'s {} {theirs:?}",
-            column_name(*column)
+            "{} differs from model {model}'s {} {}",
+            quoted(value),
+            column_name(*column),
+            quoted(theirs)
         ),
         Kind::EmptyFile => "the file is empty".to_string(),
         Kind::UnknownColumns { shown, more } => {
-            let names: Vec<String> = shown.iter().map(|n| format!("{n:?}")).collect();
+            let names: Vec<String> = shown.iter().map(|n| quoted(n)).collect();
             let tail = if *more > 0 {
                 format!(" and {more} more")
             } else {
@@ -99,19 +111,23 @@ pub fn message(kind: &Kind) -> String {
              are not UTF-8)"
         ),
         Kind::RegistryMissing(col) => format!("{} is missing", registry_column(*col)),
-        Kind::NotAYear { text } => format!("{text:?} is not a year"),
+        Kind::NotAYear { text } => format!("{} is not a year", quoted(text)),
         Kind::DuplicateModel { id, first_line } => {
-            format!("duplicate model id {id:?} (first on line {first_line})")
+            format!(
+                "duplicate model id {} (first on line {first_line})",
+                quoted(id)
+            )
         }
         Kind::NotPlainDecimal { text } => {
-            format!("{text:?} is not a plain decimal like 1234567.5")
+            format!("{} is not a plain decimal like 1234567.5", quoted(text))
         }
         Kind::TotalOutOfRange { text } => format!(
-            "{text:?} has more digits than danvan can add up exactly (at most {} and 28 \
+            "{} has more digits than danvan can add up exactly (at most {} and 28 \
              decimals)",
+            quoted(text),
             rust_decimal::Decimal::MAX
         ),
-        Kind::NotWholeNumber { text } => format!("{text:?} is not a whole number"),
+        Kind::NotWholeNumber { text } => format!("{} is not a whole number", quoted(text)),
         Kind::SameGroup { first_line } => {
             format!("the same group as line {first_line}; both are added")
         }
@@ -120,18 +136,22 @@ pub fn message(kind: &Kind) -> String {
                 .iter()
                 .map(|s| {
                     format!(
-                        "{:?} ({} rows, first at {}:{})",
-                        s.text, s.rows, s.file, s.line
+                        "{} ({} rows, first at {}:{})",
+                        quoted(&s.text),
+                        s.rows,
+                        s.file,
+                        s.line
                     )
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
             format!("spellings differ only in case or accents: {list}")
         }
-        Kind::UnusedModel { id } => format!("model {id:?} has no contributions"),
+        Kind::UnusedModel { id } => format!("model {} has no contributions", quoted(id)),
         Kind::NoRegistry { id } => format!(
-            "rows name models ({id:?}…) but no --models registry was given, so they are not \
-             checked"
+            "rows name models ({}…) but no --models registry was given, so they are not \
+             checked",
+            quoted(id)
         ),
         Kind::TotalTooLong {
             whose,
@@ -191,11 +211,19 @@ pub fn date_error(e: &DateError) -> String {
     match e {
         DateError::Missing => "date is missing".to_string(),
         DateError::Unreadable(s) => {
-            format!("cannot read {s:?} as a date (write day first: 15/03/2024, or 2024-03-15)")
+            format!(
+                "cannot read {} as a date (write day first: 15/03/2024, or 2024-03-15)",
+                quoted(s)
+            )
         }
-        DateError::Impossible(s) => format!("{s:?} is not a real date"),
+        DateError::Impossible(s) => format!("{} is not a real date", quoted(s)),
         DateError::OutOfRange(s) => {
-            format!("{s:?}: year is outside {}-{}", YEARS.start(), YEARS.end())
+            format!(
+                "{}: year is outside {}-{}",
+                quoted(s),
+                YEARS.start(),
+                YEARS.end()
+            )
         }
     }
 }
@@ -204,8 +232,8 @@ pub fn date_error(e: &DateError) -> String {
 pub fn number_error(e: &NumberError) -> String {
     match e {
         NumberError::Empty => "amount is missing".to_string(),
-        NumberError::Unreadable(s) => format!("cannot read {s:?} as a number"),
-        NumberError::TooLarge(s) => format!("{s:?} is too large to add up exactly"),
+        NumberError::Unreadable(s) => format!("cannot read {} as a number", quoted(s)),
+        NumberError::TooLarge(s) => format!("{} is too large to add up exactly", quoted(s)),
     }
 }
 
@@ -220,4 +248,23 @@ fn registry_column(col: RegCol) -> &'static str {
         RegCol::Field => "field",
         RegCol::Target => "target",
     }
+}
+
+/// A cell's text in double quotes, as the clerk typed it. Rust's `{:?}` would escape the
+/// combining marks of decomposed Vietnamese (`trie\u{323}\u{302}u`), which no clerk can read; here
+/// they are kept as they are. What stays escaped is what a terminal would not show or would
+/// misplace: control characters (`\0`, a line break), invisible format characters, and a `"` or
+/// `\` inside the text, so the quotes still say where the cell begins and ends.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c == '\'' || unicode_normalization::char::is_combining_mark(c) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_debug());
+        }
+    }
+    out.push('"');
+    out
 }

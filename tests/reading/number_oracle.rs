@@ -13,12 +13,12 @@
 //! reads; the generators here write those shapes, near misses of them, and the digit counts at
 //! which the fast paths give up (18 digits) and `Decimal` runs out (29 digits), most of the time.
 //!
-//! Where the code and the documents disagree the case is kept as an `#[ignore]`d test asserting
-//! the documented behaviour (`cargo test --test reading number_oracle -- --ignored` shows them
-//! failing), and the model marks those inputs (see [`Verdict`]) so the properties assert only
-//! what is settled: a lone `-` and `(500.000)` not at all (issue "Never a wrong figure from a real
-//! office sheet" adds them). A small value written with more digits than a `Decimal` holds
-//! (`1,000…0`) is read exactly: the model found the reader refusing those, and it was fixed.
+//! The accounting forms are part of the rules: `(500.000)` and `500.000-` are negative (scale word
+//! and currency mark inside the parentheses or after them), a lone `-`, with or without a
+//! currency mark, is zero; and the cell is put in NFC first, so decomposed words (`trie\u{323}\u{302}u`)
+//! read, while an error still quotes the cell as typed. A small value written with more digits
+//! than a `Decimal` holds (`1,000…0`) is read exactly: the model found the reader refusing those,
+//! and it was fixed.
 
 use danvan::ledger::number::{
     Amount, Convention, NumberError, Reading, parse_amount, parse_amount_bytes,
@@ -29,6 +29,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use rust_decimal::Decimal;
 use std::str::FromStr;
+use unicode_normalization::UnicodeNormalization;
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -39,9 +40,6 @@ use std::str::FromStr;
 enum Verdict {
     /// The documented answer.
     Is(Result<Amount, NumberError>),
-    /// SPEC says something the code does not do yet: not asserted by the properties (the two
-    /// entry points must still agree).
-    Open(&'static str),
 }
 
 /// Scale words and the power of ten they multiply by, in README order. Lower case: the rule is
@@ -185,15 +183,40 @@ fn model(cell: &str) -> Verdict {
         return Verdict::Is(Err(NumberError::Empty));
     }
     let unreadable = || Verdict::Is(Err(NumberError::Unreadable(text.to_string())));
-    let too_large = || Verdict::Is(Err(NumberError::TooLarge(text.to_string())));
-    if text.starts_with('(') {
-        return Verdict::Open("SPEC §2: `(500.000)` is negative; not read yet");
+    let composed: String = text.nfc().collect();
+    let digit_first = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_digit());
+    // `(X)T` or `(XT)`: X an unsigned number, T what may follow one; negative.
+    if let Some(rest) = composed.strip_prefix('(') {
+        let Some(close) = rest.find(')') else {
+            return unreadable();
+        };
+        let (inside, after) = (rest[..close].trim(), &rest[close + 1..]);
+        if !digit_first(inside) || after.contains('(') || after.contains(')') {
+            return unreadable();
+        }
+        return model_number(&format!("{inside} {after}"), true, text);
     }
-    let (negative, unsigned) = match text.chars().next() {
-        Some('-') => (true, &text[1..]),
-        Some('+') => (false, &text[1..]),
-        _ => (false, text),
-    };
+    // `XT-`: negative.
+    if composed.chars().count() > 1 && composed.ends_with('-') {
+        let inner = composed[..composed.len() - 1].trim_end();
+        if !digit_first(inner) {
+            return unreadable();
+        }
+        return model_number(inner, true, text);
+    }
+    match composed.chars().next() {
+        Some('-') => model_number(&composed[1..], true, text),
+        Some('+') => model_number(&composed[1..], false, text),
+        _ => model_number(&composed, false, text),
+    }
+}
+
+/// `unsigned` (digits and marks, then what may follow) read as the README says, negative when
+/// `negative`; `cell` is the trimmed cell as typed, for the errors. No number at all after a
+/// `-` is zero when nothing or only a currency mark follows (Excel's accounting zero).
+fn model_number(unsigned: &str, negative: bool, cell: &str) -> Verdict {
+    let unreadable = || Verdict::Is(Err(NumberError::Unreadable(cell.to_string())));
+    let too_large = || Verdict::Is(Err(NumberError::TooLarge(cell.to_string())));
     let number_len = unsigned
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
         .unwrap_or(unsigned.len());
@@ -202,8 +225,14 @@ fn model(cell: &str) -> Verdict {
         return unreadable();
     };
     if number.is_empty() {
-        if negative {
-            return Verdict::Open("SPEC §2: a lone `-` is zero; not read yet");
+        if negative && power == 0 {
+            return Verdict::Is(Ok(Amount {
+                reading: Reading::Exact {
+                    value: Decimal::ZERO,
+                    evidence: None,
+                },
+                currency,
+            }));
         }
         return unreadable();
     }
@@ -245,8 +274,6 @@ fn check(cell: &str) {
             assert_eq!(text, want, "parse_amount({cell:?})");
             assert_eq!(bytes, want, "parse_amount_bytes({:?})", cell.trim());
         }
-        // Not asserted against the documents, but the two entry points must still agree.
-        Verdict::Open(why) => assert_eq!(bytes, text, "entry points disagree on {cell:?} ({why})"),
     }
 }
 
@@ -332,8 +359,46 @@ fn table_of_documented_and_issue_cases() {
         ("-+5", unreadable("-+5")),
         ("+-5", unreadable("+-5")),
         ("--5", unreadable("--5")),
-        ("5-", unreadable("5-")),
+        // Issue 9: a trailing `-` is the accounting way to write a negative.
+        ("5-", exact("-5", None)),
         ("+", unreadable("+")),
+        // Issue 9: accounting forms.
+        ("(500.000)", two_ways("-500000", "-500")),
+        ("(1.500.000)", exact("-1500000", Some(Vi))),
+        ("( 106,8 triệu )", exact("-106800000", Some(Vi))),
+        ("(2 triệu) đồng", with_currency(exact("-2000000", None))),
+        ("(2 triệu đồng)", with_currency(exact("-2000000", None))),
+        ("1.500.000-", exact("-1500000", Some(Vi))),
+        ("1.500.000 đ-", with_currency(exact("-1500000", Some(Vi)))),
+        ("5 -", exact("-5", None)),
+        ("-", exact("0", None)),
+        (" - ", exact("0", None)),
+        ("- đ", with_currency(exact("0", None))),
+        ("-₫", with_currency(exact("0", None))),
+        ("(0)", exact("0", None)),
+        ("(-500)", unreadable("(-500)")),
+        ("(+500)", unreadable("(+500)")),
+        ("()", unreadable("()")),
+        ("(500", unreadable("(500")),
+        ("(5)(6)", unreadable("(5)(6)")),
+        ("(5)-", unreadable("(5)-")),
+        ("-5-", unreadable("-5-")),
+        ("+5-", unreadable("+5-")),
+        ("--", unreadable("--")),
+        ("-k", unreadable("-k")),
+        ("- triệu", unreadable("- triệu")),
+        // Issue 9: decomposed (NFD) words read; the error quotes the cell as typed.
+        ("3 trie\u{323}\u{302}u", exact("3000000", None)),
+        ("2 ty\u{309}", exact("2000000000", None)),
+        ("5 nghi\u{300}n", exact("5000", None)),
+        (
+            "75 trie\u{323}\u{302}u đo\u{302}\u{300}ng",
+            with_currency(exact("75000000", None)),
+        ),
+        (
+            "3 trie\u{323}\u{302}u ca\u{301}i",
+            unreadable("3 trie\u{323}\u{302}u ca\u{301}i"),
+        ),
         // README's table.
         ("1.200.000", exact("1200000", Some(Vi))),
         ("106,8", exact("106.8", Some(Vi))),
@@ -445,10 +510,8 @@ fn table_of_documented_and_issue_cases() {
             want,
             "parse_amount_bytes({cell:?})"
         );
-        match model(cell) {
-            Verdict::Is(m) => assert_eq!(&m, want, "the model on {cell:?}"),
-            other => panic!("the model leaves {cell:?} open: {other:?}"),
-        }
+        let Verdict::Is(m) = model(cell);
+        assert_eq!(&m, want, "the model on {cell:?}");
     }
 }
 
@@ -834,6 +897,29 @@ fn cell() -> impl Strategy<Value = String> {
         .prop_map(|(a, sign, n, tail, b)| format!("{a}{sign}{n}{tail}{b}"))
 }
 
+/// A cell written the accounting way: in parentheses (the tail inside or after them), with a
+/// trailing `-`, or a dash alone; now and then with a sign too many, which is refused.
+fn accounting_cell() -> impl Strategy<Value = String> {
+    let dash = select(vec![
+        "-", " - ", "- đ", "-₫", "-VNĐ", "- k", "--", "-(", "(-)",
+    ]);
+    (number(), tail(), sign(), 0..4usize, dash).prop_map(|(n, tail, sign, form, dash)| match form {
+        0 => format!("({sign}{n}{tail})"),
+        1 => format!("({sign}{n}){tail}"),
+        2 => format!("{sign}{n}{tail}-"),
+        _ => dash.to_string(),
+    })
+}
+
+/// Any cell, composed or decomposed (NFD, as Unikey's "Unicode tổ hợp" types it).
+fn any_cell() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![3 => cell(), 1 => accounting_cell()],
+        any::<bool>(),
+    )
+        .prop_map(|(c, nfd)| if nfd { c.nfd().collect() } else { c })
+}
+
 /// Cells exactly as the grouped fast path sees them (no tail, no space), signed or not.
 fn bare_grouped_cell() -> impl Strategy<Value = String> {
     (
@@ -868,9 +954,10 @@ proptest! {
         check(&cell);
     }
 
-    /// Every shape with a sign, a scale word, a currency mark and spaces around.
+    /// Every shape with a sign, a scale word, a currency mark and spaces around, the accounting
+    /// forms, composed or decomposed.
     #[test]
-    fn whole_cells(cell in cell()) {
+    fn whole_cells(cell in any_cell()) {
         check(&cell);
     }
 }
@@ -911,7 +998,7 @@ fn the_generators_reach_the_grouped_shapes_often() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Where the code departs from the documents (ignored until fixed; they fail today)
+// The accounting forms (SPEC §2; kept from when they were ignored, waiting for issue 9)
 // ---------------------------------------------------------------------------------------------
 
 fn settled(cell: &str) -> Option<Decimal> {
@@ -920,7 +1007,6 @@ fn settled(cell: &str) -> Option<Decimal> {
 
 /// SPEC §2: "a lone `-` is zero" (accounting formats print zero as `-`).
 #[test]
-#[ignore = "SPEC §2 says a lone `-` is zero; the reader refuses it (another issue adds it)"]
 fn spec_lone_minus_is_zero() {
     assert_eq!(settled("-"), Some(Decimal::ZERO));
     assert_eq!(settled(" - "), Some(Decimal::ZERO));
@@ -928,7 +1014,6 @@ fn spec_lone_minus_is_zero() {
 
 /// SPEC §2: "`(500.000)` is negative".
 #[test]
-#[ignore = "SPEC §2 says `(500.000)` is negative; the reader refuses it (another issue adds it)"]
 fn spec_parenthesised_amount_is_negative() {
     assert_eq!(settled("(1.500.000)"), Some(d("-1500000")));
     assert_eq!(
@@ -938,6 +1023,18 @@ fn spec_parenthesised_amount_is_negative() {
             en: d("-500")
         })
     );
+}
+
+/// Every arrangement of a digit, a mark, parentheses, a minus, a space and a currency mark up to
+/// six characters: each accounting form and its near misses (`(5)-`, `(-5)`, `5--`, `()đ`).
+#[test]
+fn every_short_arrangement_of_accounting_forms() {
+    let mut n = 0;
+    every_string(&['5', '.', '(', ')', '-', ' ', 'đ'], 6, &mut |s| {
+        check(s);
+        n += 1;
+    });
+    assert_eq!(n, 137_257);
 }
 
 /// README: only an amount "too large to add up exactly" is refused. These values are small and
