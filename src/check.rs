@@ -189,7 +189,10 @@ fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
             &files[second.file_index],
             second.line,
             dim.name(),
-            Kind::SpellingVariants { spellings },
+            Kind::SpellingVariants {
+                dim: dim.name(),
+                spellings,
+            },
         ));
     }
     out

@@ -131,7 +131,7 @@ pub fn message(kind: &Kind) -> String {
         Kind::SameGroup { first_line } => {
             format!("the same group as line {first_line}; both are added")
         }
-        Kind::SpellingVariants { spellings } => {
+        Kind::SpellingVariants { dim, spellings } => {
             let list = spellings
                 .iter()
                 .map(|s| {
@@ -145,7 +145,21 @@ pub fn message(kind: &Kind) -> String {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!("spellings differ only in case or accents: {list}")
+            // The alias lines that would count them as one: each onto the most used spelling.
+            let main = spellings
+                .iter()
+                .max_by_key(|s| s.rows)
+                .map(|s| s.text.as_str());
+            let aliases = spellings
+                .iter()
+                .filter(|s| Some(s.text.as_str()) != main)
+                .map(|s| format!("{dim},{},{}", s.text, main.unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!(
+                "spellings differ only in case or accents: {list}; to count them as one, add to \
+                 an --aliases file: {aliases}"
+            )
         }
         Kind::UnusedModel { id } => format!("model {} has no contributions", quoted(id)),
         Kind::NoRegistry { id } => format!(

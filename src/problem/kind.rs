@@ -93,8 +93,12 @@ pub enum Kind {
     SameGroup { first_line: u64 },
 
     // What `check` finds across rows.
-    /// Spellings of one name that differ only in case or accents.
-    SpellingVariants { spellings: Vec<Spelling> },
+    /// Spellings of one name that differ only in case or accents, in dimension `dim` (an
+    /// alias dimension name: `unit`, `area`…).
+    SpellingVariants {
+        dim: &'static str,
+        spellings: Vec<Spelling>,
+    },
     /// A registry model nobody contributed to.
     UnusedModel { id: String },
     /// Rows name models but no registry was given; `id` is the first one seen.
@@ -239,6 +243,7 @@ impl Kind {
             Kind::NotWholeNumber { text: "2,5".into() },
             Kind::SameGroup { first_line: 3 },
             Kind::SpellingVariants {
+                dim: "unit",
                 spellings: vec![
                     Spelling {
                         text: "Hội Phụ nữ".into(),
