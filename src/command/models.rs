@@ -2,16 +2,16 @@
 //! mobilized and percent of target (or model by model with `--list`).
 
 use super::EXIT_INVALID;
-use super::reading::say_problems;
+use super::reading::{refuse_invalid, say_problems};
 use crate::aggregate::Grouping;
 use crate::cli::ModelsArgs;
-use crate::domain::{Dim, Value};
+use crate::domain::Dim;
 use crate::engine::{self, Plan};
 use crate::ledger::registry::Model;
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
 use crate::render;
-use crate::report::models::models_report;
+use crate::report::models::{model_value, models_report};
 use crate::report::tree::tree;
 use crate::request;
 use crate::select::Selection;
@@ -60,18 +60,11 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
             say_problems(&read.warnings, warnings, "");
         }
     }
-    if total > 0 && !args.skip_invalid {
-        say_problems(&problems, total, "");
-        say(&format!(
-            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
-        ));
+    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {
         if let Some(read) = &read {
             reading.say_tally(&read.tally);
         }
         return Ok(ExitCode::from(EXIT_INVALID));
-    }
-    if !reading.quiet {
-        say_problems(&problems, total, "warning: skipped: ");
     }
     let kept: Vec<&Model> = registry
         .models
@@ -125,15 +118,11 @@ fn keeps(selection: &Selection, m: &Model) -> bool {
         .is_none_or(|p| (p.from.year()..=p.to.year()).contains(&m.year));
     period_ok
         && selection.filters.iter().all(|f| {
-            let value = match f.dim {
-                Dim::Unit => Value::Text(m.unit.clone()),
-                Dim::Area => Value::Area(m.area.clone()),
-                Dim::Field => Value::Text(m.field.clone()),
-                Dim::Model => Value::Text(m.id.clone()),
-                Dim::Year => Value::Period(crate::domain::Period::Year(m.year)),
-                // Source, quarter, month, measure: a property of contributions, not of models.
-                _ => return true,
+            // Source, quarter, month, measure: a property of contributions, not of models.
+            let (Dim::Unit | Dim::Area | Dim::Field | Dim::Model | Dim::Year) = f.dim else {
+                return true;
             };
+            let value = model_value(m, f.dim);
             f.accepts(&value.to_string())
         })
 }

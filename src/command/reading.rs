@@ -92,6 +92,23 @@ impl ReadRequest {
     }
 }
 
+/// Refuses invalid data: prints the problems and says nothing was written, unless
+/// `--skip-invalid`, when the problems are listed (unless quiet) as rows skipped. Returns whether
+/// the run is refused.
+pub fn refuse_invalid(problems: &[Problem], total: u64, skip_invalid: bool, quiet: bool) -> bool {
+    if total > 0 && !skip_invalid {
+        say_problems(problems, total, "");
+        say(&format!(
+            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
+        ));
+        return true;
+    }
+    if !quiet {
+        say_problems(problems, total, "warning: skipped: ");
+    }
+    false
+}
+
 /// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are
 /// (`total` counts those not kept in memory too).
 pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {

@@ -1,7 +1,7 @@
 //! `danvan summary`: totals per group.
 
 use super::EXIT_INVALID;
-use super::reading::{say_problems, write_rejects};
+use super::reading::{refuse_invalid, say_problems, write_rejects};
 use crate::cli::SummaryArgs;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target, say};
@@ -51,17 +51,10 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         say_problems(&registry_warnings, registry_warnings.len() as u64, "");
         say_problems(&read.warnings, warnings, "");
     }
-    if total > 0 && !args.skip_invalid {
-        say_problems(&problems, total, "");
-        say(&format!(
-            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
-        ));
+    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {
         outputs.commit()?;
         reading.say_tally(&read.tally);
         return Ok(ExitCode::from(EXIT_INVALID));
-    }
-    if !reading.quiet {
-        say_problems(&problems, total, "warning: skipped: ");
     }
     let locale = Locale::en();
     let mut summary = summarize(&read.groups, &layout.spec, locale.order)?;

@@ -37,8 +37,8 @@ pub struct ModelsReport {
     pub unattributed_rows: u64,
 }
 
-/// The value of `dim` for a model.
-fn value(model: &Model, dim: Dim) -> Value {
+/// The value of `dim` for a model: what it is grouped by and filtered on.
+pub fn model_value(model: &Model, dim: Dim) -> Value {
     match dim {
         Dim::Unit => Value::Text(model.unit.clone()),
         Dim::Area => Value::Area(model.area.clone()),
@@ -163,7 +163,7 @@ pub fn models_report(
     let mut lines: BTreeMap<Vec<Value>, Vec<Cell>> = BTreeMap::new();
     let mut total = vec![Cell::Empty; columns.len()];
     for m in models {
-        let label: Vec<Value> = dims.iter().map(|&d| value(m, d)).collect();
+        let label: Vec<Value> = dims.iter().map(|&d| model_value(m, d)).collect();
         let cells = cells_of(m);
         let line = lines
             .entry(label)
