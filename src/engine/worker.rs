@@ -92,6 +92,9 @@ impl Worker {
         let layout = &job.layout;
         let fi = layout.file_index;
         let mut evidence = [0u64; 2];
+        if let Some(fast) = &mut self.fast {
+            fast.prepare(layout);
+        }
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast.try_record(record, layout, &self.selector, &mut self.groups)?;

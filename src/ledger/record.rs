@@ -44,6 +44,30 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// ORs `first[a] & second[b]` over the fields at `fields`, where `a` and `b` are the two
+    /// bytes a field starts with: a per-row test of a few columns that must cost next to
+    /// nothing (the fast lane's look for totals labels in the columns it does not read). A
+    /// quoted field, or one too near the end of the input to have two bytes after its start,
+    /// gives 0xFF ("could be anything"). A field shorter than two bytes gives what follows it
+    /// too, so the tables must only care about fields of two bytes or more.
+    #[inline]
+    pub fn starts(&self, fields: &[u32], first: &[u8; 256], second: &[u8; 256]) -> u8 {
+        let mut hit = 0u8;
+        for &i in fields {
+            hit |= match self.spans.get(i as usize) {
+                Some(s) if !s.scratch => {
+                    let at = s.start as usize;
+                    match self.data.get(at..at + 2) {
+                        Some(&[a, b]) => first[a as usize] & second[b as usize],
+                        _ => 0xFF,
+                    }
+                }
+                _ => 0xFF,
+            };
+        }
+        hit
+    }
+
     /// Field `i` as text.
     pub fn text(&self, i: usize) -> &'a str {
         // Fields are cut at ASCII bytes of a chunk already known to be UTF-8, so this cannot
