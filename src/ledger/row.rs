@@ -250,23 +250,39 @@ impl RowReader {
                 None
             }
         };
-        // A subtotal typed with a date (`31/03/2025;Cộng tháng 3;…`) names itself in a text
-        // column. Columns no report needs are looked at too, but only cells whose first bytes
-        // could start a label cost a lookup; the verdict is cached per distinct value.
-        for (cache, col) in LABEL_CACHES.into_iter().zip(LABEL_COLUMNS) {
+        // The text columns, read once. A subtotal typed with a date (`31/03/2025;Cộng tháng 3;…`)
+        // names itself in one of them, so columns no report needs are looked at too, but only
+        // cells whose first bytes could start a label cost a lookup; the verdict is kept per
+        // distinct value.
+        let needs = self.needs;
+        let wanted = [
+            needs.unit,
+            needs.area,
+            needs.model || self.registry.is_some(),
+            needs.field,
+            needs.source,
+        ];
+        let mut texts = [EMPTY; 5];
+        for (k, col) in LABEL_COLUMNS.into_iter().enumerate() {
             let raw = cell(col);
-            if may_be_totals_label(raw) {
-                let sym = self.text(cache, raw);
-                if self.is_label(sym) {
-                    return Outcome::Invalid(vec![(
-                        layout.name(col),
-                        Kind::TotalsRow {
-                            word: self.interner.get(sym).to_string(),
-                        },
-                    )]);
-                }
+            let maybe = may_be_totals_label(raw);
+            if !(wanted[k] || maybe) {
+                continue;
+            }
+            let sym = self.text(LABEL_CACHES[k], raw);
+            if maybe && self.is_label(sym) {
+                return Outcome::Invalid(vec![(
+                    layout.name(col),
+                    Kind::TotalsRow {
+                        word: self.interner.get(sym).to_string(),
+                    },
+                )]);
+            }
+            if wanted[k] {
+                texts[k] = sym;
             }
         }
+        let [mut unit, mut area, mut model, mut field, source] = texts;
         let amount_cell = cell(Col::Amount).trim_ascii();
         let amount = parse_amount_bytes(amount_cell)
             .map_err(|e| problems.push((layout.name(Col::Amount), Kind::Amount(e))))
@@ -285,20 +301,6 @@ impl RowReader {
             ));
         }
 
-        let needs = self.needs;
-        let needs_registry = self.registry.is_some();
-        let mut read_if = |on: bool, cache: usize, col: Col| {
-            if on {
-                self.text(cache, cell(col))
-            } else {
-                EMPTY
-            }
-        };
-        let mut unit = read_if(needs.unit, C_UNIT, Col::Unit);
-        let mut area = read_if(needs.area, C_AREA, Col::Area);
-        let mut field = read_if(needs.field, C_FIELD, Col::Field);
-        let source = read_if(needs.source, C_SOURCE, Col::Source);
-        let mut model = read_if(needs.model || needs_registry, C_MODEL, Col::Model);
         let mut notes = Vec::new();
         if model != EMPTY {
             match self.model(model) {
