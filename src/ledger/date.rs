@@ -136,7 +136,7 @@ fn strip_zone(time: &str) -> &str {
     let Some(sign) = time.rfind(['+', '-']) else {
         return time;
     };
-    let zone = time[sign + 1..].as_bytes();
+    let zone = &time.as_bytes()[sign + 1..];
     let digit = |i: usize| zone.get(i).is_some_and(u8::is_ascii_digit);
     let ok = match zone.len() {
         2 => digit(0) && digit(1),

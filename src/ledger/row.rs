@@ -4,7 +4,7 @@
 //! the registry; the only state is the reading thread's interner and caches, which make repeated
 //! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
 
-use super::date::parse_date_bytes;
+use super::date::{excel_serial, parse_date_bytes};
 use super::dialect::HeaderMap;
 use super::intern::{EMPTY, Interner, RawCache, Sym};
 use super::number::{Convention, Reading, parse_amount_bytes};
@@ -80,12 +80,16 @@ pub enum Outcome {
         evidence: Option<Convention>,
         notes: Vec<(String, Kind)>,
     },
-    /// Valid but for an amount that reads two ways; settled once the file's convention is known.
-    /// `row.amount` is zero until then.
-    Ambiguous {
+    /// Valid but for what only the whole file can settle: an amount that reads two ways
+    /// (`amount`: its readings and text; `row.amount` is zero until the file's convention is
+    /// known), or a date written as an Excel serial number (`serial`: its text; good only if no
+    /// row of the file writes a date as text). `evidence` as for a valid row.
+    Pending {
         row: Contribution,
-        reading: Reading,
-        text: String,
+        evidence: Option<Convention>,
+        notes: Vec<(String, Kind)>,
+        amount: Option<(Reading, String)>,
+        serial: Option<String>,
     },
     /// Invalid, with each (column, reason).
     Invalid(Vec<(String, Kind)>),
@@ -135,6 +139,8 @@ pub struct RowReader {
     vnd: Sym,
     /// Per symbol: 0 not yet asked, 1 a name, 2 a totals label.
     labels: Vec<u8>,
+    /// Rows with a date written as text, for [`RowReader::take_text_dates`].
+    text_dates: u64,
 }
 
 const C_MODEL: usize = 0;
@@ -163,6 +169,7 @@ impl RowReader {
             needs,
             vnd,
             labels: Vec::new(),
+            text_dates: 0,
         }
     }
 
@@ -229,9 +236,18 @@ impl RowReader {
 
         let date_cell = cell(Col::Date);
         let mut problems = Vec::new();
-        let date = match parse_date_bytes(date_cell) {
-            Ok(d) => Some(d),
-            Err(e) => {
+        let mut serial = None;
+        let date = match parse_date_bytes(date_cell).map_err(|e| (excel_serial(text(Col::Date)), e))
+        {
+            Ok(d) => {
+                self.text_dates += 1;
+                Some(d)
+            }
+            Err((Some(d), _)) => {
+                serial = Some(text(Col::Date).trim().to_string());
+                Some(d)
+            }
+            Err((None, e)) => {
                 // A row without a date may be a totals row typed in by hand: say so plainly.
                 let date_text = text(Col::Date);
                 if (date_text.trim().is_empty() || is_totals_label(date_text))
@@ -359,29 +375,41 @@ impl RowReader {
             field,
             source,
         };
+        let mut evidence = None;
+        let mut pending_amount = None;
         match (amount.reading, layout.forced) {
-            (Reading::Exact { value, evidence }, _) => {
+            (Reading::Exact { value, evidence: e }, _) => {
                 row.amount = value;
-                Outcome::Valid {
-                    row,
-                    evidence,
-                    notes,
-                }
+                evidence = e;
             }
             (reading @ Reading::Ambiguous { .. }, Some(c)) => {
                 row.amount = reading.settle(Some(c)).unwrap_or_default();
-                Outcome::Valid {
-                    row,
-                    evidence: None,
-                    notes,
-                }
             }
-            (reading, None) => Outcome::Ambiguous {
-                row,
-                reading,
-                text: text(Col::Amount).trim().to_string(),
-            },
+            (reading, None) => {
+                pending_amount = Some((reading, text(Col::Amount).trim().to_string()));
+            }
         }
+        if pending_amount.is_none() && serial.is_none() {
+            Outcome::Valid {
+                row,
+                evidence,
+                notes,
+            }
+        } else {
+            Outcome::Pending {
+                row,
+                evidence,
+                notes,
+                amount: pending_amount,
+                serial,
+            }
+        }
+    }
+
+    /// How many rows read so far had a date written as text (not a serial number), since the
+    /// last call.
+    pub fn take_text_dates(&mut self) -> u64 {
+        std::mem::take(&mut self.text_dates)
     }
 }
 
@@ -627,7 +655,11 @@ mod tests {
         assert_eq!(p[0].0, "row");
         assert!(matches!(
             read(&mut r, &["1/1/2024", "1.200", "A"], &l),
-            Outcome::Ambiguous { .. }
+            Outcome::Pending {
+                amount: Some(_),
+                serial: None,
+                ..
+            }
         ));
     }
 

@@ -38,6 +38,11 @@ pub fn message(kind: &Kind) -> String {
             ),
             Reading::Exact { value, .. } => format!("{} reads as {value}", quoted(text)),
         },
+        Kind::SerialAmongDates { text, date } => format!(
+            "{} is an Excel serial day number ({date}), but other rows of this file write their \
+             dates as text; write this one as a date too",
+            quoted(text)
+        ),
         Kind::CurrencyNotMeasure { text, measure } => {
             format!(
                 "{} carries a currency mark but the measure is {}",
@@ -73,6 +78,14 @@ pub fn message(kind: &Kind) -> String {
         Kind::MixedConventions { vi, en } => format!(
             "numbers are written both ways: {vi} like 1.200.000 or 106,8 (vi), {en} like \
              1,200,000 or 106.8 (en); each reads only one way, but check the file"
+        ),
+        Kind::SerialDates {
+            rows,
+            example,
+            date,
+        } => format!(
+            "every date is an Excel serial day number ({rows} rows), read as one: {} is {date}",
+            quoted(example)
         ),
         Kind::RegistryMissing(col) => format!("{} is missing", registry_column(*col)),
         Kind::NotAYear { text } => format!("{} is not a year", quoted(text)),

@@ -7,6 +7,7 @@ use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -29,6 +30,9 @@ pub enum Kind {
     Amount(NumberError),
     /// An amount that reads two ways, and nothing in the file settles which.
     TwoWays { text: String, reading: Reading },
+    /// A date written as an Excel serial day number in a file whose other rows write dates as
+    /// text: `date` is what the number would be.
+    SerialAmongDates { text: String, date: NaiveDate },
     /// An amount with a currency mark in a row whose measure is not money.
     CurrencyNotMeasure { text: String, measure: String },
     /// A model id the registry does not have.
@@ -48,6 +52,13 @@ pub enum Kind {
     UnknownColumns { shown: Vec<String>, more: usize },
     /// Values of both conventions in one file: how many of each.
     MixedConventions { vi: u64, en: u64 },
+    /// A file whose dates are all Excel serial day numbers, read as such: how many rows, and
+    /// one of them (its text and date) to show how.
+    SerialDates {
+        rows: u64,
+        example: String,
+        date: NaiveDate,
+    },
 
     // The registry.
     /// A required registry cell left empty.
@@ -126,6 +137,10 @@ impl Kind {
                     evidence: None,
                 },
             },
+            Kind::SerialAmongDates {
+                text: "45721".into(),
+                date: NaiveDate::from_ymd_opt(2025, 3, 5).unwrap_or_default(),
+            },
             Kind::CurrencyNotMeasure {
                 text: "500 đ".into(),
                 measure: "ngày công".into(),
@@ -147,6 +162,11 @@ impl Kind {
                 more: 3,
             },
             Kind::MixedConventions { vi: 5, en: 2 },
+            Kind::SerialDates {
+                rows: 12,
+                example: "45721".into(),
+                date: NaiveDate::from_ymd_opt(2025, 3, 5).unwrap_or_default(),
+            },
             Kind::RegistryMissing(RegCol::Id),
             Kind::RegistryMissing(RegCol::Name),
             Kind::RegistryMissing(RegCol::Unit),
