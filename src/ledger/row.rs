@@ -137,8 +137,8 @@ pub struct RowReader {
     needs: Needs,
     /// An empty measure means VND.
     vnd: Sym,
-    /// Per symbol: 0 not yet asked, 1 a name, 2 a totals label.
-    labels: Vec<u8>,
+    /// Per symbol: whether its value is a totals label.
+    labels: Vec<bool>,
     /// Rows with a date written as text, for [`RowReader::take_text_dates`].
     text_dates: u64,
 }
@@ -174,15 +174,23 @@ impl RowReader {
     }
 
     /// True when the value `sym` is a totals label; decided once per distinct value.
+    #[inline]
     fn is_label(&mut self, sym: Sym) -> bool {
-        let i = sym as usize;
-        if i >= self.labels.len() {
-            self.labels.resize(i + 1, 0);
+        match self.labels.get(sym as usize) {
+            Some(&label) => label,
+            None => self.judge_new_values(sym),
         }
-        if self.labels[i] == 0 {
-            self.labels[i] = 1 + u8::from(is_totals_label(self.interner.get(sym)));
+    }
+
+    /// Decides for every value interned since the last time whether it is a totals label, and
+    /// answers for `sym`.
+    #[cold]
+    fn judge_new_values(&mut self, sym: Sym) -> bool {
+        for s in self.labels.len()..self.interner.len() {
+            let label = is_totals_label(self.interner.get(s as Sym));
+            self.labels.push(label);
         }
-        self.labels[i] == 2
+        self.labels.get(sym as usize).copied().unwrap_or(false)
     }
 
     fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
@@ -281,12 +289,11 @@ impl RowReader {
         let mut texts = [EMPTY; 5];
         for (k, col) in LABEL_COLUMNS.into_iter().enumerate() {
             let raw = cell(col);
-            let maybe = may_be_totals_label(raw);
-            if !(wanted[k] || maybe) {
+            if !(wanted[k] || may_be_totals_label(raw)) {
                 continue;
             }
             let sym = self.text(LABEL_CACHES[k], raw);
-            if maybe && self.is_label(sym) {
+            if self.is_label(sym) {
                 return Outcome::Invalid(vec![(
                     layout.name(col),
                     Kind::TotalsRow {
