@@ -132,45 +132,20 @@ where
     Ok(())
 }
 
-/// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time:
-/// each word is compared with the delimiter using the exact "which bytes are zero" bit trick,
-/// and the set bits are read off with `trailing_zeros`.
+/// Splits `data[start..end]` (a line with no quote) at `delimiter`, with `memchr` (SIMD). It
+/// replaced an eight-bytes-at-a-time scan that took twice the instructions per line on the
+/// benchmark ledger, once every row also had the totals-label test to pay for.
 #[inline]
 fn split_line(data: &[u8], start: usize, end: usize, delimiter: u8, spans: &mut Vec<Span>) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let splat = u64::from(delimiter) * 0x0101_0101_0101_0101;
     let mut field_start = start;
-    let mut word = start;
-    while word < end {
-        let w = match data
-            .get(word..word + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        {
-            Some(bytes) => u64::from_le_bytes(bytes),
-            None => {
-                let mut tail = [0u8; 8];
-                let n = (data.len() - word).min(8);
-                tail[..n].copy_from_slice(&data[word..word + n]);
-                u64::from_le_bytes(tail)
-            }
-        };
-        let x = w ^ splat;
-        let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        // Bytes past the line's end do not count.
-        if end - word < 8 {
-            mask &= (1u64 << ((end - word) * 8)) - 1;
-        }
-        while mask != 0 {
-            let at = word + mask.trailing_zeros() as usize / 8;
-            mask &= mask - 1;
-            spans.push(Span {
-                start: field_start as u32,
-                end: at as u32,
-                scratch: false,
-            });
-            field_start = at + 1;
-        }
-        word += 8;
+    for i in memchr::memchr_iter(delimiter, &data[start..end]) {
+        let at = start + i;
+        spans.push(Span {
+            start: field_start as u32,
+            end: at as u32,
+            scratch: false,
+        });
+        field_start = at + 1;
     }
     spans.push(Span {
         start: field_start as u32,
