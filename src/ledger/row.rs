@@ -670,6 +670,100 @@ mod tests {
         ));
     }
 
+    /// The byte test never turns a label away: every label the tables make, in every case,
+    /// composed or decomposed, after any white space, passes it, and so does its record in the
+    /// fast lane's test of a row (`any_may_be_totals_label`), quoted or not.
+    #[test]
+    fn every_label_passes_the_byte_tests() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut labels: Vec<String> = TOTALS_LABELS.iter().map(|s| s.to_string()).collect();
+        for head in ["cộng", "tổng"] {
+            for word in AFTER_SUM_WORD {
+                labels.push(format!("{head} {word} 3"));
+            }
+            labels.push(format!("{head}: quý I"));
+        }
+        labels.extend(
+            [
+                "lũy kế từ đầu năm",
+                "luỹ kế",
+                "total 2024",
+                "subtotal x",
+                "sub total",
+            ]
+            .map(String::from),
+        );
+        let mut n = 0;
+        for label in &labels {
+            assert!(is_totals_label(label), "{label}");
+            let upper = label.to_uppercase();
+            let title: String = label
+                .char_indices()
+                .map(|(i, c)| {
+                    if i == 0 {
+                        c.to_uppercase().collect()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            for form in [label.clone(), upper, title] {
+                for text in [
+                    form.nfc().collect::<String>(),
+                    form.nfd().collect(),
+                    form.clone(),
+                ] {
+                    for lead in ["", " ", "\t", "\u{a0}", "\u{3000}", "\u{1680}"] {
+                        let cell = format!("{lead}{text}");
+                        assert!(is_totals_label(&cell), "{cell:?}");
+                        assert!(may_be_totals_label(cell.as_bytes()), "{cell:?}");
+                        for quoted in [false, true] {
+                            let field = if quoted {
+                                format!("\"{cell}\"")
+                            } else {
+                                cell.clone()
+                            };
+                            let line = format!("x,{field},y\n");
+                            let chunk = crate::ledger::chunk::Chunk {
+                                data: line.into_bytes(),
+                                first_line: 2,
+                            };
+                            crate::ledger::record::for_each_record(&chunk, b',', "t", |rec, _| {
+                                assert!(any_may_be_totals_label(rec, &[1]), "{field:?}");
+                                Ok(())
+                            })
+                            .unwrap();
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "{n}");
+    }
+
+    /// The fast lane's row test looks at the fields it is given, and only at their starts.
+    #[test]
+    fn the_row_test_looks_at_the_given_fields() {
+        let line = b"Cong,Nhan dan,C,,Tong cong ty\n".to_vec();
+        let chunk = crate::ledger::chunk::Chunk {
+            data: line,
+            first_line: 2,
+        };
+        crate::ledger::record::for_each_record(&chunk, b',', "t", |rec, _| {
+            assert!(any_may_be_totals_label(rec, &[0]));
+            assert!(!any_may_be_totals_label(rec, &[1]));
+            // A one-letter field and an empty one start no label.
+            assert!(!any_may_be_totals_label(rec, &[2, 3]));
+            // The test only reads a start: a name that begins like a label passes it (the
+            // fast lane then judges the whole cell).
+            assert!(any_may_be_totals_label(rec, &[1, 4]));
+            assert!(!any_may_be_totals_label(rec, &[]));
+            Ok(())
+        })
+        .unwrap();
+    }
+
     #[test]
     fn community_is_not_a_total() {
         assert!(!is_totals_label("Cộng đồng dân cư"));
