@@ -740,6 +740,17 @@ fn excel_serial_dates_only_in_a_file_of_serials() {
         "mixed.csv",
         "Ngày;Đơn vị;Số tiền\r\n05/03/2025;A;1\r\n45721;A;2\r\n06/03/2025;A;4\r\n",
     );
+    // `check` reads every row in full, the same way.
+    let r = w.run(&["check", "mixed.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "mixed.csv:3: Ngày: \"45721\" is an Excel serial day number (2025-03-05), but \
+             other rows of this file write their dates as text; write this one as a date too\n\
+             1 problem, 0 warnings\n"
+        )
+    );
     let r = w.run(&[
         "summary",
         "mixed.csv",
