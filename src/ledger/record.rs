@@ -132,26 +132,48 @@ where
     Ok(())
 }
 
-/// Splits `data[start..end]` (a line with no quote) at `delimiter`, with `memchr` (SIMD). It
-/// replaced an eight-bytes-at-a-time scan that took twice the instructions per line on the
-/// benchmark ledger, once every row also had the totals-label test to pay for.
+/// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time: each
+/// whole word is compared with the delimiter using the exact "which bytes are zero" bit trick,
+/// and the set bits are read off with `trailing_zeros`; the last few bytes are looked at one by
+/// one. Whole words come from `chunks_exact`, so no word needs a check of its own for the end
+/// of the line. (`memchr` per line was tried: fewer instructions than the word scan had, but
+/// slower in `check`.)
 #[inline]
 fn split_line(data: &[u8], start: usize, end: usize, delimiter: u8, spans: &mut Vec<Span>) {
-    let mut field_start = start;
-    for i in memchr::memchr_iter(delimiter, &data[start..end]) {
-        let at = start + i;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let splat = u64::from(delimiter) * 0x0101_0101_0101_0101;
+    let line = data.get(start..end).unwrap_or_default();
+    let mut push = |field_start: usize, at: usize| {
         spans.push(Span {
-            start: field_start as u32,
-            end: at as u32,
+            start: (start + field_start) as u32,
+            end: (start + at) as u32,
             scratch: false,
         });
-        field_start = at + 1;
+    };
+    let mut field_start = 0;
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        let x = w ^ splat;
+        let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while mask != 0 {
+            let at = base + mask.trailing_zeros() as usize / 8;
+            mask &= mask - 1;
+            push(field_start, at);
+            field_start = at + 1;
+        }
+        base += 8;
     }
-    spans.push(Span {
-        start: field_start as u32,
-        end: end as u32,
-        scratch: false,
-    });
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == delimiter {
+            push(field_start, base + i);
+            field_start = base + i + 1;
+        }
+    }
+    push(field_start, line.len());
 }
 
 /// Hands one record to `f`, unless it is an empty line.
