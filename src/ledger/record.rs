@@ -1,7 +1,8 @@
 //! Splitting a chunk into records and fields, without copying or allocating per row.
 //!
 //! This is the innermost loop of every run, so it is written for the common case: a line with no
-//! quote is split on the delimiter with `memchr`, and its fields are slices of the chunk. A line
+//! quote (found with `memchr`) is split on the delimiter eight bytes at a time, and its fields are
+//! slices of the chunk. A line
 //! with a quote goes through a small RFC 4180 parser (a quote opens a quoted field only at the
 //! start of a field; `""` is a quote; a quoted field may hold delimiters and line ends), which
 //! writes unescaped fields into a scratch buffer. The rules are the CSV crate's, and the chunker
