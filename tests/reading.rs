@@ -1233,3 +1233,160 @@ fn accounting_negatives_and_zero_dashes() {
         )
     );
 }
+
+/// Issue 9, point 8: dates as Excel writes them. A time with `SA`/`CH` (Vietnamese AM/PM),
+/// `AM`/`PM` or a zone after the date is ignored; a two-digit year is 20xx.
+#[test]
+fn dates_and_times_as_excel_writes_them() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n\
+         05/03/2025 12:00:00 SA;A;1\r\n\
+         05/03/2025 1:30:00 CH;A;2\r\n\
+         06/03/2025 8:30 AM;A;4\r\n\
+         2025-03-07T08:30:00Z;A;8\r\n\
+         2025-04-01T23:30:00+07:00;A;16\r\n\
+         05/04/25;A;32\r\n\
+         31/12/24;A;64\r\n",
+    );
+    assert_eq!(
+        csv_by(&w, "l.csv", "month", &[]),
+        "month,measure,total,count\n2024-12,VND,64,1\n2025-03,VND,15,4\n2025-04,VND,48,2\n"
+    );
+    w.file(
+        "bad.csv",
+        "Ngày;Số tiền\r\n05/03/2025 8:30 XA;1\r\n05/03/2025 SA;1\r\n05/03/025;1\r\n",
+    );
+    let r = w.run(&["check", "bad.csv"]);
+    let unreadable = |line: u32, cell: &str| {
+        format!(
+            "bad.csv:{line}: Ngày: cannot read \"{cell}\" as a date (write day first: 15/03/2024, \
+             or 2024-03-15)\n"
+        )
+    };
+    assert_eq!(
+        (r.code, r.stdout),
+        (
+            1,
+            [
+                unreadable(2, "05/03/2025 8:30 XA"),
+                unreadable(3, "05/03/2025 SA"),
+                unreadable(4, "05/03/025"),
+                "3 problems, 0 warnings\n".to_string(),
+            ]
+            .concat()
+        )
+    );
+}
+
+/// Issue 9, point 8: a date column Excel exported as serial day numbers reads when every date of
+/// the file is one (45658 is 01/01/2025 in Excel), and says so once; a serial among dates
+/// written as text is an error naming its line, in any file of the run, decided per file.
+#[test]
+fn excel_serial_dates_only_in_a_file_of_serials() {
+    let w = Work::new();
+    w.file(
+        "serial.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n45658;A;1\r\n45721;A;2\r\n45721,5;A;4\r\n45747;B;8\r\n",
+    );
+    let r = w.run(&[
+        "summary",
+        "serial.csv",
+        "--by",
+        "unit,month",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0,
+            "unit,month,measure,total,count\n\
+             A,2025-01,VND,1,1\n\
+             A,2025-03,VND,6,2\n\
+             B,2025-03,VND,8,1\n"
+        )
+    );
+    assert_eq!(
+        r.stderr,
+        "serial.csv:1: Ngày: warning: every date is an Excel serial day number (4 rows), read \
+         as one: \"45658\" is 2025-01-01\n\
+         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+    );
+    // Chunks and threads do not change what a file is decided to be.
+    let r2 = w.run(&[
+        "summary",
+        "serial.csv",
+        "--by",
+        "unit,month",
+        "--format",
+        "csv",
+        "--chunk-bytes",
+        "5",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!((r2.stdout, r2.stderr), (r.stdout, r.stderr));
+    // A serial date and an amount that reads two ways wait for the same file: settled by the
+    // file's other values, or refused for both reasons. (Commas: a `;` would settle it as vi.)
+    w.file(
+        "both.csv",
+        "Ngày,Đơn vị,Số tiền\r\n45721,A,1.200\r\n45722,A,7\r\n",
+    );
+    let r = w.run(&["check", "both.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "both.csv:1: Ngày: warning: every date is an Excel serial day number (2 rows), read \
+             as one: \"45721\" is 2025-03-05\n\
+             both.csv:2: Số tiền: \"1.200\" reads two ways: 1200 (vi: '.' groups, ',' is the \
+             decimal mark) or 1.2 (en: ',' groups, '.' is the decimal mark) and nothing in the \
+             file settles it; give --number-format vi or en\n\
+             1 problem, 1 warning\n"
+        )
+    );
+    assert_eq!(
+        csv_by(&w, "both.csv", "month", &["--number-format", "vi"]),
+        "month,measure,total,count\n2025-03,VND,1207,2\n"
+    );
+    // The same numbers among dates written as text: each is refused, naming its line; the
+    // file with only serials still reads.
+    w.file(
+        "mixed.csv",
+        "Ngày;Đơn vị;Số tiền\r\n05/03/2025;A;1\r\n45721;A;2\r\n06/03/2025;A;4\r\n",
+    );
+    // `check` reads every row in full, the same way.
+    let r = w.run(&["check", "mixed.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "mixed.csv:3: Ngày: \"45721\" is an Excel serial day number (2025-03-05), but \
+             other rows of this file write their dates as text; write this one as a date too\n\
+             1 problem, 0 warnings\n"
+        )
+    );
+    let r = w.run(&[
+        "summary",
+        "mixed.csv",
+        "serial.csv",
+        "--skip-invalid",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "unit,measure,total,count\nA,VND,12,5\nB,VND,8,1\n")
+    );
+    assert_eq!(
+        r.stderr,
+        "serial.csv:1: Ngày: warning: every date is an Excel serial day number (4 rows), read \
+         as one: \"45658\" is 2025-01-01\n\
+         warning: skipped: mixed.csv:3: Ngày: \"45721\" is an Excel serial day number \
+         (2025-03-05), but other rows of this file write their dates as text; write this one as \
+         a date too\n\
+         rows read 7 = counted 6 + filtered 0 + rejected 1\n"
+    );
+}

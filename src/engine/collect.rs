@@ -3,7 +3,7 @@
 
 use super::listed::Listed;
 use super::place::{Cutoffs, Place};
-use super::worker::{ChunkResult, Worker};
+use super::worker::{ChunkResult, SERIAL, TWO_WAYS, Worker};
 use super::{MAX_LISTED, Plan, Read, Tally};
 use crate::aggregate::Groups;
 use crate::ledger::number::settle_convention;
@@ -20,6 +20,11 @@ pub(super) struct Collector {
     pub(super) warnings: Listed<Problem>,
     pub(super) rejects: Listed<Rejected>,
     pub(super) evidence: BTreeMap<usize, [u64; 2]>,
+    /// Per file, rows with a date written as text: Excel serial numbers are dates only in a
+    /// file with none.
+    pub(super) text_dates: BTreeMap<usize, u64>,
+    /// Each file's date column as written, for messages about the whole file.
+    pub(super) date_columns: BTreeMap<usize, String>,
     pub(super) fatal: Option<(u64, anyhow::Error)>,
     pub(super) files: Vec<(Arc<str>, Vec<String>)>,
     /// Each file's amount column as written, for messages about the whole file.
@@ -43,6 +48,8 @@ impl Default for Collector {
             warnings: Listed::new(MAX_LISTED),
             rejects: Listed::new(MAX_LISTED),
             evidence: BTreeMap::new(),
+            text_dates: BTreeMap::new(),
+            date_columns: BTreeMap::new(),
             fatal: None,
             files: Vec::new(),
             amount_columns: BTreeMap::new(),
@@ -90,6 +97,9 @@ impl Collector {
             let e = self.evidence.entry(fi).or_default();
             e[0] += ev[0];
             e[1] += ev[1];
+        }
+        for (fi, n) in r.text_dates {
+            *self.text_dates.entry(fi).or_default() += n;
         }
         if let Some(f) = r.fatal {
             self.set_fatal(f);
@@ -146,57 +156,102 @@ impl Collector {
             }
         }
         let convention = |fi: usize| conventions.get(&fi).copied().flatten();
-        // Amounts that read two ways: added up the file's way, or rejected row by row.
-        let mut unsettled = 0u64;
-        for (fi, kept, key, vi, en, n) in pending_sums {
-            match (convention(fi), kept) {
-                (Some(c), true) => {
-                    self.tally.counted += n;
-                    let sum = if c == crate::ledger::number::Convention::Vi {
-                        vi
-                    } else {
-                        en
-                    };
-                    groups.add_exact(key, &sum, n)?;
-                }
-                (Some(_), false) => self.tally.filtered += n,
-                (None, _) => {
-                    self.tally.rejected += n;
-                    unsettled += n;
-                }
+        // Excel serial numbers are dates in a file where no row writes a date as text.
+        let text_dates = std::mem::take(&mut self.text_dates);
+        let serials_refused = |fi: usize| text_dates.get(&fi).is_some_and(|&n| n > 0);
+        // Pending rows: added up the file's way, or rejected row by row.
+        let mut refused = 0u64;
+        let mut serial_rows: BTreeMap<usize, u64> = BTreeMap::new();
+        for (fi, kept, waits, key, vi, en, n) in pending_sums {
+            let serial = waits & SERIAL != 0;
+            let two_ways = waits & TWO_WAYS != 0;
+            if serial {
+                *serial_rows.entry(fi).or_default() += n;
+            }
+            if (serial && serials_refused(fi)) || (two_ways && convention(fi).is_none()) {
+                self.tally.rejected += n;
+                refused += n;
+            } else if kept {
+                self.tally.counted += n;
+                let sum = match convention(fi) {
+                    Some(crate::ledger::number::Convention::En) => en,
+                    _ => vi,
+                };
+                groups.add_exact(key, &sum, n)?;
+            } else {
+                self.tally.filtered += n;
             }
         }
         let (rows, _) = pending_rows.into_sorted();
         let mut listed = 0u64;
+        let mut example: BTreeMap<usize, (u64, String)> = BTreeMap::new();
         for p in rows {
-            if convention(p.file_index).is_some() {
+            let fi = p.file_index;
+            let mut reasons = Vec::new();
+            if let Some((text, column)) = p.serial {
+                match crate::ledger::date::excel_serial(&text) {
+                    Some(date) if serials_refused(fi) => {
+                        reasons.push((column, Kind::SerialAmongDates { text, date }))
+                    }
+                    _ => {
+                        example.entry(fi).or_insert((p.line, text));
+                    }
+                }
+            }
+            if let Some((reading, text, column)) = p.amount
+                && convention(fi).is_none()
+            {
+                reasons.push((column, Kind::TwoWays { text, reading }));
+            }
+            if reasons.is_empty() {
                 continue;
             }
             listed += 1;
-            let file = self.files[p.file_index].0.clone();
-            let kind = Kind::TwoWays {
-                text: p.text,
-                reading: p.reading,
-            };
+            let file = self.files[fi].0.clone();
+            for (column, kind) in &reasons {
+                let problem = Problem::error(&file, p.line, column.clone(), kind.clone());
+                self.problems.push(Place::new(fi, p.line), problem);
+            }
             if plan.keep_rejects {
                 let rejected = Rejected {
-                    file_index: p.file_index,
+                    file_index: fi,
                     line: p.line,
                     fields: p.fields,
-                    reasons: vec![(p.column.clone(), kind.clone())],
+                    reasons,
                 };
-                self.rejects
-                    .push(Place::new(p.file_index, p.line), rejected);
+                self.rejects.push(Place::new(fi, p.line), rejected);
             }
-            let problem = Problem::error(&file, p.line, p.column, kind);
-            self.problems
-                .push(Place::new(p.file_index, p.line), problem);
+        }
+        // A file read as serial numbers says so once, with the first of them as an example.
+        for (fi, rows) in serial_rows {
+            if serials_refused(fi) {
+                continue;
+            }
+            let Some((_, text)) = example.remove(&fi) else {
+                continue;
+            };
+            let Some(date) = crate::ledger::date::excel_serial(&text) else {
+                continue;
+            };
+            let file = self.files[fi].0.clone();
+            let column = (self.date_columns.get(&fi).cloned()).unwrap_or_else(|| "date".into());
+            let line = self.header_lines.get(&fi).copied().unwrap_or(1);
+            self.warn(Problem::warning(
+                &file,
+                line,
+                column,
+                Kind::SerialDates {
+                    rows,
+                    example: text,
+                    date,
+                },
+            ));
         }
         let (problems, dropped) = self.problems.into_sorted();
         let (warnings, warnings_unlisted) = self.warnings.into_sorted();
         let (rejects, rejects_dropped) = self.rejects.into_sorted();
-        // Unsettled rows beyond what the workers kept were never listed anywhere.
-        let never_listed = unsettled.saturating_sub(listed);
+        // Refused rows beyond what the workers kept were never listed anywhere.
+        let never_listed = refused.saturating_sub(listed);
         Ok(Read {
             groups,
             tally: self.tally,

@@ -10,8 +10,8 @@
 //! header says about its rows (a scale, a measure for empty cells) is its layout's lane, the
 //! first byte of every key, so a row is never added the way another kind of file proved.
 //! Validity also depends on text columns the run does not group by (a `Cộng tháng 3` typed as
-//! the source makes a totals row): a cell there that could be a totals label (a test of two
-//! bytes) joins the key, so such a row is fast only when that very cell was proved a name.
+//! the source makes a totals row): each such cell gets a test of two bytes, the few that could
+//! start a label are judged (once per distinct value), and a row holding one goes the slow way.
 
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -21,12 +21,14 @@ use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::record::Record;
-use crate::ledger::row::{LABEL_COLUMNS, Layout, Needs, may_be_totals_label};
+use crate::ledger::row::{
+    LABEL_COLUMNS, Layout, Needs, any_may_be_totals_label, is_totals_label, may_be_totals_label,
+};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
 /// Remembered rows beyond this many are not added (hostile files with endless distinct values
@@ -47,6 +49,8 @@ fn scaled(value: Decimal, factor: Decimal, cell: &[u8]) -> Option<Decimal> {
     }
     value.checked_mul(factor)
 }
+/// Distinct watched cells remembered; past this many, each is judged again every time.
+const MAX_LABELS: usize = 1 << 16;
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -71,9 +75,13 @@ pub enum Fast {
 pub struct FastLane {
     parts: Vec<Col>,
     /// Text columns not in `parts` that could hold a totals label (`Cộng tháng 3` as a source,
-    /// in a run grouped by unit): a cell there that might be one joins the key, so a row is only
-    /// fast when a row with that very cell was proved valid.
+    /// in a run grouped by unit): a row with a label there is left to the slow path, which
+    /// refuses it.
     watched: Vec<Col>,
+    /// Where the watched columns are in the file of the chunk being read ([`Self::prepare`]).
+    watched_at: Vec<u32>,
+    /// Watched cells that could start a label, as written, and whether they are one.
+    labels: FxHashMap<Box<[u8]>, bool>,
     periods: Vec<Dim>,
     /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo).
     memo: HashTable<(u32, u32, Memo)>,
@@ -104,6 +112,8 @@ impl FastLane {
         FastLane {
             parts,
             watched,
+            watched_at: Vec::new(),
+            labels: FxHashMap::default(),
             periods: grouping
                 .dims
                 .iter()
@@ -115,6 +125,13 @@ impl FastLane {
             key: Vec::with_capacity(256),
             learnable: false,
         }
+    }
+
+    /// Gets ready for a chunk of the file `layout` describes: where its watched columns are.
+    pub fn prepare(&mut self, layout: &Layout) {
+        self.watched_at.clear();
+        let at = self.watched.iter().filter_map(|&c| layout.index(c));
+        self.watched_at.extend(at.map(|i| i as u32));
     }
 
     /// Adds `rec` if an earlier row proved what it is.
@@ -164,14 +181,10 @@ impl FastLane {
             self.key
                 .extend_from_slice(&d.period_code(date).to_le_bytes());
         }
-        for (tag, &col) in self.watched.iter().enumerate() {
-            let bytes = cell(col);
-            if may_be_totals_label(bytes) {
-                self.key.push(tag as u8);
-                self.key
-                    .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-                self.key.extend_from_slice(bytes);
-            }
+        // Two bytes of each watched cell on every row; the rare row where one passes is looked
+        // at closely.
+        if any_may_be_totals_label(rec, &self.watched_at) && self.holds_label(rec) {
+            return Ok(Fast::Unknown);
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());
@@ -190,6 +203,32 @@ impl FastLane {
                 }
             }
         }
+    }
+
+    /// True when a watched cell of `rec` is a totals label. Only cells whose first bytes could
+    /// start one are looked at, each once per distinct value. Out of line: few rows come here.
+    #[inline(never)]
+    fn holds_label(&mut self, rec: &Record<'_>) -> bool {
+        for &i in &self.watched_at {
+            let bytes = rec.bytes(i as usize);
+            if !may_be_totals_label(bytes) {
+                continue;
+            }
+            let label = match self.labels.get(bytes) {
+                Some(&label) => label,
+                None => {
+                    let label = is_totals_label(&String::from_utf8_lossy(bytes));
+                    if self.labels.len() < MAX_LABELS {
+                        self.labels.insert(bytes.into(), label);
+                    }
+                    label
+                }
+            };
+            if label {
+                return true;
+            }
+        }
+        false
     }
 
     /// After the slow path found the record last tried valid: `Some(slot)` when it was added

@@ -20,20 +20,26 @@ use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// A row whose amount reads two ways, waiting for its file's convention: what is needed to
-/// name it if the file never settles. Its amount is added up in `PendingSums` meanwhile.
+/// A row waiting for what its file settles at the end (its amount reads two ways, or its date is
+/// an Excel serial number): what is needed to name it if it is refused. Its amount is added up
+/// in `PendingSums` meanwhile.
 pub(super) struct PendingRow {
     pub(super) file_index: usize,
     pub(super) line: u64,
-    pub(super) reading: Reading,
-    pub(super) text: String,
-    pub(super) column: String,
+    /// The amount's readings, its text and column, when it reads two ways.
+    pub(super) amount: Option<(Reading, String, String)>,
+    /// The date's text and column, when it is a serial number.
+    pub(super) serial: Option<(String, String)>,
     pub(super) fields: Vec<String>,
 }
 
-/// Amounts that read two ways, added up both ways per file, group and kept-or-filtered, so
-/// millions of them cost no more memory than their groups.
-type PendingSums = FxHashMap<(usize, bool, Box<[u32]>), (Exact, Exact, u64)>;
+/// What a pending row waits for, as bits of the `PendingSums` key.
+pub(super) const TWO_WAYS: u8 = 1;
+pub(super) const SERIAL: u8 = 2;
+
+/// Pending rows' amounts, added up both ways per file, kept-or-filtered, what they wait for and
+/// group, so millions of them cost no more memory than their groups.
+type PendingSums = FxHashMap<(usize, bool, u8, Box<[u32]>), (Exact, Exact, u64)>;
 
 #[derive(Default)]
 pub(super) struct ChunkResult {
@@ -42,6 +48,9 @@ pub(super) struct ChunkResult {
     pub(super) warnings: Vec<Problem>,
     pub(super) rejects: Vec<Rejected>,
     pub(super) evidence: Vec<(usize, [u64; 2])>,
+    /// Per file, how many rows had a date written as text (serial numbers are dates only in a
+    /// file with none).
+    pub(super) text_dates: Vec<(usize, u64)>,
     /// Problems, warnings and rejected rows past the cutoffs: counted, not built.
     pub(super) unlisted: [u64; 3],
     pub(super) fatal: Option<(u64, anyhow::Error)>,
@@ -92,6 +101,11 @@ impl Worker {
         let layout = &job.layout;
         let fi = layout.file_index;
         let mut evidence = [0u64; 2];
+        // Rows read by the fast lane all have a date written as text; the slow path counts its own.
+        let mut slow_rows = 0u64;
+        if let Some(fast) = &mut self.fast {
+            fast.prepare(layout);
+        }
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast
@@ -113,7 +127,9 @@ impl Worker {
                     Fast::Unknown => {}
                 }
             }
-            match self.reader.read(record, layout) {
+            let outcome = self.reader.read(record, layout);
+            slow_rows += u64::from(!matches!(outcome, Outcome::Blank));
+            match outcome {
                 Outcome::Blank => {}
                 Outcome::Invalid(reasons) => {
                     out.tally.read += 1;
@@ -157,29 +173,53 @@ impl Worker {
                         }
                     }
                 }
-                Outcome::Ambiguous { row, reading, text } => {
+                Outcome::Pending {
+                    row,
+                    evidence: ev,
+                    notes,
+                    amount: pending_amount,
+                    serial,
+                } => {
                     out.tally.read += 1;
+                    if let Some(c) = ev {
+                        evidence[c as usize] += 1;
+                    }
                     if let Some(observer) = &mut self.observer {
                         observer.row(&row, Place::new(fi, line), record);
+                        if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
+                            out.unlisted[1] += notes.len() as u64;
+                        } else {
+                            for (col, kind) in notes {
+                                out.warnings
+                                    .push(Problem::warning(&layout.file, line, col, kind));
+                            }
+                        }
                     }
                     let kept = self.selector.keeps(&row, &self.reader.interner);
                     let (key, n) = self.groups.key(&row, &mut self.reader.interner);
-                    if let Reading::Ambiguous { vi, en } = reading {
-                        let sums = self
-                            .pending_sums
-                            .entry((fi, kept, key[..n].into()))
-                            .or_default();
-                        let at = || format!("{}:{line}", layout.file);
-                        sums.0
-                            .add(vi)
-                            .map_err(anyhow::Error::from)
-                            .with_context(at)?;
-                        sums.1
-                            .add(en)
-                            .map_err(anyhow::Error::from)
-                            .with_context(at)?;
-                        sums.2 += 1;
-                    }
+                    let (vi, en) = match pending_amount {
+                        Some((Reading::Ambiguous { vi, en }, _)) => (vi, en),
+                        _ => (row.amount, row.amount),
+                    };
+                    let waits = if pending_amount.is_some() {
+                        TWO_WAYS
+                    } else {
+                        0
+                    } | if serial.is_some() { SERIAL } else { 0 };
+                    let sums = self
+                        .pending_sums
+                        .entry((fi, kept, waits, key[..n].into()))
+                        .or_default();
+                    let at = || format!("{}:{line}", layout.file);
+                    sums.0
+                        .add(vi)
+                        .map_err(anyhow::Error::from)
+                        .with_context(at)?;
+                    sums.1
+                        .add(en)
+                        .map_err(anyhow::Error::from)
+                        .with_context(at)?;
+                    sums.2 += 1;
                     let place = Place::new(fi, line);
                     let wanted = place <= Cutoffs::get(&self.cutoffs.problems)
                         || (self.plan.keep_rejects && place <= Cutoffs::get(&self.cutoffs.rejects));
@@ -189,9 +229,10 @@ impl Worker {
                             PendingRow {
                                 file_index: fi,
                                 line,
-                                reading,
-                                text,
-                                column: layout.name(Col::Amount),
+                                amount: pending_amount.map(|(reading, text)| {
+                                    (reading, text, layout.name(Col::Amount))
+                                }),
+                                serial: serial.map(|text| (text, layout.name(Col::Date))),
                                 fields: if self.plan.keep_rejects {
                                     owned(record)
                                 } else {
@@ -208,6 +249,8 @@ impl Worker {
             out.fatal = Some((job.seq, e));
         }
         out.evidence.push((fi, evidence));
+        let text_dates = out.tally.read - slow_rows + self.reader.take_text_dates();
+        out.text_dates.push((fi, text_dates));
         out.spent = job.chunk.data;
         out
     }
@@ -252,8 +295,9 @@ impl Worker {
         let pending_sums = self
             .pending_sums
             .iter()
-            .map(|((fi, kept, key), &(vi, en, n))| {
-                (*fi, *kept, self.groups.key_value(key, interner), vi, en, n)
+            .map(|((fi, kept, waits, key), &(vi, en, n))| {
+                let key = self.groups.key_value(key, interner);
+                (*fi, *kept, *waits, key, vi, en, n)
             })
             .collect();
         Ok(Finished {
@@ -265,12 +309,16 @@ impl Worker {
     }
 }
 
+/// (file, kept, what the rows wait for (`TWO_WAYS`, `SERIAL`), key, sum read vi, sum read en,
+/// rows)
+pub(super) type PendingSum = (usize, bool, u8, Key, Exact, Exact, u64);
+
 /// A worker's results with text keys, ready to merge.
 pub(super) struct Finished {
     pub(super) groups: Groups,
     pub(super) observed: Option<Box<dyn std::any::Any + Send>>,
-    /// (file, kept, key, sum read vi, sum read en, rows)
-    pub(super) pending_sums: Vec<(usize, bool, Key, Exact, Exact, u64)>,
+    /// (file, kept, what the rows wait for, key, sum read vi, sum read en, rows)
+    pub(super) pending_sums: Vec<PendingSum>,
     pub(super) pending_rows: Listed<PendingRow>,
 }
 

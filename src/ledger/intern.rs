@@ -41,6 +41,12 @@ impl Interner {
         id
     }
 
+    /// How many values are interned (symbols are `0..len`; the empty string is always one).
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     pub fn get(&self, sym: Sym) -> &str {
         self.strings.get(sym as usize).map_or("", |s| s)
     }

@@ -5,7 +5,7 @@
 //! values cheap. Nothing here does I/O, so the engine can run it over chunks on any thread.
 
 use super::aliases::Aliases;
-use super::date::parse_date_bytes;
+use super::date::{excel_serial, parse_date_bytes};
 use super::dialect::{AmountUnit, HeaderMap, has_own_unit, scale_reading};
 use super::intern::{EMPTY, Interner, RawCache, Sym};
 use super::number::{Convention, Reading, parse_amount_bytes};
@@ -117,12 +117,16 @@ pub enum Outcome {
         evidence: Option<Convention>,
         notes: Vec<(String, Kind)>,
     },
-    /// Valid but for an amount that reads two ways; settled once the file's convention is known.
-    /// `row.amount` is zero until then.
-    Ambiguous {
+    /// Valid but for what only the whole file can settle: an amount that reads two ways
+    /// (`amount`: its readings and text; `row.amount` is zero until the file's convention is
+    /// known), or a date written as an Excel serial number (`serial`: its text; good only if no
+    /// row of the file writes a date as text). `evidence` as for a valid row.
+    Pending {
         row: Contribution,
-        reading: Reading,
-        text: String,
+        evidence: Option<Convention>,
+        notes: Vec<(String, Kind)>,
+        amount: Option<(Reading, String)>,
+        serial: Option<String>,
     },
     /// Invalid, with each (column, reason).
     Invalid(Vec<(String, Kind)>),
@@ -172,8 +176,10 @@ pub struct RowReader {
     vnd: Sym,
     /// Old names mapped onto current ones (`--aliases`).
     aliases: Arc<Aliases>,
-    /// Per symbol: 0 not yet asked, 1 a name, 2 a totals label.
-    labels: Vec<u8>,
+    /// Per symbol: whether its value is a totals label.
+    labels: Vec<bool>,
+    /// Rows with a date written as text, for [`RowReader::take_text_dates`].
+    text_dates: u64,
 }
 
 const C_MODEL: usize = 0;
@@ -203,19 +209,28 @@ impl RowReader {
             vnd,
             aliases,
             labels: Vec::new(),
+            text_dates: 0,
         }
     }
 
     /// True when the value `sym` is a totals label; decided once per distinct value.
+    #[inline]
     fn is_label(&mut self, sym: Sym) -> bool {
-        let i = sym as usize;
-        if i >= self.labels.len() {
-            self.labels.resize(i + 1, 0);
+        match self.labels.get(sym as usize) {
+            Some(&label) => label,
+            None => self.judge_new_values(sym),
         }
-        if self.labels[i] == 0 {
-            self.labels[i] = 1 + u8::from(is_totals_label(self.interner.get(sym)));
+    }
+
+    /// Decides for every value interned since the last time whether it is a totals label, and
+    /// answers for `sym`.
+    #[cold]
+    fn judge_new_values(&mut self, sym: Sym) -> bool {
+        for s in self.labels.len()..self.interner.len() {
+            let label = is_totals_label(self.interner.get(s as Sym));
+            self.labels.push(label);
         }
-        self.labels[i] == 2
+        self.labels.get(sym as usize).copied().unwrap_or(false)
     }
 
     fn text(&mut self, cache: usize, raw: &[u8]) -> Sym {
@@ -322,9 +337,18 @@ impl RowReader {
 
         let date_cell = cell(Col::Date);
         let mut problems = Vec::new();
-        let date = match parse_date_bytes(date_cell) {
-            Ok(d) => Some(d),
-            Err(e) => {
+        let mut serial = None;
+        let date = match parse_date_bytes(date_cell).map_err(|e| (excel_serial(text(Col::Date)), e))
+        {
+            Ok(d) => {
+                self.text_dates += 1;
+                Some(d)
+            }
+            Err((Some(d), _)) => {
+                serial = Some(text(Col::Date).trim().to_string());
+                Some(d)
+            }
+            Err((None, e)) => {
                 // A row without a date may be a totals row typed in by hand: say so plainly.
                 let date_text = text(Col::Date);
                 if (date_text.trim().is_empty() || is_totals_label(date_text))
@@ -343,23 +367,38 @@ impl RowReader {
                 None
             }
         };
-        // A subtotal typed with a date (`31/03/2025;Cộng tháng 3;…`) names itself in a text
-        // column. Columns no report needs are looked at too, but only cells whose first bytes
-        // could start a label cost a lookup; the verdict is cached per distinct value.
-        for (cache, col) in LABEL_CACHES.into_iter().zip(LABEL_COLUMNS) {
+        // The text columns, read once. A subtotal typed with a date (`31/03/2025;Cộng tháng 3;…`)
+        // names itself in one of them, so columns no report needs are looked at too, but only
+        // cells whose first bytes could start a label cost a lookup; the verdict is kept per
+        // distinct value.
+        let needs = self.needs;
+        let wanted = [
+            needs.unit,
+            needs.area,
+            needs.model || self.registry.is_some(),
+            needs.field,
+            needs.source,
+        ];
+        let mut texts = [EMPTY; 5];
+        for (k, col) in LABEL_COLUMNS.into_iter().enumerate() {
             let raw = cell(col);
-            if may_be_totals_label(raw) {
-                let sym = self.text(cache, raw);
-                if self.is_label(sym) {
-                    return Outcome::Invalid(vec![(
-                        layout.name(col),
-                        Kind::TotalsRow {
-                            word: self.interner.get(sym).to_string(),
-                        },
-                    )]);
-                }
+            if !(wanted[k] || may_be_totals_label(raw)) {
+                continue;
+            }
+            let sym = self.text(LABEL_CACHES[k], raw);
+            if self.is_label(sym) {
+                return Outcome::Invalid(vec![(
+                    layout.name(col),
+                    Kind::TotalsRow {
+                        word: self.interner.get(sym).to_string(),
+                    },
+                )]);
+            }
+            if wanted[k] {
+                texts[k] = sym;
             }
         }
+        let [mut unit, mut area, mut model, mut field, source] = texts;
         let amount_cell = cell(Col::Amount).trim_ascii();
         let mut amount = parse_amount_bytes(amount_cell)
             .map_err(|e| problems.push((layout.name(Col::Amount), Kind::Amount(e))))
@@ -390,20 +429,6 @@ impl RowReader {
             ));
         }
 
-        let needs = self.needs;
-        let needs_registry = self.registry.is_some();
-        let mut read_if = |on: bool, cache: usize, col: Col| {
-            if on {
-                self.text(cache, cell(col))
-            } else {
-                EMPTY
-            }
-        };
-        let mut unit = read_if(needs.unit, C_UNIT, Col::Unit);
-        let mut area = read_if(needs.area, C_AREA, Col::Area);
-        let mut field = read_if(needs.field, C_FIELD, Col::Field);
-        let source = read_if(needs.source, C_SOURCE, Col::Source);
-        let mut model = read_if(needs.model || needs_registry, C_MODEL, Col::Model);
         let mut notes = Vec::new();
         if model != EMPTY {
             match self.model(model) {
@@ -462,9 +487,12 @@ impl RowReader {
             field,
             source,
         };
+        let mut evidence = None;
+        let mut pending_amount = None;
         match (amount.reading, layout.forced) {
-            (Reading::Exact { value, evidence }, _) => {
+            (Reading::Exact { value, evidence: e }, _) => {
                 row.amount = value;
+                evidence = e;
                 // A float leaking from a spreadsheet has 16 or more digits: short cells skip it.
                 if needs.check
                     && amount_cell.len() >= 17
@@ -478,26 +506,35 @@ impl RowReader {
                         },
                     ));
                 }
-                Outcome::Valid {
-                    row,
-                    evidence,
-                    notes,
-                }
             }
             (reading @ Reading::Ambiguous { .. }, Some(c)) => {
                 row.amount = reading.settle(Some(c)).unwrap_or_default();
-                Outcome::Valid {
-                    row,
-                    evidence: None,
-                    notes,
-                }
             }
-            (reading, None) => Outcome::Ambiguous {
-                row,
-                reading,
-                text: text(Col::Amount).trim().to_string(),
-            },
+            (reading, None) => {
+                pending_amount = Some((reading, text(Col::Amount).trim().to_string()));
+            }
         }
+        if pending_amount.is_none() && serial.is_none() {
+            Outcome::Valid {
+                row,
+                evidence,
+                notes,
+            }
+        } else {
+            Outcome::Pending {
+                row,
+                evidence,
+                notes,
+                amount: pending_amount,
+                serial,
+            }
+        }
+    }
+
+    /// How many rows read so far had a date written as text (not a serial number), since the
+    /// last call.
+    pub fn take_text_dates(&mut self) -> u64 {
+        std::mem::take(&mut self.text_dates)
     }
 }
 
@@ -559,25 +596,112 @@ pub fn is_totals_label(cell: &str) -> bool {
 }
 
 /// False when `raw` (a cell's bytes as written) cannot be a totals label, decided from its first
-/// two bytes so that it costs nothing per row. Every label, once trimmed, composed and
-/// lower-cased, starts with `c`, `t`, `l`, `s` or `g` followed by `o`, `u`, `r` or an accented
-/// vowel (`ộ`, `ổ`, `ũ`, whose first byte in UTF-8 is 0xC3, 0xC5 or 0xE1, precomposed or
-/// partly). A cell starting with white space (ASCII or Unicode) may be anything: true.
+/// bytes so that it costs next to nothing. Every label, once trimmed, composed and
+/// lower-cased, starts with `co`/`cộ`, `to`/`tổ`, `lu`/`lũ`, `su` or `gr` (`Cộng`, `Tổng`,
+/// `Total`, `Lũy kế`, `Sum`, `Subtotal`, `Grand total`, and the unaccented `Cong`, `Tong`). The
+/// accented vowel may be written precomposed or partly (`ộ`, `ô` or `ọ` and a mark, or `o` and
+/// marks), so after `c` or `t` the second byte is `o` or the first byte of `ô` (0xC3) or of `ọ`,
+/// `ộ`, `ỏ`, `ổ` (0xE1); after `l`, `u` or that of `ũ` (0xC5). A cell starting with white space
+/// (ASCII or Unicode) may be anything: true.
+#[inline]
 pub fn may_be_totals_label(raw: &[u8]) -> bool {
-    let (Some(&a), Some(&b)) = (raw.first(), raw.get(1)) else {
+    let [a, b, ref rest @ ..] = *raw else {
         return false;
     };
-    match a {
-        b'C' | b'T' | b'L' | b'S' | b'G' | b'c' | b't' | b'l' | b's' | b'g' => {
-            matches!(b | 0x20, b'o' | b'u' | b'r') || matches!(b, 0xC3 | 0xC5 | 0xE1)
+    // A third byte rules out the accented letters that share a first byte with `ô`, `ộ`, `ũ`
+    // (`Tân`, `Cừ`): after `c` or `t`, 0xC3 must be `ô`/`Ô` and 0xE1 one of `ọ`…`ổ` (0xE1 0xBB);
+    // after `l`, 0xC5 must be `ũ`/`Ũ`.
+    let third = rest.first().copied().unwrap_or(0);
+    may_start_totals_label(a, b)
+        && match (LABEL_FIRST[a as usize], b) {
+            (C_OR_T, 0xC3) => matches!(third, 0xB4 | 0x94),
+            (C_OR_T, 0xE1) => third == 0xBB,
+            (L, 0xC5) => matches!(third, 0xA8 | 0xA9),
+            _ => true,
         }
-        // White space: ASCII, U+0085 and U+00A0 (0xC2), U+1680 (0xE1 0x9A), U+2000–U+205F
-        // (0xE2) and U+3000 (0xE3).
-        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0xC2 | 0xE2 | 0xE3 => true,
-        0xE1 => b == 0x9A,
-        _ => false,
-    }
 }
+
+/// [`may_be_totals_label`] from the first two bytes of a cell at least two bytes long (what
+/// [`any_may_be_totals_label`] tests, with the same tables).
+#[inline(always)]
+fn may_start_totals_label(a: u8, b: u8) -> bool {
+    LABEL_FIRST[a as usize] & LABEL_SECOND[b as usize] != 0
+}
+
+/// True when one of `fields` of `rec` may hold a totals label (by [`may_be_totals_label`]'s
+/// first two bytes): the fast lane's look at the columns a run does not read, on every row.
+#[inline]
+pub fn any_may_be_totals_label(rec: &Record<'_>, fields: &[u32]) -> bool {
+    rec.starts(fields, &LABEL_FIRST, &LABEL_SECOND) != 0
+}
+
+const C_OR_T: u8 = 1;
+const L: u8 = 2;
+const S: u8 = 4;
+const G: u8 = 8;
+/// After a first byte 0xE1: only 0x9A (U+1680, a white space) may start a label's cell; the
+/// letters 0xE1 starts (`Ủ`) start none.
+const E1: u8 = 16;
+/// White space first: whatever follows.
+const SPACE: u8 = 0xFF;
+
+/// Per first byte, which second bytes may follow in a label (bits matched against
+/// [`LABEL_SECOND`]). White space is ASCII's, or starts with 0xC2 (U+0085, U+00A0), 0xE2
+/// (U+2000–U+205F) or 0xE3 (U+3000).
+static LABEL_FIRST: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let firsts: [(u8, u8); 15] = [
+        (b'C', C_OR_T),
+        (b'T', C_OR_T),
+        (b'L', L),
+        (b'S', S),
+        (b'G', G),
+        (b'\t', SPACE),
+        (b'\n', SPACE),
+        (0x0B, SPACE),
+        (0x0C, SPACE),
+        (b'\r', SPACE),
+        (b' ', SPACE),
+        (0xC2, SPACE),
+        (0xE2, SPACE),
+        (0xE3, SPACE),
+        (0xE1, E1),
+    ];
+    let mut i = 0;
+    while i < firsts.len() {
+        let (byte, class) = firsts[i];
+        t[byte as usize] = class;
+        if byte.is_ascii_uppercase() {
+            t[byte.to_ascii_lowercase() as usize] = class;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// Per second byte, the first bytes it may follow in a label (bits of [`LABEL_FIRST`]); every
+/// byte may follow white space.
+static LABEL_SECOND: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let seconds: [(u8, u8); 10] = [
+        (b'o', C_OR_T),
+        (b'O', C_OR_T),
+        (0xC3, C_OR_T),
+        (0xE1, C_OR_T),
+        (b'u', L | S),
+        (b'U', L | S),
+        (0xC5, L),
+        (b'r', G),
+        (b'R', G),
+        (0x9A, E1),
+    ];
+    let mut i = 0;
+    while i < seconds.len() {
+        t[seconds[i].0 as usize] |= seconds[i].1;
+        i += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
@@ -656,8 +780,106 @@ mod tests {
         assert_eq!(p[0].0, "row");
         assert!(matches!(
             read(&mut r, &["1/1/2024", "1.200", "A"], &l),
-            Outcome::Ambiguous { .. }
+            Outcome::Pending {
+                amount: Some(_),
+                serial: None,
+                ..
+            }
         ));
+    }
+
+    /// The byte test never turns a label away: every label the tables make, in every case,
+    /// composed or decomposed, after any white space, passes it, and so does its record in the
+    /// fast lane's test of a row (`any_may_be_totals_label`), quoted or not.
+    #[test]
+    fn every_label_passes_the_byte_tests() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut labels: Vec<String> = TOTALS_LABELS.iter().map(|s| s.to_string()).collect();
+        for head in ["cộng", "tổng"] {
+            for word in AFTER_SUM_WORD {
+                labels.push(format!("{head} {word} 3"));
+            }
+            labels.push(format!("{head}: quý I"));
+        }
+        labels.extend(
+            [
+                "lũy kế từ đầu năm",
+                "luỹ kế",
+                "total 2024",
+                "subtotal x",
+                "sub total",
+            ]
+            .map(String::from),
+        );
+        let mut n = 0;
+        for label in &labels {
+            assert!(is_totals_label(label), "{label}");
+            let upper = label.to_uppercase();
+            let title: String = label
+                .char_indices()
+                .map(|(i, c)| {
+                    if i == 0 {
+                        c.to_uppercase().collect()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            for form in [label.clone(), upper, title] {
+                for text in [
+                    form.nfc().collect::<String>(),
+                    form.nfd().collect(),
+                    form.clone(),
+                ] {
+                    for lead in ["", " ", "\t", "\u{a0}", "\u{3000}", "\u{1680}"] {
+                        let cell = format!("{lead}{text}");
+                        assert!(is_totals_label(&cell), "{cell:?}");
+                        assert!(may_be_totals_label(cell.as_bytes()), "{cell:?}");
+                        for quoted in [false, true] {
+                            let field = if quoted {
+                                format!("\"{cell}\"")
+                            } else {
+                                cell.clone()
+                            };
+                            let line = format!("x,{field},y\n");
+                            let chunk = crate::ledger::chunk::Chunk {
+                                data: line.into_bytes(),
+                                first_line: 2,
+                            };
+                            crate::ledger::record::for_each_record(&chunk, b',', "t", |rec, _| {
+                                assert!(any_may_be_totals_label(rec, &[1]), "{field:?}");
+                                Ok(())
+                            })
+                            .unwrap();
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "{n}");
+    }
+
+    /// The fast lane's row test looks at the fields it is given, and only at their starts.
+    #[test]
+    fn the_row_test_looks_at_the_given_fields() {
+        let line = b"Cong,Nhan dan,C,,Tong cong ty\n".to_vec();
+        let chunk = crate::ledger::chunk::Chunk {
+            data: line,
+            first_line: 2,
+        };
+        crate::ledger::record::for_each_record(&chunk, b',', "t", |rec, _| {
+            assert!(any_may_be_totals_label(rec, &[0]));
+            assert!(!any_may_be_totals_label(rec, &[1]));
+            // A one-letter field and an empty one start no label.
+            assert!(!any_may_be_totals_label(rec, &[2, 3]));
+            // The test only reads a start: a name that begins like a label passes it (the
+            // fast lane then judges the whole cell).
+            assert!(any_may_be_totals_label(rec, &[1, 4]));
+            assert!(!any_may_be_totals_label(rec, &[]));
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]
@@ -735,6 +957,15 @@ mod tests {
             "Ủy ban MTTQ",
             "Đoàn",
             "QY-2024-001",
+            "Sông Khoai",
+            "Tân An",
+            "Tiền An",
+            "Lê Lợi",
+            "Lực lượng",
+            "Sở Tài chính",
+            "Giáo dục",
+            "",
+            "T",
         ] {
             assert!(!may_be_totals_label(name.as_bytes()), "{name}");
         }

@@ -43,6 +43,11 @@ pub fn message(kind: &Kind) -> String {
             "{text:?} looks like a spreadsheet's floating-point leftover; it probably meant \
              {meant} (danvan counts it as written)"
         ),
+        Kind::SerialAmongDates { text, date } => format!(
+            "{} is an Excel serial day number ({date}), but other rows of this file write their \
+             dates as text; write this one as a date too",
+            quoted(text)
+        ),
         Kind::CurrencyNotMeasure { text, measure } => {
             format!(
                 "{} carries a currency mark but the measure is {}",
@@ -109,6 +114,14 @@ pub fn message(kind: &Kind) -> String {
         Kind::ReadAsUtf8 { asked } => format!(
             "this file is UTF-8, not {asked}: read as UTF-8 (--encoding applies to files that \
              are not UTF-8)"
+        ),
+        Kind::SerialDates {
+            rows,
+            example,
+            date,
+        } => format!(
+            "every date is an Excel serial day number ({rows} rows), read as one: {} is {date}",
+            quoted(example)
         ),
         Kind::RegistryMissing(col) => format!("{} is missing", registry_column(*col)),
         Kind::NotAYear { text } => format!("{} is not a year", quoted(text)),

@@ -9,6 +9,7 @@ use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
 use crate::ledger::source::Workbook;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -34,6 +35,9 @@ pub enum Kind {
     /// An amount that looks like binary floating point leaking from a spreadsheet
     /// (`0.30000000000000004`): `text` as written, `meant` the value it probably was.
     FloatArtifact { text: String, meant: Decimal },
+    /// A date written as an Excel serial day number in a file whose other rows write dates as
+    /// text: `date` is what the number would be.
+    SerialAmongDates { text: String, date: NaiveDate },
     /// An amount with a currency mark in a row whose measure is not money.
     CurrencyNotMeasure { text: String, measure: String },
     /// A model id the registry does not have.
@@ -72,6 +76,13 @@ pub enum Kind {
     /// A file read as UTF-8 although `--encoding` named another encoding (`asked`), because it
     /// is valid UTF-8.
     ReadAsUtf8 { asked: String },
+    /// A file whose dates are all Excel serial day numbers, read as such: how many rows, and
+    /// one of them (its text and date) to show how.
+    SerialDates {
+        rows: u64,
+        example: String,
+        date: NaiveDate,
+    },
 
     // The registry.
     /// A required registry cell left empty.
@@ -182,6 +193,10 @@ impl Kind {
                 text: "0.30000000000000004".into(),
                 meant: d(3, 1),
             },
+            Kind::SerialAmongDates {
+                text: "45721".into(),
+                date: NaiveDate::from_ymd_opt(2025, 3, 5).unwrap_or_default(),
+            },
             Kind::CurrencyNotMeasure {
                 text: "500 đ".into(),
                 measure: "ngày công".into(),
@@ -222,6 +237,11 @@ impl Kind {
             Kind::Workbook(Workbook::Ods),
             Kind::ReadAsUtf8 {
                 asked: "windows-1258".into(),
+            },
+            Kind::SerialDates {
+                rows: 12,
+                example: "45721".into(),
+                date: NaiveDate::from_ymd_opt(2025, 3, 5).unwrap_or_default(),
             },
             Kind::RegistryMissing(RegCol::Id),
             Kind::RegistryMissing(RegCol::Name),

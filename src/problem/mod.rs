@@ -127,6 +127,29 @@ mod tests {
         );
     }
 
+    /// A cell's text is quoted as typed: decomposed accents stay as they are (Rust's `{:?}`
+    /// would write `\u{323}`), while what a terminal would hide or misplace is escaped.
+    #[test]
+    fn cell_text_is_quoted_as_typed() {
+        let nfd = "3 trie\u{323}\u{302}u";
+        assert_eq!(en::quoted(nfd), format!("\"{nfd}\""));
+        assert_eq!(en::quoted("Hội Phụ nữ"), "\"Hội Phụ nữ\"");
+        assert_eq!(
+            en::quoted("a\"b\\c\nd\0'\u{200b}"),
+            "\"a\\\"b\\\\c\\nd\\0'\\u{200b}\""
+        );
+        assert_eq!(
+            text_of(Kind::Amount(
+                crate::ledger::number::NumberError::Unreadable(nfd.into())
+            )),
+            format!("cannot read \"{nfd}\" as a number")
+        );
+    }
+
+    fn text_of(kind: Kind) -> String {
+        en::message(&kind)
+    }
+
     #[test]
     fn problems_and_rejects_print_as_before() {
         let file: Arc<str> = Arc::from("l.csv");
@@ -188,9 +211,11 @@ mod tests {
             Kind::UnknownHeaderUnit { .. } => 30,
             Kind::Workbook(_) => 31,
             Kind::ReadAsUtf8 { .. } => 32,
+            Kind::SerialAmongDates { .. } => 33,
+            Kind::SerialDates { .. } => 34,
         }
     }
-    const VARIANTS: usize = 33;
+    const VARIANTS: usize = 35;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

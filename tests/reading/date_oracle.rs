@@ -9,11 +9,14 @@
 //! The rules the model encodes (README "Dates", SPEC §1), in the order they decide:
 //! 1. The cell is trimmed of white space (Unicode); nothing left is **Missing**.
 //! 2. A time may follow the date after the first space or `T`, with white space around it:
-//!    `H:MM` or `HH:MM`, optionally `:SS` and then `.fraction` (digits), every part 1–2 digits.
-//!    It is ignored. Anything else after the date is **Unreadable**.
+//!    `H:MM` or `HH:MM`, optionally `:SS` and then `.fraction` (digits), every part 1–2 digits,
+//!    then (after white space or none) a 12-hour mark `SA`, `CH`, `AM` or `PM` in any case, or a
+//!    zone: `Z`, or `+` or `-` and `HH`, `HHMM` or `HH:MM`. It is ignored. Anything else after
+//!    the date is **Unreadable**.
 //! 3. The date is `D/M/YYYY`, `D-M-YYYY` or `D.M.YYYY` (day first, day and month 1–2 digits,
-//!    one separator kind throughout), or year first with a four-digit year (`2024-03-15`);
-//!    anything else is **Unreadable**. Digits are ASCII.
+//!    one separator kind throughout), where the year may have two digits (`YY` is 20YY), or year
+//!    first with a four-digit year (`2024-03-15`); anything else is **Unreadable**. Digits are
+//!    ASCII.
 //! 4. A year outside 1900–2100 is **OutOfRange**, checked before the calendar (so `31/02/1800`
 //!    is out of range, not impossible).
 //! 5. A day or month that does not exist (`31/02/2024`, `29/02/2023`, month 13, day 0) is
@@ -59,24 +62,60 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
 }
 
 /// `H:MM`, `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`: parts of 1–2 digits, a fraction only after the
-/// seconds, of digits. Its values are not checked: the time is ignored.
+/// seconds, of digits; then nothing, a 12-hour mark or a zone. Its values are not checked: the
+/// time is ignored. Read from the front, one character class at a time.
 fn is_time(t: &str) -> bool {
-    let parts: Vec<&str> = t.split(':').collect();
-    let (hm, seconds) = match parts.as_slice() {
-        [h, m] => ([h, m], None),
-        [h, m, s] => ([h, m], Some(*s)),
-        _ => return false,
+    let b = t.as_bytes();
+    let mut at = 0;
+    // A run of 1–2 ASCII digits at `at`.
+    let run = |at: usize| {
+        let n = (b.get(at..).unwrap_or_default().iter())
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (1..=2).contains(&n).then_some(at + n)
     };
-    let hm_ok = hm.iter().all(|p| digits(p, 1, 2).is_some());
-    let s_ok = seconds.is_none_or(|s| match s.split_once('.') {
-        None => digits(s, 1, 2).is_some(),
-        Some((s, fraction)) => {
-            digits(s, 1, 2).is_some()
-                && !fraction.is_empty()
-                && fraction.bytes().all(|b| b.is_ascii_digit())
+    let Some(h) = run(at) else { return false };
+    at = h;
+    if b.get(at) != Some(&b':') {
+        return false;
+    }
+    let Some(m) = run(at + 1) else { return false };
+    at = m;
+    if b.get(at) == Some(&b':') {
+        let Some(sec) = run(at + 1) else { return false };
+        at = sec;
+        if b.get(at) == Some(&b'.') {
+            let n = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if n == 0 {
+                return false;
+            }
+            at += 1 + n;
         }
-    });
-    hm_ok && s_ok
+    }
+    if b[at..].first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let rest = t[at..].trim_start();
+    let shape = |z: &[u8], s: &[u8]| {
+        z.len() == s.len()
+            && z.iter().zip(s).all(|(c, w)| {
+                if *w == b'd' {
+                    c.is_ascii_digit()
+                } else {
+                    c == w
+                }
+            })
+    };
+    rest.is_empty()
+        || ["sa", "ch", "am", "pm"].contains(&rest.to_ascii_lowercase().as_str())
+        || rest == "Z"
+        || rest.strip_prefix(['+', '-']).is_some_and(|z| {
+            let z = z.as_bytes();
+            shape(z, b"dd") || shape(z, b"dddd") || shape(z, b"dd:dd")
+        })
 }
 
 /// (year, month, day) of a date written in one of the accepted forms, before any range check.
@@ -91,7 +130,12 @@ fn date_form(s: &str) -> Option<(u32, u32, u32)> {
     if a.len() == 4 {
         Some((digits(a, 4, 4)?, digits(b, 1, 2)?, digits(c, 1, 2)?))
     } else {
-        Some((digits(c, 4, 4)?, digits(b, 1, 2)?, digits(a, 1, 2)?))
+        let year = if c.len() == 2 {
+            2000 + digits(c, 2, 2)?
+        } else {
+            digits(c, 4, 4)?
+        };
+        Some((year, digits(b, 1, 2)?, digits(a, 1, 2)?))
     }
 }
 
@@ -222,7 +266,13 @@ fn date_text() -> impl Strategy<Value = String> {
 
 /// What may follow a date: nothing, a time (valid or not) after a space or `T`, or a fragment.
 fn after_date() -> impl Strategy<Value = String> {
+    let suffix = prop::sample::select(vec![
+        " SA", " CH", " am", "PM", " sa", "Z", "+07:00", " +0700", "-05", " Z", " XA", "+7", "z",
+        " +07:0", " S A", " SA Z",
+    ]);
     let time = prop_oneof![
+        8 => ("[0-9]{1,2}", "[0-9]{1,2}", "(:[0-9]{1,2})?", suffix)
+            .prop_map(|(h, m, s, x)| format!("{h}:{m}{s}{x}")),
         4 => ("[0-9]{1,2}", "[0-9]{1,2}").prop_map(|(h, m)| format!("{h}:{m}")),
         4 => ("[0-9]{1,2}", "[0-9]{2}", "[0-9]{1,2}")
             .prop_map(|(h, m, s)| format!("{h}:{m}:{s}")),
@@ -342,7 +392,21 @@ fn the_model_follows_the_readme() {
         ("29/02/2000", Date(2000, 2, 29)),
         ("", Missing),
         (" \u{a0} ", Missing),
-        ("15/03/24", un("15/03/24")),
+        ("15/03/24", Date(2024, 3, 15)),
+        ("5/3/99", Date(2099, 3, 5)),
+        ("15/03/024", un("15/03/024")),
+        ("24-03-15", Date(2015, 3, 24)),
+        ("05/03/2025 12:00:00 SA", Date(2025, 3, 5)),
+        ("05/03/2025 1:30:00 CH", Date(2025, 3, 5)),
+        ("05/03/2025 8:30 AM", Date(2025, 3, 5)),
+        ("05/03/2025 8:30pm", Date(2025, 3, 5)),
+        ("2025-03-05T08:30:00Z", Date(2025, 3, 5)),
+        ("2025-03-05T08:30:00.5+07:00", Date(2025, 3, 5)),
+        ("2025-03-05 08:30 -0500", Date(2025, 3, 5)),
+        ("05/03/2025 SA", un("05/03/2025 SA")),
+        ("05/03/2025 8:30z", un("05/03/2025 8:30z")),
+        ("05/03/2025 8:30 +7", un("05/03/2025 8:30 +7")),
+        ("29/02/25", Impossible("29/02/25".into())),
         ("2024-03/15", un("2024-03/15")),
         ("15/03-2024", un("15/03-2024")),
         ("015/03/2024", un("015/03/2024")),
@@ -440,6 +504,22 @@ fn the_generator_reaches_every_rule() {
                 "29 February impossible",
                 matches!(reading, Reading::Impossible(_)) && leap_day_written(t),
             ),
+            (
+                "date with a 12-hour mark or a zone",
+                matches!(reading, Reading::Date(..))
+                    && t.ends_with(|c: char| c.is_ascii_alphabetic() || c.is_ascii_digit())
+                    && (t.to_ascii_lowercase().ends_with(['a', 'h', 'm', 'z'])
+                        || t.rfind(['+', '-']).is_some_and(|i| i > 10)),
+            ),
+            (
+                "two-digit year read",
+                matches!(reading, Reading::Date(y, _, _) if y >= 2000)
+                    && t.split([' ', 'T']).next().is_some_and(|d| {
+                        d.rsplit(['/', '-', '.'])
+                            .next()
+                            .is_some_and(|y| y.len() == 2)
+                    }),
+            ),
             ("ten-byte shape", ten),
             ("ten bytes, mixed separators", near_ten),
             ("surrounding white space", t.len() < cell.len()),
@@ -452,6 +532,9 @@ fn the_generator_reaches_every_rule() {
         // The leap day is one date in 1461: 1 case in 200 is already far more often.
         let share = if name.starts_with("29 February") {
             200
+        } else if name.starts_with("date with a 12-hour") {
+            // A valid date, then a time, then a mark or zone: three draws that must all land.
+            100
         } else {
             40
         };
