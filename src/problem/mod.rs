@@ -8,7 +8,7 @@
 pub mod en;
 mod kind;
 
-pub use kind::{Kind, Spelling};
+pub use kind::{Input, Kind, Sameness, Spelling};
 
 use std::fmt;
 use std::sync::Arc;
@@ -177,9 +177,18 @@ mod tests {
             Kind::SpellingVariants { .. } => 19,
             Kind::UnusedModel { .. } => 20,
             Kind::NoRegistry { .. } => 21,
+            Kind::SameInput { .. } => 22,
+            Kind::SameInputAllowed { .. } => 23,
+            Kind::NotAPeriod { .. } => 24,
+            Kind::EmptyAmid { .. } => 25,
+            Kind::FarDate { .. } => 26,
+            Kind::AmountOutlier { .. } => 27,
+            Kind::WhereFolded { .. } => 28,
+            Kind::WhereNothing { .. } => 29,
+            Kind::KeysDiffer { .. } => 30,
         }
     }
-    const VARIANTS: usize = 22;
+    const VARIANTS: usize = 31;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]
