@@ -26,7 +26,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
     Check(CheckArgs),
-    /// Adds up summary CSVs (from `summary --format csv`, same --by) from lower levels, exactly.
+    /// Adds up summary CSVs from lower levels (written by `danvan summary --format csv`, all
+    /// grouped the same way), exactly.
     Merge(MergeArgs),
 }
 
@@ -67,6 +68,11 @@ pub struct ReadArgs {
     /// Do not print warnings, the progress bar or the `rows read` line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Read the same file (or two files with the same content) more than once. Without it,
+    /// that is refused: its rows would be counted twice.
+    #[arg(long)]
+    pub allow_duplicates: bool,
 }
 
 #[derive(Debug, Args)]
@@ -92,9 +98,13 @@ pub struct SummaryArgs {
     pub filters: Vec<Filter>,
 
     /// Put the values of this dimension in columns (year, quarter, month, measure, field,
-    /// source, unit, area), showing one measure (see --measure).
+    /// source, unit, area, model), showing one measure (see --measure).
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]
     pub columns: Option<Dim>,
+
+    /// The measure --columns shows and --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
 
     #[command(flatten)]
     pub layout: LayoutArgs,
@@ -134,6 +144,10 @@ pub struct MergeArgs {
     #[arg(long)]
     pub allow_duplicates: bool,
 
+    /// The measure --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 
@@ -145,10 +159,6 @@ pub struct MergeArgs {
 /// How a summary is laid out and where it goes; shared by `summary` and `merge`.
 #[derive(Debug, Args)]
 pub struct LayoutArgs {
-    /// The measure --columns shows and --sort total ranks by.
-    #[arg(long, default_value = "VND", value_name = "MEASURE")]
-    pub measure: String,
-
     /// Order lines by their key (default) or by total, largest first.
     #[arg(long, default_value = "key", value_name = "key|total", value_parser = parse_sort)]
     pub sort: SortBy,
@@ -180,17 +190,6 @@ pub struct LayoutArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dims(pub Vec<Dim>);
 
-/// `--format` names.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatName {
-    #[value(alias = "txt", alias = "text")]
-    Table,
-    Csv,
-    Json,
-    #[value(alias = "md")]
-    Markdown,
-}
-
 /// `--sort` names.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SortName {
@@ -219,16 +218,13 @@ impl std::fmt::Display for FlagError {
 impl std::error::Error for FlagError {}
 
 fn parse_format(s: &str) -> Result<Format, FlagError> {
-    match FormatName::from_str(s.trim(), true) {
-        Ok(FormatName::Table) => Ok(Format::Table),
-        Ok(FormatName::Csv) => Ok(Format::Csv),
-        Ok(FormatName::Json) => Ok(Format::Json),
-        Ok(FormatName::Markdown) => Ok(Format::Markdown),
-        Err(_) => Err(FlagError(format!(
-            "unknown format {:?}; use table, csv, json or markdown",
-            s.trim().to_lowercase()
-        ))),
-    }
+    Format::named(s).ok_or_else(|| {
+        FlagError(format!(
+            "unknown format {:?}; use {}",
+            s.trim().to_lowercase(),
+            Format::names()
+        ))
+    })
 }
 
 fn parse_sort(s: &str) -> Result<SortBy, FlagError> {

@@ -103,23 +103,32 @@ pub struct Layout {
     pub output: Option<PathBuf>,
 }
 
-fn layout(args: &LayoutArgs, by: Vec<Dim>, columns: Option<Dim>, default: Format) -> Layout {
-    Layout {
+fn layout(
+    args: &LayoutArgs,
+    measure: &str,
+    by: Vec<Dim>,
+    columns: Option<Dim>,
+    default: Format,
+) -> Result<Layout> {
+    if args.top == Some(0) {
+        bail!("--top must be at least 1 (it is how many lines to show)");
+    }
+    Ok(Layout {
         spec: SummarySpec {
             by,
             columns,
-            measure: canonical_measure(&args.measure).into_owned(),
+            measure: canonical_measure(measure).into_owned(),
             sort: args.sort,
             top: args.top,
             percent: args.percent,
         },
-        format: Format::choose(args.format, args.output.as_deref(), default),
+        format: Format::choose(args.format, args.output.as_deref(), default)?,
         render: render::Options {
             raw: args.raw,
             wide: columns.is_some(),
         },
         output: args.output.clone(),
-    }
+    })
 }
 
 /// `summary`, checked.
@@ -152,13 +161,19 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
             period: args.period,
             filters: join_filters(&args.filters),
         },
-        layout: layout(&args.layout, by, args.columns, Format::Table),
+        layout: layout(
+            &args.layout,
+            &args.measure,
+            by,
+            args.columns,
+            Format::Table,
+        )?,
     })
 }
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.
-pub fn merge(args: &MergeArgs) -> Layout {
-    layout(&args.layout, Vec::new(), None, Format::Csv)
+pub fn merge(args: &MergeArgs) -> Result<Layout> {
+    layout(&args.layout, &args.measure, Vec::new(), None, Format::Csv)
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn check_warns_about_spellings_unused_models_and_duplicates_without_failing() {
     assert_eq!(
         r.stdout,
         "models.csv:3: id: warning: model \"M2\" has no contributions\n\
-         l.csv:3: unit: warning: spellings differ only in case or accents: \"Hội Phụ nữ\" (2 rows, first at l.csv:2), \"hội phụ nữ\" (1 rows, first at l.csv:3), \"Hoi Phu Nu\" (1 rows, first at l.csv:5)\n\
+         l.csv:3: unit: warning: spellings differ only in case or accents: \"Hội Phụ nữ\" (2 rows, first at l.csv:2), \"hội phụ nữ\" (1 row, first at l.csv:3), \"Hoi Phu Nu\" (1 row, first at l.csv:5)\n\
          l.csv:4: row: warning: same as line 2: a duplicate row?\n\
          0 problems, 3 warnings\n"
     );

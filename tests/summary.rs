@@ -249,7 +249,7 @@ fn a_pivot_says_which_measures_it_leaves_out_and_wide_csv_keeps_percent() {
     );
     assert!(
         r.stderr
-            .contains("note: the columns show VND only; not shown: workday (1 rows), m2 (1 rows)"),
+            .contains("note: the columns show VND only; not shown: workday (1 row), m2 (1 row)"),
         "{}",
         r.stderr
     );
@@ -327,14 +327,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         summary_with(&three, &["l.csv", "--sort", "total", "--top", "2"]),
         success(
             "\
-┌────────────┬─────┬──────┐
-│ unit       ┆ VND ┆ rows │
-╞════════════╪═════╪══════╡
-│ B          ┆ 300 ┆    2 │
-│ C          ┆ 200 ┆    1 │
-│ (1 others) ┆ 100 ┆    2 │
-│ Total      ┆ 600 ┆    5 │
-└────────────┴─────┴──────┘
+┌───────────┬─────┬──────┐
+│ unit      ┆ VND ┆ rows │
+╞═══════════╪═════╪══════╡
+│ B         ┆ 300 ┆    2 │
+│ C         ┆ 200 ┆    1 │
+│ (1 other) ┆ 100 ┆    2 │
+│ Total     ┆ 600 ┆    5 │
+└───────────┴─────┴──────┘
 ",
             5,
             5,
@@ -346,14 +346,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         summary_with(&three, &["l.csv", "--top", "2"]),
         success(
             "\
-┌────────────┬─────┬──────┐
-│ unit       ┆ VND ┆ rows │
-╞════════════╪═════╪══════╡
-│ A          ┆ 100 ┆    2 │
-│ B          ┆ 300 ┆    2 │
-│ (1 others) ┆ 200 ┆    1 │
-│ Total      ┆ 600 ┆    5 │
-└────────────┴─────┴──────┘
+┌───────────┬─────┬──────┐
+│ unit      ┆ VND ┆ rows │
+╞═══════════╪═════╪══════╡
+│ A         ┆ 100 ┆    2 │
+│ B         ┆ 300 ┆    2 │
+│ (1 other) ┆ 200 ┆    1 │
+│ Total     ┆ 600 ┆    5 │
+└───────────┴─────┴──────┘
 ",
             5,
             5,
@@ -367,14 +367,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         ),
         success(
             "\
-┌────────────┬─────┬────────┬──────┐
-│ unit       ┆ VND ┆      % ┆ rows │
-╞════════════╪═════╪════════╪══════╡
-│ B          ┆ 300 ┆  50.00 ┆    2 │
-│ C          ┆ 200 ┆  33.33 ┆    1 │
-│ (1 others) ┆ 100 ┆  16.67 ┆    2 │
-│ Total      ┆ 600 ┆ 100.00 ┆    5 │
-└────────────┴─────┴────────┴──────┘
+┌───────────┬─────┬────────┬──────┐
+│ unit      ┆ VND ┆      % ┆ rows │
+╞═══════════╪═════╪════════╪══════╡
+│ B         ┆ 300 ┆  50.00 ┆    2 │
+│ C         ┆ 200 ┆  33.33 ┆    1 │
+│ (1 other) ┆ 100 ┆  16.67 ┆    2 │
+│ Total     ┆ 600 ┆ 100.00 ┆    5 │
+└───────────┴─────┴────────┴──────┘
 ",
             5,
             5,
@@ -1108,6 +1108,10 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         ),
         (vec!["--depth", "0"], "--depth must be at least 1".into()),
         (
+            vec!["--top", "0"],
+            "--top must be at least 1 (it is how many lines to show)".into(),
+        ),
+        (
             vec!["--sort", "size"],
             "--sort \"size\": use key or total".into(),
         ),
@@ -1207,4 +1211,125 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
              For more information, try '--help'.\n"
         )
     );
+}
+
+#[test]
+fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
+    // Issue 9 point 16: `-o report.xlsx` used to get a text table under a spreadsheet's name.
+    let w = Work::new();
+    w.file("l.csv", "date,amount\n2024-01-01,1\n");
+    for name in ["report.xlsx", "report.html", "report.tsv"] {
+        // The ledger does not even exist: the name is refused before anything is read.
+        let r = w.run(&["summary", "missing.csv", "-o", name]);
+        let ext = name.rsplit('.').next().unwrap_or_default();
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                format!(
+                    "danvan: {name}: danvan does not write .{ext} files (yet); end the name in \
+                     .csv, .json, .md or .txt, or give --format\n"
+                )
+                .as_str()
+            )
+        );
+        assert!(!w.exists(name));
+    }
+    // --format still wins, and a name without an extension gets the default.
+    let r = w.run(&["summary", "l.csv", "-q", "--format", "csv", "-o", "report.xlsx"]);
+    r.ok();
+    assert_eq!(w.read("report.xlsx"), "unit,measure,total,count\n,VND,1,1\n");
+    w.run(&["summary", "l.csv", "-q", "-o", "report"]).ok();
+    assert!(w.read("report").starts_with("┌"), "{}", w.read("report"));
+    // merge takes -o the same way.
+    w.file("s.csv", "unit,measure,total,count\nA,VND,1,1\n");
+    let r = w.run(&["merge", "s.csv", "-o", "town.html"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("danvan: town.html: danvan does not write .html files (yet)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_texts_name_every_dimension_and_only_options_the_command_has() {
+    // Issue 9 point 18: `--columns model` works but was missing from the help; `merge --help`
+    // spoke of a --columns option merge does not have.
+    let w = Work::new();
+    // Help is wrapped to the terminal: compare words.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let summary = words(w.run(&["summary", "--help"]).ok());
+    assert!(
+        summary.contains("(year, quarter, month, measure, field, source, unit, area, model)"),
+        "{summary}"
+    );
+    let help = words(w.run(&["merge", "--help"]).ok());
+    for absent in ["--columns", "--by", "--where", "--period", "--depth"] {
+        assert!(!help.contains(absent), "{absent} in:\n{help}");
+    }
+    assert!(
+        help.contains("--measure <MEASURE> The measure --sort total ranks by"),
+        "{help}"
+    );
+}
+
+#[test]
+fn row_counts_are_grouped_like_amounts_in_the_table_and_markdown() {
+    // Issue 9 point 18: the rows column printed 200000 beside 1,200,000.
+    let w = Work::new();
+    let mut ledger = String::from("\u{feff}Ngày;Số tiền;Đơn vị\r\n");
+    for _ in 0..1200 {
+        ledger.push_str("15/03/2024;1.000.000;Hội Phụ nữ\r\n");
+    }
+    w.file("l.csv", &ledger);
+    let r = w.run(&["summary", "l.csv", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "\
+┌────────────┬───────────────┬───────┐
+│ unit       ┆           VND ┆  rows │
+╞════════════╪═══════════════╪═══════╡
+│ Hội Phụ nữ ┆ 1,200,000,000 ┆ 1,200 │
+│ Total      ┆ 1,200,000,000 ┆ 1,200 │
+└────────────┴───────────────┴───────┘
+"
+    );
+    let r = w.run(&["summary", "l.csv", "-q", "--format", "md"]);
+    assert_eq!(
+        r.ok(),
+        "| unit | VND | rows |\n\
+         | --- | ---: | ---: |\n\
+         | Hội Phụ nữ | 1,200,000,000 | 1,200 |\n\
+         | **Total** | **1,200,000,000** | **1,200** |\n"
+    );
+    // Programs get plain counts.
+    let r = w.run(&["summary", "l.csv", "-q", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1200000000,1200\n"
+    );
+}
+
+#[test]
+fn json_writes_null_for_a_value_the_ledger_left_empty() {
+    // Issue 9 point 18: a row with no area was keyed "" in JSON; it has no area: null.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Số tiền;Địa bàn\r\n15/03/2024;1.000.000;\r\n16/03/2024;500.000;Yên Giang\r\n",
+    );
+    let r = w.run(&["summary", "l.csv", "-q", "--by", "area", "--format", "json"]);
+    let out = r.ok();
+    assert!(
+        out.contains("\"key\": {\n        \"area\": null\n      }"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"key\": {\n        \"area\": \"Yên Giang\"\n      }"),
+        "{out}"
+    );
+    assert!(!out.contains("\"\""), "{out}");
 }

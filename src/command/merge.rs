@@ -24,7 +24,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     if sources.iter().filter(|s| s.path.is_none()).count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let mut layout = request::merge(&args);
+    let mut layout = request::merge(&args)?;
     let inputs: Vec<_> = sources.iter().filter_map(|s| s.path.clone()).collect();
     if let Some(out) = &layout.output {
         guard_inputs(out, &inputs)?;

@@ -58,7 +58,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         let list: Vec<String> = summary
             .left_out
             .iter()
-            .map(|(m, n)| format!("{m} ({n} rows)"))
+            .map(|(m, n)| format!("{m} ({})", crate::problem::en::rows(*n)))
             .collect();
         say(&format!(
             "note: the columns show {} only; not shown: {} (choose with --measure)",
