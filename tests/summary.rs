@@ -1333,3 +1333,51 @@ fn json_writes_null_for_a_value_the_ledger_left_empty() {
     );
     assert!(!out.contains("\"\""), "{out}");
 }
+
+#[test]
+fn wide_csv_names_every_column_once() {
+    // Issue 9 point 5: `--columns source` gave the header `unit,,Nhà hảo tâm,Nhân dân,total`;
+    // a source named `total` or `Unit` repeated a name, and a reader keeps only one of the two.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Số tiền;Đơn vị;Nguồn\r\n\
+         15/03/2024;1.000.000;Hội Phụ nữ;\r\n\
+         15/03/2024;2.000.000;Hội Phụ nữ;Nhân dân\r\n\
+         15/03/2024;3.000.000;Hội Phụ nữ;total\r\n\
+         15/03/2024;4.000.000;Đoàn Thanh niên;Unit\r\n\
+         15/03/2024;5.000.000;Đoàn Thanh niên;(none)\r\n\
+         16/03/2024;6.000.000;Đoàn Thanh niên;Nhân dân %\r\n",
+    );
+    let r = w.run(&["summary", "l.csv", "-q", "--columns", "source", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,(none),(none) (source),Nhân dân,Nhân dân %,Unit (source),total (source),total\n\
+         Hội Phụ nữ,1000000,,2000000,,,3000000,6000000\n\
+         Đoàn Thanh niên,,5000000,,6000000,4000000,,15000000\n"
+    );
+    let r = w.run(&[
+        "summary", "l.csv", "-q", "--columns", "source", "--format", "csv", "--percent",
+    ]);
+    let out = r.ok();
+    let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "unit",
+            "(none)",
+            "(none) %",
+            "(none) (source)",
+            "(none) (source) %",
+            "Nhân dân",
+            "Nhân dân %",
+            "Nhân dân % (source)",
+            "Nhân dân % (source) %",
+            "Unit (source)",
+            "Unit (source) %",
+            "total (source)",
+            "total (source) %",
+            "total"
+        ]
+    );
+}

@@ -3,13 +3,15 @@
 //! `measure,total,count` (and `percent` when shares were asked), one line per group and amount
 //! column, no total line, amounts as plain decimals. Wide on request: the label dimensions, one
 //! column per amount column (with `LABEL %` beside each when shares were asked), then `total`
-//! when the columns share a measure. `read_back` reads the long form again, for `merge`.
+//! when the columns share a measure; every head of it names one column only (see
+//! [`write_wide`]). `read_back` reads the long form again, for `merge`.
 
 pub mod read_back;
 pub mod safe;
 
 use crate::domain::amount::{plain, plain_percent};
-use crate::report::table::{Cell, Head, Kind, Table};
+use crate::report::table::{Across, Cell, Head, Kind, Table};
+use std::collections::HashSet;
 use anyhow::Result;
 use safe::SafeWriter;
 use std::io::Write;
@@ -77,24 +79,68 @@ pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
             )
         })
         .collect();
-    let mut header: Vec<String> = table.dims.iter().map(|d| d.name().to_string()).collect();
-    let name = |c: usize| match &table.columns[c] {
-        Head::Amount { value: Some(v), .. } => v.to_string(),
-        Head::Amount { measure, .. } => measure.clone(),
-        _ => String::new(),
-    };
-    for &c in &shown {
-        header.push(match &table.columns[c] {
-            Head::Share { of } => format!("{} %", name(*of)),
-            Head::Total { .. } => "total".to_string(),
-            _ => name(c),
-        });
-    }
-    w.write(&header, |_| false)?;
+    w.write(&wide_header(table, &shown), |_| false)?;
     for line in table.lines.iter().filter(|l| l.kind == Kind::Body) {
         let mut rec: Vec<String> = line.label.iter().map(|v| v.to_string()).collect();
         rec.extend(shown.iter().map(|&c| text(line.cells[c])));
         w.write(&rec, |i| i >= keys)?;
     }
     w.finish()
+}
+
+/// The wide header: the label dimensions' names, one name per shown column, `total`. Every
+/// name is non-empty and unique, ignoring case (a spreadsheet or a `DictReader` keeps only one
+/// of two equal names): an empty value is `(none)` as in the table, and a value that would
+/// repeat a name already taken (`unit`, `total`, another value's `X %`) gets the pivoted
+/// dimension's name after it, `total (source)`, then a number if even that is taken.
+fn wide_header(table: &Table, shown: &[usize]) -> Vec<String> {
+    let mut header: Vec<String> = table.dims.iter().map(|d| d.name().to_string()).collect();
+    let mut taken: HashSet<String> = header.iter().map(|h| h.to_lowercase()).collect();
+    taken.insert("total".to_string());
+    let pivoted = match &table.across {
+        Across::Values { dim, .. } => dim.name(),
+        Across::Measures => "measure",
+    };
+    let mut names: Vec<Option<String>> = vec![None; table.columns.len()];
+    for &c in shown {
+        let name = match &table.columns[c] {
+            Head::Total { .. } => "total".to_string(),
+            Head::Share { of } => {
+                let of = names[*of].clone().unwrap_or_default();
+                unique(format!("{of} %"), pivoted, &mut taken)
+            }
+            Head::Amount { value, measure } => {
+                let value = match value {
+                    Some(v) => v.to_string(),
+                    None => measure.clone(),
+                };
+                let value = if value.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    value
+                };
+                unique(value, pivoted, &mut taken)
+            }
+            Head::Count { .. } | Head::Rows => String::new(),
+        };
+        names[c] = Some(name.clone());
+        header.push(name);
+    }
+    header
+}
+
+/// `name`, or `name (dim)`, or `name (dim) 2`… whichever is not taken yet; then taken.
+fn unique(name: String, dim: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while taken.contains(&candidate.to_lowercase()) {
+        candidate = if n == 1 {
+            format!("{name} ({dim})")
+        } else {
+            format!("{name} ({dim}) {n}")
+        };
+        n += 1;
+    }
+    taken.insert(candidate.to_lowercase());
+    candidate
 }
