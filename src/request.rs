@@ -65,6 +65,8 @@ pub struct ReadRequest {
     pub models: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
+    /// `--allow-duplicates`: read the same input twice if asked to.
+    pub allow_duplicates: bool,
 }
 
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
@@ -92,6 +94,7 @@ pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
         models: args.models.clone(),
         threads,
         quiet: args.quiet,
+        allow_duplicates: args.allow_duplicates,
     })
 }
 
@@ -161,13 +164,7 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
             period: args.period,
             filters: join_filters(&args.filters),
         },
-        layout: layout(
-            &args.layout,
-            &args.measure,
-            by,
-            args.columns,
-            Format::Table,
-        )?,
+        layout: layout(&args.layout, &args.measure, by, args.columns, Format::Table)?,
     })
 }
 

@@ -71,3 +71,97 @@ fn check_warns_when_a_file_writes_numbers_both_ways() {
          0 problems, 1 warning\n"
     );
 }
+
+#[test]
+fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates() {
+    // Issue 9 point 14, on a sheet as an office exports it (BOM, `;`, CRLF, an STT column):
+    // lines 3-4 lost their unit and area to cells merged in Excel; line 6 repeats line 5 but for
+    // its number and note; 2052 is a typo among 2025; 950.000.000 has three zeros too many.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}STT;Ngày;Đơn vị;Địa bàn;Số tiền;Ghi chú\r\n\
+         1;05/03/2025;Hội Phụ nữ;Yên Giang/Khu 1;1.500.000;Quà Tết\r\n\
+         2;05/03/2025;;;2.000.000;\r\n\
+         3;06/03/2025;;;1.200.000;\r\n\
+         4;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;\r\n\
+         5;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;sửa loa\r\n\
+         6;10/03/2052;Đoàn Thanh niên;Yên Giang/Khu 2;900.000;\r\n\
+         7;11/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;950.000.000;\r\n\
+         8;12/03/2025;Đoàn Thanh niên;;1.000.000;\r\n",
+    );
+    let r = w.run(&["check", "l.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Whether `STT` is a known column is another rule's business (tests/reading.rs).
+    let listed: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| !l.contains("columns not recognised") && l.starts_with("l.csv:"))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "l.csv:3: Đơn vị: warning: no unit on 2 rows (to line 4), while the rows around them \
+             have one (lines 2 and 5): cells merged in Excel? Rows with no unit are added up under \
+             (none)",
+            "l.csv:3: Địa bàn: warning: no area on 2 rows (to line 4), while the rows around them \
+             have one (lines 2 and 5): cells merged in Excel? Rows with no area are added up under \
+             (none)",
+            "l.csv:6: row: warning: same as line 5: a duplicate row?",
+            "l.csv:7: Ngày: warning: 10/03/2052 is years away from every other date of this file \
+             (which are in 2025): a typo?",
+            "l.csv:8: Số tiền: warning: 950000000 is over 1,000 times the median VND amount of \
+             \"Đoàn Thanh niên\" (about 900000): a typo?",
+            "l.csv:9: Địa bàn: warning: no area on this row, while the row before it has one (line \
+             8) and the file ends after it: cells merged in Excel? Rows with no area are added up \
+             under (none)",
+        ]
+    );
+    assert!(
+        r.stdout.ends_with(" problems, 6 warnings\n")
+            || r.stdout.ends_with(" problems, 7 warnings\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn check_names_no_far_date_or_huge_amount_in_an_ordinary_sheet() {
+    // Years next to each other are one stretch (2023-2025), two equal stretches say nothing,
+    // and amounts of one size are not compared across units or measures.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Đơn vị;Số tiền;ĐVT\r\n\
+         05/03/2023;A;1.000.000;\r\n\
+         05/03/2025;A;2.000.000;\r\n\
+         05/03/2025;A;3.000.000;\r\n\
+         05/03/2025;B;5.000.000.000;\r\n\
+         05/03/2025;A;2;ngày công\r\n",
+    );
+    w.file(
+        "m.csv",
+        "date,amount,unit\n2010-01-01,1,A\n2020-01-01,2,A\n",
+    );
+    let r = w.run(&["check", "l.csv", "m.csv"]);
+    assert_eq!(r.ok(), "0 problems, 0 warnings\n");
+}
+
+#[test]
+fn check_says_once_that_a_file_is_read_twice_on_purpose() {
+    // Issue 9 point 3: with --allow-duplicates, check says it once, not "same as" per row.
+    let w = Work::new();
+    let ledger = "date,amount,unit\n2024-01-01,1,A\n2024-01-02,2,A\n2024-01-02,2,A\n";
+    w.file("a.csv", ledger);
+    w.file("b.csv", ledger);
+    let r = w.run(&["check", "a.csv", "b.csv", "--allow-duplicates"]);
+    assert_eq!(
+        r.ok(),
+        "a.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         b.csv:1: file: warning: the same content as a.csv, given with --allow-duplicates: every \
+         row of it is counted again, and its rows are not listed one by one as duplicates of \
+         a.csv's\n\
+         b.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         0 problems, 3 warnings\n"
+    );
+}

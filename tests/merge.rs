@@ -125,7 +125,10 @@ fn merge_reads_periods_a_spreadsheet_saved_again_as_the_same_period() {
         "b.csv",
         "\u{feff}unit;month;measure;total;count\r\nXã A;03/2024;VND;7;2\r\nXã A;01/04/2024;VND;2;1\r\n",
     );
-    w.file("c.csv", "unit,month,measure,total,count\nXã A,Mar-24,VND,10,1\n");
+    w.file(
+        "c.csv",
+        "unit,month,measure,total,count\nXã A,Mar-24,VND,10,1\n",
+    );
     let r = w.run(&["merge", "a.csv", "b.csv", "c.csv"]);
     assert_eq!(
         (r.code, r.stdout.as_str(), r.stderr.as_str()),

@@ -1237,9 +1237,20 @@ fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
         assert!(!w.exists(name));
     }
     // --format still wins, and a name without an extension gets the default.
-    let r = w.run(&["summary", "l.csv", "-q", "--format", "csv", "-o", "report.xlsx"]);
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-q",
+        "--format",
+        "csv",
+        "-o",
+        "report.xlsx",
+    ]);
     r.ok();
-    assert_eq!(w.read("report.xlsx"), "unit,measure,total,count\n,VND,1,1\n");
+    assert_eq!(
+        w.read("report.xlsx"),
+        "unit,measure,total,count\n,VND,1,1\n"
+    );
     w.run(&["summary", "l.csv", "-q", "-o", "report"]).ok();
     assert!(w.read("report").starts_with("┌"), "{}", w.read("report"));
     // merge takes -o the same way.
@@ -1349,7 +1360,15 @@ fn wide_csv_names_every_column_once() {
          15/03/2024;5.000.000;Đoàn Thanh niên;(none)\r\n\
          16/03/2024;6.000.000;Đoàn Thanh niên;Nhân dân %\r\n",
     );
-    let r = w.run(&["summary", "l.csv", "-q", "--columns", "source", "--format", "csv"]);
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-q",
+        "--columns",
+        "source",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(
         r.ok(),
         "unit,(none),(none) (source),Nhân dân,Nhân dân %,Unit (source),total (source),total\n\
@@ -1357,7 +1376,14 @@ fn wide_csv_names_every_column_once() {
          Đoàn Thanh niên,,5000000,,6000000,4000000,,15000000\n"
     );
     let r = w.run(&[
-        "summary", "l.csv", "-q", "--columns", "source", "--format", "csv", "--percent",
+        "summary",
+        "l.csv",
+        "-q",
+        "--columns",
+        "source",
+        "--format",
+        "csv",
+        "--percent",
     ]);
     let out = r.ok();
     let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
@@ -1379,5 +1405,84 @@ fn wide_csv_names_every_column_once() {
             "total (source) %",
             "total"
         ]
+    );
+}
+
+#[test]
+fn the_same_ledger_twice_is_refused_however_it_is_named() {
+    // Issue 9 point 3: `summary a.csv a.csv` gave double totals with exit 0.
+    let w = Work::new();
+    let ledger = "\u{feff}Ngày;Đơn vị;Số tiền\r\n05/03/2025;Hội Phụ nữ;1.500.000\r\n";
+    w.file("a.csv", ledger);
+    w.file("copy.csv", ledger);
+    std::fs::hard_link(w.path("a.csv"), w.path("link.csv")).expect("hard link");
+    std::fs::create_dir(w.path("sub")).expect("folder");
+    let refusal = |second: &str, first: &str, how: &str| {
+        format!(
+            "danvan: {second}: the same ledger as {first} ({how}); adding it twice would count \
+             it twice. Use --allow-duplicates if that is really meant\n"
+        )
+    };
+    for (files, message) in [
+        (
+            ["a.csv", "a.csv"],
+            refusal("a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "./a.csv"],
+            refusal("./a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "sub/../a.csv"],
+            refusal("sub/../a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["link.csv", "a.csv"],
+            refusal("a.csv", "link.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "copy.csv"],
+            refusal("copy.csv", "a.csv", "the same content"),
+        ),
+    ] {
+        for command in ["summary", "check"] {
+            let r = w.run(&[command, files[0], files[1]]);
+            assert_eq!(
+                (r.code, r.stdout.as_str(), r.stderr.as_str()),
+                (2, "", message.as_str()),
+                "{command} {files:?}"
+            );
+        }
+    }
+    // Asked for, it is added twice.
+    let r = w.run(&[
+        "summary",
+        "a.csv",
+        "copy.csv",
+        "--allow-duplicates",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,3000000,2\n"
+    );
+    // Two blank templates (a header alone) add nothing up twice: no refusal.
+    w.file("jan.csv", "Ngày;Đơn vị;Số tiền\r\n");
+    w.file("feb.csv", "Ngày;Đơn vị;Số tiền\r\n");
+    let r = w.run(&["summary", "jan.csv", "feb.csv", "a.csv", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1500000,1\n"
+    );
+    // Files of the same size with other bytes are other files.
+    w.file(
+        "b.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n06/03/2025;Hội Phụ nữ;1.500.000\r\n",
+    );
+    let r = w.run(&["summary", "a.csv", "b.csv", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,3000000,2\n"
     );
 }

@@ -3,12 +3,12 @@
 //! warnings never change the exit code.
 
 use super::EXIT_INVALID;
-use super::reading::write_rejects;
+use super::reading::{same_inputs, write_rejects};
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::engine::{self, Plan};
 use crate::output::write_stdout;
-use crate::problem::{Problem, Severity};
+use crate::problem::{Input, Problem, Severity};
 use crate::request;
 use crate::select::Selection;
 use anyhow::Result;
@@ -18,6 +18,10 @@ use std::sync::Arc;
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     reading.guard(args.rejects.as_deref())?;
+    let same: Vec<_> = same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?
+        .into_iter()
+        .map(|s| (s.later, s.earlier, s.same))
+        .collect();
     let (registry, registry_problems) = reading.registry()?;
     let read = engine::read(
         &reading.sources,
@@ -44,9 +48,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     listed.extend(read.problems.iter().cloned());
     listed.extend(read.warnings.iter().cloned());
     let (found, duplicates_unlisted) = crate::check::warnings(
-        &crate::check::gather(read.observed),
+        crate::check::gather(read.observed),
         registry.as_deref(),
         &names,
+        &same,
+        &read.conventions,
     );
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.

@@ -4,7 +4,7 @@
 //! commune twice is the mistake this command exists to prevent.
 
 use super::EXIT_INVALID;
-use super::reading::say_problems;
+use super::reading::{same_inputs, say_problems};
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
 use crate::engine::Tally;
@@ -12,11 +12,12 @@ use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
 use crate::output::{Target, guard_inputs, say};
 use crate::present::Locale;
+use crate::problem::Input;
 use crate::render;
 use crate::render::csv::read_back::read_summary_file;
 use crate::report::summary::summarize;
 use crate::request;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::process::ExitCode;
 
 pub fn run(args: MergeArgs) -> Result<ExitCode> {
@@ -29,9 +30,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     if let Some(out) = &layout.output {
         guard_inputs(out, &inputs)?;
     }
-    if !args.allow_duplicates {
-        refuse_duplicates(&sources)?;
-    }
+    same_inputs(&sources, args.allow_duplicates, Input::Summary)?;
     let opts = ReadOptions::default();
     let mut merged: Option<(Groups, Vec<String>, String)> = None;
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
@@ -90,22 +89,4 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         .emit(|out| render::write(&summary.table, layout.format, layout.render, &locale, out))?;
     tally_line(args.quiet);
     Ok(ExitCode::SUCCESS)
-}
-
-/// Refuses a file named twice, or two files with the same bytes.
-fn refuse_duplicates(sources: &[Source]) -> Result<()> {
-    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
-    for s in sources {
-        let Some(path) = &s.path else { continue };
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot open", s.name))?;
-        if let Some((first, _)) = seen.iter().find(|(_, b)| *b == bytes) {
-            bail!(
-                "{}: the same summary as {first} (same file or same content); adding it twice \
-                 would count it twice. Use --allow-duplicates if that is really meant",
-                s.name
-            );
-        }
-        seen.push((s.name.to_string(), bytes));
-    }
-    Ok(())
 }

@@ -1,11 +1,12 @@
 //! `danvan summary`: totals per group.
 
 use super::EXIT_INVALID;
-use super::reading::{say_problems, write_rejects};
+use super::reading::{same_inputs, say_problems, write_rejects};
 use crate::cli::SummaryArgs;
 use crate::engine::{self, Plan};
 use crate::output::{Target, say};
 use crate::present::Locale;
+use crate::problem::Input;
 use crate::render;
 use crate::report::summary::summarize;
 use crate::request;
@@ -18,6 +19,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let layout = req.layout;
     reading.guard(layout.output.as_deref())?;
     reading.guard(args.rejects.as_deref())?;
+    same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?;
     let (registry, mut problems) = reading.registry()?;
     let read = engine::read(
         &reading.sources,

@@ -198,6 +198,7 @@ impl Collector {
             rejects_unlisted: rejects_dropped + if plan.keep_rejects { never_listed } else { 0 },
             files: self.files,
             observed,
+            conventions,
         })
     }
 }

@@ -128,7 +128,7 @@ impl Worker {
                         evidence[c as usize] += 1;
                     }
                     if let Some(observer) = &mut self.observer {
-                        observer.row(&row, Place::new(fi, line), record);
+                        observer.row(&row, Place::new(fi, line), record, layout);
                         if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
                             out.unlisted[1] += notes.len() as u64;
                         } else {
@@ -155,7 +155,13 @@ impl Worker {
                 Outcome::Ambiguous { row, reading, text } => {
                     out.tally.read += 1;
                     if let Some(observer) = &mut self.observer {
-                        observer.row(&row, Place::new(fi, line), record);
+                        let place = Place::new(fi, line);
+                        match reading {
+                            Reading::Ambiguous { vi, en } => {
+                                observer.two_ways(&row, place, record, layout, [vi, en])
+                            }
+                            Reading::Exact { .. } => observer.row(&row, place, record, layout),
+                        }
                     }
                     let kept = self.selector.keeps(&row, &self.reader.interner);
                     let (key, n) = self.groups.key(&row, &mut self.reader.interner);

@@ -22,7 +22,10 @@ use chrono::Datelike;
 pub fn read_period(dim: Dim, text: &str) -> Option<Period> {
     let lower = normalize(text).to_lowercase();
     // `quý 3 năm 2024`, `tháng 3 năm 2024`: the year after `năm` as after a `/`.
-    let joined = match lower.split_once(" năm ").or_else(|| lower.split_once(" nam ")) {
+    let joined = match lower
+        .split_once(" năm ")
+        .or_else(|| lower.split_once(" nam "))
+    {
         Some((a, b)) if dim != Dim::Year => format!("{}/{}", a.trim(), b.trim()),
         _ => lower.clone(),
     };

@@ -86,7 +86,7 @@ impl Locale {
     /// Appends the digits `int`, thousands grouped.
     fn push_grouped(&self, int: &str, out: &mut String) {
         for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 out.push(self.group);
             }
             out.push(c);

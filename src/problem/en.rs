@@ -2,14 +2,14 @@
 //! their English text is written; another language is another file with the same `match`.
 
 use super::kind::{Input, Kind, Sameness};
+use crate::domain::Dim;
 use crate::domain::YEARS;
+use crate::domain::amount::plain;
 use crate::ledger::column_name;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
-use crate::domain::Dim;
-use chrono::Datelike;
-use crate::domain::amount::plain;
 use crate::ledger::registry::RegCol;
+use chrono::Datelike;
 use std::sync::Arc;
 
 /// The English text of `kind`.
@@ -176,7 +176,8 @@ pub fn message(kind: &Kind) -> String {
                 format!("{unit:?}")
             };
             format!(
-                "{} is over 1,000 times the median {measure} amount of {whose} ({}): a typo?",
+                "{} is over 1,000 times the median {measure} amount of {whose} (about {}): a \
+                 typo?",
                 plain(*amount),
                 plain(*median)
             )

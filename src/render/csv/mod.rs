@@ -11,9 +11,9 @@ pub mod safe;
 
 use crate::domain::amount::{plain, plain_percent};
 use crate::report::table::{Across, Cell, Head, Kind, Table};
-use std::collections::HashSet;
 use anyhow::Result;
 use safe::SafeWriter;
+use std::collections::HashSet;
 use std::io::Write;
 
 /// A cell as programs read it.
