@@ -580,10 +580,19 @@ fn duplicate_rows(
     files: &[Arc<str>],
     same: &[(usize, usize, Sameness)],
 ) -> (Vec<Problem>, u64) {
-    // A whole file read twice on purpose is said once, not row by row.
+    // A whole file read twice on purpose is said once, not row by row: files that are one
+    // (copies of one another, however many) share the index of the first.
+    let mut first_of: Vec<usize> = (0..files.len()).collect();
+    for &(later, earlier, _) in same {
+        if later < first_of.len() && earlier < first_of.len() {
+            first_of[later] = first_of[earlier];
+        }
+    }
     let twice = |a: usize, b: usize| {
-        same.iter()
-            .any(|&(later, earlier, _)| (later, earlier) == (a, b) || (later, earlier) == (b, a))
+        a != b
+            && first_of
+                .get(a)
+                .is_some_and(|fa| Some(fa) == first_of.get(b))
     };
     // Fingerprints are sorted by (hash, place): the first of a run is the original, but a row
     // of a file read twice is compared only with rows of other files than its twin.

@@ -6,11 +6,13 @@ use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ReadArgs, SummaryArgs};
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
+use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label};
 use crate::ledger::table::ReadOptions;
+use crate::problem::{Kind, en};
 use crate::render::{self, Format};
 use crate::report::summary::SummarySpec;
-use crate::select::{Filter, Selection};
+use crate::select::{self, Filter, Selection};
 use anyhow::{Result, anyhow, bail};
 use std::path::PathBuf;
 
@@ -33,16 +35,26 @@ pub fn parse_dims(list: &str) -> Result<Vec<Dim>> {
     Ok(dims)
 }
 
-/// Parses one `--where DIM=VALUE`.
+/// Parses one `--where DIM=VALUE`. A period is read as `--where` readers write it
+/// (`month=3/2025`, `month=2025-4`, `quarter=Q1/2025`) into a typed period, or refused.
 pub fn parse_filter(arg: &str) -> Result<Filter> {
     let (dim, value) = arg
         .split_once('=')
         .ok_or_else(|| anyhow!("--where takes DIM=VALUE, got {arg:?}"))?;
     let dim = Dim::parse(dim)?;
-    Ok(Filter {
-        dim,
-        values: vec![Filter::fold(dim, value)],
-    })
+    if !dim.is_period() {
+        return Ok(Filter::text(dim, value));
+    }
+    match read_period(dim, value) {
+        Some(p) => Ok(Filter::period(dim, p)),
+        None => {
+            let kind = Kind::NotAPeriod {
+                dim,
+                text: value.trim().to_string(),
+            };
+            bail!("--where {dim}={}: {}", value.trim(), en::message(&kind))
+        }
+    }
 }
 
 /// Repeated `--where` flags as one filter per dimension: the same dimension twice means either
@@ -51,7 +63,10 @@ pub fn join_filters(given: &[Filter]) -> Vec<Filter> {
     let mut filters: Vec<Filter> = Vec::new();
     for f in given {
         match filters.iter_mut().find(|g| g.dim == f.dim) {
-            Some(g) => g.values.extend(f.values.iter().cloned()),
+            Some(g) => {
+                g.texts.extend(f.texts.iter().cloned());
+                g.periods.extend(f.periods.iter().copied());
+            }
             None => filters.push(f.clone()),
         }
     }
@@ -136,7 +151,11 @@ fn layout(
 
 /// `summary`, checked.
 pub struct SummaryRequest {
+    /// How reading groups the rows: what is shown, and (for `--where` on text) the filtered
+    /// dimensions, areas uncut, until `select::resolve` settles the filters.
     pub grouping: Grouping,
+    /// How the report groups them: the `--by` dimensions and the pivoted one.
+    pub shown: Grouping,
     pub selection: Selection,
     pub layout: Layout,
 }
@@ -155,15 +174,26 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
     if args.depth == Some(0) {
         bail!("--depth must be at least 1");
     }
+    let selection = Selection {
+        period: args.period,
+        filters: join_filters(&args.filters),
+    };
+    let shown = Grouping {
+        dims,
+        depth: args.depth,
+    };
+    let grouping = if select::needs_resolving(&selection) {
+        Grouping {
+            dims: select::keyed_dims(&shown.dims, &selection),
+            depth: None,
+        }
+    } else {
+        shown.clone()
+    };
     Ok(SummaryRequest {
-        grouping: Grouping {
-            dims,
-            depth: args.depth,
-        },
-        selection: Selection {
-            period: args.period,
-            filters: join_filters(&args.filters),
-        },
+        grouping,
+        shown,
+        selection,
         layout: layout(&args.layout, &args.measure, by, args.columns, Format::Table)?,
     })
 }
@@ -179,15 +209,19 @@ mod tests {
 
     #[test]
     fn filters() {
-        let given: Vec<Filter> = ["area=yên giang", "unit=A", "unit=B"]
+        let given: Vec<Filter> = ["area=yên giang", "unit=A", "unit=B", "month=3/2025"]
             .iter()
             .map(|a| parse_filter(a).unwrap())
             .collect();
         let f = join_filters(&given);
-        assert_eq!(f.len(), 2);
+        assert_eq!(f.len(), 3);
         assert!(f[0].accepts("Yên Giang/Khu 3"));
         assert!(!f[0].accepts("Yên Giang 2"));
         assert!(f[1].accepts("a") && f[1].accepts("b"));
+        assert_eq!(f[2].periods, [crate::domain::Period::Month(2025, 3)]);
         assert!(parse_filter("unit").is_err());
+        for bad in ["year=abc", "month=2024-13", "quarter=2024-Q5"] {
+            assert!(parse_filter(bad).is_err(), "{bad}");
+        }
     }
 }

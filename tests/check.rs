@@ -164,4 +164,17 @@ fn check_says_once_that_a_file_is_read_twice_on_purpose() {
          b.csv:4: row: warning: same as line 3: a duplicate row?\n\
          0 problems, 3 warnings\n"
     );
+    // Three copies: the third is no duplicate of the second either.
+    w.file("c.csv", ledger);
+    let r = w.run(&["check", "a.csv", "b.csv", "c.csv", "--allow-duplicates"]);
+    assert_eq!(
+        r.ok(),
+        "a.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         b.csv:1: file: warning: the same content as a.csv, given with --allow-duplicates: every \
+         row of it is counted again, and its rows are not listed one by one as duplicates of \
+         a.csv's (the same in 1 more file: c.csv)\n\
+         b.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         c.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         0 problems, 4 warnings\n"
+    );
 }

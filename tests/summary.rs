@@ -725,7 +725,12 @@ fn where_on_period_dimensions_matches_their_printed_form() {
         (&["year=2025", "year=2023"][..], 768, 2),
         (&["year=2024", "month=2024-03"][..], 7, 3),
         (&["quarter=2024-Q3", "month=2024-10"][..], 0, 0),
-        (&["month=2024-3"][..], 0, 0),
+        // Read like --period (issue 9 point 13): these used to match nothing.
+        (&["month=2024-3"][..], 7, 3),
+        (&["month=3/2024"][..], 7, 3),
+        (&["month=Mar-24"][..], 7, 3),
+        (&["quarter=Q4/2024"][..], 240, 4),
+        (&["year=Năm 2025"][..], 256, 1),
     ] {
         let mut args = vec!["l.csv", "--format", "csv"];
         for f in filters {
@@ -886,9 +891,6 @@ fn where_area_matches_the_area_and_below_level_by_level() {
             "Yên Giang 2,VND,16,1\nYên Giang 2/Khu 3,VND,32,1\n",
             2,
         ),
-        (&["area=Khu 3"][..], "", 0),
-        (&["area=Yên"][..], "", 0),
-        (&["area=Yên Giang/Khu"][..], "", 0),
         (
             // Decomposed (NFD) spelling of Liên Hòa, and a second area: either matches.
             &["area=Lie\u{302}n Ho\u{300}a", "area=Yên Giang 2/Khu 3"][..],
@@ -904,6 +906,41 @@ fn where_area_matches_the_area_and_below_level_by_level() {
             summary_with(&l, &args),
             success(&format!("{header}{lines}"), 7, counted, 7 - counted),
             "{filters:?}"
+        );
+    }
+    // Level by level, not letter by letter: these match nothing, and say so, naming the
+    // closest areas (issue 9 point 13; they used to print an empty table and nothing else).
+    for (filter, closest) in [
+        (
+            "area=Khu 3",
+            "\"Yên Giang 2/Khu 3\", \"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\"",
+        ),
+        (
+            "area=Yên",
+            "\"Yên Giang\", \"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\"",
+        ),
+        (
+            "area=Yên Giang/Khu",
+            "\"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\", \"Yên Giang/Khu 30\"",
+        ),
+    ] {
+        let (_, value) = filter.split_once('=').unwrap_or_default();
+        assert_eq!(
+            summary_with(
+                &l,
+                &[
+                    "l.csv", "--by", "area", "--format", "csv", "--where", filter
+                ]
+            ),
+            (
+                0,
+                header.to_string(),
+                format!(
+                    "warning: --where area={value} matches no row; the closest area values are \
+                     {closest}\nrows read 7 = counted 0 + filtered 7 + rejected 0\n"
+                )
+            ),
+            "{filter}"
         );
     }
     // The filter looks at the whole path; --depth only cuts what is shown.
@@ -1146,6 +1183,23 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
             vec!["--where", "colour=red"],
             "unknown dimension \"colour\"; use one of unit, area, field, source, model, year, \
              quarter, month, measure"
+                .into(),
+        ),
+        (
+            vec!["--where", "year=abc"],
+            "--where year=abc: cannot read \"abc\" as a year; write a year of four digits: 2024"
+                .into(),
+        ),
+        (
+            vec!["--where", "month=2024-13"],
+            "--where month=2024-13: cannot read \"2024-13\" as a month; write 2024-03 (or \
+             03/2024, Mar-24)"
+                .into(),
+        ),
+        (
+            vec!["--where", "quarter=2024-Q5"],
+            "--where quarter=2024-Q5: cannot read \"2024-Q5\" as a quarter; write 2024-Q3 (or \
+             Q3/2024)"
                 .into(),
         ),
         (
@@ -1485,4 +1539,181 @@ fn the_same_ledger_twice_is_refused_however_it_is_named() {
         r.ok(),
         "unit,measure,total,count\nHội Phụ nữ,VND,3000000,2\n"
     );
+}
+
+/// A ward's ledger as exported from Excel, with one unit typed three ways.
+const WARD: &str = "\u{feff}Ngày;Đơn vị;Số tiền\r\n\
+    05/03/2025;Hội Phụ nữ;1.000.000\r\n\
+    06/03/2025;Hội phụ nữ;2.000.000\r\n\
+    07/04/2025;Hoi Phu Nu;4.000.000\r\n\
+    08/04/2025;Hội Nông dân;8.000.000\r\n\
+    09/04/2025;Đoàn Thanh niên;16.000.000\r\n";
+
+#[test]
+fn where_says_when_it_matches_only_without_accents_or_not_at_all() {
+    // Issue 9 point 13: `--where unit=hoi phu nu` printed an empty table with exit 0.
+    let l = [("l.csv", WARD)];
+    let csv = |args: &[&str]| {
+        let mut all = vec!["l.csv", "--format", "csv"];
+        all.extend_from_slice(args);
+        summary_with(&l, &all)
+    };
+    // No value matches exactly: accents and case aside, with a warning.
+    assert_eq!(
+        csv(&["--where", "unit=doan thanh nien"]),
+        (
+            0,
+            "unit,measure,total,count\nĐoàn Thanh niên,VND,16000000,1\n".to_string(),
+            "warning: --where unit=doan thanh nien matches no unit exactly, so it matches \
+             ignoring accents and case: \"Đoàn Thanh niên\"\n\
+             rows read 5 = counted 1 + filtered 4 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Some value matches exactly (case aside): only those, never `Hoi Phu Nu` beside them.
+    assert_eq!(
+        csv(&["--where", "unit=hội phụ nữ"]),
+        (
+            0,
+            "unit,measure,total,count\nHội Phụ nữ,VND,1000000,1\nHội phụ nữ,VND,2000000,1\n"
+                .to_string(),
+            "warning: unit values that differ only in case, accents or spacing are added up \
+             apart: \"Hội Phụ nữ\" / \"Hội phụ nữ\". danvan check shows where each is written; \
+             fix the ledger (merging them with --aliases is coming)\n\
+             rows read 5 = counted 2 + filtered 3 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Nothing matches: the closest values are named.
+    assert_eq!(
+        csv(&["--where", "unit=Hội Nông"]),
+        (
+            0,
+            "unit,measure,total,count\n".to_string(),
+            "warning: --where unit=Hội Nông matches no row; the closest unit values are \
+             \"Hội Nông dân\", \"Hoi Phu Nu\", \"Hội Phụ nữ\"\n\
+             rows read 5 = counted 0 + filtered 5 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Periods are read like --period, and one no row has says so.
+    for month in ["2025-4", "4/2025", "04/2025", "Apr-25"] {
+        let (code, out, _) = csv(&["--where", &format!("month={month}"), "--by", "month"]);
+        assert_eq!(
+            (code, out.as_str()),
+            (0, "month,measure,total,count\n2025-04,VND,28000000,3\n"),
+            "{month}"
+        );
+    }
+    assert_eq!(
+        csv(&["--where", "month=2025-05"]),
+        (
+            0,
+            "unit,measure,total,count\n".to_string(),
+            "warning: --where month=2025-05 matches no row; the rows are dated from 2025-03 to \
+             2025-04\nrows read 5 = counted 0 + filtered 5 + rejected 0\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn summary_warns_once_about_keys_that_differ_only_in_case_accents_or_spacing() {
+    // Issue 9 point 15: three spellings of one unit were three lines, silently.
+    let (code, out, err) = summary_with(&[("l.csv", WARD)], &["l.csv", "--format", "csv"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "unit,measure,total,count\n\
+             Hoi Phu Nu,VND,4000000,1\n\
+             Hội Nông dân,VND,8000000,1\n\
+             Hội Phụ nữ,VND,1000000,1\n\
+             Hội phụ nữ,VND,2000000,1\n\
+             Đoàn Thanh niên,VND,16000000,1\n",
+            "warning: unit values that differ only in case, accents or spacing are added up \
+             apart: \"Hoi Phu Nu\" / \"Hội Phụ nữ\", \"Hoi Phu Nu\" / \"Hội phụ nữ\". danvan \
+             check shows where each is written; fix the ledger (merging them with --aliases is \
+             coming)\n\
+             rows read 5 = counted 5 + filtered 0 + rejected 0\n"
+        )
+    );
+    // Spacing too; and -q says nothing.
+    let (_, _, err) = summary_with(
+        &[(
+            "l.csv",
+            "date,amount,source\n2025-01-01,1,Nhân dân\n2025-01-01,1,Nhândân\n",
+        )],
+        &["l.csv", "--by", "source", "--format", "csv"],
+    );
+    assert!(
+        err.starts_with("warning: source values that differ only in case, accents or spacing are added up apart: \"Nhân dân\" / \"Nhândân\""),
+        "{err}"
+    );
+    let (_, _, err) = summary_with(&[("l.csv", WARD)], &["l.csv", "-q"]);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn a_warning_alike_for_many_files_is_said_once_and_warnings_are_counted_as_warnings() {
+    // Issue 9 point 17: a bank statement split into 21 files printed the same "columns not
+    // recognised" warning 21 times, then "… and 1 more problems".
+    let w = Work::new();
+    let mut args = vec!["summary".to_string()];
+    for part in 1..=21 {
+        let name = format!("p{part:02}.csv");
+        w.file(
+            &name,
+            format!(
+                "\u{feff}Ngày;Số tiền;Mô tả giao dịch\r\n{part:02}/03/2025;1.000.000;chuyển khoản\r\n"
+            ),
+        );
+        args.push(name);
+    }
+    args.extend(["--format", "csv"].map(String::from));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = w.run(&args);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\n,VND,21000000,21\n",
+            "p01.csv:1: header: warning: columns not recognised, ignored: \"Mô tả giao dịch\" \
+             (the same in 20 more files: p02.csv, p03.csv, p04.csv, p05.csv, p06.csv, p07.csv, \
+             p08.csv, p09.csv, p10.csv, p11.csv and 10 more)\n\
+             rows read 21 = counted 21 + filtered 0 + rejected 0\n"
+        )
+    );
+    // check says it once too, and counts it once.
+    let mut check = args.clone();
+    check[0] = "check";
+    check.retain(|a| !["--format", "csv"].contains(a));
+    let r = w.run(&check);
+    assert_eq!(
+        r.ok(),
+        "p01.csv:1: header: warning: columns not recognised, ignored: \"Mô tả giao dịch\" \
+         (the same in 20 more files: p02.csv, p03.csv, p04.csv, p05.csv, p06.csv, p07.csv, \
+         p08.csv, p09.csv, p10.csv, p11.csv and 10 more)\n\
+         0 problems, 1 warning\n"
+    );
+    // Warnings that differ are each said, up to 20, then counted as warnings.
+    let mut args = vec!["summary".to_string()];
+    for part in 1..=22 {
+        let name = format!("q{part:02}.csv");
+        w.file(
+            &name,
+            format!("Ngày;Số tiền;Cột {part}\r\n05/03/2025;{part}.000.000;x\r\n"),
+        );
+        args.push(name);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = w.run(&args);
+    r.ok();
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 22, "{}", r.stderr);
+    assert_eq!(
+        lines[19],
+        "q20.csv:1: header: warning: columns not recognised, ignored: \"Cột 20\""
+    );
+    assert_eq!(lines[20], "… and 2 more warnings (danvan check lists them)");
 }

@@ -3,7 +3,7 @@
 //! warnings never change the exit code.
 
 use super::EXIT_INVALID;
-use super::reading::{same_inputs, write_rejects};
+use super::reading::{grouped, same_inputs, with_files, write_rejects};
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::engine::{self, Plan};
@@ -68,15 +68,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
     };
     listed.sort_by_key(|p| (file_rank(p), p.line, p.severity));
+    // What holds alike for several files is said once, and counted once.
+    let listed = grouped(&listed);
     let warnings = (listed.len() as u64
         + read.problems_unlisted
         + read.warnings_unlisted
         + duplicates_unlisted)
-        - errors;
+        .saturating_sub(errors);
     let mut text = String::new();
-    for p in &listed {
+    for (p, also) in &listed {
         if p.severity == Severity::Error || !reading.quiet {
-            text.push_str(&format!("{p}\n"));
+            text.push_str(&with_files(p, also));
+            text.push('\n');
         }
     }
     let unlisted = read.problems_unlisted + read.warnings_unlisted + duplicates_unlisted;

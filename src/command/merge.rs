@@ -4,7 +4,7 @@
 //! commune twice is the mistake this command exists to prevent.
 
 use super::EXIT_INVALID;
-use super::reading::{same_inputs, say_problems};
+use super::reading::{same_inputs, say_problems, say_warnings};
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
 use crate::engine::Tally;
@@ -66,7 +66,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         bail!("nothing to merge");
     };
     if !args.quiet {
-        say_problems(&warnings, warnings.len() as u64, "");
+        say_warnings(&warnings, warnings.len() as u64);
     }
     let tally_line = |quiet: bool| {
         if !quiet {

@@ -5,7 +5,7 @@ use crate::engine::{Read, Tally};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
 use crate::output::{Target, guard_inputs, say};
-use crate::problem::{Input, Kind, Problem, Sameness, en};
+use crate::problem::{Input, Kind, Problem, Sameness, Severity, en};
 use crate::request::ReadRequest;
 use anyhow::{Result, bail};
 use std::hash::{BuildHasher, Hasher};
@@ -58,16 +58,65 @@ impl ReadRequest {
 /// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are
 /// (`total` counts those not kept in memory too).
 pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
-    for p in problems.iter().take(SHOWN_PROBLEMS) {
-        say(&format!("{prefix}{p}"));
+    say_listed(&grouped(problems), total, prefix, false);
+}
+
+/// Prints up to [`SHOWN_PROBLEMS`] warnings (one for what holds alike for several files), then
+/// how many more there are (`total` counts every file's and those not kept in memory).
+pub fn say_warnings(warnings: &[Problem], total: u64) {
+    say_listed(&grouped(warnings), total, "", true);
+}
+
+fn say_listed(listed: &[(Problem, Vec<Arc<str>>)], total: u64, prefix: &str, warnings: bool) {
+    let mut said = 0u64;
+    for (p, also) in listed.iter().take(SHOWN_PROBLEMS) {
+        say(&format!("{prefix}{}", with_files(p, also)));
+        said += 1 + also.len() as u64;
     }
-    let shown = problems.len().min(SHOWN_PROBLEMS) as u64;
-    if total > shown {
+    if total > said {
         say(&format!(
-            "{prefix}… and {} more problems (danvan check lists them)",
-            total - shown
+            "{prefix}{}",
+            en::more_not_shown(total - said, warnings)
         ));
     }
+}
+
+/// A problem as listed, with the other files it holds for.
+pub fn with_files(p: &Problem, also: &[Arc<str>]) -> String {
+    if also.is_empty() {
+        p.to_string()
+    } else {
+        format!("{p}{}", en::also_in(also))
+    }
+}
+
+/// Warnings about a whole file (its header, line 1 or none) that are alike but for the file
+/// (`columns not recognised, ignored: "Mô tả"` in each of 21 parts of one bank statement) as
+/// one: the first, with the other files it holds for. Errors and row warnings are kept as they
+/// are.
+pub fn grouped(problems: &[Problem]) -> Vec<(Problem, Vec<Arc<str>>)> {
+    let mut out: Vec<(Problem, Vec<Arc<str>>)> = Vec::new();
+    // Where the file-level ones are in `out`, to compare with those only.
+    let mut whole_file: Vec<usize> = Vec::new();
+    for p in problems {
+        if p.line <= 1 && p.severity == Severity::Warning {
+            let alike = whole_file.iter().copied().find(|&i| {
+                let q = &out[i].0;
+                q.file != p.file
+                    && (q.line, &q.column, q.severity, &q.kind)
+                        == (p.line, &p.column, p.severity, &p.kind)
+            });
+            if let Some(i) = alike {
+                if !out[i].1.contains(&p.file) {
+                    out[i].1.push(p.file.clone());
+                }
+                continue;
+            }
+            whole_file.push(out.len());
+        }
+        out.push((p.clone(), Vec::new()));
+    }
+    out
 }
 
 /// Writes `--rejects` (whole or not at all), and says when it could not hold every row.

@@ -9,6 +9,7 @@ use crate::aggregate::Groups;
 use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, Problem, Rejected};
+use crate::select::Seen;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -110,8 +111,12 @@ impl Collector {
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
+        let mut seen: Vec<Seen> = vec![Seen::default(); plan.selection.filters.len()];
         for w in std::mem::take(&mut self.workers) {
             let f = w.finish()?;
+            for (all, one) in seen.iter_mut().zip(f.seen) {
+                all.merge(one);
+            }
             groups.merge(f.groups)?;
             observed.extend(f.observed);
             pending_sums.extend(f.pending_sums);
@@ -199,6 +204,7 @@ impl Collector {
             files: self.files,
             observed,
             conventions,
+            seen,
         })
     }
 }

@@ -129,6 +129,8 @@ pub struct Read {
     /// Each file's number convention, by file index: given, or settled by its own values
     /// (`None`: nothing settled it).
     pub conventions: BTreeMap<usize, Option<Convention>>,
+    /// What each `--where` filter saw, by filter: for `select::resolve`.
+    pub seen: Vec<crate::select::Seen>,
 }
 
 impl Read {

@@ -251,6 +251,7 @@ impl Worker {
             })
             .collect();
         Ok(Finished {
+            seen: self.selector.seen(interner),
             groups: self.groups.into_groups(interner)?,
             observed,
             pending_sums,
@@ -266,6 +267,8 @@ pub(super) struct Finished {
     /// (file, kept, key, sum read vi, sum read en, rows)
     pub(super) pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
     pub(super) pending_rows: Listed<PendingRow>,
+    /// What each `--where` filter saw, by filter.
+    pub(super) seen: Vec<crate::select::Seen>,
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {

@@ -205,6 +205,19 @@ pub fn message(kind: &Kind) -> String {
                 )
             }
         }
+        Kind::WherePeriodNothing {
+            dim,
+            given,
+            first,
+            last,
+        } => {
+            let span = if first == last {
+                format!("all in {first}")
+            } else {
+                format!("from {first} to {last}")
+            };
+            format!("--where {dim}={given} matches no row; the rows are dated {span}")
+        }
         Kind::KeysDiffer { dim, pairs, more } => {
             let list = pairs
                 .iter()

@@ -3,7 +3,7 @@
 //! catalogue per language (`en.rs`) turns a kind into words, so a second language is a second
 //! table and the readers never change.
 
-use crate::domain::Dim;
+use crate::domain::{Dim, Period};
 use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
@@ -121,6 +121,14 @@ pub enum Kind {
         dim: Dim,
         given: String,
         closest: Vec<String>,
+    },
+    /// `--where DIM=PERIOD` matched no row it was tried on; the periods of the first and last
+    /// of those rows.
+    WherePeriodNothing {
+        dim: Dim,
+        given: Period,
+        first: Period,
+        last: Period,
     },
     /// Group keys that differ only in case, accents or spacing: the first few pairs, and how
     /// many more.
@@ -306,6 +314,12 @@ impl Kind {
                 dim: Dim::Unit,
                 given: "Hội Nông".into(),
                 closest: vec!["Hội Nông dân".into()],
+            },
+            Kind::WherePeriodNothing {
+                dim: Dim::Month,
+                given: Period::Month(2023, 5),
+                first: Period::Month(2024, 1),
+                last: Period::Month(2024, 12),
             },
             Kind::KeysDiffer {
                 dim: Dim::Unit,

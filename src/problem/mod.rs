@@ -186,9 +186,10 @@ mod tests {
             Kind::WhereFolded { .. } => 28,
             Kind::WhereNothing { .. } => 29,
             Kind::KeysDiffer { .. } => 30,
+            Kind::WherePeriodNothing { .. } => 31,
         }
     }
-    const VARIANTS: usize = 31;
+    const VARIANTS: usize = 32;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

@@ -4,3 +4,4 @@
 
 pub mod summary;
 pub mod table;
+pub mod variants;
