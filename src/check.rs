@@ -43,10 +43,11 @@ pub struct CheckData {
     /// Every text value per dimension (after the model join), with its first place.
     pub values: BTreeMap<(Dim, String), Seen>,
     /// Row fingerprints (the fields as written, row numbers and notes aside), with where each
-    /// row is; sorted.
+    /// row is; sorted. The two low bits of a fingerprint say whether the row has no unit
+    /// ([`NO_UNIT`]) or no area ([`NO_AREA`]) after the model join: they follow from the fields,
+    /// so rows written alike still have equal fingerprints, and no row costs more than these
+    /// 16 bytes.
     pub fingerprints: Vec<(u64, Place)>,
-    /// Rows with no unit ([`NO_UNIT`]) or no area ([`NO_AREA`]) after the model join; sorted.
-    pub empties: Vec<(Place, u8)>,
     /// Per file and year: how many rows, and the earliest of them.
     pub years: BTreeMap<(usize, i32), YearRows>,
     /// Per unit and measure (as text): how the amounts spread, and the largest.
@@ -67,8 +68,8 @@ pub struct FileColumns {
     pub amount: String,
 }
 
-pub const NO_UNIT: u8 = 1;
-pub const NO_AREA: u8 = 2;
+pub const NO_UNIT: u64 = 1;
+pub const NO_AREA: u64 = 2;
 
 /// How many rows of one far year are named; the rest are counted.
 const FAR_LISTED: usize = 1_000;
@@ -201,7 +202,6 @@ struct Looker {
     /// Per file index, once seen: which fields a fingerprint leaves out.
     skip: Vec<Option<Box<[bool]>>>,
     columns: BTreeMap<usize, FileColumns>,
-    empties: Vec<(Place, u8)>,
     /// Per file index, per year from the first of [`YEARS`].
     years: Vec<Vec<YearRows>>,
     spreads: Vec<LocalSpread>,
@@ -300,12 +300,10 @@ impl Observer for Looker {
             }
         }
         let skip = self.skip[fi].as_deref().unwrap_or_default();
-        self.fingerprints.push((fingerprint(record, skip), place));
         let empty =
-            (u8::from(row.unit == EMPTY) * NO_UNIT) | (u8::from(row.area == EMPTY) * NO_AREA);
-        if empty != 0 {
-            self.empties.push((place, empty));
-        }
+            (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
+        self.fingerprints
+            .push(((fingerprint(record, skip) & !3) | empty, place));
         let year = (row.date.year() - YEARS.start()) as usize;
         if let Some(y) = self.years[fi].get_mut(year) {
             y.add(place, row.date);
@@ -342,7 +340,6 @@ impl Observer for Looker {
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
         let mut data = CheckData {
             fingerprints: self.fingerprints,
-            empties: self.empties,
             columns: self.columns,
             ..CheckData::default()
         };
@@ -433,7 +430,6 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
                 .or_insert(seen);
         }
         all.fingerprints.extend(found.fingerprints);
-        all.empties.extend(found.empties);
         for (k, y) in found.years {
             all.years.entry(k).or_default().merge(y);
         }
@@ -449,7 +445,6 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
         all.columns.extend(found.columns);
     }
     all.fingerprints.sort_unstable();
-    all.empties.sort_unstable();
     all
 }
 
@@ -640,12 +635,11 @@ fn duplicate_rows(
 
 /// Runs of rows with no unit (or area) between rows that have one, file by file: what cells
 /// merged in Excel leave in a CSV (the value on the first row of the merge only). Rows read in
-/// order (`data.fingerprints` sorted by place); a run at the top of a file has nothing above it
+/// order (`data.fingerprints` sorted by place, their low bits saying what is empty); a run at the top of a file has nothing above it
 /// and is not named; a run at the bottom is, when a row above has a value.
 fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
     let mut out = Vec::new();
     for (flag, col) in [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)] {
-        let mut empties = data.empties.iter().peekable();
         let mut file = usize::MAX;
         // The last row with a value, and the run of rows without one since: (first, rows, last).
         let mut before: Option<u64> = None;
@@ -671,7 +665,7 @@ fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
                 },
             ));
         };
-        for &(_, place) in &data.fingerprints {
+        for &(print, place) in &data.fingerprints {
             let (fi, line) = (place.file_index(), place.line());
             if fi != file {
                 if let (Some(b), Some(r)) = (before, run) {
@@ -679,10 +673,7 @@ fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
                 }
                 (file, before, run) = (fi, None, None);
             }
-            while empties.next_if(|(p, _)| *p < place).is_some() {}
-            let empty = empties
-                .peek()
-                .is_some_and(|(p, f)| *p == place && f & flag != 0);
+            let empty = print & flag != 0;
             if !empty {
                 if let (Some(b), Some(r)) = (before, run.take()) {
                     name(fi, b, r, Some(line));
