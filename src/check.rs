@@ -635,8 +635,9 @@ fn duplicate_rows(
 
 /// Runs of rows with no unit (or area) between rows that have one, file by file: what cells
 /// merged in Excel leave in a CSV (the value on the first row of the merge only). Rows read in
-/// order (`data.fingerprints` sorted by place, their low bits saying what is empty); a run at the top of a file has nothing above it
-/// and is not named; a run at the bottom is, when a row above has a value.
+/// order (`data.fingerprints` sorted by place, their low bits saying what is empty). A run at
+/// the top or the bottom of a file is not named: a unit with no area (a town-wide union) often
+/// comes last, and only rows with a value on both sides look like a merge.
 fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
     let mut out = Vec::new();
     for (flag, col) in [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)] {
@@ -668,15 +669,12 @@ fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
         for &(print, place) in &data.fingerprints {
             let (fi, line) = (place.file_index(), place.line());
             if fi != file {
-                if let (Some(b), Some(r)) = (before, run) {
-                    name(file, b, r, None);
-                }
                 (file, before, run) = (fi, None, None);
             }
             let empty = print & flag != 0;
             if !empty {
                 if let (Some(b), Some(r)) = (before, run.take()) {
-                    name(fi, b, r, Some(line));
+                    name(fi, b, r, line);
                 }
                 before = Some(line);
             } else if before.is_some() {
@@ -685,9 +683,6 @@ fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
                     Some((first, rows, _)) => (first, rows + 1, line),
                 });
             }
-        }
-        if let (Some(b), Some(r)) = (before, run) {
-            name(file, b, r, None);
         }
     }
     out

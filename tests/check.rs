@@ -76,7 +76,8 @@ fn check_warns_when_a_file_writes_numbers_both_ways() {
 fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates() {
     // Issue 9 point 14, on a sheet as an office exports it (BOM, `;`, CRLF, an STT column):
     // lines 3-4 lost their unit and area to cells merged in Excel; line 6 repeats line 5 but for
-    // its number and note; 2052 is a typo among 2025; 950.000.000 has three zeros too many.
+    // its number and note; 2052 is a typo among 2025; 9.500.000.000 has three zeros too many.
+    // Line 11's missing area runs to the end of the file: no merge, no warning.
     let w = Work::new();
     w.file(
         "l.csv",
@@ -87,8 +88,10 @@ fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates
          4;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;\r\n\
          5;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;sửa loa\r\n\
          6;10/03/2052;Đoàn Thanh niên;Yên Giang/Khu 2;900.000;\r\n\
-         7;11/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;950.000.000;\r\n\
-         8;12/03/2025;Đoàn Thanh niên;;1.000.000;\r\n",
+         7;11/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;9.500.000.000;\r\n\
+         8;12/03/2025;Đoàn Thanh niên;;1.000.000;\r\n\
+         9;13/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;1.000.000;\r\n\
+         10;14/03/2025;Hội Nông dân;;2.000.000;\r\n",
     );
     let r = w.run(&["check", "l.csv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -110,11 +113,10 @@ fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates
             "l.csv:6: row: warning: same as line 5: a duplicate row?",
             "l.csv:7: Ngày: warning: 10/03/2052 is years away from every other date of this file \
              (which are in 2025): a typo?",
-            "l.csv:8: Số tiền: warning: 950000000 is over 1,000 times the median VND amount of \
-             \"Đoàn Thanh niên\" (about 900000): a typo?",
-            "l.csv:9: Địa bàn: warning: no area on this row, while the row before it has one (line \
-             8) and the file ends after it: cells merged in Excel? Rows with no area are added up \
-             under (none)",
+            "l.csv:8: Số tiền: warning: 9500000000 is over 1,000 times the median VND amount of \
+             \"Đoàn Thanh niên\" (about 1000000): a typo?",
+            "l.csv:9: Địa bàn: warning: no area on this row, while the rows around it have one \
+             (lines 8 and 10): cells merged in Excel? Rows with no area are added up under (none)",
         ]
     );
     assert!(

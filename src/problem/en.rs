@@ -141,15 +141,9 @@ pub fn message(kind: &Kind) -> String {
             } else {
                 (format!("{} (to line {last})", rows(*n)), "them")
             };
-            let around = match after {
-                Some(a) => format!("the rows around {it} have one (lines {before} and {a})"),
-                None => format!(
-                    "the row before {it} has one (line {before}) and the file ends after {it}"
-                ),
-            };
             format!(
-                "no {column} on {these}, while {around}: cells merged in Excel? Rows with no \
-                 {column} are added up under (none)"
+                "no {column} on {these}, while the rows around {it} have one (lines {before} and \
+                 {after}): cells merged in Excel? Rows with no {column} are added up under (none)"
             )
         }
         Kind::FarDate { date, from, to } => {

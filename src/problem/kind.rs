@@ -87,15 +87,14 @@ pub enum Kind {
     UnusedModel { id: String },
     /// Rows name models but no registry was given; `id` is the first one seen.
     NoRegistry { id: String },
-    /// `rows` rows of a file, the last on line `last`, have no unit (or area) while the row before them has
-    /// one, and so has the row after (`None`: they run to the end of the file): cells merged
-    /// in Excel come out so.
+    /// `rows` rows of a file, the last on line `last`, have no unit (or area) while the rows
+    /// around them (lines `before` and `after`) have one: cells merged in Excel come out so.
     EmptyAmid {
         column: Col,
         rows: u64,
         last: u64,
         before: u64,
-        after: Option<u64>,
+        after: u64,
     },
     /// A date years away from every other date of its file (`from`..=`to`, the years that hold
     /// most of its rows).
@@ -285,14 +284,14 @@ impl Kind {
                 rows: 3,
                 last: 5,
                 before: 2,
-                after: Some(6),
+                after: 6,
             },
             Kind::EmptyAmid {
                 column: Col::Area,
                 rows: 1,
                 last: 3,
                 before: 2,
-                after: None,
+                after: 4,
             },
             Kind::FarDate {
                 date: NaiveDate::from_ymd_opt(2052, 3, 15).unwrap_or_default(),
