@@ -170,7 +170,7 @@ pub fn message(kind: &Kind) -> String {
                 format!("{unit:?}")
             };
             format!(
-                "{} is over 1,000 times the median {measure} amount of {whose} (about {}): a \
+                "{} is 1,000 times the median {measure} amount of {whose} (about {}) or more: a \
                  typo?",
                 plain(*amount),
                 plain(*median)

@@ -99,7 +99,8 @@ pub enum Kind {
     /// A date years away from every other date of its file (`from`..=`to`, the years that hold
     /// most of its rows).
     FarDate { date: NaiveDate, from: i32, to: i32 },
-    /// An amount at least 1,000 times the median amount of its unit and measure.
+    /// An amount 1,000 times the median amount of its unit and measure or more (the median to
+    /// two significant digits).
     AmountOutlier {
         amount: Decimal,
         median: Decimal,

@@ -4,6 +4,7 @@
 //! warn about; `check` shows where each spelling is written.
 
 use crate::aggregate::Groups;
+use crate::domain::Value;
 use crate::domain::text::fold_accents;
 use crate::problem::Kind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,20 +28,23 @@ pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
         if dim.is_period() {
             continue;
         }
-        let values: BTreeSet<String> = groups
+        // Each distinct value once (groups repeat them), folded once.
+        let values: BTreeSet<&str> = groups
             .map
             .keys()
-            .map(|k| k.values[i].to_string())
-            .filter(|v| !v.is_empty())
+            .filter_map(|k| match &k.values[i] {
+                Value::Text(t) | Value::Area(t) if !t.is_empty() => Some(t.as_str()),
+                _ => None,
+            })
             .collect();
-        let mut families: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-        for v in &values {
+        let mut families: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for v in values {
             families.entry(folded(v)).or_default().push(v);
         }
         let pairs: Vec<(String, String)> = families
             .values()
             .filter(|f| f.len() > 1)
-            .flat_map(|f| f[1..].iter().map(|v| (f[0].clone(), (*v).clone())))
+            .flat_map(|f| f[1..].iter().map(|v| (f[0].to_string(), v.to_string())))
             .collect();
         if pairs.is_empty() {
             continue;
@@ -58,7 +62,7 @@ pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Dim, Key, Value};
+    use crate::domain::{Dim, Key};
     use rust_decimal::Decimal;
 
     #[test]
