@@ -92,8 +92,9 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "P", value_parser = parse_period)]
     pub period: Option<DateRange>,
 
-    /// Keep rows whose DIM is VALUE (case and spacing ignored; for area, the area and all
-    /// below it). Repeat for more: the same DIM twice means either value.
+    /// Keep rows whose DIM is VALUE (case and spacing ignored, accents too when nothing else
+    /// matches; for area, the area and all below it; a period as for --period, or 3/2025).
+    /// Repeat for more: the same DIM twice means either value.
     #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_filter)]
     pub filters: Vec<Filter>,
 
@@ -163,7 +164,7 @@ pub struct LayoutArgs {
     #[arg(long, default_value = "key", value_name = "key|total", value_parser = parse_sort)]
     pub sort: SortBy,
 
-    /// Show only the first N lines; the rest are added up in one "others" line.
+    /// Show only the first N lines (N at least 1); the rest are added up in one "others" line.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 
@@ -176,7 +177,8 @@ pub struct LayoutArgs {
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 
-    /// Write to FILE (whole or not at all) instead of the screen.
+    /// Write to FILE (whole or not at all) instead of the screen. Its extension chooses the
+    /// format (.csv, .json, .md, .txt); another one is refused unless --format is given.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
