@@ -1,18 +1,30 @@
 //! What `check` finds beyond invalid rows, as warnings: spellings of one name that differ only in
-//! case or accents, registry models nobody contributed to, rows that appear twice, and model ids
-//! that could not be checked because no registry was given. Pure functions over what the engine
-//! collected.
+//! case or accents, registry models nobody contributed to, rows that appear twice (row numbers
+//! and notes aside), model ids that could not be checked because no registry was given, the same
+//! input read twice on purpose, rows with no unit or area amid rows that have one (cells merged
+//! in Excel), dates years away from the rest of their file, and amounts over 1,000 times the
+//! median of their unit and measure.
+//!
+//! The observer collects per reading thread what these need, in memory that grows with distinct
+//! values (names, years, units, magnitudes), plus one fingerprint per row; gathering is the same
+//! whichever thread saw which row, and the warnings are pure functions of what was gathered.
 
-use crate::domain::Dim;
 use crate::domain::text::fold_accents;
+use crate::domain::{Dim, YEARS};
 use crate::engine::observe::{Observe, Observer};
 use crate::engine::{MAX_LISTED, Place};
-use crate::ledger::Contribution;
-use crate::ledger::intern::{Interner, Sym};
+use crate::ledger::intern::{EMPTY, Interner, Sym};
+use crate::ledger::number::Convention;
 use crate::ledger::record::Record;
 use crate::ledger::registry::Registry;
-use crate::problem::{Kind, Problem, Spelling};
+use crate::ledger::row::Layout;
+use crate::ledger::{Col, Contribution};
+use crate::problem::{Kind, Problem, Sameness, Spelling};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::any::Any;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
@@ -30,8 +42,195 @@ pub struct Seen {
 pub struct CheckData {
     /// Every text value per dimension (after the model join), with its first place.
     pub values: BTreeMap<(Dim, String), Seen>,
-    /// Row fingerprints (the fields as written), with where each row is, sorted.
+    /// Row fingerprints (the fields as written, row numbers and notes aside), with where each
+    /// row is; sorted. The two low bits of a fingerprint say whether the row has no unit
+    /// ([`NO_UNIT`]) or no area ([`NO_AREA`]) after the model join: they follow from the fields,
+    /// so rows written alike still have equal fingerprints, and no row costs more than these
+    /// 16 bytes.
     pub fingerprints: Vec<(u64, Place)>,
+    /// Per file and year: how many rows, and the earliest of them.
+    pub years: BTreeMap<(usize, i32), YearRows>,
+    /// Per unit and measure (as text): how the amounts spread, and the largest.
+    pub amounts: BTreeMap<(String, String), Spread>,
+    /// The same for amounts that read two ways, per file, both ways (`[vi, en]`), until the
+    /// file's convention says which.
+    pub two_ways: BTreeMap<(usize, String, String), [Spread; 2]>,
+    /// Per file: its columns' names as written, for messages.
+    pub columns: BTreeMap<usize, FileColumns>,
+    /// Runs of rows with no unit or area between rows that have one, found by [`gather`].
+    pub runs: Vec<EmptyRun>,
+    /// One thread's rows with no unit or area (the fingerprint's low bits), while they are few;
+    /// `None` once they are not (then [`gather`] walks every row instead).
+    pub empties: Option<Vec<(Place, u64)>>,
+}
+
+/// Rows of a file with no unit (or area) between rows that have one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmptyRun {
+    pub column: Col,
+    pub file: usize,
+    /// Their first and last lines, and how many.
+    pub first: u64,
+    pub last: u64,
+    pub rows: u64,
+    /// The lines of the rows around them.
+    pub before: u64,
+    pub after: u64,
+}
+
+/// A file's columns as its header names them (or the English name when it has none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileColumns {
+    pub unit: String,
+    pub area: String,
+    pub date: String,
+    pub amount: String,
+}
+
+pub const NO_UNIT: u64 = 1;
+pub const NO_AREA: u64 = 2;
+
+/// How many rows of one far year are named; the rest are counted.
+const FAR_LISTED: usize = 1_000;
+/// How many of the largest amounts of one unit and measure are kept to be named.
+const TOP: usize = 32;
+/// Years at most this far apart belong to one stretch of a file's dates.
+const YEAR_GAP: i32 = 2;
+/// An amount is named when it is at least this many times its unit and measure's median…
+const OUTLIER: i64 = 1_000;
+/// …among at least this many non-zero amounts.
+const OUTLIER_ROWS: u64 = 3;
+
+/// The rows of one year in one file: how many, and the earliest (with their dates).
+#[derive(Debug, Clone, Default)]
+pub struct YearRows {
+    pub rows: u64,
+    first: Vec<(Place, NaiveDate)>,
+    /// Once `first` is full: its latest place; later ones are not kept.
+    limit: Option<Place>,
+}
+
+impl YearRows {
+    fn add(&mut self, place: Place, date: NaiveDate) {
+        self.rows += 1;
+        if self.limit.is_some_and(|l| place > l) {
+            return;
+        }
+        self.first.push((place, date));
+        if self.first.len() >= 2 * FAR_LISTED {
+            self.cut();
+        }
+    }
+
+    /// Keeps the earliest [`FAR_LISTED`], whatever order they came in.
+    fn cut(&mut self) {
+        self.first.sort_unstable();
+        self.first.truncate(FAR_LISTED);
+        if self.first.len() == FAR_LISTED {
+            self.limit = self.first.last().map(|f| f.0);
+        }
+    }
+
+    fn merge(&mut self, other: YearRows) {
+        self.rows += other.rows;
+        self.first.extend(other.first);
+        self.cut();
+    }
+}
+
+/// How the non-zero amounts of one unit and measure spread. A unit with few amounts keeps every
+/// one's magnitude (two significant digits, see [`magnitude`]); a big one, those of a fixed
+/// sample of its rows (one in [`SAMPLE`], picked by the row's fingerprint, so the same rows
+/// whatever the threads): enough for a median, at a cost per row of a few instructions. The
+/// [`TOP`] largest amounts are kept exactly, with their places.
+#[derive(Debug, Clone, Default)]
+pub struct Spread {
+    /// How many non-zero amounts.
+    pub rows: u64,
+    /// Every magnitude, while fewer than [`SMALL`] amounts were seen (all of them once gathered,
+    /// when the unit has fewer than [`SMALL`] in all).
+    pub all: Vec<i32>,
+    /// The magnitudes of the sample, counted.
+    pub sampled: BTreeMap<i32, u64>,
+    /// Largest first; among equal amounts, the earliest first.
+    pub top: Vec<(Decimal, Place)>,
+}
+
+/// Rows with no unit or area are looked at one by one while they are at most one in this many.
+const SPARSE: u64 = 8;
+
+/// Below this many amounts a unit's median is taken from all of them.
+const SMALL: u64 = 512;
+/// Above it, from one row in this many.
+const SAMPLE: u64 = 16;
+
+/// The order of [`Spread::top`].
+fn rank(e: &(Decimal, Place)) -> (Reverse<Decimal>, Place) {
+    (Reverse(e.0), e.1)
+}
+
+/// Offers an amount to a largest-first list of at most [`TOP`].
+fn offer(top: &mut Vec<(Decimal, Place)>, amount: Decimal, place: Place) {
+    let entry = (amount, place);
+    if top.len() == TOP && top.last().is_none_or(|last| rank(&entry) >= rank(last)) {
+        return;
+    }
+    insert(top, entry);
+}
+
+fn insert(top: &mut Vec<(Decimal, Place)>, entry: (Decimal, Place)) {
+    let at = top.partition_point(|e| rank(e) < rank(&entry));
+    top.insert(at, entry);
+    top.truncate(TOP);
+}
+
+/// An amount's size to two significant digits, as a number that sorts like the amounts:
+/// `e * 100 + d` for an absolute value `0.d… × 10^e` (`d` its first two digits, 10–99).
+/// `None` for zero.
+pub fn magnitude(amount: Decimal) -> Option<i32> {
+    let parts = amount.unpack();
+    let (digits, lead) = if parts.hi == 0 {
+        // Nearly every amount: the mantissa fits 64 bits.
+        let m = (u64::from(parts.mid) << 32) | u64::from(parts.lo);
+        if m == 0 {
+            return None;
+        }
+        let digits = m.ilog10() as i32 + 1;
+        let lead = if digits >= 2 {
+            m / POW10[(digits - 2) as usize]
+        } else {
+            m * 10
+        };
+        (digits, lead)
+    } else {
+        let m = amount.mantissa().unsigned_abs();
+        let digits = m.ilog10() as i32 + 1;
+        (digits, (m / 10u128.pow((digits - 2) as u32)) as u64)
+    };
+    Some((digits - parts.scale as i32) * 100 + lead as i32)
+}
+
+/// 10⁰ … 10¹⁹.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// The least amount of magnitude `key` (`upper`: the least of the next one up).
+fn magnitude_bound(key: i32, upper: bool) -> Option<Decimal> {
+    let (e, lead) = (key.div_euclid(100), key.rem_euclid(100) + i32::from(upper));
+    let shift = e - 2;
+    if shift >= 0 {
+        let n = i128::from(lead).checked_mul(10i128.checked_pow(shift as u32)?)?;
+        Decimal::try_from_i128_with_scale(n, 0).ok()
+    } else {
+        Decimal::try_from_i128_with_scale(i128::from(lead), (-shift) as u32).ok()
+    }
 }
 
 /// The dimensions whose values are compared for spellings.
@@ -44,21 +243,175 @@ const CHECKED_DIMS: [Dim; 6] = [
     Dim::Measure,
 ];
 
-/// One reading thread's observer: per checked dimension and symbol, how often and where first;
-/// and every row's fingerprint.
+/// One thread's spread of amounts for one unit and measure.
+#[derive(Default)]
+struct LocalSpread {
+    rows: u64,
+    all: Vec<i32>,
+    sampled: FxHashMap<i32, u64>,
+    top: Vec<(Decimal, Place)>,
+    /// Once `top` is full: its least amount; most rows are not above it. With its scale and
+    /// 64-bit mantissa when it has one, for a comparison without rescaling.
+    floor: Option<(Decimal, Option<(u32, u64)>)>,
+}
+
+/// An amount's scale and mantissa, when the mantissa fits 64 bits.
+fn small(a: Decimal) -> Option<(u32, u64)> {
+    let p = a.unpack();
+    (p.hi == 0).then(|| (p.scale, (u64::from(p.mid) << 32) | u64::from(p.lo)))
+}
+
+/// `a <= b` for amounts not negative (`fast`: `small(b)`), without rescaling when they share a
+/// scale, as the amounts of one file nearly always do.
+fn at_most(a: Decimal, b: Decimal, fast: Option<(u32, u64)>) -> bool {
+    match (small(a), fast) {
+        (Some((sa, ma)), Some((sb, mb))) if sa == sb => ma <= mb,
+        _ => a <= b,
+    }
+}
+
+impl LocalSpread {
+    /// A non-zero amount (made positive), at `place`; `sampled` when its row is in the sample.
+    #[inline]
+    fn add(&mut self, amount: Decimal, place: Place, sampled: bool) {
+        self.rows += 1;
+        if self.rows < SMALL {
+            self.all.extend(magnitude(amount));
+        } else if self.rows == SMALL {
+            self.all = Vec::new();
+        }
+        if sampled && let Some(key) = magnitude(amount) {
+            *self.sampled.entry(key).or_default() += 1;
+        }
+        if let Some((floor, fast)) = self.floor
+            && at_most(amount, floor, fast)
+        {
+            return;
+        }
+        offer(&mut self.top, amount, place);
+        if self.top.len() == TOP {
+            self.floor = self.top.last().map(|(a, _)| (*a, small(*a)));
+        }
+    }
+
+    fn into_spread(self) -> Spread {
+        Spread {
+            rows: self.rows,
+            all: self.all,
+            sampled: self.sampled.into_iter().collect(),
+            top: self.top,
+        }
+    }
+}
+
+/// One reading thread's observer.
 #[derive(Default)]
 struct Looker {
     values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
     fingerprints: Vec<(u64, Place)>,
+    /// Per file index, once one of its rows is seen.
+    files: Vec<Option<FileState>>,
+    columns: BTreeMap<usize, FileColumns>,
+    spreads: Vec<LocalSpread>,
+    /// By unit symbol: (measure symbol, index in `spreads`); symbols are small and dense, and a
+    /// unit has a measure or two.
+    spread_of: Vec<Vec<(Sym, usize)>>,
+    /// The last (unit, measure) looked up, and its index.
+    last_spread: Option<((Sym, Sym), usize)>,
+    /// Rows with no unit or area, while they are at most one in [`SPARSE`] (and then `None`).
+    empties: Option<Vec<(Place, u64)>>,
+    /// Amounts that read two ways, per (file, unit, measure), read both ways.
+    two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
+}
+
+/// What one thread keeps per file.
+struct FileState {
+    /// The fields a fingerprint is made of (row numbers and notes left out); `None`: all.
+    kept: Option<Box<[usize]>>,
+    /// How many fields its rows have.
+    width: usize,
+    /// Per year from the first of [`YEARS`].
+    years: Vec<YearRows>,
 }
 
 /// The observer `check` plugs into the engine.
 pub fn observer() -> Observe {
-    Arc::new(|| Box::new(Looker::default()) as Box<dyn Observer>)
+    Arc::new(|| {
+        Box::new(Looker {
+            empties: Some(Vec::new()),
+            ..Looker::default()
+        }) as Box<dyn Observer>
+    })
+}
+
+/// Whether a header names a column of row numbers (`STT`, `TT`, `No.`, `#`, `Số TT`): two rows
+/// that differ only in their number are still the same contribution written twice.
+pub fn numbering(header: &str) -> bool {
+    let folded = fold_accents(header.trim());
+    matches!(
+        folded.trim_end_matches('.').trim(),
+        "stt" | "tt" | "no" | "#" | "so tt" | "so thu tu" | "thu tu"
+    )
+}
+
+impl Looker {
+    /// What is kept per file, the first time one of its rows is seen.
+    fn learn_file(&mut self, fi: usize, layout: &Layout) {
+        if self.files.len() <= fi {
+            self.files.resize_with(fi + 1, || None);
+        }
+        let note = layout.index(Col::Note);
+        let names = &layout.columns.names;
+        let kept: Box<[usize]> = (0..names.len())
+            .filter(|&i| Some(i) != note && !numbering(&names[i]))
+            .collect();
+        let size = (YEARS.end() - YEARS.start() + 1) as usize;
+        self.files[fi] = Some(FileState {
+            kept: (kept.len() < names.len()).then_some(kept),
+            width: names.len(),
+            years: (0..size).map(|_| YearRows::default()).collect(),
+        });
+        self.columns.insert(
+            fi,
+            FileColumns {
+                unit: layout.name(Col::Unit),
+                area: layout.name(Col::Area),
+                date: layout.name(Col::Date),
+                amount: layout.name(Col::Amount),
+            },
+        );
+    }
+
+    fn spread(&mut self, unit: Sym, measure: Sym) -> &mut LocalSpread {
+        if let Some((key, at)) = self.last_spread
+            && key == (unit, measure)
+        {
+            return &mut self.spreads[at];
+        }
+        let u = unit as usize;
+        if self.spread_of.len() <= u {
+            self.spread_of.resize_with(u + 1, Vec::new);
+        }
+        let at = match self.spread_of[u].iter().find(|(m, _)| *m == measure) {
+            Some(&(_, at)) => at,
+            None => {
+                let at = self.spreads.len();
+                self.spreads.push(LocalSpread::default());
+                self.spread_of[u].push((measure, at));
+                at
+            }
+        };
+        self.last_spread = Some(((unit, measure), at));
+        &mut self.spreads[at]
+    }
 }
 
 impl Observer for Looker {
-    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>) {
+    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
+        let fi = place.file_index();
+        if self.files.get(fi).is_none_or(Option::is_none) {
+            self.learn_file(fi, layout);
+        }
         for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
             let sym = row.text_sym(*dim) as usize;
             if sym == 0 {
@@ -78,12 +431,64 @@ impl Observer for Looker {
                 }
             }
         }
-        self.fingerprints.push((fingerprint(record), place));
+        let Some(Some(file)) = self.files.get_mut(fi) else {
+            return;
+        };
+        let empty =
+            (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
+        let print = match &file.kept {
+            Some(kept) if record.len() == file.width => fingerprint_of(record, kept),
+            _ => fingerprint(record),
+        };
+        self.fingerprints.push(((print & !3) | empty, place));
+        if empty != 0
+            && let Some(list) = &mut self.empties
+        {
+            list.push((place, empty));
+            if list.len() as u64 * SPARSE > self.fingerprints.len() as u64 + 1024 {
+                self.empties = None;
+            }
+        }
+        let year = (row.date.year() - YEARS.start()) as usize;
+        if let Some(y) = file.years.get_mut(year) {
+            y.add(place, row.date);
+        }
+        if !row.amount.is_zero() {
+            let sampled = in_sample(print);
+            self.spread(row.unit, row.measure)
+                .add(row.amount.abs(), place, sampled);
+        }
+    }
+
+    fn two_ways(
+        &mut self,
+        row: &Contribution,
+        place: Place,
+        record: &Record<'_>,
+        layout: &Layout,
+        readings: [Decimal; 2],
+    ) {
+        self.row(row, place, record, layout);
+        let spreads = self
+            .two_ways
+            .entry((place.file_index(), row.unit, row.measure))
+            .or_default();
+        let sampled = self
+            .fingerprints
+            .last()
+            .is_some_and(|(print, _)| in_sample(*print));
+        for (spread, amount) in spreads.iter_mut().zip(readings) {
+            if !amount.is_zero() {
+                spread.add(amount.abs(), place, sampled);
+            }
+        }
     }
 
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
         let mut data = CheckData {
             fingerprints: self.fingerprints,
+            columns: self.columns,
+            empties: self.empties,
             ..CheckData::default()
         };
         for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
@@ -94,16 +499,91 @@ impl Observer for Looker {
                 }
             }
         }
+        for (fi, file) in self.files.into_iter().enumerate() {
+            let Some(file) = file else { continue };
+            for (i, y) in file.years.into_iter().enumerate() {
+                if y.rows > 0 {
+                    data.years.insert((fi, YEARS.start() + i as i32), y);
+                }
+            }
+        }
+        let mut spreads: Vec<Option<LocalSpread>> = self.spreads.into_iter().map(Some).collect();
+        let found = self
+            .spread_of
+            .into_iter()
+            .enumerate()
+            .flat_map(|(unit, of)| {
+                of.into_iter()
+                    .map(move |(measure, at)| ((unit as Sym, measure), at))
+            });
+        for ((unit, measure), at) in found {
+            let Some(local) = spreads.get_mut(at).and_then(Option::take) else {
+                continue;
+            };
+            let spread = data
+                .amounts
+                .entry((
+                    interner.get(unit).to_string(),
+                    interner.get(measure).to_string(),
+                ))
+                .or_default();
+            merge_spread(spread, local.into_spread());
+        }
+        for ((fi, unit, measure), [vi, en]) in self.two_ways {
+            let both = data
+                .two_ways
+                .entry((
+                    fi,
+                    interner.get(unit).to_string(),
+                    interner.get(measure).to_string(),
+                ))
+                .or_default();
+            for (into, local) in both.iter_mut().zip([vi, en]) {
+                merge_spread(into, local.into_spread());
+            }
+        }
         Box::new(data)
     }
+}
+
+/// Whether a row is in the sample big units take their median from: one in [`SAMPLE`], by its
+/// fingerprint's high bits.
+fn in_sample(print: u64) -> bool {
+    print >> 60 < 16 / SAMPLE
+}
+
+fn merge_spread(into: &mut Spread, other: Spread) {
+    into.rows += other.rows;
+    if into.rows < SMALL {
+        into.all.extend(other.all);
+    } else {
+        into.all = Vec::new();
+    }
+    for (k, n) in other.sampled {
+        *into.sampled.entry(k).or_default() += n;
+    }
+    into.top.extend(other.top);
+    into.top.sort_unstable_by_key(rank);
+    into.top.truncate(TOP);
 }
 
 /// Every thread's findings as one, the same whichever thread saw which row.
 pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     let mut all = CheckData::default();
+    let mut parts: Vec<Vec<(u64, Place)>> = Vec::new();
+    let mut empties: Option<Vec<(Place, u64)>> = Some(Vec::new());
     for found in observed {
         let Ok(found) = found.downcast::<CheckData>() else {
             continue;
+        };
+        let mut found = *found;
+        parts.push(std::mem::take(&mut found.fingerprints));
+        empties = match (empties, found.empties.take()) {
+            (Some(mut a), Some(b)) => {
+                a.extend(b);
+                Some(a)
+            }
+            _ => None,
         };
         for (k, seen) in found.values {
             all.values
@@ -116,15 +596,157 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
                 })
                 .or_insert(seen);
         }
-        all.fingerprints.extend(found.fingerprints);
+        for (k, y) in found.years {
+            all.years.entry(k).or_default().merge(y);
+        }
+        for (k, s) in found.amounts {
+            merge_spread(all.amounts.entry(k).or_default(), s);
+        }
+        for (k, both) in found.two_ways {
+            let into = all.two_ways.entry(k).or_default();
+            for (into, s) in into.iter_mut().zip(both) {
+                merge_spread(into, s);
+            }
+        }
+        all.columns.extend(found.columns);
     }
-    all.fingerprints.sort_unstable();
+    // Each thread saw its rows in file and line order, so its list is in place order already.
+    for part in &mut parts {
+        if !part.is_sorted_by_key(|f| f.1) {
+            part.sort_unstable_by_key(|f| f.1);
+        }
+    }
+    all.runs = match empties {
+        // Few rows lack a value: each is placed among its neighbours, found by binary search.
+        Some(mut empties) => {
+            empties.sort_unstable();
+            sparse_runs(&parts, &empties)
+        }
+        // Many do: every row is walked in order, the threads' lists side by side (no copy).
+        None => match parts.as_slice() {
+            [one] => empty_runs(one.iter().copied()),
+            _ => empty_runs(InOrder::new(&parts)),
+        },
+    };
+    // One list, grown from the first thread's (no copy of it).
+    let mut parts = parts.into_iter();
+    all.fingerprints = parts.next().unwrap_or_default();
+    for part in parts {
+        all.fingerprints.extend(part);
+    }
+    sort_prints(&mut all.fingerprints);
     all
+}
+
+/// Sorts fingerprints by (hash, place), as `sort_unstable` does, faster on millions of rows: one
+/// pass moves each into its bucket by the hash's top byte, in place (American flag sort), then
+/// each bucket, a 256th of the rows and so small enough to stay in cache, is sorted alone.
+fn sort_prints(v: &mut [(u64, Place)]) {
+    if v.len() < 1 << 16 {
+        v.sort_unstable();
+        return;
+    }
+    let bucket = |e: &(u64, Place)| (e.0 >> 56) as usize;
+    let mut ends = [0usize; 256];
+    for e in v.iter() {
+        ends[bucket(e)] += 1;
+    }
+    let mut sum = 0;
+    for end in ends.iter_mut() {
+        sum += *end;
+        *end = sum;
+    }
+    let mut starts = [0usize; 256];
+    starts[1..].copy_from_slice(&ends[..255]);
+    // The next place to fill in each bucket.
+    let mut next = starts;
+    for b in 0..256 {
+        while next[b] < ends[b] {
+            let mut e = v[next[b]];
+            let mut home = bucket(&e);
+            while home != b {
+                std::mem::swap(&mut e, &mut v[next[home]]);
+                next[home] += 1;
+                home = bucket(&e);
+            }
+            v[next[b]] = e;
+            next[b] += 1;
+        }
+    }
+    for b in 0..256 {
+        v[starts[b]..ends[b]].sort_unstable();
+    }
+}
+
+/// The rows of several lists, each in place order, in place order. Threads read whole chunks,
+/// so long stretches come from one list: rows are taken from it while they come before the
+/// first row of every other list, which is looked for again only when one does not.
+struct InOrder<'a> {
+    parts: Vec<&'a [(u64, Place)]>,
+    /// The list rows are taken from, and the least first place of the others.
+    current: usize,
+    bound: Option<Place>,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(parts: &'a [Vec<(u64, Place)>]) -> Self {
+        let mut in_order = InOrder {
+            parts: parts.iter().map(Vec::as_slice).collect(),
+            current: 0,
+            bound: None,
+        };
+        in_order.choose();
+        in_order
+    }
+
+    /// Picks the list whose first row comes first, and the bound the others set.
+    fn choose(&mut self) {
+        let mut firsts = self
+            .parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.first().map(|f| (f.1, i)));
+        let Some(mut best) = firsts.next() else {
+            return;
+        };
+        let mut bound: Option<Place> = None;
+        for (place, i) in firsts {
+            let other = if place < best.0 {
+                std::mem::replace(&mut best, (place, i)).0
+            } else {
+                place
+            };
+            bound = Some(bound.map_or(other, |b| b.min(other)));
+        }
+        self.current = best.1;
+        self.bound = bound;
+    }
+}
+
+impl Iterator for InOrder<'_> {
+    type Item = (u64, Place);
+
+    fn next(&mut self) -> Option<(u64, Place)> {
+        let head = self.parts.get(self.current)?.first()?;
+        if self.bound.is_some_and(|b| head.1 > b) {
+            self.choose();
+        }
+        let (first, rest) = self.parts.get(self.current)?.split_first()?;
+        self.parts[self.current] = rest;
+        if rest.is_empty() {
+            self.choose();
+        }
+        Some(*first)
+    }
+}
+
+fn hasher() -> impl Hasher {
+    foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher()
 }
 
 /// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
 fn fingerprint(record: &Record<'_>) -> u64 {
-    let mut h = foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher();
+    let mut h = hasher();
     for i in 0..record.len() {
         let f = record.bytes(i);
         h.write_usize(f.len());
@@ -133,17 +755,41 @@ fn fingerprint(record: &Record<'_>) -> u64 {
     h.finish()
 }
 
-/// All of `check`'s warnings, given the files' names by index.
-/// All of `check`'s warnings, and how many duplicate rows were found past the first
-/// [`MAX_LISTED`] (counted, not listed).
+/// The same, made of the fields `kept` only (all but row numbers and notes); each is a field of
+/// the record.
+fn fingerprint_of(record: &Record<'_>, kept: &[usize]) -> u64 {
+    let mut h = hasher();
+    for &i in kept {
+        let f = record.bytes(i);
+        h.write_usize(f.len());
+        h.write(f);
+    }
+    h.finish()
+}
+
+/// All of `check`'s warnings, given the files' names by index and the inputs read twice on
+/// purpose (`--allow-duplicates`: the later file, the earlier, how they are one); and how many
+/// were found past what is listed (counted, not listed).
 pub fn warnings(
-    data: &CheckData,
+    mut data: CheckData,
     registry: Option<&Registry>,
     files: &[Arc<str>],
+    same: &[(usize, usize, Sameness)],
+    conventions: &BTreeMap<usize, Option<Convention>>,
 ) -> (Vec<Problem>, u64) {
-    let mut out = spelling_variants(data, files);
-    out.extend(unused_models(data, registry));
-    let (duplicates, unlisted) = duplicate_rows(data, files);
+    // Amounts that read two ways count the way their file reads them (not at all when nothing
+    // settled it: those rows are invalid).
+    for ((fi, unit, measure), [vi, en]) in std::mem::take(&mut data.two_ways) {
+        let settled = match conventions.get(&fi).copied().flatten() {
+            Some(Convention::Vi) => vi,
+            Some(Convention::En) => en,
+            None => continue,
+        };
+        merge_spread(data.amounts.entry((unit, measure)).or_default(), settled);
+    }
+    let mut out = spelling_variants(&data, files);
+    out.extend(unused_models(&data, registry));
+    let (duplicates, mut unlisted) = duplicate_rows(&data, files, same);
     out.extend(duplicates);
     if registry.is_none()
         && let Some(((_, id), seen)) = data.values.iter().find(|((d, _), _)| *d == Dim::Model)
@@ -155,6 +801,23 @@ pub fn warnings(
             Kind::NoRegistry { id: id.clone() },
         ));
     }
+    for &(later, earlier, how) in same {
+        out.push(Problem::warning(
+            &files[later],
+            1,
+            "file",
+            Kind::SameInputAllowed {
+                first: files[earlier].clone(),
+                same: how,
+            },
+        ));
+    }
+    out.extend(empty_amid(&data, files));
+    let (far, far_unlisted) = far_dates(&data, files);
+    out.extend(far);
+    let (large, large_unlisted) = large_amounts(&data, files);
+    out.extend(large);
+    unlisted += far_unlisted + large_unlisted;
     (out, unlisted)
 }
 
@@ -212,14 +875,47 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
         .collect()
 }
 
-fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
-    // Fingerprints are sorted by (hash, place): the first of a run is the original.
-    let mut pairs: Vec<(Place, Place)> = data
-        .fingerprints
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-        .flat_map(|run| run[1..].iter().map(move |&(_, at)| (at, run[0].1)))
-        .collect();
+fn duplicate_rows(
+    data: &CheckData,
+    files: &[Arc<str>],
+    same: &[(usize, usize, Sameness)],
+) -> (Vec<Problem>, u64) {
+    // A whole file read twice on purpose is said once, not row by row: files that are one
+    // (copies of one another, however many) share the index of the first.
+    let mut first_of: Vec<usize> = (0..files.len()).collect();
+    for &(later, earlier, _) in same {
+        if later < first_of.len() && earlier < first_of.len() {
+            first_of[later] = first_of[earlier];
+        }
+    }
+    let twice = |a: usize, b: usize| {
+        a != b
+            && first_of
+                .get(a)
+                .is_some_and(|fa| Some(fa) == first_of.get(b))
+    };
+    // Fingerprints are sorted by (hash, place): the first of a run is the original, but a row
+    // of a file read twice is compared only with rows of other files than its twin.
+    let mut pairs: Vec<(Place, Place)> = Vec::new();
+    for run in data.fingerprints.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        // The first row of the run in each file, in order.
+        let mut firsts: Vec<Place> = Vec::new();
+        for &(_, at) in run {
+            let fi = at.file_index();
+            let original = firsts
+                .iter()
+                .find(|p| p.file_index() == fi || !twice(p.file_index(), fi));
+            if let Some(&first) = original {
+                pairs.push((at, first));
+            }
+            if !firsts.iter().any(|p| p.file_index() == fi) {
+                firsts.push(at);
+            }
+        }
+    }
     pairs.sort_unstable();
     let unlisted = pairs.len().saturating_sub(MAX_LISTED) as u64;
     pairs.truncate(MAX_LISTED);
@@ -240,4 +936,415 @@ fn duplicate_rows(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
         })
         .collect();
     (problems, unlisted)
+}
+
+/// Runs of rows with no unit (or area) between rows that have one, file by file: what cells
+/// merged in Excel leave in a CSV (the value on the first row of the merge only), from the rows
+/// in file and line order (the low bits of each fingerprint say what is empty). A run at the
+/// top or the bottom of a file is not one: a unit with no area (a town-wide union) often comes
+/// last, and only rows with a value on both sides look like a merge.
+fn empty_runs(rows: impl Iterator<Item = (u64, Place)>) -> Vec<EmptyRun> {
+    const LOOKED_AT: [(u64, Col); 2] = [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)];
+    let mut out = Vec::new();
+    let mut file = usize::MAX;
+    // Per column: the last row with a value, and the run of rows without one since (first,
+    // rows, last).
+    let mut before: [Option<u64>; 2] = [None; 2];
+    let mut run: [Option<(u64, u64, u64)>; 2] = [None; 2];
+    for (print, place) in rows {
+        let (fi, line) = (place.file_index(), place.line());
+        if fi != file {
+            (file, before, run) = (fi, [None; 2], [None; 2]);
+        }
+        for (k, &(flag, column)) in LOOKED_AT.iter().enumerate() {
+            if print & flag == 0 {
+                if let (Some(before), Some((first, rows, last))) = (before[k], run[k].take()) {
+                    out.push(EmptyRun {
+                        column,
+                        file: fi,
+                        first,
+                        last,
+                        rows,
+                        before,
+                        after: line,
+                    });
+                }
+                before[k] = Some(line);
+            } else if before[k].is_some() {
+                run[k] = Some(match run[k] {
+                    None => (line, 1, line),
+                    Some((first, rows, _)) => (first, rows + 1, line),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.file, r.first, r.column as u8));
+    out
+}
+
+/// The same runs, from the rows that lack a value (`empties`, in place order, with their
+/// flags) and the rows of each thread (`parts`, each in place order): a row's neighbours are
+/// the nearest rows before and after it in any list.
+fn sparse_runs(parts: &[Vec<(u64, Place)>], empties: &[(Place, u64)]) -> Vec<EmptyRun> {
+    // The row just before (or after) `place`, among all.
+    let neighbour = |place: Place, after: bool| -> Option<Place> {
+        let near = parts.iter().filter_map(|part| {
+            if after {
+                part.get(part.partition_point(|e| e.1 <= place))
+            } else {
+                let i = part.partition_point(|e| e.1 < place);
+                i.checked_sub(1).map(|j| &part[j])
+            }
+            .map(|e| e.1)
+        });
+        if after { near.min() } else { near.max() }
+    };
+    let mut out = Vec::new();
+    for (flag, column) in [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)] {
+        let lacking: Vec<Place> = empties
+            .iter()
+            .filter(|(_, f)| f & flag != 0)
+            .map(|(p, _)| *p)
+            .collect();
+        let mut i = 0;
+        while i < lacking.len() {
+            // A run: rows that lack a value with no row between them.
+            let mut j = i;
+            let mut after = neighbour(lacking[j], true);
+            while j + 1 < lacking.len() && after == Some(lacking[j + 1]) {
+                j += 1;
+                after = neighbour(lacking[j], true);
+            }
+            let (first, last) = (lacking[i], lacking[j]);
+            let before = neighbour(first, false);
+            let same_file = |p: &Place| p.file_index() == first.file_index();
+            if let (Some(before), Some(after)) = (before.filter(same_file), after.filter(same_file))
+            {
+                out.push(EmptyRun {
+                    column,
+                    file: first.file_index(),
+                    first: first.line(),
+                    last: last.line(),
+                    rows: (j - i + 1) as u64,
+                    before: before.line(),
+                    after: after.line(),
+                });
+            }
+            i = j + 1;
+        }
+    }
+    out.sort_by_key(|r| (r.file, r.first, r.column as u8));
+    out
+}
+
+fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
+    data.runs
+        .iter()
+        .map(|r| {
+            let column = data.columns.get(&r.file).map_or_else(
+                || crate::ledger::column_name(r.column).to_string(),
+                |c| match r.column {
+                    Col::Unit => c.unit.clone(),
+                    _ => c.area.clone(),
+                },
+            );
+            Problem::warning(
+                &files[r.file],
+                r.first,
+                column,
+                Kind::EmptyAmid {
+                    column: r.column,
+                    rows: r.rows,
+                    last: r.last,
+                    before: r.before,
+                    after: r.after,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Dates years away from the rest of their file. A file's years are joined into stretches
+/// where they are at most [`YEAR_GAP`] apart; the stretch holding the most rows is the file's
+/// own range, and a date in another stretch (so more than two years from every date of the
+/// range) is named. When two stretches hold as many rows, nothing is: there is no telling
+/// which is the typo.
+fn far_dates(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
+    let mut out = Vec::new();
+    let mut unlisted = 0u64;
+    let mut by_file: BTreeMap<usize, Vec<(i32, &YearRows)>> = BTreeMap::new();
+    for ((fi, year), rows) in &data.years {
+        by_file.entry(*fi).or_default().push((*year, rows));
+    }
+    for (fi, years) in by_file {
+        let mut stretches: Vec<(i32, i32, u64, Vec<&YearRows>)> = Vec::new();
+        for (year, rows) in years {
+            match stretches.last_mut() {
+                Some(s) if year - s.1 <= YEAR_GAP => {
+                    s.1 = year;
+                    s.2 += rows.rows;
+                    s.3.push(rows);
+                }
+                _ => stretches.push((year, year, rows.rows, vec![rows])),
+            }
+        }
+        if stretches.len() < 2 {
+            continue;
+        }
+        let most = stretches.iter().map(|s| s.2).max().unwrap_or(0);
+        let mut biggest = stretches.iter().filter(|s| s.2 == most);
+        let (Some(own), None) = (biggest.next(), biggest.next()) else {
+            continue;
+        };
+        let (from, to) = (own.0, own.1);
+        let column = data
+            .columns
+            .get(&fi)
+            .map_or_else(|| "date".to_string(), |c| c.date.clone());
+        for s in &stretches {
+            if s.0 == from {
+                continue;
+            }
+            for rows in &s.3 {
+                let mut first = rows.first.clone();
+                first.sort_unstable();
+                first.truncate(FAR_LISTED);
+                unlisted += rows.rows - first.len() as u64;
+                for (place, date) in first {
+                    out.push(Problem::warning(
+                        &files[fi],
+                        place.line(),
+                        column.clone(),
+                        Kind::FarDate { date, from, to },
+                    ));
+                }
+            }
+        }
+    }
+    (out, unlisted)
+}
+
+/// Amounts [`OUTLIER`] times the median non-zero amount of their unit and measure or more,
+/// among at least [`OUTLIER_ROWS`] amounts: an extra `000` typed, or a total typed as a row. The
+/// median is taken to two significant digits (the least amount of its magnitude), from every
+/// amount of a small unit or a fixed sample of a big one (see [`Spread`]); at most [`TOP`] per
+/// unit and measure are named.
+fn large_amounts(data: &CheckData, files: &[Arc<str>]) -> (Vec<Problem>, u64) {
+    let mut out = Vec::new();
+    let mut unlisted = 0u64;
+    for ((unit, measure), spread) in &data.amounts {
+        if spread.rows < OUTLIER_ROWS {
+            continue;
+        }
+        let exact = spread.rows < SMALL;
+        let counts: BTreeMap<i32, u64> = if exact {
+            let mut c = BTreeMap::new();
+            for &k in &spread.all {
+                *c.entry(k).or_default() += 1;
+            }
+            c
+        } else {
+            spread.sampled.clone()
+        };
+        let n: u64 = counts.values().sum();
+        // The middle amount (the upper one of two middles).
+        let rank = n / 2 + 1;
+        let mut seen = 0u64;
+        let Some(&median) = counts.iter().find_map(|(k, c)| {
+            seen += c;
+            (seen >= rank).then_some(k)
+        }) else {
+            continue;
+        };
+        let Some(low) = magnitude_bound(median, false) else {
+            continue;
+        };
+        let Some(threshold) = low.checked_mul(Decimal::from(OUTLIER)) else {
+            continue;
+        };
+        let named: Vec<&(Decimal, Place)> =
+            spread.top.iter().filter(|(a, _)| *a >= threshold).collect();
+        if named.len() == TOP && exact {
+            // Perhaps more than were kept: count those surely over.
+            let over: u64 = counts
+                .iter()
+                .filter(|(k, _)| magnitude_bound(**k, false).is_some_and(|b| b >= threshold))
+                .map(|(_, c)| c)
+                .sum();
+            unlisted += over.saturating_sub(TOP as u64);
+        }
+        for &(amount, place) in named {
+            let fi = place.file_index();
+            let column = data
+                .columns
+                .get(&fi)
+                .map_or_else(|| "amount".to_string(), |c| c.amount.clone());
+            out.push(Problem::warning(
+                &files[fi],
+                place.line(),
+                column,
+                Kind::AmountOutlier {
+                    amount,
+                    median: low,
+                    unit: unit.clone(),
+                    measure: measure.clone(),
+                },
+            ));
+        }
+    }
+    (out, unlisted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn magnitudes_sort_like_amounts_and_bound_them() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let keys: Vec<i32> = ["0.0012", "0.5", "9", "10", "99.9", "100", "150000", "1e20"]
+            .iter()
+            .map(|s| magnitude(Decimal::from_scientific(s).unwrap_or_else(|_| d(s))).unwrap())
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        assert_eq!(magnitude(Decimal::ZERO), None);
+        assert_eq!(magnitude(d("-152300")), magnitude(d("152300")));
+        let k = magnitude(d("152300")).unwrap();
+        assert_eq!(magnitude_bound(k, false), Some(d("150000")));
+        assert_eq!(magnitude_bound(k, true), Some(d("160000")));
+        let k = magnitude(d("0.0012")).unwrap();
+        assert_eq!(magnitude_bound(k, false), Some(d("0.0012")));
+        assert_eq!(magnitude_bound(k, true), Some(d("0.0013")));
+        let k = magnitude(d("7")).unwrap();
+        assert_eq!(magnitude_bound(k, false), Some(d("7")));
+        assert_eq!(magnitude_bound(k, true), Some(d("7.1")));
+    }
+
+    #[test]
+    fn the_largest_are_kept_whatever_the_order() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for i in 0..100u64 {
+            let amount = Decimal::from(i % 37);
+            let target = if i % 3 == 0 { &mut a } else { &mut b };
+            offer(target, amount, Place::new(0, i));
+        }
+        let mut all = Vec::new();
+        for i in 0..100u64 {
+            offer(&mut all, Decimal::from(i % 37), Place::new(0, i));
+        }
+        let mut merged = Spread::default();
+        merge_spread(
+            &mut merged,
+            Spread {
+                top: a,
+                ..Spread::default()
+            },
+        );
+        merge_spread(
+            &mut merged,
+            Spread {
+                top: b,
+                ..Spread::default()
+            },
+        );
+        assert_eq!(merged.top, all);
+        assert_eq!(all[0], (Decimal::from(36), Place::new(0, 36)));
+    }
+
+    #[test]
+    fn at_most_agrees_with_decimal_order() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        for (a, b) in [
+            ("5", "7"),
+            ("7", "5"),
+            ("5", "5"),
+            ("1.50", "1.5"),
+            ("0.01", "100"),
+            ("79228162514264337593543950335", "1"),
+            ("123456789012345678901", "123456789012345678902"),
+        ] {
+            assert_eq!(at_most(d(a), d(b), small(d(b))), d(a) <= d(b), "{a} <= {b}");
+        }
+    }
+
+    #[test]
+    fn prints_sort_as_sort_unstable_does() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rows: Vec<(u64, Place)> = (0..200_000u64)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Some equal hashes, as duplicate rows have.
+                let h = if i % 10 == 0 {
+                    x & 0xff00_0000_0000_00ff
+                } else {
+                    x
+                };
+                (h, Place::new((i % 3) as usize, i))
+            })
+            .collect();
+        let mut expected = rows.clone();
+        expected.sort_unstable();
+        sort_prints(&mut rows);
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn rows_of_several_threads_come_in_order() {
+        let p = |line: u64| (line, Place::new(0, line));
+        let parts = vec![
+            vec![p(1), p(2), p(3), p(10), p(11)],
+            vec![],
+            vec![p(4), p(5), p(12)],
+            vec![p(6), p(7), p(8), p(9), p(13)],
+        ];
+        let lines: Vec<u64> = InOrder::new(&parts).map(|(h, _)| h).collect();
+        assert_eq!(lines, (1..=13).collect::<Vec<u64>>());
+        assert_eq!(InOrder::new(&[]).count(), 0);
+    }
+
+    #[test]
+    fn runs_are_the_same_found_row_by_row_or_from_the_rows_that_lack_a_value() {
+        // Rows of three files spread over three threads, some lacking a unit or an area.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut parts: Vec<Vec<(u64, Place)>> = vec![Vec::new(); 3];
+        let mut empties = Vec::new();
+        for file in 0..3usize {
+            for line in 2..400u64 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if x.is_multiple_of(7) {
+                    continue; // an invalid or blank line
+                }
+                let flags = match x % 11 {
+                    0..=2 => NO_UNIT,
+                    3 => NO_AREA,
+                    4 => NO_UNIT | NO_AREA,
+                    _ => 0,
+                };
+                let place = Place::new(file, line);
+                parts[((x >> 8) % 3) as usize].push(((x & !3) | flags, place));
+                if flags != 0 {
+                    empties.push((place, flags));
+                }
+            }
+        }
+        let walked = empty_runs(InOrder::new(&parts));
+        assert!(walked.len() > 50, "{}", walked.len());
+        assert_eq!(sparse_runs(&parts, &empties), walked);
+    }
+
+    #[test]
+    fn numbering_headers() {
+        for h in ["STT", "stt", " TT ", "No.", "no", "#", "Số TT", "Số thứ tự"] {
+            assert!(numbering(h), "{h}");
+        }
+        for h in ["Ngày", "Nội dung", "Số tiền", "note", "Tổng"] {
+            assert!(!numbering(h), "{h}");
+        }
+    }
 }

@@ -29,7 +29,8 @@ pub enum Command {
     Models(ModelsArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
     Check(CheckArgs),
-    /// Adds up summary CSVs (from `summary --format csv`, same --by) from lower levels, exactly.
+    /// Adds up summary CSVs from lower levels (written by `danvan summary --format csv`, all
+    /// grouped the same way), exactly.
     Merge(MergeArgs),
 }
 
@@ -95,6 +96,11 @@ pub struct ReaderArgs {
     /// Do not print warnings, the progress bar or the `rows read` line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Read the same file (or two files with the same content) more than once. Without it,
+    /// that is refused: its rows would be counted twice.
+    #[arg(long)]
+    pub allow_duplicates: bool,
 }
 
 #[derive(Debug, Args)]
@@ -114,13 +120,14 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "P", value_parser = parse_period)]
     pub period: Option<DateRange>,
 
-    /// Keep rows whose DIM is VALUE (case and spacing ignored; for area, the area and all
-    /// below it). Repeat for more: the same DIM twice means either value.
+    /// Keep rows whose DIM is VALUE (case and spacing ignored, accents too when nothing else
+    /// matches; for area, the area and all below it; a period as for --period, or 3/2025).
+    /// Repeat for more: the same DIM twice means either value.
     #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_filter)]
     pub filters: Vec<Filter>,
 
     /// Put the values of this dimension in columns (year, quarter, month, measure, field,
-    /// source, unit, area), showing one measure (see --measure).
+    /// source, unit, area, model), showing one measure (see --measure).
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]
     pub columns: Option<Dim>,
 
@@ -133,6 +140,10 @@ pub struct SummaryArgs {
     /// before, in value and in percent.
     #[arg(long)]
     pub change: bool,
+
+    /// The measure --columns shows and --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
 
     #[command(flatten)]
     pub layout: LayoutArgs,
@@ -227,6 +238,10 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
 
+    /// The measure --sort total ranks by.
+    #[arg(long, default_value = "VND", value_name = "MEASURE")]
+    pub measure: String,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 
@@ -238,15 +253,11 @@ pub struct MergeArgs {
 /// How a summary is laid out and where it goes; shared by `summary` and `merge`.
 #[derive(Debug, Args)]
 pub struct LayoutArgs {
-    /// The measure --columns shows and --sort total ranks by.
-    #[arg(long, default_value = "VND", value_name = "MEASURE")]
-    pub measure: String,
-
     /// Order lines by their key (default) or by total, largest first.
     #[arg(long, default_value = "key", value_name = "key|total", value_parser = parse_sort)]
     pub sort: SortBy,
 
-    /// Show only the first N lines; the rest are added up in one "others" line.
+    /// Show only the first N lines (N at least 1); the rest are added up in one "others" line.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 
@@ -259,7 +270,8 @@ pub struct LayoutArgs {
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 
-    /// Write to FILE (whole or not at all) instead of the screen.
+    /// Write to FILE (whole or not at all) instead of the screen. Its extension chooses the
+    /// format (.csv, .json, .md, .txt); another one is refused unless --format is given.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -272,17 +284,6 @@ pub struct LayoutArgs {
 /// The dimensions of `--by`, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dims(pub Vec<Dim>);
-
-/// `--format` names.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatName {
-    #[value(alias = "txt", alias = "text")]
-    Table,
-    Csv,
-    Json,
-    #[value(alias = "md")]
-    Markdown,
-}
 
 /// `--sort` names.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -312,16 +313,13 @@ impl std::fmt::Display for FlagError {
 impl std::error::Error for FlagError {}
 
 fn parse_format(s: &str) -> Result<Format, FlagError> {
-    match FormatName::from_str(s.trim(), true) {
-        Ok(FormatName::Table) => Ok(Format::Table),
-        Ok(FormatName::Csv) => Ok(Format::Csv),
-        Ok(FormatName::Json) => Ok(Format::Json),
-        Ok(FormatName::Markdown) => Ok(Format::Markdown),
-        Err(_) => Err(FlagError(format!(
-            "unknown format {:?}; use table, csv, json or markdown",
-            s.trim().to_lowercase()
-        ))),
-    }
+    Format::named(s).ok_or_else(|| {
+        FlagError(format!(
+            "unknown format {:?}; use {}",
+            s.trim().to_lowercase(),
+            Format::names()
+        ))
+    })
 }
 
 fn parse_sort(s: &str) -> Result<SortBy, FlagError> {

@@ -9,12 +9,14 @@ use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
 use crate::domain::text::fold_case;
 use crate::ledger::column_name;
+use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
+use crate::problem::{Kind, en};
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
-use crate::select::{Filter, Selection};
+use crate::select::{self, Filter, Selection};
 use anyhow::{Result, anyhow, bail};
 use std::path::PathBuf;
 
@@ -37,16 +39,26 @@ pub fn parse_dims(list: &str) -> Result<Vec<Dim>> {
     Ok(dims)
 }
 
-/// Parses one `--where DIM=VALUE`.
+/// Parses one `--where DIM=VALUE`. A period is read as `--where` readers write it
+/// (`month=3/2025`, `month=2025-4`, `quarter=Q1/2025`) into a typed period, or refused.
 pub fn parse_filter(arg: &str) -> Result<Filter> {
     let (dim, value) = arg
         .split_once('=')
         .ok_or_else(|| anyhow!("--where takes DIM=VALUE, got {arg:?}"))?;
     let dim = Dim::parse(dim)?;
-    Ok(Filter {
-        dim,
-        values: vec![Filter::fold(dim, value)],
-    })
+    if !dim.is_period() {
+        return Ok(Filter::text(dim, value));
+    }
+    match read_period(dim, value) {
+        Some(p) => Ok(Filter::period(dim, p)),
+        None => {
+            let kind = Kind::NotAPeriod {
+                dim,
+                text: value.trim().to_string(),
+            };
+            bail!("--where {dim}={}: {}", value.trim(), en::message(&kind))
+        }
+    }
 }
 
 /// Repeated `--where` flags as one filter per dimension: the same dimension twice means either
@@ -55,7 +67,10 @@ pub fn join_filters(given: &[Filter]) -> Vec<Filter> {
     let mut filters: Vec<Filter> = Vec::new();
     for f in given {
         match filters.iter_mut().find(|g| g.dim == f.dim) {
-            Some(g) => g.values.extend(f.values.iter().cloned()),
+            Some(g) => {
+                g.texts.extend(f.texts.iter().cloned());
+                g.periods.extend(f.periods.iter().copied());
+            }
             None => filters.push(f.clone()),
         }
     }
@@ -87,6 +102,8 @@ pub struct ReadRequest {
     pub notes: Vec<String>,
     /// The language of messages (only English is written yet).
     pub language: Language,
+    /// `--allow-duplicates`: read the same input twice if asked to.
+    pub allow_duplicates: bool,
 }
 
 /// The flags over the defaults a clerk set once (environment, settings file).
@@ -164,6 +181,7 @@ pub fn read_request(
         quiet: args.quiet,
         notes,
         language: settings.language.unwrap_or_default(),
+        allow_duplicates: args.allow_duplicates,
     })
 }
 
@@ -175,28 +193,41 @@ pub struct Layout {
     pub output: Option<PathBuf>,
 }
 
-fn layout(args: &LayoutArgs, by: Vec<Dim>, columns: Option<Dim>, default: Format) -> Layout {
-    Layout {
+fn layout(
+    args: &LayoutArgs,
+    measure: &str,
+    by: Vec<Dim>,
+    columns: Option<Dim>,
+    default: Format,
+) -> Result<Layout> {
+    if args.top == Some(0) {
+        bail!("--top must be at least 1 (it is how many lines to show)");
+    }
+    Ok(Layout {
         spec: SummarySpec {
             by,
             columns,
-            measure: canonical_measure(&args.measure).into_owned(),
+            measure: canonical_measure(measure).into_owned(),
             sort: args.sort,
             top: args.top,
             percent: args.percent,
         },
-        format: Format::choose(args.format, args.output.as_deref(), default),
+        format: Format::choose(args.format, args.output.as_deref(), default)?,
         render: render::Options {
             raw: args.raw,
             wide: columns.is_some(),
         },
         output: args.output.clone(),
-    }
+    })
 }
 
 /// `summary`, checked.
 pub struct SummaryRequest {
+    /// How reading groups the rows: what is shown, and (for `--where` on text) the filtered
+    /// dimensions, areas uncut, until `select::resolve` settles the filters.
     pub grouping: Grouping,
+    /// How the report groups them: the `--by` dimensions and the pivoted one.
+    pub shown: Grouping,
     pub selection: Selection,
     pub layout: Layout,
     /// Lines as the area hierarchy with subtotals.
@@ -230,16 +261,27 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
     if args.change && !args.columns.is_some_and(|c| c.is_period()) {
         bail!("--change compares periods: add --columns year, quarter or month");
     }
+    let selection = Selection {
+        period: args.period,
+        filters: join_filters(&args.filters),
+    };
+    let shown = Grouping {
+        dims,
+        depth: args.depth,
+    };
+    let grouping = if select::needs_resolving(&selection) {
+        Grouping {
+            dims: select::keyed_dims(&shown.dims, &selection),
+            depth: None,
+        }
+    } else {
+        shown.clone()
+    };
     Ok(SummaryRequest {
-        grouping: Grouping {
-            dims,
-            depth: args.depth,
-        },
-        selection: Selection {
-            period: args.period,
-            filters: join_filters(&args.filters),
-        },
-        layout: layout(&args.layout, by, args.columns, Format::Table),
+        grouping,
+        shown,
+        selection,
+        layout: layout(&args.layout, &args.measure, by, args.columns, Format::Table)?,
         tree: args.tree,
         change: args.change,
     })
@@ -297,7 +339,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             list: args.list,
         },
         tree: args.tree,
-        format: Format::choose(args.format, args.output.as_deref(), Format::Table),
+        format: Format::choose(args.format, args.output.as_deref(), Format::Table)?,
         render: render::Options {
             raw: args.raw,
             wide: true,
@@ -307,8 +349,8 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
 }
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.
-pub fn merge(args: &MergeArgs) -> Layout {
-    layout(&args.layout, Vec::new(), None, Format::Csv)
+pub fn merge(args: &MergeArgs) -> Result<Layout> {
+    layout(&args.layout, &args.measure, Vec::new(), None, Format::Csv)
 }
 
 #[cfg(test)]
@@ -317,15 +359,19 @@ mod tests {
 
     #[test]
     fn filters() {
-        let given: Vec<Filter> = ["area=yên giang", "unit=A", "unit=B"]
+        let given: Vec<Filter> = ["area=yên giang", "unit=A", "unit=B", "month=3/2025"]
             .iter()
             .map(|a| parse_filter(a).unwrap())
             .collect();
         let f = join_filters(&given);
-        assert_eq!(f.len(), 2);
+        assert_eq!(f.len(), 3);
         assert!(f[0].accepts("Yên Giang/Khu 3"));
         assert!(!f[0].accepts("Yên Giang 2"));
         assert!(f[1].accepts("a") && f[1].accepts("b"));
+        assert_eq!(f[2].periods, [crate::domain::Period::Month(2025, 3)]);
         assert!(parse_filter("unit").is_err());
+        for bad in ["year=abc", "month=2024-13", "quarter=2024-Q5"] {
+            assert!(parse_filter(bad).is_err(), "{bad}");
+        }
     }
 }

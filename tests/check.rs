@@ -51,7 +51,7 @@ fn check_warns_about_spellings_unused_models_and_duplicates_without_failing() {
     assert_eq!(
         r.stdout,
         "models.csv:3: id: warning: model \"M2\" has no contributions\n\
-         l.csv:3: unit: warning: spellings differ only in case or accents: \"Hội Phụ nữ\" (2 rows, first at l.csv:2), \"hội phụ nữ\" (1 rows, first at l.csv:3), \"Hoi Phu Nu\" (1 rows, first at l.csv:5); to count them as one, add to an --aliases file: unit,hội phụ nữ,Hội Phụ nữ; unit,Hoi Phu Nu,Hội Phụ nữ\n\
+         l.csv:3: unit: warning: spellings differ only in case or accents: \"Hội Phụ nữ\" (2 rows, first at l.csv:2), \"hội phụ nữ\" (1 row, first at l.csv:3), \"Hoi Phu Nu\" (1 row, first at l.csv:5); to count them as one, add to an --aliases file: unit,hội phụ nữ,Hội Phụ nữ; unit,Hoi Phu Nu,Hội Phụ nữ\n\
          l.csv:4: row: warning: same as line 2: a duplicate row?\n\
          0 problems, 3 warnings\n"
     );
@@ -95,11 +95,137 @@ fn check_names_floating_point_leftovers_and_summary_counts_them_as_written() {
          floating-point leftover; it probably meant 1250000 (danvan counts it as written)\n\
          f.csv:4: Số tiền: warning: \"0,7999999999999999\" looks like a spreadsheet's \
          floating-point leftover; it probably meant 0.8 (danvan counts it as written)\n\
-         0 problems, 4 warnings\n"
+         f.csv:5: Số tiền: warning: 123456789012.34567 is 1,000 times the median VND amount of \
+         \"B\" (about 0.79) or more: a typo?\n\
+         0 problems, 5 warnings\n"
     );
     let r = w.run(&["summary", "f.csv", "--format", "csv", "-q"]);
     assert_eq!(
         r.ok(),
         "unit,measure,total,count\nA,VND,1250000.30000000020000004,2\nB,VND,123456789013.4456699999999999,3\n"
+    );
+}
+
+#[test]
+fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates() {
+    // Issue 9 point 14, on a sheet as an office exports it (BOM, `;`, CRLF, an STT column):
+    // lines 3-4 lost their unit and area to cells merged in Excel; line 6 repeats line 5 but for
+    // its number and note; 2052 is a typo among 2025; 9.500.000.000 has three zeros too many.
+    // Line 11's missing area runs to the end of the file: no merge, no warning.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}STT;Ngày;Đơn vị;Địa bàn;Số tiền;Ghi chú\r\n\
+         1;05/03/2025;Hội Phụ nữ;Yên Giang/Khu 1;1.500.000;Quà Tết\r\n\
+         2;05/03/2025;;;2.000.000;\r\n\
+         3;06/03/2025;;;1.200.000;\r\n\
+         4;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;\r\n\
+         5;08/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;800.000;sửa loa\r\n\
+         6;10/03/2052;Đoàn Thanh niên;Yên Giang/Khu 2;900.000;\r\n\
+         7;11/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;9.500.000.000;\r\n\
+         8;12/03/2025;Đoàn Thanh niên;;1.000.000;\r\n\
+         9;13/03/2025;Đoàn Thanh niên;Yên Giang/Khu 2;1.000.000;\r\n\
+         10;14/03/2025;Hội Nông dân;;2.000.000;\r\n",
+    );
+    let r = w.run(&["check", "l.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The same whatever the threads and chunks that read it.
+    for (threads, chunk) in [("2", "40"), ("3", "90"), ("1", "33")] {
+        let again = w.run(&[
+            "check",
+            "l.csv",
+            "--threads",
+            threads,
+            "--chunk-bytes",
+            chunk,
+        ]);
+        assert_eq!(
+            again.stdout, r.stdout,
+            "--threads {threads} --chunk-bytes {chunk}"
+        );
+    }
+    // Whether `STT` is a known column is another rule's business (tests/reading.rs).
+    let listed: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| !l.contains("columns not recognised") && l.starts_with("l.csv:"))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "l.csv:3: Đơn vị: warning: no unit on 2 rows (to line 4), while the rows around them \
+             have one (lines 2 and 5): cells merged in Excel? Rows with no unit are added up under \
+             (none)",
+            "l.csv:3: Địa bàn: warning: no area on 2 rows (to line 4), while the rows around them \
+             have one (lines 2 and 5): cells merged in Excel? Rows with no area are added up under \
+             (none)",
+            "l.csv:6: row: warning: same as line 5: a duplicate row?",
+            "l.csv:7: Ngày: warning: 10/03/2052 is years away from every other date of this file \
+             (which are in 2025): a typo?",
+            "l.csv:8: Số tiền: warning: 9500000000 is 1,000 times the median VND amount of \
+             \"Đoàn Thanh niên\" (about 1000000) or more: a typo?",
+            "l.csv:9: Địa bàn: warning: no area on this row, while the rows around it have one \
+             (lines 8 and 10): cells merged in Excel? Rows with no area are added up under (none)",
+        ]
+    );
+    assert!(
+        r.stdout.ends_with(" problems, 6 warnings\n")
+            || r.stdout.ends_with(" problems, 7 warnings\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn check_names_no_far_date_or_huge_amount_in_an_ordinary_sheet() {
+    // Years next to each other are one stretch (2023-2025), two equal stretches say nothing,
+    // and amounts of one size are not compared across units or measures.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Đơn vị;Số tiền;ĐVT\r\n\
+         05/03/2023;A;1.000.000;\r\n\
+         05/03/2025;A;2.000.000;\r\n\
+         05/03/2025;A;3.000.000;\r\n\
+         05/03/2025;B;5.000.000.000;\r\n\
+         05/03/2025;A;2;ngày công\r\n",
+    );
+    w.file(
+        "m.csv",
+        "date,amount,unit\n2010-01-01,1,A\n2020-01-01,2,A\n",
+    );
+    let r = w.run(&["check", "l.csv", "m.csv"]);
+    assert_eq!(r.ok(), "0 problems, 0 warnings\n");
+}
+
+#[test]
+fn check_says_once_that_a_file_is_read_twice_on_purpose() {
+    // Issue 9 point 3: with --allow-duplicates, check says it once, not "same as" per row.
+    let w = Work::new();
+    let ledger = "date,amount,unit\n2024-01-01,1,A\n2024-01-02,2,A\n2024-01-02,2,A\n";
+    w.file("a.csv", ledger);
+    w.file("b.csv", ledger);
+    let r = w.run(&["check", "a.csv", "b.csv", "--allow-duplicates"]);
+    assert_eq!(
+        r.ok(),
+        "a.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         b.csv:1: file: warning: the same content as a.csv, given with --allow-duplicates: every \
+         row of it is counted again, and its rows are not listed one by one as duplicates of \
+         a.csv's\n\
+         b.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         0 problems, 3 warnings\n"
+    );
+    // Three copies: the third is no duplicate of the second either.
+    w.file("c.csv", ledger);
+    let r = w.run(&["check", "a.csv", "b.csv", "c.csv", "--allow-duplicates"]);
+    assert_eq!(
+        r.ok(),
+        "a.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         b.csv:1: file: warning: the same content as a.csv, given with --allow-duplicates: every \
+         row of it is counted again, and its rows are not listed one by one as duplicates of \
+         a.csv's (the same in 1 more file: c.csv)\n\
+         b.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         c.csv:4: row: warning: same as line 3: a duplicate row?\n\
+         0 problems, 4 warnings\n"
     );
 }

@@ -112,6 +112,77 @@ fn merge_names_bad_lines_and_writes_nothing() {
     assert!(r.stderr.contains("not a long summary CSV"), "{}", r.stderr);
 }
 
+#[test]
+fn merge_reads_periods_a_spreadsheet_saved_again_as_the_same_period() {
+    // Issue 9 point 6: a month column opened and saved again by Excel comes back as `03/2024`,
+    // `01/04/2024` or `Mar-24`; each is the same month as `2024-03`, never a second group.
+    let w = Work::new();
+    w.file(
+        "a.csv",
+        "unit,month,measure,total,count\nXã A,2024-03,VND,5,1\nXã A,2024-04,VND,1,1\n",
+    );
+    w.file(
+        "b.csv",
+        "\u{feff}unit;month;measure;total;count\r\nXã A;03/2024;VND;7;2\r\nXã A;01/04/2024;VND;2;1\r\n",
+    );
+    w.file(
+        "c.csv",
+        "unit,month,measure,total,count\nXã A,Mar-24,VND,10,1\n",
+    );
+    let r = w.run(&["merge", "a.csv", "b.csv", "c.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,month,measure,total,count\nXã A,2024-03,VND,22,4\nXã A,2024-04,VND,3,2\n",
+            "rows read 5 = counted 5 + filtered 0 + rejected 0\n"
+        )
+    );
+    // Quarters and years the same way.
+    w.file(
+        "q1.csv",
+        "year,quarter,measure,total,count\n2024,2024-Q1,VND,1,1\n",
+    );
+    w.file(
+        "q2.csv",
+        "year,quarter,measure,total,count\nNăm 2024,Quý I/2024,VND,2,1\n2024,Q1-2024,VND,4,1\n",
+    );
+    let r = w.run(&["merge", "q1.csv", "q2.csv", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "year,quarter,measure,total,count\n2024,2024-Q1,VND,7,3\n"
+    );
+    // A period that reads as none refuses its line; nothing is written.
+    w.file(
+        "d.csv",
+        "unit,month,measure,total,count\nXã A,Mar-2x,VND,1,1\nXã A,2024-13,VND,1,1\n",
+    );
+    let r = w.run(&["merge", "a.csv", "d.csv", "-o", "out.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "d.csv:2: month: cannot read \"Mar-2x\" as a month; write 2024-03 (or 03/2024, Mar-24)\n\
+             d.csv:3: month: cannot read \"2024-13\" as a month; write 2024-03 (or 03/2024, Mar-24)\n\
+             danvan: 2 problem(s) in the summaries; nothing was written\n\
+             rows read 4 = counted 2 + filtered 0 + rejected 2\n"
+        )
+    );
+    assert!(!w.exists("out.csv"));
+    // A year Excel turned into a date is no year (2024 as a date is 16/07/1905).
+    w.file("y.csv", "year,measure,total,count\n16/07/1905,VND,1,1\n");
+    let r = w.run(&["merge", "y.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with(
+            "y.csv:2: year: cannot read \"16/07/1905\" as a year; write a year of four digits: 2024\n"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 

@@ -253,7 +253,7 @@ fn a_pivot_says_which_measures_it_leaves_out_and_wide_csv_keeps_percent() {
     );
     assert!(
         r.stderr
-            .contains("note: the columns show VND only; not shown: workday (1 rows), m2 (1 rows)"),
+            .contains("note: the columns show VND only; not shown: workday (1 row), m2 (1 row)"),
         "{}",
         r.stderr
     );
@@ -331,14 +331,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         summary_with(&three, &["l.csv", "--sort", "total", "--top", "2"]),
         success(
             "\
-┌────────────┬─────┬──────┐
-│ unit       ┆ VND ┆ rows │
-╞════════════╪═════╪══════╡
-│ B          ┆ 300 ┆    2 │
-│ C          ┆ 200 ┆    1 │
-│ (1 others) ┆ 100 ┆    2 │
-│ Total      ┆ 600 ┆    5 │
-└────────────┴─────┴──────┘
+┌───────────┬─────┬──────┐
+│ unit      ┆ VND ┆ rows │
+╞═══════════╪═════╪══════╡
+│ B         ┆ 300 ┆    2 │
+│ C         ┆ 200 ┆    1 │
+│ (1 other) ┆ 100 ┆    2 │
+│ Total     ┆ 600 ┆    5 │
+└───────────┴─────┴──────┘
 ",
             5,
             5,
@@ -350,14 +350,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         summary_with(&three, &["l.csv", "--top", "2"]),
         success(
             "\
-┌────────────┬─────┬──────┐
-│ unit       ┆ VND ┆ rows │
-╞════════════╪═════╪══════╡
-│ A          ┆ 100 ┆    2 │
-│ B          ┆ 300 ┆    2 │
-│ (1 others) ┆ 200 ┆    1 │
-│ Total      ┆ 600 ┆    5 │
-└────────────┴─────┴──────┘
+┌───────────┬─────┬──────┐
+│ unit      ┆ VND ┆ rows │
+╞═══════════╪═════╪══════╡
+│ A         ┆ 100 ┆    2 │
+│ B         ┆ 300 ┆    2 │
+│ (1 other) ┆ 200 ┆    1 │
+│ Total     ┆ 600 ┆    5 │
+└───────────┴─────┴──────┘
 ",
             5,
             5,
@@ -371,14 +371,14 @@ fn top_n_of_n_plus_one_groups_adds_up_the_last_in_one_line() {
         ),
         success(
             "\
-┌────────────┬─────┬────────┬──────┐
-│ unit       ┆ VND ┆      % ┆ rows │
-╞════════════╪═════╪════════╪══════╡
-│ B          ┆ 300 ┆  50.00 ┆    2 │
-│ C          ┆ 200 ┆  33.33 ┆    1 │
-│ (1 others) ┆ 100 ┆  16.67 ┆    2 │
-│ Total      ┆ 600 ┆ 100.00 ┆    5 │
-└────────────┴─────┴────────┴──────┘
+┌───────────┬─────┬────────┬──────┐
+│ unit      ┆ VND ┆      % ┆ rows │
+╞═══════════╪═════╪════════╪══════╡
+│ B         ┆ 300 ┆  50.00 ┆    2 │
+│ C         ┆ 200 ┆  33.33 ┆    1 │
+│ (1 other) ┆ 100 ┆  16.67 ┆    2 │
+│ Total     ┆ 600 ┆ 100.00 ┆    5 │
+└───────────┴─────┴────────┴──────┘
 ",
             5,
             5,
@@ -729,7 +729,12 @@ fn where_on_period_dimensions_matches_their_printed_form() {
         (&["year=2025", "year=2023"][..], 768, 2),
         (&["year=2024", "month=2024-03"][..], 7, 3),
         (&["quarter=2024-Q3", "month=2024-10"][..], 0, 0),
-        (&["month=2024-3"][..], 0, 0),
+        // Read like --period (issue 9 point 13): these used to match nothing.
+        (&["month=2024-3"][..], 7, 3),
+        (&["month=3/2024"][..], 7, 3),
+        (&["month=Mar-24"][..], 7, 3),
+        (&["quarter=Q4/2024"][..], 240, 4),
+        (&["year=Năm 2025"][..], 256, 1),
     ] {
         let mut args = vec!["l.csv", "--format", "csv"];
         for f in filters {
@@ -890,9 +895,6 @@ fn where_area_matches_the_area_and_below_level_by_level() {
             "Yên Giang 2,VND,16,1\nYên Giang 2/Khu 3,VND,32,1\n",
             2,
         ),
-        (&["area=Khu 3"][..], "", 0),
-        (&["area=Yên"][..], "", 0),
-        (&["area=Yên Giang/Khu"][..], "", 0),
         (
             // Decomposed (NFD) spelling of Liên Hòa, and a second area: either matches.
             &["area=Lie\u{302}n Ho\u{300}a", "area=Yên Giang 2/Khu 3"][..],
@@ -908,6 +910,41 @@ fn where_area_matches_the_area_and_below_level_by_level() {
             summary_with(&l, &args),
             success(&format!("{header}{lines}"), 7, counted, 7 - counted),
             "{filters:?}"
+        );
+    }
+    // Level by level, not letter by letter: these match nothing, and say so, naming the
+    // closest areas (issue 9 point 13; they used to print an empty table and nothing else).
+    for (filter, closest) in [
+        (
+            "area=Khu 3",
+            "\"Yên Giang 2/Khu 3\", \"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\"",
+        ),
+        (
+            "area=Yên",
+            "\"Yên Giang\", \"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\"",
+        ),
+        (
+            "area=Yên Giang/Khu",
+            "\"Yên Giang/Khu 3\", \"Yên Giang/Khu 3/Tổ 1\", \"Yên Giang/Khu 30\"",
+        ),
+    ] {
+        let (_, value) = filter.split_once('=').unwrap_or_default();
+        assert_eq!(
+            summary_with(
+                &l,
+                &[
+                    "l.csv", "--by", "area", "--format", "csv", "--where", filter
+                ]
+            ),
+            (
+                0,
+                header.to_string(),
+                format!(
+                    "warning: --where area={value} matches no row; the closest area values are \
+                     {closest}\nrows read 7 = counted 0 + filtered 7 + rejected 0\n"
+                )
+            ),
+            "{filter}"
         );
     }
     // The filter looks at the whole path; --depth only cuts what is shown.
@@ -1112,6 +1149,10 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         ),
         (vec!["--depth", "0"], "--depth must be at least 1".into()),
         (
+            vec!["--top", "0"],
+            "--top must be at least 1 (it is how many lines to show)".into(),
+        ),
+        (
             vec!["--sort", "size"],
             "--sort \"size\": use key or total".into(),
         ),
@@ -1146,6 +1187,23 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
             vec!["--where", "colour=red"],
             "unknown dimension \"colour\"; use one of unit, area, field, source, model, year, \
              quarter, month, measure"
+                .into(),
+        ),
+        (
+            vec!["--where", "year=abc"],
+            "--where year=abc: cannot read \"abc\" as a year; write a year of four digits: 2024"
+                .into(),
+        ),
+        (
+            vec!["--where", "month=2024-13"],
+            "--where month=2024-13: cannot read \"2024-13\" as a month; write 2024-03 (or \
+             03/2024, Mar-24)"
+                .into(),
+        ),
+        (
+            vec!["--where", "quarter=2024-Q5"],
+            "--where quarter=2024-Q5: cannot read \"2024-Q5\" as a quarter; write 2024-Q3 (or \
+             Q3/2024)"
                 .into(),
         ),
         (
@@ -1391,4 +1449,456 @@ fn a_huge_thread_count_is_capped_with_a_note() {
             )
         );
     }
+}
+
+#[test]
+fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
+    // Issue 9 point 16: `-o report.xlsx` used to get a text table under a spreadsheet's name.
+    let w = Work::new();
+    w.file("l.csv", "date,amount\n2024-01-01,1\n");
+    for name in ["report.xlsx", "report.html", "report.tsv"] {
+        // The ledger does not even exist: the name is refused before anything is read.
+        let r = w.run(&["summary", "missing.csv", "-o", name]);
+        let ext = name.rsplit('.').next().unwrap_or_default();
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                format!(
+                    "danvan: {name}: danvan does not write .{ext} files (yet); end the name in \
+                     .csv, .json, .md or .txt, or give --format\n"
+                )
+                .as_str()
+            )
+        );
+        assert!(!w.exists(name));
+    }
+    // --format still wins, and a name without an extension gets the default.
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-q",
+        "--format",
+        "csv",
+        "-o",
+        "report.xlsx",
+    ]);
+    r.ok();
+    assert_eq!(
+        w.read("report.xlsx"),
+        "unit,measure,total,count\n,VND,1,1\n"
+    );
+    w.run(&["summary", "l.csv", "-q", "-o", "report"]).ok();
+    assert!(w.read("report").starts_with("┌"), "{}", w.read("report"));
+    // merge takes -o the same way.
+    w.file("s.csv", "unit,measure,total,count\nA,VND,1,1\n");
+    let r = w.run(&["merge", "s.csv", "-o", "town.html"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("danvan: town.html: danvan does not write .html files (yet)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_texts_name_every_dimension_and_only_options_the_command_has() {
+    // Issue 9 point 18: `--columns model` works but was missing from the help; `merge --help`
+    // spoke of a --columns option merge does not have.
+    let w = Work::new();
+    // Help is wrapped to the terminal: compare words.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let summary = words(w.run(&["summary", "--help"]).ok());
+    assert!(
+        summary.contains("(year, quarter, month, measure, field, source, unit, area, model)"),
+        "{summary}"
+    );
+    let help = words(w.run(&["merge", "--help"]).ok());
+    for absent in ["--columns", "--by", "--where", "--period", "--depth"] {
+        assert!(!help.contains(absent), "{absent} in:\n{help}");
+    }
+    assert!(
+        help.contains("--measure <MEASURE> The measure --sort total ranks by"),
+        "{help}"
+    );
+}
+
+#[test]
+fn row_counts_are_grouped_like_amounts_in_the_table_and_markdown() {
+    // Issue 9 point 18: the rows column printed 200000 beside 1,200,000.
+    let w = Work::new();
+    let mut ledger = String::from("\u{feff}Ngày;Số tiền;Đơn vị\r\n");
+    for _ in 0..1200 {
+        ledger.push_str("15/03/2024;1.000.000;Hội Phụ nữ\r\n");
+    }
+    w.file("l.csv", &ledger);
+    let r = w.run(&["summary", "l.csv", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "\
+┌────────────┬───────────────┬───────┐
+│ unit       ┆           VND ┆  rows │
+╞════════════╪═══════════════╪═══════╡
+│ Hội Phụ nữ ┆ 1,200,000,000 ┆ 1,200 │
+│ Total      ┆ 1,200,000,000 ┆ 1,200 │
+└────────────┴───────────────┴───────┘
+"
+    );
+    let r = w.run(&["summary", "l.csv", "-q", "--format", "md"]);
+    assert_eq!(
+        r.ok(),
+        "| unit | VND | rows |\n\
+         | --- | ---: | ---: |\n\
+         | Hội Phụ nữ | 1,200,000,000 | 1,200 |\n\
+         | **Total** | **1,200,000,000** | **1,200** |\n"
+    );
+    // Programs get plain counts.
+    let r = w.run(&["summary", "l.csv", "-q", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1200000000,1200\n"
+    );
+}
+
+#[test]
+fn json_writes_null_for_a_value_the_ledger_left_empty() {
+    // Issue 9 point 18: a row with no area was keyed "" in JSON; it has no area: null.
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Số tiền;Địa bàn\r\n15/03/2024;1.000.000;\r\n16/03/2024;500.000;Yên Giang\r\n",
+    );
+    let r = w.run(&["summary", "l.csv", "-q", "--by", "area", "--format", "json"]);
+    let out = r.ok();
+    assert!(
+        out.contains("\"key\": {\n        \"area\": null\n      }"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"key\": {\n        \"area\": \"Yên Giang\"\n      }"),
+        "{out}"
+    );
+    assert!(!out.contains("\"\""), "{out}");
+}
+
+#[test]
+fn wide_csv_names_every_column_once() {
+    // Issue 9 point 5: `--columns source` gave the header `unit,,Nhà hảo tâm,Nhân dân,total`;
+    // a source named `unit` or `Unit` repeated a name, and a reader keeps only one of the two
+    // (a source named `total` is a typed totals row, refused before any header is made).
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "\u{feff}Ngày;Số tiền;Đơn vị;Nguồn\r\n\
+         15/03/2024;1.000.000;Hội Phụ nữ;\r\n\
+         15/03/2024;2.000.000;Hội Phụ nữ;Nhân dân\r\n\
+         15/03/2024;3.000.000;Hội Phụ nữ;unit\r\n\
+         15/03/2024;4.000.000;Đoàn Thanh niên;Unit\r\n\
+         15/03/2024;5.000.000;Đoàn Thanh niên;(none)\r\n\
+         16/03/2024;6.000.000;Đoàn Thanh niên;Nhân dân %\r\n",
+    );
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-q",
+        "--columns",
+        "source",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,(none),(none) (source),Nhân dân,Nhân dân %,Unit (source),unit (source) 2,total\n\
+         Hội Phụ nữ,1000000,,2000000,,,3000000,6000000\n\
+         Đoàn Thanh niên,,5000000,,6000000,4000000,,15000000\n"
+    );
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "-q",
+        "--columns",
+        "source",
+        "--format",
+        "csv",
+        "--percent",
+    ]);
+    let out = r.ok();
+    let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "unit",
+            "(none)",
+            "(none) %",
+            "(none) (source)",
+            "(none) (source) %",
+            "Nhân dân",
+            "Nhân dân %",
+            "Nhân dân % (source)",
+            "Nhân dân % (source) %",
+            "Unit (source)",
+            "Unit (source) %",
+            "unit (source) 2",
+            "unit (source) 2 %",
+            "total"
+        ]
+    );
+}
+
+#[test]
+fn the_same_ledger_twice_is_refused_however_it_is_named() {
+    // Issue 9 point 3: `summary a.csv a.csv` gave double totals with exit 0.
+    let w = Work::new();
+    let ledger = "\u{feff}Ngày;Đơn vị;Số tiền\r\n05/03/2025;Hội Phụ nữ;1.500.000\r\n";
+    w.file("a.csv", ledger);
+    w.file("copy.csv", ledger);
+    std::fs::hard_link(w.path("a.csv"), w.path("link.csv")).expect("hard link");
+    std::fs::create_dir(w.path("sub")).expect("folder");
+    let refusal = |second: &str, first: &str, how: &str| {
+        format!(
+            "danvan: {second}: the same ledger as {first} ({how}); adding it twice would count \
+             it twice. Use --allow-duplicates if that is really meant\n"
+        )
+    };
+    for (files, message) in [
+        (
+            ["a.csv", "a.csv"],
+            refusal("a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "./a.csv"],
+            refusal("./a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "sub/../a.csv"],
+            refusal("sub/../a.csv", "a.csv", "the same file"),
+        ),
+        (
+            ["link.csv", "a.csv"],
+            refusal("a.csv", "link.csv", "the same file"),
+        ),
+        (
+            ["a.csv", "copy.csv"],
+            refusal("copy.csv", "a.csv", "the same content"),
+        ),
+    ] {
+        for command in ["summary", "check"] {
+            let r = w.run(&[command, files[0], files[1]]);
+            assert_eq!(
+                (r.code, r.stdout.as_str(), r.stderr.as_str()),
+                (2, "", message.as_str()),
+                "{command} {files:?}"
+            );
+        }
+    }
+    // Asked for, it is added twice.
+    let r = w.run(&[
+        "summary",
+        "a.csv",
+        "copy.csv",
+        "--allow-duplicates",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,3000000,2\n"
+    );
+    // Two blank templates (a header alone) add nothing up twice: no refusal.
+    w.file("jan.csv", "Ngày;Đơn vị;Số tiền\r\n");
+    w.file("feb.csv", "Ngày;Đơn vị;Số tiền\r\n");
+    let r = w.run(&["summary", "jan.csv", "feb.csv", "a.csv", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1500000,1\n"
+    );
+    // Files of the same size with other bytes are other files.
+    w.file(
+        "b.csv",
+        "\u{feff}Ngày;Đơn vị;Số tiền\r\n06/03/2025;Hội Phụ nữ;1.500.000\r\n",
+    );
+    let r = w.run(&["summary", "a.csv", "b.csv", "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,3000000,2\n"
+    );
+}
+
+/// A ward's ledger as exported from Excel, with one unit typed three ways.
+const WARD: &str = "\u{feff}Ngày;Đơn vị;Số tiền\r\n\
+    05/03/2025;Hội Phụ nữ;1.000.000\r\n\
+    06/03/2025;Hội phụ nữ;2.000.000\r\n\
+    07/04/2025;Hoi Phu Nu;4.000.000\r\n\
+    08/04/2025;Hội Nông dân;8.000.000\r\n\
+    09/04/2025;Đoàn Thanh niên;16.000.000\r\n";
+
+#[test]
+fn where_says_when_it_matches_only_without_accents_or_not_at_all() {
+    // Issue 9 point 13: `--where unit=hoi phu nu` printed an empty table with exit 0.
+    let l = [("l.csv", WARD)];
+    let csv = |args: &[&str]| {
+        let mut all = vec!["l.csv", "--format", "csv"];
+        all.extend_from_slice(args);
+        summary_with(&l, &all)
+    };
+    // No value matches exactly: accents and case aside, with a warning.
+    assert_eq!(
+        csv(&["--where", "unit=doan thanh nien"]),
+        (
+            0,
+            "unit,measure,total,count\nĐoàn Thanh niên,VND,16000000,1\n".to_string(),
+            "warning: --where unit=doan thanh nien matches no unit exactly, so it matches \
+             ignoring accents and case: \"Đoàn Thanh niên\"\n\
+             rows read 5 = counted 1 + filtered 4 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Some value matches exactly (case aside): only those, never `Hoi Phu Nu` beside them.
+    assert_eq!(
+        csv(&["--where", "unit=hội phụ nữ"]),
+        (
+            0,
+            "unit,measure,total,count\nHội Phụ nữ,VND,1000000,1\nHội phụ nữ,VND,2000000,1\n"
+                .to_string(),
+            "warning: unit values that differ only in case, accents or spacing are added up \
+             apart: \"Hội Phụ nữ\" / \"Hội phụ nữ\". danvan check shows where each is written; \
+             fix the ledger, or count them as one with --aliases\n\
+             rows read 5 = counted 2 + filtered 3 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Nothing matches: the closest values are named.
+    assert_eq!(
+        csv(&["--where", "unit=Hội Nông"]),
+        (
+            0,
+            "unit,measure,total,count\n".to_string(),
+            "warning: --where unit=Hội Nông matches no row; the closest unit values are \
+             \"Hội Nông dân\", \"Hoi Phu Nu\", \"Hội Phụ nữ\"\n\
+             rows read 5 = counted 0 + filtered 5 + rejected 0\n"
+                .to_string()
+        )
+    );
+    // Periods are read like --period, and one no row has says so.
+    for month in ["2025-4", "4/2025", "04/2025", "Apr-25"] {
+        let (code, out, _) = csv(&["--where", &format!("month={month}"), "--by", "month"]);
+        assert_eq!(
+            (code, out.as_str()),
+            (0, "month,measure,total,count\n2025-04,VND,28000000,3\n"),
+            "{month}"
+        );
+    }
+    assert_eq!(
+        csv(&["--where", "month=2025-05"]),
+        (
+            0,
+            "unit,measure,total,count\n".to_string(),
+            "warning: --where month=2025-05 matches no row; the rows are dated from 2025-03 to \
+             2025-04\nrows read 5 = counted 0 + filtered 5 + rejected 0\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn summary_warns_once_about_keys_that_differ_only_in_case_accents_or_spacing() {
+    // Issue 9 point 15: three spellings of one unit were three lines, silently.
+    let (code, out, err) = summary_with(&[("l.csv", WARD)], &["l.csv", "--format", "csv"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "unit,measure,total,count\n\
+             Hoi Phu Nu,VND,4000000,1\n\
+             Hội Nông dân,VND,8000000,1\n\
+             Hội Phụ nữ,VND,1000000,1\n\
+             Hội phụ nữ,VND,2000000,1\n\
+             Đoàn Thanh niên,VND,16000000,1\n",
+            "warning: unit values that differ only in case, accents or spacing are added up \
+             apart: \"Hoi Phu Nu\" / \"Hội Phụ nữ\", \"Hoi Phu Nu\" / \"Hội phụ nữ\". danvan \
+             check shows where each is written; fix the ledger, or count them as one with \
+             --aliases\n\
+             rows read 5 = counted 5 + filtered 0 + rejected 0\n"
+        )
+    );
+    // Spacing too; and -q says nothing.
+    let (_, _, err) = summary_with(
+        &[(
+            "l.csv",
+            "date,amount,source\n2025-01-01,1,Nhân dân\n2025-01-01,1,Nhândân\n",
+        )],
+        &["l.csv", "--by", "source", "--format", "csv"],
+    );
+    assert!(
+        err.starts_with("warning: source values that differ only in case, accents or spacing are added up apart: \"Nhân dân\" / \"Nhândân\""),
+        "{err}"
+    );
+    let (_, _, err) = summary_with(&[("l.csv", WARD)], &["l.csv", "-q"]);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn a_warning_alike_for_many_files_is_said_once_and_warnings_are_counted_as_warnings() {
+    // Issue 9 point 17: a bank statement split into 21 files printed the same "columns not
+    // recognised" warning 21 times, then "… and 1 more problems".
+    let w = Work::new();
+    let mut args = vec!["summary".to_string()];
+    for part in 1..=21 {
+        let name = format!("p{part:02}.csv");
+        w.file(
+            &name,
+            format!(
+                "\u{feff}Ngày;Số tiền;Mô tả giao dịch\r\n{part:02}/03/2025;1.000.000;chuyển khoản\r\n"
+            ),
+        );
+        args.push(name);
+    }
+    args.extend(["--format", "csv"].map(String::from));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = w.run(&args);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\n,VND,21000000,21\n",
+            "p01.csv:1: header: warning: columns not recognised, ignored: \"Mô tả giao dịch\" \
+             (the same in 20 more files: p02.csv, p03.csv, p04.csv, p05.csv, p06.csv, p07.csv, \
+             p08.csv, p09.csv, p10.csv, p11.csv and 10 more)\n\
+             rows read 21 = counted 21 + filtered 0 + rejected 0\n"
+        )
+    );
+    // check says it once too, and counts it once.
+    let mut check = args.clone();
+    check[0] = "check";
+    check.retain(|a| !["--format", "csv"].contains(a));
+    let r = w.run(&check);
+    assert_eq!(
+        r.ok(),
+        "p01.csv:1: header: warning: columns not recognised, ignored: \"Mô tả giao dịch\" \
+         (the same in 20 more files: p02.csv, p03.csv, p04.csv, p05.csv, p06.csv, p07.csv, \
+         p08.csv, p09.csv, p10.csv, p11.csv and 10 more)\n\
+         0 problems, 1 warning\n"
+    );
+    // Warnings that differ are each said, up to 20, then counted as warnings.
+    let mut args = vec!["summary".to_string()];
+    for part in 1..=22 {
+        let name = format!("q{part:02}.csv");
+        w.file(
+            &name,
+            format!("Ngày;Số tiền;Cột {part}\r\n05/03/2025;{part}.000.000;x\r\n"),
+        );
+        args.push(name);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = w.run(&args);
+    r.ok();
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 22, "{}", r.stderr);
+    assert_eq!(
+        lines[19],
+        "q20.csv:1: header: warning: columns not recognised, ignored: \"Cột 20\""
+    );
+    assert_eq!(lines[20], "… and 2 more warnings (danvan check lists them)");
 }

@@ -3,12 +3,12 @@
 //! warnings never change the exit code.
 
 use super::EXIT_INVALID;
-use super::reading::write_rejects;
+use super::reading::{grouped, same_inputs, with_files, write_rejects};
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target};
-use crate::problem::{Problem, Severity};
+use crate::problem::{Input, Problem, Severity};
 use crate::request;
 use crate::select::Selection;
 use anyhow::Result;
@@ -19,6 +19,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     reading.say_notes();
     reading.guard(&[("--rejects", args.rejects.as_deref())])?;
+    let same: Vec<_> = same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?
+        .into_iter()
+        .map(|s| (s.later, s.earlier, s.same))
+        .collect();
     let aliases = reading.aliases()?;
     let (registry, registry_problems, registry_warnings) = reading.registry(&aliases)?;
     let read = engine::read(
@@ -49,9 +53,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     listed.extend(registry_warnings);
     listed.extend(read.warnings.iter().cloned());
     let (found, duplicates_unlisted) = crate::check::warnings(
-        &crate::check::gather(read.observed),
+        crate::check::gather(read.observed),
         registry.as_deref(),
         &names,
+        &same,
+        &read.conventions,
     );
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
@@ -67,15 +73,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
     };
     listed.sort_by_key(|p| (file_rank(p), p.line, p.severity));
+    // What holds alike for several files is said once, and counted once.
+    let listed = grouped(&listed);
     let warnings = (listed.len() as u64
         + read.problems_unlisted
         + read.warnings_unlisted
         + duplicates_unlisted)
-        - errors;
+        .saturating_sub(errors);
     let mut text = String::new();
-    for p in &listed {
+    for (p, also) in &listed {
         if p.severity == Severity::Error || !reading.quiet {
-            text.push_str(&format!("{p}\n"));
+            text.push_str(&with_files(p, also));
+            text.push('\n');
         }
     }
     let unlisted = read.problems_unlisted + read.warnings_unlisted + duplicates_unlisted;

@@ -4,7 +4,7 @@
 //! commune twice is the mistake this command exists to prevent.
 
 use super::EXIT_INVALID;
-use super::reading::say_problems;
+use super::reading::{same_inputs, say_problems, say_warnings};
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
 use crate::domain::Value;
@@ -14,18 +14,19 @@ use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
 use crate::output::{Outputs, Target, guard, say};
 use crate::present::Locale;
+use crate::problem::Input;
 use crate::render;
 use crate::render::csv::read_back::read_summary_file;
 use crate::report::summary::summarize;
 use crate::request;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::borrow::Cow;
 use std::process::ExitCode;
 
 pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
     request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
-    let mut layout = request::merge(&args);
+    let mut layout = request::merge(&args)?;
     let inputs: Vec<_> = sources
         .iter()
         .map(|s| s.path.clone().unwrap_or_else(|| "/dev/stdin".into()))
@@ -34,9 +35,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     if let Some(out) = &layout.output {
         guard(&[("-o", out)], &inputs)?;
     }
-    if !args.allow_duplicates {
-        refuse_duplicates(&sources)?;
-    }
+    same_inputs(&sources, args.allow_duplicates, Input::Summary)?;
     let opts = ReadOptions::default();
     let mut merged: Option<(Groups, Vec<String>, String)> = None;
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
@@ -78,7 +77,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         groups = rename(groups, &read_aliases(&source, &opts)?)?;
     }
     if !args.quiet {
-        say_problems(&warnings, warnings.len() as u64, "");
+        say_warnings(&warnings, warnings.len() as u64);
     }
     let tally_line = |quiet: bool| {
         if !quiet {
@@ -120,22 +119,4 @@ fn rename(groups: Groups, aliases: &Aliases) -> Result<Groups> {
         out.add_exact(key, &acc.total, acc.count)?;
     }
     Ok(out)
-}
-
-/// Refuses a file named twice, or two files with the same bytes.
-fn refuse_duplicates(sources: &[Source]) -> Result<()> {
-    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
-    for s in sources {
-        let Some(path) = &s.path else { continue };
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot open", s.name))?;
-        if let Some((first, _)) = seen.iter().find(|(_, b)| *b == bytes) {
-            bail!(
-                "{}: the same summary as {first} (same file or same content); adding it twice \
-                 would count it twice. Use --allow-duplicates if that is really meant",
-                s.name
-            );
-        }
-        seen.push((s.name.to_string(), bytes));
-    }
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! mobilized and percent of target (or model by model with `--list`).
 
 use super::EXIT_INVALID;
-use super::reading::{refuse_invalid, say_problems};
+use super::reading::{refuse_invalid, same_inputs, say_warnings};
 use crate::aggregate::Grouping;
 use crate::cli::ModelsArgs;
 use crate::domain::Dim;
@@ -10,6 +10,7 @@ use crate::engine::{self, Plan};
 use crate::ledger::registry::Model;
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
+use crate::problem::Input;
 use crate::render;
 use crate::report::models::{model_value, models_report};
 use crate::report::tree::tree;
@@ -22,10 +23,11 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     let req = request::models(&args)?;
     let reading = &req.read;
     reading.guard(&[("-o", req.output.as_deref())])?;
+    same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?;
     let aliases = reading.aliases()?;
     let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
     if !reading.quiet {
-        say_problems(&registry_warnings, registry_warnings.len() as u64, "");
+        say_warnings(&registry_warnings, registry_warnings.len() as u64);
     }
     let Some(registry) = registry else {
         anyhow::bail!("models needs --models REGISTRY");
@@ -57,7 +59,7 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
         problems.extend(read.problems.iter().cloned());
         if !reading.quiet {
             let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-            say_problems(&read.warnings, warnings, "");
+            say_warnings(&read.warnings, warnings);
         }
     }
     if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {

@@ -1,16 +1,20 @@
 //! `danvan summary`: totals per group.
 
 use super::EXIT_INVALID;
-use super::reading::{refuse_invalid, say_problems, write_rejects};
+use super::reading::{refuse_invalid, same_inputs, say_warnings, write_rejects};
+use crate::aggregate::Groups;
 use crate::cli::SummaryArgs;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
+use crate::problem::{Input, Kind, en};
 use crate::render;
 use crate::report::change::with_change;
 use crate::report::summary::summarize;
 use crate::report::tree::tree;
+use crate::report::variants::similar_keys;
 use crate::request;
+use crate::select;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -23,15 +27,16 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         ("-o", layout.output.as_deref()),
         ("--rejects", args.rejects.as_deref()),
     ])?;
+    same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?;
     let aliases = reading.aliases()?;
     let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
-    let read = engine::read(
+    let mut read = engine::read(
         &reading.sources,
         &reading.options,
         registry,
         Plan {
             grouping: req.grouping,
-            selection: req.selection,
+            selection: req.selection.clone(),
             observe: None,
             aliases: aliases.clone(),
             keep_rejects: args.rejects.is_some(),
@@ -48,16 +53,39 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-        say_problems(&registry_warnings, registry_warnings.len() as u64, "");
-        say_problems(&read.warnings, warnings, "");
+        say_warnings(&registry_warnings, registry_warnings.len() as u64);
+        say_warnings(&read.warnings, warnings);
     }
+    // `--where` on text, settled now that every value is known.
+    let mut tally = read.tally;
+    say_notes(
+        &select::unmatched_periods(&req.selection, &read.seen),
+        reading.quiet,
+    );
+    let groups = std::mem::replace(&mut read.groups, Groups::new(Vec::new()));
+    let groups = if select::needs_resolving(&req.selection) {
+        let resolved = select::resolve(
+            groups,
+            &req.selection,
+            &read.seen,
+            &req.shown.dims,
+            req.shown.depth,
+        )?;
+        tally.counted -= resolved.dropped;
+        tally.filtered += resolved.dropped;
+        say_notes(&resolved.notes, reading.quiet);
+        resolved.groups
+    } else {
+        groups
+    };
     if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {
         outputs.commit()?;
-        reading.say_tally(&read.tally);
+        reading.say_tally(&tally);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
+    say_notes(&similar_keys(&groups), reading.quiet);
     let locale = Locale::en();
-    let mut summary = summarize(&read.groups, &layout.spec, locale.order)?;
+    let mut summary = summarize(&groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;
     }
@@ -68,7 +96,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         let list: Vec<String> = summary
             .left_out
             .iter()
-            .map(|(m, n)| format!("{m} ({n} rows)"))
+            .map(|(m, n)| format!("{m} ({})", en::rows(*n)))
             .collect();
         say(&format!(
             "note: the columns show {} only; not shown: {} (choose with --measure)",
@@ -80,6 +108,16 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         render::write(&summary.table, layout.format, layout.render, &locale, out)
     })?;
     outputs.commit()?;
-    reading.say_tally(&read.tally);
+    reading.say_tally(&tally);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings about the request and the report as a whole (no file or line to name).
+fn say_notes(notes: &[Kind], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for kind in notes {
+        say(&format!("warning: {}", en::message(kind)));
+    }
 }

@@ -9,6 +9,7 @@ use crate::aggregate::Groups;
 use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, Problem, Rejected};
+use crate::select::Seen;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -127,8 +128,12 @@ impl Collector {
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
+        let mut seen: Vec<Seen> = vec![Seen::default(); plan.selection.filters.len()];
         for w in std::mem::take(&mut self.workers) {
             let f = w.finish()?;
+            for (all, one) in seen.iter_mut().zip(f.seen) {
+                all.merge(one);
+            }
             groups.merge(f.groups)?;
             observed.extend(f.observed);
             pending_sums.extend(f.pending_sums);
@@ -263,6 +268,8 @@ impl Collector {
             rejects_unlisted: rejects_dropped + if plan.keep_rejects { never_listed } else { 0 },
             files: self.files,
             observed,
+            conventions,
+            seen,
         })
     }
 }

@@ -30,6 +30,7 @@ use crate::ledger::aliases::Aliases;
 use crate::ledger::chunk::Chunk;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::dialect::amount_unit;
+use crate::ledger::number::Convention;
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs};
 use crate::ledger::source::Source;
@@ -40,6 +41,7 @@ use anyhow::{Result, anyhow};
 use collect::Collector;
 use observe::Observe;
 pub use place::Place;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use worker::{ChunkResult, Worker};
@@ -129,6 +131,11 @@ pub struct Read {
     pub files: Vec<(Arc<str>, Vec<String>)>,
     /// What each worker's observer saw, if the plan had one.
     pub observed: Vec<Box<dyn std::any::Any + Send>>,
+    /// Each file's number convention, by file index: given, or settled by its own values
+    /// (`None`: nothing settled it).
+    pub conventions: BTreeMap<usize, Option<Convention>>,
+    /// What each `--where` filter saw, by filter: for `select::resolve`.
+    pub seen: Vec<crate::select::Seen>,
 }
 
 impl Read {

@@ -8,12 +8,29 @@ use super::place::Place;
 use crate::ledger::Contribution;
 use crate::ledger::intern::Interner;
 use crate::ledger::record::Record;
+use crate::ledger::row::Layout;
+use rust_decimal::Decimal;
 use std::any::Any;
 use std::sync::Arc;
 
 pub trait Observer: Send {
-    /// A valid row (its amount may still read two ways), at `place`, as written in `record`.
-    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>);
+    /// A valid row (its amount may still read two ways), at `place`, as written in `record`, in
+    /// a file of shape `layout`.
+    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout);
+
+    /// A valid row whose amount reads two ways, `[vi, en]`, until its file's convention is
+    /// known (`Read::conventions`); `row.amount` is zero meanwhile.
+    fn two_ways(
+        &mut self,
+        row: &Contribution,
+        place: Place,
+        record: &Record<'_>,
+        layout: &Layout,
+        readings: [Decimal; 2],
+    ) {
+        let _ = readings;
+        self.row(row, place, record, layout);
+    }
 
     /// What was seen, with text resolved through the thread's interner.
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send>;

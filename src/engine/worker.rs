@@ -146,7 +146,7 @@ impl Worker {
                         evidence[c as usize] += 1;
                     }
                     if let Some(observer) = &mut self.observer {
-                        observer.row(&row, Place::new(fi, line), record);
+                        observer.row(&row, Place::new(fi, line), record, layout);
                         if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
                             out.unlisted[1] += notes.len() as u64;
                         } else {
@@ -185,8 +185,14 @@ impl Worker {
                         evidence[c as usize] += 1;
                     }
                     if let Some(observer) = &mut self.observer {
-                        observer.row(&row, Place::new(fi, line), record);
-                        if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
+                        let place = Place::new(fi, line);
+                        match &pending_amount {
+                            Some((Reading::Ambiguous { vi, en }, _)) => {
+                                observer.two_ways(&row, place, record, layout, [*vi, *en])
+                            }
+                            _ => observer.row(&row, place, record, layout),
+                        }
+                        if place > Cutoffs::get(&self.cutoffs.warnings) {
                             out.unlisted[1] += notes.len() as u64;
                         } else {
                             for (col, kind) in notes {
@@ -301,6 +307,7 @@ impl Worker {
             })
             .collect();
         Ok(Finished {
+            seen: self.selector.seen(interner),
             groups: self.groups.into_groups(interner)?,
             observed,
             pending_sums,
@@ -320,6 +327,8 @@ pub(super) struct Finished {
     /// (file, kept, what the rows wait for, key, sum read vi, sum read en, rows)
     pub(super) pending_sums: Vec<PendingSum>,
     pub(super) pending_rows: Listed<PendingRow>,
+    /// What each `--where` filter saw, by filter.
+    pub(super) seen: Vec<crate::select::Seen>,
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {

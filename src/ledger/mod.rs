@@ -12,6 +12,7 @@ pub mod date;
 pub mod dialect;
 pub mod intern;
 pub mod number;
+pub mod period;
 pub mod record;
 pub mod registry;
 pub mod row;

@@ -44,7 +44,7 @@ pub const EN: Labels = Labels {
     rows: "rows",
     share: "%",
     none: "(none)",
-    others: |n| format!("({n} others)"),
+    others: |n| format!("({n} other{})", if n == 1 { "" } else { "s" }),
     dim: Dim::name,
     models: "models",
     target: "target",
@@ -94,17 +94,30 @@ impl Locale {
         };
         let mut out = String::with_capacity(text.len() + int.len() / 3);
         out.push_str(sign);
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                out.push(self.group);
-            }
-            out.push(c);
-        }
+        self.push_grouped(int, &mut out);
         if let Some(f) = frac {
             out.push(self.decimal);
             out.push_str(f);
         }
         out
+    }
+
+    /// A count of rows or groups, grouped like amounts (`200,000`).
+    pub fn count(&self, n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        self.push_grouped(&digits, &mut out);
+        out
+    }
+
+    /// Appends the digits `int`, thousands grouped.
+    fn push_grouped(&self, int: &str, out: &mut String) {
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                out.push(self.group);
+            }
+            out.push(c);
+        }
     }
 
     /// A percentage with two decimals (`24.82`).
@@ -136,6 +149,10 @@ mod tests {
         assert_eq!(en.amount(d("999")), "999");
         assert_eq!(en.amount(d("-0.0")), "0");
         assert_eq!(en.percent(d("5")), "5.00");
+        assert_eq!(en.count(200_000), "200,000");
+        assert_eq!(en.count(999), "999");
+        assert_eq!(en.count(0), "0");
+        assert_eq!(en.count(1_000), "1,000");
         let vi = Locale {
             group: '.',
             decimal: ',',

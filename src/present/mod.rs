@@ -136,7 +136,7 @@ fn cell(cell: Cell, locale: &Locale) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Amount(d) => locale.amount(d),
-        Cell::Count(n) => n.to_string(),
+        Cell::Count(n) => locale.count(n),
         Cell::Percent(p) => locale.percent(p),
     }
 }

@@ -1,13 +1,17 @@
 //! The English catalogue: every kind of problem and warning in words. This is the only place
 //! their English text is written; another language is another file with the same `match`.
 
-use super::kind::{Kind, Whose};
+use super::kind::{Input, Kind, Sameness, Whose};
+use crate::domain::Dim;
 use crate::domain::YEARS;
+use crate::domain::amount::plain;
 use crate::ledger::column_name;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
 use crate::ledger::source::Workbook;
+use chrono::Datelike;
+use std::sync::Arc;
 
 /// The English text of `kind`.
 pub fn message(kind: &Kind) -> String {
@@ -149,9 +153,9 @@ pub fn message(kind: &Kind) -> String {
                 .iter()
                 .map(|s| {
                     format!(
-                        "{} ({} rows, first at {}:{})",
+                        "{} ({}, first at {}:{})",
                         quoted(&s.text),
-                        s.rows,
+                        rows(s.rows),
                         s.file,
                         s.line
                     )
@@ -206,6 +210,135 @@ pub fn message(kind: &Kind) -> String {
                 rust_decimal::Decimal::MAX
             )
         }
+        Kind::SameInput { first, same, input } => {
+            let input = match input {
+                Input::Ledger => "ledger",
+                Input::Summary => "summary",
+            };
+            format!(
+                "the same {input} as {first} ({}); adding it twice would count it twice. Use \
+                 --allow-duplicates if that is really meant",
+                sameness(*same)
+            )
+        }
+        Kind::SameInputAllowed { first, same } => format!(
+            "the same {} as {first}, given with --allow-duplicates: every row of it is counted \
+             again, and its rows are not listed one by one as duplicates of {first}'s",
+            match same {
+                Sameness::File => "file",
+                Sameness::Content => "content",
+            }
+        ),
+        Kind::NotAPeriod { dim, text } => format!(
+            "cannot read {} as a {dim}; write {}",
+            quoted(text),
+            match dim {
+                Dim::Year => "a year of four digits: 2024",
+                Dim::Quarter => "2024-Q3 (or Q3/2024)",
+                _ => "2024-03 (or 03/2024, Mar-24)",
+            }
+        ),
+        Kind::EmptyAmid {
+            column,
+            rows: n,
+            last,
+            before,
+            after,
+        } => {
+            let column = column_name(*column);
+            let (these, it) = if *n == 1 {
+                ("this row".to_string(), "it")
+            } else {
+                (format!("{} (to line {last})", rows(*n)), "them")
+            };
+            format!(
+                "no {column} on {these}, while the rows around {it} have one (lines {before} and \
+                 {after}): cells merged in Excel? Rows with no {column} are added up under (none)"
+            )
+        }
+        Kind::FarDate { date, from, to } => {
+            let range = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}-{to}")
+            };
+            format!(
+                "{} is years away from every other date of this file (which are in {range}): a \
+                 typo?",
+                format_args!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+            )
+        }
+        Kind::AmountOutlier {
+            amount,
+            median,
+            unit,
+            measure,
+        } => {
+            let whose = if unit.is_empty() {
+                "rows with no unit".to_string()
+            } else {
+                quoted(unit)
+            };
+            format!(
+                "{} is 1,000 times the median {measure} amount of {whose} (about {}) or more: a \
+                 typo?",
+                plain(*amount),
+                plain(*median)
+            )
+        }
+        Kind::WhereFolded {
+            dim,
+            given,
+            matched,
+        } => format!(
+            "--where {dim}={given} matches no {dim} exactly, so it matches ignoring accents and \
+             case: {}",
+            quoted_list(matched)
+        ),
+        Kind::WhereNothing {
+            dim,
+            given,
+            closest,
+        } => {
+            if closest.is_empty() {
+                format!("--where {dim}={given} matches no row: no row has a {dim}")
+            } else {
+                format!(
+                    "--where {dim}={given} matches no row; the closest {dim} values are {}",
+                    quoted_list(closest)
+                )
+            }
+        }
+        Kind::WherePeriodNothing {
+            dim,
+            given,
+            first,
+            last,
+        } => {
+            let span = if first == last {
+                format!("all in {first}")
+            } else {
+                format!("from {first} to {last}")
+            };
+            format!("--where {dim}={given} matches no row; the rows are dated {span}")
+        }
+        Kind::KeysDiffer { dim, pairs, more } => {
+            let list = pairs
+                .iter()
+                .map(|(a, b)| format!("{} / {}", quoted(a), quoted(b)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tail = if *more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "{dim} values that differ only in case, accents or spacing are added up apart: \
+                 {list}{tail}. danvan check shows where each is written; fix the ledger, or \
+                 count them as one with --aliases"
+            )
+        }
     }
 }
 
@@ -231,6 +364,56 @@ fn workbook(book: Workbook) -> String {
         "this is {what}, not a CSV file: danvan reads CSV. Save the sheet as CSV ({how}) and \
          give danvan the .csv file"
     )
+}
+
+/// `1 row`, `3 rows`.
+pub fn rows(n: u64) -> String {
+    format!("{n} row{}", if n == 1 { "" } else { "s" })
+}
+
+/// `"a", "b"`, each as typed.
+fn quoted_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| quoted(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sameness(same: Sameness) -> &'static str {
+    match same {
+        Sameness::File => "the same file",
+        Sameness::Content => "the same content",
+    }
+}
+
+/// Said after a warning that holds for several files: the others it holds for.
+pub fn also_in(files: &[Arc<str>]) -> String {
+    const SHOWN: usize = 10;
+    let names: Vec<&str> = files.iter().take(SHOWN).map(|f| &**f).collect();
+    let more = files.len().saturating_sub(SHOWN);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        " (the same in {} more file{}: {}{tail})",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    )
+}
+
+/// The line after a cut list: how many more problems (or warnings) there are.
+pub fn more_not_shown(n: u64, warnings: bool) -> String {
+    let noun = match (warnings, n == 1) {
+        (true, true) => "warning",
+        (true, false) => "warnings",
+        (false, true) => "problem",
+        (false, false) => "problems",
+    };
+    format!("… and {n} more {noun} (danvan check lists them)")
 }
 
 /// Why a date cell is no date, in English.

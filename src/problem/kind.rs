@@ -3,7 +3,7 @@
 //! catalogue per language (`en.rs`) turns a kind into words, so a second language is a second
 //! table and the readers never change.
 
-use crate::domain::Dim;
+use crate::domain::{Dim, Period};
 use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
@@ -84,6 +84,17 @@ pub enum Kind {
         date: NaiveDate,
     },
 
+    /// The same input given twice: the same file (however spelled, or a hard link) or another
+    /// file with the same content. It stops the run unless `--allow-duplicates` is given.
+    SameInput {
+        first: Arc<str>,
+        same: Sameness,
+        input: Input,
+    },
+    /// The same input twice, allowed by `--allow-duplicates`: `check` says so once instead of
+    /// calling every row of it a duplicate.
+    SameInputAllowed { first: Arc<str>, same: Sameness },
+
     // The registry.
     /// A required registry cell left empty.
     RegistryMissing(RegCol),
@@ -102,6 +113,8 @@ pub enum Kind {
     NotWholeNumber { text: String },
     /// A group that an earlier line of the same file already had.
     SameGroup { first_line: u64 },
+    /// A year, quarter or month cell that reads as no period of its column.
+    NotAPeriod { dim: Dim, text: String },
 
     // What `check` finds across rows.
     /// Spellings of one name that differ only in case or accents, in dimension `dim` (an
@@ -114,6 +127,56 @@ pub enum Kind {
     UnusedModel { id: String },
     /// Rows name models but no registry was given; `id` is the first one seen.
     NoRegistry { id: String },
+    /// `rows` rows of a file, the last on line `last`, have no unit (or area) while the rows
+    /// around them (lines `before` and `after`) have one: cells merged in Excel come out so.
+    EmptyAmid {
+        column: Col,
+        rows: u64,
+        last: u64,
+        before: u64,
+        after: u64,
+    },
+    /// A date years away from every other date of its file (`from`..=`to`, the years that hold
+    /// most of its rows).
+    FarDate { date: NaiveDate, from: i32, to: i32 },
+    /// An amount 1,000 times the median amount of its unit and measure or more (the median to
+    /// two significant digits).
+    AmountOutlier {
+        amount: Decimal,
+        median: Decimal,
+        unit: String,
+        measure: String,
+    },
+
+    // What `summary` finds across its groups and its request.
+    /// `--where DIM=VALUE` matched no value exactly, so it matched these ignoring accents and
+    /// case.
+    WhereFolded {
+        dim: Dim,
+        given: String,
+        matched: Vec<String>,
+    },
+    /// `--where DIM=VALUE` matched no row at all; the values closest to it.
+    WhereNothing {
+        dim: Dim,
+        given: String,
+        closest: Vec<String>,
+    },
+    /// `--where DIM=PERIOD` matched no row it was tried on; the periods of the first and last
+    /// of those rows.
+    WherePeriodNothing {
+        dim: Dim,
+        given: Period,
+        first: Period,
+        last: Period,
+    },
+    /// Group keys that differ only in case, accents or spacing: the first few pairs, and how
+    /// many more.
+    KeysDiffer {
+        dim: Dim,
+        pairs: Vec<(String, String)>,
+        more: usize,
+    },
 
     // A report's totals.
     /// An exact total that needs more digits than a printed decimal holds: whose it is, in
@@ -135,6 +198,22 @@ pub enum Whose {
     Others(usize),
     /// The grand total.
     Grand,
+}
+
+/// How two inputs are one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sameness {
+    /// The same file: the same path, another spelling of it, or a hard link.
+    File,
+    /// Two files with the same bytes.
+    Content,
+}
+
+/// What an input is, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Ledger,
+    Summary,
 }
 
 /// One spelling of a name, how many rows use it and where it is first.
@@ -301,6 +380,70 @@ impl Kind {
                 measure: "m2".into(),
                 column: None,
                 total: "-1000000000000000000000000000.5".into(),
+            },
+            Kind::SameInput {
+                first: Arc::from("a.csv"),
+                same: Sameness::File,
+                input: Input::Ledger,
+            },
+            Kind::SameInput {
+                first: Arc::from("a.csv"),
+                same: Sameness::Content,
+                input: Input::Summary,
+            },
+            Kind::SameInputAllowed {
+                first: Arc::from("a.csv"),
+                same: Sameness::Content,
+            },
+            Kind::NotAPeriod {
+                dim: Dim::Month,
+                text: "Mar-2x".into(),
+            },
+            Kind::EmptyAmid {
+                column: Col::Unit,
+                rows: 3,
+                last: 5,
+                before: 2,
+                after: 6,
+            },
+            Kind::EmptyAmid {
+                column: Col::Area,
+                rows: 1,
+                last: 3,
+                before: 2,
+                after: 4,
+            },
+            Kind::FarDate {
+                date: NaiveDate::from_ymd_opt(2052, 3, 15).unwrap_or_default(),
+                from: 2024,
+                to: 2025,
+            },
+            Kind::AmountOutlier {
+                amount: d(500_000_000, 0),
+                median: d(150_000, 0),
+                unit: "Hội Phụ nữ".into(),
+                measure: "VND".into(),
+            },
+            Kind::WhereFolded {
+                dim: Dim::Unit,
+                given: "hoi phu nu".into(),
+                matched: vec!["Hội Phụ nữ".into()],
+            },
+            Kind::WhereNothing {
+                dim: Dim::Unit,
+                given: "Hội Nông".into(),
+                closest: vec!["Hội Nông dân".into()],
+            },
+            Kind::WherePeriodNothing {
+                dim: Dim::Month,
+                given: Period::Month(2023, 5),
+                first: Period::Month(2024, 1),
+                last: Period::Month(2024, 12),
+            },
+            Kind::KeysDiffer {
+                dim: Dim::Unit,
+                pairs: vec![("Hội Phụ nữ".into(), "Hội phụ nữ".into())],
+                more: 0,
             },
         ]
     }

@@ -8,7 +8,7 @@
 pub mod en;
 mod kind;
 
-pub use kind::{Kind, Spelling, Whose};
+pub use kind::{Input, Kind, Sameness, Spelling, Whose};
 
 use std::fmt;
 use std::sync::Arc;
@@ -213,9 +213,19 @@ mod tests {
             Kind::ReadAsUtf8 { .. } => 32,
             Kind::SerialAmongDates { .. } => 33,
             Kind::SerialDates { .. } => 34,
+            Kind::SameInput { .. } => 35,
+            Kind::SameInputAllowed { .. } => 36,
+            Kind::NotAPeriod { .. } => 37,
+            Kind::EmptyAmid { .. } => 38,
+            Kind::FarDate { .. } => 39,
+            Kind::AmountOutlier { .. } => 40,
+            Kind::WhereFolded { .. } => 41,
+            Kind::WhereNothing { .. } => 42,
+            Kind::KeysDiffer { .. } => 43,
+            Kind::WherePeriodNothing { .. } => 44,
         }
     }
-    const VARIANTS: usize = 35;
+    const VARIANTS: usize = 45;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

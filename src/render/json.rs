@@ -1,6 +1,7 @@
 //! JSON for scripts: the whole table, labels and columns named, written from typed values and the
 //! same in every language. Amounts are strings holding exact decimals (`"106800000"`): a JSON
-//! number would pass through a float in most readers.
+//! number would pass through a float in most readers. A key value the ledger left empty (a row
+//! with no unit, say) is `null`.
 
 use crate::domain::amount::{plain, plain_percent};
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
@@ -67,7 +68,15 @@ fn row_doc(t: &Table, line: &Line) -> RowDoc {
         t.dims
             .iter()
             .zip(&line.label)
-            .map(|(d, v)| (d.name().to_string(), Value::String(v.to_string())))
+            .map(|(d, v)| {
+                // A value the ledger left empty is no value: `null`, not the text "".
+                let v = if v.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(v.to_string())
+                };
+                (d.name().to_string(), v)
+            })
             .collect()
     });
     let values = t

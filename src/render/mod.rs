@@ -11,7 +11,7 @@ pub mod table;
 
 use crate::present::Locale;
 use crate::report::table::Table;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::Path;
 
@@ -50,26 +50,91 @@ pub fn write(
     }
 }
 
+/// Every format danvan writes: the names `--format` takes (the first is the format's own), any
+/// of which may also end an `-o` file name, and the usual extension. The one place formats are
+/// listed.
+const FORMATS: &[(Format, &[&str], &str)] = &[
+    (Format::Table, &["table", "txt", "text"], "txt"),
+    (Format::Csv, &["csv"], "csv"),
+    (Format::Json, &["json"], "json"),
+    (Format::Markdown, &["markdown", "md"], "md"),
+];
+
+/// `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
+}
+
 impl Format {
     /// The format a name (from `--format` or a file extension) stands for.
     pub fn named(s: &str) -> Option<Format> {
-        Some(match s.trim().to_lowercase().as_str() {
-            "table" | "txt" | "text" => Format::Table,
-            "csv" => Format::Csv,
-            "json" => Format::Json,
-            "markdown" | "md" => Format::Markdown,
-            _ => return None,
-        })
+        let s = s.trim().to_lowercase();
+        FORMATS
+            .iter()
+            .find(|(_, names, _)| names.contains(&s.as_str()))
+            .map(|(f, _, _)| *f)
     }
 
-    /// The format an output file's extension asks for, if it names one.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        Format::named(path.extension()?.to_str()?)
+    /// The formats' own names, for messages: `table, csv, json or markdown`.
+    pub fn names() -> String {
+        let names: Vec<String> = FORMATS.iter().map(|(_, n, _)| n[0].to_string()).collect();
+        or_list(&names)
     }
 
-    /// `--format` if given, else what the output file's extension names, else `default`.
-    pub fn choose(flag: Option<Format>, output: Option<&Path>, default: Format) -> Format {
-        flag.or_else(|| output.and_then(Format::from_path))
-            .unwrap_or(default)
+    /// `--format` if given, else what the output file's extension names, else `default`. An
+    /// extension that names no format danvan writes (`.xlsx`, `.html`, `.tsv`) is an error: a
+    /// text table under such a name would look like a file it is not.
+    pub fn choose(flag: Option<Format>, output: Option<&Path>, default: Format) -> Result<Format> {
+        if let Some(f) = flag {
+            return Ok(f);
+        }
+        let Some(path) = output else {
+            return Ok(default);
+        };
+        let Some(ext) = path.extension() else {
+            return Ok(default);
+        };
+        let ext = ext.to_string_lossy();
+        match Format::named(&ext) {
+            Some(f) => Ok(f),
+            None => {
+                let mut known: Vec<String> =
+                    FORMATS.iter().map(|(_, _, e)| format!(".{e}")).collect();
+                known.rotate_left(1);
+                bail!(
+                    "{}: danvan does not write .{ext} files (yet); end the name in {}, or give \
+                     --format",
+                    path.display(),
+                    or_list(&known)
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_name_and_extension() {
+        assert_eq!(Format::named(" MD "), Some(Format::Markdown));
+        assert_eq!(Format::named("xlsx"), None);
+        assert_eq!(Format::names(), "table, csv, json or markdown");
+        let out = |p: &str| Format::choose(None, Some(Path::new(p)), Format::Table);
+        assert_eq!(out("a.CSV").unwrap(), Format::Csv);
+        assert_eq!(out("a").unwrap(), Format::Table);
+        assert_eq!(
+            out("r.xlsx").unwrap_err().to_string(),
+            "r.xlsx: danvan does not write .xlsx files (yet); end the name in .csv, .json, .md or \
+             .txt, or give --format"
+        );
+        assert_eq!(
+            Format::choose(Some(Format::Csv), Some(Path::new("r.xlsx")), Format::Table).unwrap(),
+            Format::Csv
+        );
     }
 }

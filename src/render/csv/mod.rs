@@ -3,16 +3,18 @@
 //! `measure,total,count` (and `percent` when shares were asked), one line per group and amount
 //! column, no total line, amounts as plain decimals. Wide on request: the label dimensions, one
 //! column per amount column (with `LABEL %` beside each when shares were asked), then `total`
-//! when the columns share a measure. `read_back` reads the long form again, for `merge`.
+//! when the columns share a measure; every head of it names one column only (see
+//! [`write_wide`]). `read_back` reads the long form again, for `merge`.
 
 pub mod read_back;
 pub mod safe;
 
 use crate::domain::amount::{plain, plain_percent};
 use crate::domain::measure::VND;
-use crate::report::table::{Cell, Head, Kind, Line, Table};
+use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
 use anyhow::Result;
 use safe::SafeWriter;
+use std::collections::HashSet;
 use std::io::Write;
 
 /// A cell as programs read it.
@@ -121,13 +123,88 @@ pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&c| !matches!(table.columns[c], Head::Count { .. } | Head::Rows))
         .collect();
-    let mut header = label_header(table);
-    header.extend(shown.iter().map(|&c| column_name(table, c)));
-    w.write(&header, |_| false)?;
+    w.write(&wide_header(table, &shown), |_| false)?;
     for line in data_lines(table) {
         let mut rec = label_cells(table, line);
         rec.extend(shown.iter().map(|&c| text(line.cells[c])));
         w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))?;
     }
     w.finish()
+}
+
+/// The wide header: the label dimensions' names (and `level`), one name per shown column. Every
+/// name is non-empty and unique, ignoring case (a spreadsheet or a `DictReader` keeps only one
+/// of two equal names): an empty value is `(none)` as in the table, and a value that would
+/// repeat a name already taken (`unit`, `total`, another value's `X %`) gets the pivoted
+/// dimension's name after it, `total (source)`, then a number if even that is taken.
+fn wide_header(table: &Table, shown: &[usize]) -> Vec<String> {
+    let mut header = label_header(table);
+    let mut taken: HashSet<String> = header.iter().map(|h| h.to_lowercase()).collect();
+    // The fixed names (`total`, `target`…) first, so that no value can take one.
+    let fixed = |c: usize| {
+        !matches!(
+            table.columns[c],
+            Head::Amount { .. } | Head::Share { .. } | Head::Change { .. } | Head::ChangePct { .. }
+        )
+    };
+    for &c in shown.iter().filter(|&&c| fixed(c)) {
+        taken.insert(column_name(table, c).to_lowercase());
+    }
+    let pivoted = match &table.across {
+        Across::Values { dim, .. } => dim.name(),
+        Across::Measures => "measure",
+    };
+    let mut names: Vec<Option<String>> = vec![None; table.columns.len()];
+    for &c in shown {
+        let of_name = |of: usize, names: &[Option<String>]| {
+            names[of].clone().unwrap_or_else(|| column_name(table, of))
+        };
+        let name = match &table.columns[c] {
+            Head::Share { of } => {
+                unique(format!("{} %", of_name(*of, &names)), pivoted, &mut taken)
+            }
+            Head::Change { of, .. } => unique(
+                format!("change_{}", of_name(*of, &names)),
+                pivoted,
+                &mut taken,
+            ),
+            Head::ChangePct { of, .. } => unique(
+                format!("change_pct_{}", of_name(*of, &names)),
+                pivoted,
+                &mut taken,
+            ),
+            Head::Amount { value, measure } => {
+                let value = match value {
+                    Some(v) => v.to_string(),
+                    None => measure.clone(),
+                };
+                let value = if value.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    value
+                };
+                unique(value, pivoted, &mut taken)
+            }
+            _ => column_name(table, c),
+        };
+        names[c] = Some(name.clone());
+        header.push(name);
+    }
+    header
+}
+
+/// `name`, or `name (dim)`, or `name (dim) 2`… whichever is not taken yet; then taken.
+fn unique(name: String, dim: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while taken.contains(&candidate.to_lowercase()) {
+        candidate = if n == 1 {
+            format!("{name} ({dim})")
+        } else {
+            format!("{name} ({dim}) {n}")
+        };
+        n += 1;
+    }
+    taken.insert(candidate.to_lowercase());
+    candidate
 }

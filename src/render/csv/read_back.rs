@@ -8,6 +8,7 @@ use super::safe::unneutralize;
 use crate::aggregate::Groups;
 use crate::domain::text::normalize;
 use crate::domain::{Dim, Key, Value};
+use crate::ledger::period::read_period;
 use crate::ledger::record::for_each_record;
 use crate::ledger::source::Source;
 use crate::ledger::table::{HeaderRule, ReadOptions, open_table};
@@ -76,6 +77,7 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
     let line = table.header_line;
     let dims = parse_header(&table.header).map_err(|e| anyhow!("{file}:{line}: {e}"))?;
     let width = table.header.len();
+    let names = table.header.clone();
     let n = dims.len();
     let mut out = SummaryFile {
         groups: Groups::new(dims.clone()),
@@ -105,12 +107,33 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
                 return Ok(());
             }
             let cell = |i: usize| unneutralize(&normalize(rec.text(i))).to_string();
+            // A period re-saved by a spreadsheet (`03/2024`, `Mar-24`) is the same period; one
+            // that reads as none refuses the line, so one period never makes two groups.
+            let mut values = Vec::with_capacity(n);
+            let mut unread = Vec::new();
+            for (i, &d) in dims.iter().enumerate() {
+                let text = cell(i);
+                if !d.is_period() {
+                    values.push(Value::of_text(d, text));
+                } else if let Some(p) = read_period(d, &text) {
+                    values.push(Value::Period(p));
+                } else {
+                    unread.push((i, d, text));
+                }
+            }
+            for (i, dim, text) in &unread {
+                out.problems.push(Problem::error(
+                    &file,
+                    line,
+                    names[*i].clone(),
+                    Kind::NotAPeriod {
+                        dim: *dim,
+                        text: text.clone(),
+                    },
+                ));
+            }
             let key = Key {
-                values: dims
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &d)| Value::of_text(d, cell(i)))
-                    .collect(),
+                values,
                 measure: cell(n),
             };
             let total_cell = rec.text(n + 1).trim();
@@ -135,6 +158,9 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
             let (Some(total), Some(count)) = (total, count) else {
                 return Ok(());
             };
+            if !unread.is_empty() {
+                return Ok(());
+            }
             if let Some(first) = seen.insert(key.clone(), line) {
                 out.warnings.push(Problem::warning(
                     &file,
