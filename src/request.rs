@@ -13,6 +13,7 @@ use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, en};
+use crate::render::csv::Excel;
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
@@ -180,9 +181,37 @@ pub fn read_request(
         threads,
         quiet: args.quiet,
         notes,
-        language: settings.language.unwrap_or_default(),
+        language: language(settings),
         allow_duplicates: args.allow_duplicates,
     })
+}
+
+/// The language of this run's words and of `--excel` CSV: the one place it is decided, from the
+/// settings (`DANVAN_LANGUAGE`, the settings file), English when nothing sets it.
+pub fn language(settings: &Settings) -> Language {
+    settings.language.unwrap_or_default()
+}
+
+/// The output format and, with `--excel`, Excel's CSV in `language`. `--excel` is CSV for
+/// Excel: it makes CSV the default, and refuses any other format chosen.
+fn format_for(
+    flag: Option<Format>,
+    output: Option<&std::path::Path>,
+    default: Format,
+    excel: bool,
+    language: Language,
+) -> Result<(Format, Option<Excel>)> {
+    if !excel {
+        return Ok((Format::choose(flag, output, default)?, None));
+    }
+    let format = Format::choose(flag, output, Format::Csv)?;
+    if format != Format::Csv {
+        bail!(
+            "--excel writes CSV for Excel; leave out --format, or give --format csv (or an -o \
+             name ending in .csv)"
+        );
+    }
+    Ok((format, Some(Excel::of(language))))
 }
 
 /// How a summary table is laid out and written, for `summary` and `merge`.
@@ -199,10 +228,18 @@ fn layout(
     by: Vec<Dim>,
     columns: Option<Dim>,
     default: Format,
+    language: Language,
 ) -> Result<Layout> {
     if args.top == Some(0) {
         bail!("--top must be at least 1 (it is how many lines to show)");
     }
+    let (format, excel) = format_for(
+        args.format,
+        args.output.as_deref(),
+        default,
+        args.excel,
+        language,
+    )?;
     Ok(Layout {
         spec: SummarySpec {
             by,
@@ -212,10 +249,11 @@ fn layout(
             top: args.top,
             percent: args.percent,
         },
-        format: Format::choose(args.format, args.output.as_deref(), default)?,
+        format,
         render: render::Options {
             raw: args.raw,
             wide: columns.is_some(),
+            excel,
         },
         output: args.output.clone(),
     })
@@ -236,7 +274,8 @@ pub struct SummaryRequest {
     pub change: bool,
 }
 
-pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
+/// `summary`, checked; `language` is the run's (see [`language`]).
+pub fn summary(args: &SummaryArgs, language: Language) -> Result<SummaryRequest> {
     let by = args.by.0.clone();
     let mut dims = by.clone();
     if let Some(c) = args.columns {
@@ -281,7 +320,14 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
         grouping,
         shown,
         selection,
-        layout: layout(&args.layout, &args.measure, by, args.columns, Format::Table)?,
+        layout: layout(
+            &args.layout,
+            &args.measure,
+            by,
+            args.columns,
+            Format::Table,
+            language,
+        )?,
         tree: args.tree,
         change: args.change,
     })
@@ -328,6 +374,13 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             bail!("--list shows models one by one; leave out --tree");
         }
     }
+    let (format, excel) = format_for(
+        args.format,
+        args.output.as_deref(),
+        Format::Table,
+        args.excel,
+        read.language,
+    )?;
     Ok(ModelsRequest {
         read,
         selection: Selection {
@@ -339,10 +392,11 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             list: args.list,
         },
         tree: args.tree,
-        format: Format::choose(args.format, args.output.as_deref(), Format::Table)?,
+        format,
         render: render::Options {
             raw: args.raw,
             wide: true,
+            excel,
         },
         output: args.output.clone(),
     })
@@ -350,7 +404,15 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.
 pub fn merge(args: &MergeArgs) -> Result<Layout> {
-    layout(&args.layout, &args.measure, Vec::new(), None, Format::Csv)
+    let language = language(&Settings::load()?);
+    layout(
+        &args.layout,
+        &args.measure,
+        Vec::new(),
+        None,
+        Format::Csv,
+        language,
+    )
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
-    let req = request::summary(&args)?;
+    let req = request::summary(&args, reading.language)?;
     reading.say_notes();
     let layout = req.layout;
     reading.guard(&[

@@ -104,8 +104,9 @@ pub enum Kind {
     DuplicateModel { id: String, first_line: u64 },
 
     // Summary files read back by `merge`.
-    /// A total that is not a plain decimal as `summary` prints it.
-    NotPlainDecimal { text: String },
+    /// A total that is not a plain decimal as `summary` prints it, with `decimal` as its mark
+    /// (`,` in a `;`-separated file, as `--excel` writes in Vietnamese).
+    NotPlainDecimal { text: String, decimal: char },
     /// A plain decimal with more digits than danvan adds up exactly (past the decimal maximum,
     /// or more than 28 decimals).
     TotalOutOfRange { text: String },
@@ -335,6 +336,7 @@ impl Kind {
             },
             Kind::NotPlainDecimal {
                 text: "1.200.000".into(),
+                decimal: '.',
             },
             Kind::TotalOutOfRange {
                 text: "79228162514264337593543950336".into(),
