@@ -310,3 +310,21 @@ proptest! {
         prop_assert_eq!(mobilized, totals.into_iter().filter(|(_, v)| v != "0").collect::<Vec<_>>());
     }
 }
+
+/// `models --excel`: the wide CSV with a BOM, CRLF, and in Vietnamese `;` and the decimal comma
+/// in the percent.
+#[test]
+fn excel_csv_of_models_in_vietnamese() {
+    let w = work();
+    let r = w.run_with_env(
+        &["models", "--models", "r.csv", "l.csv", "--excel", "-q"],
+        b"",
+        &[("DANVAN_LANGUAGE", "vi")],
+    );
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit;models;target;mobilized;percent;workday;m2\r\n\
+         A;2;1200;100;8,33;5;\r\n\
+         B;1;;50;;;3\r\n"
+    );
+}

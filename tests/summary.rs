@@ -1902,3 +1902,94 @@ fn a_warning_alike_for_many_files_is_said_once_and_warnings_are_counted_as_warni
     );
     assert_eq!(lines[20], "… and 2 more warnings (danvan check lists them)");
 }
+
+/// `--excel` as a Vietnamese office's Excel saves CSV: a BOM, `;`, CRLF, `,` as the decimal
+/// mark, numbers bare (no quotes, no grouping) so Excel sums them; text cells stay safe.
+#[test]
+fn excel_csv_in_vietnamese_has_a_bom_semicolons_crlf_and_decimal_commas() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,unit\n2024-01-01,1234.5,Hội Phụ nữ\n2024-02-01,-0.25,=A1\n\
+         2024-03-01,10,\"Xã A; thôn 1\"\n",
+    );
+    let vi = [("DANVAN_LANGUAGE", "vi")];
+    let r = w.run_with_env(&["summary", "l.csv", "--excel", "--percent"], b"", &vi);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.tally()),
+        (
+            0,
+            "\u{feff}unit;measure;total;count;percent\r\n\
+             '=A1;VND;-0,25;1;-0,02\r\n\
+             Hội Phụ nữ;VND;1234,5;1;99,22\r\n\
+             \"Xã A; thôn 1\";VND;10;1;0,80\r\n",
+            "rows read 3 = counted 3 + filtered 0 + rejected 0"
+        )
+    );
+    // The same bytes into a file named for Excel; a pivot (wide) follows the same rules.
+    w.run_with_env(
+        &["summary", "l.csv", "--excel", "-o", "s.csv", "-q"],
+        b"",
+        &vi,
+    )
+    .ok();
+    assert_eq!(
+        std::fs::read(w.path("s.csv")).unwrap(),
+        "\u{feff}unit;measure;total;count\r\n'=A1;VND;-0,25;1\r\nHội Phụ nữ;VND;1234,5;1\r\n\
+         \"Xã A; thôn 1\";VND;10;1\r\n"
+            .as_bytes()
+    );
+    let r = w.run_with_env(
+        &["summary", "l.csv", "--excel", "--columns", "month", "-q"],
+        b"",
+        &vi,
+    );
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit;2024-01;2024-02;2024-03;total\r\n'=A1;;-0,25;;-0,25\r\n\
+         Hội Phụ nữ;1234,5;;;1234,5\r\n\"Xã A; thôn 1\";;;10;10\r\n"
+    );
+}
+
+/// In English (the default) `--excel` keeps `,` and `.`, with the BOM and CRLF; without
+/// `--excel` the analyst's CSV is as it always was.
+#[test]
+fn excel_csv_in_english_keeps_commas_and_points_and_plain_csv_is_unchanged() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1234.5,Hội Phụ nữ\n");
+    let r = w.run(&["summary", "l.csv", "--excel", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit,measure,total,count\r\nHội Phụ nữ,VND,1234.5,1\r\n"
+    );
+    let vi = [("DANVAN_LANGUAGE", "vi")];
+    let r = w.run_with_env(&["summary", "l.csv", "--format", "csv", "-q"], b"", &vi);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1234.5,1\n"
+    );
+}
+
+/// `--excel` is CSV: another format asked for is a usage error, before anything is read.
+#[test]
+fn excel_with_another_format_is_a_usage_error() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    for args in [
+        vec!["summary", "l.csv", "--excel", "--format", "json"],
+        vec!["summary", "l.csv", "--excel", "-o", "s.md"],
+    ] {
+        let r = w.run(&args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                "danvan: --excel writes CSV for Excel; leave out --format, or give --format csv \
+                 (or an -o name ending in .csv)\n"
+            ),
+            "{args:?}"
+        );
+    }
+    assert!(!w.exists("s.md"));
+}
