@@ -317,6 +317,9 @@ for side in linux windows; do
         sleep 0.1
         waited=$((waited + 1))
     done
+    if [ $waited -ge 600 ]; then
+        verdict "  $side: a temporary file appeared before Ctrl-C" "none within 60 s"
+    fi
     kill -INT "$pid" 2>/dev/null || true
     code=0
     wait "$pid" || code=$?
