@@ -2,8 +2,9 @@
 //! is a usage error naming the flag, before anything is read); `request` then checks how flags go
 //! together. Doc comments here are the `--help` text.
 
-use crate::domain::{DateRange, Dim};
+use crate::domain::{DateRange, Dim, Lang};
 use crate::ledger::number::Convention;
+use crate::present::Scale;
 use crate::render::Format;
 use crate::report::summary::SortBy;
 use crate::select::Filter;
@@ -16,6 +17,13 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Language of tables, messages and errors: vi (tiếng Việt: 481.000.000) or en
+    /// (481,000,000). Default: DANVAN_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG);
+    /// a locale starting with vi is Vietnamese, anything else English. CSV and JSON are the
+    /// same in both.
+    #[arg(long, global = true, value_name = "vi|en", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 // Parsed once per run, so the size difference between variants costs nothing.
@@ -169,6 +177,11 @@ pub struct ModelsArgs {
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 
+    /// Show money in thousands, millions or billions of đồng, rounded (tables and Markdown
+    /// only; CSV and JSON stay exact).
+    #[arg(long = "in", value_name = "thousand|million|billion", value_parser = parse_scale)]
+    pub scale: Option<Scale>,
+
     /// Write to FILE (whole or not at all) instead of the screen.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -240,6 +253,11 @@ pub struct LayoutArgs {
     #[arg(long)]
     pub percent: bool,
 
+    /// Show money in thousands, millions or billions of đồng, rounded (tables and Markdown
+    /// only; CSV and JSON stay exact).
+    #[arg(long = "in", value_name = "thousand|million|billion", value_parser = parse_scale)]
+    pub scale: Option<Scale>,
+
     /// table, csv, json or markdown. Default: the extension of -o, else table for `summary`
     /// and csv for `merge`.
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
@@ -284,6 +302,24 @@ enum NumberFormatName {
     En,
 }
 
+/// `--lang` names.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangName {
+    Vi,
+    En,
+}
+
+/// `--in` names, with the Vietnamese words for them.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScaleName {
+    #[value(alias = "nghìn", alias = "nghin", alias = "ngàn")]
+    Thousand,
+    #[value(alias = "triệu", alias = "trieu")]
+    Million,
+    #[value(alias = "tỷ", alias = "ty", alias = "tỉ")]
+    Billion,
+}
+
 /// A flag danvan checks itself, with the message `main` prints after `danvan: ` (naming the flag
 /// and what it takes); clap's own wording stays for what clap checks itself (`--top many`).
 #[derive(Debug)]
@@ -325,6 +361,29 @@ fn parse_number_format(s: &str) -> Result<Convention, FlagError> {
         Ok(NumberFormatName::En) => Ok(Convention::En),
         Err(_) => Err(FlagError(format!(
             "--number-format {lower:?}: use vi or en"
+        ))),
+    }
+}
+
+fn parse_lang(s: &str) -> Result<Lang, FlagError> {
+    let lower = s.trim().to_lowercase();
+    match LangName::from_str(&lower, false) {
+        Ok(LangName::Vi) => Ok(Lang::Vi),
+        Ok(LangName::En) => Ok(Lang::En),
+        Err(_) => Err(FlagError(format!(
+            "--lang {lower:?}: use vi (tiếng Việt) or en (English)"
+        ))),
+    }
+}
+
+fn parse_scale(s: &str) -> Result<Scale, FlagError> {
+    let lower = s.trim().to_lowercase();
+    match ScaleName::from_str(&lower, false) {
+        Ok(ScaleName::Thousand) => Ok(Scale::Thousand),
+        Ok(ScaleName::Million) => Ok(Scale::Million),
+        Ok(ScaleName::Billion) => Ok(Scale::Billion),
+        Err(_) => Err(FlagError(format!(
+            "--in {lower:?}: use thousand, million or billion (nghìn, triệu or tỷ)"
         ))),
     }
 }

@@ -22,13 +22,16 @@ fn main() -> ExitCode {
         }
     };
     danvan::output::on_signal();
-    match danvan::command::run(cli) {
+    // The one place the language is chosen: the command speaks it, and so do its errors.
+    let lang = danvan::present::choose(cli.lang);
+    match danvan::command::run(cli.command, lang) {
         Ok(code) => code,
         Err(err) => {
             if danvan::output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            danvan::output::say(&format!("danvan: {err:#}"));
+            let text = danvan::problem::describe(&err, lang);
+            danvan::output::say(&format!("danvan: {text}"));
             ExitCode::from(2)
         }
     }

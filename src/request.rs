@@ -8,6 +8,8 @@ use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
+use crate::present::Scale;
+use crate::problem::Message;
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
@@ -81,7 +83,7 @@ pub struct ReadRequest {
     pub threads: usize,
     pub quiet: bool,
     /// Notes about the request for standard error (a capped `--threads`).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 pub fn reading(args: &ReadArgs) -> Result<ReadRequest> {
@@ -102,9 +104,10 @@ fn read_request(
     let threads = match args.threads {
         Some(0) => bail!("--threads must be at least 1"),
         Some(n) if n > MAX_THREADS => {
-            notes.push(format!(
-                "note: --threads {n} is more than danvan starts; using {MAX_THREADS}"
-            ));
+            notes.push(Message::ThreadsCapped {
+                asked: n,
+                max: MAX_THREADS,
+            });
             MAX_THREADS
         }
         Some(n) => n,
@@ -142,6 +145,8 @@ pub struct Layout {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    /// Money shown in thousands, millions or billions (tables and Markdown).
+    pub scale: Option<Scale>,
 }
 
 fn layout(args: &LayoutArgs, by: Vec<Dim>, columns: Option<Dim>, default: Format) -> Layout {
@@ -160,6 +165,7 @@ fn layout(args: &LayoutArgs, by: Vec<Dim>, columns: Option<Dim>, default: Format
             wide: columns.is_some(),
         },
         output: args.output.clone(),
+        scale: args.scale,
     }
 }
 
@@ -231,6 +237,7 @@ pub struct ModelsRequest {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    pub scale: Option<Scale>,
 }
 
 pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
@@ -267,6 +274,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             wide: true,
         },
         output: args.output.clone(),
+        scale: args.scale,
     })
 }
 

@@ -8,18 +8,20 @@ pub mod models;
 pub mod reading;
 pub mod summary;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
+use crate::domain::Lang;
 use anyhow::Result;
 use std::process::ExitCode;
 
 /// Exit code for invalid data, and for `check` when it found problems.
 pub const EXIT_INVALID: u8 = 1;
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Summary(args) => summary::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Merge(args) => merge::run(args),
-        Command::Models(args) => models::run(args),
+/// Runs the command in `lang` (chosen once, by `present::choose`, for the whole run).
+pub fn run(command: Command, lang: Lang) -> Result<ExitCode> {
+    match command {
+        Command::Summary(args) => summary::run(args, lang),
+        Command::Check(args) => check::run(args, lang),
+        Command::Merge(args) => merge::run(args, lang),
+        Command::Models(args) => models::run(args, lang),
     }
 }

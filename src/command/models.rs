@@ -2,14 +2,15 @@
 //! mobilized and percent of target (or model by model with `--list`).
 
 use super::EXIT_INVALID;
-use super::reading::say_problems;
+use super::reading::{say_problems, say_scale};
 use crate::aggregate::Grouping;
 use crate::cli::ModelsArgs;
-use crate::domain::{Dim, Value};
+use crate::domain::{Dim, Lang, Value};
 use crate::engine::{self, Plan};
 use crate::ledger::registry::Model;
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
+use crate::problem::Message;
 use crate::render;
 use crate::report::models::models_report;
 use crate::report::tree::tree;
@@ -18,7 +19,7 @@ use crate::select::Selection;
 use anyhow::Result;
 use std::process::ExitCode;
 
-pub fn run(args: ModelsArgs) -> Result<ExitCode> {
+pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
     let req = request::models(&args)?;
     let reading = &req.read;
     reading.guard(&[("-o", req.output.as_deref())])?;
@@ -54,28 +55,26 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
         problems.extend(read.problems.iter().cloned());
         if !reading.quiet {
             let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-            say_problems(&read.warnings, warnings, "");
+            say_problems(&read.warnings, warnings, false, lang);
         }
     }
     if total > 0 && !args.skip_invalid {
-        say_problems(&problems, total, "");
-        say(&format!(
-            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
-        ));
+        say_problems(&problems, total, false, lang);
+        say(&Message::Refused { problems: total }.text(lang));
         if let Some(read) = &read {
-            reading.say_tally(&read.tally);
+            reading.say_tally(&read.tally, lang);
         }
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     if !reading.quiet {
-        say_problems(&problems, total, "warning: skipped: ");
+        say_problems(&problems, total, true, lang);
     }
     let kept: Vec<&Model> = registry
         .models
         .iter()
         .filter(|m| keeps(&req.selection, m))
         .collect();
-    let locale = Locale::en();
+    let locale = Locale::of(lang).scaled(req.scale);
     let groups = read.as_ref().map(|r| &r.groups);
     let mut report = models_report(&kept, groups, &req.spec, locale.order)?;
     if req.tree {
@@ -83,24 +82,17 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     }
     if !reading.quiet {
         if report.no_targets && read.is_some() {
-            say(
-                "note: no model has a target, so there is no percent; add a `target` (Chỉ tiêu) column to the registry",
-            );
+            say(&Message::NoTargets.text(lang));
         }
         if read.is_some() && !report.without_contribution.is_empty() {
-            let n = report.without_contribution.len();
-            say(&format!(
-                "note: {n} model{} with no contribution: {}",
-                if n == 1 { "" } else { "s" },
-                report.without_contribution.join(", ")
-            ));
+            let ids = report.without_contribution.clone();
+            say(&Message::WithoutContribution { ids }.text(lang));
         }
         if report.unattributed_rows > 0 {
-            say(&format!(
-                "note: {} counted row(s) name no registered model and are in no model's figures",
-                report.unattributed_rows
-            ));
+            let rows = report.unattributed_rows;
+            say(&Message::Unattributed { rows }.text(lang));
         }
+        say_scale(req.scale, req.format, lang);
     }
     let mut outputs = Outputs::new();
     outputs.write(Target::of(req.output.as_deref()), |out| {
@@ -108,7 +100,7 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     })?;
     outputs.commit()?;
     if let Some(read) = &read {
-        reading.say_tally(&read.tally);
+        reading.say_tally(&read.tally, lang);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,14 @@
 //! What every command does the same way around reading: loading the registry, writing `--rejects`, and printing problems and the reconciliation line.
 
+use crate::domain::Lang;
 use crate::engine::{Read, Tally};
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
 use crate::output::{Outputs, Target, guard, say};
-use crate::problem::Problem;
+use crate::present::Scale;
+use crate::problem::{Message, Problem, skipped_mark};
+use crate::render::Format;
 use crate::request::ReadRequest;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -63,11 +66,11 @@ impl ReadRequest {
         ))
     }
 
-    /// Prints the request's notes (unless `--quiet`).
-    pub fn say_notes(&self) {
+    /// Prints the request's notes in `lang` (unless `--quiet`).
+    pub fn say_notes(&self, lang: Lang) {
         if !self.quiet {
             for note in &self.notes {
-                say(note);
+                say(&note.text(lang));
             }
         }
     }
@@ -77,41 +80,61 @@ impl ReadRequest {
         !self.quiet
     }
 
-    pub fn say_tally(&self, tally: &Tally) {
+    /// Prints the reconciliation line in `lang` (unless `--quiet`).
+    pub fn say_tally(&self, tally: &Tally, lang: Lang) {
         if !self.quiet {
-            say(&tally.to_string());
+            say(&tally.message().text(lang));
         }
     }
 }
 
-/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are
-/// (`total` counts those not kept in memory too).
-pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
+/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error in `lang`, then how many more
+/// there are (`total` counts those not kept in memory too); `skipped` marks them as left out
+/// by `--skip-invalid`.
+pub fn say_problems(problems: &[Problem], total: u64, skipped: bool, lang: Lang) {
+    let mark = if skipped { skipped_mark(lang) } else { "" };
     for p in problems.iter().take(SHOWN_PROBLEMS) {
-        say(&format!("{prefix}{p}"));
+        say(&[mark, &p.text(lang)].concat());
     }
     let shown = problems.len().min(SHOWN_PROBLEMS) as u64;
     if total > shown {
-        say(&format!(
-            "{prefix}… and {} more problems (danvan check lists them)",
-            total - shown
-        ));
+        let more = Message::MoreProblems {
+            more: total - shown,
+        };
+        say(&[mark, &more.text(lang)].concat());
     }
 }
 
 /// Stages `--rejects` among the run's `outputs` (written whole, replaced with the others), and
 /// says when it could not hold every row.
-pub fn write_rejects(outputs: &mut Outputs, path: &Path, read: &Read, raw: bool) -> Result<()> {
+pub fn write_rejects(
+    outputs: &mut Outputs,
+    path: &Path,
+    read: &Read,
+    raw: bool,
+    lang: Lang,
+) -> Result<()> {
     outputs.write(Target::File(path), |out| {
         crate::render::rejects::write(&read.files, &read.rejects, raw, out)
     })?;
     if read.rejects_unlisted > 0 {
-        say(&format!(
-            "warning: {} holds the first {} rejected rows; {} more were rejected (fix these and run again)",
-            path.display(),
-            read.rejects.len(),
-            read.rejects_unlisted
-        ));
+        let capped = Message::RejectsCapped {
+            file: path.display().to_string(),
+            kept: read.rejects.len(),
+            more: read.rejects_unlisted,
+        };
+        say(&capped.text(lang));
     }
     Ok(())
+}
+
+/// With `--in`: the note that money is shown rounded, for the formats it changes, or the
+/// warning that it changes nothing in the others.
+pub fn say_scale(scale: Option<Scale>, format: Format, lang: Lang) {
+    let Some(scale) = scale else { return };
+    let message = match format {
+        Format::Table | Format::Markdown => Message::Rounded { scale },
+        Format::Csv | Format::Json => Message::ScaleIgnored,
+    };
+    say(&message.text(lang));
 }

@@ -1,11 +1,13 @@
 //! `danvan summary`: totals per group.
 
 use super::EXIT_INVALID;
-use super::reading::{say_problems, write_rejects};
+use super::reading::{say_problems, say_scale, write_rejects};
 use crate::cli::SummaryArgs;
+use crate::domain::Lang;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target, say};
 use crate::present::Locale;
+use crate::problem::Message;
 use crate::render;
 use crate::report::change::with_change;
 use crate::report::summary::summarize;
@@ -14,10 +16,10 @@ use crate::request;
 use anyhow::Result;
 use std::process::ExitCode;
 
-pub fn run(args: SummaryArgs) -> Result<ExitCode> {
+pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     let req = request::summary(&args)?;
-    reading.say_notes();
+    reading.say_notes(lang);
     let layout = req.layout;
     reading.guard(&[
         ("-o", layout.output.as_deref()),
@@ -44,25 +46,23 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     // Every output is staged, then all replace their old files together at the end.
     let mut outputs = Outputs::new();
     if let Some(path) = &args.rejects {
-        write_rejects(&mut outputs, path, &read, layout.render.raw)?;
+        write_rejects(&mut outputs, path, &read, layout.render.raw, lang)?;
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-        say_problems(&read.warnings, warnings, "");
+        say_problems(&read.warnings, warnings, false, lang);
     }
     if total > 0 && !args.skip_invalid {
-        say_problems(&problems, total, "");
-        say(&format!(
-            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
-        ));
+        say_problems(&problems, total, false, lang);
+        say(&Message::Refused { problems: total }.text(lang));
         outputs.commit()?;
-        reading.say_tally(&read.tally);
+        reading.say_tally(&read.tally, lang);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     if !reading.quiet {
-        say_problems(&problems, total, "warning: skipped: ");
+        say_problems(&problems, total, true, lang);
     }
-    let locale = Locale::en();
+    let locale = Locale::of(lang).scaled(layout.scale);
     let mut summary = summarize(&read.groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;
@@ -71,21 +71,19 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         summary.table = with_change(summary.table)?;
     }
     if !reading.quiet && !summary.left_out.is_empty() {
-        let list: Vec<String> = summary
-            .left_out
-            .iter()
-            .map(|(m, n)| format!("{m} ({n} rows)"))
-            .collect();
-        say(&format!(
-            "note: the columns show {} only; not shown: {} (choose with --measure)",
-            layout.spec.measure,
-            list.join(", ")
-        ));
+        let note = Message::LeftOut {
+            measure: layout.spec.measure.clone(),
+            others: summary.left_out.clone(),
+        };
+        say(&note.text(lang));
+    }
+    if !reading.quiet {
+        say_scale(layout.scale, layout.format, lang);
     }
     outputs.write(Target::of(layout.output.as_deref()), |out| {
         render::write(&summary.table, layout.format, layout.render, &locale, out)
     })?;
     outputs.commit()?;
-    reading.say_tally(&read.tally);
+    reading.say_tally(&read.tally, lang);
     Ok(ExitCode::SUCCESS)
 }

@@ -97,13 +97,22 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// The reconciliation line, as a message for the catalogues.
+    pub fn message(&self) -> crate::problem::Message {
+        crate::problem::Message::Tally {
+            read: self.read,
+            counted: self.counted,
+            filtered: self.filtered,
+            rejected: self.rejected,
+        }
+    }
+}
+
 impl std::fmt::Display for Tally {
+    /// The English line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rows read {} = counted {} + filtered {} + rejected {}",
-            self.read, self.counted, self.filtered, self.rejected
-        )
+        f.write_str(&self.message().text(crate::domain::Lang::En))
     }
 }
 
@@ -154,7 +163,11 @@ pub fn read(
         if let Some(p) = &s.path
             && let Err(e) = std::fs::metadata(p)
         {
-            return Err(anyhow!("{}: cannot open: {e}", s.name));
+            return Err(crate::problem::Failure::CannotOpen {
+                file: s.name.to_string(),
+                error: e,
+            }
+            .into());
         }
     }
     // Each file as it is when the run starts; each must still be so once it has been read.
@@ -275,7 +288,10 @@ where
         };
         let columns = match HeaderMap::build(&table.header, LEDGER_COLUMNS) {
             Ok(c) => c,
-            Err(e) => return Some((seq, anyhow!("{}:1: {e}", source.name))),
+            Err(error) => {
+                let file = source.name.to_string();
+                return Some((seq, crate::problem::Failure::Header { file, error }.into()));
+            }
         };
         collector
             .files

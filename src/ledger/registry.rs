@@ -9,7 +9,7 @@ use super::source::Source;
 use super::table::{ReadOptions, open_table};
 use crate::domain::YEARS;
 use crate::domain::text::{normalize, normalize_area};
-use crate::problem::{Kind, Problem};
+use crate::problem::{Failure, Kind, Problem};
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -132,7 +132,10 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
         return Err(anyhow!("{file}: the model registry is empty"));
     };
     let columns =
-        HeaderMap::build(&table.header, REGISTRY_COLUMNS).map_err(|e| anyhow!("{file}:1: {e}"))?;
+        HeaderMap::build(&table.header, REGISTRY_COLUMNS).map_err(|error| Failure::Header {
+            file: file.to_string(),
+            error,
+        })?;
     let col = |k: RegCol, name: &'static str| columns.name(k, name);
     let mut problems = Vec::new();
     let mut pending: Vec<(Model, Option<(Reading, String)>)> = Vec::new();

@@ -6,6 +6,7 @@
 //! and is decoded by `encoding_rs`. Invalid UTF-8 is caught later, per record, so the error can
 //! name the line.
 
+use crate::problem::Failure;
 use anyhow::{Context, Result, bail};
 use encoding_rs::Encoding;
 use std::fs::File;
@@ -138,10 +139,17 @@ pub fn open(source: &Source, encoding: Option<&'static Encoding>) -> Result<Box<
 }
 
 fn open_file(path: &Path) -> Result<File> {
+    let file = || path.display().to_string();
     if path.is_dir() {
-        bail!("{}: is a folder, not a ledger file", path.display());
+        return Err(Failure::IsFolder { file: file() }.into());
     }
-    File::open(path).with_context(|| format!("{}: cannot open", path.display()))
+    File::open(path).map_err(|error| {
+        Failure::CannotOpen {
+            file: file(),
+            error,
+        }
+        .into()
+    })
 }
 
 fn decoder<R: Read + Send + 'static>(

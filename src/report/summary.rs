@@ -7,11 +7,12 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, cmp_labels, cmp_values};
+use crate::domain::order::{TextOrder, cmp_labels, cmp_values, label_key, sort_by_label};
 use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use rust_decimal::Decimal;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 /// How lines are ordered.
@@ -245,13 +246,7 @@ fn sort_lines(
 ) {
     let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
     match spec.sort {
-        SortBy::Key => {
-            // Lines come in key order already when text sorts by code point: check (linear)
-            // before sorting, so the common case costs no sort.
-            if !lines.is_sorted_by(|a, b| by_label(&a.0, &b.0).is_le()) {
-                lines.sort_by(|a, b| by_label(&a.0, &b.0));
-            }
-        }
+        SortBy::Key => sort_by_label(order, lines, |l| &l.0),
         SortBy::Total => {
             let rank = heads
                 .iter()
@@ -265,11 +260,16 @@ fn sort_lines(
                     acc.cells.get(rank).copied().flatten().map(|c| c.0)
                 }
             };
-            lines.sort_by(|a, b| {
-                value(&b.1)
-                    .cmp(&value(&a.1))
-                    .then_with(|| by_label(&a.0, &b.0))
-            });
+            if order.key("").is_some() {
+                // One key per line, not a comparison of labels per pair of equal totals.
+                lines.sort_by_cached_key(|l| (Reverse(value(&l.1)), label_key(order, &l.0)));
+            } else {
+                lines.sort_by(|a, b| {
+                    value(&b.1)
+                        .cmp(&value(&a.1))
+                        .then_with(|| by_label(&a.0, &b.0))
+                });
+            }
         }
     }
 }
@@ -332,15 +332,12 @@ impl Printed<'_> {
         let print = |e: &Exact, c: Option<usize>| -> Result<Decimal> {
             e.to_decimal().ok_or_else(|| {
                 let (measure, column) = measure(c);
-                anyhow!(
-                    "{}",
-                    problem::en::message(&problem::Kind::TotalTooLong {
-                        whose: whose.clone(),
-                        measure,
-                        column,
-                        total: e.to_string(),
-                    })
-                )
+                anyhow::Error::new(problem::Failure::Data(problem::Kind::TotalTooLong {
+                    whose: whose.clone(),
+                    measure,
+                    column,
+                    total: e.to_string(),
+                }))
             })
         };
         let mut cells = Vec::with_capacity(acc.cells.len());

@@ -8,6 +8,18 @@ use std::path::{Path, PathBuf};
 /// Generated ledgers for the property tests (proptest strategies).
 pub mod generated;
 
+/// The variables that choose danvan's language. Every test run clears them, so a developer's
+/// Vietnamese locale never changes what a test sees (English, unless a test asks otherwise).
+pub const LANG_VARS: [&str; 4] = ["DANVAN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// `cmd` without the language variables.
+pub fn plain_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for var in LANG_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 pub struct Work {
     pub dir: tempfile::TempDir,
 }
@@ -58,8 +70,22 @@ impl Work {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
-        let out = Command::cargo_bin("danvan")
-            .expect("binary")
+        self.run_in(args, stdin, &[])
+    }
+
+    /// Runs `danvan ARGS` with these environment variables set (on top of the plain
+    /// environment every run gets, see [`plain_env`]).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run_in(args, b"", env)
+    }
+
+    fn run_in(&self, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::cargo_bin("danvan").expect("binary");
+        for var in LANG_VARS {
+            cmd.env_remove(var);
+        }
+        let out = cmd
+            .envs(env.iter().copied())
             .current_dir(self.dir.path())
             .args(args)
             .write_stdin(stdin.to_vec())
@@ -78,14 +104,16 @@ impl Work {
     /// on the process while it runs (close its output, signal it).
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         use std::process::Stdio;
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start danvan")
+        plain_env(&mut std::process::Command::new(
+            assert_cmd::cargo::cargo_bin("danvan"),
+        ))
+        .args(args)
+        .current_dir(self.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start danvan")
     }
 }
 
