@@ -7,12 +7,11 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, cmp_labels, cmp_values, label_key, sort_by_label};
+use crate::domain::order::{TextOrder, cmp_values, sort_by_label};
 use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
 use anyhow::Result;
 use rust_decimal::Decimal;
-use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 /// How lines are ordered.
@@ -244,7 +243,6 @@ fn sort_lines(
     pivot: bool,
     order: &dyn TextOrder,
 ) {
-    let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
     match spec.sort {
         SortBy::Key => sort_by_label(order, lines, |l| &l.0),
         SortBy::Total => {
@@ -260,16 +258,10 @@ fn sort_lines(
                     acc.cells.get(rank).copied().flatten().map(|c| c.0)
                 }
             };
-            if order.key("").is_some() {
-                // One key per line, not a comparison of labels per pair of equal totals.
-                lines.sort_by_cached_key(|l| (Reverse(value(&l.1)), label_key(order, &l.0)));
-            } else {
-                lines.sort_by(|a, b| {
-                    value(&b.1)
-                        .cmp(&value(&a.1))
-                        .then_with(|| by_label(&a.0, &b.0))
-                });
-            }
+            // By label, then (stably) by total: ties keep the label order, and labels are
+            // compared through keys, not pair by pair.
+            sort_by_label(order, lines, |l| &l.0);
+            lines.sort_by(|a, b| value(&b.1).cmp(&value(&a.1)));
         }
     }
 }
