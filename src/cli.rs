@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// Adds up "dân vận khéo" contribution ledgers exactly, by unit, area, field and period.
 #[derive(Debug, Parser)]
-#[command(name = "danvan", version, about, long_about = None)]
+#[command(name = "danvan", version = env!("DANVAN_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -31,13 +31,74 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Totals of the contributions, one line per group.
+    #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
     /// Registered models counted by unit, area, field or year, with target, mobilized and % of target.
+    #[command(after_help = MODELS_EXAMPLES)]
     Models(ModelsArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Adds up summary CSVs (from `summary --format csv`, same --by) from lower levels, exactly.
+    #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Prints the completion script for a shell (bash, zsh, fish, powershell, elvish), so the
+    /// shell completes danvan's commands and flags with Tab.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Prints danvan's manual page (for `man`).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
+}
+
+const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  Totals by unit, as a table:
+    danvan summary so-cai.csv --models mo-hinh.csv
+  One quarter by area, in Vietnamese, in millions of đồng:
+    danvan summary so-cai.csv --models mo-hinh.csv --by area --period 2024-Q3 --lang vi --in million
+  The same for Excel (CSV, exact amounts):
+    danvan summary so-cai.csv --models mo-hinh.csv --by area --period 2024-Q3 -o tong-hop.csv";
+
+const MODELS_EXAMPLES: &str = "\
+Examples:
+  Models by unit, with target, mobilized and % of target:
+    danvan models --models mo-hinh.csv so-cai.csv
+  Model by model, into a Markdown file for the year-end report:
+    danvan models --models mo-hinh.csv so-cai.csv --list -o mo-hinh.md";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  Check a ledger before sending it:
+    danvan check so-cai.csv --models mo-hinh.csv
+  Put the rows to fix in a file to open in Excel:
+    danvan check so-cai.csv --models mo-hinh.csv --rejects can-sua.csv";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  Each commune sends `danvan summary ... --format csv`; add them up for the town:
+    danvan merge xa-a.csv xa-b.csv xa-c.csv -o thi-xa.csv
+  The same as a table, in millions of đồng:
+    danvan merge xa-a.csv xa-b.csv xa-c.csv --format table --in million";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  bash: danvan completions bash > ~/.local/share/bash-completion/completions/danvan
+  zsh:  danvan completions zsh > ~/.zfunc/_danvan   (and fpath+=~/.zfunc in ~/.zshrc)
+  fish: danvan completions fish > ~/.config/fish/completions/danvan.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  Read it now:
+    danvan man | man -l -
+  Install it for `man danvan`:
+    mkdir -p ~/.local/share/man/man1 && danvan man > ~/.local/share/man/man1/danvan.1";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// How ledgers are read; the same for every command.

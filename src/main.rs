@@ -3,6 +3,7 @@
 //! A closed pipe (`danvan … | head`) ends the program quietly.
 
 use clap::Parser;
+use danvan::output::Tone;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,7 +15,7 @@ fn main() -> ExitCode {
                 .and_then(|s| s.downcast_ref::<danvan::cli::FlagError>());
             match ours {
                 Some(reason) => {
-                    danvan::output::say(&format!("danvan: {reason}"));
+                    danvan::output::say_in(Tone::Error, &format!("danvan: {reason}"));
                     return ExitCode::from(2);
                 }
                 None => e.exit(),
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let text = danvan::problem::describe(&err, lang);
-            danvan::output::say(&format!("danvan: {text}"));
+            danvan::output::say_in(Tone::Error, &format!("danvan: {text}"));
             ExitCode::from(2)
         }
     }

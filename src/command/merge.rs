@@ -12,7 +12,7 @@ use crate::engine::Tally;
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
-use crate::output::{Outputs, Target, guard, say};
+use crate::output::{Outputs, Target, guard};
 use crate::present::Locale;
 use crate::problem::Message;
 use crate::render;
@@ -83,13 +83,13 @@ pub fn run(args: MergeArgs, lang: Lang) -> Result<ExitCode> {
     }
     let tally_line = |quiet: bool| {
         if !quiet {
-            say(&tally.message().text(lang));
+            tally.message().say(lang);
         }
     };
     if !problems.is_empty() {
         say_problems(&problems, problems.len() as u64, false, lang);
         let problems = problems.len() as u64;
-        say(&Message::RefusedSummaries { problems }.text(lang));
+        Message::RefusedSummaries { problems }.say(lang);
         tally_line(args.quiet);
         return Ok(ExitCode::from(EXIT_INVALID));
     }

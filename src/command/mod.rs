@@ -8,9 +8,11 @@ pub mod models;
 pub mod reading;
 pub mod summary;
 
-use crate::cli::Command;
+use crate::cli::{Cli, Command};
 use crate::domain::Lang;
 use anyhow::Result;
+use clap::CommandFactory;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code for invalid data, and for `check` when it found problems.
@@ -23,5 +25,25 @@ pub fn run(command: Command, lang: Lang) -> Result<ExitCode> {
         Command::Check(args) => check::run(args, lang),
         Command::Merge(args) => merge::run(args, lang),
         Command::Models(args) => models::run(args, lang),
+        // Made whole in memory, then written: a closed pipe is then an error like any other
+        // (quiet), not a panic inside the generator.
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "danvan", &mut script);
+            print(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print(&page)
+        }
     }
+}
+
+/// Writes `bytes` to standard output.
+fn print(bytes: &[u8]) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use crate::cli::ModelsArgs;
 use crate::domain::{Dim, Lang, Value};
 use crate::engine::{self, Plan};
 use crate::ledger::registry::Model;
-use crate::output::{Outputs, Target, say};
+use crate::output::{Outputs, Target};
 use crate::present::Locale;
 use crate::problem::Message;
 use crate::render;
@@ -60,7 +60,7 @@ pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
     }
     if total > 0 && !args.skip_invalid {
         say_problems(&problems, total, false, lang);
-        say(&Message::Refused { problems: total }.text(lang));
+        Message::Refused { problems: total }.say(lang);
         if let Some(read) = &read {
             reading.say_tally(&read.tally, lang);
         }
@@ -82,15 +82,15 @@ pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
     }
     if !reading.quiet {
         if report.no_targets && read.is_some() {
-            say(&Message::NoTargets.text(lang));
+            Message::NoTargets.say(lang);
         }
         if read.is_some() && !report.without_contribution.is_empty() {
             let ids = report.without_contribution.clone();
-            say(&Message::WithoutContribution { ids }.text(lang));
+            Message::WithoutContribution { ids }.say(lang);
         }
         if report.unattributed_rows > 0 {
             let rows = report.unattributed_rows;
-            say(&Message::Unattributed { rows }.text(lang));
+            Message::Unattributed { rows }.say(lang);
         }
         say_scale(req.scale, req.format, lang);
     }

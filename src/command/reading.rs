@@ -5,9 +5,9 @@ use crate::engine::{Read, Tally};
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
-use crate::output::{Outputs, Target, guard, say};
+use crate::output::{Outputs, Target, Tone, guard, say_in};
 use crate::present::Scale;
-use crate::problem::{Message, Problem, skipped_mark};
+use crate::problem::{Message, Problem, Severity, skipped_mark};
 use crate::render::Format;
 use crate::request::ReadRequest;
 use anyhow::Result;
@@ -70,7 +70,7 @@ impl ReadRequest {
     pub fn say_notes(&self, lang: Lang) {
         if !self.quiet {
             for note in &self.notes {
-                say(&note.text(lang));
+                note.say(lang);
             }
         }
     }
@@ -83,7 +83,7 @@ impl ReadRequest {
     /// Prints the reconciliation line in `lang` (unless `--quiet`).
     pub fn say_tally(&self, tally: &Tally, lang: Lang) {
         if !self.quiet {
-            say(&tally.message().text(lang));
+            tally.message().say(lang);
         }
     }
 }
@@ -93,15 +93,20 @@ impl ReadRequest {
 /// by `--skip-invalid`.
 pub fn say_problems(problems: &[Problem], total: u64, skipped: bool, lang: Lang) {
     let mark = if skipped { skipped_mark(lang) } else { "" };
+    let tone = |p: &Problem| match p.severity {
+        Severity::Error if !skipped => Tone::Error,
+        _ => Tone::Warning,
+    };
     for p in problems.iter().take(SHOWN_PROBLEMS) {
-        say(&[mark, &p.text(lang)].concat());
+        say_in(tone(p), &[mark, &p.text(lang)].concat());
     }
     let shown = problems.len().min(SHOWN_PROBLEMS) as u64;
     if total > shown {
         let more = Message::MoreProblems {
             more: total - shown,
         };
-        say(&[mark, &more.text(lang)].concat());
+        let last = problems.last().map_or(Tone::Plain, tone);
+        say_in(last, &[mark, &more.text(lang)].concat());
     }
 }
 
@@ -123,7 +128,7 @@ pub fn write_rejects(
             kept: read.rejects.len(),
             more: read.rejects_unlisted,
         };
-        say(&capped.text(lang));
+        capped.say(lang);
     }
     Ok(())
 }
@@ -136,5 +141,5 @@ pub fn say_scale(scale: Option<Scale>, format: Format, lang: Lang) {
         Format::Table | Format::Markdown => Message::Rounded { scale },
         Format::Csv | Format::Json => Message::ScaleIgnored,
     };
-    say(&message.text(lang));
+    message.say(lang);
 }

@@ -5,7 +5,7 @@ use super::reading::{say_problems, say_scale, write_rejects};
 use crate::cli::SummaryArgs;
 use crate::domain::Lang;
 use crate::engine::{self, Plan};
-use crate::output::{Outputs, Target, say};
+use crate::output::{Outputs, Target};
 use crate::present::Locale;
 use crate::problem::Message;
 use crate::render;
@@ -54,7 +54,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     }
     if total > 0 && !args.skip_invalid {
         say_problems(&problems, total, false, lang);
-        say(&Message::Refused { problems: total }.text(lang));
+        Message::Refused { problems: total }.say(lang);
         outputs.commit()?;
         reading.say_tally(&read.tally, lang);
         return Ok(ExitCode::from(EXIT_INVALID));
@@ -75,7 +75,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
             measure: layout.spec.measure.clone(),
             others: summary.left_out.clone(),
         };
-        say(&note.text(lang));
+        note.say(lang);
     }
     if !reading.quiet {
         say_scale(layout.scale, layout.format, lang);

@@ -55,6 +55,21 @@ pub enum Message {
 }
 
 impl Message {
+    /// How the message stands out on a terminal.
+    pub fn tone(&self) -> crate::output::Tone {
+        use crate::output::Tone;
+        match self {
+            Message::Refused { .. } | Message::RefusedSummaries { .. } => Tone::Error,
+            Message::RejectsCapped { .. } | Message::ScaleIgnored => Tone::Warning,
+            _ => Tone::Plain,
+        }
+    }
+
+    /// Prints the message on standard error in `lang`, in its tone.
+    pub fn say(&self, lang: Lang) {
+        crate::output::say_in(self.tone(), &self.text(lang));
+    }
+
     /// The sentence in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {

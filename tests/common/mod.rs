@@ -8,11 +8,20 @@ use std::path::{Path, PathBuf};
 /// Generated ledgers for the property tests (proptest strategies).
 pub mod generated;
 
-/// The variables that choose danvan's language. Every test run clears them, so a developer's
-/// Vietnamese locale never changes what a test sees (English, unless a test asks otherwise).
-pub const LANG_VARS: [&str; 4] = ["DANVAN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"];
+/// The variables that choose danvan's language and colours. Every test run clears them, so a
+/// developer's Vietnamese locale or forced colours never change what a test sees (English and
+/// no colour, unless a test asks otherwise).
+pub const LANG_VARS: [&str; 7] = [
+    "DANVAN_LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANG",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+];
 
-/// `cmd` without the language variables.
+/// `cmd` without the language and colour variables.
 pub fn plain_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
     for var in LANG_VARS {
         cmd.env_remove(var);
