@@ -20,9 +20,16 @@ fn completions_are_generated_for_every_shell() {
         let r = w.run(&["completions", shell]);
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{shell}");
         assert!(r.stdout.contains(mark), "{shell}: {}", r.stdout);
-        // Every command and the flags that matter to a clerk can be completed.
+        // Every command and the flags that matter to a clerk can be completed (fish writes
+        // flags without their dashes).
         for word in [
-            "summary", "models", "check", "merge", "--lang", "--in", "--period",
+            "summary",
+            "models",
+            "check",
+            "merge",
+            "lang",
+            "period",
+            "skip-invalid",
         ] {
             assert!(r.stdout.contains(word), "{shell} lacks {word}");
         }
