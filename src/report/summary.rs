@@ -261,7 +261,7 @@ fn sort_lines(
             // By label, then (stably) by total: ties keep the label order, and labels are
             // compared through keys, not pair by pair.
             sort_by_label(order, lines, |l| &l.0);
-            lines.sort_by(|a, b| value(&b.1).cmp(&value(&a.1)));
+            lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
         }
     }
 }
