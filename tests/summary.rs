@@ -1828,3 +1828,32 @@ fn a_clerk_meets_errors_in_vietnamese() {
         )
     );
 }
+
+#[test]
+fn rejected_rows_give_their_reason_in_the_run_language_under_the_same_columns() {
+    let w = Work::new();
+    w.file("bad.csv", BAD);
+    let r = w.run(&[
+        "summary",
+        "bad.csv",
+        "--skip-invalid",
+        "-q",
+        "--lang",
+        "vi",
+        "--rejects",
+        "can-sua.csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        w.read("can-sua.csv"),
+        "Ngày,Số tiền,Đơn vị,file,line,reason\n\
+         31/02/2024,5,A,bad.csv,3,\"Ngày: \"\"31/02/2024\"\" không phải là ngày có thật\"\n\
+         2024-01-03,abc,B,bad.csv,4,\"Số tiền: không đọc được \"\"abc\"\" thành số\"\n\
+         ,300,Tổng cộng,bad.csv,5,\"Ngày: dòng tổng gõ tay (\"\"Tổng cộng\"\"): hãy xóa đi, danvan \
+         tự cộng các dòng\"\n\
+         2024-01-05,7,,bad.csv,6,dòng: có 2 ô nhưng dòng tiêu đề có 3\n\
+         2024-01-06,1.200,B,bad.csv,8,\"Số tiền: \"\"1.200\"\" đọc được hai cách: 1200 (vi: '.' \
+         tách hàng nghìn, ',' là dấu thập phân) hoặc 1,2 (en: ',' tách hàng nghìn, '.' là dấu \
+         thập phân) và trong tệp không có gì để quyết định; hãy dùng --number-format vi hoặc en\"\n"
+    );
+}

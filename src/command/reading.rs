@@ -120,7 +120,7 @@ pub fn write_rejects(
     lang: Lang,
 ) -> Result<()> {
     outputs.write(Target::File(path), |out| {
-        crate::render::rejects::write(&read.files, &read.rejects, raw, out)
+        crate::render::rejects::write(&read.files, &read.rejects, raw, lang, out)
     })?;
     if read.rejects_unlisted > 0 {
         let capped = Message::RejectsCapped {

@@ -109,11 +109,17 @@ pub struct Rejected {
 }
 
 impl Rejected {
-    /// The `reason` cell of `--rejects`: `column: message; column: message`.
-    pub fn reason(&self) -> String {
+    /// The `reason` cell of `--rejects` in `lang`: `column: message; column: message`.
+    pub fn reason(&self, lang: Lang) -> String {
         self.reasons
             .iter()
-            .map(|(column, kind)| format!("{column}: {}", en::message(kind)))
+            .map(|(column, kind)| {
+                let place = match lang {
+                    Lang::En => en::place(column),
+                    Lang::Vi => vi::place(column),
+                };
+                format!("{place}: {}", text(kind, lang))
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -176,7 +182,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            rejected.reason(),
+            rejected.reason(Lang::En),
             "date: date is missing; row: a quote opened in this record is never closed, so \
              every line after it was read as part of one field; close the quote"
         );
