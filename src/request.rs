@@ -4,15 +4,16 @@
 
 use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, SummaryArgs};
-use crate::config::{Language, Settings};
-use crate::domain::Dim;
+use crate::config::Settings;
 use crate::domain::measure::canonical_measure;
 use crate::domain::text::fold_case;
+use crate::domain::{Dim, Lang};
 use crate::ledger::column_name;
 use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
-use crate::problem::{Kind, en};
+use crate::present::Scale;
+use crate::problem::{Kind, Message, en};
 use crate::render::csv::Excel;
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
@@ -100,9 +101,7 @@ pub struct ReadRequest {
     pub threads: usize,
     pub quiet: bool,
     /// Notes about the request for standard error (a capped `--threads`).
-    pub notes: Vec<String>,
-    /// The language of messages (only English is written yet).
-    pub language: Language,
+    pub notes: Vec<Message>,
     /// `--allow-duplicates`: read the same input twice if asked to.
     pub allow_duplicates: bool,
 }
@@ -134,9 +133,10 @@ pub fn read_request(
     let threads = match args.threads {
         Some(0) => bail!("--threads must be at least 1"),
         Some(n) if n > MAX_THREADS => {
-            notes.push(format!(
-                "note: --threads {n} is more than danvan starts; using {MAX_THREADS}"
-            ));
+            notes.push(Message::ThreadsCapped {
+                asked: n,
+                max: MAX_THREADS,
+            });
             MAX_THREADS
         }
         Some(n) => n,
@@ -181,25 +181,19 @@ pub fn read_request(
         threads,
         quiet: args.quiet,
         notes,
-        language: language(settings),
         allow_duplicates: args.allow_duplicates,
     })
 }
 
-/// The language of this run's words and of `--excel` CSV: the one place it is decided, from the
-/// settings (`DANVAN_LANGUAGE`, the settings file), English when nothing sets it.
-pub fn language(settings: &Settings) -> Language {
-    settings.language.unwrap_or_default()
-}
-
-/// The output format and, with `--excel`, Excel's CSV in `language`. `--excel` is CSV for
+/// The output format and, with `--excel`, Excel's CSV in `lang`, the run's language (chosen
+/// once, by `present::choose`, from `--lang`, `DANVAN_LANG`, the settings file or the locale). `--excel` is CSV for
 /// Excel: it makes CSV the default, and refuses any other format chosen.
 fn format_for(
     flag: Option<Format>,
     output: Option<&std::path::Path>,
     default: Format,
     excel: bool,
-    language: Language,
+    lang: Lang,
 ) -> Result<(Format, Option<Excel>)> {
     if !excel {
         return Ok((Format::choose(flag, output, default)?, None));
@@ -211,7 +205,7 @@ fn format_for(
              name ending in .csv)"
         );
     }
-    Ok((format, Some(Excel::of(language))))
+    Ok((format, Some(Excel::of(lang))))
 }
 
 /// How a summary table is laid out and written, for `summary` and `merge`.
@@ -220,6 +214,8 @@ pub struct Layout {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    /// Money shown in thousands, millions or billions (tables and Markdown).
+    pub scale: Option<Scale>,
 }
 
 fn layout(
@@ -228,7 +224,7 @@ fn layout(
     by: Vec<Dim>,
     columns: Option<Dim>,
     default: Format,
-    language: Language,
+    lang: Lang,
 ) -> Result<Layout> {
     if args.top == Some(0) {
         bail!("--top must be at least 1 (it is how many lines to show)");
@@ -238,7 +234,7 @@ fn layout(
         args.output.as_deref(),
         default,
         args.excel,
-        language,
+        lang,
     )?;
     Ok(Layout {
         spec: SummarySpec {
@@ -256,6 +252,7 @@ fn layout(
             excel,
         },
         output: args.output.clone(),
+        scale: args.scale,
     })
 }
 
@@ -274,8 +271,8 @@ pub struct SummaryRequest {
     pub change: bool,
 }
 
-/// `summary`, checked; `language` is the run's (see [`language`]).
-pub fn summary(args: &SummaryArgs, language: Language) -> Result<SummaryRequest> {
+/// `summary`, checked, in `lang`, the run's language (for `--excel`).
+pub fn summary(args: &SummaryArgs, lang: Lang) -> Result<SummaryRequest> {
     let by = args.by.0.clone();
     let mut dims = by.clone();
     if let Some(c) = args.columns {
@@ -326,7 +323,7 @@ pub fn summary(args: &SummaryArgs, language: Language) -> Result<SummaryRequest>
             by,
             args.columns,
             Format::Table,
-            language,
+            lang,
         )?,
         tree: args.tree,
         change: args.change,
@@ -350,9 +347,11 @@ pub struct ModelsRequest {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    pub scale: Option<Scale>,
 }
 
-pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
+/// `models`, checked, in `lang`, the run's language (for `--excel`).
+pub fn models(args: &ModelsArgs, lang: Lang) -> Result<ModelsRequest> {
     let read = read_request(
         &args.files,
         Some(args.models.clone()),
@@ -379,7 +378,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
         args.output.as_deref(),
         Format::Table,
         args.excel,
-        read.language,
+        lang,
     )?;
     Ok(ModelsRequest {
         read,
@@ -399,19 +398,19 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             excel,
         },
         output: args.output.clone(),
+        scale: args.scale,
     })
 }
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.
-pub fn merge(args: &MergeArgs) -> Result<Layout> {
-    let language = language(&Settings::load()?);
+pub fn merge(args: &MergeArgs, lang: Lang) -> Result<Layout> {
     layout(
         &args.layout,
         &args.measure,
         Vec::new(),
         None,
         Format::Csv,
-        language,
+        lang,
     )
 }
 

@@ -7,10 +7,10 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, cmp_labels, cmp_values};
+use crate::domain::order::{TextOrder, cmp_values, sort_by_label};
 use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -243,15 +243,8 @@ fn sort_lines(
     pivot: bool,
     order: &dyn TextOrder,
 ) {
-    let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
     match spec.sort {
-        SortBy::Key => {
-            // Lines come in key order already when text sorts by code point: check (linear)
-            // before sorting, so the common case costs no sort.
-            if !lines.is_sorted_by(|a, b| by_label(&a.0, &b.0).is_le()) {
-                lines.sort_by(|a, b| by_label(&a.0, &b.0));
-            }
-        }
+        SortBy::Key => sort_by_label(order, lines, |l| &l.0),
         SortBy::Total => {
             let rank = heads
                 .iter()
@@ -265,11 +258,10 @@ fn sort_lines(
                     acc.cells.get(rank).copied().flatten().map(|c| c.0)
                 }
             };
-            lines.sort_by(|a, b| {
-                value(&b.1)
-                    .cmp(&value(&a.1))
-                    .then_with(|| by_label(&a.0, &b.0))
-            });
+            // By label, then (stably) by total: ties keep the label order, and labels are
+            // compared through keys, not pair by pair.
+            sort_by_label(order, lines, |l| &l.0);
+            lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
         }
     }
 }
@@ -332,15 +324,12 @@ impl Printed<'_> {
         let print = |e: &Exact, c: Option<usize>| -> Result<Decimal> {
             e.to_decimal().ok_or_else(|| {
                 let (measure, column) = measure(c);
-                anyhow!(
-                    "{}",
-                    problem::en::message(&problem::Kind::TotalTooLong {
-                        whose: whose.clone(),
-                        measure,
-                        column,
-                        total: e.to_string(),
-                    })
-                )
+                anyhow::Error::new(problem::Failure::Data(problem::Kind::TotalTooLong {
+                    whose: whose.clone(),
+                    measure,
+                    column,
+                    total: e.to_string(),
+                }))
             })
         };
         let mut cells = Vec::with_capacity(acc.cells.len());

@@ -14,7 +14,7 @@
 pub mod read_back;
 pub mod safe;
 
-use crate::config::Language;
+use crate::domain::Lang;
 use crate::domain::amount::{plain, plain_percent};
 use crate::domain::measure::VND;
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
@@ -33,13 +33,13 @@ pub struct Excel {
 }
 
 impl Excel {
-    pub fn of(language: Language) -> Excel {
-        match language {
-            Language::Vi => Excel {
+    pub fn of(lang: Lang) -> Excel {
+        match lang {
+            Lang::Vi => Excel {
                 separator: b';',
                 decimal: ',',
             },
-            Language::En => Excel {
+            Lang::En => Excel {
                 separator: b',',
                 decimal: '.',
             },
