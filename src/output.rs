@@ -13,6 +13,14 @@
 //! - **Never over an input, never over another output.** [`guard`] refuses, before anything is
 //!   read, an output that is an input or another output of the run, however spelled (a hard
 //!   link, a symlink, `./x`).
+//!
+//! On Windows the same promises hold with Windows' means: the rename is `MoveFileExW` with
+//! `MOVEFILE_REPLACE_EXISTING` (tempfile's `persist`); a target another program holds open
+//! (Excel) cannot be replaced, so every target is checked before any is replaced, and the
+//! message says to close it; Ctrl-C, Ctrl-Break and closing the console are the signals.
+//! Nothing here sets the console's code page: std writes text to a Windows console as UTF-16
+//! (`WriteConsoleW`), so Vietnamese shows whatever the code page is, and a code page changed by
+//! danvan would outlive the run in the clerk's console. Files and pipes get UTF-8 bytes.
 
 use anyhow::{Context, Result, bail};
 use std::fs::{self, Metadata};
