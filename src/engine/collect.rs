@@ -28,6 +28,8 @@ pub(super) struct Collector {
     /// groups exist twice at any moment.
     pub(super) workers: Vec<Worker>,
     pub(super) cutoffs: Arc<Cutoffs>,
+    /// Each file's own tally, by file index.
+    pub(super) file_tallies: BTreeMap<usize, Tally>,
 }
 
 impl Default for Collector {
@@ -43,6 +45,7 @@ impl Default for Collector {
             amount_columns: BTreeMap::new(),
             workers: Vec::new(),
             cutoffs: Arc::default(),
+            file_tallies: BTreeMap::new(),
         }
     }
 }
@@ -64,6 +67,10 @@ impl Collector {
 
     pub(super) fn add(&mut self, r: ChunkResult) {
         self.tally.merge(r.tally);
+        self.file_tallies
+            .entry(r.file_index)
+            .or_default()
+            .merge(r.tally);
         for p in r.problems {
             self.problems.push(self.place(&p), p);
         }
@@ -107,12 +114,20 @@ impl Collector {
             return Err(e);
         }
         let mut groups = Groups::new(plan.grouping.dims.clone());
+        let mut sets: Vec<Groups> = Vec::new();
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
         for w in std::mem::take(&mut self.workers) {
             let f = w.finish()?;
             groups.merge(f.groups)?;
+            if sets.is_empty() {
+                sets = f.sets;
+            } else {
+                for (all, one) in sets.iter_mut().zip(f.sets) {
+                    all.merge(one)?;
+                }
+            }
             observed.extend(f.observed);
             pending_sums.extend(f.pending_sums);
             pending_rows.extend(f.pending_rows);
@@ -138,20 +153,32 @@ impl Collector {
         let convention = |fi: usize| conventions.get(&fi).copied().flatten();
         // Amounts that read two ways: added up the file's way, or rejected row by row.
         let mut unsettled = 0u64;
-        for (fi, kept, key, vi, en, n) in pending_sums {
-            match (convention(fi), kept) {
+        for p in pending_sums {
+            let n = p.rows;
+            let file = self.file_tallies.entry(p.file_index).or_default();
+            match (convention(p.file_index), p.kept) {
                 (Some(c), true) => {
                     self.tally.counted += n;
+                    file.counted += n;
                     let sum = if c == crate::ledger::number::Convention::Vi {
-                        vi
+                        p.vi
                     } else {
-                        en
+                        p.en
                     };
-                    groups.add(key, sum, n)?;
+                    if p.set_keys.is_empty() {
+                        groups.add(p.key, sum, n)?;
+                    }
+                    for (set, key) in sets.iter_mut().zip(p.set_keys) {
+                        set.add(key, sum, n)?;
+                    }
                 }
-                (Some(_), false) => self.tally.filtered += n,
+                (Some(_), false) => {
+                    self.tally.filtered += n;
+                    file.filtered += n;
+                }
                 (None, _) => {
                     self.tally.rejected += n;
+                    file.rejected += n;
                     unsettled += n;
                 }
             }
@@ -187,9 +214,14 @@ impl Collector {
         let (rejects, rejects_dropped) = self.rejects.into_sorted();
         // Unsettled rows beyond what the workers kept were never listed anywhere.
         let never_listed = unsettled.saturating_sub(listed);
+        let file_tallies = (0..self.files.len())
+            .map(|fi| self.file_tallies.get(&fi).copied().unwrap_or_default())
+            .collect();
         Ok(Read {
             groups,
+            sets,
             tally: self.tally,
+            file_tallies,
             problems,
             problems_unlisted: dropped + never_listed,
             warnings,

@@ -10,6 +10,7 @@
 
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
+use super::sets::Sets;
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;
@@ -94,6 +95,7 @@ impl FastLane {
         layout: &Layout,
         selector: &Selector,
         groups: &mut LocalGroups,
+        sets: Option<&mut Sets>,
     ) -> Result<Fast> {
         self.learnable = false;
         if rec.len() != layout.columns.width() || rec.unclosed_quote() {
@@ -132,6 +134,9 @@ impl FastLane {
             Some(Memo::Slot(slot)) => {
                 if selector.keeps_date(date) {
                     groups.add_to(slot, value)?;
+                    if let Some(sets) = sets {
+                        sets.add(groups, slot, date, value)?;
+                    }
                     Ok(Fast::Counted(evidence))
                 } else {
                     Ok(Fast::Filtered(evidence))

@@ -5,6 +5,7 @@ use super::fast_lane::{Fast, FastLane};
 use super::listed::Listed;
 use super::observe::Observer;
 use super::place::{Cutoffs, Place};
+use super::sets::Sets;
 use super::{Job, MAX_LISTED, Plan, Tally};
 use crate::aggregate::{Groups, LocalGroups};
 use crate::domain::{Key, amount};
@@ -45,6 +46,8 @@ pub(super) struct ChunkResult {
     /// Problems, warnings and rejected rows past the cutoffs: counted, not built.
     pub(super) unlisted: [u64; 3],
     pub(super) fatal: Option<(u64, anyhow::Error)>,
+    /// The file the chunk is from, for each file's own tally.
+    pub(super) file_index: usize,
     /// The chunk's buffer, handed back to the reader for the next chunk: reusing buffers keeps
     /// memory flat however long the input is.
     pub(super) spent: Vec<u8>,
@@ -56,6 +59,8 @@ pub(super) struct Worker {
     /// `None` when an observer looks at every row in full.
     fast: Option<FastLane>,
     groups: LocalGroups,
+    /// Other groupings of the same rows, when the read asked for them.
+    sets: Option<Sets>,
     selector: Selector,
     plan: Arc<Plan>,
     observer: Option<Box<dyn Observer>>,
@@ -69,6 +74,7 @@ impl Worker {
         plan: Arc<Plan>,
         registry: Option<Arc<Registry>>,
         cutoffs: Arc<Cutoffs>,
+        sets: Option<Sets>,
     ) -> Self {
         let observer = plan.observe.as_ref().map(|make| make());
         let fast = observer
@@ -78,6 +84,7 @@ impl Worker {
             fast,
             reader: RowReader::new(registry, plan.needs(), plan.aliases.clone()),
             groups: LocalGroups::new(plan.grouping.clone()),
+            sets,
             selector: Selector::new(plan.selection.clone()),
             plan,
             observer,
@@ -88,13 +95,22 @@ impl Worker {
     }
 
     pub(super) fn process(&mut self, job: Job) -> ChunkResult {
-        let mut out = ChunkResult::default();
         let layout = &job.layout;
         let fi = layout.file_index;
+        let mut out = ChunkResult {
+            file_index: fi,
+            ..ChunkResult::default()
+        };
         let mut evidence = [0u64; 2];
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
-                let seen = fast.try_record(record, layout, &self.selector, &mut self.groups)?;
+                let seen = fast.try_record(
+                    record,
+                    layout,
+                    &self.selector,
+                    &mut self.groups,
+                    self.sets.as_mut(),
+                )?;
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
                         out.tally.read += 1;
@@ -142,6 +158,9 @@ impl Worker {
                     if text_kept && self.selector.keeps_date(row.date) {
                         out.tally.counted += 1;
                         let slot = self.groups.add(&row, &mut self.reader.interner)?;
+                        if let Some(sets) = &mut self.sets {
+                            sets.add(&self.groups, slot, row.date, row.amount)?;
+                        }
                         if let Some(fast) = &mut self.fast {
                             fast.learn(Some(slot));
                         }
@@ -160,10 +179,17 @@ impl Worker {
                     let kept = self.selector.keeps(&row, &self.reader.interner);
                     let (key, n) = self.groups.key(&row, &mut self.reader.interner);
                     if let Reading::Ambiguous { vi, en } = reading {
-                        let sums = self
-                            .pending_sums
-                            .entry((fi, kept, key[..n].into()))
-                            .or_default();
+                        // The sets' periods from the date follow the fine key, so the sum
+                        // lands in the right month of every set once settled.
+                        let key: Box<[u32]> = match &self.sets {
+                            None => key[..n].into(),
+                            Some(sets) => key[..n]
+                                .iter()
+                                .copied()
+                                .chain(sets.date_codes(row.date))
+                                .collect(),
+                        };
+                        let sums = self.pending_sums.entry((fi, kept, key)).or_default();
                         sums.0 = amount::add(sums.0, vi)?;
                         sums.1 = amount::add(sums.1, en)?;
                         sums.2 += 1;
@@ -240,12 +266,31 @@ impl Worker {
         let pending_sums = self
             .pending_sums
             .iter()
-            .map(|((fi, kept, key), &(vi, en, n))| {
-                (*fi, *kept, self.groups.key_value(key, interner), vi, en, n)
+            .map(|((fi, kept, key), &(vi, en, n))| PendingSum {
+                file_index: *fi,
+                kept: *kept,
+                key: self.groups.key_value(key, interner),
+                set_keys: self
+                    .sets
+                    .as_ref()
+                    .map(|s| s.keys_of(key, interner))
+                    .unwrap_or_default(),
+                vi,
+                en,
+                rows: n,
             })
             .collect();
+        // With sets, only the sets are wanted: the fine groups (possibly many) stay symbols.
+        let (groups, sets) = match self.sets {
+            Some(sets) => (
+                Groups::new(self.plan.grouping.dims.clone()),
+                sets.into_groups(interner)?,
+            ),
+            None => (self.groups.into_groups(interner)?, Vec::new()),
+        };
         Ok(Finished {
-            groups: self.groups.into_groups(interner)?,
+            groups,
+            sets,
             observed,
             pending_sums,
             pending_rows: self.pending_rows,
@@ -256,10 +301,24 @@ impl Worker {
 /// A worker's results with text keys, ready to merge.
 pub(super) struct Finished {
     pub(super) groups: Groups,
+    /// The grouping sets' groups, when the read asked for sets.
+    pub(super) sets: Vec<Groups>,
     pub(super) observed: Option<Box<dyn std::any::Any + Send>>,
-    /// (file, kept, key, sum read vi, sum read en, rows)
-    pub(super) pending_sums: Vec<(usize, bool, Key, Decimal, Decimal, u64)>,
+    pub(super) pending_sums: Vec<PendingSum>,
     pub(super) pending_rows: Listed<PendingRow>,
+}
+
+/// Amounts that read two ways in one file and group, added up both ways.
+pub(super) struct PendingSum {
+    pub(super) file_index: usize,
+    /// Selected (not filtered).
+    pub(super) kept: bool,
+    pub(super) key: Key,
+    /// The group in each grouping set, when there are sets.
+    pub(super) set_keys: Vec<Key>,
+    pub(super) vi: Decimal,
+    pub(super) en: Decimal,
+    pub(super) rows: u64,
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {
