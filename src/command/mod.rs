@@ -6,6 +6,7 @@ pub mod check;
 pub mod merge;
 pub mod models;
 pub mod reading;
+pub mod report;
 pub mod summary;
 
 use crate::cli::{Cli, Command};
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Models(args) => models::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

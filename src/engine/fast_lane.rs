@@ -8,9 +8,9 @@
 //! (another date shape, a currency mark, an ambiguous number, an unknown model, a wrong field
 //! count) goes the slow way, so both ways give the same answer by construction.
 
+use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
-use super::sets::Sets;
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;

@@ -207,7 +207,12 @@ pub fn read_sets(
         let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<ChunkResult>();
         let stop = AtomicBool::new(false);
-        let mut own = Worker::new(plan.clone(), registry.clone(), cutoffs.clone(), make_sets()?);
+        let mut own = Worker::new(
+            plan.clone(),
+            registry.clone(),
+            cutoffs.clone(),
+            make_sets()?,
+        );
         std::thread::scope(|scope| {
             let handles: Vec<_> = (1..threads)
                 .map(|_| {

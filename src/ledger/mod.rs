@@ -14,6 +14,7 @@ pub mod intern;
 pub mod number;
 pub mod record;
 pub mod registry;
+pub mod results;
 pub mod row;
 pub mod source;
 pub mod table;

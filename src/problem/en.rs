@@ -7,6 +7,7 @@ use crate::ledger::column_name;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::results::ResultCol;
 
 /// The English text of `kind`.
 pub fn message(kind: &Kind) -> String {
@@ -69,6 +70,11 @@ pub fn message(kind: &Kind) -> String {
         Kind::DuplicateModel { id, first_line } => {
             format!("duplicate model id {id:?} (first on line {first_line})")
         }
+        Kind::ResultMissing(col) => format!("{} is missing", result_column(*col)),
+        Kind::ResultNotANumber { text } => format!(
+            "cannot read {text:?} as a number; write the number alone (96 or 89,5) and what it \
+             counts in the unit column (%, m)"
+        ),
         Kind::NotPlainDecimal { text } => {
             format!("{text:?} is not a plain decimal like 1234567.5")
         }
@@ -130,5 +136,15 @@ fn registry_column(col: RegCol) -> &'static str {
         RegCol::Area => "area",
         RegCol::Field => "field",
         RegCol::Target => "target",
+    }
+}
+
+/// A results column's English name.
+fn result_column(col: ResultCol) -> &'static str {
+    match col {
+        ResultCol::Model => "model",
+        ResultCol::Indicator => "indicator",
+        ResultCol::Value => "value",
+        ResultCol::Unit => "unit",
     }
 }

@@ -177,9 +177,11 @@ mod tests {
             Kind::SpellingVariants { .. } => 19,
             Kind::UnusedModel { .. } => 20,
             Kind::NoRegistry { .. } => 21,
+            Kind::ResultMissing(_) => 22,
+            Kind::ResultNotANumber { .. } => 23,
         }
     }
-    const VARIANTS: usize = 22;
+    const VARIANTS: usize = 24;
 
     /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
     #[test]

@@ -4,10 +4,13 @@
 //! same in every language. Adding a format is one file here and one line in [`Format`].
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod rejects;
+pub mod report;
 pub mod table;
+pub mod xlsx;
 
 use crate::present::Locale;
 use crate::report::table::Table;
@@ -22,6 +25,10 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// A self-contained web page.
+    Html,
+    /// A spreadsheet workbook (Excel, LibreOffice).
+    Xlsx,
 }
 
 /// Choices a writer needs beyond the table.
@@ -47,6 +54,8 @@ pub fn write(
         Format::Csv => csv::write_long(table, options.raw, out),
         Format::Json => json::write(table, out),
         Format::Markdown => markdown::write(table, locale, out),
+        Format::Html => html::write(table, locale, out),
+        Format::Xlsx => xlsx::write(table, locale, out),
     }
 }
 
@@ -58,6 +67,8 @@ impl Format {
             "csv" => Format::Csv,
             "json" => Format::Json,
             "markdown" | "md" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
@@ -65,6 +76,11 @@ impl Format {
     /// The format an output file's extension asks for, if it names one.
     pub fn from_path(path: &Path) -> Option<Format> {
         Format::named(path.extension()?.to_str()?)
+    }
+
+    /// Whether the format is bytes for a program to open rather than text for a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
 
     /// `--format` if given, else what the output file's extension names, else `default`.

@@ -8,3 +8,4 @@ pub mod models;
 pub mod summary;
 pub mod table;
 pub mod tree;
+pub mod yearend;
