@@ -310,3 +310,39 @@ proptest! {
         prop_assert_eq!(mobilized, totals.into_iter().filter(|(_, v)| v != "0").collect::<Vec<_>>());
     }
 }
+
+/// Issue 13: `models -o FILE.xlsx` writes the plan against actual as numbers, as the CSV gives.
+#[test]
+fn xlsx_of_models_holds_the_csv_figures_as_numbers() {
+    let w = work();
+    let csv = w.run(&["models", "--models", "r.csv", "l.csv", "--format", "csv", "-q"]);
+    assert_eq!(
+        csv.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\nA,2,1200,100,8.33,5,\nB,1,,50,,,3\n"
+    );
+    w.run(&["models", "--models", "r.csv", "l.csv", "-o", "m.xlsx", "-q"])
+        .ok();
+    let book = common::workbook(&w.path("m.xlsx"));
+    use calamine::Data::{Empty as E, Float as F, String as S};
+    let s = |t: &str| S(t.into());
+    assert_eq!(
+        book,
+        vec![(
+            "Models".to_string(),
+            vec![
+                vec![
+                    s("unit"),
+                    s("models"),
+                    s("target"),
+                    s("mobilized"),
+                    s("% of target"),
+                    s("workday"),
+                    s("m2")
+                ],
+                vec![s("A"), F(2.0), F(1200.0), F(100.0), F(8.33), F(5.0), E],
+                vec![s("B"), F(1.0), E, F(50.0), E, E, F(3.0)],
+                vec![s("Total"), F(3.0), F(1200.0), F(150.0), F(12.5), F(5.0), F(3.0)],
+            ]
+        )]
+    );
+}

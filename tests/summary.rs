@@ -1212,3 +1212,67 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         )
     );
 }
+
+/// Issue 13: `--format xlsx` (or `-o FILE.xlsx`) writes a workbook whose totals are numbers,
+/// equal to the CSV output's, with a bold header row that stays in view; text that looks like a
+/// formula stays text.
+#[test]
+fn xlsx_holds_the_csv_totals_as_numbers_under_a_bold_frozen_header() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,unit,amount,measure\n\
+         2024-01-01,=HYPERLINK(\"http://x\"),106.8,\n\
+         2024-01-02,B,1200000,\n\
+         2024-01-03,B,3,ngày công\n\
+         2024-01-04,B,-0.25,ngày công\n",
+    );
+    let csv = w.run(&["summary", "l.csv", "--format", "csv", "-q", "--raw"]);
+    w.run(&["summary", "l.csv", "-o", "s.xlsx", "-q"]).ok();
+    let book = common::workbook(&w.path("s.xlsx"));
+    assert_eq!(book.len(), 1);
+    let (name, rows) = &book[0];
+    assert_eq!(name, "Summary");
+    use calamine::Data::{Empty as E, Float as F, String as S};
+    assert_eq!(
+        rows,
+        &vec![
+            vec![S("unit".into()), S("VND".into()), S("workday".into()), S("rows".into())],
+            vec![S("=HYPERLINK(\"http://x\")".into()), F(106.8), E, F(1.0)],
+            vec![S("B".into()), F(1_200_000.0), F(2.75), F(2.0)],
+            vec![S("Total".into()), F(1_200_106.8), F(2.75), F(3.0)],
+        ]
+    );
+    // Every total of the CSV output is the number in the workbook.
+    for line in csv.ok().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (unit, measure, total) = (f[0], f[f.len() - 3], f[f.len() - 2]);
+        let unit = unit.trim_matches('"').replace("\"\"", "\"");
+        let row = rows.iter().find(|r| r[0] == S(unit.clone())).unwrap();
+        let col = rows[0].iter().position(|h| *h == S(measure.into())).unwrap();
+        assert_eq!(row[col], F(total.parse().unwrap()), "{line}");
+    }
+    let sheet = common::workbook_part(&w.path("s.xlsx"), "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("state=\"frozen\""), "{sheet}");
+    assert!(!sheet.contains("<f>"), "no formula: {sheet}");
+    let styles = common::workbook_part(&w.path("s.xlsx"), "xl/styles.xml");
+    assert!(styles.contains("<b/>"), "{styles}");
+    assert!(styles.contains("formatCode=\"#,##0.0\""), "{styles}");
+    assert!(styles.contains("formatCode=\"#,##0.00\""), "{styles}");
+}
+
+/// Issue 13: a spreadsheet keeps 15 digits; a total it could not keep exactly is refused with
+/// the cell named, never written as another figure.
+#[test]
+fn xlsx_refuses_a_total_a_spreadsheet_would_round() {
+    let w = Work::new();
+    w.file("l.csv", "date,unit,amount\n2024-01-01,A,1234567890123456\n");
+    let r = w.run(&["summary", "l.csv", "-o", "s.xlsx", "-q"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "danvan: s.xlsx: cannot write: sheet \"Summary\", cell B2: 1,234,567,890,123,456 has more \
+         digits than a spreadsheet keeps (15); use --format csv for the exact figures\n"
+    );
+    assert!(!w.exists("s.xlsx"));
+}
