@@ -97,6 +97,7 @@ print(f"ok: {png} ({img.width}x{img.height}, {distinct} colours, {bar} bar pixel
 EOF
 
 if [ -n "${SHOT:-}" ]; then
+    mkdir -p "$(dirname "$SHOT")"
     python3 - "$OUT/report.png" "$SHOT" <<'EOF'
 import sys
 from PIL import Image

@@ -58,6 +58,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
   tr, .card, svg, pre { break-inside: avoid; }
   thead { display: table-header-group; }
   th, td { padding: 2px 5px; }
+  svg text { font-size: 15px; }
 }
 "#;
 
