@@ -315,7 +315,9 @@ proptest! {
 #[test]
 fn xlsx_of_models_holds_the_csv_figures_as_numbers() {
     let w = work();
-    let csv = w.run(&["models", "--models", "r.csv", "l.csv", "--format", "csv", "-q"]);
+    let csv = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--format", "csv", "-q",
+    ]);
     assert_eq!(
         csv.ok(),
         "unit,models,target,mobilized,percent,workday,m2\nA,2,1200,100,8.33,5,\nB,1,,50,,,3\n"
@@ -341,7 +343,15 @@ fn xlsx_of_models_holds_the_csv_figures_as_numbers() {
                 ],
                 vec![s("A"), F(2.0), F(1200.0), F(100.0), F(8.33), F(5.0), E],
                 vec![s("B"), F(1.0), E, F(50.0), E, E, F(3.0)],
-                vec![s("Total"), F(3.0), F(1200.0), F(150.0), F(12.5), F(5.0), F(3.0)],
+                vec![
+                    s("Total"),
+                    F(3.0),
+                    F(1200.0),
+                    F(150.0),
+                    F(12.5),
+                    F(5.0),
+                    F(3.0)
+                ],
             ]
         )]
     );

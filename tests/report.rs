@@ -40,7 +40,14 @@ fn work() -> Work {
 
 fn report(w: &Work, extra: &[&str]) -> common::Run {
     let mut args = vec![
-        "report", "--year", "2024", "--models", "r.csv", "--results", "res.csv", "l.csv",
+        "report",
+        "--year",
+        "2024",
+        "--models",
+        "r.csv",
+        "--results",
+        "res.csv",
+        "l.csv",
     ];
     args.extend_from_slice(extra);
     w.run(&args)
@@ -73,8 +80,20 @@ fn every_table_of_the_report_is_summarys_table_for_the_year() {
     // The previous year, as `summary --columns year --change` shows it.
     let compared = w
         .run(&[
-            "summary", "l.csv", "--models", "r.csv", "--period", "2023..2024", "--by", "unit",
-            "--columns", "year", "--change", "--format", "md", "-q",
+            "summary",
+            "l.csv",
+            "--models",
+            "r.csv",
+            "--period",
+            "2023..2024",
+            "--by",
+            "unit",
+            "--columns",
+            "year",
+            "--change",
+            "--format",
+            "md",
+            "-q",
         ])
         .ok()
         .to_string();
@@ -85,8 +104,17 @@ fn every_table_of_the_report_is_summarys_table_for_the_year() {
     // Plan against actual: `models` for the models registered in 2024.
     let models = w
         .run(&[
-            "models", "--models", "r.csv", "l.csv", "--period", "2024", "--where", "year=2024",
-            "--format", "md", "-q",
+            "models",
+            "--models",
+            "r.csv",
+            "l.csv",
+            "--period",
+            "2024",
+            "--where",
+            "year=2024",
+            "--format",
+            "md",
+            "-q",
         ])
         .ok()
         .to_string();
@@ -156,9 +184,7 @@ fn the_audit_trail_lists_each_input_with_its_rows_and_sha256_and_the_command() {
     );
     assert!(md.contains(&want), "{md}");
     assert!(
-        md.contains(
-            "```sh\ndanvan report --year 2024 --models r.csv --results res.csv l.csv\n```"
-        ),
+        md.contains("```sh\ndanvan report --year 2024 --models r.csv --results res.csv l.csv\n```"),
         "{md}"
     );
 }
@@ -264,7 +290,10 @@ fn the_html_is_one_page_with_no_outside_reference_that_shows_hostile_text_as_tex
     let r = w.run(&["report", "--year", "2024", "h.csv", "-o", "r.html", "-q"]);
     r.ok();
     let html = w.read("r.html");
-    assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"), "{html}");
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+        "{html}"
+    );
     // No markup from the ledger: every tag in the page is one danvan writes.
     let tags: std::collections::BTreeSet<&str> = html
         .split('<')
@@ -288,17 +317,25 @@ fn the_html_is_one_page_with_no_outside_reference_that_shows_hostile_text_as_tex
     let outside = html
         .replace("&lt;img src=x onerror=alert(2)&gt;", "")
         .replace("&lt;svg onload=alert(3)&gt;", "");
-    for never in ["<script", "<img", "<b>", "onerror=", "onload=", "src=", "href=", "url("] {
+    for never in [
+        "<script", "<img", "<b>", "onerror=", "onload=", "src=", "href=", "url(",
+    ] {
         assert!(!outside.contains(never), "{never} in\n{html}");
     }
     // The text itself is there, escaped, in the table and in the chart's labels.
     let shown = "&lt;script&gt;alert(1)&lt;/script&gt;";
-    assert!(html.matches(shown).count() >= 3, "table, chart label, tooltip: {html}");
+    assert!(
+        html.matches(shown).count() >= 3,
+        "table, chart label, tooltip: {html}"
+    );
     assert!(html.contains("&lt;/table&gt;&lt;b&gt;bold&lt;/b&gt;"));
     assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
     assert!(html.contains("a&quot;b'c&amp;d"));
     // The only "http" is the ledger's own text, shown.
-    assert_eq!(html.matches("http").count(), html.matches("HYPERLINK(&quot;http://x&quot;)").count());
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("HYPERLINK(&quot;http://x&quot;)").count()
+    );
 }
 
 #[test]
@@ -354,7 +391,12 @@ fn the_workbook_has_a_sheet_per_part_with_numbers_as_numbers() {
     assert_eq!(
         rows,
         vec![
-            vec![S("unit".into()), S("VND".into()), S("workday".into()), S("rows".into())],
+            vec![
+                S("unit".into()),
+                S("VND".into()),
+                S("workday".into()),
+                S("rows".into())
+            ],
             vec![S("A".into()), F(150.5), E, F(2.0)],
             vec![S("B".into()), F(300.0), F(4.0), F(2.0)],
             vec![S("C".into()), F(7.0), E, F(1.0)],

@@ -1136,7 +1136,7 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         ),
         (
             vec!["--format", "pdf"],
-            "unknown format \"pdf\"; use table, csv, json or markdown".into(),
+            "unknown format \"pdf\"; use table, csv, json, markdown, html or xlsx".into(),
         ),
         (
             vec!["--where", "unit"],
@@ -1237,10 +1237,15 @@ fn xlsx_holds_the_csv_totals_as_numbers_under_a_bold_frozen_header() {
     assert_eq!(
         rows,
         &vec![
-            vec![S("unit".into()), S("VND".into()), S("workday".into()), S("rows".into())],
+            vec![
+                S("unit".into()),
+                S("VND".into()),
+                S("workday".into()),
+                S("rows".into())
+            ],
             vec![S("=HYPERLINK(\"http://x\")".into()), F(106.8), E, F(1.0)],
-            vec![S("B".into()), F(1_200_000.0), F(2.75), F(2.0)],
-            vec![S("Total".into()), F(1_200_106.8), F(2.75), F(3.0)],
+            vec![S("B".into()), F(1_200_000.0), F(2.75), F(3.0)],
+            vec![S("Total".into()), F(1_200_106.8), F(2.75), F(4.0)],
         ]
     );
     // Every total of the CSV output is the number in the workbook.
@@ -1249,7 +1254,10 @@ fn xlsx_holds_the_csv_totals_as_numbers_under_a_bold_frozen_header() {
         let (unit, measure, total) = (f[0], f[f.len() - 3], f[f.len() - 2]);
         let unit = unit.trim_matches('"').replace("\"\"", "\"");
         let row = rows.iter().find(|r| r[0] == S(unit.clone())).unwrap();
-        let col = rows[0].iter().position(|h| *h == S(measure.into())).unwrap();
+        let col = rows[0]
+            .iter()
+            .position(|h| *h == S(measure.into()))
+            .unwrap();
         assert_eq!(row[col], F(total.parse().unwrap()), "{line}");
     }
     let sheet = common::workbook_part(&w.path("s.xlsx"), "xl/worksheets/sheet1.xml");
