@@ -442,3 +442,49 @@ fn markdown_snapshot_of_the_report_of_the_sample() {
     ]);
     insta::assert_snapshot!("report_of_the_sample", r.ok());
 }
+
+/// Amounts that read two ways wait for their file's convention; once settled they land in every
+/// section (by unit, by month…) as `summary` puts them, and threads or chunk sizes change nothing.
+#[test]
+fn settled_two_way_amounts_reach_every_section_whatever_the_threads() {
+    let w = Work::new();
+    let mut ledger = String::from("Ngày;Đơn vị;Số tiền\n");
+    for i in 0..60 {
+        let amount = if i % 3 == 0 { "1.200" } else { "1.500.000" };
+        ledger.push_str(&format!(
+            "{:02}/{:02}/2024;U{};{amount}\n",
+            1 + i % 28,
+            1 + i % 12,
+            i % 4
+        ));
+    }
+    ledger.push_str("05/05/2023;U1;2.000\n");
+    w.file("l.csv", &ledger);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "--year", "2024", "l.csv", "-q"];
+        args.extend_from_slice(extra);
+        let md = w.run(&args).ok().to_string();
+        md[..md.find("## Audit trail").unwrap()].to_string()
+    };
+    let one = run(&["--threads", "1"]);
+    assert_eq!(one, run(&["--threads", "2", "--chunk-bytes", "64"]));
+    for (heading, by) in [
+        ("## Totals by unit", "unit"),
+        ("## Month by month, 2024", "month"),
+    ] {
+        let summary = w
+            .run(&[
+                "summary", "l.csv", "--period", "2024", "--by", by, "--format", "md", "-q",
+            ])
+            .ok()
+            .to_string();
+        assert!(
+            one.contains(&format!("{heading}\n\n{summary}")),
+            "{by}:\n{one}"
+        );
+    }
+    assert!(
+        one.contains("| VND mobilized | 60,024,000 | 2,000 | 3001100.00 |"),
+        "{one}"
+    );
+}
