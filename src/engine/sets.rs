@@ -6,10 +6,12 @@
 //!
 //! Each worker still adds every row into the plan's own grouping (the "fine" one: the fast lane
 //! remembers its slots); a set's key is then a function of the fine group's key and, for a
-//! period the fine grouping does not have (months beside a fine grouping by year), of the row's
-//! date. Sets whose key is a function of the fine key alone find their group through a plain
-//! array indexed by the fine slot, so a row costs one array read and one addition per set. Only
-//! the sets are turned into text at the end; the fine groups, which can be many, never are.
+//! period the fine grouping does not have (the year or month of a fine grouping with no period),
+//! of the row's date. Keeping periods out of the fine grouping keeps it, and the fast lane's
+//! memo, as small as the distinct text combinations. Each set remembers, per fine slot, the group
+//! its last period code went to (two ways, so two consecutive years both stay remembered): a row
+//! then costs one array read and one addition per set. Only the sets are turned into text at the
+//! end; the fine groups, which can be many, never are.
 
 use crate::aggregate::{Grouping, Groups, LocalGroups};
 use crate::domain::{Dim, Key};
@@ -35,12 +37,16 @@ const MAX_KEY: usize = 12;
 
 struct Table {
     parts: Vec<Part>,
-    /// The key needs the row's date, not only the fine key.
-    dated: bool,
-    /// Fine slot → this set's slot, for sets that are not dated; [`NONE`] until first seen.
-    direct: Vec<u32>,
+    /// The one period this set takes from the date, if it takes one (its code picks the way).
+    dated: Option<Dim>,
+    /// Per fine slot and way: the period code last seen and this set's slot for it
+    /// ([`NONE`] until first seen).
+    direct: Vec<(u32, u32)>,
     groups: LocalGroups,
 }
+
+/// Ways per fine slot in [`Table::direct`]: consecutive years or months fall in different ways.
+const WAYS: usize = 2;
 
 /// One worker's grouping sets.
 pub struct Sets {
@@ -78,8 +84,18 @@ impl Sets {
                     None => bail!("internal error: grouping set by {d} over a grouping without it"),
                 });
             }
+            let dated_parts: Vec<Dim> = parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Date(d) => Some(*d),
+                    Part::Fine(_) => None,
+                })
+                .collect();
+            if dated_parts.len() > 1 {
+                bail!("internal error: a grouping set with two periods from the date");
+            }
             tables.push(Table {
-                dated: parts.iter().any(|p| matches!(p, Part::Date(_))),
+                dated: dated_parts.first().copied(),
                 parts,
                 direct: Vec::new(),
                 groups: LocalGroups::new(Grouping {
@@ -106,19 +122,18 @@ impl Sets {
     ) -> Result<()> {
         let measure_at = self.measure_at;
         for t in &mut self.tables {
-            let s = match t.direct.get(slot as usize) {
-                Some(&s) if s != NONE => s,
+            let code = t.dated.map_or(0, |d| d.period_code(date));
+            let at = slot as usize * WAYS + code as usize % WAYS;
+            let s = match t.direct.get(at) {
+                Some(&(c, s)) if c == code && s != NONE => s,
                 _ => {
                     let fine_key = fine.key_of(slot);
                     let (key, n) = t.key(fine_key, measure_at, |d| d.period_code(date));
                     let s = t.groups.slot_of(&key[..n]);
-                    if !t.dated {
-                        let at = slot as usize;
-                        if t.direct.len() <= at {
-                            t.direct.resize(at + 1, NONE);
-                        }
-                        t.direct[at] = s;
+                    if t.direct.len() <= at {
+                        t.direct.resize((slot as usize + 1) * WAYS, (0, NONE));
                     }
+                    t.direct[at] = (code, s);
                     s
                 }
             };

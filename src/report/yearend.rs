@@ -24,16 +24,10 @@ use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The grouping every row is added into while reading: every text dimension a section needs, and
-/// the year (the previous year is compared with).
-pub const FINE: [Dim; 6] = [
-    Dim::Unit,
-    Dim::Area,
-    Dim::Field,
-    Dim::Source,
-    Dim::Model,
-    Dim::Year,
-];
+/// The grouping every row is added into while reading: every text dimension a section needs.
+/// Periods are not in it (the sets take them from each row's date), so it has as many groups as
+/// there are distinct combinations of names, whatever the number of years or months.
+pub const FINE: [Dim; 5] = [Dim::Unit, Dim::Area, Dim::Field, Dim::Source, Dim::Model];
 
 /// The grouping sets the sections are made from, in this order (see [`Sets`]).
 pub fn sets() -> Vec<Vec<Dim>> {
