@@ -177,6 +177,14 @@ impl LocalGroups {
         }
     }
 
+    /// Adds a running total of many rows to the group in `slot`.
+    pub fn add_acc(&mut self, slot: u32, other: &Acc) -> Result<()> {
+        match self.accs.get_mut(slot as usize) {
+            Some(acc) => acc.add(other.total, other.count),
+            None => Err(anyhow!("internal error: no group in slot {slot}")),
+        }
+    }
+
     /// A key from [`LocalGroups::key`] as typed values.
     pub fn key_value(&self, key: &[u32], interner: &Interner) -> Key {
         let dims = &self.grouping.dims;

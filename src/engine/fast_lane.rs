@@ -135,7 +135,7 @@ impl FastLane {
                 if selector.keeps_date(date) {
                     groups.add_to(slot, value)?;
                     if let Some(sets) = sets {
-                        sets.add(groups, slot, date, value)?;
+                        sets.add(slot, date, value)?;
                     }
                     Ok(Fast::Counted(evidence))
                 } else {

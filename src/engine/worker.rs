@@ -159,7 +159,7 @@ impl Worker {
                         out.tally.counted += 1;
                         let slot = self.groups.add(&row, &mut self.reader.interner)?;
                         if let Some(sets) = &mut self.sets {
-                            sets.add(&self.groups, slot, row.date, row.amount)?;
+                            sets.add(slot, row.date, row.amount)?;
                         }
                         if let Some(fast) = &mut self.fast {
                             fast.learn(Some(slot));
@@ -284,7 +284,7 @@ impl Worker {
         let (groups, sets) = match self.sets {
             Some(sets) => (
                 Groups::new(self.plan.grouping.dims.clone()),
-                sets.into_groups(interner)?,
+                sets.into_groups(&self.groups, interner)?,
             ),
             None => (self.groups.into_groups(interner)?, Vec::new()),
         };
