@@ -135,7 +135,7 @@ impl FastLane {
                 if selector.keeps_date(date) {
                     groups.add_to(slot, value)?;
                     if let Some(sets) = sets {
-                        sets.add(slot, date, value)?;
+                        sets.add(slot, groups, date, value)?;
                     }
                     Ok(Fast::Counted(evidence))
                 } else {

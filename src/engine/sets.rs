@@ -4,12 +4,13 @@
 //!
 //! Each worker adds every row into the plan's own grouping (the "fine" one: the fast lane
 //! remembers its slots), which holds every text dimension the sets use but no period, so it and
-//! the fast lane's memo hold only the distinct combinations of names. Beside it, each row is
-//! added once more, into a compact table keyed by its fine slot and the code of the finest period
-//! any set takes from the date (its month, say): two integers and one sum, whatever the sets.
-//! Only at the end is that table projected onto each set (a month gives its year, a fine key
-//! gives its unit) and turned into text, so a row costs one lookup and one addition however many
-//! sets there are, and the cross product of every dimension is never built as text.
+//! the fast lane's memo hold only the distinct combinations of names. Beside it, a row is added
+//! into a plain array indexed by its fine slot and its year (two ways per slot, so the two years
+//! a report compares never evict each other): no hashing, one addition. Sets keyed by the fine
+//! key's names and the year are made from that array at the end. A set with a finer period (by
+//! month) is keyed by its own few values and the measure, so its table is tiny and each row adds
+//! to it directly. Only the sets are turned into text; the cross product of every dimension is
+//! never built.
 
 use crate::aggregate::{Acc, Grouping, Groups, LocalGroups};
 use crate::domain::{Dim, Key};
@@ -33,7 +34,19 @@ const MAX_KEY: usize = 12;
 
 struct Table {
     parts: Vec<Part>,
+    /// Takes a period finer than the year from the date: added to row by row.
+    per_row: bool,
     groups: LocalGroups,
+}
+
+/// Ways per fine slot in the year array: two consecutive years fall in different ways.
+const WAYS: usize = 2;
+
+/// A year's code and sum in the year array; `code` 0 is a free way.
+#[derive(Debug, Clone, Copy, Default)]
+struct YearCell {
+    code: u32,
+    acc: Acc,
 }
 
 /// One worker's grouping sets.
@@ -43,8 +56,12 @@ pub struct Sets {
     tables: Vec<Table>,
     /// The finest period the sets take from the date; every other one is made from it.
     finest: Option<Dim>,
-    /// (fine slot, period code of `finest`) → the rows' sum.
-    cells: FxHashMap<u64, Acc>,
+    /// Whether a set takes the year from the date (the year array is kept).
+    by_year: bool,
+    /// (fine slot, way) → the year and sum of its rows.
+    years: Vec<YearCell>,
+    /// (fine slot, year) for a third year of one slot (a window wider than two years).
+    more_years: FxHashMap<u64, Acc>,
 }
 
 /// How fine a period is: a month gives its quarter and year, a quarter its year.
@@ -93,6 +110,9 @@ impl Sets {
                 });
             }
             tables.push(Table {
+                per_row: parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Date(d) if *d != Dim::Year)),
                 parts,
                 groups: LocalGroups::new(Grouping {
                     dims: dims.clone(),
@@ -100,22 +120,64 @@ impl Sets {
                 }),
             });
         }
+        for t in &tables {
+            if t.per_row && t.parts.iter().any(|p| matches!(p, Part::Fine(_))) {
+                // Keyed by names and a month, such a set is a cross product of its own: fine
+                // for a few dimensions, but not what the year array is for.
+                bail!("internal error: a grouping set by names and a period finer than the year");
+            }
+        }
         Ok(Sets {
             measure_at: fine.dims.len(),
+            by_year: tables.iter().any(|t| !t.per_row),
             tables,
             finest,
-            cells: FxHashMap::default(),
+            years: Vec::new(),
+            more_years: FxHashMap::default(),
         })
     }
 
-    /// Adds one counted row, which went to fine group `slot`.
+    /// Adds one counted row, which went to fine group `slot`, with the fine key `fine`.
     #[inline]
-    pub fn add(&mut self, slot: u32, date: NaiveDate, amount: Decimal) -> Result<()> {
-        let code = self.finest.map_or(0, |d| d.period_code(date));
-        self.cells
-            .entry(u64::from(slot) << 32 | u64::from(code))
-            .or_default()
-            .add(amount, 1)
+    pub fn add(
+        &mut self,
+        slot: u32,
+        fine: &LocalGroups,
+        date: NaiveDate,
+        amount: Decimal,
+    ) -> Result<()> {
+        if self.by_year {
+            let year = Dim::Year.period_code(date);
+            let at = slot as usize * WAYS + year as usize % WAYS;
+            if self.years.len() <= at {
+                self.years
+                    .resize((slot as usize + 1) * WAYS, YearCell::default());
+            }
+            let cell = &mut self.years[at];
+            if cell.code == year || cell.code == 0 {
+                cell.code = year;
+                cell.acc.add(amount, 1)?;
+            } else {
+                self.more_years
+                    .entry(u64::from(slot) << 32 | u64::from(year))
+                    .or_default()
+                    .add(amount, 1)?;
+            }
+        }
+        if let Some(finest) = self.finest.filter(|d| *d != Dim::Year) {
+            let code = finest.period_code(date);
+            let measure = fine.key_of(slot).get(self.measure_at).copied().unwrap_or(0);
+            for i in 0..self.tables.len() {
+                if !self.tables[i].per_row {
+                    continue;
+                }
+                let (key, n) = self.key(&self.tables[i], &[], code, measure);
+                let t = &mut self.tables[i];
+                let s = t.groups.slot_of(&key[..n]);
+                t.groups.add_to(s, amount)?;
+            }
+        }
+        Ok(())
     }
 
     /// The period code of `date` the sets need, to keep after a fine key (rows whose amount
@@ -124,17 +186,22 @@ impl Sets {
         self.finest.iter().map(move |d| d.period_code(date))
     }
 
-    /// A table's key for a fine key and the finest period code.
-    fn key(&self, t: &Table, fine: &[u32], code: u32) -> ([u32; MAX_KEY], usize) {
+    /// A table's key for a fine key, a period code (of `finest`, or a year) and the measure.
+    fn key(&self, t: &Table, fine: &[u32], code: u32, measure: u32) -> ([u32; MAX_KEY], usize) {
+        let from = if t.per_row {
+            self.finest.unwrap_or(Dim::Year)
+        } else {
+            Dim::Year
+        };
         let mut key = [0u32; MAX_KEY];
         for (slot, part) in key.iter_mut().zip(&t.parts) {
             *slot = match *part {
                 Part::Fine(i) => fine.get(i).copied().unwrap_or(0),
-                Part::Date(d) => self.finest.map_or(0, |f| coarsen(f, code, d)),
+                Part::Date(d) => coarsen(from, code, d),
             };
         }
         let n = t.parts.len();
-        key[n] = fine.get(self.measure_at).copied().unwrap_or(0);
+        key[n] = measure;
         (key, n + 1)
     }
 
@@ -142,10 +209,17 @@ impl Sets {
     pub fn keys_of(&self, key: &[u32], interner: &Interner) -> Vec<Key> {
         let (fine, codes) = key.split_at((self.measure_at + 1).min(key.len()));
         let code = codes.first().copied().unwrap_or(0);
+        let finest = self.finest.unwrap_or(Dim::Year);
+        let measure = fine.get(self.measure_at).copied().unwrap_or(0);
         self.tables
             .iter()
             .map(|t| {
-                let (k, n) = self.key(t, fine, code);
+                let code = if t.per_row {
+                    code
+                } else {
+                    coarsen(finest, code, Dim::Year)
+                };
+                let (k, n) = self.key(t, fine, code, measure);
                 t.groups.key_value(&k[..n], interner)
             })
             .collect()
@@ -153,15 +227,25 @@ impl Sets {
 
     /// Every set's groups, in text: the compact table projected onto each set.
     pub fn into_groups(mut self, fine: &LocalGroups, interner: &Interner) -> Result<Vec<Groups>> {
-        let cells = std::mem::take(&mut self.cells);
+        let years = std::mem::take(&mut self.years);
+        let more = std::mem::take(&mut self.more_years);
+        let cells = years
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.code != 0)
+            .map(|(at, c)| ((at / WAYS) as u32, c.code, c.acc))
+            .chain(
+                more.iter()
+                    .map(|(at, acc)| ((at >> 32) as u32, *at as u32, *acc)),
+            );
         let mut tables = std::mem::take(&mut self.tables);
-        for (at, acc) in &cells {
-            let (slot, code) = ((at >> 32) as u32, *at as u32);
+        for (slot, year, acc) in cells {
             let fine_key = fine.key_of(slot);
-            for t in &mut tables {
-                let (key, n) = self.key(t, fine_key, code);
+            let measure = fine_key.get(self.measure_at).copied().unwrap_or(0);
+            for t in tables.iter_mut().filter(|t| !t.per_row) {
+                let (key, n) = self.key(t, fine_key, year, measure);
                 let s = t.groups.slot_of(&key[..n]);
-                t.groups.add_acc(s, acc)?;
+                t.groups.add_acc(s, &acc)?;
             }
         }
         tables

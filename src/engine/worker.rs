@@ -159,7 +159,7 @@ impl Worker {
                         out.tally.counted += 1;
                         let slot = self.groups.add(&row, &mut self.reader.interner)?;
                         if let Some(sets) = &mut self.sets {
-                            sets.add(slot, row.date, row.amount)?;
+                            sets.add(slot, &self.groups, row.date, row.amount)?;
                         }
                         if let Some(fast) = &mut self.fast {
                             fast.learn(Some(slot));
