@@ -39,13 +39,18 @@ struct Table {
     groups: LocalGroups,
 }
 
+/// A way whose fine group's measure is not looked up yet.
+const NO_MEASURE: u32 = u32::MAX;
+
 /// Ways per fine slot in the year array: two consecutive years fall in different ways.
 const WAYS: usize = 2;
 
-/// A year's code and sum in the year array; `code` 0 is a free way.
+/// A year's code and sum in the year array; `code` 0 is a free way. The fine group's measure
+/// is kept beside it, so a row never has to look its fine key up.
 #[derive(Debug, Clone, Copy, Default)]
 struct YearCell {
     code: u32,
+    measure: u32,
     acc: Acc,
 }
 
@@ -146,14 +151,21 @@ impl Sets {
         date: NaiveDate,
         amount: Decimal,
     ) -> Result<()> {
+        let year = Dim::Year.period_code(date);
+        let at = slot as usize * WAYS + year as usize % WAYS;
+        if self.years.len() <= at {
+            let unknown = YearCell {
+                measure: NO_MEASURE,
+                ..YearCell::default()
+            };
+            self.years.resize((slot as usize + 1) * WAYS, unknown);
+        }
+        let cell = &mut self.years[at];
+        if cell.measure == NO_MEASURE {
+            cell.measure = fine.key_of(slot).get(self.measure_at).copied().unwrap_or(0);
+        }
+        let measure = cell.measure;
         if self.by_year {
-            let year = Dim::Year.period_code(date);
-            let at = slot as usize * WAYS + year as usize % WAYS;
-            if self.years.len() <= at {
-                self.years
-                    .resize((slot as usize + 1) * WAYS, YearCell::default());
-            }
-            let cell = &mut self.years[at];
             if cell.code == year || cell.code == 0 {
                 cell.code = year;
                 cell.acc.add(amount, 1)?;
@@ -166,7 +178,6 @@ impl Sets {
         }
         if let Some(finest) = self.finest.filter(|d| *d != Dim::Year) {
             let code = finest.period_code(date);
-            let measure = fine.key_of(slot).get(self.measure_at).copied().unwrap_or(0);
             for i in 0..self.tables.len() {
                 if !self.tables[i].per_row {
                     continue;
