@@ -96,6 +96,21 @@ print(f"ok: {png} ({img.width}x{img.height}, {distinct} colours, {bar} bar pixel
       f"{pdf} ({len(reader.pages)} A4 pages)")
 EOF
 
+# The workbook of the same report, opened by LibreOffice (when installed): a file it had to
+# repair would not convert cleanly.
+if command -v soffice >/dev/null; then
+    say "opening the workbook in LibreOffice"
+    ./target/debug/danvan report --year 2024 --models "$D/models.csv" --results "$D/results.csv" \
+        "$D/contributions.csv" -o "$OUT/report.xlsx" --quiet
+    rm -rf "$OUT/lo" && mkdir -p "$OUT/lo"
+    timeout 120 soffice --headless -env:UserInstallation="file://$OUT/lo/profile" \
+        --convert-to csv --outdir "$OUT/lo" "$OUT/report.xlsx" >/dev/null 2>&1 ||
+        fail "LibreOffice could not open $OUT/report.xlsx"
+    head -1 "$OUT/lo/report.csv" | grep -q '^figure,2024,2023' ||
+        fail "LibreOffice read $OUT/report.xlsx wrongly: $(head -1 "$OUT/lo/report.csv")"
+    echo "ok: LibreOffice opened $OUT/report.xlsx"
+fi
+
 if [ -n "${SHOT:-}" ]; then
     mkdir -p "$(dirname "$SHOT")"
     python3 - "$OUT/report.png" "$SHOT" <<'EOF'

@@ -96,7 +96,10 @@ impl Sets {
         let mut tables = Vec::new();
         for dims in sets {
             if dims.len() + 1 > MAX_KEY {
-                bail!("internal error: a grouping set of {} dimensions", dims.len());
+                bail!(
+                    "internal error: a grouping set of {} dimensions",
+                    dims.len()
+                );
             }
             let mut parts = Vec::new();
             for &d in dims {

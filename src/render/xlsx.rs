@@ -103,81 +103,101 @@ impl Book {
         }
     }
 
-    fn format(&mut self, kind: Kind, bold: bool) -> Format {
-        self.formats
-            .entry((kind, bold))
-            .or_insert_with(|| {
-                let f = match kind {
-                    Kind::Text => Format::new(),
-                    Kind::Amount(0) | Kind::Count => Format::new().set_num_format("#,##0"),
-                    Kind::Amount(s) => {
-                        Format::new().set_num_format(format!("#,##0.{}", "0".repeat(s as usize)))
-                    }
-                    Kind::Percent => Format::new().set_num_format("0.00"),
-                };
-                if bold { f.set_bold() } else { f }
-            })
-            .clone()
+    fn format(&mut self, kind: Kind, bold: bool) {
+        self.formats.entry((kind, bold)).or_insert_with(|| {
+            let f = match kind {
+                Kind::Text => Format::new(),
+                Kind::Amount(0) | Kind::Count => Format::new().set_num_format("#,##0"),
+                Kind::Amount(s) => {
+                    Format::new().set_num_format(format!("#,##0.{}", "0".repeat(s as usize)))
+                }
+                Kind::Percent => Format::new().set_num_format("0.00"),
+            };
+            if bold { f.set_bold() } else { f }
+        });
     }
 
     fn add(&mut self, name: &str) -> Result<&mut Worksheet> {
-        let sheet = self.book.add_worksheet();
+        let sheet = self.book.add_worksheet_with_constant_memory()?;
         sheet
             .set_name(name)
             .map_err(|e| anyhow!("sheet name {name:?}: {e}"))?;
         Ok(sheet)
     }
 
-    /// A sheet holding `sheet` as a table, then `lines` of text below it.
+    /// A sheet holding `sheet` as a table, then `lines` of text below it. Cells are written
+    /// row by row as they are checked, each with a reference to one of a few shared formats.
     fn sheet(&mut self, name: &str, sheet: &Sheet, lines: &[String]) -> Result<()> {
-        let bold = self.format(Kind::Text, true);
-        let mut widths: Vec<usize> = sheet.heads.iter().map(|h| h.chars().count()).collect();
-        let mut cells: Vec<(u32, u16, Cellx)> = Vec::new();
-        for (r, row) in sheet.rows.iter().enumerate() {
+        // Every format the sheet needs, made before the sheet borrows the workbook.
+        let mut kinds = vec![(Kind::Text, true), (Kind::Text, false)];
+        for row in &sheet.rows {
             let strong = row.emphasis != Emphasis::None;
+            for n in row.numbers.iter().flatten() {
+                if let Some((_, kind)) = number(*n) {
+                    kinds.push((kind, strong));
+                }
+            }
+        }
+        for (kind, bold) in kinds {
+            self.format(kind, bold);
+        }
+        let formats = &self.formats;
+        let ws = self.book.add_worksheet_with_constant_memory()?;
+        ws.set_name(name)
+            .map_err(|e| anyhow!("sheet name {name:?}: {e}"))?;
+        let mut widths: Vec<usize> = sheet.heads.iter().map(|h| h.chars().count()).collect();
+        // Widths must be set before rows are streamed out.
+        for row in &sheet.rows {
             for (c, text) in row.cells.iter().enumerate() {
                 if let Some(w) = widths.get_mut(c) {
                     *w = (*w).max(text.chars().count());
                 }
-                let at = (r as u32 + 1, c as u16);
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        let bold = &formats[&(Kind::Text, true)];
+        for (c, h) in sheet.heads.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, bold)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let strong = row.emphasis != Emphasis::None;
+            let at = r as u32 + 1;
+            for (c, text) in row.cells.iter().enumerate() {
                 match row.numbers.get(c).copied().flatten() {
                     Some(n) => {
                         let (value, kind) = number(n).ok_or_else(|| {
                             anyhow!(
                                 "sheet {name:?}, cell {}: {} has more digits than a spreadsheet \
                                  keeps ({SPREADSHEET_DIGITS}); use --format csv for the exact figures",
-                                cell_name(at.0, at.1),
+                                cell_name(at, c as u16),
                                 text
                             )
                         })?;
-                        cells.push((at.0, at.1, Cellx::Number(value, self.format(kind, strong))));
+                        ws.write_number_with_format(
+                            at,
+                            c as u16,
+                            value,
+                            &formats[&(kind, strong)],
+                        )?;
                     }
                     None if text.is_empty() => {}
-                    None => cells.push((
-                        at.0,
-                        at.1,
-                        Cellx::Text(text.clone(), self.format(Kind::Text, strong)),
-                    )),
+                    None => {
+                        ws.write_string_with_format(
+                            at,
+                            c as u16,
+                            text,
+                            &formats[&(Kind::Text, strong)],
+                        )?;
+                    }
                 }
             }
-        }
-        let ws = self.add(name)?;
-        for (c, h) in sheet.heads.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)?;
-        }
-        for (r, c, cell) in &cells {
-            match cell {
-                Cellx::Number(v, f) => ws.write_number_with_format(*r, *c, *v, f)?,
-                Cellx::Text(t, f) => ws.write_string_with_format(*r, *c, t, f)?,
-            };
         }
         let below = sheet.rows.len() as u32 + 2;
         for (i, line) in lines.iter().enumerate() {
             ws.write_string(below + i as u32, 0, line)?;
-        }
-        ws.set_freeze_panes(1, 0)?;
-        for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)?;
         }
         Ok(())
     }
@@ -197,11 +217,6 @@ impl Book {
         out.write_all(&bytes)?;
         Ok(())
     }
-}
-
-enum Cellx {
-    Number(f64, Format),
-    Text(String, Format),
 }
 
 /// A number as a spreadsheet stores it, and its format; `None` when a spreadsheet cannot keep it
