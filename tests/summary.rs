@@ -1284,3 +1284,30 @@ fn xlsx_refuses_a_total_a_spreadsheet_would_round() {
     );
     assert!(!w.exists("s.xlsx"));
 }
+
+/// Issue 13: `--format html` (or `-o FILE.html`) is one self-contained page with the table, its
+/// text escaped.
+#[test]
+fn html_is_one_page_with_the_table_and_escaped_text() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,unit,amount\n2024-01-01,<b>A</b>,1200000\n2024-01-02,B,5\n",
+    );
+    w.run(&["summary", "l.csv", "-o", "s.html", "-q"]).ok();
+    let html = w.read("s.html");
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<tbody><tr class=\"\"><td class=\"\">&lt;b&gt;A&lt;/b&gt;</td><td class=\"n\">1,200,000</td>\
+             <td class=\"n\">1</td></tr><tr class=\"\"><td class=\"\">B</td><td class=\"n\">5</td>\
+             <td class=\"n\">1</td></tr><tr class=\"total\"><td class=\"\">Total</td>\
+             <td class=\"n\">1,200,005</td><td class=\"n\">2</td></tr></tbody>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<b>") && !html.contains("http"), "{html}");
+}
