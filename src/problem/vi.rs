@@ -12,6 +12,7 @@ use crate::ledger::date::DateError;
 use crate::ledger::dialect::HeaderError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::results::ResultCol;
 use crate::ledger::source::Workbook;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -260,6 +261,12 @@ pub fn message(kind: &Kind) -> String {
                 dim(*d)
             )
         }
+        Kind::ResultMissing(col) => format!("thiếu {}", result_column(*col)),
+        Kind::ResultNotANumber { text } => format!(
+            "không đọc được {} thành số; chỉ ghi số (96 hoặc 89,5), còn số đó đo bằng gì thì ghi \
+             ở cột đơn vị tính (%, m)",
+            quoted(text)
+        ),
         Kind::RegistryMissing(col) => format!("thiếu {}", registry_column(*col)),
         Kind::NotAYear { text } => format!("{text:?} không phải là năm"),
         Kind::DuplicateModel { id, first_line } => {
@@ -388,6 +395,16 @@ fn quoted_list(values: &[String]) -> String {
         .map(|v| quoted(v))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A results column's Vietnamese name.
+fn result_column(col: ResultCol) -> &'static str {
+    match col {
+        ResultCol::Model => "cột mã mô hình (model)",
+        ResultCol::Indicator => "cột chỉ tiêu kết quả (indicator)",
+        ResultCol::Value => "cột giá trị (value)",
+        ResultCol::Unit => "cột đơn vị tính (unit)",
+    }
 }
 
 /// Why a date cell is no date, in Vietnamese.
