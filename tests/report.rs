@@ -443,6 +443,49 @@ fn markdown_snapshot_of_the_report_of_the_sample() {
     insta::assert_snapshot!("report_of_the_sample", r.ok());
 }
 
+/// The same report in Vietnamese: headings, sheet and figure names, `481.000.000`, the
+/// Vietnamese order of names, the reconciliation line; and the workbook's sheets are named in
+/// Vietnamese too, with the same figures as numbers.
+#[test]
+fn the_report_speaks_vietnamese_under_lang_vi() {
+    let w = Work::new();
+    for name in ["contributions.csv", "models.csv", "results.csv"] {
+        w.file(name, std::fs::read(sample(name)).unwrap());
+    }
+    let args = [
+        "report",
+        "--year",
+        "2024",
+        "--models",
+        "models.csv",
+        "--results",
+        "results.csv",
+        "contributions.csv",
+        "--lang",
+        "vi",
+    ];
+    let r = w.run(&args);
+    insta::assert_snapshot!("report_of_the_sample_vi", r.ok());
+    assert_eq!(r.stderr, "đã đọc 9 dòng = tính 9 + lọc 0 + loại 0\n");
+    let mut html = args.to_vec();
+    html.extend(["-o", "bao-cao.html", "-q"]);
+    w.run(&html).ok();
+    let page = w.read("bao-cao.html");
+    assert!(page.contains("<html lang=\"vi\""), "{page}");
+    assert!(page.contains("1.938.000.000"), "{page}");
+    let mut xlsx = args.to_vec();
+    xlsx.extend(["-o", "bao-cao.xlsx", "-q"]);
+    w.run(&xlsx).ok();
+    let book = common::workbook(&w.path("bao-cao.xlsx"));
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"Theo đơn vị"), "{names:?}");
+    let by_unit = &book.iter().find(|(n, _)| n == "Theo đơn vị").unwrap().1;
+    assert_eq!(
+        by_unit.last().map(|row| row[1].clone()),
+        Some(Data::Float(1_938_000_000.0))
+    );
+}
+
 /// Amounts that read two ways wait for their file's convention; once settled they land in every
 /// section (by unit, by month…) as `summary` puts them, and threads or chunk sizes change nothing.
 #[test]
