@@ -473,6 +473,8 @@ fn the_report_speaks_vietnamese_under_lang_vi() {
     let page = w.read("bao-cao.html");
     assert!(page.contains("<html lang=\"vi\""), "{page}");
     assert!(page.contains("1.938.000.000"), "{page}");
+    // Column labels of the month chart abbreviate triệu as offices do.
+    assert!(page.contains(">456,8 tr<"), "{page}");
     let mut xlsx = args.to_vec();
     xlsx.extend(["-o", "bao-cao.xlsx", "-q"]);
     w.run(&xlsx).ok();

@@ -268,12 +268,16 @@ fn bars(chart: &Chart, title: &str, columns: bool, locale: &Locale) -> Markup {
     }
 }
 
-/// An amount short enough to stand over a column: millions with one decimal (`350.0 M`) when
-/// it is that large, else as it is.
+/// An amount short enough to stand over a column: millions with one decimal (`350.0 M`, in
+/// Vietnamese `350 tr`, as offices abbreviate triệu) when it is that large, else as it is.
 fn short_amount(v: Decimal, locale: &Locale) -> String {
     let million = Decimal::from(1_000_000);
     if v.abs() >= million {
-        format!("{} M", locale.amount((v / million).round_dp(1)))
+        let mark = match locale.lang {
+            crate::domain::Lang::Vi => "tr",
+            crate::domain::Lang::En => "M",
+        };
+        format!("{} {mark}", locale.amount((v / million).round_dp(1)))
     } else {
         locale.amount(v)
     }
