@@ -223,6 +223,11 @@ same "models" -- models --models "$MODELS" "$LEDGER"
 same "models --excel (vi)" --env DANVAN_LANG=vi -- models --models "$MODELS" "$LEDGER" \
     --list --excel
 
+same "report (Markdown)" -- report "$LEDGER" --models "$MODELS" --year 2024 --format markdown
+same "report --lang vi (HTML) -o named in Vietnamese" -- report "$LEDGER" --models "$MODELS" \
+    --year 2024 --lang vi -o "Báo cáo năm 2024.html"
+same_file "  the file Báo cáo năm 2024.html" "Báo cáo năm 2024.html"
+
 # Paths: Vietnamese letters and spaces in a ledger and an -o output; `\` and a drive letter.
 same "ledger and -o named in Vietnamese with spaces" -- \
     summary "Sổ đóng góp 2024.csv" --models "$MODELS" -o "Báo cáo tháng 3.csv"
