@@ -268,12 +268,12 @@ shape() {
     # shellcheck disable=SC2086 # the generator options are words
     ensure_ledger "$file" "$rows" $gen
     cat "$file" >/dev/null
-    dv="$(printf '%q summary %q --by %s --format csv --quiet' "$DANVAN" "$file" "$by")"
+    dv="$(printf '%q summary %q --by %s --quiet' "$DANVAN" "$file" "$by")"
     duck="$DUCK $(printf %q "$file") --by $by --style $style"
     say "shape $name: DuckDB totals"
     bash -c "$duck" >"$WORKDIR/shape-$name.duckdb.csv"
     checked="**different**"
-    rc=$(probe "shape-$name" "$dv")
+    rc=$(probe "shape-$name" "$dv --format csv")
     if [ "$rc" != 0 ]; then
         fail "shape $name: danvan summary exited $rc"
         show_err "shape-$name"
@@ -293,7 +293,7 @@ shape() {
     local duck_mean duck_rss
     duck_mean=$(mean_of "shape-$name-duckdb")
     duck_rss=$(peak_rss "shape-$name-duckdb" "$duck")
-    local runs=("summary --by $by --format csv|") label opts mean rss ratio i=0
+    local runs=("summary --by $by --format csv|--format csv") label opts mean rss ratio i=0
     runs+=("$@")
     for run in "${runs[@]}"; do
         label=${run%%|*}
@@ -315,7 +315,7 @@ for s in $SHAPES; do
     models) shape models "$ROWS" model,month machine "--model-count 2500" ;;
     units)
         shape units "$UNIT_ROWS" unit machine "--units distinct" \
-            "summary --by unit --sort total --top 10 --format csv|--sort total --top 10" \
+            "summary --by unit --sort total --top 10 --format csv|--sort total --top 10 --format csv" \
             "summary --by unit (table)|--format table"
         ;;
     *) fail "unknown shape $s (quoted, unquoted, vi, models, units)" ;;
