@@ -95,7 +95,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     }
     layout.spec.by = groups.dims.clone();
     let locale = Locale::en();
-    let summary = summarize(&groups, &layout.spec, locale.order)?;
+    let summary = summarize(groups, &layout.spec, locale.order)?;
     let mut outputs = Outputs::new();
     outputs.write(Target::of(layout.output.as_deref()), |out| {
         render::write(&summary.table, layout.format, layout.render, &locale, out)

@@ -85,7 +85,7 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     }
     say_notes(&similar_keys(&groups), reading.quiet);
     let locale = Locale::en();
-    let mut summary = summarize(&groups, &layout.spec, locale.order)?;
+    let mut summary = summarize(groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;
     }
