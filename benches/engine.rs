@@ -197,3 +197,37 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 .tally
         });
 }
+
+/// 200,000 distinct names, shuffled, in Vietnamese order (a sort key per name, then byte
+/// comparison): the cost `summary` pays for a report with that many lines (docs/performance.md
+/// gives the figure; it must stay under 0.5 s).
+#[divan::bench(sample_count = 10)]
+fn sort_200k_names_in_vietnamese_order(b: Bencher) {
+    use danvan::domain::Value;
+    use danvan::domain::order::sort_by_label;
+    let initials = [
+        "Đ", "Ư", "Ủ", "A", "Ă", "Â", "Ô", "Ơ", "D", "U", "H", "T", "Y",
+    ];
+    let mut x: u64 = 7;
+    let labels: Vec<Vec<Value>> = (0..200_000)
+        .map(|i| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (x >> 33) as usize;
+            vec![Value::Text(format!(
+                "{}ội {} khu {}",
+                initials[r % initials.len()],
+                r % 977,
+                i
+            ))]
+        })
+        .collect();
+    let order = &*danvan::present::collation::VIETNAMESE;
+    b.counter(divan::counter::ItemsCount::new(labels.len()))
+        .with_inputs(|| labels.clone())
+        .bench_local_values(|mut lines| {
+            sort_by_label(order, &mut lines, |l| l.as_slice());
+            lines
+        });
+}

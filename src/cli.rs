@@ -2,9 +2,10 @@
 //! is a usage error naming the flag, before anything is read); `request` then checks how flags go
 //! together. Doc comments here are the `--help` text.
 
-use crate::domain::{DateRange, Dim};
+use crate::domain::{DateRange, Dim, Lang};
 use crate::ledger::number::Convention;
 use crate::ledger::{Col, LEDGER_COLUMNS};
+use crate::present::Scale;
 use crate::render::Format;
 use crate::report::summary::SortBy;
 use crate::select::Filter;
@@ -13,10 +14,17 @@ use std::path::PathBuf;
 
 /// Adds up "dân vận khéo" contribution ledgers exactly, by unit, area, field and period.
 #[derive(Debug, Parser)]
-#[command(name = "danvan", version, about, long_about = None)]
+#[command(name = "danvan", version = env!("DANVAN_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Language of tables, messages and errors: vi (tiếng Việt: 481.000.000) or en
+    /// (481,000,000). Default: DANVAN_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG);
+    /// a locale starting with vi is Vietnamese, anything else English. CSV and JSON are the
+    /// same in both.
+    #[arg(long, global = true, value_name = "vi|en", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 // Parsed once per run, so the size difference between variants costs nothing.
@@ -24,14 +32,75 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Totals of the contributions, one line per group.
+    #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
     /// Registered models counted by unit, area, field or year, with target, mobilized and % of target.
+    #[command(after_help = MODELS_EXAMPLES)]
     Models(ModelsArgs),
     /// Lists every problem in the ledgers and registry; exit 1 when there is one.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Adds up summary CSVs from lower levels (written by `danvan summary --format csv`, all
     /// grouped the same way), exactly.
+    #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Prints the completion script for a shell (bash, zsh, fish, powershell, elvish), so the
+    /// shell completes danvan's commands and flags with Tab.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Prints danvan's manual page (for `man`).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
+}
+
+const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  Totals by unit, as a table:
+    danvan summary so-cai.csv --models mo-hinh.csv
+  One quarter by area, in Vietnamese, in millions of đồng:
+    danvan summary so-cai.csv --models mo-hinh.csv --by area --period 2024-Q3 --lang vi --in million
+  The same for Excel (CSV, exact amounts):
+    danvan summary so-cai.csv --models mo-hinh.csv --by area --period 2024-Q3 -o tong-hop.csv";
+
+const MODELS_EXAMPLES: &str = "\
+Examples:
+  Models by unit, with target, mobilized and % of target:
+    danvan models --models mo-hinh.csv so-cai.csv
+  Model by model, into a Markdown file for the year-end report:
+    danvan models --models mo-hinh.csv so-cai.csv --list -o mo-hinh.md";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  Check a ledger before sending it:
+    danvan check so-cai.csv --models mo-hinh.csv
+  Put the rows to fix in a file to open in Excel:
+    danvan check so-cai.csv --models mo-hinh.csv --rejects can-sua.csv";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  Each commune sends `danvan summary ... --format csv`; add them up for the town:
+    danvan merge xa-a.csv xa-b.csv xa-c.csv -o thi-xa.csv
+  The same as a table, in millions of đồng:
+    danvan merge xa-a.csv xa-b.csv xa-c.csv --format table --in million";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  bash: danvan completions bash > ~/.local/share/bash-completion/completions/danvan
+  zsh:  danvan completions zsh > ~/.zfunc/_danvan   (and fpath+=~/.zfunc in ~/.zshrc)
+  fish: danvan completions fish > ~/.config/fish/completions/danvan.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  Read it now:
+    danvan man | man -l -
+  Install it for `man danvan`:
+    mkdir -p ~/.local/share/man/man1 && danvan man > ~/.local/share/man/man1/danvan.1";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// How ledgers are read; the same for every command.
@@ -194,6 +263,11 @@ pub struct ModelsArgs {
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 
+    /// Show money in thousands, millions or billions of đồng, rounded (tables and Markdown
+    /// only; CSV and JSON stay exact).
+    #[arg(long = "in", value_name = "thousand|million|billion", value_parser = parse_scale)]
+    pub scale: Option<Scale>,
+
     /// Write to FILE (whole or not at all) instead of the screen.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -265,6 +339,11 @@ pub struct LayoutArgs {
     #[arg(long)]
     pub percent: bool,
 
+    /// Show money in thousands, millions or billions of đồng, rounded (tables and Markdown
+    /// only; CSV and JSON stay exact).
+    #[arg(long = "in", value_name = "thousand|million|billion", value_parser = parse_scale)]
+    pub scale: Option<Scale>,
+
     /// table, csv, json or markdown. Default: the extension of -o, else table for `summary`
     /// and csv for `merge`.
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
@@ -297,6 +376,24 @@ enum SortName {
 enum NumberFormatName {
     Vi,
     En,
+}
+
+/// `--lang` names.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangName {
+    Vi,
+    En,
+}
+
+/// `--in` names, with the Vietnamese words for them.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScaleName {
+    #[value(alias = "nghìn", alias = "nghin", alias = "ngàn")]
+    Thousand,
+    #[value(alias = "triệu", alias = "trieu")]
+    Million,
+    #[value(alias = "tỷ", alias = "ty", alias = "tỉ")]
+    Billion,
 }
 
 /// A flag danvan checks itself, with the message `main` prints after `danvan: ` (naming the flag
@@ -337,6 +434,29 @@ fn parse_number_format(s: &str) -> Result<Convention, FlagError> {
         Ok(NumberFormatName::En) => Ok(Convention::En),
         Err(_) => Err(FlagError(format!(
             "--number-format {lower:?}: use vi or en"
+        ))),
+    }
+}
+
+fn parse_lang(s: &str) -> Result<Lang, FlagError> {
+    let lower = s.trim().to_lowercase();
+    match LangName::from_str(&lower, false) {
+        Ok(LangName::Vi) => Ok(Lang::Vi),
+        Ok(LangName::En) => Ok(Lang::En),
+        Err(_) => Err(FlagError(format!(
+            "--lang {lower:?}: use vi (tiếng Việt) or en (English)"
+        ))),
+    }
+}
+
+fn parse_scale(s: &str) -> Result<Scale, FlagError> {
+    let lower = s.trim().to_lowercase();
+    match ScaleName::from_str(&lower, false) {
+        Ok(ScaleName::Thousand) => Ok(Scale::Thousand),
+        Ok(ScaleName::Million) => Ok(Scale::Million),
+        Ok(ScaleName::Billion) => Ok(Scale::Billion),
+        Err(_) => Err(FlagError(format!(
+            "--in {lower:?}: use thousand, million or billion (nghìn, triệu or tỷ)"
         ))),
     }
 }

@@ -3,24 +3,16 @@
 //! exports `;` and `1.200.000` does not type `--number-format vi` on every run.
 //!
 //! Where they are looked for, first found wins per setting: the command-line flag; the
-//! environment (`DANVAN_NUMBER_FORMAT`, `DANVAN_DELIMITER`, `DANVAN_MODELS`, `DANVAN_LANGUAGE`);
+//! environment (`DANVAN_NUMBER_FORMAT`, `DANVAN_DELIMITER`, `DANVAN_MODELS`; `DANVAN_LANG` for the language);
 //! the settings file (`$DANVAN_CONFIG`, else `$XDG_CONFIG_HOME/danvan/config.toml`, else
 //! `~/.config/danvan/config.toml`, or `%APPDATA%\danvan\config.toml` on Windows). The file is a
 //! small subset of TOML, `key = "value"` lines and `#` comments, read here without a parser
 //! crate: four keys need no more. A mistake in it stops the run (exit 2) naming the file and line.
 
+use crate::domain::Lang;
 use crate::ledger::number::Convention;
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
-
-/// The language of messages and labels. Only English is written yet; `vi` is kept so a setting
-/// made now keeps working when the Vietnamese catalogue comes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    En,
-    Vi,
-}
 
 /// The defaults found, each `None` when nothing sets it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,7 +21,9 @@ pub struct Settings {
     pub delimiter: Option<u8>,
     /// The model registry; a relative path in the file is relative to the file's folder.
     pub models: Option<PathBuf>,
-    pub language: Option<Language>,
+    /// The language of tables and messages (`DANVAN_LANG` and `--lang` come before it, the
+    /// locale after it: see `present::choose`).
+    pub language: Option<Lang>,
 }
 
 /// The settings file's keys, as written in it.
@@ -57,9 +51,6 @@ impl Settings {
         }
         if let Some(v) = env("DANVAN_DELIMITER")?.filter(|v| !v.is_empty()) {
             settings.delimiter = Some(delimiter(&v).map_err(|e| anyhow!("DANVAN_DELIMITER: {e}"))?);
-        }
-        if let Some(v) = env("DANVAN_LANGUAGE")?.filter(|v| !v.is_empty()) {
-            settings.language = Some(language(&v).map_err(|e| anyhow!("DANVAN_LANGUAGE: {e}"))?);
         }
         // Set but empty: no registry, whatever the file says.
         if let Some(v) = env("DANVAN_MODELS")? {
@@ -186,11 +177,11 @@ fn delimiter(value: &str) -> Result<u8, String> {
     crate::cli::delimiter_named(value).ok_or_else(|| "use ',', ';', 'tab' or '|'".to_string())
 }
 
-fn language(value: &str) -> Result<Language, String> {
+fn language(value: &str) -> Result<Lang, String> {
     match value.trim().to_lowercase().as_str() {
-        "en" => Ok(Language::En),
-        "vi" => Ok(Language::Vi),
-        _ => Err("use en (or vi, kept for when danvan speaks Vietnamese)".to_string()),
+        "en" => Ok(Lang::En),
+        "vi" => Ok(Lang::Vi),
+        _ => Err("use vi (tiếng Việt) or en (English)".to_string()),
     }
 }
 
@@ -213,7 +204,7 @@ mod tests {
                 number_format: Some(Convention::Vi),
                 delimiter: Some(b';'),
                 models: Some(PathBuf::from("/office/mo-hinh.csv")),
-                language: Some(Language::Vi),
+                language: Some(Lang::Vi),
             }
         );
         let tab = Settings::parse("delimiter = \"tab\"\nmodels = 'C:\\so\\m.csv'\n", folder);

@@ -3,6 +3,7 @@
 //! A closed pipe (`danvan … | head`) ends the program quietly.
 
 use clap::Parser;
+use danvan::output::Tone;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,7 +15,7 @@ fn main() -> ExitCode {
                 .and_then(|s| s.downcast_ref::<danvan::cli::FlagError>());
             match ours {
                 Some(reason) => {
-                    danvan::output::say(&format!("danvan: {reason}"));
+                    danvan::output::say_in(Tone::Error, &format!("danvan: {reason}"));
                     return ExitCode::from(2);
                 }
                 None => e.exit(),
@@ -22,13 +23,21 @@ fn main() -> ExitCode {
         }
     };
     danvan::output::on_signal();
-    match danvan::command::run(cli) {
+    // The one place the language is chosen: the command speaks it, and so do its errors.
+    // A settings file with a mistake is said by the command that loads it; here it only says
+    // nothing about the language.
+    let setting = danvan::config::Settings::load()
+        .ok()
+        .and_then(|s| s.language);
+    let lang = danvan::present::choose(cli.lang, setting);
+    match danvan::command::run(cli.command, lang) {
         Ok(code) => code,
         Err(err) => {
             if danvan::output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            danvan::output::say(&format!("danvan: {err:#}"));
+            let text = danvan::problem::describe(&err, lang);
+            danvan::output::say_in(Tone::Error, &format!("danvan: {text}"));
             ExitCode::from(2)
         }
     }

@@ -62,7 +62,10 @@ pub fn on_signal() {
                     _ => continue,
                 };
                 remove_live();
-                say(&format!("danvan: {why}; no output file was changed"));
+                say_in(
+                    Tone::Error,
+                    &format!("danvan: {why}; no output file was changed"),
+                );
                 std::process::exit(130);
             }
         });
@@ -433,5 +436,26 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Writes a line to standard error, ignoring failure (there is nowhere else to say it).
 pub fn say(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    say_in(Tone::Plain, line);
+}
+
+/// How a line on standard error stands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// Yellow: a warning, or a problem `--skip-invalid` left out.
+    Warning,
+    /// Red: an error, or a problem that stops the command.
+    Error,
+}
+
+/// Writes a line to standard error in `tone`: coloured only on a terminal, and never with
+/// `NO_COLOR` set (`anstream` strips the colour otherwise; `CLICOLOR_FORCE` forces it).
+pub fn say_in(tone: Tone, line: &str) {
+    let style = match tone {
+        Tone::Plain => anstyle::Style::new(),
+        Tone::Warning => anstyle::AnsiColor::Yellow.on_default(),
+        Tone::Error => anstyle::AnsiColor::Red.on_default(),
+    };
+    let _ = writeln!(anstream::stderr().lock(), "{style}{line}{style:#}");
 }

@@ -4,7 +4,7 @@
 
 use crate::aggregate::Grouping;
 use crate::cli::{LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, SummaryArgs};
-use crate::config::{Language, Settings};
+use crate::config::Settings;
 use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
 use crate::domain::text::fold_case;
@@ -12,7 +12,8 @@ use crate::ledger::column_name;
 use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
-use crate::problem::{Kind, en};
+use crate::present::Scale;
+use crate::problem::{Kind, Message, en};
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
@@ -99,9 +100,7 @@ pub struct ReadRequest {
     pub threads: usize,
     pub quiet: bool,
     /// Notes about the request for standard error (a capped `--threads`).
-    pub notes: Vec<String>,
-    /// The language of messages (only English is written yet).
-    pub language: Language,
+    pub notes: Vec<Message>,
     /// `--allow-duplicates`: read the same input twice if asked to.
     pub allow_duplicates: bool,
 }
@@ -133,9 +132,10 @@ pub fn read_request(
     let threads = match args.threads {
         Some(0) => bail!("--threads must be at least 1"),
         Some(n) if n > MAX_THREADS => {
-            notes.push(format!(
-                "note: --threads {n} is more than danvan starts; using {MAX_THREADS}"
-            ));
+            notes.push(Message::ThreadsCapped {
+                asked: n,
+                max: MAX_THREADS,
+            });
             MAX_THREADS
         }
         Some(n) => n,
@@ -180,7 +180,6 @@ pub fn read_request(
         threads,
         quiet: args.quiet,
         notes,
-        language: settings.language.unwrap_or_default(),
         allow_duplicates: args.allow_duplicates,
     })
 }
@@ -191,6 +190,8 @@ pub struct Layout {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    /// Money shown in thousands, millions or billions (tables and Markdown).
+    pub scale: Option<Scale>,
 }
 
 fn layout(
@@ -218,6 +219,7 @@ fn layout(
             wide: columns.is_some(),
         },
         output: args.output.clone(),
+        scale: args.scale,
     })
 }
 
@@ -304,6 +306,7 @@ pub struct ModelsRequest {
     pub format: Format,
     pub render: render::Options,
     pub output: Option<PathBuf>,
+    pub scale: Option<Scale>,
 }
 
 pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
@@ -345,6 +348,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             wide: true,
         },
         output: args.output.clone(),
+        scale: args.scale,
     })
 }
 

@@ -177,6 +177,60 @@ fn check_warns_about_merged_cells_far_dates_huge_amounts_and_numbered_duplicates
 }
 
 #[test]
+fn check_speaks_vietnamese_under_lang_vi() {
+    let w = Work::new();
+    w.file("bad.csv", BAD);
+    let r = w.run(&["check", "bad.csv", "--lang", "vi"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "bad.csv:3: Ngày: \"31/02/2024\" không phải là ngày có thật\n\
+         bad.csv:4: Số tiền: không đọc được \"abc\" thành số\n\
+         bad.csv:5: Ngày: dòng tổng gõ tay (\"Tổng cộng\"): hãy xóa đi, danvan tự cộng các dòng\n\
+         bad.csv:6: dòng: có 2 ô nhưng dòng tiêu đề có 3\n\
+         bad.csv:8: Số tiền: \"1.200\" đọc được hai cách: 1200 (vi: '.' tách hàng nghìn, ',' là \
+         dấu thập phân) hoặc 1,2 (en: ',' tách hàng nghìn, '.' là dấu thập phân) và trong tệp \
+         không có gì để quyết định; hãy dùng --number-format vi hoặc en\n\
+         5 lỗi, 0 cảnh báo\n"
+    );
+    assert_eq!(r.stderr, "đã đọc 7 dòng = tính 2 + lọc 0 + loại 5\n");
+    // Warnings too: unused models, duplicates, a unit that is not its model's, spellings.
+    w.file(
+        "m.csv",
+        "id,name,unit,year\nMH-1,Đường,Thôn 1,2024\nMH-2,Cầu,Thôn 2,2024\n",
+    );
+    w.file(
+        "l.csv",
+        "date,amount,model,unit\n\
+         2024-01-01,1.000.000,MH-1,Thôn 1\n\
+         2024-01-01,1.000.000,MH-1,Thôn 1\n\
+         2024-01-02,5,MH-1,thôn 1\n",
+    );
+    let r = w.run(&["check", "l.csv", "--models", "m.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0,
+            "m.csv:3: id: cảnh báo: mô hình \"MH-2\" chưa có đóng góp nào\n\
+             l.csv:3: dòng: cảnh báo: giống hệt dòng 2: dòng bị trùng?\n\
+             l.csv:4: unit: cảnh báo: \"thôn 1\" khác với đơn vị \"Thôn 1\" của mô hình MH-1\n\
+             l.csv:4: unit: cảnh báo: các cách viết chỉ khác nhau ở chữ hoa, chữ thường hoặc \
+             dấu: \"Thôn 1\" (2 dòng, lần đầu ở l.csv:2), \"thôn 1\" (1 dòng, lần đầu ở l.csv:4); để tính là một, thêm vào \
+             tệp --aliases: unit,thôn 1,Thôn 1\n\
+             0 lỗi, 4 cảnh báo\n"
+        )
+    );
+    // The English count line says "1 problem" and "1 warning", in the singular.
+    w.file("one.csv", "date,amount\nxx,1\n2024-01-01,1\n2024-01-01,1\n");
+    let r = w.run(&["check", "one.csv"]);
+    assert!(
+        r.stdout.ends_with("\n1 problem, 1 warning\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn check_names_no_far_date_or_huge_amount_in_an_ordinary_sheet() {
     // Years next to each other are one stretch (2023-2025), two equal stretches say nothing,
     // and amounts of one size are not compared across units or measures.

@@ -295,3 +295,52 @@ fn aliases_put_an_old_name_and_its_new_name_in_one_group() {
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+#[test]
+fn merge_speaks_vietnamese_and_scales_only_tables() {
+    let w = Work::new();
+    w.file(
+        "s.csv",
+        "unit,measure,total,count\nA,VND,1500000,1\nB,VND,1.200.000,1\n",
+    );
+    let r = w.run(&["merge", "s.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "s.csv:3: total: \"1.200.000\" không phải số thập phân viết thường như 1234567.5\n\
+             danvan: các bảng tổng hợp có 1 lỗi; chưa ghi gì\n\
+             đã đọc 2 dòng = tính 1 + lọc 0 + loại 1\n"
+        )
+    );
+    w.file(
+        "a.csv",
+        "unit,measure,total,count\nĐoàn,VND,1500000,1\nHội,VND,2250000,2\n",
+    );
+    w.file("b.csv", "unit,measure,total,count\nAn,VND,500000,1\n");
+    // CSV (merge's default) stays exact, with a warning; a table is scaled, in Vietnamese order.
+    let r = w.run(&["merge", "a.csv", "b.csv", "--in", "million"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "unit,measure,total,count\nAn,VND,500000,1\nĐoàn,VND,1500000,1\nHội,VND,2250000,2\n",
+            "warning: --in changes only tables and Markdown; CSV and JSON keep every amount \
+             exact, in đồng\n\
+             rows read 3 = counted 3 + filtered 0 + rejected 0\n"
+        )
+    );
+    let r = w.run(&[
+        "merge", "a.csv", "b.csv", "--in", "million", "--lang", "vi", "--format", "md", "-q",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "| Đơn vị | triệu đồng | Số dòng |\n\
+         | --- | ---: | ---: |\n\
+         | An | 0,5 | 1 |\n\
+         | Đoàn | 1,5 | 1 |\n\
+         | Hội | 2,25 | 2 |\n\
+         | **Tổng cộng** | **4,25** | **4** |\n"
+    );
+}

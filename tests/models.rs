@@ -40,10 +40,10 @@ fn the_sample_by_unit_shows_plan_against_actual() {
 ┌───────────────────────────────────────┬────────┬───────────────┬───────────────┬─────────────┐
 │ unit                                  ┆ models ┆        target ┆     mobilized ┆ % of target │
 ╞═══════════════════════════════════════╪════════╪═══════════════╪═══════════════╪═════════════╡
+│ Đoàn Thanh niên xã Liên Hòa           ┆      1 ┆    75,000,000 ┆    75,000,000 ┆      100.00 │
 │ Hội Liên hiệp Phụ nữ thị xã Quảng Yên ┆      1 ┆   500,000,000 ┆   481,000,000 ┆       96.20 │
 │ Thôn 1 xã Liên Hòa                    ┆      1 ┆   350,000,000 ┆   352,000,000 ┆      100.57 │
 │ UBND phường Yên Giang                 ┆      1 ┆               ┆             0 ┆             │
-│ Đoàn Thanh niên xã Liên Hòa           ┆      1 ┆    75,000,000 ┆    75,000,000 ┆      100.00 │
 │ Ủy ban MTTQ phường Yên Giang          ┆      1 ┆ 1,000,000,000 ┆ 1,030,000,000 ┆      103.00 │
 │ Total                                 ┆      5 ┆ 1,925,000,000 ┆ 1,938,000,000 ┆      100.68 │
 └───────────────────────────────────────┴────────┴───────────────┴───────────────┴─────────────┘
@@ -309,4 +309,55 @@ proptest! {
         let totals = column(summary.ok(), "total");
         prop_assert_eq!(mobilized, totals.into_iter().filter(|(_, v)| v != "0").collect::<Vec<_>>());
     }
+}
+
+#[test]
+fn models_in_vietnamese_and_in_millions() {
+    let w = Work::new();
+    let r = w.run(&[
+        "models",
+        "--models",
+        &sample("models.csv"),
+        &sample("contributions.csv"),
+        "--lang",
+        "vi",
+        "--in",
+        "million",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "| Đơn vị | Số mô hình | Chỉ tiêu (triệu đồng) | Đã vận động (triệu đồng) | % chỉ tiêu |\n\
+             | --- | ---: | ---: | ---: | ---: |\n\
+             | Đoàn Thanh niên xã Liên Hòa | 1 | 75 | 75 | 100,00 |\n\
+             | Hội Liên hiệp Phụ nữ thị xã Quảng Yên | 1 | 500 | 481 | 96,20 |\n\
+             | Thôn 1 xã Liên Hòa | 1 | 350 | 352 | 100,57 |\n\
+             | UBND phường Yên Giang | 1 |  | 0 |  |\n\
+             | Ủy ban MTTQ phường Yên Giang | 1 | 1.000 | 1.030 | 103,00 |\n\
+             | **Tổng cộng** | **5** | **1.925** | **1.938** | **100,68** |\n",
+            "ghi chú: 1 mô hình chưa có đóng góp: YG-UBND-01\n\
+             ghi chú: số tiền hiện theo triệu đồng, đã làm tròn, nên các số hiện ra có thể \
+             không cộng đúng bằng tổng hiện ra (tổng được tính trước khi làm tròn)\n\
+             đã đọc 9 dòng = tính 9 + lọc 0 + loại 0\n"
+        )
+    );
+    // CSV keeps the machine names and exact amounts.
+    let r = w.run(&[
+        "models",
+        "--models",
+        &sample("models.csv"),
+        &sample("contributions.csv"),
+        "--lang",
+        "vi",
+        "--in",
+        "million",
+        "--format",
+        "csv",
+        "-q",
+    ]);
+    assert!(r.ok().starts_with("unit,models,target,"), "{}", r.stdout);
+    assert!(r.stdout.contains(",481000000,"), "{}", r.stdout);
 }

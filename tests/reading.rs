@@ -38,8 +38,8 @@ fn vietnamese_excel_export_semicolon_bom_crlf() {
     assert_eq!(
         csv_by(&w, "l.csv", "unit", &[]),
         "unit,measure,total,count\n\
-         Hội Phụ nữ,VND,2000000,2\n\
-         Đoàn Thanh niên,VND,106800000,1\n"
+         Đoàn Thanh niên,VND,106800000,1\n\
+         Hội Phụ nữ,VND,2000000,2\n"
     );
 }
 
@@ -238,10 +238,10 @@ fn registry_join_fills_unit_area_and_field_from_the_model() {
             &["--models", "models.csv"]
         ),
         "unit,area,field,model,measure,total,count\n\
+         Đoàn Thanh niên,Liên Hòa,Xã hội,M2,VND,7,1\n\
          Khác,Liên Hòa,Xã hội,M2,VND,1,1\n\
          Lẻ,,,,VND,2,1\n\
-         Thôn 1,Liên Hòa/Thôn 1,Kinh tế,M1,VND,150,2\n\
-         Đoàn Thanh niên,Liên Hòa,Xã hội,M2,VND,7,1\n"
+         Thôn 1,Liên Hòa/Thôn 1,Kinh tế,M1,VND,150,2\n"
     );
     // check warns that row 5's own unit differs from its model's.
     let r = w.run(&["check", "l.csv", "--models", "models.csv"]);
@@ -297,7 +297,7 @@ fn windows_1258_needs_the_flag_and_then_reads_like_utf8() {
             "unit",
             &["--encoding", "windows-1258"]
         ),
-        "unit,measure,total,count\nHội Phụ nữ,VND,2000000,2\nĐoàn Thanh niên,VND,500000,1\n"
+        "unit,measure,total,count\nĐoàn Thanh niên,VND,500000,1\nHội Phụ nữ,VND,2000000,2\n"
     );
 }
 
@@ -322,7 +322,7 @@ fn utf16_with_a_bom_is_decoded() {
     w.fixture("utf16.csv");
     assert_eq!(
         csv_by(&w, "utf16.csv", "unit", &[]),
-        "unit,measure,total,count\nHội Phụ nữ,VND,2000000,2\nĐoàn Thanh niên,VND,500000,1\n"
+        "unit,measure,total,count\nĐoàn Thanh niên,VND,500000,1\nHội Phụ nữ,VND,2000000,2\n"
     );
 }
 
@@ -673,7 +673,7 @@ fn the_header_is_found_below_title_and_empty_rows_and_lines_stay_physical() {
         (r.code, r.stdout.as_str(), r.stderr.as_str()),
         (
             0,
-            "unit,measure,total,count\nHội Phụ nữ,VND,1200000,1\nĐoàn Thanh niên,VND,500000,1\n",
+            "unit,measure,total,count\nĐoàn Thanh niên,VND,500000,1\nHội Phụ nữ,VND,1200000,1\n",
             "titled.csv:5: header: warning: the header is on this line; the 4 lines above it \
              (titles and empty rows) were left out (give --header-row N if another line is the \
              header)\n\
@@ -935,8 +935,7 @@ fn defaults_set_once_in_a_settings_file_or_the_environment_and_flags_win() {
         (
             2,
             format!(
-                "danvan: {}:2: language = \"fr\": use en (or vi, kept for when danvan speaks \
-                 Vietnamese)\n",
+                "danvan: {}:2: language = \"fr\": use vi (tiếng Việt) or en (English)\n",
                 file.display()
             )
         )
@@ -1022,7 +1021,7 @@ fn with_encoding_a_utf8_file_is_still_read_as_utf8_and_says_so() {
         (r.code, r.stdout.as_str(), r.stderr.as_str()),
         (
             0,
-            "unit,measure,total,count\nHội Phụ nữ,VND,3000000,3\nĐoàn Thanh niên,VND,500000,1\n",
+            "unit,measure,total,count\nĐoàn Thanh niên,VND,500000,1\nHội Phụ nữ,VND,3000000,3\n",
             "utf8.csv:1: file: warning: this file is UTF-8, not windows-1258: read as UTF-8 \
              (--encoding applies to files that are not UTF-8)\n\
              rows read 4 = counted 4 + filtered 0 + rejected 0\n"

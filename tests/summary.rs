@@ -1610,9 +1610,9 @@ fn wide_csv_names_every_column_once() {
     ]);
     assert_eq!(
         r.ok(),
-        "unit,(none),(none) (source),Nhân dân,Nhân dân %,Unit (source),unit (source) 2,total\n\
-         Hội Phụ nữ,1000000,,2000000,,,3000000,6000000\n\
-         Đoàn Thanh niên,,5000000,,6000000,4000000,,15000000\n"
+        "unit,(none),(none) (source),Nhân dân,Nhân dân %,unit (source),Unit (source) 2,total\n\
+         Đoàn Thanh niên,,5000000,,6000000,,4000000,15000000\n\
+         Hội Phụ nữ,1000000,,2000000,,3000000,,6000000\n"
     );
     let r = w.run(&[
         "summary",
@@ -1638,10 +1638,10 @@ fn wide_csv_names_every_column_once() {
             "Nhân dân %",
             "Nhân dân % (source)",
             "Nhân dân % (source) %",
-            "Unit (source)",
-            "Unit (source) %",
-            "unit (source) 2",
-            "unit (source) 2 %",
+            "unit (source)",
+            "unit (source) %",
+            "Unit (source) 2",
+            "Unit (source) 2 %",
             "total"
         ]
     );
@@ -1760,7 +1760,7 @@ fn where_says_when_it_matches_only_without_accents_or_not_at_all() {
         csv(&["--where", "unit=hội phụ nữ"]),
         (
             0,
-            "unit,measure,total,count\nHội Phụ nữ,VND,1000000,1\nHội phụ nữ,VND,2000000,1\n"
+            "unit,measure,total,count\nHội phụ nữ,VND,2000000,1\nHội Phụ nữ,VND,1000000,1\n"
                 .to_string(),
             "warning: unit values that differ only in case, accents or spacing are added up \
              apart: \"Hội Phụ nữ\" / \"Hội phụ nữ\". danvan check shows where each is written; \
@@ -1811,11 +1811,11 @@ fn summary_warns_once_about_keys_that_differ_only_in_case_accents_or_spacing() {
         (
             0,
             "unit,measure,total,count\n\
+             Đoàn Thanh niên,VND,16000000,1\n\
              Hoi Phu Nu,VND,4000000,1\n\
              Hội Nông dân,VND,8000000,1\n\
-             Hội Phụ nữ,VND,1000000,1\n\
              Hội phụ nữ,VND,2000000,1\n\
-             Đoàn Thanh niên,VND,16000000,1\n",
+             Hội Phụ nữ,VND,1000000,1\n",
             "warning: unit values that differ only in case, accents or spacing are added up \
              apart: \"Hoi Phu Nu\" / \"Hội Phụ nữ\", \"Hoi Phu Nu\" / \"Hội phụ nữ\". danvan \
              check shows where each is written; fix the ledger, or count them as one with \
@@ -1901,4 +1901,469 @@ fn a_warning_alike_for_many_files_is_said_once_and_warnings_are_counted_as_warni
         "q20.csv:1: header: warning: columns not recognised, ignored: \"Cột 20\""
     );
     assert_eq!(lines[20], "… and 2 more warnings (danvan check lists them)");
+}
+
+// Speaking the clerk's language (README, "Language, money in millions and the order of
+// names"): labels and number marks by --lang, money scaled by --in, Vietnamese order of names
+// in every format and language, and CSV the same whatever is asked.
+
+/// The sample through `summary ARGS`, expecting success and the reconciliation line `tally`.
+fn run_sample_with_tally(args: &[&str], tally: &str) -> (String, String) {
+    let w = Work::new();
+    let (ledger, models) = (sample("contributions.csv"), sample("models.csv"));
+    let mut all = vec!["summary", ledger.as_str(), "--models", models.as_str()];
+    all.extend_from_slice(args);
+    let r = w.run(&all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.ends_with(&format!("{tally}\n")), "{}", r.stderr);
+    (r.stdout, r.stderr)
+}
+
+const TALLY_VI: &str = "đã đọc 9 dòng = tính 9 + lọc 0 + loại 0";
+const TALLY_EN: &str = "rows read 9 = counted 9 + filtered 0 + rejected 0";
+
+#[test]
+fn vietnamese_table_snapshot() {
+    let (out, err) =
+        run_sample_with_tally(&["--by", "unit", "--lang", "vi", "--percent"], TALLY_VI);
+    assert_eq!(err, format!("{TALLY_VI}\n"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn vietnamese_markdown_snapshot() {
+    let (out, _) = run_sample_with_tally(
+        &[
+            "--by",
+            "unit",
+            "--format",
+            "markdown",
+            "--columns",
+            "quarter",
+            "--lang",
+            "vi",
+        ],
+        TALLY_VI,
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn million_table_snapshot_in_english() {
+    let (out, err) = run_sample_with_tally(
+        &["--by", "unit", "--in", "million", "--lang", "en"],
+        TALLY_EN,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "note: money is shown in million VND, rounded, so the parts shown may not add up to \
+             the total shown (the total is computed before rounding)\n{TALLY_EN}\n"
+        )
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn million_table_snapshot_in_vietnamese() {
+    let (out, err) = run_sample_with_tally(
+        &["--by", "unit", "--in", "million", "--lang", "vi"],
+        TALLY_VI,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "ghi chú: số tiền hiện theo triệu đồng, đã làm tròn, nên các số hiện ra có thể không \
+             cộng đúng bằng tổng hiện ra (tổng được tính trước khi làm tròn)\n{TALLY_VI}\n"
+        )
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn million_markdown_snapshot_in_vietnamese() {
+    let (out, _) = run_sample_with_tally(
+        &[
+            "--by",
+            "unit",
+            "--format",
+            "markdown",
+            "--columns",
+            "quarter",
+            "--in",
+            "million",
+            "--lang",
+            "vi",
+        ],
+        TALLY_VI,
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn vietnamese_numbers_group_with_dots_and_show_a_decimal_comma() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,unit\n2024-01-01,481000000,A\n2024-01-02,106.8,B\n2024-01-03,-1234.25,C\n",
+    );
+    let table = |lang: &str| {
+        w.run(&["summary", "l.csv", "-q", "--lang", lang, "--format", "md"])
+            .ok()
+            .to_string()
+    };
+    assert_eq!(
+        table("vi"),
+        "| Đơn vị | đồng | Số dòng |\n\
+         | --- | ---: | ---: |\n\
+         | A | 481.000.000 | 1 |\n\
+         | B | 106,8 | 1 |\n\
+         | C | -1.234,25 | 1 |\n\
+         | **Tổng cộng** | **480.998.872,55** | **3** |\n"
+    );
+    assert_eq!(
+        table("en"),
+        "| unit | VND | rows |\n\
+         | --- | ---: | ---: |\n\
+         | A | 481,000,000 | 1 |\n\
+         | B | 106.8 | 1 |\n\
+         | C | -1,234.25 | 1 |\n\
+         | **Total** | **480,998,872.55** | **3** |\n"
+    );
+}
+
+#[test]
+fn scaled_money_rounds_half_away_from_zero_and_leaves_other_measures_alone() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,unit,measure\n\
+         2024-01-01,1234500,A,\n\
+         2024-01-02,-1234500,B,\n\
+         2024-01-03,1234499,C,\n\
+         2024-01-04,1500,A,ngày công\n",
+    );
+    let r = w.run(&["summary", "l.csv", "--in", "million", "--lang", "en", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "\
+┌───────┬─────────────┬─────────┬──────┐
+│ unit  ┆ million VND ┆ workday ┆ rows │
+╞═══════╪═════════════╪═════════╪══════╡
+│ A     ┆       1.235 ┆   1,500 ┆    2 │
+│ B     ┆      -1.235 ┆         ┆    1 │
+│ C     ┆       1.234 ┆         ┆    1 │
+│ Total ┆       1.234 ┆   1,500 ┆    4 │
+└───────┴─────────────┴─────────┴──────┘
+"
+    );
+    // The total is computed exactly (1,234,499), then rounded: shown parts need not add up.
+    let r = w.run(&[
+        "summary", "l.csv", "--in", "billion", "--lang", "vi", "-q", "--format", "md",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "| Đơn vị | tỷ đồng | ngày công | Số dòng |\n\
+         | --- | ---: | ---: | ---: |\n\
+         | A | 0,001 | 1.500 | 2 |\n\
+         | B | -0,001 |  | 1 |\n\
+         | C | 0,001 |  | 1 |\n\
+         | **Tổng cộng** | **0,001** | **1.500** | **4** |\n"
+    );
+}
+
+#[test]
+fn csv_and_json_are_the_same_whatever_the_language_and_scale() {
+    let base = ["--by", "unit,quarter", "--percent"];
+    for format in ["csv", "json"] {
+        let args = |extra: &[&'static str]| -> Vec<&str> {
+            let mut a: Vec<&str> = base.to_vec();
+            a.extend_from_slice(&["--format", format]);
+            a.extend_from_slice(extra);
+            a
+        };
+        let (plain, _) = run_sample_with_tally(&args(&[]), TALLY_EN);
+        let (vi, err) =
+            run_sample_with_tally(&args(&["--lang", "vi", "--in", "million"]), TALLY_VI);
+        assert_eq!(vi, plain, "{format}");
+        assert_eq!(
+            err,
+            format!(
+                "cảnh báo: --in chỉ đổi bảng và Markdown; CSV và JSON giữ mọi số tiền chính xác, \
+                 tính bằng đồng\n{TALLY_VI}\n"
+            )
+        );
+        let (en, err) = run_sample_with_tally(&args(&["--in", "thousand"]), TALLY_EN);
+        assert_eq!(en, plain, "{format}");
+        assert_eq!(
+            err,
+            format!(
+                "warning: --in changes only tables and Markdown; CSV and JSON keep every amount \
+                 exact, in đồng\n{TALLY_EN}\n"
+            )
+        );
+    }
+    let (csv, _) = run_sample_with_tally(&["--format", "csv", "--lang", "vi"], TALLY_VI);
+    assert!(csv.starts_with("unit,measure,total,count\n"), "{csv}");
+    assert!(csv.contains(",VND,481000000,3\n"), "{csv}");
+}
+
+#[test]
+fn names_sort_in_vietnamese_order_in_every_format_and_language() {
+    let w = Work::new();
+    let units = [
+        "Ủy ban",
+        "Ưu tiên",
+        "Uy tín",
+        "Đoàn",
+        "Dung",
+        "Khu 10",
+        "Khu 2",
+        "ánh",
+        "ảnh",
+        "anh",
+        "Anh",
+        "Ăn",
+        "Âm",
+        "ơn",
+        "ổn",
+        "ông",
+        "Zeta",
+    ];
+    let mut ledger = String::from("date,amount,unit\n");
+    for u in units {
+        ledger.push_str(&format!("2024-01-01,1,{u}\n"));
+    }
+    w.file("l.csv", ledger);
+    // Tones after the base letter (a ả á), case after that (anh Anh); ă â after a, đ after d,
+    // ô ơ after o, ư after u; a whole word first (ổn before ông); numbers as numbers.
+    let order = [
+        "anh",
+        "Anh",
+        "ảnh",
+        "ánh",
+        "Ăn",
+        "Âm",
+        "Dung",
+        "Đoàn",
+        "Khu 2",
+        "Khu 10",
+        "ổn",
+        "ông",
+        "ơn",
+        "Ủy ban",
+        "Uy tín",
+        "Ưu tiên",
+        "Zeta",
+    ];
+    let mut csv = String::from("unit,measure,total,count\n");
+    for u in order {
+        csv.push_str(&format!("{u},VND,1,1\n"));
+    }
+    for lang in ["en", "vi"] {
+        let r = w.run(&["summary", "l.csv", "--format", "csv", "-q", "--lang", lang]);
+        assert_eq!(r.ok(), csv, "{lang}");
+        let md = w.run(&["summary", "l.csv", "--format", "md", "-q", "--lang", lang]);
+        let lines: Vec<&str> = md
+            .ok()
+            .lines()
+            .skip(2)
+            .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
+            .collect();
+        let mut want: Vec<&str> = order.to_vec();
+        want.push(if lang == "vi" {
+            "**Tổng cộng**"
+        } else {
+            "**Total**"
+        });
+        assert_eq!(lines, want, "{lang}");
+    }
+    // Ranked by total, ties keep that order too.
+    let r = w.run(&[
+        "summary", "l.csv", "--format", "csv", "-q", "--sort", "total",
+    ]);
+    assert_eq!(r.ok(), csv);
+}
+
+#[test]
+fn the_language_comes_from_the_flag_then_danvan_lang_then_the_locale() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1200000,A\n");
+    let tally = |env: &[(&str, &str)], args: &[&str]| {
+        let mut all = vec!["summary", "l.csv", "--format", "md"];
+        all.extend_from_slice(args);
+        let r = w.run_env(&all, env);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (
+            r.stdout.lines().nth(2).unwrap_or_default().to_string(),
+            r.stderr,
+        )
+    };
+    let vi = (
+        "| A | 1.200.000 | 1 |".to_string(),
+        "đã đọc 1 dòng = tính 1 + lọc 0 + loại 0\n".to_string(),
+    );
+    let en = (
+        "| A | 1,200,000 | 1 |".to_string(),
+        "rows read 1 = counted 1 + filtered 0 + rejected 0\n".to_string(),
+    );
+    assert_eq!(tally(&[], &[]), en, "no locale at all");
+    assert_eq!(tally(&[("LANG", "vi_VN.UTF-8")], &[]), vi);
+    assert_eq!(
+        tally(&[("LC_MESSAGES", "vi_VN.UTF-8"), ("LANG", "C")], &[]),
+        vi
+    );
+    assert_eq!(
+        tally(&[("LC_ALL", "C.UTF-8"), ("LANG", "vi_VN.UTF-8")], &[]),
+        en
+    );
+    assert_eq!(tally(&[("DANVAN_LANG", "vi"), ("LC_ALL", "C")], &[]), vi);
+    assert_eq!(tally(&[("DANVAN_LANG", "en"), ("LANG", "vi_VN")], &[]), en);
+    assert_eq!(tally(&[("LANG", "vi_VN.UTF-8")], &["--lang", "en"]), en);
+    assert_eq!(tally(&[("DANVAN_LANG", "en")], &["--lang", "vi"]), vi);
+    // An unknown locale falls back to English without a word.
+    assert_eq!(tally(&[("LANG", "fr_FR.UTF-8")], &[]), en);
+    assert_eq!(tally(&[("DANVAN_LANG", "klingon")], &[]), en);
+    // --lang goes anywhere on the line, before the command too.
+    let r = w.run(&["--lang", "vi", "summary", "l.csv", "-q", "--format", "md"]);
+    assert!(r.ok().contains("| A | 1.200.000 | 1 |"), "{}", r.stdout);
+}
+
+#[test]
+fn unknown_language_or_scale_is_exit_two_listing_the_accepted_values() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount\n2024-01-01,1\n");
+    for (args, message) in [
+        (
+            vec!["--lang", "fr"],
+            "danvan: --lang \"fr\": use vi (tiếng Việt) or en (English)\n",
+        ),
+        (
+            vec!["--in", "lakh"],
+            "danvan: --in \"lakh\": use thousand, million or billion (nghìn, triệu or tỷ)\n",
+        ),
+    ] {
+        let mut all = vec!["summary", "l.csv"];
+        all.extend_from_slice(&args);
+        let r = w.run(&all);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", message)
+        );
+    }
+    // The Vietnamese words for the scales are understood.
+    let r = w.run(&["summary", "l.csv", "-q", "--in", "triệu", "--format", "md"]);
+    assert!(
+        r.ok().starts_with("| unit | million VND | rows |\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_clerk_meets_errors_in_vietnamese() {
+    let w = Work::new();
+    w.file("bad.csv", BAD);
+    let r = w.run(&["summary", "bad.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "bad.csv:3: Ngày: \"31/02/2024\" không phải là ngày có thật\n\
+             bad.csv:4: Số tiền: không đọc được \"abc\" thành số\n\
+             bad.csv:5: Ngày: dòng tổng gõ tay (\"Tổng cộng\"): hãy xóa đi, danvan tự cộng các dòng\n\
+             bad.csv:6: dòng: có 2 ô nhưng dòng tiêu đề có 3\n\
+             bad.csv:8: Số tiền: \"1.200\" đọc được hai cách: 1200 (vi: '.' tách hàng nghìn, ',' là \
+             dấu thập phân) hoặc 1,2 (en: ',' tách hàng nghìn, '.' là dấu thập phân) và trong tệp \
+             không có gì để quyết định; hãy dùng --number-format vi hoặc en\n\
+             danvan: dữ liệu có 5 lỗi; chưa ghi gì (hãy sửa, hoặc dùng --skip-invalid)\n\
+             đã đọc 7 dòng = tính 2 + lọc 0 + loại 5\n"
+        )
+    );
+    let r = w.run(&[
+        "summary",
+        "bad.csv",
+        "--lang",
+        "vi",
+        "--skip-invalid",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.stdout,
+        "unit,measure,total,count\nA,VND,100,1\nB,VND,50,1\n"
+    );
+    assert!(
+        r.stderr.starts_with(
+            "cảnh báo: bỏ qua: bad.csv:3: Ngày: \"31/02/2024\" không phải là ngày có thật\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    w.file("m.csv", "id,name,unit,year\nMH-1,Đường,Thôn 1,2024\n");
+    w.file(
+        "u.csv",
+        "date,amount,model,Ghi chú 2\n2024-01-01,12,MH-9,x\n",
+    );
+    let r = w.run(&["summary", "u.csv", "--models", "m.csv", "--lang", "vi"]);
+    assert_eq!(
+        r.stderr,
+        "u.csv:1: dòng tiêu đề: cảnh báo: không nhận ra cột, bỏ qua: \"Ghi chú 2\"\n\
+         u.csv:2: model: mô hình \"MH-9\" không có trong danh sách mô hình\n\
+         danvan: dữ liệu có 1 lỗi; chưa ghi gì (hãy sửa, hoặc dùng --skip-invalid)\n\
+         đã đọc 1 dòng = tính 0 + lọc 0 + loại 1\n"
+    );
+    let r = w.run(&["summary", "nope.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "danvan: nope.csv: không mở được: không có tệp này\n")
+    );
+    w.file("nocol.csv", "Ngày,Số\n2024-01-01,1\n");
+    let r = w.run(&["summary", "nocol.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "danvan: nocol.csv:1: thiếu cột bắt buộc: amount (Số tiền)\n"
+        )
+    );
+    // The same errors in English are as they always were.
+    let r = w.run(&["summary", "nocol.csv", "--lang", "en"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "danvan: nocol.csv:1: missing required column(s): amount\n"
+        )
+    );
+}
+
+#[test]
+fn rejected_rows_give_their_reason_in_the_run_language_under_the_same_columns() {
+    let w = Work::new();
+    w.file("bad.csv", BAD);
+    let r = w.run(&[
+        "summary",
+        "bad.csv",
+        "--skip-invalid",
+        "-q",
+        "--lang",
+        "vi",
+        "--rejects",
+        "can-sua.csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        w.read("can-sua.csv"),
+        "Ngày,Số tiền,Đơn vị,file,line,reason\n\
+         31/02/2024,5,A,bad.csv,3,\"Ngày: \"\"31/02/2024\"\" không phải là ngày có thật\"\n\
+         2024-01-03,abc,B,bad.csv,4,\"Số tiền: không đọc được \"\"abc\"\" thành số\"\n\
+         ,300,Tổng cộng,bad.csv,5,\"Ngày: dòng tổng gõ tay (\"\"Tổng cộng\"\"): hãy xóa đi, danvan \
+         tự cộng các dòng\"\n\
+         2024-01-05,7,,bad.csv,6,dòng: có 2 ô nhưng dòng tiêu đề có 3\n\
+         2024-01-06,1.200,B,bad.csv,8,\"Số tiền: \"\"1.200\"\" đọc được hai cách: 1200 (vi: '.' \
+         tách hàng nghìn, ',' là dấu thập phân) hoặc 1,2 (en: ',' tách hàng nghìn, '.' là dấu \
+         thập phân) và trong tệp không có gì để quyết định; hãy dùng --number-format vi hoặc en\"\n"
+    );
 }

@@ -40,7 +40,7 @@ fn csv_text_that_a_spreadsheet_would_run_is_neutralized() {
     ]);
     assert_eq!(
         r.ok(),
-        "unit,area,measure,total,count\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+A,VND,-5,1\n'@SUM(A1),'-B,VND,3,1\n"
+        "unit,area,measure,total,count\n'@SUM(A1),'-B,VND,3,1\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+A,VND,-5,1\n"
     );
     assert_eq!(
         w.read("rej.csv"),
@@ -653,7 +653,7 @@ fn several_outputs_replace_their_files_together_or_not_at_all() {
     // A disk full after 8 KiB: --rejects fits, -o does not. Neither old file may change, and
     // SIGXFSZ, which the size limit raises, must not kill the run before it cleans up.
     let bin = assert_cmd::cargo::cargo_bin("danvan");
-    let out = Command::new("bash")
+    let out = common::plain_env(&mut Command::new("bash"))
         .arg("-c")
         .arg(format!(
             "ulimit -f 8; exec '{}' summary l.csv --skip-invalid -q --rejects r.csv -o out.csv",
@@ -855,7 +855,7 @@ fn a_new_output_gets_the_mode_the_umask_gives() {
     for (umask, mode) in [("022", 0o644), ("027", 0o640), ("002", 0o664)] {
         let name = format!("out-{umask}.csv");
         let rejects = format!("rej-{umask}.csv");
-        let status = Command::new("sh")
+        let status = common::plain_env(&mut Command::new("sh"))
             .arg("-c")
             .arg(format!(
                 "umask {umask}; exec '{}' summary l.csv -q --skip-invalid -o {name} --rejects {rejects}",
@@ -1014,8 +1014,11 @@ fn threads_the_system_will_not_start_fall_back_without_a_panic() {
     // thread fails to start: the reading thread must then do all the work itself.
     let w = Work::new();
     w.file("l.csv", common::one_unit_per_row(300, "u"));
-    let out = assert_cmd::Command::cargo_bin("danvan")
-        .unwrap()
+    let mut cmd = assert_cmd::Command::cargo_bin("danvan").unwrap();
+    for var in common::LANG_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
         .current_dir(w.dir.path())
         .env("RUST_MIN_STACK", (1u64 << 47).to_string())
         .args([
@@ -1099,7 +1102,7 @@ fn an_output_that_is_the_file_standard_input_comes_from_is_refused() {
     let w = Work::new();
     let ledger = "date,amount\n2024-01-01,1\n";
     w.file("l.csv", ledger);
-    let out = Command::new(assert_cmd::cargo::cargo_bin("danvan"))
+    let out = common::plain_env(&mut Command::new(assert_cmd::cargo::cargo_bin("danvan")))
         .args(["summary", "-", "-o", "l.csv"])
         .current_dir(w.dir.path())
         .stdin(std::fs::File::open(w.path("l.csv")).unwrap())

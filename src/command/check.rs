@@ -6,18 +6,19 @@ use super::EXIT_INVALID;
 use super::reading::{grouped, same_inputs, with_files, write_rejects};
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
+use crate::domain::Lang;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target};
-use crate::problem::{Input, Problem, Severity};
+use crate::problem::{Input, Message, Problem, Severity};
 use crate::request;
 use crate::select::Selection;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub fn run(args: CheckArgs) -> Result<ExitCode> {
+pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
-    reading.say_notes();
+    reading.say_notes(lang);
     reading.guard(&[("--rejects", args.rejects.as_deref())])?;
     let same: Vec<_> = same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?
         .into_iter()
@@ -44,7 +45,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     )?;
     let mut outputs = Outputs::new();
     if let Some(path) = &args.rejects {
-        write_rejects(&mut outputs, path, &read, args.raw)?;
+        write_rejects(&mut outputs, path, &read, args.raw, lang)?;
     }
     let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
     let mut listed: Vec<Problem> = registry_problems;
@@ -80,29 +81,25 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         + read.warnings_unlisted
         + duplicates_unlisted)
         .saturating_sub(errors);
-    let mut text = String::new();
-    for (p, also) in &listed {
-        if p.severity == Severity::Error || !reading.quiet {
-            text.push_str(&with_files(p, also));
-            text.push('\n');
-        }
-    }
+    let mut lines: Vec<String> = listed
+        .iter()
+        .filter(|(p, _)| p.severity == Severity::Error || !reading.quiet)
+        .map(|(p, also)| with_files(p, also, lang))
+        .collect();
     let unlisted = read.problems_unlisted + read.warnings_unlisted + duplicates_unlisted;
     if unlisted > 0 {
-        text.push_str(&format!(
-            "… and {unlisted} more problems and warnings after these, not listed (danvan lists \
-             the first {} of each; fix these and run again)\n",
-            crate::engine::MAX_LISTED
-        ));
+        let more = Message::Unlisted {
+            more: unlisted,
+            max: crate::engine::MAX_LISTED,
+        };
+        lines.push(more.text(lang));
     }
-    text.push_str(&format!(
-        "{errors} problem{}, {warnings} warning{}\n",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    ));
+    lines.push(Message::CheckCount { errors, warnings }.text(lang));
+    let mut text = lines.join("\n");
+    text.push('\n');
     outputs.write(Target::Stdout, |out| Ok(out.write_all(text.as_bytes())?))?;
     outputs.commit()?;
-    reading.say_tally(&read.tally);
+    reading.say_tally(&read.tally, lang);
     Ok(if errors == 0 {
         ExitCode::SUCCESS
     } else {

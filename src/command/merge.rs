@@ -4,17 +4,17 @@
 //! commune twice is the mistake this command exists to prevent.
 
 use super::EXIT_INVALID;
-use super::reading::{same_inputs, say_problems, say_warnings};
+use super::reading::{same_inputs, say_problems, say_scale, say_warnings};
 use crate::aggregate::Groups;
 use crate::cli::MergeArgs;
-use crate::domain::Value;
+use crate::domain::{Lang, Value};
 use crate::engine::Tally;
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::source::Source;
 use crate::ledger::table::ReadOptions;
-use crate::output::{Outputs, Target, guard, say};
+use crate::output::{Outputs, Target, guard};
 use crate::present::Locale;
-use crate::problem::Input;
+use crate::problem::{Input, Message};
 use crate::render;
 use crate::render::csv::read_back::read_summary_file;
 use crate::report::summary::summarize;
@@ -23,7 +23,7 @@ use anyhow::{Result, bail};
 use std::borrow::Cow;
 use std::process::ExitCode;
 
-pub fn run(args: MergeArgs) -> Result<ExitCode> {
+pub fn run(args: MergeArgs, lang: Lang) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
     request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
     let mut layout = request::merge(&args)?;
@@ -77,25 +77,26 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         groups = rename(groups, &read_aliases(&source, &opts)?)?;
     }
     if !args.quiet {
-        say_warnings(&warnings, warnings.len() as u64);
+        say_warnings(&warnings, warnings.len() as u64, lang);
     }
     let tally_line = |quiet: bool| {
         if !quiet {
-            say(&tally.to_string());
+            tally.message().say(lang);
         }
     };
     if !problems.is_empty() {
-        say_problems(&problems, problems.len() as u64, "");
-        say(&format!(
-            "danvan: {} problem(s) in the summaries; nothing was written",
-            problems.len()
-        ));
+        say_problems(&problems, problems.len() as u64, false, lang);
+        let problems = problems.len() as u64;
+        Message::RefusedSummaries { problems }.say(lang);
         tally_line(args.quiet);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     layout.spec.by = groups.dims.clone();
-    let locale = Locale::en();
+    let locale = Locale::of(lang).scaled(layout.scale);
     let summary = summarize(groups, &layout.spec, locale.order)?;
+    if !args.quiet {
+        say_scale(layout.scale, layout.format, lang);
+    }
     let mut outputs = Outputs::new();
     outputs.write(Target::of(layout.output.as_deref()), |out| {
         render::write(&summary.table, layout.format, layout.render, &locale, out)

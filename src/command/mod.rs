@@ -9,17 +9,41 @@ pub mod reading;
 pub mod summary;
 
 use crate::cli::{Cli, Command};
+use crate::domain::Lang;
 use anyhow::Result;
+use clap::CommandFactory;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code for invalid data, and for `check` when it found problems.
 pub const EXIT_INVALID: u8 = 1;
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Summary(args) => summary::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Merge(args) => merge::run(args),
-        Command::Models(args) => models::run(args),
+/// Runs the command in `lang` (chosen once, by `present::choose`, for the whole run).
+pub fn run(command: Command, lang: Lang) -> Result<ExitCode> {
+    match command {
+        Command::Summary(args) => summary::run(args, lang),
+        Command::Check(args) => check::run(args, lang),
+        Command::Merge(args) => merge::run(args, lang),
+        Command::Models(args) => models::run(args, lang),
+        // Made whole in memory, then written: a closed pipe is then an error like any other
+        // (quiet), not a panic inside the generator.
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "danvan", &mut script);
+            print(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print(&page)
+        }
     }
+}
+
+/// Writes `bytes` to standard output.
+fn print(bytes: &[u8]) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

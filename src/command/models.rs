@@ -2,15 +2,15 @@
 //! mobilized and percent of target (or model by model with `--list`).
 
 use super::EXIT_INVALID;
-use super::reading::{refuse_invalid, same_inputs, say_warnings};
+use super::reading::{refuse_invalid, same_inputs, say_scale, say_warnings};
 use crate::aggregate::Grouping;
 use crate::cli::ModelsArgs;
-use crate::domain::Dim;
+use crate::domain::{Dim, Lang};
 use crate::engine::{self, Plan};
 use crate::ledger::registry::Model;
-use crate::output::{Outputs, Target, say};
+use crate::output::{Outputs, Target};
 use crate::present::Locale;
-use crate::problem::Input;
+use crate::problem::{Input, Message};
 use crate::render;
 use crate::report::models::{model_value, models_report};
 use crate::report::tree::tree;
@@ -19,7 +19,7 @@ use crate::select::Selection;
 use anyhow::Result;
 use std::process::ExitCode;
 
-pub fn run(args: ModelsArgs) -> Result<ExitCode> {
+pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
     let req = request::models(&args)?;
     let reading = &req.read;
     reading.guard(&[("-o", req.output.as_deref())])?;
@@ -27,7 +27,7 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     let aliases = reading.aliases()?;
     let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
     if !reading.quiet {
-        say_warnings(&registry_warnings, registry_warnings.len() as u64);
+        say_warnings(&registry_warnings, registry_warnings.len() as u64, lang);
     }
     let Some(registry) = registry else {
         anyhow::bail!("models needs --models REGISTRY");
@@ -59,12 +59,12 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
         problems.extend(read.problems.iter().cloned());
         if !reading.quiet {
             let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-            say_warnings(&read.warnings, warnings);
+            say_warnings(&read.warnings, warnings, lang);
         }
     }
-    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {
+    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet, lang) {
         if let Some(read) = &read {
-            reading.say_tally(&read.tally);
+            reading.say_tally(&read.tally, lang);
         }
         return Ok(ExitCode::from(EXIT_INVALID));
     }
@@ -73,7 +73,7 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
         .iter()
         .filter(|m| keeps(&req.selection, m))
         .collect();
-    let locale = Locale::en();
+    let locale = Locale::of(lang).scaled(req.scale);
     let groups = read.as_ref().map(|r| &r.groups);
     let mut report = models_report(&kept, groups, &req.spec, locale.order)?;
     if req.tree {
@@ -81,24 +81,17 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     }
     if !reading.quiet {
         if report.no_targets && read.is_some() {
-            say(
-                "note: no model has a target, so there is no percent; add a `target` (Chỉ tiêu) column to the registry",
-            );
+            Message::NoTargets.say(lang);
         }
         if read.is_some() && !report.without_contribution.is_empty() {
-            let n = report.without_contribution.len();
-            say(&format!(
-                "note: {n} model{} with no contribution: {}",
-                if n == 1 { "" } else { "s" },
-                report.without_contribution.join(", ")
-            ));
+            let ids = report.without_contribution.clone();
+            Message::WithoutContribution { ids }.say(lang);
         }
         if report.unattributed_rows > 0 {
-            say(&format!(
-                "note: {} counted row(s) name no registered model and are in no model's figures",
-                report.unattributed_rows
-            ));
+            let rows = report.unattributed_rows;
+            Message::Unattributed { rows }.say(lang);
         }
+        say_scale(req.scale, req.format, lang);
     }
     let mut outputs = Outputs::new();
     outputs.write(Target::of(req.output.as_deref()), |out| {
@@ -106,7 +99,7 @@ pub fn run(args: ModelsArgs) -> Result<ExitCode> {
     })?;
     outputs.commit()?;
     if let Some(read) = &read {
-        reading.say_tally(&read.tally);
+        reading.say_tally(&read.tally, lang);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,17 @@
 //! What every command does the same way around reading: refusing the same input twice, loading
 //! the registry, writing `--rejects`, and printing problems and the reconciliation line.
 
+use crate::domain::Lang;
 use crate::engine::{Read, Tally};
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
-use crate::output::{Outputs, Target, guard, say};
-use crate::problem::{Input, Kind, Problem, Sameness, Severity, en};
+use crate::output::{Outputs, Target, Tone, guard, say_in};
+use crate::present::Scale;
+use crate::problem::{Failure, Input, Kind, Message, Problem, Sameness, Severity, skipped_mark};
+use crate::render::Format;
 use crate::request::ReadRequest;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -73,11 +76,11 @@ impl ReadRequest {
         ))
     }
 
-    /// Prints the request's notes (unless `--quiet`).
-    pub fn say_notes(&self) {
+    /// Prints the request's notes in `lang` (unless `--quiet`).
+    pub fn say_notes(&self, lang: Lang) {
         if !self.quiet {
             for note in &self.notes {
-                say(note);
+                note.say(lang);
             }
         }
     }
@@ -87,9 +90,10 @@ impl ReadRequest {
         !self.quiet
     }
 
-    pub fn say_tally(&self, tally: &Tally) {
+    /// Prints the reconciliation line in `lang` (unless `--quiet`).
+    pub fn say_tally(&self, tally: &Tally, lang: Lang) {
         if !self.quiet {
-            say(&tally.to_string());
+            tally.message().say(lang);
         }
     }
 }
@@ -97,52 +101,71 @@ impl ReadRequest {
 /// Refuses invalid data: prints the problems and says nothing was written, unless
 /// `--skip-invalid`, when the problems are listed (unless quiet) as rows skipped. Returns whether
 /// the run is refused.
-pub fn refuse_invalid(problems: &[Problem], total: u64, skip_invalid: bool, quiet: bool) -> bool {
+pub fn refuse_invalid(
+    problems: &[Problem],
+    total: u64,
+    skip_invalid: bool,
+    quiet: bool,
+    lang: Lang,
+) -> bool {
     if total > 0 && !skip_invalid {
-        say_problems(problems, total, "");
-        say(&format!(
-            "danvan: {total} problem(s) in the data; nothing was written (fix them, or use --skip-invalid)"
-        ));
+        say_problems(problems, total, false, lang);
+        Message::Refused { problems: total }.say(lang);
         return true;
     }
     if !quiet {
-        say_problems(problems, total, "warning: skipped: ");
+        say_problems(problems, total, true, lang);
     }
     false
 }
 
-/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error, then how many more there are
-/// (`total` counts those not kept in memory too).
-pub fn say_problems(problems: &[Problem], total: u64, prefix: &str) {
-    say_listed(&grouped(problems), total, prefix, false);
+/// Prints up to [`SHOWN_PROBLEMS`] problems to standard error in `lang`, then how many more
+/// there are (`total` counts those not kept in memory too); `skipped` marks them as left out
+/// by `--skip-invalid`.
+pub fn say_problems(problems: &[Problem], total: u64, skipped: bool, lang: Lang) {
+    say_listed(&grouped(problems), total, skipped, false, lang);
 }
 
 /// Prints up to [`SHOWN_PROBLEMS`] warnings (one for what holds alike for several files), then
 /// how many more there are (`total` counts every file's and those not kept in memory).
-pub fn say_warnings(warnings: &[Problem], total: u64) {
-    say_listed(&grouped(warnings), total, "", true);
+pub fn say_warnings(warnings: &[Problem], total: u64, lang: Lang) {
+    say_listed(&grouped(warnings), total, false, true, lang);
 }
 
-fn say_listed(listed: &[(Problem, Vec<Arc<str>>)], total: u64, prefix: &str, warnings: bool) {
+fn say_listed(
+    listed: &[(Problem, Vec<Arc<str>>)],
+    total: u64,
+    skipped: bool,
+    warnings: bool,
+    lang: Lang,
+) {
+    let mark = if skipped { skipped_mark(lang) } else { "" };
+    let tone = |p: &Problem| match p.severity {
+        Severity::Error if !skipped => Tone::Error,
+        _ => Tone::Warning,
+    };
     let mut said = 0u64;
     for (p, also) in listed.iter().take(SHOWN_PROBLEMS) {
-        say(&format!("{prefix}{}", with_files(p, also)));
+        say_in(tone(p), &[mark, &with_files(p, also, lang)].concat());
         said += 1 + also.len() as u64;
     }
     if total > said {
-        say(&format!(
-            "{prefix}{}",
-            en::more_not_shown(total - said, warnings)
-        ));
+        let more = Message::MoreProblems {
+            more: total - said,
+            warnings,
+        };
+        let last = listed.last().map_or(Tone::Plain, |(p, _)| tone(p));
+        say_in(last, &[mark, &more.text(lang)].concat());
     }
 }
 
-/// A problem as listed, with the other files it holds for.
-pub fn with_files(p: &Problem, also: &[Arc<str>]) -> String {
+/// A problem as listed in `lang`, with the other files it holds for.
+pub fn with_files(p: &Problem, also: &[Arc<str>], lang: Lang) -> String {
     if also.is_empty() {
-        p.to_string()
+        p.text(lang)
     } else {
-        format!("{p}{}", en::also_in(also))
+        let files = also.to_vec();
+        format!("{}{}", p.text(lang), Message::AlsoIn { files }.text(lang))
     }
 }
 
@@ -177,17 +200,23 @@ pub fn grouped(problems: &[Problem]) -> Vec<(Problem, Vec<Arc<str>>)> {
 
 /// Stages `--rejects` among the run's `outputs` (written whole, replaced with the others), and
 /// says when it could not hold every row.
-pub fn write_rejects(outputs: &mut Outputs, path: &Path, read: &Read, raw: bool) -> Result<()> {
+pub fn write_rejects(
+    outputs: &mut Outputs,
+    path: &Path,
+    read: &Read,
+    raw: bool,
+    lang: Lang,
+) -> Result<()> {
     outputs.write(Target::File(path), |out| {
-        crate::render::rejects::write(&read.files, &read.rejects, raw, out)
+        crate::render::rejects::write(&read.files, &read.rejects, raw, lang, out)
     })?;
     if read.rejects_unlisted > 0 {
-        say(&format!(
-            "warning: {} holds the first {} rejected rows; {} more were rejected (fix these and run again)",
-            path.display(),
-            read.rejects.len(),
-            read.rejects_unlisted
-        ));
+        let capped = Message::RejectsCapped {
+            file: path.display().to_string(),
+            kept: read.rejects.len(),
+            more: read.rejects_unlisted,
+        };
+        capped.say(lang);
     }
     Ok(())
 }
@@ -211,7 +240,8 @@ pub fn same_inputs(sources: &[Source], allow: bool, input: Input) -> Result<Vec<
             same: s.same,
             input,
         };
-        bail!("{}: {}", sources[s.later].name, en::message(&kind));
+        let file = sources[s.later].name.to_string();
+        return Err(Failure::OfFile { file, kind }.into());
     }
     Ok(found)
 }
@@ -373,4 +403,15 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
             _ => return false,
         }
     }
+}
+
+/// With `--in`: the note that money is shown rounded, for the formats it changes, or the
+/// warning that it changes nothing in the others.
+pub fn say_scale(scale: Option<Scale>, format: Format, lang: Lang) {
+    let Some(scale) = scale else { return };
+    let message = match format {
+        Format::Table | Format::Markdown => Message::Rounded { scale },
+        Format::Csv | Format::Json => Message::ScaleIgnored,
+    };
+    message.say(lang);
 }

@@ -1,13 +1,15 @@
 //! `danvan summary`: totals per group.
 
 use super::EXIT_INVALID;
-use super::reading::{refuse_invalid, same_inputs, say_warnings, write_rejects};
+use super::reading::{refuse_invalid, same_inputs, say_scale, say_warnings, write_rejects};
 use crate::aggregate::Groups;
 use crate::cli::SummaryArgs;
+use crate::domain::Lang;
 use crate::engine::{self, Plan};
-use crate::output::{Outputs, Target, say};
+use crate::output::{Outputs, Target};
+use crate::output::{Tone, say_in};
 use crate::present::Locale;
-use crate::problem::{Input, Kind, en};
+use crate::problem::{Input, Kind, Message};
 use crate::render;
 use crate::report::change::with_change;
 use crate::report::summary::summarize;
@@ -18,10 +20,10 @@ use crate::select;
 use anyhow::Result;
 use std::process::ExitCode;
 
-pub fn run(args: SummaryArgs) -> Result<ExitCode> {
+pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
     let req = request::summary(&args)?;
-    reading.say_notes();
+    reading.say_notes(lang);
     let layout = req.layout;
     reading.guard(&[
         ("-o", layout.output.as_deref()),
@@ -49,18 +51,19 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     // Every output is staged, then all replace their old files together at the end.
     let mut outputs = Outputs::new();
     if let Some(path) = &args.rejects {
-        write_rejects(&mut outputs, path, &read, layout.render.raw)?;
+        write_rejects(&mut outputs, path, &read, layout.render.raw, lang)?;
     }
     if !reading.quiet {
         let warnings = read.warnings.len() as u64 + read.warnings_unlisted;
-        say_warnings(&registry_warnings, registry_warnings.len() as u64);
-        say_warnings(&read.warnings, warnings);
+        say_warnings(&registry_warnings, registry_warnings.len() as u64, lang);
+        say_warnings(&read.warnings, warnings, lang);
     }
     // `--where` on text, settled now that every value is known.
     let mut tally = read.tally;
     say_notes(
         &select::unmatched_periods(&req.selection, &read.seen),
         reading.quiet,
+        lang,
     );
     let groups = std::mem::replace(&mut read.groups, Groups::new(Vec::new()));
     let groups = if select::needs_resolving(&req.selection) {
@@ -73,18 +76,18 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         )?;
         tally.counted -= resolved.dropped;
         tally.filtered += resolved.dropped;
-        say_notes(&resolved.notes, reading.quiet);
+        say_notes(&resolved.notes, reading.quiet, lang);
         resolved.groups
     } else {
         groups
     };
-    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet) {
+    if refuse_invalid(&problems, total, args.skip_invalid, reading.quiet, lang) {
         outputs.commit()?;
-        reading.say_tally(&tally);
+        reading.say_tally(&tally, lang);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
-    say_notes(&similar_keys(&groups), reading.quiet);
-    let locale = Locale::en();
+    say_notes(&similar_keys(&groups), reading.quiet, lang);
+    let locale = Locale::of(lang).scaled(layout.scale);
     let mut summary = summarize(groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;
@@ -93,31 +96,33 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         summary.table = with_change(summary.table)?;
     }
     if !reading.quiet && !summary.left_out.is_empty() {
-        let list: Vec<String> = summary
-            .left_out
-            .iter()
-            .map(|(m, n)| format!("{m} ({})", en::rows(*n)))
-            .collect();
-        say(&format!(
-            "note: the columns show {} only; not shown: {} (choose with --measure)",
-            layout.spec.measure,
-            list.join(", ")
-        ));
+        let note = Message::LeftOut {
+            measure: layout.spec.measure.clone(),
+            others: summary.left_out.clone(),
+        };
+        note.say(lang);
+    }
+    if !reading.quiet {
+        say_scale(layout.scale, layout.format, lang);
     }
     outputs.write(Target::of(layout.output.as_deref()), |out| {
         render::write(&summary.table, layout.format, layout.render, &locale, out)
     })?;
     outputs.commit()?;
-    reading.say_tally(&tally);
+    reading.say_tally(&tally, lang);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Warnings about the request and the report as a whole (no file or line to name).
-fn say_notes(notes: &[Kind], quiet: bool) {
+/// Warnings about the request and the report as a whole (no file or line to name), in `lang`.
+fn say_notes(notes: &[Kind], quiet: bool, lang: Lang) {
     if quiet {
         return;
     }
     for kind in notes {
-        say(&format!("warning: {}", en::message(kind)));
+        let mark = crate::problem::warning_mark(lang);
+        say_in(
+            Tone::Warning,
+            &[mark, &crate::problem::text(kind, lang)].concat(),
+        );
     }
 }

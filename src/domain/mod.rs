@@ -5,6 +5,7 @@
 
 pub mod amount;
 pub mod dim;
+pub mod lang;
 pub mod measure;
 pub mod order;
 pub mod period;
@@ -12,5 +13,6 @@ pub mod text;
 pub mod value;
 
 pub use dim::Dim;
+pub use lang::Lang;
 pub use period::{DateRange, Period, YEARS};
 pub use value::{Key, Value};

@@ -101,13 +101,22 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// The reconciliation line, as a message for the catalogues.
+    pub fn message(&self) -> crate::problem::Message {
+        crate::problem::Message::Tally {
+            read: self.read,
+            counted: self.counted,
+            filtered: self.filtered,
+            rejected: self.rejected,
+        }
+    }
+}
+
 impl std::fmt::Display for Tally {
+    /// The English line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rows read {} = counted {} + filtered {} + rejected {}",
-            self.read, self.counted, self.filtered, self.rejected
-        )
+        f.write_str(&self.message().text(crate::domain::Lang::En))
     }
 }
 
@@ -163,7 +172,11 @@ pub fn read(
         if let Some(p) = &s.path
             && let Err(e) = std::fs::metadata(p)
         {
-            return Err(anyhow!("{}: cannot open: {e}", s.name));
+            return Err(crate::problem::Failure::CannotOpen {
+                file: s.name.to_string(),
+                error: e,
+            }
+            .into());
         }
     }
     // Each file as it is when the run starts; each must still be so once it has been read.
@@ -287,7 +300,11 @@ where
         let line = table.header_line;
         let columns = match HeaderMap::build_with(&table.header, LEDGER_COLUMNS, &opts.columns) {
             Ok(c) => c,
-            Err(e) => return Some((seq, anyhow!("{}:{line}: {e}", source.name))),
+            Err(error) => {
+                let file = source.name.to_string();
+                let failure = crate::problem::Failure::Header { file, line, error };
+                return Some((seq, failure.into()));
+            }
         };
         collector
             .files
@@ -319,7 +336,7 @@ where
                 None => {
                     let kind = Kind::UnknownHeaderUnit { unit: written };
                     let problem = Problem::error(&source.name, line, amount_column, kind);
-                    return Some((seq, anyhow!("{problem}")));
+                    return Some((seq, crate::problem::Failure::Problem(problem).into()));
                 }
             }
         }

@@ -181,20 +181,9 @@ pub enum HeaderError {
 }
 
 impl std::fmt::Display for HeaderError {
+    /// The English text, from the catalogue.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HeaderError::Missing(cols) => {
-                write!(f, "missing required column(s): {}", cols.join(", "))
-            }
-            HeaderError::Duplicate {
-                column,
-                first,
-                second,
-            } => write!(
-                f,
-                "two columns both mean {column:?} (columns {first} and {second}); keep one"
-            ),
-        }
+        f.write_str(&crate::problem::en::header_error(self))
     }
 }
 

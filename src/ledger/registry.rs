@@ -9,7 +9,7 @@ use super::source::Source;
 use super::table::{HeaderRule, ReadOptions, open_table};
 use crate::domain::YEARS;
 use crate::domain::text::{normalize, normalize_area};
-use crate::problem::{Kind, Problem};
+use crate::problem::{Failure, Kind, Problem};
 use anyhow::{Result, anyhow};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -141,8 +141,12 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
         return Err(anyhow!("{file}: the model registry is empty"));
     };
     let header_line = table.header_line;
-    let columns = HeaderMap::build(&table.header, REGISTRY_COLUMNS)
-        .map_err(|e| anyhow!("{file}:{header_line}: {e}"))?;
+    let columns =
+        HeaderMap::build(&table.header, REGISTRY_COLUMNS).map_err(|error| Failure::Header {
+            file: file.to_string(),
+            line: header_line,
+            error,
+        })?;
     let col = |k: RegCol, name: &'static str| columns.name(k, name);
     let warnings: Vec<Problem> = std::mem::take(&mut table.notes)
         .into_iter()
@@ -159,7 +163,7 @@ pub fn read_registry(source: &Source, opts: &ReadOptions) -> Result<RegistryRead
                 };
                 let problem =
                     Problem::error(&file, header_line, col(RegCol::Target, "target"), kind);
-                return Err(anyhow!("{problem}"));
+                return Err(Failure::Problem(problem).into());
             }
         },
     };

@@ -12,7 +12,7 @@
 //! Windows-1258 would turn every accent into garbage. A workbook (`.xlsx`, `.xls`, `.ods`) is
 //! recognised by its first bytes and refused with the way to save it as CSV.
 
-use crate::problem::Kind;
+use crate::problem::{Failure, Kind};
 use anyhow::{Context, Result, anyhow, bail};
 use encoding_rs::Encoding;
 use std::fs::File;
@@ -246,10 +246,17 @@ fn looks_utf8(sample: &[u8]) -> bool {
 }
 
 fn open_file(path: &Path) -> Result<File> {
+    let file = || path.display().to_string();
     if path.is_dir() {
-        bail!("{}: is a folder, not a ledger file", path.display());
+        return Err(Failure::IsFolder { file: file() }.into());
     }
-    File::open(path).with_context(|| format!("{}: cannot open", path.display()))
+    File::open(path).map_err(|error| {
+        Failure::CannotOpen {
+            file: file(),
+            error,
+        }
+        .into()
+    })
 }
 
 fn decoder<R: Read + Send + 'static>(

@@ -275,8 +275,9 @@ impl Table {
 
 /// The error for bytes that are not UTF-8, with the way out.
 pub fn not_utf8(file: &str, line: u64, column: usize) -> anyhow::Error {
-    anyhow!(
-        "{file}:{line}: column {column}: text is not UTF-8; if the file comes from an old \
-         Windows program, try --encoding windows-1258"
-    )
+    anyhow::Error::new(crate::problem::Failure::NotUtf8 {
+        file: file.to_string(),
+        line,
+        column,
+    })
 }

@@ -1,9 +1,11 @@
 //! A locale: how numbers and labels look to people, and the order of text keys. Only
-//! presentation knows it; machine formats (CSV, JSON) never depend on it.
+//! presentation knows it; machine formats (CSV, JSON) never depend on it. The language is chosen
+//! in one place, [`choose`], for every command.
 
-use crate::domain::order::{CodePoints, TextOrder};
-use crate::domain::{Dim, Value, amount};
-use rust_decimal::Decimal;
+use crate::domain::measure::{M2, VND, WORKDAY};
+use crate::domain::order::TextOrder;
+use crate::domain::{Dim, Lang, Value, amount};
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The words a table for people uses.
 pub struct Labels {
@@ -21,6 +23,12 @@ pub struct Labels {
     pub others: fn(usize) -> String,
     /// A dimension's name in a head.
     pub dim: fn(Dim) -> &'static str,
+    /// A measure's name in a head, given its code (`VND`, `workday`, `m2`, or any other word).
+    pub measure: fn(&str) -> String,
+    /// Money in thousands, millions or billions, as a head says it (`million VND`).
+    pub scaled: fn(Scale) -> &'static str,
+    /// A head with the unit its figures are in, given the head and the unit.
+    pub in_unit: fn(&str, &str) -> String,
     /// The head of a count of registered models.
     pub models: &'static str,
     /// The head of a target.
@@ -37,7 +45,7 @@ pub struct Labels {
     pub direct: fn(&str) -> String,
 }
 
-/// English, with the machine names of dimensions (what `--by` takes).
+/// English, with the machine names of dimensions (what `--by` takes) and measures.
 pub const EN: Labels = Labels {
     total: "Total",
     line_total: "total",
@@ -46,10 +54,17 @@ pub const EN: Labels = Labels {
     none: "(none)",
     others: |n| format!("({n} other{})", if n == 1 { "" } else { "s" }),
     dim: Dim::name,
+    measure: |m| m.to_string(),
+    scaled: |s| match s {
+        Scale::Thousand => "thousand VND",
+        Scale::Million => "million VND",
+        Scale::Billion => "billion VND",
+    },
+    in_unit: |head, unit| format!("{head} ({unit})"),
     models: "models",
     target: "target",
     mobilized: |m| {
-        if m == crate::domain::measure::VND {
+        if m == VND {
             "mobilized".to_string()
         } else {
             m.to_string()
@@ -61,24 +76,130 @@ pub const EN: Labels = Labels {
     direct: |p| format!("{p} (direct)"),
 };
 
+/// Vietnamese, as a clerk's report writes its heads.
+pub const VI: Labels = Labels {
+    total: "Tổng cộng",
+    line_total: "Tổng",
+    rows: "Số dòng",
+    share: "Tỷ lệ (%)",
+    none: "(trống)",
+    others: |n| format!("(Khác: {n} nhóm)"),
+    dim: |d| match d {
+        Dim::Unit => "Đơn vị",
+        Dim::Area => "Địa bàn",
+        Dim::Field => "Lĩnh vực",
+        Dim::Source => "Nguồn",
+        Dim::Model => "Mã mô hình",
+        Dim::Year => "Năm",
+        Dim::Quarter => "Quý",
+        Dim::Month => "Tháng",
+        Dim::Measure => "Đơn vị tính",
+        Dim::Name => "Tên mô hình",
+    },
+    measure: vi_measure,
+    scaled: |s| match s {
+        Scale::Thousand => "nghìn đồng",
+        Scale::Million => "triệu đồng",
+        Scale::Billion => "tỷ đồng",
+    },
+    in_unit: |head, unit| format!("{head} ({unit})"),
+    models: "Số mô hình",
+    target: "Chỉ tiêu",
+    mobilized: |m| {
+        if m == VND {
+            "Đã vận động".to_string()
+        } else {
+            vi_measure(m)
+        }
+    },
+    progress: "% chỉ tiêu",
+    change: |c| format!("{c} tăng/giảm"),
+    change_pct: |c| format!("{c} tăng/giảm %"),
+    direct: |p| format!("{p} (riêng)"),
+};
+
+/// A measure's Vietnamese name; a measure that is no canonical code is named as written.
+fn vi_measure(m: &str) -> String {
+    match m {
+        VND => "đồng",
+        WORKDAY => "ngày công",
+        M2 => "m²",
+        other => other,
+    }
+    .to_string()
+}
+
+/// The unit money is shown in (`--in`): tables and Markdown only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Thousand,
+    Million,
+    Billion,
+}
+
+impl Scale {
+    /// How many VND one shown unit is.
+    pub fn factor(self) -> Decimal {
+        Decimal::from(match self {
+            Scale::Thousand => 1_000u64,
+            Scale::Million => 1_000_000,
+            Scale::Billion => 1_000_000_000,
+        })
+    }
+}
+
+/// The most decimals a scaled amount shows (`106,8`; a thousandth of a million is a thousand
+/// đồng). Past them it is rounded half away from zero; trailing zeros are never shown.
+pub const SCALED_DECIMALS: u32 = 3;
+
 /// How a table for people looks.
 pub struct Locale {
+    pub lang: Lang,
     pub labels: &'static Labels,
-    /// Groups thousands (`,` in English).
+    /// Groups thousands (`,` in English, `.` in Vietnamese).
     pub group: char,
-    /// Separates decimals (`.` in English).
+    /// Separates decimals (`.` in English, `,` in Vietnamese).
     pub decimal: char,
     pub order: &'static dyn TextOrder,
+    /// Money shown in this unit, rounded (`--in`); `None`: exact đồng.
+    pub scale: Option<Scale>,
 }
 
 impl Locale {
+    /// The locale of `lang`. Text keys sort in Vietnamese order in every language: the data is
+    /// Vietnamese whatever language the reader wants.
+    pub fn of(lang: Lang) -> Locale {
+        match lang {
+            Lang::En => Locale::en(),
+            Lang::Vi => Locale::vi(),
+        }
+    }
+
     pub fn en() -> Locale {
         Locale {
+            lang: Lang::En,
             labels: &EN,
             group: ',',
             decimal: '.',
-            order: &CodePoints,
+            order: &*super::collation::VIETNAMESE,
+            scale: None,
         }
+    }
+
+    pub fn vi() -> Locale {
+        Locale {
+            lang: Lang::Vi,
+            labels: &VI,
+            group: '.',
+            decimal: ',',
+            order: &*super::collation::VIETNAMESE,
+            scale: None,
+        }
+    }
+
+    /// The same locale with money shown in `scale`.
+    pub fn scaled(self, scale: Option<Scale>) -> Locale {
+        Locale { scale, ..self }
     }
 
     /// An exact amount with thousands grouped (`1,234,567.5`); never rounded.
@@ -120,6 +241,21 @@ impl Locale {
         }
     }
 
+    /// An amount of money in the locale's scale: divided, then rounded half away from zero to
+    /// at most [`SCALED_DECIMALS`] decimals (`106,8` for 106.800.000 in millions). Exact when
+    /// there is no scale.
+    pub fn money(&self, d: Decimal) -> String {
+        let Some(scale) = self.scale else {
+            return self.amount(d);
+        };
+        match d.checked_div(scale.factor()) {
+            Some(q) => self.amount(
+                q.round_dp_with_strategy(SCALED_DECIMALS, RoundingStrategy::MidpointAwayFromZero),
+            ),
+            None => self.amount(d),
+        }
+    }
+
     /// A percentage with two decimals (`24.82`).
     pub fn percent(&self, d: Decimal) -> String {
         amount::plain_percent(d).replace('.', &self.decimal.to_string())
@@ -135,14 +271,42 @@ impl Locale {
     }
 }
 
+/// The language to speak: `--lang` when given, else `DANVAN_LANG`, else the settings file's
+/// `language` (`setting`), else the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and
+/// not empty (a value starting with `vi` is Vietnamese, anything else English), else English.
+/// The settings file comes before the locale: a clerk wrote it for danvan.
+pub fn choose(flag: Option<Lang>, setting: Option<Lang>) -> Lang {
+    choose_from(flag, setting, |name| std::env::var(name).ok())
+}
+
+/// [`choose`], reading the environment through `var`.
+pub fn choose_from(
+    flag: Option<Lang>,
+    setting: Option<Lang>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Lang {
+    let locale = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|name| var(name).and_then(|v| Lang::of_locale(&v)))
+    };
+    flag.or_else(|| locale(&["DANVAN_LANG"]))
+        .or(setting)
+        .or_else(|| locale(&["LC_ALL", "LC_MESSAGES", "LANG"]))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
 
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
     #[test]
-    fn english_numbers() {
-        let d = |s| Decimal::from_str(s).unwrap();
+    fn numbers_in_both_languages() {
         let en = Locale::en();
         assert_eq!(en.amount(d("1030000000")), "1,030,000,000");
         assert_eq!(en.amount(d("-1234.50")), "-1,234.5");
@@ -153,13 +317,100 @@ mod tests {
         assert_eq!(en.count(999), "999");
         assert_eq!(en.count(0), "0");
         assert_eq!(en.count(1_000), "1,000");
-        let vi = Locale {
-            group: '.',
-            decimal: ',',
-            ..Locale::en()
-        };
+        let vi = Locale::vi();
         assert_eq!(vi.amount(d("481000000")), "481.000.000");
         assert_eq!(vi.amount(d("106.8")), "106,8");
+        assert_eq!(vi.amount(d("-1234567.25")), "-1.234.567,25");
         assert_eq!(vi.percent(d("24.824")), "24,82");
+    }
+
+    #[test]
+    fn scaled_money_rounds_half_away_from_zero() {
+        let vi = Locale::vi().scaled(Some(Scale::Million));
+        assert_eq!(vi.money(d("106800000")), "106,8");
+        assert_eq!(vi.money(d("1938000000")), "1.938");
+        assert_eq!(vi.money(d("1234500")), "1,235");
+        assert_eq!(vi.money(d("1234499")), "1,234");
+        assert_eq!(vi.money(d("-1234500")), "-1,235");
+        assert_eq!(vi.money(d("400")), "0");
+        let en = Locale::en().scaled(Some(Scale::Billion));
+        assert_eq!(en.money(d("1938000000")), "1.938");
+        assert_eq!(en.money(d("75000000")), "0.075");
+        let thousand = Locale::en().scaled(Some(Scale::Thousand));
+        assert_eq!(thousand.money(d("106800000")), "106,800");
+        assert_eq!(thousand.money(d("0.5")), "0.001");
+        // No scale: exact.
+        assert_eq!(Locale::en().money(d("1234500.5")), "1,234,500.5");
+    }
+
+    #[test]
+    fn the_language_comes_from_the_flag_then_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(choose_from(None, None, env(&[])), Lang::En);
+        assert_eq!(
+            choose_from(None, None, env(&[("LANG", "vi_VN.UTF-8")])),
+            Lang::Vi
+        );
+        assert_eq!(
+            choose_from(Some(Lang::En), None, env(&[("LANG", "vi_VN.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            choose_from(
+                None,
+                None,
+                env(&[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "vi_VN")])
+            ),
+            Lang::Vi
+        );
+        assert_eq!(
+            choose_from(
+                None,
+                None,
+                env(&[("LC_ALL", "C"), ("LC_MESSAGES", "vi_VN")])
+            ),
+            Lang::En
+        );
+        // An empty variable says nothing; an unknown locale is English.
+        assert_eq!(
+            choose_from(None, None, env(&[("LC_ALL", ""), ("LANG", "vi")])),
+            Lang::Vi
+        );
+        assert_eq!(
+            choose_from(None, None, env(&[("LANG", "fr_FR.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            choose_from(
+                None,
+                None,
+                env(&[("DANVAN_LANG", "en"), ("LC_ALL", "vi_VN")])
+            ),
+            Lang::En
+        );
+        assert_eq!(
+            choose_from(None, None, env(&[("DANVAN_LANG", "vi"), ("LC_ALL", "C")])),
+            Lang::Vi
+        );
+        // The settings file: after DANVAN_LANG, before the locale.
+        assert_eq!(
+            choose_from(None, Some(Lang::Vi), env(&[("LANG", "en_US.UTF-8")])),
+            Lang::Vi
+        );
+        assert_eq!(
+            choose_from(None, Some(Lang::Vi), env(&[("DANVAN_LANG", "en")])),
+            Lang::En
+        );
+        assert_eq!(
+            choose_from(Some(Lang::En), Some(Lang::Vi), env(&[])),
+            Lang::En
+        );
     }
 }

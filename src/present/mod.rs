@@ -3,10 +3,12 @@
 //! [`Locale`] (number grouping and decimal mark, labels, the order of text keys) and says how
 //! each column is aligned and which lines stand out. It is the only place that knows the locale.
 
+pub mod collation;
 pub mod locale;
 
-pub use locale::Locale;
+pub use locale::{Locale, Scale, choose};
 
+use crate::domain::measure::VND;
 use crate::report::table::{Cell, Head, Kind, Line, Table};
 
 /// How a column's text is aligned.
@@ -41,13 +43,34 @@ pub struct SheetRow {
     pub emphasis: Emphasis,
 }
 
+/// The measure of column `c`'s figures, for columns of amounts (counts and percents have none).
+fn measure_of(table: &Table, c: usize) -> Option<&str> {
+    match &table.columns[c] {
+        Head::Amount { measure, .. }
+        | Head::Total { measure }
+        | Head::Mobilized { measure }
+        | Head::Target { measure } => Some(measure),
+        Head::Change { of, .. } => measure_of(table, *of),
+        _ => None,
+    }
+}
+
 /// Lays `table` out for people: the label columns, then every column but the per-column row
-/// counts (people read the line's rows), then the lines in order.
+/// counts (people read the line's rows), then the lines in order. With a scale, money columns
+/// are shown in it, and their heads say so.
 pub fn present(table: &Table, locale: &Locale) -> Sheet {
     let labels = locale.labels;
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&c| !matches!(table.columns[c], Head::Count { .. }))
         .collect();
+    let scaled: Vec<bool> = (0..table.columns.len())
+        .map(|c| locale.scale.is_some() && measure_of(table, c) == Some(VND))
+        .collect();
+    let unit = locale.scale.map(labels.scaled);
+    let with_unit = |c: usize, head: String| match unit {
+        Some(unit) if scaled[c] => (labels.in_unit)(&head, unit),
+        _ => head,
+    };
     let mut heads: Vec<String> = table
         .dims
         .iter()
@@ -58,21 +81,25 @@ pub fn present(table: &Table, locale: &Locale) -> Sheet {
         match &table.columns[c] {
             Head::Amount { value: Some(v), .. } => locale.value(v),
             Head::Amount { measure, .. } if measure.is_empty() => labels.none.to_string(),
-            Head::Amount { measure, .. } => measure.clone(),
+            Head::Amount { measure, .. } => match unit {
+                Some(unit) if scaled[c] => unit.to_string(),
+                _ => (labels.measure)(measure),
+            },
             Head::Mobilized { measure } => (labels.mobilized)(measure),
             _ => String::new(),
         }
     };
     for &c in &shown {
         heads.push(match &table.columns[c] {
-            Head::Amount { .. } | Head::Mobilized { .. } => name(c),
+            Head::Amount { .. } => name(c),
+            Head::Mobilized { .. } => with_unit(c, name(c)),
             Head::Share { .. } => labels.share.to_string(),
-            Head::Total { .. } => labels.line_total.to_string(),
+            Head::Total { .. } => with_unit(c, labels.line_total.to_string()),
             Head::Rows | Head::Count { .. } => labels.rows.to_string(),
             Head::Change { of, .. } => (labels.change)(&name(*of)),
             Head::ChangePct { of, .. } => (labels.change_pct)(&name(*of)),
             Head::Models => labels.models.to_string(),
-            Head::Target { .. } => labels.target.to_string(),
+            Head::Target { .. } => with_unit(c, labels.target.to_string()),
             Head::Progress { .. } => labels.progress.to_string(),
         });
         align.push(Align::Right);
@@ -83,7 +110,11 @@ pub fn present(table: &Table, locale: &Locale) -> Sheet {
         .map(|line| SheetRow {
             cells: label(table, line, locale)
                 .into_iter()
-                .chain(shown.iter().map(|&c| cell(line.cells[c], locale)))
+                .chain(
+                    shown
+                        .iter()
+                        .map(|&c| cell(line.cells[c], scaled[c], locale)),
+                )
                 .collect(),
             emphasis: match line.kind {
                 Kind::Total => Emphasis::Strong,
@@ -132,9 +163,10 @@ fn tree_label(line: &Line, locale: &Locale) -> String {
     format!("{}{name}", "  ".repeat(line.level()))
 }
 
-fn cell(cell: Cell, locale: &Locale) -> String {
+fn cell(cell: Cell, money: bool, locale: &Locale) -> String {
     match cell {
         Cell::Empty => String::new(),
+        Cell::Amount(d) if money => locale.money(d),
         Cell::Amount(d) => locale.amount(d),
         Cell::Count(n) => locale.count(n),
         Cell::Percent(p) => locale.percent(p),

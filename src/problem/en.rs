@@ -1,15 +1,19 @@
-//! The English catalogue: every kind of problem and warning in words. This is the only place
-//! their English text is written; another language is another file with the same `match`.
+//! The English catalogue: every kind of problem and warning, every message of the commands and
+//! every typed failure in words. This is the only place their English text is written; the
+//! Vietnamese is `vi.rs`, with the same `match`es.
 
 use super::kind::{Input, Kind, Sameness, Whose};
-use crate::domain::Dim;
+use super::message::{Failure, Message};
 use crate::domain::YEARS;
 use crate::domain::amount::plain;
+use crate::domain::{Dim, Lang};
 use crate::ledger::column_name;
 use crate::ledger::date::DateError;
+use crate::ledger::dialect::HeaderError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
 use crate::ledger::source::Workbook;
+use crate::present::Scale;
 use chrono::Datelike;
 use std::sync::Arc;
 
@@ -388,7 +392,7 @@ fn sameness(same: Sameness) -> &'static str {
 }
 
 /// Said after a warning that holds for several files: the others it holds for.
-pub fn also_in(files: &[Arc<str>]) -> String {
+fn also_in(files: &[Arc<str>]) -> String {
     const SHOWN: usize = 10;
     let names: Vec<&str> = files.iter().take(SHOWN).map(|f| &**f).collect();
     let more = files.len().saturating_sub(SHOWN);
@@ -403,17 +407,6 @@ pub fn also_in(files: &[Arc<str>]) -> String {
         if files.len() == 1 { "" } else { "s" },
         names.join(", ")
     )
-}
-
-/// The line after a cut list: how many more problems (or warnings) there are.
-pub fn more_not_shown(n: u64, warnings: bool) -> String {
-    let noun = match (warnings, n == 1) {
-        (true, true) => "warning",
-        (true, false) => "warnings",
-        (false, true) => "problem",
-        (false, false) => "problems",
-    };
-    format!("… and {n} more {noun} (danvan check lists them)")
 }
 
 /// Why a date cell is no date, in English.
@@ -478,3 +471,131 @@ pub fn quoted(text: &str) -> String {
     out.push('"');
     out
 }
+
+/// A command's message in English.
+pub fn sentence(m: &Message) -> String {
+    let plural = |n: u64, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    match m {
+        Message::Tally {
+            read,
+            counted,
+            filtered,
+            rejected,
+        } => format!(
+            "rows read {read} = counted {counted} + filtered {filtered} + rejected {rejected}"
+        ),
+        Message::Refused { problems } => format!(
+            "danvan: {problems} problem(s) in the data; nothing was written (fix them, or use \
+             --skip-invalid)"
+        ),
+        Message::RefusedSummaries { problems } => {
+            format!("danvan: {problems} problem(s) in the summaries; nothing was written")
+        }
+        Message::MoreProblems { more, warnings } => {
+            let noun = match (warnings, *more == 1) {
+                (true, true) => "warning",
+                (true, false) => "warnings",
+                (false, true) => "problem",
+                (false, false) => "problems",
+            };
+            format!("… and {more} more {noun} (danvan check lists them)")
+        }
+        Message::AlsoIn { files } => also_in(files),
+        Message::Unlisted { more, max } => format!(
+            "… and {more} more problems and warnings after these, not listed (danvan lists the \
+             first {max} of each; fix these and run again)"
+        ),
+        Message::CheckCount { errors, warnings } => format!(
+            "{errors} {}, {warnings} {}",
+            plural(*errors, "problem", "problems"),
+            plural(*warnings, "warning", "warnings")
+        ),
+        Message::RejectsCapped { file, kept, more } => format!(
+            "warning: {file} holds the first {kept} rejected rows; {more} more were rejected \
+             (fix these and run again)"
+        ),
+        Message::LeftOut { measure, others } => {
+            let list: Vec<String> = others
+                .iter()
+                .map(|(m, n)| format!("{m} ({})", rows(*n)))
+                .collect();
+            format!(
+                "note: the columns show {measure} only; not shown: {} (choose with --measure)",
+                list.join(", ")
+            )
+        }
+        Message::NoTargets => "note: no model has a target, so there is no percent; add a \
+                               `target` (Chỉ tiêu) column to the registry"
+            .to_string(),
+        Message::WithoutContribution { ids } => format!(
+            "note: {} {} with no contribution: {}",
+            ids.len(),
+            plural(ids.len() as u64, "model", "models"),
+            ids.join(", ")
+        ),
+        Message::Unattributed { rows } => format!(
+            "note: {rows} counted row(s) name no registered model and are in no model's figures"
+        ),
+        Message::ThreadsCapped { asked, max } => {
+            format!("note: --threads {asked} is more than danvan starts; using {max}")
+        }
+        Message::ScaleIgnored => "warning: --in changes only tables and Markdown; CSV and JSON \
+                                  keep every amount exact, in đồng"
+            .to_string(),
+        Message::Rounded { scale } => format!(
+            "note: money is shown in {}, rounded, so the parts shown may not add up to the \
+             total shown (the total is computed before rounding)",
+            scale_name(*scale)
+        ),
+    }
+}
+
+/// A scale's name in English, as `--in` heads say it.
+fn scale_name(scale: Scale) -> &'static str {
+    (crate::present::locale::EN.scaled)(scale)
+}
+
+/// A failure that stops the run, in English.
+pub fn failure(f: &Failure) -> String {
+    match f {
+        Failure::CannotOpen { file, error } => format!("{file}: cannot open: {error}"),
+        Failure::IsFolder { file } => format!("{file}: is a folder, not a ledger file"),
+        Failure::Header { file, line, error } => {
+            format!("{file}:{line}: {}", header_error(error))
+        }
+        Failure::Problem(p) => p.text(Lang::En),
+        Failure::OfFile { file, kind } => format!("{file}: {}", message(kind)),
+        Failure::Data(kind) => message(kind),
+        Failure::NotUtf8 { file, line, column } => format!(
+            "{file}:{line}: column {column}: text is not UTF-8; if the file comes from an old \
+             Windows program, try --encoding windows-1258"
+        ),
+    }
+}
+
+/// What is wrong with a header, in English.
+pub fn header_error(e: &HeaderError) -> String {
+    match e {
+        HeaderError::Missing(cols) => format!("missing required column(s): {}", cols.join(", ")),
+        HeaderError::Duplicate {
+            column,
+            first,
+            second,
+        } => format!("two columns both mean {column:?} (columns {first} and {second}); keep one"),
+    }
+}
+
+/// What a problem's place says instead of a column (`row`, `file`, `header`): as it is.
+pub fn place(column: &str) -> &str {
+    column
+}
+
+/// The marks before a warning's text, and before a problem skipped by `--skip-invalid`.
+pub const WARNING: &str = "warning: ";
+pub const SKIPPED: &str = "warning: skipped: ";

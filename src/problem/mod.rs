@@ -3,12 +3,18 @@
 //! them all in `check`, refuse the data elsewhere, or skip the rows with `--skip-invalid`).
 //!
 //! What went wrong is a [`Kind`] carrying its data; its words come from a catalogue per language
-//! ([`en`]), the one place where messages are written.
+//! ([`en`], [`vi`]), the one place where messages are written. The commands' own sentences
+//! ([`Message`]) and the errors that stop a run most often ([`Failure`]) are typed the same way.
 
 pub mod en;
 mod kind;
+mod message;
+pub mod vi;
 
 pub use kind::{Input, Kind, Sameness, Spelling, Whose};
+pub use message::{Failure, Message, describe};
+
+use crate::domain::Lang;
 
 use std::fmt;
 use std::sync::Arc;
@@ -49,21 +55,54 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
-    /// `FILE:LINE: COLUMN: message`, warnings marked as such after the column.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The text of `kind` in `lang`.
+pub fn text(kind: &Kind, lang: Lang) -> String {
+    match lang {
+        Lang::En => en::message(kind),
+        Lang::Vi => vi::message(kind),
+    }
+}
+
+impl Problem {
+    /// `FILE:LINE: COLUMN: message` in `lang`, warnings marked as such after the column.
+    pub fn text(&self, lang: Lang) -> String {
+        let (mark, place) = match lang {
+            Lang::En => (en::WARNING, en::place(&self.column)),
+            Lang::Vi => (vi::WARNING, vi::place(&self.column)),
+        };
         let mark = match self.severity {
             Severity::Error => "",
-            Severity::Warning => "warning: ",
+            Severity::Warning => mark,
         };
-        write!(
-            f,
-            "{}:{}: {}: {mark}{}",
+        format!(
+            "{}:{}: {place}: {mark}{}",
             self.file,
             self.line,
-            self.column,
-            en::message(&self.kind)
+            text(&self.kind, lang)
         )
+    }
+}
+
+/// The mark before a warning's text, in `lang`.
+pub fn warning_mark(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::WARNING,
+        Lang::Vi => vi::WARNING,
+    }
+}
+
+/// The mark before a problem skipped by `--skip-invalid`, in `lang`.
+pub fn skipped_mark(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::SKIPPED,
+        Lang::Vi => vi::SKIPPED,
+    }
+}
+
+impl fmt::Display for Problem {
+    /// The English text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -78,11 +117,17 @@ pub struct Rejected {
 }
 
 impl Rejected {
-    /// The `reason` cell of `--rejects`: `column: message; column: message`.
-    pub fn reason(&self) -> String {
+    /// The `reason` cell of `--rejects` in `lang`: `column: message; column: message`.
+    pub fn reason(&self, lang: Lang) -> String {
         self.reasons
             .iter()
-            .map(|(column, kind)| format!("{column}: {}", en::message(kind)))
+            .map(|(column, kind)| {
+                let place = match lang {
+                    Lang::En => en::place(column),
+                    Lang::Vi => vi::place(column),
+                };
+                format!("{place}: {}", text(kind, lang))
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -168,7 +213,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            rejected.reason(),
+            rejected.reason(Lang::En),
             "date: date is missing; row: a quote opened in this record is never closed, so \
              every line after it was read as part of one field; close the quote"
         );
@@ -227,18 +272,109 @@ mod tests {
     }
     const VARIANTS: usize = 45;
 
-    /// Every kind has words in every catalogue (one for now; the Vietnamese one goes here too).
+    /// Every kind, message and failure has words in every catalogue, and different words in
+    /// each (a message left in English in the Vietnamese catalogue fails too).
     #[test]
-    fn every_kind_has_text() {
+    fn every_kind_has_text_in_both_languages() {
         let examples = Kind::examples();
         let mut seen = [false; VARIANTS];
         for kind in &examples {
             seen[variant(kind)] = true;
         }
         assert!(seen.iter().all(|&s| s), "a kind has no example: {seen:?}");
+        let both = |en: String, vi: String, what: &dyn fmt::Debug| {
+            assert!(!en.trim().is_empty(), "no English text for {what:?}");
+            assert!(!vi.trim().is_empty(), "no Vietnamese text for {what:?}");
+            assert_ne!(en, vi, "the same text in both languages for {what:?}");
+        };
         for kind in &examples {
-            let text = en::message(kind);
-            assert!(!text.trim().is_empty(), "{kind:?}");
+            both(en::message(kind), vi::message(kind), kind);
         }
+        for m in &Message::examples() {
+            both(m.text(Lang::En), m.text(Lang::Vi), m);
+        }
+        for f in &Failure::examples() {
+            both(f.text(Lang::En), f.text(Lang::Vi), f);
+        }
+    }
+
+    /// Which message a message is; a new variant does not compile until it is numbered here.
+    fn message_variant(m: &Message) -> usize {
+        match m {
+            Message::Tally { .. } => 0,
+            Message::Refused { .. } => 1,
+            Message::RefusedSummaries { .. } => 2,
+            Message::MoreProblems { .. } => 3,
+            Message::Unlisted { .. } => 4,
+            Message::CheckCount { .. } => 5,
+            Message::RejectsCapped { .. } => 6,
+            Message::LeftOut { .. } => 7,
+            Message::NoTargets => 8,
+            Message::WithoutContribution { .. } => 9,
+            Message::Unattributed { .. } => 10,
+            Message::ThreadsCapped { .. } => 11,
+            Message::ScaleIgnored => 12,
+            Message::Rounded { .. } => 13,
+            Message::AlsoIn { .. } => 14,
+        }
+    }
+
+    fn failure_variant(f: &Failure) -> usize {
+        match f {
+            Failure::CannotOpen { .. } => 0,
+            Failure::IsFolder { .. } => 1,
+            Failure::Header { .. } => 2,
+            Failure::NotUtf8 { .. } => 3,
+            Failure::Data(_) => 4,
+            Failure::Problem(_) => 5,
+            Failure::OfFile { .. } => 6,
+        }
+    }
+
+    #[test]
+    fn every_message_and_failure_has_an_example() {
+        let mut messages = [false; 15];
+        for m in Message::examples() {
+            messages[message_variant(&m)] = true;
+        }
+        assert!(messages.iter().all(|&s| s), "{messages:?}");
+        let mut failures = [false; 7];
+        for f in Failure::examples() {
+            failures[failure_variant(&f)] = true;
+        }
+        assert!(failures.iter().all(|&s| s), "{failures:?}");
+    }
+
+    #[test]
+    fn vietnamese_wording() {
+        let file: Arc<str> = Arc::from("so-cai.csv");
+        let p = Problem::error(
+            &file,
+            3,
+            "Số tiền",
+            Kind::Amount(crate::ledger::number::NumberError::Unreadable(
+                "12,5,0".into(),
+            )),
+        );
+        assert_eq!(
+            p.text(Lang::Vi),
+            "so-cai.csv:3: Số tiền: không đọc được \"12,5,0\" thành số"
+        );
+        let w = Problem::warning(&file, 1, "file", Kind::EmptyFile);
+        assert_eq!(w.text(Lang::Vi), "so-cai.csv:1: tệp: cảnh báo: tệp trống");
+        let tally = Message::Tally {
+            read: 9,
+            counted: 9,
+            filtered: 0,
+            rejected: 0,
+        };
+        assert_eq!(
+            tally.text(Lang::Vi),
+            "đã đọc 9 dòng = tính 9 + lọc 0 + loại 0"
+        );
+        assert_eq!(
+            tally.text(Lang::En),
+            "rows read 9 = counted 9 + filtered 0 + rejected 0"
+        );
     }
 }

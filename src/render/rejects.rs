@@ -1,20 +1,23 @@
 //! `--rejects`: each rejected row's original fields under its own header names, then `file`,
 //! `line` and `reason`. Files with different headers share one table by column name; fields
 //! beyond a file's header go to `extra N` columns. Text cells are made safe for spreadsheets
-//! like every CSV danvan writes.
+//! like every CSV danvan writes. The column names are the files' own and the machine names; the
+//! `reason` is written for the clerk who fixes the rows, in the run's language.
 
 use super::csv::safe::SafeWriter;
+use crate::domain::Lang;
 use crate::problem::Rejected;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Writes `rejects`; `files` gives each file's name and header by file index.
+/// Writes `rejects`, reasons in `lang`; `files` gives each file's name and header by file index.
 pub fn write(
     files: &[(Arc<str>, Vec<String>)],
     rejects: &[Rejected],
     raw: bool,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> Result<()> {
     // Column names in order of first appearance, and where each is: one lookup per field, so
@@ -56,7 +59,7 @@ pub fn write(
         cells.extend(extras);
         cells.push(files[r.file_index].0.to_string());
         cells.push(r.line.to_string());
-        cells.push(r.reason());
+        cells.push(r.reason(lang));
         w.write(&cells, |i| i == line_column)?;
     }
     w.finish()

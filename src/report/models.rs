@@ -9,7 +9,7 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::{VND, measure_rank};
-use crate::domain::order::{TextOrder, cmp_labels};
+use crate::domain::order::{TextOrder, sort_by_label};
 use crate::domain::{Dim, Period, Value};
 use crate::ledger::registry::Model;
 use anyhow::Result;
@@ -174,9 +174,7 @@ pub fn models_report(
         }
     }
     let mut body: Vec<(Vec<Value>, Vec<Cell>)> = lines.into_iter().collect();
-    if !body.is_sorted_by(|a, b| cmp_labels(order, &a.0, &b.0).is_le()) {
-        body.sort_by(|a, b| cmp_labels(order, &a.0, &b.0));
-    }
+    sort_by_label(order, &mut body, |b| &b.0);
     let mut out: Vec<Line> = body
         .into_iter()
         .map(|(label, cells)| Line {

@@ -7,10 +7,10 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, cmp_labels, cmp_values};
+use crate::domain::order::{TextOrder, cmp_values, sort_by_label};
 use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -285,15 +285,8 @@ fn sort_lines(
     pivot: bool,
     order: &dyn TextOrder,
 ) {
-    let by_label = |a: &Vec<Value>, b: &Vec<Value>| cmp_labels(order, a, b);
     match spec.sort {
-        SortBy::Key => {
-            // Lines come in key order already when text sorts by code point: check (linear)
-            // before sorting, so the common case costs no sort.
-            if !lines.is_sorted_by(|a, b| by_label(&a.0, &b.0).is_le()) {
-                lines.sort_by(|a, b| by_label(&a.0, &b.0));
-            }
-        }
+        SortBy::Key => sort_by_label(order, lines, |l| &l.0),
         SortBy::Total => {
             let rank = heads
                 .iter()
@@ -307,22 +300,33 @@ fn sort_lines(
                     acc.cells.get(rank).copied().flatten().map(|c| c.0)
                 }
             };
-            let by_total = |a: &(Vec<Value>, Acc), b: &(Vec<Value>, Acc)| {
-                value(&b.1)
-                    .cmp(&value(&a.1))
-                    .then_with(|| by_label(&a.0, &b.0))
-            };
-            // With `--top N` only the first N need an order: they are picked out in linear
-            // time and only they are sorted (labels are distinct, so the order is total and
-            // the same as a full sort's).
+            // By label, then (stably) by total: ties keep the label order, and labels are
+            // compared through keys, not pair by pair.
+            sort_by_label(order, lines, |l| &l.0);
             match spec.top {
+                // With `--top N` only the first N need an order: they are picked out in linear
+                // time and only they are sorted, by total and then by place in label order,
+                // which is the order the stable sort below gives.
                 Some(n) if n < lines.len() => {
+                    let by_total = |a: &(Option<Exact>, usize), b: &(Option<Exact>, usize)| {
+                        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+                    };
+                    let mut ranked: Vec<(Option<Exact>, usize)> = (lines.iter().enumerate())
+                        .map(|(i, l)| (value(&l.1), i))
+                        .collect();
                     if n > 0 {
-                        lines.select_nth_unstable_by(n - 1, by_total);
+                        ranked.select_nth_unstable_by(n - 1, by_total);
                     }
-                    lines[..n].sort_by(by_total);
+                    ranked[..n].sort_by(by_total);
+                    let mut taken: Vec<Option<(Vec<Value>, Acc)>> =
+                        lines.iter_mut().map(|l| Some(std::mem::take(l))).collect();
+                    for (slot, (_, from)) in lines.iter_mut().zip(&ranked) {
+                        if let Some(line) = taken[*from].take() {
+                            *slot = line;
+                        }
+                    }
                 }
-                _ => lines.sort_by(by_total),
+                _ => lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1))),
             }
         }
     }
@@ -386,15 +390,12 @@ impl Printed<'_> {
         let print = |e: &Exact, c: Option<usize>| -> Result<Decimal> {
             e.to_decimal().ok_or_else(|| {
                 let (measure, column) = measure(c);
-                anyhow!(
-                    "{}",
-                    problem::en::message(&problem::Kind::TotalTooLong {
-                        whose: whose(),
-                        measure,
-                        column,
-                        total: e.to_string(),
-                    })
-                )
+                anyhow::Error::new(problem::Failure::Data(problem::Kind::TotalTooLong {
+                    whose: whose(),
+                    measure,
+                    column,
+                    total: e.to_string(),
+                }))
             })
         };
         let mut cells = Vec::with_capacity(acc.cells.len());

@@ -6,7 +6,7 @@
 
 use super::derive::{add_cells, derive, is_additive};
 use super::table::{Cell, Kind, Line, Table};
-use crate::domain::order::TextOrder;
+use crate::domain::order::{TextOrder, sort_texts};
 use crate::domain::{Dim, Value};
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
@@ -56,10 +56,9 @@ pub fn tree(flat: Table, order: &dyn TextOrder) -> Result<Table> {
     }
     let additive: Vec<bool> = flat.columns.iter().map(is_additive).collect();
     let mut roots: Vec<String> = nodes.keys().filter(|p| !p.contains('/')).cloned().collect();
-    let by_order = |a: &String, b: &String| order.cmp_text(a, b);
-    roots.sort_by(by_order);
+    sort_texts(order, &mut roots);
     for node in nodes.values_mut() {
-        node.children.sort_by(by_order);
+        sort_texts(order, &mut node.children);
     }
     let mut lines = Vec::new();
     for root in &roots {

@@ -8,6 +8,27 @@ use std::path::{Path, PathBuf};
 /// Generated ledgers for the property tests (proptest strategies).
 pub mod generated;
 
+/// The variables that choose danvan's language and colours. Every test run clears them, so a
+/// developer's Vietnamese locale or forced colours never change what a test sees (English and
+/// no colour, unless a test asks otherwise).
+pub const LANG_VARS: [&str; 7] = [
+    "DANVAN_LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANG",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+];
+
+/// `cmd` without the language and colour variables.
+pub fn plain_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for var in LANG_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 pub struct Work {
     pub dir: tempfile::TempDir,
 }
@@ -61,8 +82,14 @@ impl Work {
         self.run_with_env(args, stdin, &[])
     }
 
-    /// Runs `danvan ARGS` with these environment variables set (on top of the isolation every
-    /// run gets, see [`Work::isolate`]).
+    /// Runs `danvan ARGS` with these environment variables set (on top of the plain
+    /// environment every run gets, see [`Work::isolate`]).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run_with_env(args, b"", env)
+    }
+
+    /// Runs `danvan ARGS` with standard input and these environment variables set (on top of
+    /// the isolation every run gets, see [`Work::isolate`]).
     pub fn run_with_env(&self, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("danvan"));
         self.isolate(&mut cmd);
@@ -86,6 +113,7 @@ impl Work {
     /// `home/` inside the temporary folder (which a test may fill), and no `DANVAN_*` variable
     /// of the shell running the tests gets through.
     pub fn isolate(&self, cmd: &mut std::process::Command) {
+        plain_env(cmd);
         let home = self.path("home");
         cmd.env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -95,7 +123,6 @@ impl Work {
             "DANVAN_NUMBER_FORMAT",
             "DANVAN_DELIMITER",
             "DANVAN_MODELS",
-            "DANVAN_LANGUAGE",
         ] {
             cmd.env_remove(var);
         }
