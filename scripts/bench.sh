@@ -212,6 +212,32 @@ if [ "$DANVAN_BUILT" = 1 ]; then
         fi
     done
 fi
+# The year-end report (one read of the ledger for every section, plus the SHA-256 of the inputs),
+# compared with summary --by unit,area,year; and a workbook of 100,000 groups.
+REPORT_CMD="$(printf '%q report --year 2024 --models %q %q -o %q --quiet' "$DANVAN" "$BIG.models.csv" "$BIG" "$WORKDIR/report.html")"
+XLSX_LEDGER=$WORKDIR/groups100k.csv
+if [ ! -f "$XLSX_LEDGER" ]; then
+    python3 -c 'import sys
+w = sys.stdout.write
+w("date,amount,unit\n")
+for i in range(100000):
+    w(f"2024-01-01,{i % 997}.5,Unit {i:06d}\n")' >"$XLSX_LEDGER"
+fi
+XLSX_CMD="$(printf '%q summary %q --format xlsx -o %q --quiet' "$DANVAN" "$XLSX_LEDGER" "$WORKDIR/groups100k.xlsx")"
+if [ "$DANVAN_BUILT" = 1 ]; then
+    for job in report xlsx; do
+        cmd=REPORT_CMD
+        label="danvan report --year 2024 (HTML)"
+        if [ "$job" = xlsx ]; then cmd=XLSX_CMD; label="danvan summary --format xlsx, 100,000 groups"; fi
+        rc=$(probe "$job" "${!cmd}")
+        if [ "$rc" = 0 ]; then
+            bench "$job" "$label" "${!cmd}"
+        else
+            fail "$label exited $rc"
+            show_err "$job"
+        fi
+    done
+fi
 if command -v mlr >/dev/null; then
     # Miller sums in floating point: timed for comparison only, its totals are not checked.
     bench mlr "Miller (float sums)" "mlr --icsv --ocsv put '\$year = sub(\$date, \"-.*\", \"\")' \
@@ -238,6 +264,7 @@ RSS_SMALL="not run"
 RSS_CHECK="not run"
 RSS_MODELS="not run"
 RSS_TREE="not run"
+RSS_REPORT="not run"
 if [ "$MAIN" = 1 ]; then
     say "peak memory"
     RSS_DUCK=$(peak_rss duckdb "$DUCK_CMD")
@@ -249,7 +276,9 @@ if [ "$MAIN" = 1 ]; then
     fi
     RSS_MODELS=$(peak_rss models "$MODELS_CMD")
     RSS_TREE=$(peak_rss tree "$TREE_CMD")
+    RSS_REPORT=$(peak_rss report "$REPORT_CMD")
 fi
+HTML_KB=$( [ -f "$WORKDIR/report.html" ] && echo $(( $(wc -c <"$WORKDIR/report.html") / 1024 )) || echo "not written")
 
 # ---------------------------------------------------------------- other shapes
 # mean_of NAME: hyperfine's mean in seconds from $WORKDIR/NAME.json, or "–".
@@ -351,7 +380,8 @@ for n in names:
     ratio = f"{r['mean'] / duck:.2f}" if duck else "–"
     ratio2 = f"{r['mean'] / engine:.2f}" if engine and n != "duckdb_import" else "–"
     print(f"| {r['command']} | {r['mean']:.3f} | {r['stddev'] or 0:.3f} | {ratio} | {ratio2} |")
-for n, what in (("models", "models --by unit"), ("tree", "summary --by area --tree")):
+for n, what in (("models", "models --by unit"), ("tree", "summary --by area --tree"),
+                ("report", "report --year 2024")):
     if n in res and "danvan" in res:
         print(f"\n{what} / summary --by unit,area,year: {res[n]['mean'] / res['danvan']['mean']:.2f}×")
 if "danvan" in res and "danvan_t1" in res:
@@ -366,7 +396,10 @@ EOF
     echo "| danvan models --by unit | $ROWS | $RSS_MODELS |"
     echo "| danvan summary --by area --tree | $ROWS | $RSS_TREE |"
     echo "| danvan check | $ROWS | $RSS_CHECK |"
+    echo "| danvan report --year 2024 | $ROWS | $RSS_REPORT |"
     echo "| DuckDB (python) | $ROWS | $RSS_DUCK |"
+    echo
+    echo "HTML of the report: $HTML_KB KiB."
     if [ "${#SHAPE_ROWS[@]}" -gt 0 ]; then
         echo
         echo "Other shapes (seed $SEED; DuckDB run from Python, start-up included; totals checked first):"

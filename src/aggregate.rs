@@ -207,12 +207,20 @@ impl LocalGroups {
     /// Adds `row` to its group and returns the group's slot.
     pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<u32> {
         let (key, n) = self.key(row, interner);
-        let key = &key[..n];
+        let slot = self.slot_of(&key[..n]);
+        self.add_to(slot, row.amount)?;
+        Ok(slot)
+    }
+
+    /// The slot of the group with `key` (symbols and period codes, then the measure), made empty
+    /// if there is none yet.
+    #[inline]
+    pub fn slot_of(&mut self, key: &[u32]) -> u32 {
         let hash = hash_key(key);
         let found = self
             .table
             .find(hash, |&slot| key_at(&self.keys, self.width, slot) == key);
-        let slot = match found {
+        match found {
             Some(&slot) => slot,
             None => {
                 let slot = self.accs.len() as u32;
@@ -223,15 +231,26 @@ impl LocalGroups {
                     .insert_unique(hash, slot, |&s| hash_key(key_at(keys, width, s)));
                 slot
             }
-        };
-        self.add_to(slot, row.amount)?;
-        Ok(slot)
+        }
+    }
+
+    /// The key of the group in `slot`, as [`LocalGroups::key`] makes it.
+    pub fn key_of(&self, slot: u32) -> &[u32] {
+        self.stored(slot)
     }
 
     /// Adds one row's amount to the group in `slot`.
     pub fn add_to(&mut self, slot: u32, amount: Decimal) -> Result<()> {
         match self.accs.get_mut(slot as usize) {
             Some(acc) => acc.add(amount, 1),
+            None => Err(anyhow!("internal error: no group in slot {slot}")),
+        }
+    }
+
+    /// Adds a running total of many rows to the group in `slot`.
+    pub fn add_acc(&mut self, slot: u32, other: &Acc) -> Result<()> {
+        match self.accs.get_mut(slot as usize) {
+            Some(acc) => acc.absorb(other),
             None => Err(anyhow!("internal error: no group in slot {slot}")),
         }
     }

@@ -44,6 +44,8 @@ pub enum Command {
     /// grouped the same way), exactly.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// The year-end report (HTML with charts, Markdown, or a workbook) from one read of the ledgers.
+    Report(ReportArgs),
     /// Prints the completion script for a shell (bash, zsh, fish, powershell, elvish), so the
     /// shell completes danvan's commands and flags with Tab.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
@@ -259,7 +261,7 @@ pub struct ModelsArgs {
     #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_filter)]
     pub filters: Vec<Filter>,
 
-    /// table, csv, json or markdown. Default: the extension of -o, else table.
+    /// table, csv, json, markdown, html or xlsx. Default: the extension of -o, else table.
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 
@@ -275,6 +277,34 @@ pub struct ModelsArgs {
     /// Leave CSV text as it is (see summary --raw).
     #[arg(long)]
     pub raw: bool,
+
+    /// Count rows with problems out instead of refusing (they are listed as warnings).
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The year the report is for, e.g. 2024. Rows of the year before are read too, to compare
+    /// with; rows of other years are counted as filtered.
+    #[arg(long, value_name = "YEAR")]
+    pub year: i32,
+
+    /// Each model's results that are not money (shares, lengths): a CSV with the columns
+    /// `model,indicator,value,unit`, shown model by model, never added up. Needs --models.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+
+    /// html, md (markdown) or xlsx. Default: the extension of -o, else markdown.
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
+    pub format: Option<Format>,
+
+    /// Write to FILE (whole or not at all): report.html, report.md or report.xlsx.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Count rows with problems out instead of refusing (they are listed as warnings).
     #[arg(long)]
@@ -344,8 +374,8 @@ pub struct LayoutArgs {
     #[arg(long = "in", value_name = "thousand|million|billion", value_parser = parse_scale)]
     pub scale: Option<Scale>,
 
-    /// table, csv, json or markdown. Default: the extension of -o, else table for `summary`
-    /// and csv for `merge`.
+    /// table, csv, json, markdown, html or xlsx. Default: the extension of -o, else table for
+    /// `summary` and csv for `merge`.
     #[arg(long, value_name = "FMT", value_parser = parse_format)]
     pub format: Option<Format>,
 

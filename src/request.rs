@@ -3,11 +3,13 @@
 //! and reports take the domain types made here, never clap structs; `report` never names a flag.
 
 use crate::aggregate::Grouping;
-use crate::cli::{LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, SummaryArgs};
+use crate::cli::{
+    LayoutArgs, MergeArgs, ModelsArgs, ReadArgs, ReaderArgs, ReportArgs, SummaryArgs,
+};
 use crate::config::Settings;
-use crate::domain::Dim;
 use crate::domain::measure::canonical_measure;
 use crate::domain::text::fold_case;
+use crate::domain::{DateRange, Dim};
 use crate::ledger::column_name;
 use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
@@ -279,11 +281,13 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
     } else {
         shown.clone()
     };
+    let layout = layout(&args.layout, &args.measure, by, args.columns, Format::Table)?;
+    binary_to_terminal(layout.format, layout.output.as_deref())?;
     Ok(SummaryRequest {
         grouping,
         shown,
         selection,
-        layout: layout(&args.layout, &args.measure, by, args.columns, Format::Table)?,
+        layout,
         tree: args.tree,
         change: args.change,
     })
@@ -331,6 +335,8 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             bail!("--list shows models one by one; leave out --tree");
         }
     }
+    let format = Format::choose(args.format, args.output.as_deref(), Format::Table)?;
+    binary_to_terminal(format, args.output.as_deref())?;
     Ok(ModelsRequest {
         read,
         selection: Selection {
@@ -342,7 +348,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             list: args.list,
         },
         tree: args.tree,
-        format: Format::choose(args.format, args.output.as_deref(), Format::Table)?,
+        format,
         render: render::Options {
             raw: args.raw,
             wide: true,
@@ -350,6 +356,69 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
         output: args.output.clone(),
         scale: args.scale,
     })
+}
+
+/// `report`, checked.
+pub struct ReportRequest {
+    pub read: ReadRequest,
+    pub year: i32,
+    /// Rows of the year and the year before.
+    pub selection: Selection,
+    pub results: Option<PathBuf>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+}
+
+pub fn report(args: &ReportArgs) -> Result<ReportRequest> {
+    let read = reading(&args.read)?;
+    let year = args.year;
+    let first = crate::domain::YEARS.start() + 1;
+    if !(first..=*crate::domain::YEARS.end()).contains(&year) {
+        bail!(
+            "--year {year}: give a year from {first} to {}",
+            crate::domain::YEARS.end()
+        );
+    }
+    if args.results.is_some() && read.models.is_none() {
+        bail!("--results names models: give the registry with --models too");
+    }
+    let format = match (args.format, args.output.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(path)) => match Format::choose(None, Some(path), Format::Markdown) {
+            Ok(f @ (Format::Html | Format::Markdown | Format::Xlsx)) => f,
+            _ => bail!(
+                "{}: the report is written as .html, .md or .xlsx; name the file so, or give --format",
+                path.display()
+            ),
+        },
+        (None, None) => Format::Markdown,
+    };
+    if !matches!(format, Format::Html | Format::Markdown | Format::Xlsx) {
+        bail!("the report is written as html, md or xlsx, not as a table, CSV or JSON");
+    }
+    binary_to_terminal(format, args.output.as_deref())?;
+    let range = DateRange::parse(&format!("{}..{year}", year - 1))?;
+    Ok(ReportRequest {
+        read,
+        year,
+        selection: Selection {
+            period: Some(range),
+            filters: Vec::new(),
+        },
+        results: args.results.clone(),
+        format,
+        output: args.output.clone(),
+    })
+}
+
+/// A workbook is bytes for a spreadsheet program: written to a file with `-o`, or to standard
+/// output only when that is not a terminal (a pipe or a redirection).
+pub fn binary_to_terminal(format: Format, output: Option<&std::path::Path>) -> Result<()> {
+    use std::io::IsTerminal;
+    if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
+        bail!("a workbook is not for the screen: write it to a file with -o FILE.xlsx");
+    }
+    Ok(())
 }
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.

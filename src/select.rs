@@ -111,6 +111,15 @@ impl Filter {
             .any(|w| self.matches(value, w, Match::Exact))
     }
 
+    /// Whether a typed value passes: a period among those asked for (`year=2024`), or a text as
+    /// [`Filter::accepts`] says.
+    pub fn accepts_value(&self, value: &Value) -> bool {
+        match value {
+            Value::Period(p) if self.texts.is_empty() => self.periods.contains(p),
+            v => self.accepts(&v.to_string()),
+        }
+    }
+
     /// Whether a row's value may pass, one way or the other: what reading keeps.
     fn may_accept(&self, value: &str) -> bool {
         self.texts

@@ -94,6 +94,33 @@ fn list_shows_each_model_and_where_filters_models_and_rows_alike() {
 }
 
 #[test]
+fn where_on_the_year_keeps_the_models_registered_that_year() {
+    // `--where year=2024` is a period, written any way `--period` takes it: the models
+    // registered in 2024 and their rows, never none (as it once gave).
+    let w = work();
+    for year in ["2024", " 2024 "] {
+        let r = w.run(&[
+            "models",
+            "--models",
+            "r.csv",
+            "l.csv",
+            "--list",
+            "--format",
+            "csv",
+            "--where",
+            &format!("year={year}"),
+        ]);
+        assert_eq!(
+            r.ok(),
+            "model,name,unit,year,target,mobilized,percent,workday,m2\n\
+             M1,Một,A,2024,200,100,50.00,5,\n\
+             M2,Hai,B,2024,,50,,,3\n",
+            "{year:?}"
+        );
+    }
+}
+
+#[test]
 fn without_ledgers_models_are_counted_with_their_targets() {
     let w = work();
     let r = w.run(&[
@@ -360,4 +387,50 @@ fn models_in_vietnamese_and_in_millions() {
     ]);
     assert!(r.ok().starts_with("unit,models,target,"), "{}", r.stdout);
     assert!(r.stdout.contains(",481000000,"), "{}", r.stdout);
+}
+
+/// Issue 13: `models -o FILE.xlsx` writes the plan against actual as numbers, as the CSV gives.
+#[test]
+fn xlsx_of_models_holds_the_csv_figures_as_numbers() {
+    let w = work();
+    let csv = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--format", "csv", "-q",
+    ]);
+    assert_eq!(
+        csv.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\nA,2,1200,100,8.33,5,\nB,1,,50,,,3\n"
+    );
+    w.run(&["models", "--models", "r.csv", "l.csv", "-o", "m.xlsx", "-q"])
+        .ok();
+    let book = common::workbook(&w.path("m.xlsx"));
+    use calamine::Data::{Empty as E, Float as F, String as S};
+    let s = |t: &str| S(t.into());
+    assert_eq!(
+        book,
+        vec![(
+            "Models".to_string(),
+            vec![
+                vec![
+                    s("unit"),
+                    s("models"),
+                    s("target"),
+                    s("mobilized"),
+                    s("% of target"),
+                    s("workday"),
+                    s("m2")
+                ],
+                vec![s("A"), F(2.0), F(1200.0), F(100.0), F(8.33), F(5.0), E],
+                vec![s("B"), F(1.0), E, F(50.0), E, E, F(3.0)],
+                vec![
+                    s("Total"),
+                    F(3.0),
+                    F(1200.0),
+                    F(150.0),
+                    F(12.5),
+                    F(5.0),
+                    F(3.0)
+                ],
+            ]
+        )]
+    );
 }

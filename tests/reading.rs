@@ -1192,6 +1192,21 @@ fn decomposed_scale_and_currency_words_read_and_are_quoted_as_typed() {
             )
         )
     );
+    // In Vietnamese too: the cell as typed, never escapes.
+    let r = w.run(&["check", "bad.csv", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stdout),
+        (
+            1,
+            format!(
+                "bad.csv:2: Số tiền: không đọc được \"{bad}\" thành số\n\
+                 bad.csv:3: Số tiền: \"{}\" có ký hiệu tiền tệ nhưng đơn vị tính là \
+                 \"workday\"\n\
+                 2 lỗi, 0 cảnh báo\n",
+                nfd("5 triệu đồng")
+            )
+        )
+    );
 }
 
 /// Issue 9, point 9: accounting amounts. `(500.000)` and `1.200.000-` are negative, a lone `-`

@@ -1177,7 +1177,7 @@ fn unreadable_input_and_usage_errors_are_exit_two() {
         ),
         (
             vec!["--format", "pdf"],
-            "unknown format \"pdf\"; use table, csv, json or markdown".into(),
+            "unknown format \"pdf\"; use table, csv, json, markdown, html or xlsx".into(),
         ),
         (
             vec!["--where", "unit"],
@@ -1453,10 +1453,11 @@ fn a_huge_thread_count_is_capped_with_a_note() {
 
 #[test]
 fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
-    // Issue 9 point 16: `-o report.xlsx` used to get a text table under a spreadsheet's name.
+    // Issue 9 point 16: `-o report.xlsx` used to get a text table under a spreadsheet's name;
+    // now that danvan writes workbooks and web pages, other names are refused the same way.
     let w = Work::new();
     w.file("l.csv", "date,amount\n2024-01-01,1\n");
-    for name in ["report.xlsx", "report.html", "report.tsv"] {
+    for name in ["report.tsv", "report.pdf", "report.docx"] {
         // The ledger does not even exist: the name is refused before anything is read.
         let r = w.run(&["summary", "missing.csv", "-o", name]);
         let ext = name.rsplit('.').next().unwrap_or_default();
@@ -1467,7 +1468,7 @@ fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
                 "",
                 format!(
                     "danvan: {name}: danvan does not write .{ext} files (yet); end the name in \
-                     .csv, .json, .md or .txt, or give --format\n"
+                     .csv, .json, .md, .html, .xlsx or .txt, or give --format\n"
                 )
                 .as_str()
             )
@@ -1493,11 +1494,11 @@ fn an_output_extension_danvan_does_not_write_is_refused_before_reading() {
     assert!(w.read("report").starts_with("┌"), "{}", w.read("report"));
     // merge takes -o the same way.
     w.file("s.csv", "unit,measure,total,count\nA,VND,1,1\n");
-    let r = w.run(&["merge", "s.csv", "-o", "town.html"]);
+    let r = w.run(&["merge", "s.csv", "-o", "town.tsv"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .starts_with("danvan: town.html: danvan does not write .html files (yet)"),
+            .starts_with("danvan: town.tsv: danvan does not write .tsv files (yet)"),
         "{}",
         r.stderr
     );
@@ -2366,4 +2367,103 @@ fn rejected_rows_give_their_reason_in_the_run_language_under_the_same_columns() 
          tách hàng nghìn, ',' là dấu thập phân) hoặc 1,2 (en: ',' tách hàng nghìn, '.' là dấu \
          thập phân) và trong tệp không có gì để quyết định; hãy dùng --number-format vi hoặc en\"\n"
     );
+}
+
+/// Issue 13: `--format xlsx` (or `-o FILE.xlsx`) writes a workbook whose totals are numbers,
+/// equal to the CSV output's, with a bold header row that stays in view; text that looks like a
+/// formula stays text.
+#[test]
+fn xlsx_holds_the_csv_totals_as_numbers_under_a_bold_frozen_header() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,unit,amount,measure\n\
+         2024-01-01,=HYPERLINK(\"http://x\"),106.8,\n\
+         2024-01-02,B,1200000,\n\
+         2024-01-03,B,3,ngày công\n\
+         2024-01-04,B,-0.25,ngày công\n",
+    );
+    let csv = w.run(&["summary", "l.csv", "--format", "csv", "-q", "--raw"]);
+    w.run(&["summary", "l.csv", "-o", "s.xlsx", "-q"]).ok();
+    let book = common::workbook(&w.path("s.xlsx"));
+    assert_eq!(book.len(), 1);
+    let (name, rows) = &book[0];
+    assert_eq!(name, "Summary");
+    use calamine::Data::{Empty as E, Float as F, String as S};
+    assert_eq!(
+        rows,
+        &vec![
+            vec![
+                S("unit".into()),
+                S("VND".into()),
+                S("workday".into()),
+                S("rows".into())
+            ],
+            vec![S("=HYPERLINK(\"http://x\")".into()), F(106.8), E, F(1.0)],
+            vec![S("B".into()), F(1_200_000.0), F(2.75), F(3.0)],
+            vec![S("Total".into()), F(1_200_106.8), F(2.75), F(4.0)],
+        ]
+    );
+    // Every total of the CSV output is the number in the workbook.
+    for line in csv.ok().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (unit, measure, total) = (f[0], f[f.len() - 3], f[f.len() - 2]);
+        let unit = unit.trim_matches('"').replace("\"\"", "\"");
+        let row = rows.iter().find(|r| r[0] == S(unit.clone())).unwrap();
+        let col = rows[0]
+            .iter()
+            .position(|h| *h == S(measure.into()))
+            .unwrap();
+        assert_eq!(row[col], F(total.parse().unwrap()), "{line}");
+    }
+    let sheet = common::workbook_part(&w.path("s.xlsx"), "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("state=\"frozen\""), "{sheet}");
+    assert!(!sheet.contains("<f>"), "no formula: {sheet}");
+    let styles = common::workbook_part(&w.path("s.xlsx"), "xl/styles.xml");
+    assert!(styles.contains("<b/>"), "{styles}");
+    assert!(styles.contains("formatCode=\"#,##0.0\""), "{styles}");
+    assert!(styles.contains("formatCode=\"#,##0.00\""), "{styles}");
+}
+
+/// Issue 13: a spreadsheet keeps 15 digits; a total it could not keep exactly is refused with
+/// the cell named, never written as another figure.
+#[test]
+fn xlsx_refuses_a_total_a_spreadsheet_would_round() {
+    let w = Work::new();
+    w.file("l.csv", "date,unit,amount\n2024-01-01,A,1234567890123456\n");
+    let r = w.run(&["summary", "l.csv", "-o", "s.xlsx", "-q"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "danvan: s.xlsx: cannot write: sheet \"Summary\", cell B2: 1,234,567,890,123,456 has more \
+         digits than a spreadsheet keeps (15); use --format csv for the exact figures\n"
+    );
+    assert!(!w.exists("s.xlsx"));
+}
+
+/// Issue 13: `--format html` (or `-o FILE.html`) is one self-contained page with the table, its
+/// text escaped.
+#[test]
+fn html_is_one_page_with_the_table_and_escaped_text() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,unit,amount\n2024-01-01,<b>A</b>,1200000\n2024-01-02,B,5\n",
+    );
+    w.run(&["summary", "l.csv", "-o", "s.html", "-q"]).ok();
+    let html = w.read("s.html");
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<tbody><tr class=\"\"><td class=\"\">&lt;b&gt;A&lt;/b&gt;</td><td class=\"n\">1,200,000</td>\
+             <td class=\"n\">1</td></tr><tr class=\"\"><td class=\"\">B</td><td class=\"n\">5</td>\
+             <td class=\"n\">1</td></tr><tr class=\"total\"><td class=\"\">Total</td>\
+             <td class=\"n\">1,200,005</td><td class=\"n\">2</td></tr></tbody>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<b>") && !html.contains("http"), "{html}");
 }

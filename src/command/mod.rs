@@ -6,6 +6,7 @@ pub mod check;
 pub mod merge;
 pub mod models;
 pub mod reading;
+pub mod report;
 pub mod summary;
 
 use crate::cli::{Cli, Command};
@@ -25,6 +26,7 @@ pub fn run(command: Command, lang: Lang) -> Result<ExitCode> {
         Command::Check(args) => check::run(args, lang),
         Command::Merge(args) => merge::run(args, lang),
         Command::Models(args) => models::run(args, lang),
+        Command::Report(args) => report::run(args, lang),
         // Made whole in memory, then written: a closed pipe is then an error like any other
         // (quiet), not a panic inside the generator.
         Command::Completions(args) => {

@@ -117,7 +117,6 @@ fn keeps(selection: &Selection, m: &Model) -> bool {
             let (Dim::Unit | Dim::Area | Dim::Field | Dim::Model | Dim::Year) = f.dim else {
                 return true;
             };
-            let value = model_value(m, f.dim);
-            f.accepts(&value.to_string())
+            f.accepts_value(&model_value(m, f.dim))
         })
 }

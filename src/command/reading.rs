@@ -410,8 +410,8 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 pub fn say_scale(scale: Option<Scale>, format: Format, lang: Lang) {
     let Some(scale) = scale else { return };
     let message = match format {
-        Format::Table | Format::Markdown => Message::Rounded { scale },
-        Format::Csv | Format::Json => Message::ScaleIgnored,
+        Format::Table | Format::Markdown | Format::Html => Message::Rounded { scale },
+        Format::Csv | Format::Json | Format::Xlsx => Message::ScaleIgnored,
     };
     message.say(lang);
 }

@@ -39,6 +39,8 @@ pub(super) struct Collector {
     /// groups exist twice at any moment.
     pub(super) workers: Vec<Worker>,
     pub(super) cutoffs: Arc<Cutoffs>,
+    /// Each file's own tally, by file index.
+    pub(super) file_tallies: BTreeMap<usize, Tally>,
 }
 
 impl Default for Collector {
@@ -58,6 +60,7 @@ impl Default for Collector {
             semicolon: BTreeSet::new(),
             workers: Vec::new(),
             cutoffs: Arc::default(),
+            file_tallies: BTreeMap::new(),
         }
     }
 }
@@ -79,6 +82,10 @@ impl Collector {
 
     pub(super) fn add(&mut self, r: ChunkResult) {
         self.tally.merge(r.tally);
+        self.file_tallies
+            .entry(r.file_index)
+            .or_default()
+            .merge(r.tally);
         for p in r.problems {
             self.problems.push(self.place(&p), p);
         }
@@ -125,6 +132,7 @@ impl Collector {
             return Err(e);
         }
         let mut groups = Groups::new(plan.grouping.dims.clone());
+        let mut sets: Vec<Groups> = Vec::new();
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
@@ -135,6 +143,13 @@ impl Collector {
                 all.merge(one);
             }
             groups.merge(f.groups)?;
+            if sets.is_empty() {
+                sets = f.sets;
+            } else {
+                for (all, one) in sets.iter_mut().zip(f.sets) {
+                    all.merge(one)?;
+                }
+            }
             observed.extend(f.observed);
             pending_sums.extend(f.pending_sums);
             pending_rows.extend(f.pending_rows);
@@ -167,24 +182,34 @@ impl Collector {
         // Pending rows: added up the file's way, or rejected row by row.
         let mut refused = 0u64;
         let mut serial_rows: BTreeMap<usize, u64> = BTreeMap::new();
-        for (fi, kept, waits, key, vi, en, n) in pending_sums {
-            let serial = waits & SERIAL != 0;
-            let two_ways = waits & TWO_WAYS != 0;
+        for p in pending_sums {
+            let (fi, n) = (p.file_index, p.rows);
+            let serial = p.waits & SERIAL != 0;
+            let two_ways = p.waits & TWO_WAYS != 0;
             if serial {
                 *serial_rows.entry(fi).or_default() += n;
             }
+            let file = self.file_tallies.entry(fi).or_default();
             if (serial && serials_refused(fi)) || (two_ways && convention(fi).is_none()) {
                 self.tally.rejected += n;
+                file.rejected += n;
                 refused += n;
-            } else if kept {
+            } else if p.kept {
                 self.tally.counted += n;
+                file.counted += n;
                 let sum = match convention(fi) {
-                    Some(crate::ledger::number::Convention::En) => en,
-                    _ => vi,
+                    Some(crate::ledger::number::Convention::En) => p.en,
+                    _ => p.vi,
                 };
-                groups.add_exact(key, &sum, n)?;
+                if p.set_keys.is_empty() {
+                    groups.add_exact(p.key, &sum, n)?;
+                }
+                for (set, key) in sets.iter_mut().zip(p.set_keys) {
+                    set.add_exact(key, &sum, n)?;
+                }
             } else {
                 self.tally.filtered += n;
+                file.filtered += n;
             }
         }
         let (rows, _) = pending_rows.into_sorted();
@@ -257,9 +282,14 @@ impl Collector {
         let (rejects, rejects_dropped) = self.rejects.into_sorted();
         // Refused rows beyond what the workers kept were never listed anywhere.
         let never_listed = refused.saturating_sub(listed);
+        let file_tallies = (0..self.files.len())
+            .map(|fi| self.file_tallies.get(&fi).copied().unwrap_or_default())
+            .collect();
         Ok(Read {
             groups,
+            sets,
             tally: self.tally,
+            file_tallies,
             problems,
             problems_unlisted: dropped + never_listed,
             warnings,

@@ -13,6 +13,7 @@
 //! the source makes a totals row): each such cell gets a test of two bytes, the few that could
 //! start a label are judged (once per distinct value), and a row holding one goes the slow way.
 
+use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
 use crate::domain::Dim;
@@ -141,6 +142,7 @@ impl FastLane {
         layout: &Layout,
         selector: &Selector,
         groups: &mut LocalGroups,
+        sets: Option<&mut Sets>,
     ) -> Result<Fast> {
         self.learnable = false;
         if rec.len() != layout.columns.width() || rec.unclosed_quote() {
@@ -197,6 +199,9 @@ impl FastLane {
             Some(Memo::Slot(slot)) => {
                 if selector.keeps_date(date) {
                     groups.add_to(slot, value)?;
+                    if let Some(sets) = sets {
+                        sets.add(slot, groups, date, value)?;
+                    }
                     Ok(Fast::Counted(evidence))
                 } else {
                     Ok(Fast::Filtered(evidence))

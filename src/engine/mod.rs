@@ -19,6 +19,7 @@ mod fast_lane;
 mod listed;
 pub mod observe;
 mod place;
+mod sets;
 mod worker;
 
 use crate::aggregate::Grouping;
@@ -41,6 +42,7 @@ use anyhow::{Result, anyhow};
 use collect::Collector;
 use observe::Observe;
 pub use place::Place;
+use sets::Sets;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,8 +127,13 @@ pub const MAX_LISTED: usize = 100_000;
 
 /// Everything a read produced.
 pub struct Read {
+    /// The plan's grouping; left empty when grouping sets were asked for (see [`read_sets`]).
     pub groups: Groups,
+    /// Each grouping set's groups, in the order asked (empty without sets).
+    pub sets: Vec<Groups>,
     pub tally: Tally,
+    /// Each file's own tally, by file index (as `files`).
+    pub file_tallies: Vec<Tally>,
     /// Errors, in file and line order (the first [`MAX_LISTED`]).
     pub problems: Vec<Problem>,
     /// Errors found but not listed.
@@ -168,6 +175,28 @@ pub fn read(
     registry: Option<Arc<Registry>>,
     plan: Plan,
 ) -> Result<Read> {
+    read_sets(sources, opts, registry, plan, &[])
+}
+
+/// Reads every source under `plan`, adding every counted row up in each grouping of `sets` too,
+/// in the same pass: the plan's grouping must hold every text dimension a set uses (its periods
+/// may differ). With sets, [`Read::sets`] holds their totals and [`Read::groups`] stays empty.
+pub fn read_sets(
+    sources: &[Source],
+    opts: &ReadOptions,
+    registry: Option<Arc<Registry>>,
+    plan: Plan,
+    sets: &[Vec<Dim>],
+) -> Result<Read> {
+    let fine = plan.grouping.clone();
+    let make_sets = || -> Result<Option<Sets>> {
+        if sets.is_empty() {
+            Ok(None)
+        } else {
+            Sets::new(&fine, sets).map(Some)
+        }
+    };
+    make_sets()?;
     for s in sources {
         if let Some(p) = &s.path
             && let Err(e) = std::fs::metadata(p)
@@ -188,7 +217,7 @@ pub fn read(
     let mut collector = Collector::default();
     let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
-        let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone());
+        let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone(), make_sets()?);
         let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
             let r = worker.process(job);
             let stop = r.fatal.is_some();
@@ -202,7 +231,12 @@ pub fn read(
         let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<ChunkResult>();
         let stop = AtomicBool::new(false);
-        let mut own = Worker::new(plan.clone(), registry.clone(), cutoffs.clone());
+        let mut own = Worker::new(
+            plan.clone(),
+            registry.clone(),
+            cutoffs.clone(),
+            make_sets()?,
+        );
         std::thread::scope(|scope| {
             // A thread the system refuses to start (too many threads, no memory) is simply not
             // there: the others, and the reading thread itself, do its share.
@@ -211,9 +245,11 @@ pub fn read(
                     let (job_rx, res_tx) = (job_rx.clone(), res_tx.clone());
                     let (plan, registry, stop) = (plan.clone(), registry.clone(), &stop);
                     let cutoffs = cutoffs.clone();
+                    // Checked above, so this cannot fail.
+                    let sets = make_sets().ok().flatten();
                     let builder = std::thread::Builder::new().name("reader".into());
                     let spawned = builder.spawn_scoped(scope, move || {
-                        let mut worker = Worker::new(plan, registry, cutoffs);
+                        let mut worker = Worker::new(plan, registry, cutoffs, sets);
                         for job in job_rx {
                             let r = worker.process(job);
                             if r.fatal.is_some() {

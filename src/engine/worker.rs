@@ -5,6 +5,7 @@ use super::fast_lane::{Fast, FastLane};
 use super::listed::Listed;
 use super::observe::Observer;
 use super::place::{Cutoffs, Place};
+use super::sets::Sets;
 use super::{Job, MAX_LISTED, Plan, Tally};
 use crate::aggregate::{Groups, LocalGroups};
 use crate::domain::Key;
@@ -54,6 +55,8 @@ pub(super) struct ChunkResult {
     /// Problems, warnings and rejected rows past the cutoffs: counted, not built.
     pub(super) unlisted: [u64; 3],
     pub(super) fatal: Option<(u64, anyhow::Error)>,
+    /// The file the chunk is from, for each file's own tally.
+    pub(super) file_index: usize,
     /// The chunk's buffer, handed back to the reader for the next chunk: reusing buffers keeps
     /// memory flat however long the input is.
     pub(super) spent: Vec<u8>,
@@ -65,6 +68,8 @@ pub(super) struct Worker {
     /// `None` when an observer looks at every row in full.
     fast: Option<FastLane>,
     groups: LocalGroups,
+    /// Other groupings of the same rows, when the read asked for them.
+    sets: Option<Sets>,
     selector: Selector,
     plan: Arc<Plan>,
     observer: Option<Box<dyn Observer>>,
@@ -78,6 +83,7 @@ impl Worker {
         plan: Arc<Plan>,
         registry: Option<Arc<Registry>>,
         cutoffs: Arc<Cutoffs>,
+        sets: Option<Sets>,
     ) -> Self {
         let observer = plan.observe.as_ref().map(|make| make());
         let fast = observer
@@ -87,6 +93,7 @@ impl Worker {
             fast,
             reader: RowReader::new(registry, plan.needs(), plan.aliases.clone()),
             groups: LocalGroups::new(plan.grouping.clone()),
+            sets,
             selector: Selector::new(plan.selection.clone()),
             plan,
             observer,
@@ -97,9 +104,12 @@ impl Worker {
     }
 
     pub(super) fn process(&mut self, job: Job) -> ChunkResult {
-        let mut out = ChunkResult::default();
         let layout = &job.layout;
         let fi = layout.file_index;
+        let mut out = ChunkResult {
+            file_index: fi,
+            ..ChunkResult::default()
+        };
         let mut evidence = [0u64; 2];
         // Rows read by the fast lane all have a date written as text; the slow path counts its own.
         let mut slow_rows = 0u64;
@@ -109,7 +119,13 @@ impl Worker {
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast
-                    .try_record(record, layout, &self.selector, &mut self.groups)
+                    .try_record(
+                        record,
+                        layout,
+                        &self.selector,
+                        &mut self.groups,
+                        self.sets.as_mut(),
+                    )
                     .with_context(|| format!("{}:{line}", layout.file))?;
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
@@ -163,6 +179,10 @@ impl Worker {
                             .groups
                             .add(&row, &mut self.reader.interner)
                             .with_context(|| format!("{}:{line}", layout.file))?;
+                        if let Some(sets) = &mut self.sets {
+                            sets.add(slot, &self.groups, row.date, row.amount)
+                                .with_context(|| format!("{}:{line}", layout.file))?;
+                        }
                         if let Some(fast) = &mut self.fast {
                             fast.learn(Some(slot));
                         }
@@ -212,10 +232,17 @@ impl Worker {
                     } else {
                         0
                     } | if serial.is_some() { SERIAL } else { 0 };
-                    let sums = self
-                        .pending_sums
-                        .entry((fi, kept, waits, key[..n].into()))
-                        .or_default();
+                    // The sets' periods from the date follow the fine key, so the sum lands in
+                    // the right month of every set once settled.
+                    let key: Box<[u32]> = match &self.sets {
+                        None => key[..n].into(),
+                        Some(sets) => key[..n]
+                            .iter()
+                            .copied()
+                            .chain(sets.date_codes(row.date))
+                            .collect(),
+                    };
+                    let sums = self.pending_sums.entry((fi, kept, waits, key)).or_default();
                     let at = || format!("{}:{line}", layout.file);
                     sums.0
                         .add(vi)
@@ -301,14 +328,33 @@ impl Worker {
         let pending_sums = self
             .pending_sums
             .iter()
-            .map(|((fi, kept, waits, key), &(vi, en, n))| {
-                let key = self.groups.key_value(key, interner);
-                (*fi, *kept, *waits, key, vi, en, n)
+            .map(|((fi, kept, waits, key), &(vi, en, n))| PendingSum {
+                file_index: *fi,
+                kept: *kept,
+                waits: *waits,
+                key: self.groups.key_value(key, interner),
+                set_keys: self
+                    .sets
+                    .as_ref()
+                    .map(|s| s.keys_of(key, interner))
+                    .unwrap_or_default(),
+                vi,
+                en,
+                rows: n,
             })
             .collect();
+        // With sets, only the sets are wanted: the fine groups (possibly many) stay symbols.
+        let (groups, sets) = match self.sets {
+            Some(sets) => (
+                Groups::new(self.plan.grouping.dims.clone()),
+                sets.into_groups(&self.groups, interner)?,
+            ),
+            None => (self.groups.into_groups(interner)?, Vec::new()),
+        };
         Ok(Finished {
             seen: self.selector.seen(interner),
-            groups: self.groups.into_groups(interner)?,
+            groups,
+            sets,
             observed,
             pending_sums,
             pending_rows: self.pending_rows,
@@ -316,19 +362,32 @@ impl Worker {
     }
 }
 
-/// (file, kept, what the rows wait for (`TWO_WAYS`, `SERIAL`), key, sum read vi, sum read en,
-/// rows)
-pub(super) type PendingSum = (usize, bool, u8, Key, Exact, Exact, u64);
-
 /// A worker's results with text keys, ready to merge.
 pub(super) struct Finished {
     pub(super) groups: Groups,
+    /// The grouping sets' groups, when the read asked for sets.
+    pub(super) sets: Vec<Groups>,
     pub(super) observed: Option<Box<dyn std::any::Any + Send>>,
-    /// (file, kept, what the rows wait for, key, sum read vi, sum read en, rows)
     pub(super) pending_sums: Vec<PendingSum>,
     pub(super) pending_rows: Listed<PendingRow>,
     /// What each `--where` filter saw, by filter.
     pub(super) seen: Vec<crate::select::Seen>,
+}
+
+/// Rows that wait for their whole file (amounts that read two ways, Excel serial dates) in one
+/// file and group, added up both ways.
+pub(super) struct PendingSum {
+    pub(super) file_index: usize,
+    /// Selected (not filtered).
+    pub(super) kept: bool,
+    /// What the rows wait for (`TWO_WAYS`, `SERIAL`).
+    pub(super) waits: u8,
+    pub(super) key: Key,
+    /// The group in each grouping set, when there are sets.
+    pub(super) set_keys: Vec<Key>,
+    pub(super) vi: Exact,
+    pub(super) en: Exact,
+    pub(super) rows: u64,
 }
 
 fn owned(record: &Record<'_>) -> Vec<String> {

@@ -15,6 +15,7 @@ pub mod number;
 pub mod period;
 pub mod record;
 pub mod registry;
+pub mod results;
 pub mod row;
 pub mod source;
 pub mod table;

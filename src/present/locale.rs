@@ -5,6 +5,7 @@
 use crate::domain::measure::{M2, VND, WORKDAY};
 use crate::domain::order::TextOrder;
 use crate::domain::{Dim, Lang, Value, amount};
+use crate::report::yearend::{Figure, Note, Part, Role};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The words a table for people uses.
@@ -43,6 +44,97 @@ pub struct Labels {
     pub change_pct: fn(&str) -> String,
     /// In a tree, the line of rows booked on a place itself, given the place's name.
     pub direct: fn(&str) -> String,
+    /// The words of the year-end report and of workbooks (titles, sheet names, notes).
+    pub words: fn(&Words<'_>) -> String,
+}
+
+/// What the year-end report and workbooks name, each worded by [`Labels::words`].
+#[derive(Debug, Clone, Copy)]
+pub enum Words<'a> {
+    /// The language's code for a web page (`en`, `vi`).
+    Lang,
+    /// The report's title.
+    Title {
+        year: i32,
+    },
+    /// The line under the title.
+    Subtitle,
+    /// A part's heading.
+    Part {
+        part: Part,
+        year: i32,
+        previous: i32,
+    },
+    /// A part's sheet name in a workbook: at most 31 characters, none of `[]:*?/\`.
+    Sheet {
+        part: Part,
+        previous: i32,
+    },
+    /// The sheet of a workbook holding one table of `command` (`summary`, `models`).
+    TableSheet {
+        command: &'a str,
+    },
+    /// The title of a part's bar chart.
+    Chart {
+        part: Part,
+    },
+    /// A headline figure's name.
+    Figure(&'a Figure),
+    /// The head of the headline's first column.
+    FigureHead,
+    /// The head of the change column.
+    ChangeHead,
+    Note {
+        note: &'a Note,
+        year: i32,
+        previous: i32,
+    },
+    /// Heads of the results table.
+    ResultHead(ResultHead),
+    /// Heads of the audit's table of inputs.
+    InputHead(InputHead),
+    Role(Role),
+    /// Standard input is read once, so it has no hash.
+    NotHashed,
+    /// The reconciliation line.
+    Reconciliation {
+        read: u64,
+        counted: u64,
+        filtered: u64,
+        rejected: u64,
+    },
+    /// What "filtered" means in this report.
+    FilteredMeans {
+        year: i32,
+        previous: i32,
+    },
+    Version {
+        version: &'a str,
+    },
+    CommandHead,
+    /// The line at the foot of the report.
+    Footer {
+        version: &'a str,
+    },
+}
+
+/// A head of the results table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultHead {
+    Model,
+    Name,
+    Indicator,
+    Value,
+    Unit,
+}
+
+/// A head of the audit's table of inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputHead {
+    File,
+    Role,
+    Rows,
+    Sha256,
 }
 
 /// English, with the machine names of dimensions (what `--by` takes) and measures.
@@ -74,6 +166,7 @@ pub const EN: Labels = Labels {
     change: |c| format!("{c} change"),
     change_pct: |c| format!("{c} change %"),
     direct: |p| format!("{p} (direct)"),
+    words: english_words,
 };
 
 /// Vietnamese, as a clerk's report writes its heads.
@@ -116,6 +209,7 @@ pub const VI: Labels = Labels {
     change: |c| format!("{c} tăng/giảm"),
     change_pct: |c| format!("{c} tăng/giảm %"),
     direct: |p| format!("{p} (riêng)"),
+    words: vietnamese_words,
 };
 
 /// A measure's Vietnamese name; a measure that is no canonical code is named as written.
@@ -151,6 +245,277 @@ impl Scale {
 /// The most decimals a scaled amount shows (`106,8`; a thousandth of a million is a thousand
 /// đồng). Past them it is rounded half away from zero; trailing zeros are never shown.
 pub const SCALED_DECIMALS: u32 = 3;
+
+/// The English words of the year-end report and workbooks.
+fn english_words(w: &Words<'_>) -> String {
+    match *w {
+        Words::Lang => "en".to_string(),
+        Words::Title { year } => format!("Year-end report {year}"),
+        Words::Subtitle => "The \u{201c}dân vận khéo\u{201d} (skilled mass mobilization) movement: \
+                            every figure added up exactly from the ledgers listed at the end"
+            .to_string(),
+        Words::Part {
+            part,
+            year,
+            previous,
+        } => match part {
+            Part::Headline => format!("{year} at a glance"),
+            Part::ByUnit => "Totals by unit".to_string(),
+            Part::ByArea => "Totals by area".to_string(),
+            Part::ByField => "Totals by field".to_string(),
+            Part::BySource => "Totals by source".to_string(),
+            Part::ByMonth => format!("Month by month, {year}"),
+            Part::TopModels => "The 10 models that mobilized the most VND".to_string(),
+            Part::PlanActual => "Plan against actual, by unit".to_string(),
+            Part::Compared => format!("Compared with {previous}"),
+            Part::Results => "Results of the models".to_string(),
+            Part::Audit => "Audit trail".to_string(),
+        },
+        Words::Sheet { part, previous } => match part {
+            Part::Headline => "Headline".to_string(),
+            Part::ByUnit => "By unit".to_string(),
+            Part::ByArea => "By area".to_string(),
+            Part::ByField => "By field".to_string(),
+            Part::BySource => "By source".to_string(),
+            Part::ByMonth => "By month".to_string(),
+            Part::TopModels => "Top 10 models".to_string(),
+            Part::PlanActual => "Plan vs actual".to_string(),
+            Part::Compared => format!("Compared with {previous}"),
+            Part::Results => "Results".to_string(),
+            Part::Audit => "Audit trail".to_string(),
+        },
+        Words::TableSheet { command } => match command {
+            "models" => "Models".to_string(),
+            _ => "Summary".to_string(),
+        },
+        Words::Chart { part } => match part {
+            Part::ByUnit => "VND by unit".to_string(),
+            Part::ByField => "VND by field".to_string(),
+            Part::ByMonth => "VND by month".to_string(),
+            _ => "VND".to_string(),
+        },
+        Words::Figure(f) => match f {
+            Figure::Models => "Models registered".to_string(),
+            Figure::Units => "Units registering them".to_string(),
+            Figure::Mobilized(m) if m == VND => "VND mobilized".to_string(),
+            Figure::Mobilized(m) if m == WORKDAY => "Work-days".to_string(),
+            Figure::Mobilized(m) if m == M2 => "m² of land".to_string(),
+            Figure::Mobilized(m) => m.clone(),
+            Figure::Contributions => "Contributions counted".to_string(),
+        },
+        Words::FigureHead => "figure".to_string(),
+        Words::ChangeHead => "change %".to_string(),
+        Words::Note {
+            note,
+            year,
+            previous,
+        } => match note {
+            Note::NoPrevious => {
+                format!("The ledgers hold no row dated in {previous}, so there is nothing to compare {year} with.")
+            }
+            Note::NoRegistry => {
+                "No registry was given (--models), so there is no plan to compare with.".to_string()
+            }
+            Note::NoTargets => {
+                "No model registered for the year has a target, so there is no plan to compare with."
+                    .to_string()
+            }
+            Note::Unattributed { rows, vnd } => format!(
+                "{rows} contribution row(s) name no model ({} VND); they are in the totals above, not in this list.",
+                Locale::en().amount(*vnd)
+            ),
+            Note::WithoutContribution { models } => format!(
+                "Registered with no contribution in {year}: {}.",
+                models.join(", ")
+            ),
+            Note::MonthsWithoutRows { months } => format!(
+                "No rows in {}; the chart shows those months as zero.",
+                months
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        Words::ResultHead(h) => match h {
+            ResultHead::Model => "model",
+            ResultHead::Name => "name",
+            ResultHead::Indicator => "indicator",
+            ResultHead::Value => "value",
+            ResultHead::Unit => "unit",
+        }
+        .to_string(),
+        Words::InputHead(h) => match h {
+            InputHead::File => "file",
+            InputHead::Role => "what",
+            InputHead::Rows => "rows",
+            InputHead::Sha256 => "SHA-256",
+        }
+        .to_string(),
+        Words::Role(r) => match r {
+            Role::Ledger => "ledger",
+            Role::Registry => "registry",
+            Role::Results => "results",
+            Role::Aliases => "aliases",
+        }
+        .to_string(),
+        Words::NotHashed => "(standard input, read once: not hashed)".to_string(),
+        Words::Reconciliation {
+            read,
+            counted,
+            filtered,
+            rejected,
+        } => format!(
+            "rows read {read} = counted {counted} + filtered {filtered} + rejected {rejected}"
+        ),
+        Words::FilteredMeans { year, previous } => {
+            format!("Filtered rows are dated outside {previous}\u{2013}{year}.")
+        }
+        Words::Version { version } => format!("danvan {version}"),
+        Words::CommandHead => "Command".to_string(),
+        Words::Footer { version } => format!(
+            "Written by danvan {version}. Run the command in the audit trail on the files listed \
+             there (same SHA-256) to get every figure again."
+        ),
+    }
+}
+
+/// The Vietnamese words of the year-end report and workbooks, as an office's year-end report
+/// ("báo cáo tổng kết") words them.
+fn vietnamese_words(w: &Words<'_>) -> String {
+    match *w {
+        Words::Lang => "vi".to_string(),
+        Words::Title { year } => format!("Báo cáo tổng kết năm {year}"),
+        Words::Subtitle => {
+            "Phong trào thi đua \u{201c}Dân vận khéo\u{201d}: mọi số liệu được cộng \
+                            chính xác từ các sổ liệt kê ở cuối báo cáo"
+                .to_string()
+        }
+        Words::Part {
+            part,
+            year,
+            previous,
+        } => match part {
+            Part::Headline => format!("Kết quả nổi bật năm {year}"),
+            Part::ByUnit => "Tổng hợp theo đơn vị".to_string(),
+            Part::ByArea => "Tổng hợp theo địa bàn".to_string(),
+            Part::ByField => "Tổng hợp theo lĩnh vực".to_string(),
+            Part::BySource => "Tổng hợp theo nguồn".to_string(),
+            Part::ByMonth => format!("Theo từng tháng, năm {year}"),
+            Part::TopModels => "10 mô hình vận động được nhiều tiền nhất".to_string(),
+            Part::PlanActual => "Chỉ tiêu và kết quả, theo đơn vị".to_string(),
+            Part::Compared => format!("So với năm {previous}"),
+            Part::Results => "Kết quả của các mô hình".to_string(),
+            Part::Audit => "Nguồn số liệu".to_string(),
+        },
+        Words::Sheet { part, previous } => match part {
+            Part::Headline => "Nổi bật".to_string(),
+            Part::ByUnit => "Theo đơn vị".to_string(),
+            Part::ByArea => "Theo địa bàn".to_string(),
+            Part::ByField => "Theo lĩnh vực".to_string(),
+            Part::BySource => "Theo nguồn".to_string(),
+            Part::ByMonth => "Theo tháng".to_string(),
+            Part::TopModels => "10 mô hình".to_string(),
+            Part::PlanActual => "Chỉ tiêu - kết quả".to_string(),
+            Part::Compared => format!("So với {previous}"),
+            Part::Results => "Kết quả".to_string(),
+            Part::Audit => "Nguồn số liệu".to_string(),
+        },
+        Words::TableSheet { command } => match command {
+            "models" => "Mô hình".to_string(),
+            _ => "Tổng hợp".to_string(),
+        },
+        Words::Chart { part } => match part {
+            Part::ByUnit => "Số tiền theo đơn vị (đồng)".to_string(),
+            Part::ByField => "Số tiền theo lĩnh vực (đồng)".to_string(),
+            Part::ByMonth => "Số tiền theo tháng (đồng)".to_string(),
+            _ => "đồng".to_string(),
+        },
+        Words::Figure(f) => match f {
+            Figure::Models => "Số mô hình đăng ký".to_string(),
+            Figure::Units => "Số đơn vị đăng ký".to_string(),
+            Figure::Mobilized(m) if m == VND => "Số tiền vận động (đồng)".to_string(),
+            Figure::Mobilized(m) if m == WORKDAY => "Ngày công".to_string(),
+            Figure::Mobilized(m) if m == M2 => "Đất hiến (m²)".to_string(),
+            Figure::Mobilized(m) => m.clone(),
+            Figure::Contributions => "Số lượt đóng góp".to_string(),
+        },
+        Words::FigureHead => "Chỉ số".to_string(),
+        Words::ChangeHead => "Tăng/giảm %".to_string(),
+        Words::Note {
+            note,
+            year,
+            previous,
+        } => match note {
+            Note::NoPrevious => format!(
+                "Các sổ không có dòng nào trong năm {previous}, nên không có gì để so sánh với \
+                 năm {year}."
+            ),
+            Note::NoRegistry => {
+                "Không có danh sách mô hình (--models), nên không có chỉ tiêu để so sánh."
+                    .to_string()
+            }
+            Note::NoTargets => "Không mô hình nào đăng ký trong năm có chỉ tiêu, nên không có gì \
+                                để so sánh."
+                .to_string(),
+            Note::Unattributed { rows, vnd } => format!(
+                "{rows} dòng đóng góp không ghi mô hình ({} đồng); các dòng này có trong các bảng \
+                 tổng ở trên, không có trong danh sách này.",
+                Locale::vi().amount(*vnd)
+            ),
+            Note::WithoutContribution { models } => format!(
+                "Đã đăng ký nhưng chưa có đóng góp trong năm {year}: {}.",
+                models.join(", ")
+            ),
+            Note::MonthsWithoutRows { months } => format!(
+                "Không có dòng nào trong {}; biểu đồ ghi các tháng đó là 0.",
+                months
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        Words::ResultHead(h) => match h {
+            ResultHead::Model => "Mã mô hình",
+            ResultHead::Name => "Tên mô hình",
+            ResultHead::Indicator => "Chỉ tiêu kết quả",
+            ResultHead::Value => "Giá trị",
+            ResultHead::Unit => "Đơn vị tính",
+        }
+        .to_string(),
+        Words::InputHead(h) => match h {
+            InputHead::File => "Tệp",
+            InputHead::Role => "Loại",
+            InputHead::Rows => "Số dòng",
+            InputHead::Sha256 => "SHA-256",
+        }
+        .to_string(),
+        Words::Role(r) => match r {
+            Role::Ledger => "sổ đóng góp",
+            Role::Registry => "danh sách mô hình",
+            Role::Results => "kết quả",
+            Role::Aliases => "tên cũ - tên mới",
+        }
+        .to_string(),
+        Words::NotHashed => "(đầu vào chuẩn, chỉ đọc một lần: không tính mã băm)".to_string(),
+        Words::Reconciliation {
+            read,
+            counted,
+            filtered,
+            rejected,
+        } => format!("đã đọc {read} dòng = tính {counted} + lọc {filtered} + loại {rejected}"),
+        Words::FilteredMeans { year, previous } => {
+            format!("Các dòng bị lọc có ngày ngoài khoảng {previous}\u{2013}{year}.")
+        }
+        Words::Version { version } => format!("danvan {version}"),
+        Words::CommandHead => "Lệnh".to_string(),
+        Words::Footer { version } => format!(
+            "Lập bằng danvan {version}. Chạy lệnh ghi ở phần nguồn số liệu trên đúng các tệp đã \
+             liệt kê (cùng mã SHA-256) sẽ ra lại mọi số liệu."
+        ),
+    }
+}
 
 /// How a table for people looks.
 pub struct Locale {

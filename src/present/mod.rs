@@ -5,11 +5,13 @@
 
 pub mod collation;
 pub mod locale;
+pub mod report;
 
 pub use locale::{Locale, Scale, choose};
 
 use crate::domain::measure::VND;
 use crate::report::table::{Cell, Head, Kind, Line, Table};
+use rust_decimal::Decimal;
 
 /// How a column's text is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,9 @@ pub struct Sheet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     pub cells: Vec<String>,
+    /// Beside each cell's text, the exact number it shows, if it shows one: what a spreadsheet
+    /// stores (a number with a format, never the text).
+    pub numbers: Vec<Option<Number>>,
     pub emphasis: Emphasis,
 }
 
@@ -52,6 +57,27 @@ fn measure_of(table: &Table, c: usize) -> Option<&str> {
         | Head::Target { measure } => Some(measure),
         Head::Change { of, .. } => measure_of(table, *of),
         _ => None,
+    }
+}
+
+/// A number as a spreadsheet keeps it, with what kind of number it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Number {
+    Amount(Decimal),
+    Count(u64),
+    /// A percentage, already rounded to two decimals (`24.82` for 24.82 %).
+    Percent(Decimal),
+}
+
+impl Number {
+    /// The number a table cell holds.
+    pub fn of(cell: Cell) -> Option<Number> {
+        match cell {
+            Cell::Empty => None,
+            Cell::Amount(d) => Some(Number::Amount(d)),
+            Cell::Count(n) => Some(Number::Count(n)),
+            Cell::Percent(p) => Some(Number::Percent(p)),
+        }
     }
 }
 
@@ -116,6 +142,9 @@ pub fn present(table: &Table, locale: &Locale) -> Sheet {
                         .map(|&c| cell(line.cells[c], scaled[c], locale)),
                 )
                 .collect(),
+            numbers: std::iter::repeat_n(None, table.dims.len())
+                .chain(shown.iter().map(|&c| Number::of(line.cells[c])))
+                .collect(),
             emphasis: match line.kind {
                 Kind::Total => Emphasis::Strong,
                 Kind::Subtotal => Emphasis::Sub,
@@ -163,7 +192,8 @@ fn tree_label(line: &Line, locale: &Locale) -> String {
     format!("{}{name}", "  ".repeat(line.level()))
 }
 
-fn cell(cell: Cell, money: bool, locale: &Locale) -> String {
+/// A cell's text for people; `money` scales amounts by the locale's `--in`.
+pub fn cell(cell: Cell, money: bool, locale: &Locale) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Amount(d) if money => locale.money(d),
@@ -178,7 +208,6 @@ mod tests {
     use super::*;
     use crate::domain::{Dim, Value};
     use crate::report::table::Across;
-    use rust_decimal::Decimal;
 
     #[test]
     fn a_sheet_names_empty_values_others_and_total_and_hides_per_column_counts() {

@@ -12,6 +12,7 @@ use crate::ledger::date::DateError;
 use crate::ledger::dialect::HeaderError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::results::ResultCol;
 use crate::ledger::source::Workbook;
 use crate::present::Scale;
 use chrono::Datelike;
@@ -139,6 +140,11 @@ pub fn message(kind: &Kind) -> String {
                 quoted(id)
             )
         }
+        Kind::ResultMissing(col) => format!("{} is missing", result_column(*col)),
+        Kind::ResultNotANumber { text } => format!(
+            "cannot read {text:?} as a number; write the number alone (96 or 89,5) and what it \
+             counts in the unit column (%, m)"
+        ),
         Kind::NotPlainDecimal { text } => {
             format!("{} is not a plain decimal like 1234567.5", quoted(text))
         }
@@ -599,3 +605,12 @@ pub fn place(column: &str) -> &str {
 /// The marks before a warning's text, and before a problem skipped by `--skip-invalid`.
 pub const WARNING: &str = "warning: ";
 pub const SKIPPED: &str = "warning: skipped: ";
+/// A results column's English name.
+fn result_column(col: ResultCol) -> &'static str {
+    match col {
+        ResultCol::Model => "model",
+        ResultCol::Indicator => "indicator",
+        ResultCol::Value => "value",
+        ResultCol::Unit => "unit",
+    }
+}

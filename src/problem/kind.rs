@@ -8,6 +8,7 @@ use crate::ledger::Col;
 use crate::ledger::date::DateError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::results::ResultCol;
 use crate::ledger::source::Workbook;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -102,6 +103,12 @@ pub enum Kind {
     NotAYear { text: String },
     /// A model id given twice.
     DuplicateModel { id: String, first_line: u64 },
+
+    // A results file (`report --results`).
+    /// A required results cell left empty.
+    ResultMissing(ResultCol),
+    /// A result's value that is no number.
+    ResultNotANumber { text: String },
 
     // Summary files read back by `merge`.
     /// A total that is not a plain decimal as `summary` prints it.
@@ -332,6 +339,13 @@ impl Kind {
             Kind::DuplicateModel {
                 id: "MH-1".into(),
                 first_line: 2,
+            },
+            Kind::ResultMissing(ResultCol::Model),
+            Kind::ResultMissing(ResultCol::Indicator),
+            Kind::ResultMissing(ResultCol::Value),
+            Kind::ResultMissing(ResultCol::Unit),
+            Kind::ResultNotANumber {
+                text: "96 phần trăm".into(),
             },
             Kind::NotPlainDecimal {
                 text: "1.200.000".into(),

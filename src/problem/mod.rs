@@ -268,9 +268,11 @@ mod tests {
             Kind::WhereNothing { .. } => 42,
             Kind::KeysDiffer { .. } => 43,
             Kind::WherePeriodNothing { .. } => 44,
+            Kind::ResultMissing(_) => 45,
+            Kind::ResultNotANumber { .. } => 46,
         }
     }
-    const VARIANTS: usize = 45;
+    const VARIANTS: usize = 47;
 
     /// Every kind, message and failure has words in every catalogue, and different words in
     /// each (a message left in English in the Vietnamese catalogue fails too).

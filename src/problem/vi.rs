@@ -12,6 +12,7 @@ use crate::ledger::date::DateError;
 use crate::ledger::dialect::HeaderError;
 use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
+use crate::ledger::results::ResultCol;
 use crate::ledger::source::Workbook;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -26,7 +27,10 @@ pub fn message(kind: &Kind) -> String {
             format!("có {found} ô nhưng dòng tiêu đề có {expected}")
         }
         Kind::TotalsRow { word } => {
-            format!("dòng tổng gõ tay ({word:?}): hãy xóa đi, danvan tự cộng các dòng")
+            format!(
+                "dòng tổng gõ tay ({}): hãy xóa đi, danvan tự cộng các dòng",
+                quoted(word)
+            )
         }
         Kind::DuplicateRow { file, line } => match file {
             None => format!("giống hệt dòng {line}: dòng bị trùng?"),
@@ -36,35 +40,47 @@ pub fn message(kind: &Kind) -> String {
         Kind::Amount(e) => number_error(e),
         Kind::TwoWays { text, reading } => match reading {
             Reading::Ambiguous { vi, en } => format!(
-                "{text:?} đọc được hai cách: {} (vi: '.' tách hàng nghìn, ',' là dấu thập phân) \
+                "{} đọc được hai cách: {} (vi: '.' tách hàng nghìn, ',' là dấu thập phân) \
                  hoặc {} (en: ',' tách hàng nghìn, '.' là dấu thập phân) và trong tệp không có \
                  gì để quyết định; hãy dùng --number-format vi hoặc en",
+                quoted(text),
                 number(*vi),
                 number(*en)
             ),
-            Reading::Exact { value, .. } => format!("{text:?} đọc là {}", number(*value)),
+            Reading::Exact { value, .. } => {
+                format!("{} đọc là {}", quoted(text), number(*value))
+            }
         },
         Kind::FloatArtifact { text, meant } => format!(
-            "{text:?} giống số lẻ do bảng tính làm tròn số thực để lại; có lẽ ý là {} (danvan \
-             vẫn tính đúng như đã ghi)",
+            "{} giống số lẻ do bảng tính làm tròn số thực để lại; có lẽ ý là {} (danvan vẫn \
+             tính đúng như đã ghi)",
+            quoted(text),
             number(*meant)
         ),
         Kind::CurrencyNotMeasure { text, measure } => {
-            format!("{text:?} có ký hiệu tiền tệ nhưng đơn vị tính là {measure:?}")
+            format!(
+                "{} có ký hiệu tiền tệ nhưng đơn vị tính là {}",
+                quoted(text),
+                quoted(measure)
+            )
         }
-        Kind::UnknownModel { id } => format!("mô hình {id:?} không có trong danh sách mô hình"),
+        Kind::UnknownModel { id } => {
+            format!("mô hình {} không có trong danh sách mô hình", quoted(id))
+        }
         Kind::DiffersFromModel {
             value,
             model,
             column,
             theirs,
         } => format!(
-            "{value:?} khác với {} {theirs:?} của mô hình {model}",
-            ledger_column(*column)
+            "{} khác với {} {} của mô hình {model}",
+            quoted(value),
+            ledger_column(*column),
+            quoted(theirs)
         ),
         Kind::EmptyFile => "tệp trống".to_string(),
         Kind::UnknownColumns { shown, more } => {
-            let names: Vec<String> = shown.iter().map(|n| format!("{n:?}")).collect();
+            let names: Vec<String> = shown.iter().map(|n| quoted(n)).collect();
             let tail = if *more > 0 {
                 format!(" và {more} cột nữa")
             } else {
@@ -260,20 +276,33 @@ pub fn message(kind: &Kind) -> String {
                 dim(*d)
             )
         }
+        Kind::ResultMissing(col) => format!("thiếu {}", result_column(*col)),
+        Kind::ResultNotANumber { text } => format!(
+            "không đọc được {} thành số; chỉ ghi số (96 hoặc 89,5), còn số đó đo bằng gì thì ghi \
+             ở cột đơn vị tính (%, m)",
+            quoted(text)
+        ),
         Kind::RegistryMissing(col) => format!("thiếu {}", registry_column(*col)),
-        Kind::NotAYear { text } => format!("{text:?} không phải là năm"),
+        Kind::NotAYear { text } => format!("{} không phải là năm", quoted(text)),
         Kind::DuplicateModel { id, first_line } => {
-            format!("mã mô hình {id:?} bị trùng (lần đầu ở dòng {first_line})")
+            format!(
+                "mã mô hình {} bị trùng (lần đầu ở dòng {first_line})",
+                quoted(id)
+            )
         }
         Kind::NotPlainDecimal { text } => {
-            format!("{text:?} không phải số thập phân viết thường như 1234567.5")
+            format!(
+                "{} không phải số thập phân viết thường như 1234567.5",
+                quoted(text)
+            )
         }
         Kind::TotalOutOfRange { text } => format!(
-            "{text:?} có nhiều chữ số hơn mức danvan cộng chính xác được (tối đa {} và 28 chữ \
-             số thập phân)",
+            "{} có nhiều chữ số hơn mức danvan cộng chính xác được (tối đa {} và 28 chữ số \
+             thập phân)",
+            quoted(text),
             Decimal::MAX
         ),
-        Kind::NotWholeNumber { text } => format!("{text:?} không phải số nguyên"),
+        Kind::NotWholeNumber { text } => format!("{} không phải số nguyên", quoted(text)),
         Kind::SameGroup { first_line } => {
             format!("cùng nhóm với dòng {first_line}; cả hai đều được cộng")
         }
@@ -307,10 +336,11 @@ pub fn message(kind: &Kind) -> String {
                  một, thêm vào tệp --aliases: {aliases}"
             )
         }
-        Kind::UnusedModel { id } => format!("mô hình {id:?} chưa có đóng góp nào"),
+        Kind::UnusedModel { id } => format!("mô hình {} chưa có đóng góp nào", quoted(id)),
         Kind::NoRegistry { id } => format!(
-            "các dòng có ghi mô hình ({id:?}…) nhưng không có danh sách mô hình --models, nên \
-             không được kiểm tra"
+            "các dòng có ghi mô hình ({}…) nhưng không có danh sách mô hình --models, nên \
+             không được kiểm tra",
+            quoted(id)
         ),
         Kind::TotalTooLong {
             whose,
@@ -323,7 +353,7 @@ pub fn message(kind: &Kind) -> String {
                 Whose::Line(label) => {
                     let parts: Vec<String> = label
                         .iter()
-                        .map(|(d, v)| format!("{} {v:?}", dim(*d)))
+                        .map(|(d, v)| format!("{} {}", dim(*d), quoted(v)))
                         .collect();
                     format!("tổng của {}", parts.join(", "))
                 }
@@ -390,17 +420,29 @@ fn quoted_list(values: &[String]) -> String {
         .join(", ")
 }
 
+/// A results column's Vietnamese name.
+fn result_column(col: ResultCol) -> &'static str {
+    match col {
+        ResultCol::Model => "cột mã mô hình (model)",
+        ResultCol::Indicator => "cột chỉ tiêu kết quả (indicator)",
+        ResultCol::Value => "cột giá trị (value)",
+        ResultCol::Unit => "cột đơn vị tính (unit)",
+    }
+}
+
 /// Why a date cell is no date, in Vietnamese.
 pub fn date_error(e: &DateError) -> String {
     match e {
         DateError::Missing => "thiếu ngày".to_string(),
         DateError::Unreadable(s) => format!(
-            "không đọc được {s:?} thành ngày (ghi ngày trước tháng: 15/03/2024, hoặc 2024-03-15)"
+            "không đọc được {} thành ngày (ghi ngày trước tháng: 15/03/2024, hoặc 2024-03-15)",
+            quoted(s)
         ),
-        DateError::Impossible(s) => format!("{s:?} không phải là ngày có thật"),
+        DateError::Impossible(s) => format!("{} không phải là ngày có thật", quoted(s)),
         DateError::OutOfRange(s) => {
             format!(
-                "{s:?}: năm nằm ngoài khoảng {}-{}",
+                "{}: năm nằm ngoài khoảng {}-{}",
+                quoted(s),
                 YEARS.start(),
                 YEARS.end()
             )
@@ -412,8 +454,8 @@ pub fn date_error(e: &DateError) -> String {
 pub fn number_error(e: &NumberError) -> String {
     match e {
         NumberError::Empty => "thiếu số tiền".to_string(),
-        NumberError::Unreadable(s) => format!("không đọc được {s:?} thành số"),
-        NumberError::TooLarge(s) => format!("{s:?} quá lớn để cộng chính xác"),
+        NumberError::Unreadable(s) => format!("không đọc được {} thành số", quoted(s)),
+        NumberError::TooLarge(s) => format!("{} quá lớn để cộng chính xác", quoted(s)),
     }
 }
 

@@ -1,14 +1,37 @@
-//! A Markdown table for reports and wikis: the same sheet as the terminal table, numeric columns
-//! right-aligned, the total line in bold. Pipes in values are escaped.
+//! Markdown for reports and wikis: the same sheet as the terminal table, numeric columns
+//! right-aligned, the total line in bold. Pipes in values are escaped. The year-end report is
+//! its sections as headings and tables (charts are left out), for pasting into other documents.
 
-use crate::present::{Align, Emphasis, Locale, present};
+use crate::present::locale::Words;
+use crate::present::report::{audit_lines, headline, inputs, notes, results};
+use crate::present::{Align, Emphasis, Locale, Sheet, present};
 use crate::report::table::Table;
+use crate::report::yearend::{Part, YearEnd};
 use anyhow::Result;
 use std::io::Write;
 
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    let sheet = present(table, locale);
-    let esc = |v: &str| v.replace('|', "\\|");
+    write_sheet(&present(table, locale), out)
+}
+
+/// Text as Markdown shows it: pipes, backslashes and the marks that start emphasis, links,
+/// headings or HTML escaped, and line breaks made spaces, so ledger text stays plain text.
+fn esc(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_sheet(sheet: &Sheet, out: &mut dyn Write) -> Result<()> {
     let mut line = |cells: Vec<String>| writeln!(out, "| {} |", cells.join(" | "));
     line(sheet.heads.iter().map(|h| esc(h)).collect())?;
     line(
@@ -33,5 +56,52 @@ pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> 
                 .collect(),
         )?;
     }
+    Ok(())
+}
+
+/// The year-end report: a title, then each part as a heading with its table and notes.
+pub fn write_report(report: &YearEnd, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "# {}\n\n{}\n",
+        esc(&locale.words(&Words::Title { year: report.year })),
+        esc(&locale.words(&Words::Subtitle))
+    )?;
+    let heading = |out: &mut dyn Write, part: Part| -> Result<()> {
+        writeln!(out, "## {}\n", esc(&locale.part(report, part)))?;
+        Ok(())
+    };
+    heading(out, Part::Headline)?;
+    write_sheet(&headline(report, locale), out)?;
+    writeln!(out)?;
+    for section in &report.sections {
+        heading(out, section.part)?;
+        if let Some(table) = &section.table {
+            write(table, locale, out)?;
+            writeln!(out)?;
+        }
+        for note in notes(report, &section.notes, locale) {
+            writeln!(out, "{}\n", esc(&note))?;
+        }
+    }
+    if let Some(lines) = &report.results {
+        heading(out, Part::Results)?;
+        write_sheet(&results(lines, locale), out)?;
+        writeln!(out)?;
+    }
+    heading(out, Part::Audit)?;
+    for line in audit_lines(report, locale) {
+        writeln!(out, "{}\n", esc(&line))?;
+    }
+    write_sheet(&inputs(&report.audit, locale), out)?;
+    writeln!(
+        out,
+        "\n{}:\n\n```sh\n{}\n```\n\n{}",
+        esc(&locale.words(&Words::CommandHead)),
+        report.audit.command.replace("```", "` ` `"),
+        esc(&locale.words(&Words::Footer {
+            version: &report.audit.version
+        }))
+    )?;
     Ok(())
 }

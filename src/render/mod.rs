@@ -4,10 +4,13 @@
 //! same in every language. Adding a format is one file here and one line in [`Format`].
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod rejects;
+pub mod report;
 pub mod table;
+pub mod xlsx;
 
 use crate::present::Locale;
 use crate::report::table::Table;
@@ -22,6 +25,10 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// A self-contained web page.
+    Html,
+    /// A spreadsheet workbook (Excel, LibreOffice).
+    Xlsx,
 }
 
 /// Choices a writer needs beyond the table.
@@ -47,6 +54,8 @@ pub fn write(
         Format::Csv => csv::write_long(table, options.raw, out),
         Format::Json => json::write(table, out),
         Format::Markdown => markdown::write(table, locale, out),
+        Format::Html => html::write(table, locale, out),
+        Format::Xlsx => xlsx::write(table, locale, out),
     }
 }
 
@@ -58,6 +67,8 @@ const FORMATS: &[(Format, &[&str], &str)] = &[
     (Format::Csv, &["csv"], "csv"),
     (Format::Json, &["json"], "json"),
     (Format::Markdown, &["markdown", "md"], "md"),
+    (Format::Html, &["html", "htm"], "html"),
+    (Format::Xlsx, &["xlsx"], "xlsx"),
 ];
 
 /// `a, b or c`.
@@ -84,9 +95,14 @@ impl Format {
         or_list(&names)
     }
 
+    /// Whether the format is bytes for a program to open rather than text for a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
+
     /// `--format` if given, else what the output file's extension names, else `default`. An
-    /// extension that names no format danvan writes (`.xlsx`, `.html`, `.tsv`) is an error: a
-    /// text table under such a name would look like a file it is not.
+    /// extension that names no format danvan writes (`.tsv`, `.pdf`) is an error: a text table
+    /// under such a name would look like a file it is not.
     pub fn choose(flag: Option<Format>, output: Option<&Path>, default: Format) -> Result<Format> {
         if let Some(f) = flag {
             return Ok(f);
@@ -122,15 +138,17 @@ mod tests {
     #[test]
     fn formats_by_name_and_extension() {
         assert_eq!(Format::named(" MD "), Some(Format::Markdown));
-        assert_eq!(Format::named("xlsx"), None);
-        assert_eq!(Format::names(), "table, csv, json or markdown");
+        assert_eq!(Format::named("xlsx"), Some(Format::Xlsx));
+        assert_eq!(Format::named("tsv"), None);
+        assert_eq!(Format::names(), "table, csv, json, markdown, html or xlsx");
         let out = |p: &str| Format::choose(None, Some(Path::new(p)), Format::Table);
         assert_eq!(out("a.CSV").unwrap(), Format::Csv);
         assert_eq!(out("a").unwrap(), Format::Table);
+        assert_eq!(out("r.xlsx").unwrap(), Format::Xlsx);
         assert_eq!(
-            out("r.xlsx").unwrap_err().to_string(),
-            "r.xlsx: danvan does not write .xlsx files (yet); end the name in .csv, .json, .md or \
-             .txt, or give --format"
+            out("r.tsv").unwrap_err().to_string(),
+            "r.tsv: danvan does not write .tsv files (yet); end the name in .csv, .json, .md, \
+             .html, .xlsx or .txt, or give --format"
         );
         assert_eq!(
             Format::choose(Some(Format::Csv), Some(Path::new("r.xlsx")), Format::Table).unwrap(),

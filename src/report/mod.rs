@@ -9,3 +9,4 @@ pub mod summary;
 pub mod table;
 pub mod tree;
 pub mod variants;
+pub mod yearend;

@@ -194,3 +194,29 @@ pub fn sample(name: &str) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// A workbook danvan wrote, read back: each sheet's name and rows of cells (calamine).
+pub fn workbook(path: &Path) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    use calamine::Reader;
+    let bytes = std::fs::read(path).expect("read workbook");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a valid workbook");
+    book.worksheets()
+        .into_iter()
+        .map(|(name, range)| (name, range.rows().map(|r| r.to_vec()).collect()))
+        .collect()
+}
+
+/// The XML of one part of a workbook (`xl/worksheets/sheet1.xml`), for what calamine does not
+/// read (frozen panes, column widths, formulas).
+pub fn workbook_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).expect("open workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip file");
+    let mut text = String::new();
+    zip.by_name(part)
+        .expect("part in the workbook")
+        .read_to_string(&mut text)
+        .expect("UTF-8 XML");
+    text
+}

@@ -1,0 +1,270 @@
+//! Grouping sets: several groupings of the same rows, added up in the one pass over the ledgers
+//! (what SQL calls `GROUPING SETS`). A report with many sections (by unit, by area, by month…)
+//! reads its ledgers once and gets every section's totals.
+//!
+//! Each worker adds every row into the plan's own grouping (the "fine" one: the fast lane
+//! remembers its slots), which holds every text dimension the sets use but no period, so it and
+//! the fast lane's memo hold only the distinct combinations of names. Beside it, a row is added
+//! into a plain array indexed by its fine slot and its year (two ways per slot, so the two years
+//! a report compares never evict each other): no hashing, one addition. Sets keyed by the fine
+//! key's names and the year are made from that array at the end. A set with a finer period (by
+//! month) is keyed by its own few values and the measure, so its table is tiny and each row adds
+//! to it directly. Only the sets are turned into text; the cross product of every dimension is
+//! never built.
+
+use crate::aggregate::{Acc, Grouping, Groups, LocalGroups};
+use crate::domain::{Dim, Key};
+use crate::ledger::intern::Interner;
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+/// Where one value of a set's key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The value at this index of the fine key.
+    Fine(usize),
+    /// The row's period in this dimension.
+    Date(Dim),
+}
+
+/// Set keys are short: a few dimensions and the measure.
+const MAX_KEY: usize = 12;
+
+struct Table {
+    parts: Vec<Part>,
+    /// Takes a period finer than the year from the date: added to row by row.
+    per_row: bool,
+    groups: LocalGroups,
+}
+
+/// A way whose fine group's measure is not looked up yet.
+const NO_MEASURE: u32 = u32::MAX;
+
+/// Ways per fine slot in the year array: two consecutive years fall in different ways.
+const WAYS: usize = 2;
+
+/// A year's code and sum in the year array; `code` 0 is a free way. The fine group's measure
+/// is kept beside it, so a row never has to look its fine key up.
+#[derive(Debug, Clone, Copy, Default)]
+struct YearCell {
+    code: u32,
+    measure: u32,
+    acc: Acc,
+}
+
+/// One worker's grouping sets.
+pub struct Sets {
+    /// The index of the measure in a fine key (the number of fine dimensions).
+    measure_at: usize,
+    tables: Vec<Table>,
+    /// The finest period the sets take from the date; every other one is made from it.
+    finest: Option<Dim>,
+    /// Whether a set takes the year from the date (the year array is kept).
+    by_year: bool,
+    /// (fine slot, way) → the year and sum of its rows.
+    years: Vec<YearCell>,
+    /// (fine slot, year) for a third year of one slot (a window wider than two years).
+    more_years: FxHashMap<u64, Acc>,
+}
+
+/// How fine a period is: a month gives its quarter and year, a quarter its year.
+fn fineness(d: Dim) -> u8 {
+    match d {
+        Dim::Month => 3,
+        Dim::Quarter => 2,
+        _ => 1,
+    }
+}
+
+/// The code in `to` of the period whose code in `from` is `code` (`to` no finer than `from`).
+fn coarsen(from: Dim, code: u32, to: Dim) -> u32 {
+    let (year, month) = match from {
+        Dim::Month => (code / 100, code % 100),
+        Dim::Quarter => (code / 10, (code % 10 - 1) * 3 + 1),
+        _ => (code, 1),
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, 1).map_or(0, |d| to.period_code(d))
+}
+
+impl Sets {
+    /// Sets of `dims` over the fine grouping `fine`: each set's text dimensions must be among the
+    /// fine ones; its periods are taken from the date.
+    pub fn new(fine: &Grouping, sets: &[Vec<Dim>]) -> Result<Sets> {
+        let mut finest: Option<Dim> = None;
+        let mut tables = Vec::new();
+        for dims in sets {
+            if dims.len() + 1 > MAX_KEY {
+                bail!(
+                    "internal error: a grouping set of {} dimensions",
+                    dims.len()
+                );
+            }
+            let mut parts = Vec::new();
+            for &d in dims {
+                parts.push(match fine.dims.iter().position(|&f| f == d) {
+                    Some(_) if d.is_period() => {
+                        bail!("internal error: grouping sets over a grouping with a period")
+                    }
+                    Some(i) => Part::Fine(i),
+                    None if d.is_period() => {
+                        if finest.is_none_or(|f| fineness(d) > fineness(f)) {
+                            finest = Some(d);
+                        }
+                        Part::Date(d)
+                    }
+                    None => bail!("internal error: grouping set by {d} over a grouping without it"),
+                });
+            }
+            tables.push(Table {
+                per_row: parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Date(d) if *d != Dim::Year)),
+                parts,
+                groups: LocalGroups::new(Grouping {
+                    dims: dims.clone(),
+                    depth: None,
+                }),
+            });
+        }
+        for t in &tables {
+            if t.per_row && t.parts.iter().any(|p| matches!(p, Part::Fine(_))) {
+                // Keyed by names and a month, such a set is a cross product of its own: fine
+                // for a few dimensions, but not what the year array is for.
+                bail!("internal error: a grouping set by names and a period finer than the year");
+            }
+        }
+        Ok(Sets {
+            measure_at: fine.dims.len(),
+            by_year: tables.iter().any(|t| !t.per_row),
+            tables,
+            finest,
+            years: Vec::new(),
+            more_years: FxHashMap::default(),
+        })
+    }
+
+    /// Adds one counted row, which went to fine group `slot`, with the fine key `fine`.
+    #[inline]
+    pub fn add(
+        &mut self,
+        slot: u32,
+        fine: &LocalGroups,
+        date: NaiveDate,
+        amount: Decimal,
+    ) -> Result<()> {
+        let year = Dim::Year.period_code(date);
+        let at = slot as usize * WAYS + year as usize % WAYS;
+        if self.years.len() <= at {
+            let unknown = YearCell {
+                measure: NO_MEASURE,
+                ..YearCell::default()
+            };
+            self.years.resize((slot as usize + 1) * WAYS, unknown);
+        }
+        let cell = &mut self.years[at];
+        if cell.measure == NO_MEASURE {
+            cell.measure = fine.key_of(slot).get(self.measure_at).copied().unwrap_or(0);
+        }
+        let measure = cell.measure;
+        if self.by_year {
+            if cell.code == year || cell.code == 0 {
+                cell.code = year;
+                cell.acc.add(amount, 1)?;
+            } else {
+                self.more_years
+                    .entry(u64::from(slot) << 32 | u64::from(year))
+                    .or_default()
+                    .add(amount, 1)?;
+            }
+        }
+        if let Some(finest) = self.finest.filter(|d| *d != Dim::Year) {
+            let code = finest.period_code(date);
+            for i in 0..self.tables.len() {
+                if !self.tables[i].per_row {
+                    continue;
+                }
+                let (key, n) = self.key(&self.tables[i], &[], code, measure);
+                let t = &mut self.tables[i];
+                let s = t.groups.slot_of(&key[..n]);
+                t.groups.add_to(s, amount)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The period code of `date` the sets need, to keep after a fine key (rows whose amount
+    /// waits for its reading).
+    pub fn date_codes(&self, date: NaiveDate) -> impl Iterator<Item = u32> + '_ {
+        self.finest.iter().map(move |d| d.period_code(date))
+    }
+
+    /// A table's key for a fine key, a period code (of `finest`, or a year) and the measure.
+    fn key(&self, t: &Table, fine: &[u32], code: u32, measure: u32) -> ([u32; MAX_KEY], usize) {
+        let from = if t.per_row {
+            self.finest.unwrap_or(Dim::Year)
+        } else {
+            Dim::Year
+        };
+        let mut key = [0u32; MAX_KEY];
+        for (slot, part) in key.iter_mut().zip(&t.parts) {
+            *slot = match *part {
+                Part::Fine(i) => fine.get(i).copied().unwrap_or(0),
+                Part::Date(d) => coarsen(from, code, d),
+            };
+        }
+        let n = t.parts.len();
+        key[n] = measure;
+        (key, n + 1)
+    }
+
+    /// A fine key followed by [`Sets::date_codes`] as each set's key, in text.
+    pub fn keys_of(&self, key: &[u32], interner: &Interner) -> Vec<Key> {
+        let (fine, codes) = key.split_at((self.measure_at + 1).min(key.len()));
+        let code = codes.first().copied().unwrap_or(0);
+        let finest = self.finest.unwrap_or(Dim::Year);
+        let measure = fine.get(self.measure_at).copied().unwrap_or(0);
+        self.tables
+            .iter()
+            .map(|t| {
+                let code = if t.per_row {
+                    code
+                } else {
+                    coarsen(finest, code, Dim::Year)
+                };
+                let (k, n) = self.key(t, fine, code, measure);
+                t.groups.key_value(&k[..n], interner)
+            })
+            .collect()
+    }
+
+    /// Every set's groups, in text: the compact table projected onto each set.
+    pub fn into_groups(mut self, fine: &LocalGroups, interner: &Interner) -> Result<Vec<Groups>> {
+        let years = std::mem::take(&mut self.years);
+        let more = std::mem::take(&mut self.more_years);
+        let cells = years
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.code != 0)
+            .map(|(at, c)| ((at / WAYS) as u32, c.code, c.acc))
+            .chain(
+                more.iter()
+                    .map(|(at, acc)| ((at >> 32) as u32, *at as u32, *acc)),
+            );
+        let mut tables = std::mem::take(&mut self.tables);
+        for (slot, year, acc) in cells {
+            let fine_key = fine.key_of(slot);
+            let measure = fine_key.get(self.measure_at).copied().unwrap_or(0);
+            for t in tables.iter_mut().filter(|t| !t.per_row) {
+                let (key, n) = self.key(t, fine_key, year, measure);
+                let s = t.groups.slot_of(&key[..n]);
+                t.groups.add_acc(s, &acc)?;
+            }
+        }
+        tables
+            .into_iter()
+            .map(|t| t.groups.into_groups(interner))
+            .collect()
+    }
+}

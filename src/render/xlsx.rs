@@ -1,0 +1,297 @@
+//! Workbooks (`rust_xlsxwriter`) for analysts who open the figures in Excel or LibreOffice: one
+//! sheet per table, named in the report's language; a bold header row that stays in view;
+//! columns as wide as their text. Totals are numbers, never text: each with a format that groups
+//! thousands the reader's own way (`#,##0`) and shows every decimal the amount has (`#,##0.0`
+//! for 106.8), percentages with two decimals. Text is always written as text, so a unit named
+//! `=HYPERLINK(…)` is shown, never run (a cell becomes a formula only through `write_formula`,
+//! which danvan never calls).
+//!
+//! A spreadsheet keeps a number in 15 significant digits. An amount it could not keep exactly
+//! is refused with the cell named, rather than written as a different figure; the CSV output
+//! has every digit.
+
+use crate::present::locale::Words;
+use crate::present::report::{audit_lines, headline, inputs, notes, results};
+use crate::present::{Emphasis, Locale, Number, Sheet, present};
+use crate::report::table::{Head, Table};
+use crate::report::yearend::{Part, YearEnd};
+use anyhow::{Result, anyhow};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use std::collections::HashMap;
+use std::io::Write;
+use std::str::FromStr;
+
+/// The digits a spreadsheet shows and keeps of a number.
+const SPREADSHEET_DIGITS: u32 = 15;
+
+/// Widest column, in characters.
+const MAX_WIDTH: usize = 80;
+
+/// One table in a workbook of one sheet (`summary`, `models`).
+pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    let is_models = table
+        .columns
+        .iter()
+        .any(|h| matches!(h, Head::Models | Head::Mobilized { .. }));
+    let name = locale.words(&Words::TableSheet {
+        command: if is_models { "models" } else { "summary" },
+    });
+    let mut book = Book::new();
+    book.sheet(&name, &present(table, locale), &[])?;
+    book.finish(out)
+}
+
+/// The year-end report: a sheet per part.
+pub fn write_report(report: &YearEnd, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    let mut book = Book::new();
+    book.sheet(
+        &locale.sheet_name(report, Part::Headline),
+        &headline(report, locale),
+        &[],
+    )?;
+    for s in &report.sections {
+        let name = locale.sheet_name(report, s.part);
+        let lines = notes(report, &s.notes, locale);
+        match &s.table {
+            Some(table) => book.sheet(&name, &present(table, locale), &lines)?,
+            None => book.lines(&name, &lines)?,
+        }
+    }
+    if let Some(lines) = &report.results {
+        book.sheet(
+            &locale.sheet_name(report, Part::Results),
+            &results(lines, locale),
+            &[],
+        )?;
+    }
+    let mut lines = audit_lines(report, locale);
+    lines.push(format!(
+        "{}: {}",
+        locale.words(&Words::CommandHead),
+        report.audit.command
+    ));
+    book.sheet(
+        &locale.sheet_name(report, Part::Audit),
+        &inputs(&report.audit, locale),
+        &lines,
+    )?;
+    book.finish(out)
+}
+
+/// A workbook being written, with the cell formats made so far.
+struct Book {
+    book: Workbook,
+    formats: HashMap<(Kind, bool), Format>,
+}
+
+/// What a cell's format shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Text,
+    /// An amount with this many decimals.
+    Amount(u32),
+    Count,
+    Percent,
+}
+
+impl Book {
+    fn new() -> Book {
+        Book {
+            book: Workbook::new(),
+            formats: HashMap::new(),
+        }
+    }
+
+    fn format(&mut self, kind: Kind, bold: bool) {
+        self.formats.entry((kind, bold)).or_insert_with(|| {
+            let f = match kind {
+                Kind::Text => Format::new(),
+                Kind::Amount(0) | Kind::Count => Format::new().set_num_format("#,##0"),
+                Kind::Amount(s) => {
+                    Format::new().set_num_format(format!("#,##0.{}", "0".repeat(s as usize)))
+                }
+                Kind::Percent => Format::new().set_num_format("0.00"),
+            };
+            if bold { f.set_bold() } else { f }
+        });
+    }
+
+    fn add(&mut self, name: &str) -> Result<&mut Worksheet> {
+        let sheet = self.book.add_worksheet_with_constant_memory()?;
+        sheet
+            .set_name(name)
+            .map_err(|e| anyhow!("sheet name {name:?}: {e}"))?;
+        Ok(sheet)
+    }
+
+    /// A sheet holding `sheet` as a table, then `lines` of text below it. Cells are written
+    /// row by row as they are checked, each with a reference to one of a few shared formats.
+    fn sheet(&mut self, name: &str, sheet: &Sheet, lines: &[String]) -> Result<()> {
+        // Every format the sheet needs, made before the sheet borrows the workbook.
+        let mut kinds = vec![(Kind::Text, true), (Kind::Text, false)];
+        for row in &sheet.rows {
+            let strong = row.emphasis != Emphasis::None;
+            for n in row.numbers.iter().flatten() {
+                if let Some((_, kind)) = number(*n) {
+                    kinds.push((kind, strong));
+                }
+            }
+        }
+        for (kind, bold) in kinds {
+            self.format(kind, bold);
+        }
+        let formats = &self.formats;
+        let ws = self.book.add_worksheet_with_constant_memory()?;
+        ws.set_name(name)
+            .map_err(|e| anyhow!("sheet name {name:?}: {e}"))?;
+        let mut widths: Vec<usize> = sheet.heads.iter().map(|h| h.chars().count()).collect();
+        // Widths must be set before rows are streamed out.
+        for row in &sheet.rows {
+            for (c, text) in row.cells.iter().enumerate() {
+                if let Some(w) = widths.get_mut(c) {
+                    *w = (*w).max(text.chars().count());
+                }
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        let bold = &formats[&(Kind::Text, true)];
+        for (c, h) in sheet.heads.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, bold)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let strong = row.emphasis != Emphasis::None;
+            let at = r as u32 + 1;
+            for (c, text) in row.cells.iter().enumerate() {
+                match row.numbers.get(c).copied().flatten() {
+                    Some(n) => {
+                        let (value, kind) = number(n).ok_or_else(|| {
+                            anyhow!(
+                                "sheet {name:?}, cell {}: {} has more digits than a spreadsheet \
+                                 keeps ({SPREADSHEET_DIGITS}); use --format csv for the exact figures",
+                                cell_name(at, c as u16),
+                                text
+                            )
+                        })?;
+                        ws.write_number_with_format(
+                            at,
+                            c as u16,
+                            value,
+                            &formats[&(kind, strong)],
+                        )?;
+                    }
+                    None if text.is_empty() => {}
+                    None => {
+                        ws.write_string_with_format(
+                            at,
+                            c as u16,
+                            text,
+                            &formats[&(Kind::Text, strong)],
+                        )?;
+                    }
+                }
+            }
+        }
+        let below = sheet.rows.len() as u32 + 2;
+        for (i, line) in lines.iter().enumerate() {
+            ws.write_string(below + i as u32, 0, line)?;
+        }
+        Ok(())
+    }
+
+    /// A sheet of text lines only (a part with nothing to tabulate says why).
+    fn lines(&mut self, name: &str, lines: &[String]) -> Result<()> {
+        let ws = self.add(name)?;
+        for (i, line) in lines.iter().enumerate() {
+            ws.write_string(i as u32, 0, line)?;
+        }
+        ws.set_column_width(0, MAX_WIDTH as f64)?;
+        Ok(())
+    }
+
+    fn finish(mut self, out: &mut dyn Write) -> Result<()> {
+        let bytes = self.book.save_to_buffer()?;
+        out.write_all(&bytes)?;
+        Ok(())
+    }
+}
+
+/// A number as a spreadsheet stores it, and its format; `None` when a spreadsheet cannot keep it
+/// exactly.
+fn number(n: Number) -> Option<(f64, Kind)> {
+    match n {
+        Number::Count(c) => {
+            let v = c as f64;
+            (v as u64 == c && c < 10u64.pow(SPREADSHEET_DIGITS)).then_some((v, Kind::Count))
+        }
+        Number::Amount(d) => exact(d).map(|v| (v, Kind::Amount(d.normalize().scale()))),
+        Number::Percent(p) => exact(p).map(|v| (v, Kind::Percent)),
+    }
+}
+
+/// `d` as the double a spreadsheet stores, if that double is `d` exactly and has at most
+/// [`SPREADSHEET_DIGITS`] significant digits.
+fn exact(d: Decimal) -> Option<f64> {
+    let plain = crate::domain::amount::plain(d);
+    let v: f64 = plain.parse().ok()?;
+    let back = Decimal::from_str(&format!("{v}")).ok()?;
+    let digits = d
+        .normalize()
+        .mantissa()
+        .unsigned_abs()
+        .to_string()
+        .trim_end_matches('0')
+        .len() as u32;
+    (back == d && digits <= SPREADSHEET_DIGITS).then_some(v)
+}
+
+/// `B7` for row 6, column 1 (both from 0).
+fn cell_name(row: u32, col: u16) -> String {
+    let mut letters = String::new();
+    let mut c = u32::from(col) + 1;
+    while c > 0 {
+        let r = (c - 1) % 26;
+        letters.insert(0, (b'A' + r as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_numbers_are_exact_or_refused() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(
+            number(Number::Amount(d("106800000"))),
+            Some((106800000.0, Kind::Amount(0)))
+        );
+        assert_eq!(
+            number(Number::Amount(d("106.80"))),
+            Some((106.8, Kind::Amount(1)))
+        );
+        assert_eq!(
+            number(Number::Amount(d("-0.125"))),
+            Some((-0.125, Kind::Amount(3)))
+        );
+        assert_eq!(
+            number(Number::Percent(d("24.82"))),
+            Some((24.82, Kind::Percent))
+        );
+        assert_eq!(
+            number(Number::Amount(d("1000000000000000000000"))).map(|n| n.1),
+            Some(Kind::Amount(0))
+        );
+        // 16 significant digits: a spreadsheet would show another figure.
+        assert_eq!(number(Number::Amount(d("1234567890123456"))), None);
+        assert_eq!(number(Number::Amount(d("0.1234567890123456"))), None);
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(6, 1), "B7");
+        assert_eq!(cell_name(0, 27), "AB1");
+    }
+}
