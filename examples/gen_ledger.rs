@@ -12,8 +12,17 @@
 //! one way, so no file-wide number convention is needed to read it. `--models FILE` also writes the
 //! registry of the models the ledger names, consistent with the ledger's units, areas and fields.
 //!
+//! The benchmark also needs the shapes that stress other parts of the engine: `--quote all`
+//! quotes every field as spreadsheet exports often do (and `--tricky N` puts a delimiter and
+//! doubled quotes in N rows' notes out of 1,000), `--model-count N` spreads rows over many models
+//! (a `--by model,month` pivot then has hundreds of thousands of groups) and `--units distinct`
+//! gives every row a unit of its own (a province-wide merge of small units). None of these options
+//! changes which values are drawn, so the same seed gives the same contributions in every shape:
+//! `--quote all` and `--quote needed` files hold the same data.
+//!
 //! ```text
 //! cargo run --release --example gen_ledger -- --rows 5000000 [--seed N] [--style machine|vi] \
+//!     [--quote needed|all] [--tricky N] [--model-count N] [--units few|distinct] \
 //!     [--models FILE] > big.csv
 //! ```
 
@@ -28,6 +37,10 @@ usage: gen_ledger --rows N [--seed N] [--style machine|vi] [--models FILE] > led
   --seed N         PRNG seed (default 2024); the same seed always gives the same file
   --style S        `machine` (default): `,` ISO dates, 1250000.5, LF, no BOM
                    `vi`: Vietnamese Excel export: BOM, `;`, 15/03/2024, 1.250.000 / 106,8, CRLF
+  --quote Q        `needed` (default): quote only fields that need it; `all`: quote every field
+  --tricky N       rows out of 1,000 whose note holds the delimiter and doubled quotes (default 5)
+  --model-count N  how many models are registered (default 138, as in the article)
+  --units U        `few` (default): the 40 units of the town; `distinct`: every row its own unit
   --models FILE    also write the model registry (id,name,unit,year,area,field,target) to FILE";
 
 /// Wards (phường) and communes (xã) of Quảng Yên town, with how many residential areas
@@ -183,6 +196,10 @@ struct Args {
     seed: u64,
     style: Style,
     models: Option<String>,
+    quote_all: bool,
+    tricky: u64,
+    model_count: usize,
+    distinct_units: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -192,6 +209,10 @@ fn parse_args() -> Result<Args, String> {
         seed: 2024,
         style: Style::Machine,
         models: None,
+        quote_all: false,
+        tricky: 5,
+        model_count: MODEL_COUNT,
+        distinct_units: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -211,6 +232,34 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--models" => args.models = Some(value),
+            "--quote" => {
+                args.quote_all = match value.as_str() {
+                    "needed" => false,
+                    "all" => true,
+                    _ => return Err(format!("--quote must be needed or all, not {value:?}")),
+                }
+            }
+            "--tricky" => {
+                args.tricky = parse_count(&flag, &value)?;
+                if args.tricky > 1000 - 26 {
+                    return Err(format!("--tricky is at most {}", 1000 - 26));
+                }
+            }
+            "--model-count" => {
+                args.model_count = parse_count(&flag, &value)? as usize;
+                if args.model_count < REGISTERING_UNITS || args.model_count > 999_999 {
+                    return Err(format!(
+                        "--model-count must be between {REGISTERING_UNITS} and 999999"
+                    ));
+                }
+            }
+            "--units" => {
+                args.distinct_units = match value.as_str() {
+                    "few" => false,
+                    "distinct" => true,
+                    _ => return Err(format!("--units must be few or distinct, not {value:?}")),
+                }
+            }
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
@@ -272,6 +321,12 @@ struct Model {
 /// chosen style so that the hot loop only copies bytes.
 struct World {
     style: Style,
+    /// Every field quoted, empty ones too (`""`), as some spreadsheet exports write them.
+    quote_all: bool,
+    /// Rows out of 1,000 with a note holding the delimiter and doubled quotes.
+    tricky: u64,
+    /// Every row names a unit of its own (`Chi hội khu dân cư số 123`).
+    distinct_units: bool,
     delim: u8,
     eol: &'static [u8],
     /// Per-style date text for every day of 2023–2025, in order.
@@ -292,12 +347,14 @@ struct World {
 }
 
 impl World {
-    fn new(style: Style, rng: &mut Rng) -> World {
+    fn new(args: &Args, rng: &mut Rng) -> World {
+        let style = args.style;
         let (delim, eol): (u8, &'static [u8]) = match style {
             Style::Machine => (b',', b"\n"),
             Style::Vi => (b';', b"\r\n"),
         };
-        let esc = |s: &str| csv_field(s, delim);
+        let quote_all = args.quote_all;
+        let esc = |s: &str| csv_field(s, delim, quote_all);
 
         let mut areas = Vec::new();
         let mut ward_areas: Vec<Vec<usize>> = Vec::new();
@@ -323,7 +380,7 @@ impl World {
             .collect::<Vec<_>>();
 
         // Every registering unit gets at least one model, the rest are spread at random.
-        let models: Vec<Model> = (0..MODEL_COUNT)
+        let models: Vec<Model> = (0..args.model_count)
             .map(|i| {
                 let unit = if i < REGISTERING_UNITS {
                     i
@@ -352,13 +409,10 @@ impl World {
                     if year == MODEL_YEAR && month == 1 && day == 1 {
                         first_model_day = dates.len();
                     }
-                    dates.push(
-                        match style {
-                            Style::Machine => format!("{year}-{month:02}-{day:02}"),
-                            Style::Vi => format!("{day:02}/{month:02}/{year}"),
-                        }
-                        .into_bytes(),
-                    );
+                    dates.push(esc(&match style {
+                        Style::Machine => format!("{year}-{month:02}-{day:02}"),
+                        Style::Vi => format!("{day:02}/{month:02}/{year}"),
+                    }));
                 }
             }
         }
@@ -366,6 +420,9 @@ impl World {
         let d = (delim as char).to_string();
         World {
             style,
+            quote_all,
+            tricky: args.tricky,
+            distinct_units: args.distinct_units,
             delim,
             eol,
             dates,
@@ -398,7 +455,7 @@ impl World {
     }
 
     /// Appends one contribution row to `line`; marks its model in `used`.
-    fn row(&self, rng: &mut Rng, line: &mut Vec<u8>, used: &mut [bool]) {
+    fn row(&self, rng: &mut Rng, line: &mut Vec<u8>, used: &mut [bool], n: u64) {
         let d = self.delim;
         // Most contributions are made to a registered model and carry its unit, area and field;
         // the rest are recorded against a unit directly.
@@ -428,19 +485,23 @@ impl World {
             (None, unit, area, field, rng.index(self.dates.len()))
         };
 
+        let empty: &[u8] = if self.quote_all { b"\"\"" } else { b"" };
         line.extend_from_slice(&self.dates[day]);
         line.push(d);
-        if let Some(m) = model {
-            line.extend_from_slice(&self.models_csv[m]);
+        line.extend_from_slice(model.map_or(empty, |m| &self.models_csv[m]));
+        line.push(d);
+        if self.distinct_units {
+            // Drawn above all the same, so the other columns do not change with this option.
+            let _ = unit;
+            let q: &[u8] = if self.quote_all { b"\"" } else { b"" };
+            line.extend_from_slice(q);
+            line.extend_from_slice(format!("Chi hội khu dân cư số {}", n + 1).as_bytes());
+            line.extend_from_slice(q);
+        } else {
+            line.extend_from_slice(unit.map_or(empty, |u| &self.units[u]));
         }
         line.push(d);
-        if let Some(u) = unit {
-            line.extend_from_slice(&self.units[u]);
-        }
-        line.push(d);
-        if let Some(a) = area {
-            line.extend_from_slice(&self.areas_csv[a]);
-        }
+        line.extend_from_slice(area.map_or(empty, |a| &self.areas_csv[a]));
         line.push(d);
         line.extend_from_slice(&self.fields[field]);
         line.push(d);
@@ -450,9 +511,13 @@ impl World {
         line.push(d);
         match rng.below(1000) {
             0 => line.extend_from_slice(&self.multiline_notes[rng.index(MULTILINE_NOTES.len())]),
-            1..=5 => line.extend_from_slice(&self.tricky_notes[rng.index(TRICKY_NOTES.len())]),
-            6..=25 => line.extend_from_slice(&self.plain_notes[rng.index(PLAIN_NOTES.len())]),
-            _ => {}
+            r if r <= self.tricky => {
+                line.extend_from_slice(&self.tricky_notes[rng.index(TRICKY_NOTES.len())])
+            }
+            r if r <= self.tricky + 20 => {
+                line.extend_from_slice(&self.plain_notes[rng.index(PLAIN_NOTES.len())])
+            }
+            _ => line.extend_from_slice(empty),
         }
         line.extend_from_slice(self.eol);
     }
@@ -502,13 +567,18 @@ impl World {
             (rng.between(1, 999), frac, if vi { "m²" } else { "m2" })
         };
         let mut digits = [0u8; 32];
+        let q: &[u8] = if self.quote_all { b"\"" } else { b"" };
+        line.extend_from_slice(q);
         line.extend_from_slice(format_int(whole, vi, &mut digits));
         if !frac.is_empty() {
             line.push(if vi { b',' } else { b'.' });
             line.extend_from_slice(frac.as_bytes());
         }
+        line.extend_from_slice(q);
         line.push(self.delim);
+        line.extend_from_slice(q);
         line.extend_from_slice(measure.as_bytes());
+        line.extend_from_slice(q);
     }
 
     /// The registry of the models in `used`, in the same style as the ledger.
@@ -526,7 +596,7 @@ impl World {
         for (i, m) in self.models.iter().enumerate().filter(|(i, _)| used[*i]) {
             out.write_all(&self.models_csv[i])?;
             out.write_all(&d)?;
-            out.write_all(&csv_field(&m.name, self.delim))?;
+            out.write_all(&csv_field(&m.name, self.delim, self.quote_all))?;
             out.write_all(&d)?;
             out.write_all(&self.units[m.unit])?;
             out.write_all(&d)?;
@@ -578,11 +648,12 @@ fn format_int(mut n: u64, grouped: bool, buf: &mut [u8; 32]) -> &[u8] {
     &buf[i..]
 }
 
-/// A CSV field, quoted (with quotes doubled) when it holds the delimiter, a quote, CR or LF.
-fn csv_field(s: &str, delim: u8) -> Vec<u8> {
-    let needs_quotes = s
-        .bytes()
-        .any(|b| b == delim || matches!(b, b'"' | b'\r' | b'\n'));
+/// A CSV field, quoted (with quotes doubled) when it holds the delimiter, a quote, CR or LF, or
+/// always with `all`.
+fn csv_field(s: &str, delim: u8, all: bool) -> Vec<u8> {
+    let needs_quotes = all
+        || s.bytes()
+            .any(|b| b == delim || matches!(b, b'"' | b'\r' | b'\n'));
     if !needs_quotes {
         return s.as_bytes().to_vec();
     }
@@ -614,9 +685,9 @@ fn generate(world: &World, args: &Args, rng: &mut Rng, used: &mut [bool]) -> io:
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     out.write_all(world.header())?;
     let mut line = Vec::with_capacity(512);
-    for _ in 0..args.rows {
+    for n in 0..args.rows {
         line.clear();
-        world.row(rng, &mut line, used);
+        world.row(rng, &mut line, used, n);
         out.write_all(&line)?;
     }
     out.flush()
@@ -639,7 +710,7 @@ fn main() {
         }
     });
     let mut rng = Rng(args.seed);
-    let world = World::new(args.style, &mut rng);
+    let world = World::new(&args, &mut rng);
     let mut used = vec![false; world.models.len()];
 
     if let Err(e) = generate(&world, &args, &mut rng, &mut used) {

@@ -5,6 +5,9 @@
 #   scripts/bench.sh [ROWS]            ROWS (default 5000000) may also come from the environment
 #
 # Environment: ROWS, WORKDIR (default target/bench), SEED (default 2024), RUNS (default 5),
+# SHAPES (default "quoted unquoted vi models units"; "" for none: the other ledger shapes below),
+# UNIT_ROWS (rows of the distinct-units ledger, default 2/5 of ROWS), MAIN (default 1; 0 skips
+# the benchmark ledger's timings and measures the shapes alone),
 # WITH_MODELS (default 0; 1 passes the generated registry to danvan with --models, so that a model id
 # is never "unknown" whichever way danvan treats ledgers read without a registry), DANVAN (a danvan
 # binary to measure instead of building this checkout's).
@@ -14,11 +17,21 @@
 # its registry) unless one with the same rows, seed and generator source is already there; warms
 # the page cache; checks that danvan's totals equal DuckDB's exactly (fails loudly if not); times
 # every tool with hyperfine; measures danvan's peak RSS at ROWS and ROWS/5; prints a Markdown
-# report, also saved as $WORKDIR/report.md. A danvan command that fails is reported, not fatal,
+# report, also saved as $WORKDIR/report.md. Then, for each of SHAPES, it generates that ledger,
+# checks danvan's totals against DuckDB's exactly and times both, with peak RSS:
+#   quoted    every field quoted, 20% of notes with the delimiter and doubled quotes
+#   unquoted  the same data quoted only where needed (quoted / unquoted is the cost of quotes)
+#   vi        Vietnamese Excel style: BOM, `;`, dd/mm/yyyy, 1.250.000, CRLF
+#   models    2,500 models, `--by model,month` (about 180,000 groups at 5,000,000 rows)
+#   units     UNIT_ROWS rows, each its own unit, `--by unit` (also timed: `--sort total --top 10`
+#             and the table output) A danvan command that fails is reported, not fatal,
 # so the script is useful while danvan is unfinished; the exit code is 1 if anything failed.
 set -euo pipefail
 
 ROWS=${1:-${ROWS:-5000000}}
+SHAPES=${SHAPES-quoted unquoted vi models units}
+UNIT_ROWS=${UNIT_ROWS:-$((ROWS * 2 / 5))}
+MAIN=${MAIN:-1}
 WORKDIR=${WORKDIR:-target/bench}
 SEED=${SEED:-2024}
 RUNS=${RUNS:-5}
@@ -70,16 +83,17 @@ fi
 # ---------------------------------------------------------------- data
 # ensure_ledger FILE ROWS: (re)generate FILE and FILE's registry unless the stamp beside it says it
 # was made from the same rows, seed and generator source.
-ensure_ledger() {
+ensure_ledger() { # FILE ROWS [GENERATOR OPTIONS...]
     local file=$1 rows=$2 stamp
-    stamp="rows=$rows seed=$SEED style=machine gen=$(sha256sum "$ROOT/examples/gen_ledger.rs" | cut -c1-16)"
+    shift 2
+    stamp="rows=$rows seed=$SEED style=machine $* gen=$(sha256sum "$ROOT/examples/gen_ledger.rs" | cut -c1-16)"
     if [ -f "$file" ] && [ -f "$file.models.csv" ] && [ "$(cat "$file.stamp" 2>/dev/null)" = "$stamp" ]; then
         say "reusing $file ($rows rows)"
         return
     fi
     say "generating $file ($rows rows)"
     rm -f "$file.stamp"
-    "$GEN" --rows "$rows" --seed "$SEED" --style machine --models "$file.models.csv.tmp" >"$file.tmp"
+    "$GEN" --rows "$rows" --seed "$SEED" --style machine "$@" --models "$file.models.csv.tmp" >"$file.tmp"
     mv "$file.tmp" "$file"
     mv "$file.models.csv.tmp" "$file.models.csv"
     echo "$stamp" >"$file.stamp"
@@ -151,6 +165,7 @@ bench() {
     fi
 }
 rm -f "$WORKDIR"/*.json
+if [ "$MAIN" = 1 ]; then
 bench duckdb "DuckDB 2 threads (python3 -c …)" "$DUCK_CMD"
 # DuckDB runs inside Python here: time the import alone too, so the report can also give the
 # ratio to DuckDB's own work (the CLI would not pay it).
@@ -229,6 +244,8 @@ if command -v mlr >/dev/null; then
 then stats1 -a sum,count -f amount -g unit,area,year,measure $(printf %q "$BIG")"
 fi
 
+fi
+
 # ---------------------------------------------------------------- memory
 # peak_rss NAME CMD: prints the maximum resident set size in MiB, or "failed (exit N)".
 peak_rss() {
@@ -241,19 +258,100 @@ peak_rss() {
         awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$WORKDIR/$1.rss"
     fi
 }
-say "peak memory"
-RSS_DUCK=$(peak_rss duckdb "$DUCK_CMD")
+RSS_DUCK="not run"
 RSS_BIG="not run"
 RSS_SMALL="not run"
-if [ "$DANVAN_OK" = 1 ]; then
-    RSS_BIG=$(peak_rss big "$(summary_cmd "$BIG")")
-    cat "$SMALL" >/dev/null
-    RSS_SMALL=$(peak_rss small "$(summary_cmd "$SMALL")")
+RSS_CHECK="not run"
+RSS_MODELS="not run"
+RSS_TREE="not run"
+RSS_REPORT="not run"
+if [ "$MAIN" = 1 ]; then
+    say "peak memory"
+    RSS_DUCK=$(peak_rss duckdb "$DUCK_CMD")
+    if [ "$DANVAN_OK" = 1 ]; then
+        RSS_BIG=$(peak_rss big "$(summary_cmd "$BIG")")
+        RSS_CHECK=$(peak_rss check "$(check_cmd "$BIG")")
+        cat "$SMALL" >/dev/null
+        RSS_SMALL=$(peak_rss small "$(summary_cmd "$SMALL")")
+    fi
+    RSS_MODELS=$(peak_rss models "$MODELS_CMD")
+    RSS_TREE=$(peak_rss tree "$TREE_CMD")
+    RSS_REPORT=$(peak_rss report "$REPORT_CMD")
 fi
-RSS_MODELS=$(peak_rss models "$MODELS_CMD")
-RSS_TREE=$(peak_rss tree "$TREE_CMD")
-RSS_REPORT=$(peak_rss report "$REPORT_CMD")
 HTML_KB=$( [ -f "$WORKDIR/report.html" ] && echo $(( $(wc -c <"$WORKDIR/report.html") / 1024 )) || echo "not written")
+
+# ---------------------------------------------------------------- other shapes
+# mean_of NAME: hyperfine's mean in seconds from $WORKDIR/NAME.json, or "–".
+mean_of() {
+    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' \
+        "$WORKDIR/$1.json" 2>/dev/null || echo "–"
+}
+SHAPE_ROWS=()
+# shape NAME ROWS BY STYLE "GENERATOR OPTIONS" [EXTRA danvan summary runs as "LABEL|OPTIONS"...]:
+# generates the shape's ledger, checks danvan = DuckDB on every group, times both, measures
+# peak RSS, and adds one line per run to the shapes table.
+shape() {
+    local name=$1 rows=$2 by=$3 style=$4 gen=$5 file dv duck checked groups rc
+    shift 5
+    file=$WORKDIR/shape-$name.csv
+    # shellcheck disable=SC2086 # the generator options are words
+    ensure_ledger "$file" "$rows" $gen
+    cat "$file" >/dev/null
+    dv="$(printf '%q summary %q --by %s --quiet' "$DANVAN" "$file" "$by")"
+    duck="$DUCK $(printf %q "$file") --by $by --style $style"
+    say "shape $name: DuckDB totals"
+    bash -c "$duck" >"$WORKDIR/shape-$name.duckdb.csv"
+    checked="**different**"
+    rc=$(probe "shape-$name" "$dv --format csv")
+    if [ "$rc" != 0 ]; then
+        fail "shape $name: danvan summary exited $rc"
+        show_err "shape-$name"
+        checked="failed (exit $rc)"
+    elif ! bash -c "$DUCK --normalize $(printf %q "$WORKDIR/shape-$name.out") --by $by" \
+        >"$WORKDIR/shape-$name.danvan.csv"; then
+        fail "shape $name: danvan's output is not the expected CSV"
+    elif ! diff -u "$WORKDIR/shape-$name.duckdb.csv" "$WORKDIR/shape-$name.danvan.csv" \
+        >"$WORKDIR/shape-$name.diff"; then
+        fail "shape $name: TOTALS DIFFER between DuckDB and danvan ($WORKDIR/shape-$name.diff)"
+        sed -n '1,20p' "$WORKDIR/shape-$name.diff" >&2
+    else
+        checked="equal"
+    fi
+    groups=$(($(wc -l <"$WORKDIR/shape-$name.duckdb.csv") - 1))
+    # Timed: DuckDB writing its result itself, as its CLI would (Python's checking mode above
+    # spends seconds of its own per million groups).
+    bench "shape-$name-duckdb" "DuckDB, shape $name" "$duck --copy"
+    local duck_mean duck_rss
+    duck_mean=$(mean_of "shape-$name-duckdb")
+    duck_rss=$(peak_rss "shape-$name-duckdb" "$duck --copy")
+    local runs=("summary --by $by --format csv|--format csv") label opts mean rss ratio i=0
+    runs+=("$@")
+    for run in "${runs[@]}"; do
+        label=${run%%|*}
+        opts=${run#*|}
+        i=$((i + 1))
+        bench "shape-$name-$i" "danvan $label, shape $name" "$dv $opts"
+        mean=$(mean_of "shape-$name-$i")
+        rss=$(peak_rss "shape-$name-$i" "$dv $opts")
+        ratio=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2f" % (float(a) / float(b)))' \
+            "$mean" "$duck_mean" 2>/dev/null || echo "–")
+        SHAPE_ROWS+=("| $name | $rows | $groups | \`$label\` | $mean | $duck_mean | $ratio | $rss | $duck_rss | $checked |")
+    done
+}
+for s in $SHAPES; do
+    case $s in
+    quoted) shape quoted "$ROWS" unit,area,year machine "--quote all --tricky 200" ;;
+    unquoted) shape unquoted "$ROWS" unit,area,year machine "--tricky 200" ;;
+    vi) shape vi "$ROWS" unit,area,year vi "--style vi" ;;
+    models) shape models "$ROWS" model,month machine "--model-count 2500" ;;
+    units)
+        shape units "$UNIT_ROWS" unit machine "--units distinct" \
+            "summary --by unit --sort total --top 10 --format csv|--sort total --top 10 --format csv" \
+            "summary --by unit (table)|--format table"
+        ;;
+    *) fail "unknown shape $s (quoted, unquoted, vi, models, units)" ;;
+    esac
+done
 
 # ---------------------------------------------------------------- report
 REPORT=$WORKDIR/report.md
@@ -297,10 +395,19 @@ EOF
     echo "| danvan summary | $SMALL_ROWS | $RSS_SMALL |"
     echo "| danvan models --by unit | $ROWS | $RSS_MODELS |"
     echo "| danvan summary --by area --tree | $ROWS | $RSS_TREE |"
+    echo "| danvan check | $ROWS | $RSS_CHECK |"
     echo "| danvan report --year 2024 | $ROWS | $RSS_REPORT |"
     echo "| DuckDB (python) | $ROWS | $RSS_DUCK |"
     echo
     echo "HTML of the report: $HTML_KB KiB."
+    if [ "${#SHAPE_ROWS[@]}" -gt 0 ]; then
+        echo
+        echo "Other shapes (seed $SEED; DuckDB run from Python, start-up included; totals checked first):"
+        echo
+        echo "| shape | rows | groups | danvan run | danvan s | DuckDB s | ratio | danvan MiB | DuckDB MiB | totals |"
+        echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---|"
+        printf '%s\n' "${SHAPE_ROWS[@]}"
+    fi
 } >"$REPORT"
 echo
 cat "$REPORT"

@@ -93,7 +93,7 @@ pub fn run(args: MergeArgs, lang: Lang) -> Result<ExitCode> {
     }
     layout.spec.by = groups.dims.clone();
     let locale = Locale::of(lang).scaled(layout.scale);
-    let summary = summarize(&groups, &layout.spec, locale.order)?;
+    let summary = summarize(groups, &layout.spec, locale.order)?;
     if !args.quiet {
         say_scale(layout.scale, layout.format, lang);
     }

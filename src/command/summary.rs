@@ -88,7 +88,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     }
     say_notes(&similar_keys(&groups), reading.quiet, lang);
     let locale = Locale::of(lang).scaled(layout.scale);
-    let mut summary = summarize(&groups, &layout.spec, locale.order)?;
+    let mut summary = summarize(groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;
     }

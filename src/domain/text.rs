@@ -70,6 +70,41 @@ pub fn fold_case(s: &str) -> String {
 /// A key that ignores case and accents, so `check` can find spellings of one name that differ
 /// only in those (`Hội phụ nữ` / `Hội Phụ Nữ` / `Hoi phu nu`).
 pub fn fold_accents(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_accents_into(s, &mut out);
+    out
+}
+
+/// [`fold_accents`] into `out` (cleared first), so a caller folding millions of values (a
+/// summary of many groups looking for spellings that differ) reuses one buffer.
+///
+/// Text made only of ASCII and precomposed Latin letters (every Vietnamese name in NFC) is
+/// folded letter by letter from a table: each such letter is a starter whose decomposition is
+/// itself and then marks, so no mark moves across letters and the whole text folds to its
+/// letters' folds end to end. Anything else (a lone combining mark, another script) takes the
+/// full rules.
+pub fn fold_accents_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    let table = latin_folds();
+    for c in s.chars() {
+        match latin_index(c) {
+            Some(i) => out.push_str(&table[i]),
+            None if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            None => {
+                out.clear();
+                out.extend(fold_accents_slow(s));
+                return;
+            }
+        }
+    }
+}
+
+/// The full rules: decompose, drop marks, `đ` as `d`, lower case.
+fn fold_accents_slow(s: &str) -> impl Iterator<Item = char> + '_ {
     s.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| match c {
@@ -77,7 +112,38 @@ pub fn fold_accents(s: &str) -> String {
             other => other,
         })
         .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// The precomposed Latin letters folded from the table: Latin-1 Supplement and Extended-A/B
+/// letters (U+00C0–U+024F) and Latin Extended Additional (U+1E00–U+1EFF, where most Vietnamese
+/// letters with two marks live).
+const LATIN: [(u32, u32); 2] = [(0xC0, 0x250), (0x1E00, 0x1F00)];
+
+fn latin_index(c: char) -> Option<usize> {
+    let c = c as u32;
+    let (a, b) = (LATIN[0], LATIN[1]);
+    if (a.0..a.1).contains(&c) {
+        Some((c - a.0) as usize)
+    } else if (b.0..b.1).contains(&c) {
+        Some((a.1 - a.0 + c - b.0) as usize)
+    } else {
+        None
+    }
+}
+
+/// Each letter of [`LATIN`] folded by the full rules, computed once.
+fn latin_folds() -> &'static [Box<str>] {
+    static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        LATIN
+            .iter()
+            .flat_map(|&(lo, hi)| lo..hi)
+            .map(|c| {
+                let s = char::from_u32(c).map(String::from).unwrap_or_default();
+                fold_accents_slow(&s).collect::<String>().into_boxed_str()
+            })
+            .collect()
+    })
 }
 
 /// Normalize an area path: each `/`-separated level is normalized on its own and empty levels
@@ -127,6 +193,25 @@ mod tests {
     fn folds_accents_and_case() {
         assert_eq!(fold_accents("Hội Phụ Nữ"), fold_accents("hoi phu nu"));
         assert_eq!(fold_accents("Đoàn"), "doan");
+    }
+
+    #[test]
+    fn the_letter_table_folds_like_the_full_rules() {
+        let slow = |s: &str| fold_accents_slow(s).collect::<String>();
+        // Every letter of the table, beside ASCII, a lone mark and other scripts.
+        let mut text = String::new();
+        for (lo, hi) in LATIN {
+            text.extend((lo..hi).filter_map(char::from_u32));
+        }
+        text.push_str("Hội PHỤ nữ Đoàn ĐĂK Lắk  x\u{301}y Ωμέγα ﬁ İı ǅ ẞ 東京 ");
+        assert_eq!(fold_accents(&text), slow(&text));
+        let chars: Vec<char> = text.chars().collect();
+        for (i, w) in chars.windows(3).enumerate() {
+            let s: String = w.iter().collect();
+            assert_eq!(fold_accents(&s), slow(&s), "at {i}: {s:?}");
+        }
+        let nfd: String = "Hội Phụ nữ".nfd().collect();
+        assert_eq!(fold_accents(&nfd), "hoi phu nu");
     }
 
     #[test]

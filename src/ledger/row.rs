@@ -227,7 +227,10 @@ impl RowReader {
     #[cold]
     fn judge_new_values(&mut self, sym: Sym) -> bool {
         for s in self.labels.len()..self.interner.len() {
-            let label = is_totals_label(self.interner.get(s as Sym));
+            // The first bytes rule out almost every value (a ledger of millions of distinct
+            // units pays next to nothing); the full test sees the few that could be a label.
+            let text = self.interner.get(s as Sym);
+            let label = may_be_totals_label(text.as_bytes()) && is_totals_label(text);
             self.labels.push(label);
         }
         self.labels.get(sym as usize).copied().unwrap_or(false)

@@ -94,9 +94,11 @@ impl Acc {
     }
 }
 
-/// Builds the summary from grouped totals. `groups.dims` must hold `spec.by` and the pivoted
-/// dimension (if any, and not `measure`). Text labels are ordered by `order`.
-pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> Result<Summary> {
+/// Builds the summary from grouped totals, which it consumes (labels move into the table
+/// rather than being copied: a summary may have millions of groups). `groups.dims` must hold
+/// `spec.by` and the pivoted dimension (if any, and not `measure`). Text labels are ordered by
+/// `order`.
+pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> Result<Summary> {
     let position = |d: Dim| groups.dims.iter().position(|&g| g == d);
     let label_at: Vec<usize> = spec.by.iter().filter_map(|&d| position(d)).collect();
     // Each group lands in one line (its label) and one column: its measure, or its value of the
@@ -105,20 +107,21 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
         None | Some(Dim::Measure) => None,
         Some(dim) => Some((dim, position(dim).unwrap_or(0))),
     };
-    let column_of = |values: &[Value], measure: &str| -> Option<Value> {
-        match pivot {
-            None => Some(Value::Text(measure.to_string())),
-            Some((_, p)) => (measure == spec.measure).then(|| values[p].clone()),
-        }
-    };
     // One head per distinct column, then ordered: a few heads, however many groups.
-    let mut heads: Vec<Value> = groups
-        .map
-        .keys()
-        .filter_map(|k| column_of(&k.values, &k.measure))
-        .collect::<std::collections::BTreeSet<Value>>()
-        .into_iter()
-        .collect();
+    let mut heads: Vec<Value> = match pivot {
+        None => (groups.map.keys().map(|k| k.measure.as_str()))
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
+            .map(|m| Value::Text(m.to_string()))
+            .collect(),
+        Some((_, p)) => (groups.map.keys())
+            .filter(|k| k.measure == spec.measure)
+            .map(|k| &k.values[p])
+            .collect::<std::collections::BTreeSet<&Value>>()
+            .into_iter()
+            .cloned()
+            .collect(),
+    };
     let across = match pivot {
         None => {
             heads.sort_by_cached_key(|h| {
@@ -137,27 +140,60 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
         }
     };
     let index: BTreeMap<&Value, usize> = heads.iter().enumerate().map(|(i, v)| (v, i)).collect();
+    let measure_index: BTreeMap<&str, usize> = match pivot {
+        None => (heads.iter().enumerate())
+            .map(|(i, v)| match v {
+                Value::Text(m) => (m.as_str(), i),
+                _ => ("", i),
+            })
+            .collect(),
+        Some(_) => BTreeMap::new(),
+    };
 
-    let mut lines: BTreeMap<Vec<Value>, Acc> = BTreeMap::new();
     let mut total = Acc::new(heads.len());
     let mut left_out: BTreeMap<String, u64> = BTreeMap::new();
-    for (key, acc) in &groups.map {
-        let Some(head) = column_of(&key.values, &key.measure) else {
-            *left_out.entry(key.measure.clone()).or_default() += acc.count;
+    // Keys are ordered by their values, then measure: when the label is every value in order
+    // (no pivot, no dimension dropped), one line's groups come one after another and lines come
+    // out in label order, so they are built in one pass. Otherwise they are gathered in a map.
+    let whole_key = pivot.is_none() && label_at.iter().copied().eq(0..groups.dims.len());
+    let mut lines: Vec<(Vec<Value>, Acc)> = Vec::new();
+    let mut gathered: BTreeMap<Vec<Value>, Acc> = BTreeMap::new();
+    for (key, acc) in groups.map {
+        let c = match pivot {
+            None => measure_index.get(key.measure.as_str()).copied(),
+            Some((_, p)) if key.measure == spec.measure => index.get(&key.values[p]).copied(),
+            Some(_) => {
+                *left_out.entry(key.measure).or_default() += acc.count;
+                continue;
+            }
+        };
+        let Some(c) = c else {
             continue;
         };
-        let Some(&c) = index.get(&head) else {
-            continue;
-        };
-        let label: Vec<Value> = label_at.iter().map(|&i| key.values[i].clone()).collect();
-        lines
-            .entry(label)
-            .or_insert_with(|| Acc::new(heads.len()))
-            .add(c, &acc.total, acc.count)?;
         total.add(c, &acc.total, acc.count)?;
+        if whole_key {
+            match lines.last_mut() {
+                Some((label, line)) if *label == key.values => {
+                    line.add(c, &acc.total, acc.count)?
+                }
+                _ => {
+                    let mut line = Acc::new(heads.len());
+                    line.add(c, &acc.total, acc.count)?;
+                    lines.push((key.values, line));
+                }
+            }
+        } else {
+            let label: Vec<Value> = label_at.iter().map(|&i| key.values[i].clone()).collect();
+            gathered
+                .entry(label)
+                .or_insert_with(|| Acc::new(heads.len()))
+                .add(c, &acc.total, acc.count)?;
+        }
+    }
+    if !whole_key {
+        lines = gathered.into_iter().collect();
     }
     let is_pivot = pivot.is_some();
-    let mut lines: Vec<(Vec<Value>, Acc)> = lines.into_iter().collect();
     for (_, line) in lines.iter_mut() {
         line.close(is_pivot)?;
     }
@@ -183,40 +219,46 @@ pub fn summarize(groups: &Groups, spec: &SummarySpec, order: &dyn TextOrder) -> 
         across: &across,
     };
     // Every sum becomes the decimal it prints as, lines first so a total too long to print is
-    // named by the first line that has one.
-    let mut printed_lines = Vec::with_capacity(lines.len() + 2);
-    for (label, acc) in &lines {
-        let whose = Whose::Line(
-            spec.by
-                .iter()
-                .zip(label)
-                .map(|(d, v)| (*d, v.to_string()))
-                .collect(),
-        );
-        printed_lines.push((Kind::Body, label.clone(), printed.decimals(acc, &whose)?));
+    // named by the first line that has one (the grand total's own error waits until then; the
+    // shares it would give are never shown when there is an error).
+    let grand_line = printed.decimals(&total, &|| Whose::Grand);
+    let grand: Vec<Option<Decimal>> = match &grand_line {
+        Ok(g) => match g.total {
+            Some(t) => vec![Some(t); heads.len()],
+            None => g.cells.iter().map(|c| c.map(|c| c.0)).collect(),
+        },
+        Err(_) => vec![None; heads.len()],
+    };
+    let mut out = Vec::with_capacity(lines.len() + 2);
+    for (label, acc) in lines {
+        let whose = || {
+            Whose::Line(
+                (spec.by.iter().zip(&label))
+                    .map(|(d, v)| (*d, v.to_string()))
+                    .collect(),
+            )
+        };
+        let sums = printed.decimals(&acc, &whose)?;
+        out.push(Line {
+            kind: Kind::Body,
+            cells: cells(&columns, &sums, &grand),
+            label,
+        });
     }
     if let Some((groups, o)) = &others {
-        let kind = Kind::Others { groups: *groups };
-        printed_lines.push((
-            kind,
-            Vec::new(),
-            printed.decimals(o, &Whose::Others(*groups))?,
-        ));
-    }
-    let grand_line = printed.decimals(&total, &Whose::Grand)?;
-    let grand: Vec<Option<Decimal>> = match grand_line.total {
-        Some(t) => vec![Some(t); heads.len()],
-        None => grand_line.cells.iter().map(|c| c.map(|c| c.0)).collect(),
-    };
-    printed_lines.push((Kind::Total, Vec::new(), grand_line));
-    let out: Vec<Line> = printed_lines
-        .into_iter()
-        .map(|(kind, label, sums)| Line {
-            kind,
-            label,
+        let sums = printed.decimals(o, &|| Whose::Others(*groups))?;
+        out.push(Line {
+            kind: Kind::Others { groups: *groups },
+            label: Vec::new(),
             cells: cells(&columns, &sums, &grand),
-        })
-        .collect();
+        });
+    }
+    let grand_line = grand_line?;
+    out.push(Line {
+        kind: Kind::Total,
+        label: Vec::new(),
+        cells: cells(&columns, &grand_line, &grand),
+    });
     Ok(Summary {
         table: Table {
             dims: spec.by.clone(),
@@ -261,7 +303,31 @@ fn sort_lines(
             // By label, then (stably) by total: ties keep the label order, and labels are
             // compared through keys, not pair by pair.
             sort_by_label(order, lines, |l| &l.0);
-            lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
+            match spec.top {
+                // With `--top N` only the first N need an order: they are picked out in linear
+                // time and only they are sorted, by total and then by place in label order,
+                // which is the order the stable sort below gives.
+                Some(n) if n < lines.len() => {
+                    let by_total = |a: &(Option<Exact>, usize), b: &(Option<Exact>, usize)| {
+                        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+                    };
+                    let mut ranked: Vec<(Option<Exact>, usize)> = (lines.iter().enumerate())
+                        .map(|(i, l)| (value(&l.1), i))
+                        .collect();
+                    if n > 0 {
+                        ranked.select_nth_unstable_by(n - 1, by_total);
+                    }
+                    ranked[..n].sort_by(by_total);
+                    let mut taken: Vec<Option<(Vec<Value>, Acc)>> =
+                        lines.iter_mut().map(|l| Some(std::mem::take(l))).collect();
+                    for (slot, (_, from)) in lines.iter_mut().zip(&ranked) {
+                        if let Some(line) = taken[*from].take() {
+                            *slot = line;
+                        }
+                    }
+                }
+                _ => lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1))),
+            }
         }
     }
 }
@@ -312,7 +378,7 @@ struct Printed<'a> {
 impl Printed<'_> {
     /// `acc`'s exact sums as decimals, or the error naming the first that no decimal holds
     /// exactly: it is never rounded to fit.
-    fn decimals(&self, acc: &Acc, whose: &Whose) -> Result<Decimals> {
+    fn decimals(&self, acc: &Acc, whose: &dyn Fn() -> Whose) -> Result<Decimals> {
         let measure = |c: Option<usize>| match (self.across, c) {
             (Across::Measures, Some(c)) => (self.heads[c].to_string(), None),
             (Across::Values { dim, measure }, Some(c)) => {
@@ -325,7 +391,7 @@ impl Printed<'_> {
             e.to_decimal().ok_or_else(|| {
                 let (measure, column) = measure(c);
                 anyhow::Error::new(problem::Failure::Data(problem::Kind::TotalTooLong {
-                    whose: whose.clone(),
+                    whose: whose(),
                     measure,
                     column,
                     total: e.to_string(),
@@ -451,7 +517,7 @@ mod tests {
 
     #[test]
     fn one_amount_column_per_measure_with_its_rows() {
-        let s = summarize(&groups(SAMPLE), &spec(&[Dim::Unit]), &CodePoints).unwrap();
+        let s = summarize(groups(SAMPLE), &spec(&[Dim::Unit]), &CodePoints).unwrap();
         let tb = &s.table;
         assert_eq!(tb.across, Across::Measures);
         assert_eq!(
@@ -503,7 +569,7 @@ mod tests {
     fn a_pivot_totals_each_line_across_its_columns_and_leaves_other_measures_out() {
         let mut sp = spec(&[Dim::Unit]);
         sp.columns = Some(Dim::Year);
-        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let s = summarize(groups(SAMPLE), &sp, &CodePoints).unwrap();
         let tb = &s.table;
         assert_eq!(
             tb.across,
@@ -564,7 +630,7 @@ mod tests {
         let mut sp = spec(&[Dim::Unit]);
         sp.sort = SortBy::Total;
         sp.top = Some(1);
-        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let s = summarize(groups(SAMPLE), &sp, &CodePoints).unwrap();
         use Cell::{Amount as A, Count as C, Empty as E};
         // B and C tie at 300: the tie goes by label, so B is first; A and C are the others.
         assert_eq!(
@@ -589,7 +655,7 @@ mod tests {
         );
         // A top as large as the groups leaves no others line.
         sp.top = Some(3);
-        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let s = summarize(groups(SAMPLE), &sp, &CodePoints).unwrap();
         assert!(s.table.others().is_none());
         assert_eq!(s.table.body().count(), 3);
     }
@@ -604,7 +670,7 @@ mod tests {
             ("C", 2024, "VND", 1, 1),
             ("Z", 2024, "m2", 0, 1),
         ]);
-        let s = summarize(&g, &sp, &CodePoints).unwrap();
+        let s = summarize(g, &sp, &CodePoints).unwrap();
         let tb = &s.table;
         let share = tb.column_of(Head::share_of, 0).unwrap();
         let m2_share = tb.column_of(Head::share_of, 3).unwrap();
@@ -630,7 +696,7 @@ mod tests {
         }
         let by = [Dim::Unit, Dim::Year];
         let labels = |order: &dyn TextOrder| -> Vec<String> {
-            let s = summarize(&groups(SAMPLE), &spec(&by), order).unwrap();
+            let s = summarize(groups(SAMPLE), &spec(&by), order).unwrap();
             s.table
                 .body()
                 .map(|l| format!("{}/{}", l.label[0], l.label[1]))
@@ -648,7 +714,7 @@ mod tests {
         let mut sp = spec(&[Dim::Unit]);
         sp.sort = SortBy::Total;
         sp.measure = "workday".into();
-        let s = summarize(&groups(SAMPLE), &sp, &CodePoints).unwrap();
+        let s = summarize(groups(SAMPLE), &sp, &CodePoints).unwrap();
         let order: Vec<String> = s.table.body().map(|l| l.label[0].to_string()).collect();
         assert_eq!(order, ["A", "B", "C"]);
     }
@@ -663,7 +729,7 @@ mod tests {
             };
             g.add(key, Decimal::MAX, 1).unwrap();
         }
-        let err = summarize(&g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
+        let err = summarize(g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
         assert_eq!(
             err.to_string(),
             "the grand total in VND is 158456325028528675187087900670, which needs more digits \
@@ -678,11 +744,52 @@ mod tests {
         };
         g.add(key.clone(), Decimal::MAX, 1).unwrap();
         g.add(key, Decimal::new(5, 1), 1).unwrap();
-        let err = summarize(&g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
+        let err = summarize(g, &spec(&[Dim::Unit]), &CodePoints).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("the total of unit \"A\" in VND is 79228162514264337593543950335.5,"),
             "{err}"
         );
+    }
+
+    proptest::proptest! {
+        /// `--sort total --top N` picks its lines without sorting them all: it must show the
+        /// lines, in the order, and the "others" sum a full sort and cut would give.
+        #[test]
+        fn top_n_is_a_full_sort_cut(
+            rows in proptest::collection::vec(
+                (0usize..40, 2024i32..2026, 0usize..2, -50i64..50, 1u64..4), 1..120),
+            n in 0usize..50,
+        ) {
+            let units: Vec<String> = (0..40).map(|i| format!("U{i:02}")).collect();
+            let measures = ["VND", "workday"];
+            let rows: Vec<(&str, i32, &str, i64, u64)> = rows
+                .iter()
+                .map(|&(u, y, m, v, c)| (units[u].as_str(), y, measures[m], v, c))
+                .collect();
+            let mut sp = spec(&[Dim::Unit, Dim::Year]);
+            sp.sort = SortBy::Total;
+            let full = summarize(groups(&rows), &sp, &CodePoints).unwrap();
+            sp.top = Some(n);
+            let cut = summarize(groups(&rows), &sp, &CodePoints).unwrap();
+            let body: Vec<_> = lines(&full.table).into_iter().filter(|l| l.0 == Kind::Body).collect();
+            let got: Vec<_> = lines(&cut.table).into_iter().filter(|l| l.0 == Kind::Body).collect();
+            proptest::prop_assert_eq!(&got[..], &body[..n.min(body.len())]);
+            proptest::prop_assert_eq!(cut.table.total(), full.table.total());
+            let others = cut.table.others().map(|o| o.cells.clone());
+            if body.len() > n {
+                // The others line's rows are the rows of the lines left out.
+                let rows_left: u64 = body[n..]
+                    .iter()
+                    .map(|l| match l.2.last() { Some(Cell::Count(c)) => *c, _ => 0 })
+                    .sum();
+                proptest::prop_assert_eq!(
+                    others.and_then(|c| c.last().copied()),
+                    Some(Cell::Count(rows_left))
+                );
+            } else {
+                proptest::prop_assert!(others.is_none());
+            }
+        }
     }
 }

@@ -5,31 +5,43 @@
 
 use crate::aggregate::Groups;
 use crate::domain::Value;
-use crate::domain::text::fold_accents;
+use crate::domain::text::fold_accents_into;
 use crate::problem::Kind;
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
 
 /// How many pairs a finding names.
 const SHOWN: usize = 3;
 
-/// A text that ignores case, accents and every space.
-fn folded(value: &str) -> String {
-    fold_accents(value)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+/// `value` ignoring case, accents and every space, into `buf`.
+fn fold_into(value: &str, scratch: &mut String, buf: &mut String) {
+    fold_accents_into(value, scratch);
+    buf.clear();
+    buf.extend(scratch.chars().filter(|c| !c.is_whitespace()));
+}
+
+fn hash_of(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// Per text dimension of `groups`, the values that fold to one, as pairs (each spelling beside
 /// the first of its family), and how many more pairs there are.
+///
+/// A summary can have millions of groups, almost all of them alone in their family: each
+/// distinct value is folded once into a reused buffer and only the 8-byte hash of its fold is
+/// kept; values whose hashes collide are folded again and grouped by their real fold, so a
+/// hash collision never makes a family and memory stays at a few words per value.
 pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
     let mut out = Vec::new();
+    let (mut scratch, mut buf) = (String::new(), String::new());
     for (i, &dim) in groups.dims.iter().enumerate() {
         if dim.is_period() {
             continue;
         }
-        // Each distinct value once (groups repeat them), folded once.
-        let values: BTreeSet<&str> = groups
+        // Each distinct value once (groups repeat them).
+        let mut values: Vec<&str> = groups
             .map
             .keys()
             .filter_map(|k| match &k.values[i] {
@@ -37,14 +49,36 @@ pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
                 _ => None,
             })
             .collect();
-        let mut families: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        for v in values {
-            families.entry(folded(v)).or_default().push(v);
+        values.sort_unstable();
+        values.dedup();
+        let mut hashed: Vec<(u64, &str)> = values
+            .into_iter()
+            .map(|v| {
+                fold_into(v, &mut scratch, &mut buf);
+                (hash_of(&buf), v)
+            })
+            .collect();
+        hashed.sort_unstable();
+        // Families by their real fold, from runs of one hash; each family's spellings in order.
+        let mut families: Vec<(String, Vec<&str>)> = Vec::new();
+        for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            let mut folded: Vec<(String, &str)> = run
+                .iter()
+                .map(|&(_, v)| {
+                    fold_into(v, &mut scratch, &mut buf);
+                    (buf.clone(), v)
+                })
+                .collect();
+            folded.sort_unstable();
+            for family in folded.chunk_by(|a, b| a.0 == b.0).filter(|f| f.len() > 1) {
+                let spellings = family.iter().map(|&(_, v)| v).collect();
+                families.push((family[0].0.clone(), spellings));
+            }
         }
+        families.sort_unstable();
         let pairs: Vec<(String, String)> = families
-            .values()
-            .filter(|f| f.len() > 1)
-            .flat_map(|f| f[1..].iter().map(|v| (f[0].to_string(), v.to_string())))
+            .iter()
+            .flat_map(|(_, f)| f[1..].iter().map(|v| (f[0].to_string(), v.to_string())))
             .collect();
         if pairs.is_empty() {
             continue;

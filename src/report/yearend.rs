@@ -230,7 +230,7 @@ pub fn year_end(
     };
     let mut sections = Vec::new();
     let simple = |part: Part, groups: &Groups, dim: Dim, chart: bool| -> Result<Section> {
-        let table = summarize(&only(groups, &this), &by(&[dim]), order)?.table;
+        let table = summarize(only(groups, &this), &by(&[dim]), order)?.table;
         Ok(Section {
             part,
             chart: chart.then(|| chart_of(&table)),
@@ -239,7 +239,7 @@ pub fn year_end(
         })
     };
     sections.push(simple(Part::ByUnit, sets.by_unit, Dim::Unit, true)?);
-    let flat = summarize(&only(sets.by_area, &this), &by(&[Dim::Area]), order)?.table;
+    let flat = summarize(only(sets.by_area, &this), &by(&[Dim::Area]), order)?.table;
     sections.push(Section {
         part: Part::ByArea,
         table: Some(tree(flat, order)?),
@@ -342,7 +342,7 @@ fn month_section(months: &Groups, year: i32, order: &dyn TextOrder) -> Result<Se
         top: None,
         percent: false,
     };
-    let table = summarize(months, &spec, order)?.table;
+    let table = summarize(months.clone(), &spec, order)?.table;
     let got = chart_of(&table);
     let mut bars = Vec::new();
     let mut missing = Vec::new();
@@ -423,7 +423,7 @@ fn top_models(
         });
     }
     let table = (!named.map.is_empty())
-        .then(|| summarize(&named, &spec, order).map(|s| s.table))
+        .then(|| summarize(named, &spec, order).map(|s| s.table))
         .transpose()?;
     Ok(Section {
         part: Part::TopModels,
@@ -517,7 +517,7 @@ fn compared(
         top: None,
         percent: false,
     };
-    let table = with_change(summarize(&two, &spec, order)?.table)?;
+    let table = with_change(summarize(two, &spec, order)?.table)?;
     Ok(Section {
         part: Part::Compared,
         table: Some(table),
