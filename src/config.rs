@@ -52,6 +52,10 @@ impl Settings {
         if let Some(v) = env("DANVAN_DELIMITER")?.filter(|v| !v.is_empty()) {
             settings.delimiter = Some(delimiter(&v).map_err(|e| anyhow!("DANVAN_DELIMITER: {e}"))?);
         }
+        // The name this setting had before `DANVAN_LANG`, kept so a clerk who set it keeps it.
+        if let Some(v) = env("DANVAN_LANGUAGE")?.filter(|v| !v.is_empty()) {
+            settings.language = Some(language(&v).map_err(|e| anyhow!("DANVAN_LANGUAGE: {e}"))?);
+        }
         // Set but empty: no registry, whatever the file says.
         if let Some(v) = env("DANVAN_MODELS")? {
             settings.models = (!v.is_empty()).then(|| PathBuf::from(v));

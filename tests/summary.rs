@@ -2228,6 +2228,14 @@ fn the_language_comes_from_the_flag_then_danvan_lang_then_the_locale() {
     // --lang goes anywhere on the line, before the command too.
     let r = w.run(&["--lang", "vi", "summary", "l.csv", "-q", "--format", "md"]);
     assert!(r.ok().contains("| A | 1.200.000 | 1 |"), "{}", r.stdout);
+    // The settings file's language: after DANVAN_LANG, before the locale; DANVAN_LANGUAGE (its
+    // older name in the environment) over the file.
+    std::fs::create_dir_all(w.path("home/.config/danvan")).expect("settings folder");
+    w.file("home/.config/danvan/config.toml", "language = \"vi\"\n");
+    assert_eq!(tally(&[("LANG", "en_US.UTF-8")], &[]), vi);
+    assert_eq!(tally(&[("DANVAN_LANG", "en")], &[]), en);
+    assert_eq!(tally(&[], &["--lang", "en"]), en);
+    assert_eq!(tally(&[("DANVAN_LANGUAGE", "en")], &[]), en);
 }
 
 #[test]

@@ -123,6 +123,7 @@ impl Work {
             "DANVAN_NUMBER_FORMAT",
             "DANVAN_DELIMITER",
             "DANVAN_MODELS",
+            "DANVAN_LANGUAGE",
         ] {
             cmd.env_remove(var);
         }
