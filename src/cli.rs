@@ -278,6 +278,12 @@ pub struct ModelsArgs {
     #[arg(long)]
     pub raw: bool,
 
+    /// CSV for Excel: UTF-8 with a BOM, CRLF line ends, and the list separator and decimal mark
+    /// of the language (--lang vi: `;` and `,`; en: `,` and `.`), so Excel shows the accents
+    /// and sums the numbers. Implies --format csv.
+    #[arg(long)]
+    pub excel: bool,
+
     /// Count rows with problems out instead of refusing (they are listed as warnings).
     #[arg(long)]
     pub skip_invalid: bool,
@@ -388,6 +394,12 @@ pub struct LayoutArgs {
     /// return gets a leading ' so a spreadsheet shows it instead of running it as a formula.
     #[arg(long)]
     pub raw: bool,
+
+    /// CSV for Excel: UTF-8 with a BOM, CRLF line ends, and the list separator and decimal mark
+    /// of the language (--lang vi: `;` and `,`; en: `,` and `.`), so Excel shows the accents
+    /// and sums the numbers. Implies --format csv.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// The dimensions of `--by`, in order.

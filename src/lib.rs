@@ -22,6 +22,7 @@ pub mod command;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod identity;
 pub mod ledger;
 pub mod output;
 pub mod present;

@@ -13,13 +13,24 @@
 //! - **Never over an input, never over another output.** [`guard`] refuses, before anything is
 //!   read, an output that is an input or another output of the run, however spelled (a hard
 //!   link, a symlink, `./x`).
+//!
+//! On Windows the same promises hold with Windows' means: the rename is `MoveFileExW` with
+//! `MOVEFILE_REPLACE_EXISTING` (tempfile's `persist`); a target another program holds open
+//! (Excel) cannot be replaced, so every target is checked before any is replaced, and the
+//! message says to close it; Ctrl-C, Ctrl-Break and closing the console are the signals.
+//! Nothing here sets the console's code page: std writes text to a Windows console as UTF-16
+//! (`WriteConsoleW`), so Vietnamese shows whatever the code page is, and a code page changed by
+//! danvan would outlive the run in the clerk's console. Files and pipes get UTF-8 bytes.
 
 use anyhow::{Context, Result, bail};
 use std::fs::{self, Metadata};
 use std::io::Write;
+#[cfg(unix)]
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use crate::identity::FileId;
 
 /// Temporary files being written right now, removed by [`on_signal`] if the run is stopped.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -33,6 +44,7 @@ static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// SIGXFSZ (a file past the size limit, `ulimit -f`) is blocked too: the write that passed the
 /// limit then fails with "File too large" and the run stops through its ordinary error path,
 /// which removes the temporary file and says so (exit 2).
+#[cfg(unix)]
 pub fn on_signal() {
     use nix::sys::signal::{SigSet, Signal};
     let mut set = SigSet::empty();
@@ -61,18 +73,55 @@ pub fn on_signal() {
                     // Left to the write that passed the limit, which fails and says so.
                     _ => continue,
                 };
-                remove_live();
-                say_in(
-                    Tone::Error,
-                    &format!("danvan: {why}; no output file was changed"),
-                );
-                std::process::exit(130);
+                stop(why);
             }
         });
     if spawned.is_err() {
         // Without the thread the signals must not stay blocked: the run could not be stopped.
         let _ = set.thread_unblock();
     }
+}
+
+/// The console events that stop a run on Windows (Ctrl-C, Ctrl-Break, the window closed, logoff
+/// or shutdown): each removes any half-written temporary file, says why the run stopped, and
+/// exits 130, as the signals do on Unix.
+///
+/// Windows calls the handler on a thread of its own, so cleaning up there is ordinary code, as
+/// with the signal thread on Unix. Temporary files are open with delete sharing (tempfile opens
+/// them so), so they can be removed while the main thread still writes into one.
+#[cfg(windows)]
+pub fn on_signal() {
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, CTRL_C_EVENT, CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT,
+        SetConsoleCtrlHandler,
+    };
+    unsafe extern "system" fn handler(event: u32) -> windows_sys::core::BOOL {
+        let why = match event {
+            CTRL_C_EVENT => "interrupted (Ctrl-C)",
+            CTRL_BREAK_EVENT => "interrupted (Ctrl-Break)",
+            CTRL_CLOSE_EVENT => "stopped: the console window closed",
+            CTRL_LOGOFF_EVENT | CTRL_SHUTDOWN_EVENT => "stopped: Windows is signing out",
+            // Not ours to handle: the next handler (or the default, ending the process) runs.
+            _ => return 0,
+        };
+        stop(why)
+    }
+    // SAFETY: `handler` is a plain function that lives as long as the program and has the
+    // signature the system calls (PHANDLER_ROUTINE); adding a handler has no other effect. If
+    // it fails the run simply keeps the default handling (ending without cleaning up).
+    unsafe {
+        SetConsoleCtrlHandler(Some(handler), 1);
+    }
+}
+
+/// Removes the temporary files, says why the run stopped, and exits 130.
+fn stop(why: &str) -> ! {
+    remove_live();
+    say_in(
+        Tone::Error,
+        &format!("danvan: {why}; no output file was changed"),
+    );
+    std::process::exit(130);
 }
 
 fn remove_live() {
@@ -139,7 +188,12 @@ fn follow(path: &Path) -> Result<(PathBuf, bool)> {
 /// What writing `path` means, or why danvan will not write it.
 fn kind(path: &Path) -> Result<Kind> {
     let shown = path.display();
-    if path.as_os_str().to_string_lossy().ends_with('/') {
+    // `out/`, and on Windows `out\` too: a folder, never a file name.
+    if path
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator)
+    {
         bail!("{shown}: names a folder; give the file to write, such as {shown}summary.csv");
     }
     let (at, descriptor) = follow(path)?;
@@ -155,7 +209,7 @@ fn kind(path: &Path) -> Result<Kind> {
                 path.join("summary.csv").display()
             )
         }
-        Ok(m) if m.file_type().is_block_device() => {
+        Ok(m) if is_block_device(&m) => {
             bail!("{shown}: is a disk device; danvan writes reports to files")
         }
         Ok(m) if m.is_file() && !descriptor => Ok(Kind::Replace { at }),
@@ -163,9 +217,47 @@ fn kind(path: &Path) -> Result<Kind> {
     }
 }
 
+/// A disk, which danvan refuses to write a report into.
+#[cfg(unix)]
+fn is_block_device(m: &Metadata) -> bool {
+    m.file_type().is_block_device()
+}
+
+/// Windows has no disk devices among file paths (`\\.\PhysicalDrive0` has no metadata).
+#[cfg(windows)]
+fn is_block_device(_: &Metadata) -> bool {
+    false
+}
+
+/// A character device (`/dev/null`), which any number of outputs may share.
+#[cfg(unix)]
+fn is_char_device(m: &Metadata) -> bool {
+    m.file_type().is_char_device()
+}
+
+/// On Windows a device (`NUL`) has no file identity, so it never matches another file.
+#[cfg(windows)]
+fn is_char_device(_: &Metadata) -> bool {
+    false
+}
+
 /// The identity of an existing file: the same for every spelling and every hard link.
-fn identity(m: &Metadata) -> (u64, u64) {
-    (m.dev(), m.ino())
+fn identity(path: &Path, m: &Metadata) -> Option<FileId> {
+    crate::identity::of(path, m)
+}
+
+/// The identity of an input, unless it is a character device (`/dev/null` given as an input
+/// destroys nothing when written). `/dev/stdin` is standard input: on Unix the path leads to the
+/// file it was redirected from; Windows has no such path, so the system is asked.
+fn input_identity(input: &Path) -> Option<FileId> {
+    if cfg!(windows) && input == Path::new("/dev/stdin") {
+        return crate::identity::of_stdin();
+    }
+    let m = fs::metadata(input).ok()?;
+    if is_char_device(&m) {
+        return None;
+    }
+    identity(input, &m)
 }
 
 /// Refuses, before anything is read, an output that is one of the inputs or the same file as
@@ -174,17 +266,14 @@ fn identity(m: &Metadata) -> (u64, u64) {
 /// allowed.
 pub fn guard(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
     // Each output seen so far: flag, path as given, identity if it exists, where it would be.
-    type Seen<'a> = (&'a str, &'a Path, Option<(u64, u64)>, PathBuf);
+    type Seen<'a> = (&'a str, &'a Path, Option<FileId>, PathBuf);
     let mut seen: Vec<Seen> = Vec::new();
     for &(flag, path) in outputs {
         kind(path)?;
         let meta = fs::metadata(path).ok();
-        let id = meta.as_ref().map(identity);
+        let id = meta.as_ref().and_then(|m| identity(path, m));
         for input in inputs {
-            let same = match (id, fs::metadata(input)) {
-                (Some(id), Ok(m)) => id == identity(&m) && !m.file_type().is_char_device(),
-                _ => false,
-            };
+            let same = id.is_some() && id == input_identity(input);
             if same {
                 let input = match input.to_string_lossy() {
                     name if name == "/dev/stdin" => "standard input".into(),
@@ -201,7 +290,7 @@ pub fn guard(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
             Ok((at, _)) => absolute(&at),
             Err(_) => absolute(path),
         };
-        let device = meta.is_some_and(|m| m.file_type().is_char_device());
+        let device = meta.as_ref().is_some_and(is_char_device);
         for (other_flag, other, other_id, other_place) in &seen {
             let same = match (id, other_id) {
                 (Some(a), Some(b)) => a == *b && !device,
@@ -316,11 +405,7 @@ impl Outputs {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        // 0666 here is narrowed by the umask, as for any new file; a file replaced keeps its mode.
-        let tmp = tempfile::Builder::new()
-            .prefix(".danvan-")
-            .suffix(".tmp")
-            .permissions(fs::Permissions::from_mode(0o666))
+        let tmp = temp_builder()
             .tempfile_in(&dir)
             .map_err(strip_path)
             .with_context(|| {
@@ -342,11 +427,7 @@ impl Outputs {
                     .map_err(|e| anyhow::Error::from(e.into_error()))
                     .with_context(cannot_write)?;
                 if let Some(old) = &old {
-                    let file = tmp.as_file();
-                    file.set_permissions(fs::Permissions::from_mode(old.mode() & 0o7777))
-                        .with_context(cannot_write)?;
-                    // Only root may give a file away; for anyone else the owner is already theirs.
-                    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+                    keep_mode(tmp.as_file(), old).with_context(cannot_write)?;
                 }
                 tmp.as_file().sync_all().with_context(cannot_write)?;
                 Ok(tmp)
@@ -371,12 +452,17 @@ impl Outputs {
     /// Replaces every staged file's target, now that all are complete. Then reports a closed
     /// standard output, if it was (`main` ends quietly on it).
     pub fn commit(mut self) -> Result<()> {
+        // A target that cannot be replaced (open in Excel on Windows) stops the run before any
+        // is, so the outputs still change together; dropping `self` removes the staged files.
+        for staged in &self.staged {
+            replaceable(&staged.at, &staged.shown)?;
+        }
         for staged in std::mem::take(&mut self.staged) {
             let tmp_path = staged.tmp.path().to_path_buf();
             let done = staged
                 .tmp
                 .persist(&staged.at)
-                .map_err(|e| e.error)
+                .map_err(|e| held_open(e.error))
                 .with_context(|| format!("{}: cannot write", staged.shown.display()));
             track(&tmp_path, false);
             done?;
@@ -394,6 +480,110 @@ impl Drop for Outputs {
             track(staged.tmp.path(), false);
         }
     }
+}
+
+/// How temporary files are made: hidden, and on Unix with mode 0666 narrowed by the umask, as
+/// for any new file.
+#[cfg(unix)]
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(".danvan-")
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(0o666));
+    builder
+}
+
+/// How temporary files are made: named like the Unix ones; they get the folder's permissions,
+/// as any new file on Windows.
+#[cfg(windows)]
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".danvan-").suffix(".tmp");
+    builder
+}
+
+/// A replaced file keeps its mode and, when danvan may, its owner.
+#[cfg(unix)]
+fn keep_mode(file: &fs::File, old: &Metadata) -> std::io::Result<()> {
+    file.set_permissions(fs::Permissions::from_mode(old.mode() & 0o7777))?;
+    // Only root may give a file away; for anyone else the owner is already theirs.
+    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+    Ok(())
+}
+
+/// On Windows the replacing file takes the folder's permissions, as a file Excel saves does; a
+/// read-only target is refused when it is replaced.
+#[cfg(windows)]
+fn keep_mode(_: &fs::File, _: &Metadata) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Why a target another program holds open (Excel locks the files it shows), or a read-only
+/// one, was not replaced, and what the clerk can do about it.
+#[cfg(windows)]
+const HELD_OPEN: &str = "it is open in another program (Excel?) or read-only, so it cannot be \
+    replaced; close it there and run again (no output file was changed)";
+
+/// Whether `e` is Windows refusing to replace a file another program has open, or a read-only
+/// one (access denied, sharing or lock violation).
+#[cfg(windows)]
+fn is_held_open(e: &std::io::Error) -> bool {
+    use windows_sys::Win32::Foundation::{
+        ERROR_ACCESS_DENIED, ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION,
+    };
+    e.raw_os_error().is_some_and(|code| {
+        [
+            ERROR_ACCESS_DENIED,
+            ERROR_SHARING_VIOLATION,
+            ERROR_LOCK_VIOLATION,
+        ]
+        .contains(&(code as u32))
+    })
+}
+
+/// The rename's error, said as what the clerk can do when the target is held open.
+#[cfg(windows)]
+fn held_open(e: std::io::Error) -> anyhow::Error {
+    if is_held_open(&e) {
+        anyhow::anyhow!(HELD_OPEN)
+    } else {
+        e.into()
+    }
+}
+
+/// On Unix an open file never stops a rename over it.
+#[cfg(unix)]
+fn held_open(e: std::io::Error) -> anyhow::Error {
+    e.into()
+}
+
+/// Whether `at` could be replaced now: on Windows, a file open in a program that does not share
+/// deleting (Excel), or a read-only one, refuses to be opened for deletion. Asked before any
+/// target is replaced; nothing is deleted here.
+#[cfg(windows)]
+fn replaceable(at: &Path, shown: &Path) -> Result<()> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::{
+        DELETE, FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE,
+    };
+    if !at.is_file() {
+        return Ok(());
+    }
+    let probe = fs::OpenOptions::new()
+        .access_mode(DELETE)
+        .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+        .open(at);
+    match probe {
+        Err(e) if is_held_open(&e) => bail!("{}: cannot write: {HELD_OPEN}", shown.display()),
+        _ => Ok(()),
+    }
+}
+
+/// On Unix any file the folder lets danvan write into can be replaced.
+#[cfg(unix)]
+fn replaceable(_: &Path, _: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// An `io::Error` from `tempfile` names the random path it failed on; the context names the

@@ -9,13 +9,14 @@ use crate::cli::{
 use crate::config::Settings;
 use crate::domain::measure::canonical_measure;
 use crate::domain::text::fold_case;
-use crate::domain::{DateRange, Dim};
+use crate::domain::{DateRange, Dim, Lang};
 use crate::ledger::column_name;
 use crate::ledger::period::read_period;
 use crate::ledger::source::{Source, encoding_for_label, is_stdin};
 use crate::ledger::table::ReadOptions;
 use crate::present::Scale;
 use crate::problem::{Kind, Message, en};
+use crate::render::csv::Excel;
 use crate::render::{self, Format};
 use crate::report::models::ModelsSpec;
 use crate::report::summary::SummarySpec;
@@ -186,6 +187,29 @@ pub fn read_request(
     })
 }
 
+/// The output format and, with `--excel`, Excel's CSV in `lang`, the run's language (chosen
+/// once, by `present::choose`, from `--lang`, `DANVAN_LANG`, the settings file or the locale). `--excel` is CSV for
+/// Excel: it makes CSV the default, and refuses any other format chosen.
+fn format_for(
+    flag: Option<Format>,
+    output: Option<&std::path::Path>,
+    default: Format,
+    excel: bool,
+    lang: Lang,
+) -> Result<(Format, Option<Excel>)> {
+    if !excel {
+        return Ok((Format::choose(flag, output, default)?, None));
+    }
+    let format = Format::choose(flag, output, Format::Csv)?;
+    if format != Format::Csv {
+        bail!(
+            "--excel writes CSV for Excel; leave out --format, or give --format csv (or an -o \
+             name ending in .csv); for a workbook, write -o NAME.xlsx without --excel"
+        );
+    }
+    Ok((format, Some(Excel::of(lang))))
+}
+
 /// How a summary table is laid out and written, for `summary` and `merge`.
 pub struct Layout {
     pub spec: SummarySpec,
@@ -202,10 +226,18 @@ fn layout(
     by: Vec<Dim>,
     columns: Option<Dim>,
     default: Format,
+    lang: Lang,
 ) -> Result<Layout> {
     if args.top == Some(0) {
         bail!("--top must be at least 1 (it is how many lines to show)");
     }
+    let (format, excel) = format_for(
+        args.format,
+        args.output.as_deref(),
+        default,
+        args.excel,
+        lang,
+    )?;
     Ok(Layout {
         spec: SummarySpec {
             by,
@@ -215,10 +247,11 @@ fn layout(
             top: args.top,
             percent: args.percent,
         },
-        format: Format::choose(args.format, args.output.as_deref(), default)?,
+        format,
         render: render::Options {
             raw: args.raw,
             wide: columns.is_some(),
+            excel,
         },
         output: args.output.clone(),
         scale: args.scale,
@@ -240,7 +273,8 @@ pub struct SummaryRequest {
     pub change: bool,
 }
 
-pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
+/// `summary`, checked, in `lang`, the run's language (for `--excel`).
+pub fn summary(args: &SummaryArgs, lang: Lang) -> Result<SummaryRequest> {
     let by = args.by.0.clone();
     let mut dims = by.clone();
     if let Some(c) = args.columns {
@@ -281,7 +315,14 @@ pub fn summary(args: &SummaryArgs) -> Result<SummaryRequest> {
     } else {
         shown.clone()
     };
-    let layout = layout(&args.layout, &args.measure, by, args.columns, Format::Table)?;
+    let layout = layout(
+        &args.layout,
+        &args.measure,
+        by,
+        args.columns,
+        Format::Table,
+        lang,
+    )?;
     binary_to_terminal(layout.format, layout.output.as_deref())?;
     Ok(SummaryRequest {
         grouping,
@@ -313,7 +354,8 @@ pub struct ModelsRequest {
     pub scale: Option<Scale>,
 }
 
-pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
+/// `models`, checked, in `lang`, the run's language (for `--excel`).
+pub fn models(args: &ModelsArgs, lang: Lang) -> Result<ModelsRequest> {
     let read = read_request(
         &args.files,
         Some(args.models.clone()),
@@ -335,7 +377,13 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
             bail!("--list shows models one by one; leave out --tree");
         }
     }
-    let format = Format::choose(args.format, args.output.as_deref(), Format::Table)?;
+    let (format, excel) = format_for(
+        args.format,
+        args.output.as_deref(),
+        Format::Table,
+        args.excel,
+        lang,
+    )?;
     binary_to_terminal(format, args.output.as_deref())?;
     Ok(ModelsRequest {
         read,
@@ -352,6 +400,7 @@ pub fn models(args: &ModelsArgs) -> Result<ModelsRequest> {
         render: render::Options {
             raw: args.raw,
             wide: true,
+            excel,
         },
         output: args.output.clone(),
         scale: args.scale,
@@ -422,8 +471,15 @@ pub fn binary_to_terminal(format: Format, output: Option<&std::path::Path>) -> R
 }
 
 /// `merge`, checked: the label dimensions come from the files, so only the layout is here.
-pub fn merge(args: &MergeArgs) -> Result<Layout> {
-    layout(&args.layout, &args.measure, Vec::new(), None, Format::Csv)
+pub fn merge(args: &MergeArgs, lang: Lang) -> Result<Layout> {
+    layout(
+        &args.layout,
+        &args.measure,
+        Vec::new(),
+        None,
+        Format::Csv,
+        lang,
+    )
 }
 
 #[cfg(test)]

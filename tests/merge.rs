@@ -344,3 +344,62 @@ fn merge_speaks_vietnamese_and_scales_only_tables() {
          | **Tổng cộng** | **4,25** | **4** |\n"
     );
 }
+
+/// `merge` reads `--excel` summaries back (BOM, CRLF, `;` with decimal commas, or `,` with
+/// points) to the same totals as the analyst's CSV, and writes Excel's CSV again on request.
+#[test]
+fn merge_reads_excel_summaries_in_either_language_and_writes_them() {
+    let w = Work::new();
+    w.file("a.csv", A).file("b.csv", B);
+    let excel = ["--by", "unit", "--excel", "-q"];
+    w.run(
+        &[
+            &["summary", "a.csv", "-o", "sa.csv", "--lang", "vi"][..],
+            &excel,
+        ]
+        .concat(),
+    )
+    .ok();
+    w.run(
+        &[
+            &["summary", "b.csv", "-o", "sb.csv", "--lang", "en"][..],
+            &excel,
+        ]
+        .concat(),
+    )
+    .ok();
+    assert_eq!(
+        w.read("sa.csv"),
+        "\u{feff}unit;measure;total;count\r\nXã A;VND;5,1;2\r\nXã B;m2;2,5;1\r\n"
+    );
+    assert_eq!(
+        w.read("sb.csv"),
+        "\u{feff}unit,measure,total,count\r\nXã A,VND,0.2,1\r\nXã B,VND,7,1\r\n"
+    );
+    let r = w.run(&["merge", "sa.csv", "sb.csv"]);
+    assert_eq!(
+        (r.ok(), r.tally()),
+        (
+            "unit,measure,total,count\nXã A,VND,5.3,3\nXã B,VND,7,1\nXã B,m2,2.5,1\n",
+            "rows read 4 = counted 4 + filtered 0 + rejected 0"
+        )
+    );
+    let r = w.run(&["merge", "sa.csv", "sb.csv", "--excel", "-q", "--lang", "vi"]);
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit;measure;total;count\r\nXã A;VND;5,3;3\r\nXã B;VND;7;1\r\nXã B;m2;2,5;1\r\n"
+    );
+    // In a `;` file the decimal mark is the comma: a point is refused, naming the mark to use.
+    w.file("bad.csv", "unit;measure;total;count\nXã A;VND;5.3;3\n");
+    let r = w.run(&["merge", "bad.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "bad.csv:2: total: \"5.3\" is not a plain decimal like 1234567,5\n\
+             danvan: 1 problem(s) in the summaries; nothing was written\n\
+             rows read 1 = counted 0 + filtered 0 + rejected 1\n"
+        )
+    );
+}

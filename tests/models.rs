@@ -389,6 +389,22 @@ fn models_in_vietnamese_and_in_millions() {
     assert!(r.stdout.contains(",481000000,"), "{}", r.stdout);
 }
 
+/// `models --excel`: the wide CSV with a BOM, CRLF, and in Vietnamese `;` and the decimal comma
+/// in the percent.
+#[test]
+fn excel_csv_of_models_in_vietnamese() {
+    let w = work();
+    let r = w.run(&[
+        "models", "--models", "r.csv", "l.csv", "--excel", "-q", "--lang", "vi",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit;models;target;mobilized;percent;workday;m2\r\n\
+         A;2;1200;100;8,33;5;\r\n\
+         B;1;;50;;;3\r\n"
+    );
+}
+
 /// Issue 13: `models -o FILE.xlsx` writes the plan against actual as numbers, as the CSV gives.
 #[test]
 fn xlsx_of_models_holds_the_csv_figures_as_numbers() {

@@ -2369,6 +2369,101 @@ fn rejected_rows_give_their_reason_in_the_run_language_under_the_same_columns() 
     );
 }
 
+/// `--excel` as a Vietnamese office's Excel saves CSV: a BOM, `;`, CRLF, `,` as the decimal
+/// mark, numbers bare (no quotes, no grouping) so Excel sums them; text cells stay safe. The
+/// header keeps the machine names, so `merge` reads it back.
+#[test]
+fn excel_csv_in_vietnamese_has_a_bom_semicolons_crlf_and_decimal_commas() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "date,amount,unit\n2024-01-01,1234.5,Hội Phụ nữ\n2024-02-01,-0.25,=A1\n\
+         2024-03-01,10,\"Xã A; thôn 1\"\n",
+    );
+    let r = w.run(&["summary", "l.csv", "--excel", "--percent", "--lang", "vi"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            "\u{feff}unit;measure;total;count;percent\r\n\
+             '=A1;VND;-0,25;1;-0,02\r\n\
+             Hội Phụ nữ;VND;1234,5;1;99,22\r\n\
+             \"Xã A; thôn 1\";VND;10;1;0,80\r\n",
+            "đã đọc 3 dòng = tính 3 + lọc 0 + loại 0\n"
+        )
+    );
+    // The same bytes into a file named for Excel; a pivot (wide) follows the same rules.
+    w.run(&[
+        "summary", "l.csv", "--excel", "-o", "s.csv", "-q", "--lang", "vi",
+    ])
+    .ok();
+    assert_eq!(
+        std::fs::read(w.path("s.csv")).unwrap(),
+        "\u{feff}unit;measure;total;count\r\n'=A1;VND;-0,25;1\r\nHội Phụ nữ;VND;1234,5;1\r\n\
+         \"Xã A; thôn 1\";VND;10;1\r\n"
+            .as_bytes()
+    );
+    let r = w.run(&[
+        "summary",
+        "l.csv",
+        "--excel",
+        "--columns",
+        "month",
+        "-q",
+        "--lang",
+        "vi",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit;2024-01;2024-02;2024-03;total\r\n'=A1;;-0,25;;-0,25\r\n\
+         Hội Phụ nữ;1234,5;;;1234,5\r\n\"Xã A; thôn 1\";;;10;10\r\n"
+    );
+}
+
+/// In English (the default) `--excel` keeps `,` and `.`, with the BOM and CRLF; without
+/// `--excel` the analyst's CSV is as it always was, in any language.
+#[test]
+fn excel_csv_in_english_keeps_commas_and_points_and_plain_csv_is_unchanged() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1234.5,Hội Phụ nữ\n");
+    let r = w.run(&["summary", "l.csv", "--excel", "-q"]);
+    assert_eq!(
+        r.ok(),
+        "\u{feff}unit,measure,total,count\r\nHội Phụ nữ,VND,1234.5,1\r\n"
+    );
+    let r = w.run(&["summary", "l.csv", "--format", "csv", "-q", "--lang", "vi"]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nHội Phụ nữ,VND,1234.5,1\n"
+    );
+}
+
+/// `--excel` is CSV: another format asked for is a usage error, before anything is read.
+#[test]
+fn excel_with_another_format_is_a_usage_error() {
+    let w = Work::new();
+    w.file("l.csv", "date,amount,unit\n2024-01-01,1,A\n");
+    for args in [
+        vec!["summary", "l.csv", "--excel", "--format", "json"],
+        vec!["summary", "l.csv", "--excel", "-o", "s.md"],
+        vec!["summary", "l.csv", "--excel", "-o", "s.xlsx"],
+    ] {
+        let r = w.run(&args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                "danvan: --excel writes CSV for Excel; leave out --format, or give --format csv \
+                 (or an -o name ending in .csv); for a workbook, write -o NAME.xlsx without \
+                 --excel\n"
+            ),
+            "{args:?}"
+        );
+    }
+    assert!(!w.exists("s.md") && !w.exists("s.xlsx"));
+}
+
 /// Issue 13: `--format xlsx` (or `-o FILE.xlsx`) writes a workbook whose totals are numbers,
 /// equal to the CSV output's, with a bold header row that stays in view; text that looks like a
 /// formula stays text.

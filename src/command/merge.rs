@@ -26,7 +26,7 @@ use std::process::ExitCode;
 pub fn run(args: MergeArgs, lang: Lang) -> Result<ExitCode> {
     let sources: Vec<Source> = args.files.iter().map(|f| Source::from_arg(f)).collect();
     request::refuse_stdin_twice(args.files.iter().map(String::as_str))?;
-    let mut layout = request::merge(&args)?;
+    let mut layout = request::merge(&args, lang)?;
     let inputs: Vec<_> = sources
         .iter()
         .map(|s| s.path.clone().unwrap_or_else(|| "/dev/stdin".into()))

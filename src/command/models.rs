@@ -20,7 +20,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
-    let req = request::models(&args)?;
+    let req = request::models(&args, lang)?;
     let reading = &req.read;
     reading.guard(&[("-o", req.output.as_deref())])?;
     same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?;

@@ -3,6 +3,7 @@
 
 use crate::domain::Lang;
 use crate::engine::{Read, Tally};
+use crate::identity::{self, FileId};
 use crate::ledger::aliases::{Aliases, read_aliases};
 use crate::ledger::registry::{Registry, read_registry};
 use crate::ledger::source::Source;
@@ -246,7 +247,7 @@ pub fn same_inputs(sources: &[Source], allow: bool, input: Input) -> Result<Vec<
     Ok(found)
 }
 
-/// The same file is the same device and inode however it is named (another spelling, a hard
+/// The same file is the same [`FileId`] (device and inode on Unix) however it is named (another spelling, a hard
 /// link). Two regular files are the same content when their sizes agree, then a 128-bit hash
 /// read once, then every byte (so a hash collision can never refuse two different files).
 /// Files with no rows (empty, or a header alone) are not compared by content: two blank
@@ -260,7 +261,7 @@ fn find_same(sources: &[Source]) -> Vec<SameInputs> {
     let ids: Vec<Option<FileId>> = sources
         .iter()
         .zip(&meta)
-        .map(|(s, m)| file_id(s.path.as_deref()?, m.as_ref()?))
+        .map(|(s, m)| identity::of(s.path.as_deref()?, m.as_ref()?))
         .collect();
     for later in 0..sources.len() {
         let Some(id) = &ids[later] else { continue };
@@ -309,26 +310,6 @@ fn find_same(sources: &[Source]) -> Vec<SameInputs> {
     }
     found.sort_by_key(|f| f.later);
     found
-}
-
-/// What makes a file itself, whatever its name.
-#[cfg(unix)]
-#[derive(Debug, PartialEq, Eq)]
-struct FileId(u64, u64);
-
-#[cfg(unix)]
-fn file_id(_: &Path, meta: &std::fs::Metadata) -> Option<FileId> {
-    use std::os::unix::fs::MetadataExt;
-    Some(FileId(meta.dev(), meta.ino()))
-}
-
-#[cfg(not(unix))]
-#[derive(Debug, PartialEq, Eq)]
-struct FileId(PathBuf);
-
-#[cfg(not(unix))]
-fn file_id(path: &Path, _: &std::fs::Metadata) -> Option<FileId> {
-    path.canonicalize().ok().map(FileId)
 }
 
 const BLOCK: usize = 1 << 16;

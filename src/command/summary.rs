@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     let reading = request::reading(&args.read)?;
-    let req = request::summary(&args)?;
+    let req = request::summary(&args, lang)?;
     reading.say_notes(lang);
     let layout = req.layout;
     reading.guard(&[

@@ -12,6 +12,7 @@
 //! Windows-1258 would turn every accent into garbage. A workbook (`.xlsx`, `.xls`, `.ods`) is
 //! recognised by its first bytes and refused with the way to save it as CSV.
 
+pub use crate::identity::Stamp;
 use crate::problem::{Failure, Kind};
 use anyhow::{Context, Result, anyhow, bail};
 use encoding_rs::Encoding;
@@ -84,13 +85,7 @@ impl Source {
     /// What the file looks like now, to notice it changing while it is read: `None` for
     /// standard input and anything that is not a regular file (a FIFO has no size to compare).
     pub fn stamp(&self) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt;
-        let m = std::fs::metadata(self.path.as_ref()?).ok()?;
-        m.is_file().then(|| Stamp {
-            len: m.len(),
-            modified: (m.mtime(), m.mtime_nsec()),
-            inode: (m.dev(), m.ino()),
-        })
+        crate::identity::stamp(self.path.as_ref()?)
     }
 
     /// An error if the file no longer looks as it did at `before` (size, modification time,
@@ -120,28 +115,14 @@ impl Source {
 /// Whether `arg` reads standard input: `-`, or a path to the very file standard input is
 /// (`/dev/stdin`, `/dev/fd/0`, or the file it was redirected from), which can be read only once.
 pub fn is_stdin(arg: &str) -> bool {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
+    use crate::identity::{of_path, of_stdin};
     if arg == "-" {
         return true;
     }
-    let Ok(path) = std::fs::metadata(arg) else {
-        return false;
-    };
-    let stdin = std::io::stdin()
-        .as_fd()
-        .try_clone_to_owned()
-        .map(File::from)
-        .and_then(|f| f.metadata());
-    stdin.is_ok_and(|s| (s.dev(), s.ino()) == (path.dev(), path.ino()))
-}
-
-/// What a file looked like: its size, modification time and inode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    len: u64,
-    modified: (i64, i64),
-    inode: (u64, u64),
+    match of_path(Path::new(arg)) {
+        Some(path) => of_stdin() == Some(path),
+        None => false,
+    }
 }
 
 impl Stamp {

@@ -145,8 +145,11 @@ pub fn message(kind: &Kind) -> String {
             "cannot read {text:?} as a number; write the number alone (96 or 89,5) and what it \
              counts in the unit column (%, m)"
         ),
-        Kind::NotPlainDecimal { text } => {
-            format!("{} is not a plain decimal like 1234567.5", quoted(text))
+        Kind::NotPlainDecimal { text, decimal } => {
+            format!(
+                "{} is not a plain decimal like 1234567{decimal}5",
+                quoted(text)
+            )
         }
         Kind::TotalOutOfRange { text } => format!(
             "{} has more digits than danvan can add up exactly (at most {} and 28 \

@@ -111,8 +111,9 @@ pub enum Kind {
     ResultNotANumber { text: String },
 
     // Summary files read back by `merge`.
-    /// A total that is not a plain decimal as `summary` prints it.
-    NotPlainDecimal { text: String },
+    /// A total that is not a plain decimal as `summary` prints it, with `decimal` as its mark
+    /// (`,` in a `;`-separated file, as `--excel` writes in Vietnamese).
+    NotPlainDecimal { text: String, decimal: char },
     /// A plain decimal with more digits than danvan adds up exactly (past the decimal maximum,
     /// or more than 28 decimals).
     TotalOutOfRange { text: String },
@@ -349,6 +350,7 @@ impl Kind {
             },
             Kind::NotPlainDecimal {
                 text: "1.200.000".into(),
+                decimal: '.',
             },
             Kind::TotalOutOfRange {
                 text: "79228162514264337593543950336".into(),

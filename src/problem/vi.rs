@@ -290,9 +290,9 @@ pub fn message(kind: &Kind) -> String {
                 quoted(id)
             )
         }
-        Kind::NotPlainDecimal { text } => {
+        Kind::NotPlainDecimal { text, decimal } => {
             format!(
-                "{} không phải số thập phân viết thường như 1234567.5",
+                "{} không phải số thập phân viết thường như 1234567{decimal}5",
                 quoted(text)
             )
         }

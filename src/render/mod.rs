@@ -38,6 +38,8 @@ pub struct Options {
     pub raw: bool,
     /// CSV shape: one line per line and amount column (tidy, long), or the table as it is (wide).
     pub wide: bool,
+    /// CSV for Excel (`--excel`): BOM, CRLF, the language's list separator and decimal mark.
+    pub excel: Option<csv::Excel>,
 }
 
 /// Writes `table` in `format` into `out`.
@@ -50,8 +52,8 @@ pub fn write(
 ) -> Result<()> {
     match format {
         Format::Table => table::write(table, locale, out),
-        Format::Csv if options.wide => csv::write_wide(table, options.raw, out),
-        Format::Csv => csv::write_long(table, options.raw, out),
+        Format::Csv if options.wide => csv::write_wide(table, options.raw, options.excel, out),
+        Format::Csv => csv::write_long(table, options.raw, options.excel, out),
         Format::Json => json::write(table, out),
         Format::Markdown => markdown::write(table, locale, out),
         Format::Html => html::write(table, locale, out),

@@ -1136,10 +1136,14 @@ fn expected(files: &[Vec<Written>], semicolon: &[bool], req: &GRequest, rows: &[
     let (mut read, mut counted, mut filtered, mut rejected) = (0, 0, 0, 0);
     // Valid rows with their settled amounts.
     let mut valid: Vec<(&Written, i128)> = Vec::new();
+    // Every row danvan's filters look at (valid rows, and rows that wait for their file's number
+    // convention): what `--where` compares its values with before falling back to accents aside.
+    let mut seen_rows: Vec<&Written> = Vec::new();
     for (rows, &semicolon) in files.iter().zip(semicolon) {
         read += rows.len() as u64;
         let ok: Vec<&Written> = rows.iter().filter(|w| is_valid(w, registry)).collect();
         rejected += (rows.len() - ok.len()) as u64;
+        seen_rows.extend(ok.iter().copied());
         // The file's convention: forced, or the one all its own unambiguous values agree on,
         // a `;` counting for `vi` (Excel writes `;` where the decimal mark is a comma).
         let evidence = |c: Conv| {
@@ -1194,28 +1198,53 @@ fn expected(files: &[Vec<Written>], semicolon: &[bool], req: &GRequest, rows: &[
         }
     };
     let span = req.span();
+    // A text value compared case aside, or (second) accents aside too: `đ` as `d`, marks dropped.
+    let fold = |s: &str, accents: bool| -> String {
+        if accents {
+            s.to_lowercase()
+        } else {
+            s.nfd()
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+                .collect::<String>()
+                .to_lowercase()
+        }
+    };
+    let hits = |dim: &str, v: &str, want: &str| {
+        v == want || (dim == "area" && v.starts_with(&format!("{want}/")))
+    };
     // Filters on one dimension are alternatives; filters on different dimensions must all hold.
-    let mut filters: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // A text value matches as written (case aside) when some row has it so; when none does, it
+    // matches accents aside (README, `--where`). Periods always match exactly.
+    let mut filters: BTreeMap<&str, Vec<(String, bool)>> = BTreeMap::new();
     for w in &req.wheres {
         let v = w.value(rows);
-        let folded = if w.dim() == "area" {
+        let normal = if w.dim() == "area" {
             m_area(&v)
         } else {
             m_norm(&v)
         };
+        let text = !matches!(w.dim(), "year" | "quarter" | "month");
+        let exact = !text
+            || seen_rows.iter().any(|r| {
+                hits(
+                    w.dim(),
+                    &fold(&value(r, w.dim()), true),
+                    &fold(&normal, true),
+                )
+            });
         filters
             .entry(w.dim())
             .or_default()
-            .push(folded.to_lowercase());
+            .push((fold(&normal, exact), exact));
     }
     let keeps = |w: &Written| {
         let date = w.date.unwrap();
         span.is_none_or(|(from, to)| from <= date && date <= to)
             && filters.iter().all(|(&dim, wants)| {
-                let v = value(w, dim).to_lowercase();
                 wants
                     .iter()
-                    .any(|want| v == *want || (dim == "area" && v.starts_with(&format!("{want}/"))))
+                    .any(|(want, exact)| hits(dim, &fold(&value(w, dim), *exact), want))
             })
     };
     // Groups: key columns, then the measures in README order (VND, workday, m2, others by name).

@@ -5,10 +5,16 @@
 //! column per amount column (with `LABEL %` beside each when shares were asked), then `total`
 //! when the columns share a measure; every head of it names one column only (see
 //! [`write_wide`]). `read_back` reads the long form again, for `merge`.
+//!
+//! `--excel` writes the same table, cells and header for Excel as a clerk's copy runs it: a
+//! UTF-8 BOM, CRLF, and the list separator and decimal mark of the language ([`Excel`]), as
+//! Excel itself saves CSV in that language. Numbers stay unquoted and ungrouped, so Excel reads
+//! them as numbers and sums them; `merge` reads this form back too.
 
 pub mod read_back;
 pub mod safe;
 
+use crate::domain::Lang;
 use crate::domain::amount::{plain, plain_percent};
 use crate::domain::measure::VND;
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
@@ -17,19 +23,64 @@ use safe::SafeWriter;
 use std::collections::HashSet;
 use std::io::Write;
 
-/// A cell as programs read it.
-fn text(cell: Cell) -> String {
+/// How Excel in a language writes CSV: the list separator between cells and the decimal mark in
+/// numbers. Windows sets both from the region: Vietnamese uses `;` and `,` (the comma is the
+/// decimal mark, so it cannot separate cells), English `,` and `.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Excel {
+    pub separator: u8,
+    pub decimal: char,
+}
+
+impl Excel {
+    pub fn of(lang: Lang) -> Excel {
+        match lang {
+            Lang::Vi => Excel {
+                separator: b';',
+                decimal: ',',
+            },
+            Lang::En => Excel {
+                separator: b',',
+                decimal: '.',
+            },
+        }
+    }
+}
+
+/// A cell as programs read it; for Excel, with its decimal mark.
+fn text(cell: Cell, excel: Option<Excel>) -> String {
+    let number = |s: String| match excel {
+        Some(e) if e.decimal != '.' => s.replace('.', &e.decimal.to_string()),
+        _ => s,
+    };
     match cell {
         Cell::Empty => String::new(),
-        Cell::Amount(d) => plain(d),
+        Cell::Amount(d) => number(plain(d)),
         Cell::Count(n) => n.to_string(),
-        Cell::Percent(p) => plain_percent(p),
+        Cell::Percent(p) => number(plain_percent(p)),
+    }
+}
+
+/// The CSV writer: danvan's own (`,`, LF) or Excel's.
+fn writer(
+    out: &mut dyn Write,
+    raw: bool,
+    excel: Option<Excel>,
+) -> Result<SafeWriter<&mut dyn Write>> {
+    match excel {
+        None => Ok(SafeWriter::new(out, raw)),
+        Some(e) => SafeWriter::excel(out, raw, e),
     }
 }
 
 /// One line per body line and non-empty amount column.
-pub fn write_long(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
-    let mut w = SafeWriter::new(out, raw);
+pub fn write_long(
+    table: &Table,
+    raw: bool,
+    excel: Option<Excel>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut w = writer(out, raw, excel)?;
     let keys = table.dims.len();
     let mut header = label_header(table);
     header.extend(["measure", "total", "count"].map(String::from));
@@ -57,10 +108,10 @@ pub fn write_long(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
             };
             let mut rec = label_cells(table, line);
             rec.push(name.clone());
-            rec.push(plain(total));
-            rec.push(text(line.cell(*count)));
+            rec.push(text(Cell::Amount(total), excel));
+            rec.push(text(line.cell(*count), excel));
             if table.shares {
-                rec.push(text(line.cell(*share)));
+                rec.push(text(line.cell(*share), excel));
             }
             w.write(&rec, |i| i > keys || (table.tree && i == keys))?;
         }
@@ -117,8 +168,13 @@ fn label_cells(table: &Table, line: &Line) -> Vec<String> {
 
 /// The table as it is: one line per data line, one column per amount (and share, change,
 /// target…) column; per-column row counts are left out.
-pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
-    let mut w = SafeWriter::new(out, raw);
+pub fn write_wide(
+    table: &Table,
+    raw: bool,
+    excel: Option<Excel>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut w = writer(out, raw, excel)?;
     let keys = label_header(table).len();
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&c| !matches!(table.columns[c], Head::Count { .. } | Head::Rows))
@@ -126,7 +182,7 @@ pub fn write_wide(table: &Table, raw: bool, out: &mut dyn Write) -> Result<()> {
     w.write(&wide_header(table, &shown), |_| false)?;
     for line in data_lines(table) {
         let mut rec = label_cells(table, line);
-        rec.extend(shown.iter().map(|&c| text(line.cells[c])));
+        rec.extend(shown.iter().map(|&c| text(line.cells[c], excel)));
         w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))?;
     }
     w.finish()

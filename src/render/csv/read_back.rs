@@ -15,6 +15,7 @@ use crate::ledger::table::{HeaderRule, ReadOptions, open_table};
 use crate::problem::{Kind, Problem};
 use anyhow::{Result, anyhow, bail};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One summary file, read.
@@ -53,20 +54,32 @@ pub fn parse_header(header: &[String]) -> Result<Vec<Dim>> {
     Ok(dims)
 }
 
-/// A total as `summary` prints it: `-`, digits, at most one `.` and digits. `Err` holds why
-/// not: not that shape, or that shape with more digits than danvan adds up exactly.
-fn plain_decimal(cell: &str) -> Result<Decimal, Kind> {
+/// A total as `summary` prints it: `-`, digits, at most one `decimal` mark and digits. `Err`
+/// holds why not: not that shape, or that shape with more digits than danvan adds up exactly.
+fn plain_decimal(cell: &str, decimal: char) -> Result<Decimal, Kind> {
     let digits = cell.strip_prefix('-').unwrap_or(cell);
-    let (int, frac) = match digits.split_once('.') {
+    let (int, frac) = match digits.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (digits, None),
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let text = cell.to_string();
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-        return Err(Kind::NotPlainDecimal { text });
+        return Err(Kind::NotPlainDecimal { text, decimal });
     }
-    Decimal::from_str_exact(cell).map_err(|_| Kind::TotalOutOfRange { text })
+    let dotted = match frac {
+        Some(f) if decimal != '.' => {
+            Cow::Owned(format!("{}.{f}", &cell[..cell.len() - f.len() - 1]))
+        }
+        _ => Cow::Borrowed(cell),
+    };
+    Decimal::from_str_exact(&dotted).map_err(|_| Kind::TotalOutOfRange { text })
+}
+
+/// The decimal mark of a summary's totals: `,` in a `;`-separated file (what `--excel` writes
+/// for Vietnamese, as Excel does where the comma is the decimal mark), `.` in any other.
+fn decimal_mark(delimiter: u8) -> char {
+    if delimiter == b';' { ',' } else { '.' }
 }
 
 pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryFile> {
@@ -88,6 +101,7 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
         warnings: Vec::new(),
     };
     let mut seen: BTreeMap<Key, u64> = BTreeMap::new();
+    let decimal = decimal_mark(table.delimiter);
     while let Some(chunk) = table.next_chunk()? {
         for_each_record(&chunk, table.delimiter, &file, |rec, line| {
             if rec.is_blank() {
@@ -138,7 +152,7 @@ pub fn read_summary_file(source: &Source, opts: &ReadOptions) -> Result<SummaryF
             };
             let total_cell = rec.text(n + 1).trim();
             let count_cell = rec.text(n + 2).trim();
-            let total = plain_decimal(total_cell)
+            let total = plain_decimal(total_cell, decimal)
                 .map_err(|kind| {
                     out.problems
                         .push(Problem::error(&file, line, "total", kind))
@@ -197,13 +211,28 @@ mod tests {
 
     #[test]
     fn totals_are_plain_decimals() {
-        assert_eq!(plain_decimal("1234567.5"), Ok(Decimal::new(12345675, 1)));
-        assert_eq!(plain_decimal("-3"), Ok(Decimal::from(-3)));
+        assert_eq!(
+            plain_decimal("1234567.5", '.'),
+            Ok(Decimal::new(12345675, 1))
+        );
+        assert_eq!(plain_decimal("-3", '.'), Ok(Decimal::from(-3)));
+        assert_eq!(
+            plain_decimal("-1234567,5", ','),
+            Ok(Decimal::new(-12345675, 1))
+        );
         for bad in ["1.200.000", "1,5", "", "-", "1e5", "+1", "1.", ".5"] {
             let text = bad.to_string();
             assert_eq!(
-                plain_decimal(bad),
-                Err(Kind::NotPlainDecimal { text }),
+                plain_decimal(bad, '.'),
+                Err(Kind::NotPlainDecimal { text, decimal: '.' }),
+                "{bad}"
+            );
+        }
+        for bad in ["1.5", "1,2,3", ",5", "1,"] {
+            let text = bad.to_string();
+            assert_eq!(
+                plain_decimal(bad, ','),
+                Err(Kind::NotPlainDecimal { text, decimal: ',' }),
                 "{bad}"
             );
         }
@@ -214,7 +243,7 @@ mod tests {
         ] {
             let text = big.to_string();
             assert_eq!(
-                plain_decimal(big),
+                plain_decimal(big, '.'),
                 Err(Kind::TotalOutOfRange { text }),
                 "{big}"
             );

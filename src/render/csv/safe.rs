@@ -3,9 +3,13 @@
 //! [`unneutralize`] undoes it when danvan reads its own CSV back (`merge`), so the two rules live
 //! together.
 
+use super::Excel;
 use anyhow::Result;
 use std::borrow::Cow;
 use std::io::Write;
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Characters that make a spreadsheet read a cell as a formula (or mangle it).
 const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -50,6 +54,20 @@ impl<W: Write> SafeWriter<W> {
             inner: csv::WriterBuilder::new().from_writer(out),
             raw,
         }
+    }
+
+    /// A writer of CSV that Excel opens right (see [`Excel`]): a UTF-8 BOM first, so Excel
+    /// reads the accents as UTF-8 and not in the ANSI code page; CRLF line ends; the list
+    /// separator of the language. Numbers are the caller's to write with its decimal mark.
+    pub fn excel(mut out: W, raw: bool, excel: Excel) -> Result<Self> {
+        out.write_all(BOM)?;
+        Ok(SafeWriter {
+            inner: csv::WriterBuilder::new()
+                .delimiter(excel.separator)
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(out),
+            raw,
+        })
     }
 
     /// Writes one record; `numeric[i]` marks cells that are numbers (never touched).
