@@ -125,13 +125,6 @@ pub fn is_stdin(arg: &str) -> bool {
     }
 }
 
-impl Stamp {
-    /// The file's size in bytes.
-    pub fn bytes(&self) -> u64 {
-        self.len
-    }
-}
-
 /// Looks up an encoding by any WHATWG label (`windows-1258`, `cp1258`, `utf-16le`, `latin1`…).
 pub fn encoding_for_label(label: &str) -> Result<&'static Encoding> {
     match Encoding::for_label(label.trim().as_bytes()) {
