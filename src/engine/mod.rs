@@ -445,3 +445,63 @@ where
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// The report's audit trail takes each ledger's hash from the read itself: every file read
+    /// whole gets `sha256sum`'s hash of its bytes as stored, on one thread or several, a file of
+    /// many chunks included; none is taken unless asked.
+    #[test]
+    fn a_read_that_hashes_gives_each_files_stored_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut big = String::from("\u{feff}date,unit,amount\n");
+        for i in 0..20_000 {
+            big.push_str(&format!("2024-01-{:02},Đơn vị {},{i}\n", i % 28 + 1, i % 7));
+        }
+        let files = [
+            ("a.csv", "date,unit,amount\n2024-01-01,A,5\n".to_string()),
+            ("big.csv", big),
+        ];
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, text).unwrap();
+                Source::from_arg(path.to_str().unwrap())
+            })
+            .collect();
+        let want: Vec<Option<String>> = files
+            .iter()
+            .map(|(_, text)| Some(crate::ledger::source::hex(&Sha256::digest(text))))
+            .collect();
+        for (threads, hash_files) in [(1, true), (2, true), (2, false)] {
+            let plan = Plan {
+                grouping: Grouping {
+                    dims: vec![Dim::Unit],
+                    depth: None,
+                },
+                selection: Selection::default(),
+                observe: None,
+                aliases: Default::default(),
+                keep_rejects: false,
+                threads,
+                progress: false,
+                hash_files,
+            };
+            // Small chunks: the big file is read in many pieces.
+            let opts = ReadOptions {
+                chunk_bytes: 4096,
+                ..ReadOptions::default()
+            };
+            let read = read(&sources, &opts, None, plan).unwrap();
+            if hash_files {
+                assert_eq!(read.sha256, want, "{threads} threads");
+            } else {
+                assert_eq!(read.sha256, vec![None, None]);
+            }
+        }
+    }
+}
