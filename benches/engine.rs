@@ -191,6 +191,7 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 keep_rejects: false,
                 threads,
                 progress: false,
+                hash_files: false,
             };
             engine::read(&sources, &opts, None, plan)
                 .expect("read")

@@ -189,6 +189,51 @@ fn the_audit_trail_lists_each_input_with_its_rows_and_sha256_and_the_command() {
     );
 }
 
+/// The ledgers are hashed as the engine reads them (one read of each file): the audit trail must
+/// still give `sha256sum`'s hash of each file as stored, whatever the reader skipped or decoded
+/// (a BOM, title rows above the header, UTF-16) and however many chunks and reads a big file
+/// takes.
+#[test]
+fn the_audit_trail_hashes_each_ledger_as_stored_whatever_its_shape_or_size() {
+    let w = work();
+    let titled = "\u{feff}UBND PHƯỜNG YÊN GIANG\r\n;;;\r\nngày;mã mô hình;số tiền\r\n\
+                  15/01/2024;M1;1.250.000\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "date,model,amount\n2024-02-01,M2,5\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    // Over 2 MiB: several chunks and reads of the file.
+    let mut big = String::from("date,model,amount,note\n");
+    for i in 0..60_000 {
+        big.push_str(&format!(
+            "2024-03-{:02},M1,{}.5,ghi chú {i}\n",
+            i % 28 + 1,
+            i % 97
+        ));
+    }
+    w.file("titled.csv", titled)
+        .file("utf16.csv", &utf16)
+        .file("big.csv", &big);
+    let ledgers = ["l.csv", "titled.csv", "utf16.csv", "big.csv"];
+    let mut args = vec![
+        "report", "--year", "2024", "--models", "r.csv", "--format", "md",
+    ];
+    args.extend_from_slice(&ledgers);
+    let md = w.run(&args).ok().to_string();
+    for name in ledgers.iter().chain(&["r.csv"]) {
+        use sha2::{Digest, Sha256};
+        let bytes = std::fs::read(w.path(name)).unwrap();
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            md.contains(&format!("| {hex} |")),
+            "{name}: {hex} not in\n{md}"
+        );
+    }
+}
+
 #[test]
 fn results_are_shown_model_by_model_and_never_added_up() {
     let w = work();

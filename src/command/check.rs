@@ -41,6 +41,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),
+            hash_files: false,
         },
     )?;
     let mut outputs = Outputs::new();

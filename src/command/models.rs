@@ -50,6 +50,7 @@ pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
                 keep_rejects: false,
                 threads: reading.threads,
                 progress: reading.progress(),
+                hash_files: false,
             },
         )?)
     };

@@ -1,6 +1,6 @@
 //! `danvan report`: the year-end report from one read of the ledgers. The engine adds every row
-//! of the year and the year before into the report's grouping sets while a second thread hashes
-//! the input files for the audit trail; the report is built from those totals, then written
+//! of the year and the year before into the report's grouping sets and hashes the ledger files
+//! for the audit trail as it reads them; the report is built from those totals, then written
 //! whole (or not at all) in HTML, Markdown or a workbook.
 
 use super::EXIT_INVALID;
@@ -75,28 +75,32 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode> {
         keep_rejects: false,
         threads: reading.threads,
         progress: reading.progress(),
+        hash_files: true,
     };
-    let (read, hashes) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| {
-            files
-                .iter()
-                .map(|(_, _, path)| path.as_deref().map(sha256).transpose())
-                .collect::<Result<Vec<Option<String>>>>()
-        });
-        let read = engine::read_sets(
-            &reading.sources,
-            &reading.options,
-            registry.clone(),
-            plan,
-            &yearend::sets(),
-        );
-        let hashes = hashing
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("the thread hashing the inputs stopped")));
-        (read, hashes)
-    });
-    let read = read?;
-    let hashes = hashes?;
+    // The ledgers are hashed by the engine as it reads them (one read of each file); what it
+    // could not hash (standard input is not hashed at all, a file not read to its end) and the
+    // other inputs, which are small, are hashed here afterwards, each from its own bytes.
+    let read = engine::read_sets(
+        &reading.sources,
+        &reading.options,
+        registry.clone(),
+        plan,
+        &yearend::sets(),
+    )?;
+    let hashes = files
+        .iter()
+        .enumerate()
+        .map(|(i, (role, _, path))| {
+            let hashed = match role {
+                Role::Ledger => read.sha256.get(i).cloned().flatten(),
+                _ => None,
+            };
+            match (hashed, path) {
+                (Some(hex), _) => Ok(Some(hex)),
+                (None, path) => path.as_deref().map(sha256).transpose(),
+            }
+        })
+        .collect::<Result<Vec<Option<String>>>>()?;
     let total = problems.len() as u64 + read.problem_count();
     problems.extend(read.problems.iter().cloned());
     if !reading.quiet {
@@ -166,11 +170,7 @@ fn sha256(path: &Path) -> Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::ledger::source::hex(&hasher.finalize()))
 }
 
 /// The command as typed, for a shell: `danvan` and each argument, quoted where needed.

@@ -44,6 +44,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
             keep_rejects: args.rejects.is_some(),
             threads: reading.threads,
             progress: reading.progress(),
+            hash_files: false,
         },
     )?;
     let total = problems.len() as u64 + read.problem_count();

@@ -41,6 +41,8 @@ pub(super) struct Collector {
     pub(super) cutoffs: Arc<Cutoffs>,
     /// Each file's own tally, by file index.
     pub(super) file_tallies: BTreeMap<usize, Tally>,
+    /// Each file's SHA-256 when asked for and read whole, by file index.
+    pub(super) sha256: BTreeMap<usize, String>,
 }
 
 impl Default for Collector {
@@ -61,6 +63,7 @@ impl Default for Collector {
             workers: Vec::new(),
             cutoffs: Arc::default(),
             file_tallies: BTreeMap::new(),
+            sha256: BTreeMap::new(),
         }
     }
 }
@@ -285,6 +288,9 @@ impl Collector {
         let file_tallies = (0..self.files.len())
             .map(|fi| self.file_tallies.get(&fi).copied().unwrap_or_default())
             .collect();
+        let sha256 = (0..self.files.len())
+            .map(|fi| self.sha256.remove(&fi))
+            .collect();
         Ok(Read {
             groups,
             sets,
@@ -300,6 +306,7 @@ impl Collector {
             observed,
             conventions,
             seen,
+            sha256,
         })
     }
 }

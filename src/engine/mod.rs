@@ -34,8 +34,9 @@ use crate::ledger::dialect::amount_unit;
 use crate::ledger::number::Convention;
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs};
+use crate::ledger::source::FileHash;
 use crate::ledger::source::Source;
-use crate::ledger::table::{HeaderRule, ReadOptions, open_table};
+use crate::ledger::table::{HeaderRule, ReadOptions, open_table_hashed};
 use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selection;
 use anyhow::{Result, anyhow};
@@ -63,6 +64,9 @@ pub struct Plan {
     pub threads: usize,
     /// Show a progress bar (the caller decides: a terminal, not `--quiet`).
     pub progress: bool,
+    /// Hash each ledger file (SHA-256) as it is read, into [`Read::sha256`]: the report's audit
+    /// trail then costs no second read of the file.
+    pub hash_files: bool,
 }
 
 impl Plan {
@@ -152,6 +156,9 @@ pub struct Read {
     pub conventions: BTreeMap<usize, Option<Convention>>,
     /// What each `--where` filter saw, by filter: for `select::resolve`.
     pub seen: Vec<crate::select::Seen>,
+    /// Each file's SHA-256 in hex by file index, when the plan asked for it and the file was
+    /// read to its end unchanged (`None` for standard input or a read that stopped early).
+    pub sha256: Vec<Option<String>>,
 }
 
 impl Read {
@@ -214,15 +221,24 @@ pub fn read_sets(
     let threads = if stdin { 1 } else { plan.threads.max(1) };
     let plan = Arc::new(plan);
     let progress = crate::progress::Progress::new(plan.progress, sources);
+    let hash = plan.hash_files;
     let mut collector = Collector::default();
     let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
         let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone(), make_sets()?);
-        let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
-            let r = worker.process(job);
-            let stop = r.fatal.is_some();
-            (vec![r], stop)
-        });
+        let reading = dispatch(
+            sources,
+            &stamps,
+            opts,
+            hash,
+            &mut collector,
+            &progress,
+            |job| {
+                let r = worker.process(job);
+                let stop = r.fatal.is_some();
+                (vec![r], stop)
+            },
+        );
         collector.finish_reading(reading);
         collector.workers.push(worker);
     } else {
@@ -266,26 +282,34 @@ pub fn read_sets(
                 .collect();
             drop(job_rx);
             drop(res_tx);
-            let reading = dispatch(sources, &stamps, opts, &mut collector, &progress, |job| {
-                if stop.load(Ordering::Relaxed) {
-                    return (Vec::new(), true);
-                }
-                let mut ready: Vec<ChunkResult> = res_rx.try_iter().collect();
-                match job_tx.try_send(job) {
-                    Ok(()) => (ready, false),
-                    // Full: every worker is busy. Disconnected: no worker is left (none could be
-                    // started, or all stopped). Either way the reading thread parses it.
-                    Err(
-                        crossbeam_channel::TrySendError::Full(job)
-                        | crossbeam_channel::TrySendError::Disconnected(job),
-                    ) => {
-                        let r = own.process(job);
-                        let fatal = r.fatal.is_some();
-                        ready.push(r);
-                        (ready, fatal)
+            let reading = dispatch(
+                sources,
+                &stamps,
+                opts,
+                hash,
+                &mut collector,
+                &progress,
+                |job| {
+                    if stop.load(Ordering::Relaxed) {
+                        return (Vec::new(), true);
                     }
-                }
-            });
+                    let mut ready: Vec<ChunkResult> = res_rx.try_iter().collect();
+                    match job_tx.try_send(job) {
+                        Ok(()) => (ready, false),
+                        // Full: every worker is busy. Disconnected: no worker is left (none could be
+                        // started, or all stopped). Either way the reading thread parses it.
+                        Err(
+                            crossbeam_channel::TrySendError::Full(job)
+                            | crossbeam_channel::TrySendError::Disconnected(job),
+                        ) => {
+                            let r = own.process(job);
+                            let fatal = r.fatal.is_some();
+                            ready.push(r);
+                            (ready, fatal)
+                        }
+                    }
+                },
+            );
             drop(job_tx);
             for r in res_rx.iter() {
                 collector.add(r);
@@ -308,11 +332,14 @@ pub fn read_sets(
 /// Opens each file in turn and hands its chunks to `send`, which processes them at once (one
 /// thread) or queues them (many) and returns the results ready so far and whether to stop.
 /// Returns the error that stopped reading, with the sequence number it happened at. A file that
-/// no longer matches its `stamps` once read (cut, written to or replaced) stops the run.
+/// no longer matches its `stamps` once read (cut, written to or replaced) stops the run. With
+/// `hash`, each file read whole and unchanged gets its SHA-256 in the collector.
+#[allow(clippy::too_many_arguments)]
 fn dispatch<F>(
     sources: &[Source],
     stamps: &[Option<crate::ledger::source::Stamp>],
     opts: &ReadOptions,
+    hash: bool,
     collector: &mut Collector,
     progress: &crate::progress::Progress,
     mut send: F,
@@ -324,7 +351,9 @@ where
     for (file_index, source) in sources.iter().enumerate() {
         let names =
             |cells: &[String]| HeaderMap::names_required(cells, LEDGER_COLUMNS, &opts.columns);
-        let table = match open_table(source, opts, HeaderRule::Names(&names)) {
+        let file_hash = (hash && source.path.is_some()).then(FileHash::default);
+        let rule = HeaderRule::Names(&names);
+        let table = match open_table_hashed(source, opts, rule, file_hash.as_ref()) {
             Ok(t) => t,
             Err(e) => return Some((seq, e)),
         };
@@ -402,9 +431,77 @@ where
                 return None;
             }
         }
-        if let Err(e) = source.unchanged_since(stamps.get(file_index).copied().flatten()) {
+        let stamp = stamps.get(file_index).copied().flatten();
+        if let Err(e) = source.unchanged_since(stamp) {
             return Some((seq, e));
+        }
+        // The reader holds the hash too: dropped first, so the hash can be finished.
+        drop(table);
+        if let (Some(file_hash), Some(stamp)) = (file_hash, stamp)
+            && let Some(hex) = file_hash.finish(stamp.bytes())
+        {
+            collector.sha256.insert(file_index, hex);
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// The report's audit trail takes each ledger's hash from the read itself: every file read
+    /// whole gets `sha256sum`'s hash of its bytes as stored, on one thread or several, a file of
+    /// many chunks included; none is taken unless asked.
+    #[test]
+    fn a_read_that_hashes_gives_each_files_stored_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut big = String::from("\u{feff}date,unit,amount\n");
+        for i in 0..20_000 {
+            big.push_str(&format!("2024-01-{:02},Đơn vị {},{i}\n", i % 28 + 1, i % 7));
+        }
+        let files = [
+            ("a.csv", "date,unit,amount\n2024-01-01,A,5\n".to_string()),
+            ("big.csv", big),
+        ];
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, text).unwrap();
+                Source::from_arg(path.to_str().unwrap())
+            })
+            .collect();
+        let want: Vec<Option<String>> = files
+            .iter()
+            .map(|(_, text)| Some(crate::ledger::source::hex(&Sha256::digest(text))))
+            .collect();
+        for (threads, hash_files) in [(1, true), (2, true), (2, false)] {
+            let plan = Plan {
+                grouping: Grouping {
+                    dims: vec![Dim::Unit],
+                    depth: None,
+                },
+                selection: Selection::default(),
+                observe: None,
+                aliases: Default::default(),
+                keep_rejects: false,
+                threads,
+                progress: false,
+                hash_files,
+            };
+            // Small chunks: the big file is read in many pieces.
+            let opts = ReadOptions {
+                chunk_bytes: 4096,
+                ..ReadOptions::default()
+            };
+            let read = read(&sources, &opts, None, plan).unwrap();
+            if hash_files {
+                assert_eq!(read.sha256, want, "{threads} threads");
+            } else {
+                assert_eq!(read.sha256, vec![None, None]);
+            }
+        }
+    }
 }

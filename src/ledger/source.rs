@@ -16,10 +16,11 @@ pub use crate::identity::Stamp;
 use crate::problem::{Failure, Kind};
 use anyhow::{Context, Result, anyhow, bail};
 use encoding_rs::Encoding;
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A spreadsheet workbook given where a CSV file was expected, known by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,9 +141,72 @@ const STDIN_SNIFF: usize = 1 << 16;
 
 /// Opens `source` and returns a reader of its text as UTF-8 without a BOM.
 pub fn open(source: &Source, encoding: Option<&'static Encoding>) -> Result<Opened> {
-    let raw: Box<dyn Read + Send> = match &source.path {
-        None => Box::new(io::stdin()),
-        Some(path) => Box::new(open_file(path)?),
+    open_hashed(source, encoding, None)
+}
+
+/// The SHA-256 of a file's bytes, taken as they are read for parsing, so that a run needing both
+/// (the report's audit trail) reads the file once. Shared with the reader it is given to.
+#[derive(Clone, Default)]
+pub struct FileHash(Arc<Mutex<HashState>>);
+
+#[derive(Default)]
+struct HashState {
+    sha: Sha256,
+    bytes: u64,
+    /// The reader saw the end of the file: the hash is of all of it.
+    ended: bool,
+}
+
+impl FileHash {
+    /// The hash in hex as `sha256sum` prints it, if the file was read to its end and held
+    /// `len` bytes; `None` otherwise (reading stopped early), and the caller hashes it itself.
+    pub fn finish(self, len: u64) -> Option<String> {
+        let state = Arc::try_unwrap(self.0).ok()?.into_inner().ok()?;
+        (state.ended && state.bytes == len).then(|| hex(&state.sha.finalize()))
+    }
+}
+
+/// Bytes in lower-case hex, as `sha256sum` prints a hash.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Passes every byte read from `inner` through the hash, beneath any decoding, so the hash is of
+/// the file as stored.
+struct Hashing<R> {
+    inner: R,
+    hash: FileHash,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        // One lock per read of up to a chunk (1 MiB), on the reading thread only: nothing waits.
+        if let Ok(mut state) = self.hash.0.lock() {
+            if n == 0 && !buf.is_empty() {
+                state.ended = true;
+            }
+            state.sha.update(&buf[..n]);
+            state.bytes += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+/// [`open`], passing the file's bytes through `hash` as they are read (standard input is not
+/// hashed: `hash` then stays unfinished).
+pub fn open_hashed(
+    source: &Source,
+    encoding: Option<&'static Encoding>,
+    hash: Option<&FileHash>,
+) -> Result<Opened> {
+    let raw: Box<dyn Read + Send> = match (&source.path, hash) {
+        (None, _) => Box::new(io::stdin()),
+        (Some(path), None) => Box::new(open_file(path)?),
+        (Some(path), Some(hash)) => Box::new(Hashing {
+            inner: open_file(path)?,
+            hash: hash.clone(),
+        }),
     };
     let mut reader = BufReader::with_capacity(STDIN_SNIFF, raw);
     let cannot = || format!("{}: cannot read", source.name);
@@ -265,4 +329,57 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sha_of(bytes: &[u8]) -> String {
+        hex(&Sha256::digest(bytes))
+    }
+
+    /// The report trusts the hash taken while reading only when the whole file went through it:
+    /// a file read to its end gives `sha256sum`'s hash of the bytes as stored (BOM included,
+    /// UTF-16 before decoding); one read part of the way gives none, so it is hashed again.
+    #[test]
+    fn a_file_hashed_while_read_gives_its_stored_bytes_hash_only_when_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "date,amount\n2024-01-01,5\n".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let big: Vec<u8> = (0..3_000_000u32)
+            .map(|i| b"ab,\n"[i as usize % 4])
+            .collect();
+        for (name, bytes) in [
+            (
+                "bom.csv",
+                b"\xEF\xBB\xBFdate,amount\n2024-01-01,5\n".to_vec(),
+            ),
+            ("utf16.csv", utf16),
+            ("big.csv", big),
+            ("empty.csv", Vec::new()),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let source = Source::from_arg(path.to_str().unwrap());
+            let hash = FileHash::default();
+            let mut opened = open_hashed(&source, None, Some(&hash)).unwrap();
+            let mut text = Vec::new();
+            opened.reader.read_to_end(&mut text).unwrap();
+            drop(opened);
+            let len = bytes.len() as u64;
+            assert_eq!(hash.finish(len), Some(sha_of(&bytes)), "{name}");
+
+            if bytes.len() > 100 {
+                let hash = FileHash::default();
+                let mut opened = open_hashed(&source, None, Some(&hash)).unwrap();
+                let mut part = [0u8; 100];
+                opened.reader.read_exact(&mut part).unwrap();
+                drop(opened);
+                assert_eq!(hash.finish(len), None, "{name} read in part");
+            }
+        }
+    }
 }

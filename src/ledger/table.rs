@@ -14,7 +14,7 @@ use super::Col;
 use super::chunk::{Chunk, ChunkError, Chunker, first_boundary};
 use super::number::Convention;
 use super::record::for_each_record;
-use super::source::{Source, open};
+use super::source::{FileHash, Source, open_hashed};
 use crate::domain::text::normalize;
 use crate::problem::Kind;
 use anyhow::{Result, anyhow};
@@ -89,7 +89,17 @@ pub fn open_table(
     opts: &ReadOptions,
     rule: HeaderRule<'_>,
 ) -> Result<Option<Table>> {
-    let opened = open(source, opts.encoding)?;
+    open_table_hashed(source, opts, rule, None)
+}
+
+/// [`open_table`], hashing the file's bytes into `hash` as they are read.
+pub fn open_table_hashed(
+    source: &Source,
+    opts: &ReadOptions,
+    rule: HeaderRule<'_>,
+    hash: Option<&FileHash>,
+) -> Result<Option<Table>> {
+    let opened = open_hashed(source, opts.encoding, hash)?;
     let mut notes: Vec<(u64, &'static str, Kind)> = Vec::new();
     if let Some(kind) = opened.note {
         notes.push((1, "file", kind));
