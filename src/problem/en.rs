@@ -278,7 +278,7 @@ pub fn message(kind: &Kind) -> String {
             format!(
                 "{} is years away from every other date of this file (which are in {range}): a \
                  typo?",
-                format_args!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+                day(*date)
             )
         }
         Kind::AmountOutlier {
@@ -384,8 +384,13 @@ pub fn rows(n: u64) -> String {
     format!("{n} row{}", if n == 1 { "" } else { "s" })
 }
 
+/// A date as a clerk writes it, in either language: `15/03/2025`.
+pub(super) fn day(d: chrono::NaiveDate) -> String {
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
 /// `"a", "b"`, each as typed.
-fn quoted_list(values: &[String]) -> String {
+pub(super) fn quoted_list(values: &[String]) -> String {
     values
         .iter()
         .map(|v| quoted(v))

@@ -3,7 +3,7 @@
 //! translator fixes wording here and nowhere else; a test fails when a message exists in one
 //! language only.
 
-use super::en::quoted;
+use super::en::{day, quoted, quoted_list};
 use super::kind::{Input, Kind, Sameness, Whose};
 use super::message::{Failure, Message};
 use crate::domain::{Dim, Lang, YEARS};
@@ -14,7 +14,6 @@ use crate::ledger::number::{NumberError, Reading};
 use crate::ledger::registry::RegCol;
 use crate::ledger::results::ResultCol;
 use crate::ledger::source::Workbook;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// The Vietnamese text of `kind`.
@@ -403,21 +402,6 @@ fn sameness(same: Sameness) -> &'static str {
         Sameness::File => "cùng một tệp",
         Sameness::Content => "cùng nội dung",
     }
-}
-
-/// A date as a clerk writes it: `15/03/2025`.
-fn day(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
-}
-
-/// `"a", "b"`, each as typed.
-fn quoted_list(values: &[String]) -> String {
-    values
-        .iter()
-        .map(|v| quoted(v))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A results column's Vietnamese name.

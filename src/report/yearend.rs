@@ -9,7 +9,7 @@
 //! those totals in memory. Nothing here knows how it will look.
 
 use super::change::with_change;
-use super::derive::share;
+use super::derive::{add, share};
 use super::models::{ModelsSpec, models_report};
 use super::summary::{SortBy, SummarySpec, summarize};
 use super::table::{Cell, Table};
@@ -537,8 +537,8 @@ fn headline(
     let mut out = Vec::new();
     let line = |figure, now: Cell, then: Cell| {
         let change = match (amount_of(now), amount_of(then)) {
-            (Some(n), Some(t)) => n
-                .checked_sub(t)
+            (Some(n), Some(t)) => add(n, -t)
+                .ok()
                 .and_then(|c| share(c, t))
                 .map_or(Cell::Empty, Cell::Percent),
             _ => Cell::Empty,
