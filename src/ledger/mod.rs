@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod intern;
 pub mod number;
 pub mod period;
+pub mod quotes;
 pub mod record;
 pub mod registry;
 pub mod results;

@@ -10,6 +10,7 @@
 //! them are skipped. The chunk is checked to be UTF-8 once, up front, so every field is text.
 
 use super::chunk::Chunk;
+use super::quotes;
 use anyhow::Result;
 use memchr::memchr;
 
@@ -93,44 +94,168 @@ impl<'a> Record<'a> {
 }
 
 /// Calls `f` with each record of `chunk` and the physical line it starts on.
-pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, file: &str, mut f: F) -> Result<()>
+pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, file: &str, f: F) -> Result<()>
 where
     F: FnMut(&Record<'_>, u64) -> Result<()>,
 {
     let data = chunk.data.as_slice();
     check_utf8(data, delimiter, file, chunk.first_line)?;
+    if memchr(b'"', data).is_none() {
+        plain_records(data, chunk.first_line, delimiter, f)
+    } else {
+        quoted_records(data, chunk.first_line, delimiter, f)
+    }
+}
+
+/// The records of a chunk with no quote at all: line ends from `memchr`, delimiters from
+/// `split_line`.
+fn plain_records<F>(data: &[u8], mut line: u64, delimiter: u8, mut f: F) -> Result<()>
+where
+    F: FnMut(&Record<'_>, u64) -> Result<()>,
+{
     let mut spans: Vec<Span> = Vec::with_capacity(16);
-    let mut scratch: Vec<u8> = Vec::new();
     let mut pos = 0usize;
-    let mut line = chunk.first_line;
-    // Quotes are rare: find the next one once, and only records that reach it take the full
-    // parser. Line ends come from `memchr`; delimiters inside a line from `split_line`.
-    let mut next_quote = memchr(b'"', data).unwrap_or(usize::MAX);
     while pos < data.len() {
         let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-        spans.clear();
-        if next_quote < eol {
-            scratch.clear();
-            let (next, lines, unclosed) =
-                parse_quoted(data, pos, delimiter, &mut spans, &mut scratch);
-            emit(&spans, &scratch, data, line, unclosed, &mut f)?;
-            line += lines;
-            pos = next;
-            next_quote =
-                memchr(b'"', data.get(pos..).unwrap_or_default()).map_or(usize::MAX, |i| pos + i);
-            continue;
-        }
         let body_end = if eol > pos && data[eol - 1] == b'\r' {
             eol - 1
         } else {
             eol
         };
+        spans.clear();
         split_line(data, pos, body_end, delimiter, &mut spans);
-        emit(&spans, &[], data, line, false, &mut f)?;
+        if body_end > pos {
+            f(&record(data, &[], &spans, false), line)?;
+        }
         line += 1;
         pos = eol + 1;
     }
     Ok(())
+}
+
+/// The records of a chunk with quotes, from the masks of [`quotes::Blocks`]: each delimiter or
+/// line end outside quotes ends a field (bit by bit, not byte by byte); a field holding a
+/// doubled or literal quote (a bit of [`quotes::Block::odd`] before its end), text after its
+/// closing quote, or an unclosed quote is unescaped by [`unescape`]; every other field is a
+/// slice of the chunk. Line ends inside quotes are counted from the masks too.
+fn quoted_records<F>(data: &[u8], first_line: u64, delimiter: u8, mut f: F) -> Result<()>
+where
+    F: FnMut(&Record<'_>, u64) -> Result<()>,
+{
+    let mut spans: Vec<Span> = Vec::with_capacity(16);
+    let mut scratch: Vec<u8> = Vec::new();
+    let (mut field_start, mut record_start) = (0usize, 0usize);
+    // Whether the field being read holds an odd quote, and whether the record has an unclosed
+    // quote.
+    let (mut odd, mut unclosed) = (false, false);
+    let mut line = first_line;
+    // Line ends in the blocks before the current one.
+    let mut lines_before = 0u64;
+    let mut blocks = quotes::Blocks::new(data, delimiter);
+    for block in &mut blocks {
+        let mut events = block.sep | block.odd;
+        while events != 0 {
+            let bit = events.trailing_zeros();
+            events &= events - 1;
+            if (block.odd >> bit) & 1 != 0 {
+                odd = true;
+                continue;
+            }
+            let at = block.base + bit as usize;
+            let eol = (block.eol >> bit) & 1 != 0;
+            unclosed |= push_field(data, field_start, at, eol, odd, delimiter, &mut spans, &mut scratch);
+            (field_start, odd) = (at + 1, false);
+            if eol {
+                if !is_blank_line(data, record_start, at) {
+                    f(&record(data, &scratch, &spans, unclosed), line)?;
+                }
+                // The next record starts on the line after every line end up to this one.
+                line = first_line + lines_before + u64::from((block.nl << (63 - bit)).count_ones());
+                (record_start, unclosed) = (at + 1, false);
+                spans.clear();
+                scratch.clear();
+            }
+        }
+        lines_before += u64::from(block.nl.count_ones());
+    }
+    // A last record with no line end after it.
+    if record_start < data.len() {
+        unclosed |= push_field(data, field_start, data.len(), true, odd, delimiter, &mut spans, &mut scratch);
+        if !is_blank_line(data, record_start, data.len()) {
+            f(&record(data, &scratch, &spans, unclosed), line)?;
+        }
+    }
+    debug_assert!(!blocks.in_quotes() || unclosed || record_start >= data.len());
+    Ok(())
+}
+
+fn record<'a>(data: &'a [u8], scratch: &'a [u8], spans: &'a [Span], unclosed: bool) -> Record<'a> {
+    Record {
+        data,
+        scratch,
+        spans,
+        unclosed,
+    }
+}
+
+/// A line with nothing on it but perhaps the `\r` of a CRLF: skipped, not a record.
+#[inline]
+fn is_blank_line(data: &[u8], start: usize, end: usize) -> bool {
+    end == start || (end == start + 1 && data[start] == b'\r')
+}
+
+/// Pushes the span of the field `data[start..end]`, where `end` is the delimiter or line end
+/// after it (or the end of the data); `last` when it ends the record, so a `\r` before the line
+/// end is not data; `odd` when a doubled or literal quote lies in it. Returns whether its quote
+/// is never closed.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn push_field(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    last: bool,
+    odd: bool,
+    delimiter: u8,
+    spans: &mut Vec<Span>,
+    scratch: &mut Vec<u8>,
+) -> bool {
+    if data.get(start) != Some(&b'"') {
+        // Unquoted: as it is (a quote inside is just a quote).
+        let body = if last && end > start && data[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        spans.push(Span {
+            start: start as u32,
+            end: body as u32,
+            scratch: false,
+        });
+        return false;
+    }
+    // The plain case: `"text"` then the delimiter or line end, or `"text"\r` then the line end.
+    // With no odd quote in the field, a quote there is its closing one. (A quote that opened and
+    // never closed has no closing one: the field runs to the end of the data, inside quotes,
+    // and its last byte is no quote, or it would have closed it.)
+    if !odd {
+        let close = match data[..end] {
+            [.., b'"'] => end - 1,
+            [.., b'"', b'\r'] if last => end - 2,
+            _ => 0,
+        };
+        if close > start {
+            spans.push(Span {
+                start: start as u32 + 1,
+                end: close as u32,
+                scratch: false,
+            });
+            return false;
+        }
+    }
+    let (next, _, unclosed) = unescape(data, start, delimiter, scratch, spans);
+    debug_assert_eq!(next, end, "{:?}", String::from_utf8_lossy(data));
+    unclosed
 }
 
 /// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time: each
@@ -175,111 +300,6 @@ fn split_line(data: &[u8], start: usize, end: usize, delimiter: u8, spans: &mut 
         }
     }
     push(field_start, line.len());
-}
-
-/// Hands one record to `f`, unless it is an empty line.
-fn emit<F>(
-    spans: &[Span],
-    scratch: &[u8],
-    data: &[u8],
-    line: u64,
-    unclosed: bool,
-    f: &mut F,
-) -> Result<()>
-where
-    F: FnMut(&Record<'_>, u64) -> Result<()>,
-{
-    if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
-        return Ok(());
-    }
-    f(
-        &Record {
-            data,
-            scratch,
-            spans,
-            unclosed,
-        },
-        line,
-    )
-}
-
-/// Parses one record that holds a quote, starting at `pos`. Returns where the next record
-/// starts, how many line ends this one spanned, and whether a quote was left open at the end of
-/// the data.
-///
-/// Spreadsheet exports quote every text cell, so this is a hot path too: a field's end is found
-/// with `memchr` (the closing quote, or the delimiter or line end after an unquoted field), and a
-/// field that needs no unescaping (no doubled quote inside, nothing after its closing quote) is
-/// a slice of the chunk like any unquoted field. Only the others are unescaped into `scratch`.
-fn parse_quoted(
-    data: &[u8],
-    mut pos: usize,
-    delimiter: u8,
-    spans: &mut Vec<Span>,
-    scratch: &mut Vec<u8>,
-) -> (usize, u64, bool) {
-    let mut lines = 0u64;
-    let mut unclosed = false;
-    // Where a field that ends at `at` stops: the delimiter after it (go on), or the line end
-    // or the end of the data (the record is over).
-    let ends = |at: usize| data.get(at).is_none_or(|&b| b == delimiter || b == b'\n');
-    let crlf = |at: usize| data.get(at).is_none_or(|&b| b == b'\n');
-    loop {
-        // One field.
-        if data.get(pos) == Some(&b'"') {
-            let open = pos + 1;
-            let close = memchr(b'"', &data[open..]).map(|i| open + i);
-            match close {
-                // The plain case: `"text"` then a delimiter, a line end (CRLF too: its `\r` is
-                // not data) or the end of the data. (`""` is unescaped, as an empty span in the
-                // scratch buffer: a record of it alone is a record, not a blank line.)
-                Some(close)
-                    if close > open
-                        && (ends(close + 1)
-                            || (data.get(close + 1) == Some(&b'\r') && crlf(close + 2))) =>
-                {
-                    lines += bytecount::count(&data[open..close], b'\n') as u64;
-                    spans.push(Span {
-                        start: open as u32,
-                        end: close as u32,
-                        scratch: false,
-                    });
-                    pos = if ends(close + 1) {
-                        close + 1
-                    } else {
-                        close + 2
-                    };
-                }
-                _ => {
-                    let (next, n, open_at_end) = unescape(data, pos, delimiter, scratch, spans);
-                    lines += n;
-                    unclosed |= open_at_end;
-                    pos = next;
-                }
-            }
-        } else {
-            // Unquoted: up to the delimiter or the line end; a quote inside is just a quote.
-            let end =
-                memchr::memchr2(delimiter, b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-            // The `\r` of a CRLF line end is not data.
-            let body = if end > pos && data[end - 1] == b'\r' && data.get(end) != Some(&delimiter) {
-                end - 1
-            } else {
-                end
-            };
-            spans.push(Span {
-                start: pos as u32,
-                end: body as u32,
-                scratch: false,
-            });
-            pos = end;
-        }
-        match data.get(pos) {
-            Some(&b) if b == delimiter => pos += 1,
-            Some(_) => return (pos + 1, lines + 1, unclosed), // '\n'
-            None => return (pos, lines, unclosed),
-        }
-    }
 }
 
 /// One quoted field that needs unescaping (a doubled quote inside, text after the closing
@@ -424,8 +444,8 @@ mod tests {
         }
     }
 
-    /// The record parser as it was before fields were found with `memchr`: every field byte by
-    /// byte into the scratch buffer. The reference the fast parser must agree with.
+    /// The record parser as it was before fields were found with `memchr` and then with bit
+    /// masks: every field byte by byte. The reference the fast parser must agree with.
     fn parse_quoted_bytewise(
         data: &[u8],
         mut pos: usize,
@@ -481,31 +501,102 @@ mod tests {
         }
     }
 
+    /// One record as the tests compare it: its line, fields and whether a quote is unclosed.
+    type Read = (u64, Vec<Vec<u8>>, bool);
+
+    /// Every record of `data` by the byte-by-byte parser; a line with nothing on it (or only the
+    /// `\r` of a CRLF) is no record.
+    fn records_bytewise(data: &[u8], delimiter: u8, mut line: u64) -> Vec<Read> {
+        let (mut pos, mut out) = (0, Vec::new());
+        while pos < data.len() {
+            let (next, lines, unclosed, fields) = parse_quoted_bytewise(data, pos, delimiter);
+            let raw = &data[pos..next];
+            let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+            if !raw.is_empty() && raw != b"\r" {
+                out.push((line, fields, unclosed));
+            }
+            line += lines;
+            pos = next;
+        }
+        out
+    }
+
+    fn records_fast(data: &[u8], delimiter: u8, first_line: u64) -> Vec<Read> {
+        let chunk = Chunk {
+            data: data.to_vec(),
+            first_line,
+        };
+        let mut out = Vec::new();
+        for_each_record(&chunk, delimiter, "t", |r, line| {
+            let fields = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
+            out.push((line, fields, r.unclosed_quote()));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    /// Pieces of CSV text the property tests join at random: quotes, doubled quotes, text after
+    /// a closing quote, every delimiter, CR, LF and CRLF, and runs long enough that fields and
+    /// quoted regions cross the 64-byte blocks of the masks (and end at or near their edges).
+    fn pieces() -> Vec<String> {
+        let mut p: Vec<String> = [
+            "a", "b", "ộ", ",", ";", "\t", "\"", "\"\"", "\r", "\n", "\r\n", "\"x\"", "\"a,b\"",
+            "\"q\"\"q\"", "\"\r\n\"", "\"\r", "\"\",", "\"\"\n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for n in [7, 31, 62, 63, 64, 65] {
+            p.push("x".repeat(n));
+            p.push(format!("\"{}\"", "y".repeat(n)));
+            p.push(format!("\"{},\n\"", "z".repeat(n)));
+        }
+        p
+    }
+
     proptest::proptest! {
-        /// A record with quotes reads exactly as the byte-by-byte parser reads it (fields, line
-        /// ends spanned, where the next record starts, an unclosed quote), whether its fields
-        /// are slices of the chunk or unescaped: any mix of quotes, doubled quotes, text after
-        /// a closing quote, delimiters, CR, LF and CRLF.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever the text (any mix of the pieces above, with any of the three delimiters),
+        /// the chunk reads exactly as the byte-by-byte parser reads it: the same records, each
+        /// on the same line, with the same fields and the same unclosed quote, whether its
+        /// fields are slices of the chunk or unescaped.
         #[test]
         fn quoted_records_read_as_byte_by_byte(
-            parts in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "a", "b", "ộ", ",", "\"", "\"\"", "\r", "\n", "\r\n", "\"x\"", "\"a,b\"",
-                    "\"q\"\"q\"", "\"\r\n\"", "\"\r",
-                ]),
-                0..40,
-            ),
-            start in 0usize..8,
+            parts in proptest::collection::vec(proptest::sample::select(pieces()), 0..60),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+            first_line in 1u64..5,
         ) {
             let text: String = parts.concat();
             let data = text.as_bytes();
-            let start = start.min(data.len());
-            let want = parse_quoted_bytewise(data, start, b',');
-            let (mut spans, mut scratch) = (Vec::new(), Vec::new());
-            let (next, lines, unclosed) = parse_quoted(data, start, b',', &mut spans, &mut scratch);
-            let rec = Record { data, scratch: &scratch, spans: &spans, unclosed };
-            let fields: Vec<Vec<u8>> = (0..rec.len()).map(|i| rec.bytes(i).to_vec()).collect();
-            proptest::prop_assert_eq!((next, lines, unclosed, fields), want, "{:?}", text);
+            proptest::prop_assert_eq!(
+                records_fast(data, delimiter, first_line),
+                records_bytewise(data, delimiter, first_line),
+                "{:?}",
+                text
+            );
+        }
+    }
+
+    #[test]
+    fn fully_quoted_rows_across_blocks_read_as_byte_by_byte() {
+        // Rows like a spreadsheet's, every field quoted, some with doubled quotes and the
+        // delimiter, one with a line end inside: long enough that every offset in a block is a
+        // field's start, end or quote somewhere.
+        let mut text = String::from("\"date\",\"unit\",\"note\"\r\n");
+        for i in 0..300 {
+            let note = match i % 4 {
+                0 => String::new(),
+                1 => format!("\"\"Tư\"\" {i}, ok"),
+                2 => format!("line\n{i}"),
+                _ => "x".repeat(i % 70),
+            };
+            text.push_str(&format!("\"2024-{i}\",\"U{}\",\"{note}\"\r\n", "u".repeat(i % 13)));
+        }
+        for cut in [0, 1, 63, 64, 65, 200] {
+            let data = &text.as_bytes()[..text.len() - cut];
+            assert_eq!(records_fast(data, b',', 1), records_bytewise(data, b',', 1), "cut {cut}");
         }
     }
 
