@@ -8,7 +8,8 @@
 //! whichever thread parses the chunk. A record that cannot be closed within `max_record` bytes (an
 //! unclosed quote, a file with no line ends) is an error, not unbounded memory.
 
-use memchr::{memchr, memchr2, memrchr};
+use super::quotes;
+use memchr::{memchr, memrchr};
 use std::io::{self, Read};
 
 /// Records of one input, cut at a record boundary.
@@ -304,60 +305,97 @@ pub fn first_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
     boundary_from(buf, delimiter, 0)
 }
 
-/// Index just past the first line end outside quotes that lies at or after `min`.
+/// Index just past the first line end outside quotes that lies at or after `min`. With no quote
+/// in `buf` that is `memchr`'s; else the quote masks of [`quotes::Blocks`] say which line ends are
+/// outside quotes, 64 bytes at a time.
 pub fn boundary_from(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
-    let mut in_quotes = false;
-    let mut pos = 0;
-    while let Some(off) = memchr2(b'"', b'\n', &buf[pos..]) {
-        let i = pos + off;
-        pos = i + 1;
-        match buf[i] {
-            b'\n' if !in_quotes && i >= min => return Some(i + 1),
-            b'"' if !in_quotes => in_quotes = at_field_start(buf, i, delimiter),
-            b'"' => match buf.get(i + 1) {
-                Some(b'"') => pos = i + 2,
-                Some(_) => in_quotes = false,
-                None => return None,
-            },
-            _ => {}
+    if memchr(b'"', buf).is_none() {
+        return memchr(b'\n', buf.get(min..)?).map(|i| min + i + 1);
+    }
+    for block in quotes::Blocks::new(buf, 0, delimiter) {
+        // Line ends outside quotes in this block, at or after `min`.
+        let skip = min.saturating_sub(block.base);
+        let eol = if skip >= 64 { 0 } else { block.eol >> skip << skip };
+        if eol != 0 {
+            return Some(block.base + eol.trailing_zeros() as usize + 1);
         }
     }
     None
 }
 
-/// Index just past the last line end outside quotes, scanning from a record start.
+/// Index just past the last line end outside quotes, scanning from a record start. (A quote as
+/// the last byte may be half of `""`, but no line end lies after it, so it changes nothing.)
 pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
-    let mut in_quotes = false;
-    let mut pos = 0;
-    // Start of the current stretch outside quotes, and the best cut found in earlier stretches.
-    let mut outside_from = 0;
-    let mut best = None;
-    while let Some(off) = memchr(b'"', &buf[pos..]) {
-        let q = pos + off;
-        pos = q + 1;
-        if !in_quotes {
-            if at_field_start(buf, q, delimiter) {
-                if let Some(nl) = memrchr(b'\n', &buf[outside_from..q]) {
-                    best = Some(outside_from + nl + 1);
-                }
-                in_quotes = true;
-            }
-        } else {
-            match buf.get(q + 1) {
-                Some(b'"') => pos = q + 2,
-                Some(_) => {
-                    in_quotes = false;
-                    outside_from = pos;
-                }
-                // A quote as the last byte may be half of `""`: undecided, so no cut after it.
-                None => return best,
-            }
+    if memchr(b'"', buf).is_none() {
+        return memrchr(b'\n', buf).map(|i| i + 1);
+    }
+    let mut last = None;
+    for block in quotes::Blocks::new(buf, 0, delimiter) {
+        if block.eol != 0 {
+            last = Some(block.base + 64 - block.eol.leading_zeros() as usize);
         }
     }
-    if !in_quotes && let Some(nl) = memrchr(b'\n', &buf[outside_from..]) {
-        return Some(outside_from + nl + 1);
+    last
+}
+
+/// The quote-following boundary search the masks replaced, kept as the model they are tested
+/// against: a `memchr` and a branch per quote.
+#[cfg(test)]
+mod model {
+    use super::at_field_start;
+    use memchr::{memchr, memchr2, memrchr};
+
+    pub fn boundary_from(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
+        let mut in_quotes = false;
+        let mut pos = 0;
+        while let Some(off) = memchr2(b'"', b'\n', &buf[pos..]) {
+            let i = pos + off;
+            pos = i + 1;
+            match buf[i] {
+                b'\n' if !in_quotes && i >= min => return Some(i + 1),
+                b'"' if !in_quotes => in_quotes = at_field_start(buf, i, delimiter),
+                b'"' => match buf.get(i + 1) {
+                    Some(b'"') => pos = i + 2,
+                    Some(_) => in_quotes = false,
+                    None => return None,
+                },
+                _ => {}
+            }
+        }
+        None
     }
-    best
+
+    pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
+        let mut in_quotes = false;
+        let mut pos = 0;
+        let mut outside_from = 0;
+        let mut best = None;
+        while let Some(off) = memchr(b'"', &buf[pos..]) {
+            let q = pos + off;
+            pos = q + 1;
+            if !in_quotes {
+                if at_field_start(buf, q, delimiter) {
+                    if let Some(nl) = memrchr(b'\n', &buf[outside_from..q]) {
+                        best = Some(outside_from + nl + 1);
+                    }
+                    in_quotes = true;
+                }
+            } else {
+                match buf.get(q + 1) {
+                    Some(b'"') => pos = q + 2,
+                    Some(_) => {
+                        in_quotes = false;
+                        outside_from = pos;
+                    }
+                    None => return best,
+                }
+            }
+        }
+        if !in_quotes && let Some(nl) = memrchr(b'\n', &buf[outside_from..]) {
+            return Some(outside_from + nl + 1);
+        }
+        best
+    }
 }
 
 #[cfg(test)]
@@ -374,6 +412,50 @@ mod tests {
         assert_eq!(last_boundary(b"a\"\"b,c\n", b','), Some(7));
         // A lone CR is data, so the quote after it is literal (found by fuzzing).
         assert_eq!(last_boundary(b"\r\"a\nb", b','), Some(4));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The masks find the same first and last record ends as following quotes one by one,
+        /// on any text: quotes opening fields or not, doubled, unclosed or last, CR, LF and
+        /// runs that cross the 64-byte blocks; and so do chunks cut from it at any size.
+        #[test]
+        fn boundaries_as_following_quotes(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", ",", ";", "\"", "\"\"", "\r", "\n", "\r\n", "\"x\"", "\"a,\nb\"",
+                    "\"q\"\"\n\"", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "\"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n\"",
+                ]),
+                0..50,
+            ),
+            delimiter in proptest::sample::select(vec![b',', b';']),
+            min in 0usize..200,
+        ) {
+            let text: String = parts.concat();
+            let buf = text.as_bytes();
+            proptest::prop_assert_eq!(
+                last_boundary(buf, delimiter),
+                model::last_boundary(buf, delimiter),
+                "{:?}",
+                text
+            );
+            proptest::prop_assert_eq!(
+                boundary_from(buf, delimiter, min),
+                model::boundary_from(buf, delimiter, min),
+                "{:?} from {}",
+                text,
+                min
+            );
+            for end in [buf.len().saturating_sub(1), buf.len() / 2, 64.min(buf.len())] {
+                proptest::prop_assert_eq!(
+                    last_boundary(&buf[..end], delimiter),
+                    model::last_boundary(&buf[..end], delimiter),
+                    "{:?}",
+                    &text.as_bytes()[..end]
+                );
+            }
+        }
     }
 
     fn chunks(input: &[u8], target: usize) -> Vec<(u64, Vec<u8>)> {

@@ -31,7 +31,7 @@ pub struct Block {
     pub odd: u64,
 }
 
-/// The blocks of `data` in order, read from a record start.
+/// The blocks of `data` from `start` (a record start) to its end, in order.
 pub struct Blocks<'a> {
     data: &'a [u8],
     at: usize,
@@ -46,10 +46,10 @@ pub struct Blocks<'a> {
 }
 
 impl<'a> Blocks<'a> {
-    pub fn new(data: &'a [u8], delimiter: u8) -> Self {
+    pub fn new(data: &'a [u8], start: usize, delimiter: u8) -> Self {
         Blocks {
             data,
-            at: 0,
+            at: start,
             delimiter,
             inside: 0,
             after_sep: 1,

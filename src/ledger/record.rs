@@ -100,29 +100,52 @@ where
 {
     let data = chunk.data.as_slice();
     check_utf8(data, delimiter, file, chunk.first_line)?;
-    if memchr(b'"', data).is_none() {
-        plain_records(data, chunk.first_line, delimiter, f)
+    let mode = if bytecount::count(data, b'"') * 64 < data.len() {
+        Mode::Lines
     } else {
-        quoted_records(data, chunk.first_line, delimiter, f)
-    }
+        Mode::Blocks
+    };
+    read_records(data, chunk.first_line, delimiter, mode, f)
 }
 
-/// The records of a chunk with no quote at all: line ends from `memchr`, delimiters from
-/// `split_line`.
-fn plain_records<F>(data: &[u8], mut line: u64, delimiter: u8, mut f: F) -> Result<()>
+/// How a chunk is split. A spreadsheet export quotes every cell, a machine export a few notes:
+/// the masks of [`quotes::Blocks`] cost the same on every byte, and less than `memchr` and
+/// [`split_line`] only where quotes are many. So a chunk with fewer quotes than 64-byte blocks
+/// is read line by line, each record with a quote by the masks alone; any other, by the masks
+/// from end to end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Lines,
+    Blocks,
+}
+
+fn read_records<F>(data: &[u8], mut line: u64, delimiter: u8, mode: Mode, mut f: F) -> Result<()>
 where
     F: FnMut(&Record<'_>, u64) -> Result<()>,
 {
     let mut spans: Vec<Span> = Vec::with_capacity(16);
+    let mut scratch: Vec<u8> = Vec::new();
+    if mode == Mode::Blocks {
+        quoted_records(data, 0, line, delimiter, false, &mut spans, &mut scratch, &mut f)?;
+        return Ok(());
+    }
     let mut pos = 0usize;
+    let mut next_quote = memchr(b'"', data).unwrap_or(usize::MAX);
     while pos < data.len() {
         let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+        spans.clear();
+        if next_quote < eol {
+            (pos, line) =
+                quoted_records(data, pos, line, delimiter, true, &mut spans, &mut scratch, &mut f)?;
+            next_quote =
+                memchr(b'"', data.get(pos..).unwrap_or_default()).map_or(usize::MAX, |i| pos + i);
+            continue;
+        }
         let body_end = if eol > pos && data[eol - 1] == b'\r' {
             eol - 1
         } else {
             eol
         };
-        spans.clear();
         split_line(data, pos, body_end, delimiter, &mut spans);
         if body_end > pos {
             f(&record(data, &[], &spans, false), line)?;
@@ -133,45 +156,60 @@ where
     Ok(())
 }
 
-/// The records of a chunk with quotes, from the masks of [`quotes::Blocks`]: each delimiter or
-/// line end outside quotes ends a field (bit by bit, not byte by byte); a field holding a
-/// doubled or literal quote (a bit of [`quotes::Block::odd`] before its end), text after its
-/// closing quote, or an unclosed quote is unescaped by [`unescape`]; every other field is a
-/// slice of the chunk. Line ends inside quotes are counted from the masks too.
-fn quoted_records<F>(data: &[u8], first_line: u64, delimiter: u8, mut f: F) -> Result<()>
+/// The records of `data` from `start` (a record start), or only the first of them when `once`,
+/// from the masks of [`quotes::Blocks`]: each delimiter or line end outside quotes ends a field
+/// (bit by bit, not byte by byte); a field holding a doubled or literal quote (a bit of
+/// [`quotes::Block::odd`] before its end), text after its closing quote, or an unclosed quote is
+/// unescaped by [`unescape`]; every other field is a slice of the chunk. Line ends inside quotes
+/// are counted from the masks too. Returns where the records read end and the line after them.
+#[allow(clippy::too_many_arguments)]
+fn quoted_records<F>(
+    data: &[u8],
+    start: usize,
+    first_line: u64,
+    delimiter: u8,
+    once: bool,
+    spans: &mut Vec<Span>,
+    scratch: &mut Vec<u8>,
+    f: &mut F,
+) -> Result<(usize, u64)>
 where
     F: FnMut(&Record<'_>, u64) -> Result<()>,
 {
-    let mut spans: Vec<Span> = Vec::with_capacity(16);
-    let mut scratch: Vec<u8> = Vec::new();
-    let (mut field_start, mut record_start) = (0usize, 0usize);
+    spans.clear();
+    scratch.clear();
+    let (mut field_start, mut record_start) = (start, start);
     // Whether the field being read holds an odd quote, and whether the record has an unclosed
     // quote.
     let (mut odd, mut unclosed) = (false, false);
     let mut line = first_line;
     // Line ends in the blocks before the current one.
     let mut lines_before = 0u64;
-    let mut blocks = quotes::Blocks::new(data, delimiter);
+    let mut blocks = quotes::Blocks::new(data, start, delimiter);
     for block in &mut blocks {
+        // Odd quotes are rare: a block without one takes the loop that never looks for them.
         let mut events = block.sep | block.odd;
         while events != 0 {
             let bit = events.trailing_zeros();
             events &= events - 1;
-            if (block.odd >> bit) & 1 != 0 {
+            if block.odd != 0 && (block.odd >> bit) & 1 != 0 {
                 odd = true;
                 continue;
             }
             let at = block.base + bit as usize;
             let eol = (block.eol >> bit) & 1 != 0;
-            unclosed |= push_field(data, field_start, at, eol, odd, delimiter, &mut spans, &mut scratch);
+            unclosed |= push_field(data, field_start, at, eol, odd, delimiter, spans, scratch);
             (field_start, odd) = (at + 1, false);
             if eol {
                 if !is_blank_line(data, record_start, at) {
-                    f(&record(data, &scratch, &spans, unclosed), line)?;
+                    f(&record(data, scratch, spans, unclosed), line)?;
                 }
                 // The next record starts on the line after every line end up to this one.
                 line = first_line + lines_before + u64::from((block.nl << (63 - bit)).count_ones());
                 (record_start, unclosed) = (at + 1, false);
+                if once {
+                    return Ok((record_start, line));
+                }
                 spans.clear();
                 scratch.clear();
             }
@@ -180,13 +218,13 @@ where
     }
     // A last record with no line end after it.
     if record_start < data.len() {
-        unclosed |= push_field(data, field_start, data.len(), true, odd, delimiter, &mut spans, &mut scratch);
+        unclosed |= push_field(data, field_start, data.len(), true, odd, delimiter, spans, scratch);
         if !is_blank_line(data, record_start, data.len()) {
-            f(&record(data, &scratch, &spans, unclosed), line)?;
+            f(&record(data, scratch, spans, unclosed), line)?;
         }
     }
     debug_assert!(!blocks.in_quotes() || unclosed || record_start >= data.len());
-    Ok(())
+    Ok((data.len(), line))
 }
 
 fn record<'a>(data: &'a [u8], scratch: &'a [u8], spans: &'a [Span], unclosed: bool) -> Record<'a> {
@@ -521,6 +559,7 @@ mod tests {
         out
     }
 
+    /// The records of `data` read as a chunk, in the mode `for_each_record` picks.
     fn records_fast(data: &[u8], delimiter: u8, first_line: u64) -> Vec<Read> {
         let chunk = Chunk {
             data: data.to_vec(),
@@ -528,6 +567,18 @@ mod tests {
         };
         let mut out = Vec::new();
         for_each_record(&chunk, delimiter, "t", |r, line| {
+            let fields = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
+            out.push((line, fields, r.unclosed_quote()));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    /// The records of `data` read in the given mode, whatever its quotes.
+    fn records_in(data: &[u8], delimiter: u8, first_line: u64, mode: Mode) -> Vec<Read> {
+        let mut out = Vec::new();
+        read_records(data, first_line, delimiter, mode, |r, line| {
             let fields = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
             out.push((line, fields, r.unclosed_quote()));
             Ok(())
@@ -570,12 +621,40 @@ mod tests {
         ) {
             let text: String = parts.concat();
             let data = text.as_bytes();
-            proptest::prop_assert_eq!(
-                records_fast(data, delimiter, first_line),
-                records_bytewise(data, delimiter, first_line),
-                "{:?}",
-                text
-            );
+            let want = records_bytewise(data, delimiter, first_line);
+            for mode in [Mode::Lines, Mode::Blocks] {
+                proptest::prop_assert_eq!(
+                    &records_in(data, delimiter, first_line, mode),
+                    &want,
+                    "{:?} {:?}",
+                    mode,
+                    text
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Cut into chunks of any size by the chunker (so quotes, doubled quotes and quoted line
+        /// ends fall at a chunk's very end and start), the text reads as the byte-by-byte parser
+        /// reads it whole: no record split or merged, every line number the same.
+        #[test]
+        fn chunked_records_read_as_byte_by_byte(
+            parts in proptest::collection::vec(proptest::sample::select(pieces()), 0..60),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+            target in 1usize..300,
+        ) {
+            let text: String = parts.concat();
+            let data = text.as_bytes();
+            let mut chunker = crate::ledger::chunk::Chunker::new(data, target, 1 << 20);
+            chunker.set_delimiter(delimiter);
+            let mut got = Vec::new();
+            while let Some(chunk) = chunker.next_chunk().unwrap() {
+                got.extend(records_fast(&chunk.data, delimiter, chunk.first_line));
+            }
+            proptest::prop_assert_eq!(got, records_bytewise(data, delimiter, 1), "{:?}", text);
         }
     }
 
@@ -596,7 +675,9 @@ mod tests {
         }
         for cut in [0, 1, 63, 64, 65, 200] {
             let data = &text.as_bytes()[..text.len() - cut];
-            assert_eq!(records_fast(data, b',', 1), records_bytewise(data, b',', 1), "cut {cut}");
+            let want = records_bytewise(data, b',', 1);
+            assert_eq!(records_fast(data, b',', 1), want, "cut {cut}");
+            assert_eq!(records_in(data, b',', 1, Mode::Lines), want, "cut {cut}");
         }
     }
 
