@@ -9,7 +9,7 @@
 //! unclosed quote, a file with no line ends) is an error, not unbounded memory.
 
 use super::quotes;
-use memchr::{memchr, memrchr};
+use memchr::memchr;
 use std::io::{self, Read};
 
 /// Records of one input, cut at a record boundary.
@@ -305,15 +305,36 @@ pub fn first_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
     boundary_from(buf, delimiter, 0)
 }
 
-/// Index just past the first line end outside quotes that lies at or after `min`. With no quote
-/// in `buf` that is `memchr`'s; else the quote masks of [`quotes::Blocks`] say which line ends are
-/// outside quotes, 64 bytes at a time.
+/// Whether `buf` has many quotes (a spreadsheet export that quotes every cell), judged from its
+/// first 16 KiB: then the quote masks of [`quotes::Blocks`], 64 bytes at a time, find the record
+/// ends faster than following quotes one by one with `memchr` (which wins when quotes are few).
+fn quoted_densely(buf: &[u8]) -> bool {
+    let sample = &buf[..buf.len().min(16 << 10)];
+    bytecount::count(sample, b'"') * 64 >= sample.len()
+}
+
+/// Index just past the first line end outside quotes that lies at or after `min`.
 pub fn boundary_from(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
-    if memchr(b'"', buf).is_none() {
-        return memchr(b'\n', buf.get(min..)?).map(|i| min + i + 1);
+    if quoted_densely(buf) {
+        boundary_from_masks(buf, delimiter, min)
+    } else {
+        follow::boundary_from(buf, delimiter, min)
     }
+}
+
+/// Index just past the last line end outside quotes, scanning from a record start.
+pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
+    if quoted_densely(buf) {
+        last_boundary_masks(buf, delimiter)
+    } else {
+        follow::last_boundary(buf, delimiter)
+    }
+}
+
+/// [`boundary_from`] by the masks: the first line end outside quotes in a block, at or after
+/// `min`.
+fn boundary_from_masks(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
     for block in quotes::Blocks::new(buf, 0, delimiter) {
-        // Line ends outside quotes in this block, at or after `min`.
         let skip = min.saturating_sub(block.base);
         let eol = if skip >= 64 { 0 } else { block.eol >> skip << skip };
         if eol != 0 {
@@ -323,12 +344,10 @@ pub fn boundary_from(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
     None
 }
 
-/// Index just past the last line end outside quotes, scanning from a record start. (A quote as
-/// the last byte may be half of `""`, but no line end lies after it, so it changes nothing.)
-pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
-    if memchr(b'"', buf).is_none() {
-        return memrchr(b'\n', buf).map(|i| i + 1);
-    }
+/// [`last_boundary`] by the masks: the last line end outside quotes of the last block with one.
+/// (A quote as the last byte may be half of `""`, but no line end lies after it, so it changes
+/// nothing.)
+fn last_boundary_masks(buf: &[u8], delimiter: u8) -> Option<usize> {
     let mut last = None;
     for block in quotes::Blocks::new(buf, 0, delimiter) {
         if block.eol != 0 {
@@ -338,10 +357,9 @@ pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
     last
 }
 
-/// The quote-following boundary search the masks replaced, kept as the model they are tested
-/// against: a `memchr` and a branch per quote.
-#[cfg(test)]
-mod model {
+/// The boundary search for buffers with few quotes: following them one by one, a `memchr` and a
+/// branch per quote (and the model the masks are tested against).
+mod follow {
     use super::at_field_start;
     use memchr::{memchr, memchr2, memrchr};
 
@@ -435,22 +453,22 @@ mod tests {
             let text: String = parts.concat();
             let buf = text.as_bytes();
             proptest::prop_assert_eq!(
-                last_boundary(buf, delimiter),
-                model::last_boundary(buf, delimiter),
+                last_boundary_masks(buf, delimiter),
+                follow::last_boundary(buf, delimiter),
                 "{:?}",
                 text
             );
             proptest::prop_assert_eq!(
-                boundary_from(buf, delimiter, min),
-                model::boundary_from(buf, delimiter, min),
+                boundary_from_masks(buf, delimiter, min),
+                follow::boundary_from(buf, delimiter, min),
                 "{:?} from {}",
                 text,
                 min
             );
             for end in [buf.len().saturating_sub(1), buf.len() / 2, 64.min(buf.len())] {
                 proptest::prop_assert_eq!(
-                    last_boundary(&buf[..end], delimiter),
-                    model::last_boundary(&buf[..end], delimiter),
+                    last_boundary_masks(&buf[..end], delimiter),
+                    follow::last_boundary(&buf[..end], delimiter),
                     "{:?}",
                     &text.as_bytes()[..end]
                 );

@@ -3,7 +3,7 @@
 //! A spreadsheet export quotes every text cell, so following quotes one by one (a `memchr` and a
 //! branch per quote, twice per field) cost more than reading the rest of the row. This does what
 //! simdjson and simdcsv do: one mask per 64-byte block for quotes, delimiters and line ends (SSE2
-//! compares), then the bytes inside quotes are the prefix XOR of the quote mask (bit `i` is the
+//! compares, or AVX2's where the CPU has it), then the bytes inside quotes are the prefix XOR of the quote mask (bit `i` is the
 //! parity of the quotes at or before `i`), so the delimiters and line ends outside quotes are two
 //! bit operations away, with no branch per byte or per quote.
 //!
@@ -43,6 +43,8 @@ pub struct Blocks<'a> {
     after_sep: u64,
     /// 1 when the byte before this block is a closing quote.
     after_close: u64,
+    /// Whether the CPU has AVX2 (32 bytes per compare rather than SSE2's 16).
+    wide: bool,
 }
 
 impl<'a> Blocks<'a> {
@@ -54,6 +56,7 @@ impl<'a> Blocks<'a> {
             inside: 0,
             after_sep: 1,
             after_close: 0,
+            wide: wide(),
         }
     }
 
@@ -71,14 +74,14 @@ impl Iterator for Blocks<'_> {
         let base = self.at;
         let rest = self.data.get(base..).filter(|r| !r.is_empty())?;
         let (quote, delim, nl) = match rest.first_chunk::<64>() {
-            Some(block) => classify(block, self.delimiter),
+            Some(block) => classify(block, self.delimiter, self.wide),
             None => {
                 // The last, short block: padded with zeros, which are cut off the masks below
                 // (even were the delimiter a zero byte).
                 let mut block = [0u8; 64];
                 block[..rest.len()].copy_from_slice(rest);
                 let valid = (1u64 << rest.len()) - 1;
-                let (q, d, n) = classify(&block, self.delimiter);
+                let (q, d, n) = classify(&block, self.delimiter, self.wide);
                 (q & valid, d & valid, n & valid)
             }
         };
@@ -132,17 +135,37 @@ fn prefix_xor(mut m: u64) -> u64 {
     m
 }
 
-/// Masks of the quotes, delimiters and line ends of a 64-byte block.
-#[inline]
-fn classify(block: &[u8; 64], delimiter: u8) -> (u64, u64, u64) {
+/// Whether [`classify`] may use AVX2 (detected once; `std` caches the answer).
+fn wide() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it, and Rust's
-        // x86_64 targets enable it, so the function's only requirement always holds.
-        unsafe { sse2::classify(block, delimiter) }
+        std::is_x86_feature_detected!("avx2")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
+        false
+    }
+}
+
+/// Masks of the quotes, delimiters and line ends of a 64-byte block; `wide` only when [`wide`]
+/// said so.
+#[inline]
+fn classify(block: &[u8; 64], delimiter: u8, wide: bool) -> (u64, u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if wide {
+            // SAFETY: `wide` comes from `wide()`, which checked that this CPU has AVX2, the
+            // function's only requirement.
+            unsafe { avx2::classify(block, delimiter) }
+        } else {
+            // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it, and Rust's
+            // x86_64 targets enable it, so the function's only requirement always holds.
+            unsafe { sse2::classify(block, delimiter) }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = wide;
         classify_portable(block, delimiter)
     }
 }
@@ -193,6 +216,32 @@ mod sse2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8,
+    };
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn classify(block: &[u8; 64], delimiter: u8) -> (u64, u64, u64) {
+        let quote = _mm256_set1_epi8(b'"' as i8);
+        let delim = _mm256_set1_epi8(delimiter as i8);
+        let nl = _mm256_set1_epi8(b'\n' as i8);
+        let mask =
+            |v: __m256i, c: __m256i| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32);
+        let (mut q, mut d, mut n) = (0u64, 0u64, 0u64);
+        for (k, half) in block.chunks_exact(32).enumerate() {
+            // SAFETY: `half` is 32 bytes of `block`, exactly what an unaligned 256-bit load
+            // reads.
+            let v = unsafe { _mm256_loadu_si256(half.as_ptr().cast::<__m256i>()) };
+            q |= mask(v, quote) << (32 * k);
+            d |= mask(v, delim) << (32 * k);
+            n |= mask(v, nl) << (32 * k);
+        }
+        (q, d, n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,7 +260,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The SSE2 masks are the byte-by-byte ones, for any bytes and delimiter.
+        /// The SSE2 and AVX2 masks are the byte-by-byte ones, for any bytes and delimiter.
         #[test]
         fn masks_as_byte_by_byte(
             bytes in proptest::collection::vec(
@@ -221,7 +270,11 @@ mod tests {
             delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
         ) {
             let block: [u8; 64] = bytes.try_into().unwrap();
-            proptest::prop_assert_eq!(classify(&block, delimiter), classify_portable(&block, delimiter));
+            let want = classify_portable(&block, delimiter);
+            proptest::prop_assert_eq!(classify(&block, delimiter, false), want);
+            if wide() {
+                proptest::prop_assert_eq!(classify(&block, delimiter, true), want);
+            }
         }
     }
 }
