@@ -336,7 +336,11 @@ pub fn last_boundary(buf: &[u8], delimiter: u8) -> Option<usize> {
 fn boundary_from_masks(buf: &[u8], delimiter: u8, min: usize) -> Option<usize> {
     for block in quotes::Blocks::new(buf, 0, delimiter) {
         let skip = min.saturating_sub(block.base);
-        let eol = if skip >= 64 { 0 } else { block.eol >> skip << skip };
+        let eol = if skip >= 64 {
+            0
+        } else {
+            block.eol >> skip << skip
+        };
         if eol != 0 {
             return Some(block.base + eol.trailing_zeros() as usize + 1);
         }

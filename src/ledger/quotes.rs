@@ -195,7 +195,10 @@ mod sse2 {
     #[target_feature(enable = "sse2")]
     fn load(block: &[u8; 64], at: usize) -> __m128i {
         let word = |i: usize| {
-            let bytes = block[i..i + 8].first_chunk::<8>().copied().unwrap_or_default();
+            let bytes = block[i..i + 8]
+                .first_chunk::<8>()
+                .copied()
+                .unwrap_or_default();
             i64::from_le_bytes(bytes)
         };
         _mm_set_epi64x(word(at + 8), word(at))
@@ -206,7 +209,8 @@ mod sse2 {
         let quote = _mm_set1_epi8(b'"' as i8);
         let delim = _mm_set1_epi8(delimiter as i8);
         let nl = _mm_set1_epi8(b'\n' as i8);
-        let mask = |v: __m128i, c: __m128i| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) as u16);
+        let mask =
+            |v: __m128i, c: __m128i| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) as u16);
         let (mut q, mut d, mut n) = (0u64, 0u64, 0u64);
         for k in 0..4 {
             let v = load(block, 16 * k);
@@ -229,8 +233,9 @@ mod avx2 {
         let quote = _mm256_set1_epi8(b'"' as i8);
         let delim = _mm256_set1_epi8(delimiter as i8);
         let nl = _mm256_set1_epi8(b'\n' as i8);
-        let mask =
-            |v: __m256i, c: __m256i| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32);
+        let mask = |v: __m256i, c: __m256i| {
+            u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32)
+        };
         let (mut q, mut d, mut n) = (0u64, 0u64, 0u64);
         for (k, half) in block.chunks_exact(32).enumerate() {
             // SAFETY: `half` is 32 bytes of `block`, exactly what an unaligned 256-bit load
@@ -250,7 +255,15 @@ mod tests {
 
     #[test]
     fn prefix_xor_is_the_parity_so_far() {
-        for m in [0u64, 1, 0b1001, 1 << 63, u64::MAX, 0x8000_0000_0000_0001, 0xdead_beef_f00d] {
+        for m in [
+            0u64,
+            1,
+            0b1001,
+            1 << 63,
+            u64::MAX,
+            0x8000_0000_0000_0001,
+            0xdead_beef_f00d,
+        ] {
             let mut want = 0u64;
             let mut parity = 0u64;
             for i in 0..64 {

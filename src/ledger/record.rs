@@ -129,7 +129,16 @@ where
     let mut spans: Vec<Span> = Vec::with_capacity(16);
     let mut scratch: Vec<u8> = Vec::new();
     if mode == Mode::Blocks {
-        quoted_records(data, 0, line, delimiter, false, &mut spans, &mut scratch, &mut f)?;
+        quoted_records(
+            data,
+            0,
+            line,
+            delimiter,
+            false,
+            &mut spans,
+            &mut scratch,
+            &mut f,
+        )?;
         return Ok(());
     }
     let mut pos = 0usize;
@@ -138,8 +147,16 @@ where
         let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
         spans.clear();
         if next_quote < eol {
-            (pos, line) =
-                quoted_records(data, pos, line, delimiter, true, &mut spans, &mut scratch, &mut f)?;
+            (pos, line) = quoted_records(
+                data,
+                pos,
+                line,
+                delimiter,
+                true,
+                &mut spans,
+                &mut scratch,
+                &mut f,
+            )?;
             next_quote =
                 memchr(b'"', data.get(pos..).unwrap_or_default()).map_or(usize::MAX, |i| pos + i);
             continue;
@@ -221,7 +238,16 @@ where
     }
     // A last record with no line end after it.
     if record_start < data.len() {
-        unclosed |= push_field(data, field_start, data.len(), true, odd, delimiter, spans, scratch);
+        unclosed |= push_field(
+            data,
+            field_start,
+            data.len(),
+            true,
+            odd,
+            delimiter,
+            spans,
+            scratch,
+        );
         if !is_blank_line(data, record_start, data.len()) {
             f(&record(data, scratch, spans, unclosed), line)?;
         }
@@ -595,8 +621,24 @@ mod tests {
     /// quoted regions cross the 64-byte blocks of the masks (and end at or near their edges).
     fn pieces() -> Vec<String> {
         let mut p: Vec<String> = [
-            "a", "b", "ộ", ",", ";", "\t", "\"", "\"\"", "\r", "\n", "\r\n", "\"x\"", "\"a,b\"",
-            "\"q\"\"q\"", "\"\r\n\"", "\"\r", "\"\",", "\"\"\n",
+            "a",
+            "b",
+            "ộ",
+            ",",
+            ";",
+            "\t",
+            "\"",
+            "\"\"",
+            "\r",
+            "\n",
+            "\r\n",
+            "\"x\"",
+            "\"a,b\"",
+            "\"q\"\"q\"",
+            "\"\r\n\"",
+            "\"\r",
+            "\"\",",
+            "\"\"\n",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -674,7 +716,10 @@ mod tests {
                 2 => format!("line\n{i}"),
                 _ => "x".repeat(i % 70),
             };
-            text.push_str(&format!("\"2024-{i}\",\"U{}\",\"{note}\"\r\n", "u".repeat(i % 13)));
+            text.push_str(&format!(
+                "\"2024-{i}\",\"U{}\",\"{note}\"\r\n",
+                "u".repeat(i % 13)
+            ));
         }
         for cut in [0, 1, 63, 64, 65, 200] {
             let data = &text.as_bytes()[..text.len() - cut];
