@@ -2,8 +2,9 @@
 //!
 //! A chunk always starts at a record start and ends just after a record's line end (or at the end
 //! of input). Where a record ends depends on quotes: a quoted field may hold newlines. The cut is
-//! found by following quotes with `memchr` (quotes are rare, so this runs near memory speed) with
-//! the same rule the CSV parser uses: a quote opens a quoted field only at the start of a field.
+//! found by following quotes with `memchr` where quotes are few (near memory speed), or from the
+//! quote masks of [`super::quotes`] where they are many, with the same rule the CSV parser uses: a
+//! quote opens a quoted field only at the start of a field.
 //! Each chunk carries the physical line it starts on, so problems can name their line exactly
 //! whichever thread parses the chunk. A record that cannot be closed within `max_record` bytes (an
 //! unclosed quote, a file with no line ends) is an error, not unbounded memory.

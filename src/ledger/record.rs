@@ -1,13 +1,16 @@
 //! Splitting a chunk into records and fields, without copying or allocating per row.
 //!
-//! This is the innermost loop of every run, so it is written for the common case: a line with no
-//! quote (found with `memchr`) is split on the delimiter eight bytes at a time, and its fields are
-//! slices of the chunk. A line
-//! with a quote goes through a small RFC 4180 parser (a quote opens a quoted field only at the
-//! start of a field; `""` is a quote; a quoted field may hold delimiters and line ends), which
-//! writes unescaped fields into a scratch buffer. The rules are the CSV crate's, and the chunker
-//! cuts records with the same rule. A trailing `\r` before `\n` is dropped; lines with nothing on
-//! them are skipped. The chunk is checked to be UTF-8 once, up front, so every field is text.
+//! This is the innermost loop of every run, so it is written for the common cases. A line with
+//! no quote (found with `memchr`) is split on the delimiter eight bytes at a time, and its fields
+//! are slices of the chunk. A record with a quote, and every record of a chunk dense with quotes
+//! (a spreadsheet export quoting every cell), is split from the bit masks of [`quotes`]: the
+//! delimiters and line ends outside quotes, 64 bytes at a time. The rules are RFC 4180's as the
+//! CSV crate reads it: a quote opens a quoted field only at the start of a field; `""` is a
+//! quote; a quoted field may hold delimiters and line ends; text after a closing quote is kept.
+//! A quoted field with nothing to unescape is a slice of the chunk too; the others are unescaped
+//! into a scratch buffer. The chunker cuts records with the same rule. A trailing `\r` before
+//! `\n` is dropped; lines with nothing on them are skipped. The chunk is checked to be UTF-8
+//! once, up front, so every field is text.
 
 use super::chunk::Chunk;
 use super::quotes;
