@@ -124,16 +124,22 @@ impl Groups {
     /// and built in bulk: far cheaper than a tree insert per group when groups run to millions.
     pub fn from_unsorted(dims: Vec<Dim>, mut pairs: Vec<(Key, Acc)>) -> Result<Groups> {
         pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Key, Acc)> = Vec::with_capacity(pairs.len());
-        for (key, acc) in pairs {
-            match out.last_mut() {
-                Some((last, total)) if *last == key => total.absorb(&acc)?,
-                _ => out.push((key, acc)),
+        // Equal keys are added up in place: a second vector of pairs would cost as much again
+        // at the run's peak of memory.
+        let mut failed = Ok(());
+        pairs.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
             }
-        }
+            if let Err(e) = kept.1.absorb(&later.1) {
+                failed = Err(e);
+            }
+            true
+        });
+        failed?;
         Ok(Groups {
             dims,
-            map: out.into_iter().collect(),
+            map: pairs.into_iter().collect(),
         })
     }
 }
@@ -275,11 +281,15 @@ impl LocalGroups {
         }
     }
 
-    pub fn into_groups(self, interner: &Interner) -> Result<Groups> {
+    pub fn into_groups(mut self, interner: &Interner) -> Result<Groups> {
+        // The lookup table is not needed any more: freed before the text keys are made.
+        self.table = HashTable::new();
         let pairs = (self.accs.iter().enumerate())
             .map(|(slot, acc)| (self.key_value(self.stored(slot as u32), interner), *acc))
             .collect();
-        Groups::from_unsorted(self.grouping.dims.clone(), pairs)
+        let dims = self.grouping.dims.clone();
+        drop(self);
+        Groups::from_unsorted(dims, pairs)
     }
 }
 

@@ -6,23 +6,34 @@
 //! hash lookup and no allocation. Symbols are local to one interner (one worker thread); they are
 //! turned back into text before results from different workers meet.
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::{Hash, Hasher};
 
 pub type Sym = u32;
 
 /// The symbol of the empty string, present in every interner.
 pub const EMPTY: Sym = 0;
 
+/// Each text is stored once, in `strings`; the table holds only symbols and finds a text's
+/// symbol by comparing with the stored text. A ledger of millions of distinct names then costs
+/// one allocation per name, not two.
 #[derive(Debug)]
 pub struct Interner {
-    ids: FxHashMap<Box<str>, Sym>,
+    ids: HashTable<Sym>,
     strings: Vec<Box<str>>,
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
 }
 
 impl Default for Interner {
     fn default() -> Self {
         let mut i = Interner {
-            ids: FxHashMap::default(),
+            ids: HashTable::new(),
             strings: Vec::new(),
         };
         i.intern("");
@@ -32,12 +43,16 @@ impl Default for Interner {
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&id) = self.ids.get(s) {
+        let hash = hash_str(s);
+        let strings = &self.strings;
+        if let Some(&id) = self.ids.find(hash, |&id| &*strings[id as usize] == s) {
             return id;
         }
         let id = self.strings.len() as Sym;
         self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
+        let strings = &self.strings;
+        self.ids
+            .insert_unique(hash, id, |&id| hash_str(&strings[id as usize]));
         id
     }
 
@@ -79,5 +94,28 @@ impl RawCache {
             self.map.insert(raw.into(), sym);
         }
         sym
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Equal texts get one symbol, different texts different ones, and each symbol gives
+        /// back its text, as a plain map from text to symbol would.
+        #[test]
+        fn symbols_are_a_plain_maps(texts in proptest::collection::vec("[a-cđ ]{0,3}", 0..200)) {
+            let mut interner = Interner::default();
+            let mut plain: std::collections::HashMap<String, Sym> = [(String::new(), EMPTY)].into();
+            for t in &texts {
+                let sym = interner.intern(t);
+                let next = plain.len() as Sym;
+                prop_assert_eq!(sym, *plain.entry(t.clone()).or_insert(next));
+                prop_assert_eq!(interner.get(sym), t.as_str());
+            }
+            prop_assert_eq!(interner.len(), plain.len());
+        }
     }
 }

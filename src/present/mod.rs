@@ -85,74 +85,116 @@ impl Number {
 /// counts (people read the line's rows), then the lines in order. With a scale, money columns
 /// are shown in it, and their heads say so.
 pub fn present(table: &Table, locale: &Locale) -> Sheet {
-    let labels = locale.labels;
-    let shown: Vec<usize> = (0..table.columns.len())
-        .filter(|&c| !matches!(table.columns[c], Head::Count { .. }))
-        .collect();
-    let scaled: Vec<bool> = (0..table.columns.len())
-        .map(|c| locale.scale.is_some() && measure_of(table, c) == Some(VND))
-        .collect();
-    let unit = locale.scale.map(labels.scaled);
-    let with_unit = |c: usize, head: String| match unit {
-        Some(unit) if scaled[c] => (labels.in_unit)(&head, unit),
-        _ => head,
-    };
-    let mut heads: Vec<String> = table
-        .dims
-        .iter()
-        .map(|&d| (labels.dim)(d).to_string())
-        .collect();
-    let mut align = vec![Align::Left; heads.len()];
-    let name = |c: usize| -> String {
-        match &table.columns[c] {
-            Head::Amount { value: Some(v), .. } => locale.value(v),
-            Head::Amount { measure, .. } if measure.is_empty() => labels.none.to_string(),
-            Head::Amount { measure, .. } => match unit {
-                Some(unit) if scaled[c] => unit.to_string(),
-                _ => (labels.measure)(measure),
-            },
-            Head::Mobilized { measure } => (labels.mobilized)(measure),
-            _ => String::new(),
-        }
-    };
-    for &c in &shown {
-        heads.push(match &table.columns[c] {
-            Head::Amount { .. } => name(c),
-            Head::Mobilized { .. } => with_unit(c, name(c)),
-            Head::Share { .. } => labels.share.to_string(),
-            Head::Total { .. } => with_unit(c, labels.line_total.to_string()),
-            Head::Rows | Head::Count { .. } => labels.rows.to_string(),
-            Head::Change { of, .. } => (labels.change)(&name(*of)),
-            Head::ChangePct { of, .. } => (labels.change_pct)(&name(*of)),
-            Head::Models => labels.models.to_string(),
-            Head::Target { .. } => with_unit(c, labels.target.to_string()),
-            Head::Progress { .. } => labels.progress.to_string(),
-        });
-        align.push(Align::Right);
+    let p = Presenter::new(table, locale);
+    Sheet {
+        heads: p.heads(),
+        align: p.align(),
+        rows: table.lines.iter().map(|line| p.row(line)).collect(),
     }
-    let rows = table
-        .lines
-        .iter()
-        .map(|line| SheetRow {
-            cells: label(table, line, locale)
-                .into_iter()
-                .chain(
-                    shown
-                        .iter()
-                        .map(|&c| cell(line.cells[c], scaled[c], locale)),
-                )
+}
+
+/// [`present`] one line at a time, for writers that stream a table of millions of lines
+/// rather than hold all of its text at once. Every line comes out as `present` makes it.
+pub struct Presenter<'a> {
+    table: &'a Table,
+    locale: &'a Locale,
+    /// The table's columns that are shown, in order.
+    shown: Vec<usize>,
+    /// Per table column: shown in the locale's scale.
+    scaled: Vec<bool>,
+}
+
+impl<'a> Presenter<'a> {
+    pub fn new(table: &'a Table, locale: &'a Locale) -> Self {
+        Presenter {
+            table,
+            locale,
+            shown: (0..table.columns.len())
+                .filter(|&c| !matches!(table.columns[c], Head::Count { .. }))
                 .collect(),
-            numbers: std::iter::repeat_n(None, table.dims.len())
-                .chain(shown.iter().map(|&c| Number::of(line.cells[c])))
+            scaled: (0..table.columns.len())
+                .map(|c| locale.scale.is_some() && measure_of(table, c) == Some(VND))
                 .collect(),
-            emphasis: match line.kind {
-                Kind::Total => Emphasis::Strong,
-                Kind::Subtotal => Emphasis::Sub,
-                Kind::Body | Kind::Direct | Kind::Others { .. } => Emphasis::None,
-            },
-        })
-        .collect();
-    Sheet { heads, align, rows }
+        }
+    }
+
+    /// The heads of the sheet's columns.
+    pub fn heads(&self) -> Vec<String> {
+        let (table, locale, scaled) = (self.table, self.locale, &self.scaled);
+        let labels = locale.labels;
+        let unit = locale.scale.map(labels.scaled);
+        let with_unit = |c: usize, head: String| match unit {
+            Some(unit) if scaled[c] => (labels.in_unit)(&head, unit),
+            _ => head,
+        };
+        let mut heads: Vec<String> = table
+            .dims
+            .iter()
+            .map(|&d| (labels.dim)(d).to_string())
+            .collect();
+        let name = |c: usize| -> String {
+            match &table.columns[c] {
+                Head::Amount { value: Some(v), .. } => locale.value(v),
+                Head::Amount { measure, .. } if measure.is_empty() => labels.none.to_string(),
+                Head::Amount { measure, .. } => match unit {
+                    Some(unit) if scaled[c] => unit.to_string(),
+                    _ => (labels.measure)(measure),
+                },
+                Head::Mobilized { measure } => (labels.mobilized)(measure),
+                _ => String::new(),
+            }
+        };
+        for &c in &self.shown {
+            heads.push(match &table.columns[c] {
+                Head::Amount { .. } => name(c),
+                Head::Mobilized { .. } => with_unit(c, name(c)),
+                Head::Share { .. } => labels.share.to_string(),
+                Head::Total { .. } => with_unit(c, labels.line_total.to_string()),
+                Head::Rows | Head::Count { .. } => labels.rows.to_string(),
+                Head::Change { of, .. } => (labels.change)(&name(*of)),
+                Head::ChangePct { of, .. } => (labels.change_pct)(&name(*of)),
+                Head::Models => labels.models.to_string(),
+                Head::Target { .. } => with_unit(c, labels.target.to_string()),
+                Head::Progress { .. } => labels.progress.to_string(),
+            });
+        }
+        heads
+    }
+
+    /// How each of the sheet's columns is aligned: labels left, figures right.
+    pub fn align(&self) -> Vec<Align> {
+        let mut align = vec![Align::Left; self.table.dims.len()];
+        align.resize(align.len() + self.shown.len(), Align::Right);
+        align
+    }
+
+    /// The text of `line`'s cells, in the sheet's columns.
+    pub fn cells(&self, line: &Line) -> Vec<String> {
+        let mut cells = label(self.table, line, self.locale);
+        cells
+            .extend((self.shown.iter()).map(|&c| cell(line.cells[c], self.scaled[c], self.locale)));
+        cells
+    }
+
+    /// `line` as a sheet row.
+    pub fn row(&self, line: &Line) -> SheetRow {
+        SheetRow {
+            cells: self.cells(line),
+            numbers: std::iter::repeat_n(None, self.table.dims.len())
+                .chain(self.shown.iter().map(|&c| Number::of(line.cells[c])))
+                .collect(),
+            emphasis: emphasis(line.kind),
+        }
+    }
+}
+
+/// How a line of `kind` stands out.
+pub fn emphasis(kind: Kind) -> Emphasis {
+    match kind {
+        Kind::Total => Emphasis::Strong,
+        Kind::Subtotal => Emphasis::Sub,
+        Kind::Body | Kind::Direct | Kind::Others { .. } => Emphasis::None,
+    }
 }
 
 /// The label cells of a line: its values, or the name of an others or total line in the first

@@ -4,14 +4,23 @@
 
 use crate::present::locale::Words;
 use crate::present::report::{audit_lines, headline, inputs, notes, results};
-use crate::present::{Align, Emphasis, Locale, Sheet, present};
+use crate::present::{Align, Emphasis, Locale, Presenter, Sheet, emphasis};
 use crate::report::table::Table;
 use crate::report::yearend::{Part, YearEnd};
 use anyhow::Result;
 use std::io::Write;
 
+/// Writes `table` a line at a time, so a summary of millions of groups never holds all its
+/// text at once: each line is made, written and dropped.
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    write_sheet(&present(table, locale), out)
+    let p = Presenter::new(table, locale);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    write_head(&p.heads(), &p.align(), &mut out)?;
+    for line in &table.lines {
+        write_row(&p.cells(line), emphasis(line.kind), &mut out)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Text as Markdown shows it: pipes, backslashes and the marks that start emphasis, links,
@@ -32,30 +41,38 @@ fn esc(v: &str) -> String {
 }
 
 fn write_sheet(sheet: &Sheet, out: &mut dyn Write) -> Result<()> {
-    let mut line = |cells: Vec<String>| writeln!(out, "| {} |", cells.join(" | "));
-    line(sheet.heads.iter().map(|h| esc(h)).collect())?;
-    line(
-        sheet
-            .align
-            .iter()
-            .map(|a| match a {
-                Align::Right => "---:".to_string(),
-                Align::Left => "---".to_string(),
-            })
-            .collect(),
-    )?;
+    write_head(&sheet.heads, &sheet.align, out)?;
     for row in &sheet.rows {
-        let strong = row.emphasis == Emphasis::Strong;
-        line(
-            row.cells
-                .iter()
-                .map(|v| match (strong, v.is_empty()) {
-                    (true, false) => format!("**{}**", esc(v)),
-                    _ => esc(v),
-                })
-                .collect(),
-        )?;
+        write_row(&row.cells, row.emphasis, out)?;
     }
+    Ok(())
+}
+
+/// The heads and the alignment line.
+fn write_head(heads: &[String], align: &[Align], out: &mut dyn Write) -> Result<()> {
+    line(heads.iter().map(|h| esc(h)), out)?;
+    let marks = align.iter().map(|a| match a {
+        Align::Right => "---:".to_string(),
+        Align::Left => "---".to_string(),
+    });
+    line(marks, out)
+}
+
+/// One line of cells; the grand total's in bold.
+fn write_row(cells: &[String], emphasis: Emphasis, out: &mut dyn Write) -> Result<()> {
+    let strong = emphasis == Emphasis::Strong;
+    line(
+        cells.iter().map(|v| match (strong, v.is_empty()) {
+            (true, false) => format!("**{}**", esc(v)),
+            _ => esc(v),
+        }),
+        out,
+    )
+}
+
+fn line(cells: impl Iterator<Item = String>, out: &mut dyn Write) -> Result<()> {
+    let cells: Vec<String> = cells.collect();
+    writeln!(out, "| {} |", cells.join(" | "))?;
     Ok(())
 }
 

@@ -1,25 +1,148 @@
-//! The terminal table (comfy-table): numbers right-aligned, the total line last. The width is
-//! never wrapped to the terminal, so output is the same on screen and in a file.
+//! The terminal table (comfy-table's `UTF8_FULL_CONDENSED` look): numbers right-aligned, the
+//! total line last. The width is never wrapped to the terminal, so output is the same on screen
+//! and in a file.
+//!
+//! comfy-table builds every cell, padded line and border of the table in memory before the first
+//! byte is written: gigabytes for a summary of millions of groups. So the table is streamed
+//! instead, in comfy-table's exact layout: a first pass over the lines measures each column (the
+//! cells' text is made and dropped), a second makes each line's text again and writes it. A cell
+//! holding a line break (which comfy-table splits over several lines) or too wide for comfy-table's
+//! widths goes to comfy-table itself, so the output is always what it would write.
 
-use crate::present::{Align, Locale, present};
+use crate::present::{Align, Locale, Presenter};
 use crate::report::table::Table;
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, presets};
 use std::io::Write;
+use unicode_width::UnicodeWidthStr;
 
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    let sheet = present(table, locale);
+    let p = Presenter::new(table, locale);
+    let heads = p.heads();
+    let align = p.align();
+    match widths(&heads, table.lines.iter().map(|line| p.cells(line))) {
+        Some(widths) => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            let mut text = String::new();
+            border(&mut out, &widths, ['┌', '─', '┬', '┐'])?;
+            row(&mut out, &mut text, &heads, &widths, &align)?;
+            border(&mut out, &widths, ['╞', '═', '╪', '╡'])?;
+            for line in &table.lines {
+                row(&mut out, &mut text, &p.cells(line), &widths, &align)?;
+            }
+            border(&mut out, &widths, ['└', '─', '┴', '┘'])?;
+            out.flush()?;
+            Ok(())
+        }
+        None => with_comfy_table(
+            &heads,
+            &align,
+            table.lines.iter().map(|line| p.cells(line)),
+            out,
+        ),
+    }
+}
+
+/// Each column's content width as comfy-table sets it (the widest cell, at least 1), or `None`
+/// when some cell needs what only comfy-table does: a line break, a width past its `u16`, or
+/// a line whose cells do not match the heads.
+fn widths(heads: &[String], rows: impl Iterator<Item = Vec<String>>) -> Option<Vec<usize>> {
+    // comfy-table's widths are u16 and a column is its content plus two spaces of padding.
+    const MAX: usize = u16::MAX as usize - 2;
+    let mut widths = vec![1; heads.len()];
+    let mut measure = |cells: &[String]| -> Option<()> {
+        if cells.len() != widths.len() {
+            return None;
+        }
+        for (w, c) in widths.iter_mut().zip(cells) {
+            if c.contains('\n') {
+                return None;
+            }
+            let cw = c.width();
+            if cw > MAX {
+                return None;
+            }
+            *w = (*w).max(cw);
+        }
+        Some(())
+    };
+    if heads.is_empty() {
+        return None;
+    }
+    measure(heads)?;
+    for cells in rows {
+        measure(&cells)?;
+    }
+    Some(widths)
+}
+
+/// A horizontal line: the left corner, each column's width plus padding in `fill`, joined by
+/// the junction, the right corner.
+fn border(
+    out: &mut dyn Write,
+    widths: &[usize],
+    [left, fill, junction, right]: [char; 4],
+) -> Result<()> {
+    let mut line = String::new();
+    line.push(left);
+    for (i, &w) in widths.iter().enumerate() {
+        if i > 0 {
+            line.push(junction);
+        }
+        line.extend(std::iter::repeat_n(fill, w + 2));
+    }
+    line.push(right);
+    line.push('\n');
+    out.write_all(line.as_bytes())?;
+    Ok(())
+}
+
+/// One line of cells, each padded by a space either side and aligned in its column.
+fn row(
+    out: &mut dyn Write,
+    text: &mut String,
+    cells: &[String],
+    widths: &[usize],
+    align: &[Align],
+) -> Result<()> {
+    text.clear();
+    text.push('│');
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            text.push('┆');
+        }
+        let room = w.saturating_sub(cell.width());
+        let (left, right) = match align.get(i) {
+            Some(Align::Right) => (room, 0),
+            _ => (0, room),
+        };
+        text.extend(std::iter::repeat_n(' ', left + 1));
+        text.push_str(cell);
+        text.extend(std::iter::repeat_n(' ', right + 1));
+    }
+    text.push_str("│\n");
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// The table as comfy-table writes it, all in memory: for the rare cells it lays out itself.
+fn with_comfy_table(
+    heads: &[String],
+    align: &[Align],
+    rows: impl Iterator<Item = Vec<String>>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut t = comfy_table::Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(sheet.heads.iter().map(Cell::new));
-    let align = |i: usize| match sheet.align[i] {
-        Align::Right => CellAlignment::Right,
-        Align::Left => CellAlignment::Left,
+    t.set_header(heads.iter().map(Cell::new));
+    let align = |i: usize| match align.get(i) {
+        Some(Align::Right) => CellAlignment::Right,
+        _ => CellAlignment::Left,
     };
-    for row in &sheet.rows {
+    for cells in rows {
         t.add_row(
-            row.cells
+            cells
                 .iter()
                 .enumerate()
                 .map(|(i, v)| Cell::new(v).set_alignment(align(i))),
@@ -30,4 +153,82 @@ pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> 
     }
     writeln!(out, "{t}")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The streamed table, as bytes.
+    fn streamed(heads: &[String], align: &[Align], rows: &[Vec<String>]) -> Option<String> {
+        let widths = widths(heads, rows.iter().cloned())?;
+        let mut out = Vec::new();
+        let mut text = String::new();
+        border(&mut out, &widths, ['┌', '─', '┬', '┐']).unwrap();
+        row(&mut out, &mut text, heads, &widths, align).unwrap();
+        border(&mut out, &widths, ['╞', '═', '╪', '╡']).unwrap();
+        for cells in rows {
+            row(&mut out, &mut text, cells, &widths, align).unwrap();
+        }
+        border(&mut out, &widths, ['└', '─', '┴', '┘']).unwrap();
+        String::from_utf8(out).ok()
+    }
+
+    fn comfy(heads: &[String], align: &[Align], rows: &[Vec<String>]) -> String {
+        let mut out = Vec::new();
+        with_comfy_table(heads, align, rows.iter().cloned(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Cell text of every width class: empty, ASCII, Vietnamese (combining marks too), wide
+    /// CJK, emoji, zero-width and control characters.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(""),
+                Just("a"),
+                Just("1,250,000"),
+                Just("Chi hội "),
+                Just("e\u{301}"),
+                Just("Đ"),
+                Just("中文"),
+                Just("🙂"),
+                Just("\u{200b}"),
+                Just("\t"),
+                Just("\r"),
+                Just(" "),
+            ],
+            0..5,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// The streamed table is byte for byte comfy-table's, whatever the cells hold.
+        #[test]
+        fn streamed_table_is_comfy_tables(
+            columns in 1usize..5,
+            cells in proptest::collection::vec(text(), 0..40),
+            right in proptest::collection::vec(any::<bool>(), 5),
+        ) {
+            let heads: Vec<String> = (0..columns).map(|i| ["unit", "VND", "", "rows", "Đơn vị"][i].to_string()).collect();
+            let align: Vec<Align> = right[..columns].iter().map(|&r| if r { Align::Right } else { Align::Left }).collect();
+            let rows: Vec<Vec<String>> = cells.chunks(columns).filter(|c| c.len() == columns).map(<[String]>::to_vec).collect();
+            let got = streamed(&heads, &align, &rows);
+            prop_assert!(got.is_some());
+            prop_assert_eq!(got.unwrap(), comfy(&heads, &align, &rows));
+        }
+    }
+
+    #[test]
+    fn a_line_break_in_a_cell_is_left_to_comfy_table() {
+        let heads = vec!["unit".to_string(), "VND".to_string()];
+        let rows = vec![vec!["a\nb".to_string(), "1".to_string()]];
+        assert!(widths(&heads, rows.iter().cloned()).is_none());
+        let mut out = Vec::new();
+        let p_align = [Align::Left, Align::Right];
+        with_comfy_table(&heads, &p_align, rows.into_iter(), &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("│ b    ┆     │"));
+    }
 }

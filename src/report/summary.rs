@@ -49,9 +49,16 @@ pub struct Summary {
 /// One line while it is added up: per amount column its exact total and rows, and the line's
 /// rows. Lines, others and the grand total are added up exactly like the groups, and only
 /// turned into decimals, once, when the cells are made.
+///
+/// Only the columns a line has are kept, in column order: a summary of millions of groups is
+/// mostly lines of one group in one column, and a full row of exact sums (80 bytes a column)
+/// for each would be most of the run's memory.
 #[derive(Debug, Clone, Default)]
 struct Acc {
-    cells: Vec<Option<(Exact, u64)>>,
+    /// (column, total, rows), by column.
+    cells: Vec<(usize, Exact, u64)>,
+    /// How many amount columns there are.
+    columns: usize,
     rows: u64,
     /// The sum across columns, for pivots.
     total: Option<Exact>,
@@ -60,24 +67,41 @@ struct Acc {
 impl Acc {
     fn new(columns: usize) -> Self {
         Acc {
-            cells: vec![None; columns],
+            columns,
             ..Acc::default()
         }
     }
 
+    /// The total and rows of `column`, if the line has any.
+    fn cell(&self, column: usize) -> Option<(Exact, u64)> {
+        let at = self.cells.binary_search_by_key(&column, |c| c.0).ok()?;
+        let (_, total, rows) = self.cells[at];
+        Some((total, rows))
+    }
+
     fn add(&mut self, column: usize, total: &Exact, rows: u64) -> Result<()> {
-        let cell = self.cells[column].get_or_insert((Exact::ZERO, 0));
-        cell.0.add_exact(total)?;
-        cell.1 += rows;
+        let at = match self.cells.binary_search_by_key(&column, |c| c.0) {
+            Ok(at) => at,
+            Err(at) => {
+                // One more at a time: most lines never have a second column, and a vector's
+                // first growth would make room for four.
+                if self.cells.capacity() == 0 {
+                    self.cells.reserve_exact(1);
+                }
+                self.cells.insert(at, (column, Exact::ZERO, 0));
+                at
+            }
+        };
+        let cell = &mut self.cells[at];
+        cell.1.add_exact(total)?;
+        cell.2 += rows;
         self.rows += rows;
         Ok(())
     }
 
     fn add_line(&mut self, other: &Acc) -> Result<()> {
-        for (c, cell) in other.cells.iter().enumerate() {
-            if let Some((total, rows)) = cell {
-                self.add(c, total, *rows)?;
-            }
+        for (c, total, rows) in &other.cells {
+            self.add(*c, total, *rows)?;
         }
         Ok(())
     }
@@ -85,7 +109,7 @@ impl Acc {
     fn close(&mut self, pivot: bool) -> Result<()> {
         if pivot {
             let mut sum = Exact::ZERO;
-            for (total, _) in self.cells.iter().flatten() {
+            for (_, total, _) in &self.cells {
                 sum.add_exact(total)?;
             }
             self.total = Some(sum);
@@ -297,7 +321,7 @@ fn sort_lines(
                 if pivot {
                     Some(acc.total.unwrap_or_default())
                 } else {
-                    acc.cells.get(rank).copied().flatten().map(|c| c.0)
+                    acc.cell(rank).map(|c| c.0)
                 }
             };
             // By label, then (stably) by total: ties keep the label order, and labels are
@@ -398,10 +422,10 @@ impl Printed<'_> {
                 }))
             })
         };
-        let mut cells = Vec::with_capacity(acc.cells.len());
-        for (c, cell) in acc.cells.iter().enumerate() {
-            cells.push(match cell {
-                Some((e, rows)) => Some((print(e, Some(c))?, *rows)),
+        let mut cells = Vec::with_capacity(acc.columns);
+        for c in 0..acc.columns {
+            cells.push(match acc.cell(c) {
+                Some((e, rows)) => Some((print(&e, Some(c))?, rows)),
                 None => None,
             });
         }
