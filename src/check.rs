@@ -620,32 +620,46 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
 
 /// Reads the candidate rows (see [`CheckData::candidates`]) again from `sources` and keeps, as
 /// [`CheckData::duplicates`], the runs of those whose fingerprinted fields are the same byte for
-/// byte: a collision of hashes never makes two different rows duplicates. Each distinct row's
-/// fields are kept once, to compare the next rows sharing its key with.
-pub fn confirm(data: &mut CheckData, sources: &[Source], opts: &ReadOptions) -> anyhow::Result<()> {
-    if data.candidates.is_empty() {
+/// byte: a collision of hashes never makes two different rows duplicates. Rows that could not be
+/// named as duplicates even if alike (a file read twice on purpose, `same`, against its twin)
+/// are not read again.
+pub fn confirm(
+    data: &mut CheckData,
+    sources: &[Source],
+    opts: &ReadOptions,
+    same: &[(usize, usize, Sameness)],
+) -> anyhow::Result<()> {
+    let twice = twins(sources.len(), same);
+    let mut by_key = std::mem::take(&mut data.candidates);
+    by_key.sort_unstable();
+    // The rows to read again, in place order, with their keys.
+    let mut keyed: Vec<(Place, u64)> = Vec::new();
+    for run in by_key.chunk_by(|a, b| a.0 == b.0) {
+        let places: Vec<Place> = run.iter().map(|c| c.1).collect();
+        if !duplicates_in(&places, &twice).is_empty() {
+            keyed.extend(run.iter().map(|&(k, p)| (p, k)));
+        }
+    }
+    drop(by_key);
+    if keyed.is_empty() {
         return Ok(());
     }
-    let places: Vec<Place> = data.candidates.iter().map(|c| c.1).collect();
-    let mut alike = Alike::default();
-    let mut next = 0;
+    keyed.sort_unstable();
+    let places: Vec<Place> = keyed.iter().map(|k| k.0).collect();
+    let kept = &data.kept;
     let mut fields = Vec::new();
-    let (candidates, kept) = (&data.candidates, &data.kept);
-    crate::engine::reread(sources, opts, &places, |place, record| {
-        while candidates.get(next).is_some_and(|c| c.1 < place) {
-            next += 1;
-        }
-        let Some(&(key, at)) = candidates.get(next) else {
-            return;
-        };
-        let Some(kept) = kept.get(&place.file_index()) else {
-            return;
-        };
-        if at != place || !prints::same_hash(kept.written(record, &mut fields), key) {
-            return; // not the row read first: the file changed
-        }
-        alike.add(key, place, &fields);
+    let read = crate::engine::reread(sources, opts, &places, |place, record| {
+        let at = keyed.binary_search_by_key(&place, |k| k.0).ok()?;
+        let key = keyed[at].1;
+        let kept = kept.get(&place.file_index())?;
+        // Not the row read first (a file decoded when read, or changed since): refused.
+        prints::same_hash(kept.written(record, &mut fields), key)
+            .then(|| (key, fields.as_slice().into()))
     })?;
+    let mut alike = Alike::default();
+    for (place, (key, fields)) in read {
+        alike.add(key, place, fields);
+    }
     data.duplicates = alike.runs();
     Ok(())
 }
@@ -660,12 +674,12 @@ struct Alike {
 
 impl Alike {
     /// A row (in place order), its key and the bytes of its fingerprinted fields.
-    fn add(&mut self, key: u64, place: Place, fields: &[u8]) {
+    fn add(&mut self, key: u64, place: Place, fields: Box<[u8]>) {
         let distinct = self.distinct.entry(key).or_default();
-        match distinct.iter().find(|(f, _)| **f == *fields) {
+        match distinct.iter().find(|(f, _)| *f == fields) {
             Some(&(_, run)) => self.runs[run].push(place),
             None => {
-                distinct.push((fields.into(), self.runs.len()));
+                distinct.push((fields, self.runs.len()));
                 self.runs.push(vec![place]);
             }
         }
@@ -829,44 +843,58 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
         .collect()
 }
 
-fn duplicate_rows(
-    data: &CheckData,
-    files: &[Arc<str>],
-    same: &[(usize, usize, Sameness)],
-) -> (Vec<Problem>, u64) {
-    // A whole file read twice on purpose is said once, not row by row: files that are one
-    // (copies of one another, however many) share the index of the first.
-    let mut first_of: Vec<usize> = (0..files.len()).collect();
+/// Per file index, the index of the first of the files that are one with it (read twice on
+/// purpose: copies of one another, however many).
+fn twins(files: usize, same: &[(usize, usize, Sameness)]) -> Vec<usize> {
+    let mut first_of: Vec<usize> = (0..files).collect();
     for &(later, earlier, _) in same {
         if later < first_of.len() && earlier < first_of.len() {
             first_of[later] = first_of[earlier];
         }
     }
+    first_of
+}
+
+/// The duplicates a run of rows written alike (in place order) names, as (row, original): the
+/// first of the run is the original, but a row of a file read twice is compared only with rows
+/// of other files than its twin (`first_of`, from [`twins`]).
+fn duplicates_in(run: &[Place], first_of: &[usize]) -> Vec<(Place, Place)> {
     let twice = |a: usize, b: usize| {
         a != b
             && first_of
                 .get(a)
                 .is_some_and(|fa| Some(fa) == first_of.get(b))
     };
-    // Each run is in place order: its first row is the original, but a row of a file read
-    // twice is compared only with rows of other files than its twin.
-    let mut pairs: Vec<(Place, Place)> = Vec::new();
-    for run in &data.duplicates {
-        // The first row of the run in each file, in order.
-        let mut firsts: Vec<Place> = Vec::new();
-        for &at in run {
-            let fi = at.file_index();
-            let original = firsts
-                .iter()
-                .find(|p| p.file_index() == fi || !twice(p.file_index(), fi));
-            if let Some(&first) = original {
-                pairs.push((at, first));
-            }
-            if !firsts.iter().any(|p| p.file_index() == fi) {
-                firsts.push(at);
-            }
+    let mut out = Vec::new();
+    // The first row of the run in each file, in order.
+    let mut firsts: Vec<Place> = Vec::new();
+    for &at in run {
+        let fi = at.file_index();
+        let original = firsts
+            .iter()
+            .find(|p| p.file_index() == fi || !twice(p.file_index(), fi));
+        if let Some(&first) = original {
+            out.push((at, first));
+        }
+        if !firsts.iter().any(|p| p.file_index() == fi) {
+            firsts.push(at);
         }
     }
+    out
+}
+
+fn duplicate_rows(
+    data: &CheckData,
+    files: &[Arc<str>],
+    same: &[(usize, usize, Sameness)],
+) -> (Vec<Problem>, u64) {
+    // A whole file read twice on purpose is said once, not row by row.
+    let first_of = twins(files.len(), same);
+    let mut pairs: Vec<(Place, Place)> = data
+        .duplicates
+        .iter()
+        .flat_map(|run| duplicates_in(run, &first_of))
+        .collect();
     pairs.sort_unstable();
     let unlisted = pairs.len().saturating_sub(MAX_LISTED) as u64;
     pairs.truncate(MAX_LISTED);
@@ -1171,12 +1199,13 @@ mod tests {
     fn a_collision_of_keys_is_not_a_duplicate() {
         let p = |line: u64| Place::new(0, line);
         let mut alike = Alike::default();
-        alike.add(7, p(2), b"a,1");
-        alike.add(7, p(3), b"b,2");
-        alike.add(9, p(4), b"a,1");
-        alike.add(7, p(5), b"b,2");
-        alike.add(7, p(6), b"c,3");
-        alike.add(7, p(8), b"a,1");
+        let f = |s: &str| s.as_bytes().into();
+        alike.add(7, p(2), f("a,1"));
+        alike.add(7, p(3), f("b,2"));
+        alike.add(9, p(4), f("a,1"));
+        alike.add(7, p(5), f("b,2"));
+        alike.add(7, p(6), f("c,3"));
+        alike.add(7, p(8), f("a,1"));
         assert_eq!(alike.runs(), vec![vec![p(2), p(8)], vec![p(3), p(5)]]);
     }
 

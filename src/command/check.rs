@@ -60,7 +60,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     listed.extend(registry_warnings);
     listed.extend(read.warnings.iter().cloned());
     let mut data = crate::check::gather(read.observed);
-    crate::check::confirm(&mut data, &sources, &reading.options)?;
+    crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
     let (found, duplicates_unlisted) = crate::check::warnings(
         data,
         registry.as_deref(),
