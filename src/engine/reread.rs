@@ -91,15 +91,8 @@ fn from_disk(
     for &place in wanted {
         let want = place.line();
         loop {
-            while line < want {
-                match memchr(b'\n', &buf[pos..]) {
-                    Some(i) => {
-                        pos += i + 1;
-                        line += 1;
-                    }
-                    None => break,
-                }
-            }
+            let (to, skipped) = skip_lines(&buf, pos, want - line.min(want));
+            (pos, line) = (to, line + skipped);
             let short = if line < want {
                 true
             } else {
@@ -111,11 +104,8 @@ fn from_disk(
             // Keep from the start of the line reached; read more.
             buf.drain(..pos);
             pos = 0;
-            let had = buf.len();
-            buf.resize(had + BLOCK, 0);
-            let n = read_full(&mut file, &mut buf[had..])?;
-            buf.truncate(had + n);
-            eof = n == 0;
+            let n = (&mut file).take(BLOCK as u64).read_to_end(&mut buf)?;
+            eof = n < BLOCK;
         }
         if line != want || pos >= buf.len() {
             return Ok(false);
@@ -127,18 +117,31 @@ fn from_disk(
     Ok(true)
 }
 
-/// Reads into `buf` until it is full or the file ends; how many bytes.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// Skips up to `lines` line ends from `pos`: where the line after the last one skipped starts,
+/// and how many were skipped (fewer when the data ends first). Blocks with fewer line ends than
+/// are left to skip are counted whole (SIMD), not searched one line at a time.
+fn skip_lines(data: &[u8], mut pos: usize, lines: u64) -> (usize, u64) {
+    const SPAN: usize = 4096;
+    let mut left = lines;
+    while left > 0 && pos < data.len() {
+        let end = (pos + SPAN).min(data.len());
+        let n = bytecount::count(&data[pos..end], b'\n') as u64;
+        if n < left {
+            left -= n;
+            pos = end;
+            continue;
+        }
+        while left > 0 {
+            match memchr(b'\n', &data[pos..end]) {
+                Some(i) => {
+                    pos += i + 1;
+                    left -= 1;
+                }
+                None => break,
+            }
         }
     }
-    Ok(n)
+    (pos.min(data.len()), lines - left)
 }
 
 /// The records at `wanted` (lines of one file), read through its table as the first read did.
@@ -158,15 +161,8 @@ fn through_table<T>(
         let (mut pos, mut line) = (0usize, chunk.first_line);
         while let Some(&place) = wanted.get(next) {
             let want = place.line();
-            while line < want && pos < data.len() {
-                match memchr(b'\n', &data[pos..]) {
-                    Some(i) => {
-                        pos += i + 1;
-                        line += 1;
-                    }
-                    None => pos = data.len(),
-                }
-            }
+            let (to, skipped) = skip_lines(data, pos, want - line.min(want));
+            (pos, line) = (to, line + skipped);
             if pos >= data.len() {
                 break; // in a later chunk
             }
@@ -185,6 +181,27 @@ fn through_table<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Skipping line ends counts them as one by one would, across blocks and at the end.
+    #[test]
+    fn lines_are_skipped_as_counted_one_by_one() {
+        let data: Vec<u8> = (0..20_000u32)
+            .map(|i| if i % 7 == 0 || i % 1000 == 3 { b'\n' } else { b'x' })
+            .collect();
+        let ends: Vec<usize> = memchr::memchr_iter(b'\n', &data).map(|i| i + 1).collect();
+        for (from, lines) in [(0, 0), (0, 1), (0, 700), (5, 2900), (100, 10_000), (19_990, 5)] {
+            let before = ends.partition_point(|&e| e <= from);
+            let expected = if lines == 0 {
+                (from, 0)
+            } else {
+                match ends.get(before + lines - 1) {
+                    Some(&e) => (e, lines as u64),
+                    None => (data.len(), (ends.len() - before) as u64),
+                }
+            };
+            assert_eq!(skip_lines(&data, from, lines as u64), expected, "{from} {lines}");
+        }
+    }
 
     /// The same records come back read from disk or through the table, and a record the
     /// caller refuses sends the file the careful way; a UTF-16 file (whose bytes on disk are
