@@ -1201,7 +1201,7 @@ fn decomposed_scale_and_currency_words_read_and_are_quoted_as_typed() {
             format!(
                 "bad.csv:2: Số tiền: không đọc được \"{bad}\" thành số\n\
                  bad.csv:3: Số tiền: \"{}\" có ký hiệu tiền tệ nhưng đơn vị tính là \
-                 \"workday\"\n\
+                 \"ngày công\"\n\
                  2 lỗi, 0 cảnh báo\n",
                 nfd("5 triệu đồng")
             )

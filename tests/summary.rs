@@ -259,6 +259,23 @@ fn a_pivot_says_which_measures_it_leaves_out_and_wide_csv_keeps_percent() {
     );
 }
 
+#[test]
+fn a_vietnamese_note_names_measures_in_vietnamese() {
+    // Measures are codes inside (`workday`, `m2`); a clerk reading Vietnamese sees their names.
+    let w = Work::new();
+    w.file("l.csv", LEDGER);
+    let r = w.run(&["summary", "l.csv", "--columns", "year", "--lang", "vi"]);
+    r.ok();
+    assert!(
+        r.stderr.contains(
+            "ghi chú: các cột chỉ hiện đồng; không hiện: ngày công (1 dòng), m² (1 dòng) \
+             (chọn bằng --measure)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---------------------------------------------------------------- small ledgers, whole outputs
 
 /// Runs `danvan summary ARGS` in a fresh folder holding `files`: (exit code, stdout, stderr).

@@ -584,6 +584,7 @@ fn millions_of_bad_rows_are_counted_but_only_the_first_are_listed() {
 
 // ---------------------------------------------------------------- outputs keep their promises (issue 10)
 
+#[cfg(unix)]
 #[test]
 fn one_output_never_destroys_another_however_spelled() {
     let w = Work::new();
@@ -617,6 +618,7 @@ fn one_output_never_destroys_another_however_spelled() {
     assert!(!w.exists("new.csv"));
 }
 
+#[cfg(unix)]
 #[test]
 fn an_output_that_is_a_hard_link_or_symlink_to_an_input_is_refused() {
     let w = Work::new();
@@ -722,6 +724,7 @@ fn mkfifo(path: &std::path::Path) {
     assert!(made.success(), "mkfifo failed");
 }
 
+#[cfg(unix)]
 #[test]
 fn output_into_a_fifo_is_written_to_directly() {
     use std::os::unix::fs::FileTypeExt;
@@ -748,6 +751,7 @@ fn output_into_a_fifo_is_written_to_directly() {
     assert_eq!(temp_files(&w), Vec::<String>::new());
 }
 
+#[cfg(unix)]
 #[test]
 fn output_into_a_character_device_is_written_to_directly() {
     use std::os::unix::fs::FileTypeExt;
@@ -801,6 +805,7 @@ fn output_into_a_character_device_is_written_to_directly() {
     assert_eq!(temp_files(&w), Vec::<String>::new());
 }
 
+#[cfg(unix)]
 #[test]
 fn output_through_a_symlink_replaces_the_file_it_points_to_and_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;
@@ -846,6 +851,7 @@ fn output_through_a_symlink_replaces_the_file_it_points_to_and_keeps_its_mode() 
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_new_output_gets_the_mode_the_umask_gives() {
     use std::os::unix::fs::PermissionsExt;

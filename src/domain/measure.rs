@@ -24,6 +24,17 @@ pub fn canonical_measure(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A measure's Vietnamese name, for tables and messages in Vietnamese; a measure that is no
+/// canonical code is named as written.
+pub fn vietnamese_name(measure: &str) -> &str {
+    match measure {
+        VND => "đồng",
+        WORKDAY => "ngày công",
+        M2 => "m²",
+        other => other,
+    }
+}
+
 /// Display order: the canonical measures first, then the others alphabetically.
 pub fn measure_rank(measure: &str) -> (u8, &str) {
     match measure {

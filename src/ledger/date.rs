@@ -24,13 +24,6 @@ pub enum DateError {
     OutOfRange(String),
 }
 
-impl std::fmt::Display for DateError {
-    /// The English text, from the catalogue.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::problem::en::date_error(self))
-    }
-}
-
 /// [`parse_date`] for a cell given as bytes: the common shapes are read without building text.
 pub fn parse_date_bytes(cell: &[u8]) -> Result<NaiveDate, DateError> {
     if let Some(date) = fast_date(cell) {

@@ -2,7 +2,7 @@
 //! presentation knows it; machine formats (CSV, JSON) never depend on it. The language is chosen
 //! in one place, [`choose`], for every command.
 
-use crate::domain::measure::{M2, VND, WORKDAY};
+use crate::domain::measure::{M2, VND, WORKDAY, vietnamese_name};
 use crate::domain::order::TextOrder;
 use crate::domain::{Dim, Lang, Value, amount};
 use crate::report::yearend::{Figure, Note, Part, Role};
@@ -212,15 +212,8 @@ pub const VI: Labels = Labels {
     words: vietnamese_words,
 };
 
-/// A measure's Vietnamese name; a measure that is no canonical code is named as written.
 fn vi_measure(m: &str) -> String {
-    match m {
-        VND => "đồng",
-        WORKDAY => "ngày công",
-        M2 => "m²",
-        other => other,
-    }
-    .to_string()
+    vietnamese_name(m).to_string()
 }
 
 /// The unit money is shown in (`--in`): tables and Markdown only.

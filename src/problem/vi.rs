@@ -6,6 +6,7 @@
 use super::en::{day, quoted, quoted_list};
 use super::kind::{Input, Kind, Sameness, Whose};
 use super::message::{Failure, Message};
+use crate::domain::measure::vietnamese_name;
 use crate::domain::{Dim, Lang, YEARS};
 use crate::ledger::Col;
 use crate::ledger::date::DateError;
@@ -60,7 +61,7 @@ pub fn message(kind: &Kind) -> String {
             format!(
                 "{} có ký hiệu tiền tệ nhưng đơn vị tính là {}",
                 quoted(text),
-                quoted(measure)
+                quoted(vietnamese_name(measure))
             )
         }
         Kind::UnknownModel { id } => {
@@ -104,7 +105,7 @@ pub fn message(kind: &Kind) -> String {
         Kind::ScaledNotMoney { measure, unit } => format!(
             "tiêu đề nói số tiền tính bằng {unit}, nhưng dòng này tính {}; hãy để tiền và các \
              đơn vị tính khác ở cột hoặc tệp riêng",
-            quoted(measure)
+            quoted(vietnamese_name(measure))
         ),
         Kind::HeaderBelowTop { skipped } => format!(
             "dòng tiêu đề ở dòng này; {skipped} dòng phía trên (tiêu đề và dòng trống) được bỏ \
@@ -201,9 +202,10 @@ pub fn message(kind: &Kind) -> String {
                 quoted(unit)
             };
             format!(
-                "{} gấp 1.000 lần trở lên số trung vị theo {measure} của {whose} (khoảng {}): gõ \
+                "{} gấp 1.000 lần trở lên số trung vị theo {} của {whose} (khoảng {}): gõ \
                  nhầm?",
                 number(*amount),
+                vietnamese_name(measure),
                 number(*median)
             )
         }
@@ -364,8 +366,9 @@ pub fn message(kind: &Kind) -> String {
                 None => String::new(),
             };
             format!(
-                "{whose}{column} theo {measure} là {total}, cần nhiều chữ số hơn mức danvan in \
+                "{whose}{column} theo {} là {total}, cần nhiều chữ số hơn mức danvan in \
                  chính xác được (tối đa {} và 28 chữ số thập phân); chưa ghi gì",
+                vietnamese_name(measure),
                 Decimal::MAX
             )
         }
@@ -527,10 +530,11 @@ pub fn sentence(m: &Message) -> String {
         Message::LeftOut { measure, others } => {
             let list: Vec<String> = others
                 .iter()
-                .map(|(m, n)| format!("{m} ({n} dòng)"))
+                .map(|(m, n)| format!("{} ({n} dòng)", vietnamese_name(m)))
                 .collect();
             format!(
-                "ghi chú: các cột chỉ hiện {measure}; không hiện: {} (chọn bằng --measure)",
+                "ghi chú: các cột chỉ hiện {}; không hiện: {} (chọn bằng --measure)",
+                vietnamese_name(measure),
                 list.join(", ")
             )
         }
