@@ -145,7 +145,7 @@ pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place)> + '_ {
 pub fn repeated(parts: &[Prints]) -> Vec<u64> {
     let rows: usize = parts.iter().map(Prints::len).sum();
     // Keys use 48 bits; slices by their top bits.
-    let slices = (rows / (1 << 19)).next_power_of_two().clamp(1, 256);
+    let slices = rows.div_ceil(1 << 19).next_power_of_two().clamp(1, 256);
     let shift = 48 - slices.trailing_zeros();
     let mut out = Vec::new();
     let (mut keys, mut scratch): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
@@ -245,7 +245,6 @@ mod tests {
             let mut line = 2u64;
             for _ in 0..40 {
                 let mut chunk = Vec::new();
-                let first = line;
                 for _ in 0..(xorshift(&mut x) % 50) {
                     line += match xorshift(&mut x) % 10 {
                         0 => 63 + xorshift(&mut x) % 1000,
@@ -256,8 +255,8 @@ mod tests {
                     chunk.push((print, print % 4, Place::new(file, line)));
                 }
                 chunks.push(chunk);
-                line += 1;
-                let _ = first;
+                // Chunks do not overlap: the next starts two lines on at least.
+                line += 2;
             }
         }
         let mut expected: Vec<(u64, Place)> = chunks
@@ -270,7 +269,7 @@ mod tests {
         for chunk in chunks.iter().rev() {
             let t = (xorshift(&mut x) % 3) as usize;
             if let Some(&(_, _, first)) = chunk.first() {
-                parts[t].chunk(first.file_index(), first.line() - xorshift(&mut x) % 3);
+                parts[t].chunk(first.file_index(), first.line() - xorshift(&mut x) % 2);
             }
             for &(p, f, place) in chunk {
                 parts[t].push(p, f, place);

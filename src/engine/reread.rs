@@ -119,13 +119,14 @@ fn from_disk(
 
 /// Skips up to `lines` line ends from `pos`: where the line after the last one skipped starts,
 /// and how many were skipped (fewer when the data ends first). Blocks with fewer line ends than
-/// are left to skip are counted whole (SIMD), not searched one line at a time.
+/// are left to skip are counted whole (`memchr`'s vector count), not searched one line at a
+/// time.
 fn skip_lines(data: &[u8], mut pos: usize, lines: u64) -> (usize, u64) {
-    const SPAN: usize = 4096;
+    const SPAN: usize = 16 << 10;
     let mut left = lines;
     while left > 0 && pos < data.len() {
         let end = (pos + SPAN).min(data.len());
-        let n = bytecount::count(&data[pos..end], b'\n') as u64;
+        let n = memchr::memchr_iter(b'\n', &data[pos..end]).count() as u64;
         if n < left {
             left -= n;
             pos = end;
