@@ -101,9 +101,10 @@ impl Prints {
     }
 
     fn keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.pages.iter().flatten().map(|b| {
-            u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0]) & !GAP_MASK
-        })
+        self.pages
+            .iter()
+            .flatten()
+            .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0]) & !GAP_MASK)
     }
 }
 

@@ -8,10 +8,10 @@ use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::domain::Lang;
 use crate::engine::{self, Plan};
+use crate::ledger::source::Source;
 use crate::output::{Outputs, Target};
 use crate::problem::{Input, Message, Problem, Severity};
 use crate::request;
-use crate::ledger::source::Source;
 use crate::select::Selection;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -61,13 +61,8 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     listed.extend(read.warnings.iter().cloned());
     let mut data = crate::check::gather(read.observed);
     crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
-    let (found, duplicates_unlisted) = crate::check::warnings(
-        data,
-        registry.as_deref(),
-        &names,
-        &same,
-        &read.conventions,
-    );
+    let (found, duplicates_unlisted) =
+        crate::check::warnings(data, registry.as_deref(), &names, &same, &read.conventions);
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());

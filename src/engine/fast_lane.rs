@@ -23,7 +23,6 @@ use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
 use crate::domain::Dim;
-use crate::ledger::{Col, Contribution};
 use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
@@ -31,6 +30,7 @@ use crate::ledger::record::Record;
 use crate::ledger::row::{
     LABEL_COLUMNS, Layout, Needs, any_may_be_totals_label, is_totals_label, may_be_totals_label,
 };
+use crate::ledger::{Col, Contribution};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;

@@ -187,10 +187,23 @@ mod tests {
     #[test]
     fn lines_are_skipped_as_counted_one_by_one() {
         let data: Vec<u8> = (0..20_000u32)
-            .map(|i| if i % 7 == 0 || i % 1000 == 3 { b'\n' } else { b'x' })
+            .map(|i| {
+                if i % 7 == 0 || i % 1000 == 3 {
+                    b'\n'
+                } else {
+                    b'x'
+                }
+            })
             .collect();
         let ends: Vec<usize> = memchr::memchr_iter(b'\n', &data).map(|i| i + 1).collect();
-        for (from, lines) in [(0, 0), (0, 1), (0, 700), (5, 2900), (100, 10_000), (19_990, 5)] {
+        for (from, lines) in [
+            (0, 0),
+            (0, 1),
+            (0, 700),
+            (5, 2900),
+            (100, 10_000),
+            (19_990, 5),
+        ] {
             let before = ends.partition_point(|&e| e <= from);
             let expected = if lines == 0 {
                 (from, 0)
@@ -200,7 +213,11 @@ mod tests {
                     None => (data.len(), (ends.len() - before) as u64),
                 }
             };
-            assert_eq!(skip_lines(&data, from, lines as u64), expected, "{from} {lines}");
+            assert_eq!(
+                skip_lines(&data, from, lines as u64),
+                expected,
+                "{from} {lines}"
+            );
         }
     }
 

@@ -420,7 +420,8 @@ mod tests {
     /// whole chunk's reading gave, quoted fields over several lines included.
     #[test]
     fn a_record_read_again_by_its_line_is_the_same() {
-        let text: &[u8] = b"a,b\r\n\r\n\"x,\"\"y\"\"\nz\",c\r\nlast,\"q\"tail\n,\nplain,\"quoted\"\r\n\"open";
+        let text: &[u8] =
+            b"a,b\r\n\r\n\"x,\"\"y\"\"\nz\",c\r\nlast,\"q\"tail\n,\nplain,\"quoted\"\r\n\"open";
         for (line, fields) in records(text) {
             let pos = if line == 10 {
                 0
