@@ -664,11 +664,14 @@ pub fn confirm(
     Ok(())
 }
 
+/// A distinct row's fingerprinted fields, and the index of its run.
+type Distinct = (Box<[u8]>, usize);
+
 /// Rows sorted into runs of rows written alike.
 #[derive(Default)]
 struct Alike {
-    /// Per key: each distinct row seen so far with it (its fields) and its run.
-    distinct: FxHashMap<u64, Vec<(Box<[u8]>, usize)>>,
+    /// Per key: each distinct row seen so far with it.
+    distinct: FxHashMap<u64, Vec<Distinct>>,
     runs: Vec<Vec<Place>>,
 }
 
