@@ -6,8 +6,11 @@
 //! median of their unit and measure.
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
-//! values (names, years, units, magnitudes), plus one fingerprint per row; gathering is the same
-//! whichever thread saw which row, and the warnings are pure functions of what was gathered.
+//! values (names, years, units, magnitudes), plus 6 bytes per row (see [`prints`]); gathering is
+//! the same whichever thread saw which row, rows whose fingerprints repeat are read again and
+//! compared ([`confirm`]), and the warnings are pure functions of what was gathered.
+
+mod prints;
 
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
@@ -18,9 +21,12 @@ use crate::ledger::number::Convention;
 use crate::ledger::record::Record;
 use crate::ledger::registry::Registry;
 use crate::ledger::row::Layout;
+use crate::ledger::source::Source;
+use crate::ledger::table::ReadOptions;
 use crate::ledger::{Col, Contribution};
 use crate::problem::{Kind, Problem, Sameness, Spelling};
 use chrono::{Datelike, NaiveDate};
+use prints::{Prints, Repeated};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::any::Any;
@@ -42,12 +48,18 @@ pub struct Seen {
 pub struct CheckData {
     /// Every text value per dimension (after the model join), with its first place.
     pub values: BTreeMap<(Dim, String), Seen>,
-    /// Row fingerprints (the fields as written, row numbers and notes aside), with where each
-    /// row is; sorted. The two low bits of a fingerprint say whether the row has no unit
-    /// ([`NO_UNIT`]) or no area ([`NO_AREA`]) after the model join: they follow from the fields,
-    /// so rows written alike still have equal fingerprints, and no row costs more than these
-    /// 16 bytes.
-    pub fingerprints: Vec<(u64, Place)>,
+    /// Each thread's row fingerprints (the fields as written, row numbers and notes aside),
+    /// with whether the row has no unit ([`NO_UNIT`]) or no area ([`NO_AREA`]) after the model
+    /// join: these follow from the fields, so rows written alike still have equal keys. Emptied
+    /// by [`gather`].
+    pub prints: Vec<Prints>,
+    /// Rows whose key another row shares, in place order, with their key: duplicates, or a
+    /// collision of hashes that [`confirm`] tells apart.
+    pub candidates: Vec<(u64, Place)>,
+    /// Rows written alike, each run in place order: found by [`confirm`].
+    pub duplicates: Vec<Vec<Place>>,
+    /// Per file: the fields its fingerprints are made of, to compare rows read again.
+    pub kept: BTreeMap<usize, Kept>,
     /// Per file and year: how many rows, and the earliest of them.
     pub years: BTreeMap<(usize, i32), YearRows>,
     /// Per unit and measure (as text): how the amounts spread, and the largest.
@@ -59,9 +71,15 @@ pub struct CheckData {
     pub columns: BTreeMap<usize, FileColumns>,
     /// Runs of rows with no unit or area between rows that have one, found by [`gather`].
     pub runs: Vec<EmptyRun>,
-    /// One thread's rows with no unit or area (the fingerprint's low bits), while they are few;
-    /// `None` once they are not (then [`gather`] walks every row instead).
-    pub empties: Option<Vec<(Place, u64)>>,
+}
+
+/// The fields of a file's rows that make their fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// All but row numbers and notes; `None`: all.
+    fields: Option<Box<[usize]>>,
+    /// How many fields its rows have: a row with another count is fingerprinted whole.
+    width: usize,
 }
 
 /// Rows of a file with no unit (or area) between rows that have one.
@@ -155,9 +173,6 @@ pub struct Spread {
     /// Largest first; among equal amounts, the earliest first.
     pub top: Vec<(Decimal, Place)>,
 }
-
-/// Rows with no unit or area are looked at one by one while they are at most one in this many.
-const SPARSE: u64 = 8;
 
 /// Below this many amounts a unit's median is taken from all of them.
 const SMALL: u64 = 512;
@@ -308,7 +323,9 @@ impl LocalSpread {
 #[derive(Default)]
 struct Looker {
     values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
-    fingerprints: Vec<(u64, Place)>,
+    prints: Prints,
+    /// The last row's fingerprint, for its amounts read two ways.
+    last_print: u64,
     /// Per file index, once one of its rows is seen.
     files: Vec<Option<FileState>>,
     columns: BTreeMap<usize, FileColumns>,
@@ -318,30 +335,21 @@ struct Looker {
     spread_of: Vec<Vec<(Sym, usize)>>,
     /// The last (unit, measure) looked up, and its index.
     last_spread: Option<((Sym, Sym), usize)>,
-    /// Rows with no unit or area, while they are at most one in [`SPARSE`] (and then `None`).
-    empties: Option<Vec<(Place, u64)>>,
     /// Amounts that read two ways, per (file, unit, measure), read both ways.
     two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
 }
 
 /// What one thread keeps per file.
 struct FileState {
-    /// The fields a fingerprint is made of (row numbers and notes left out); `None`: all.
-    kept: Option<Box<[usize]>>,
-    /// How many fields its rows have.
-    width: usize,
+    /// The fields a fingerprint is made of.
+    kept: Kept,
     /// Per year from the first of [`YEARS`].
     years: Vec<YearRows>,
 }
 
 /// The observer `check` plugs into the engine.
 pub fn observer() -> Observe {
-    Arc::new(|| {
-        Box::new(Looker {
-            empties: Some(Vec::new()),
-            ..Looker::default()
-        }) as Box<dyn Observer>
-    })
+    Arc::new(|| Box::new(Looker::default()) as Box<dyn Observer>)
 }
 
 /// Whether a header names a column of row numbers (`STT`, `TT`, `No.`, `#`, `Số TT`): two rows
@@ -367,8 +375,10 @@ impl Looker {
             .collect();
         let size = (YEARS.end() - YEARS.start() + 1) as usize;
         self.files[fi] = Some(FileState {
-            kept: (kept.len() < names.len()).then_some(kept),
-            width: names.len(),
+            kept: Kept {
+                fields: (kept.len() < names.len()).then_some(kept),
+                width: names.len(),
+            },
             years: (0..size).map(|_| YearRows::default()).collect(),
         });
         self.columns.insert(
@@ -407,6 +417,10 @@ impl Looker {
 }
 
 impl Observer for Looker {
+    fn chunk(&mut self, file_index: usize, first_line: u64) {
+        self.prints.chunk(file_index, first_line);
+    }
+
     fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
         let fi = place.file_index();
         if self.files.get(fi).is_none_or(Option::is_none) {
@@ -436,19 +450,9 @@ impl Observer for Looker {
         };
         let empty =
             (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
-        let print = match &file.kept {
-            Some(kept) if record.len() == file.width => fingerprint_of(record, kept),
-            _ => fingerprint(record),
-        };
-        self.fingerprints.push(((print & !3) | empty, place));
-        if empty != 0
-            && let Some(list) = &mut self.empties
-        {
-            list.push((place, empty));
-            if list.len() as u64 * SPARSE > self.fingerprints.len() as u64 + 1024 {
-                self.empties = None;
-            }
-        }
+        let print = file.kept.fingerprint(record);
+        self.prints.push(print, empty, place);
+        self.last_print = print;
         let year = (row.date.year() - YEARS.start()) as usize;
         if let Some(y) = file.years.get_mut(year) {
             y.add(place, row.date);
@@ -473,10 +477,7 @@ impl Observer for Looker {
             .two_ways
             .entry((place.file_index(), row.unit, row.measure))
             .or_default();
-        let sampled = self
-            .fingerprints
-            .last()
-            .is_some_and(|(print, _)| in_sample(*print));
+        let sampled = in_sample(self.last_print);
         for (spread, amount) in spreads.iter_mut().zip(readings) {
             if !amount.is_zero() {
                 spread.add(amount.abs(), place, sampled);
@@ -486,9 +487,8 @@ impl Observer for Looker {
 
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
         let mut data = CheckData {
-            fingerprints: self.fingerprints,
+            prints: vec![self.prints],
             columns: self.columns,
-            empties: self.empties,
             ..CheckData::default()
         };
         for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
@@ -501,6 +501,7 @@ impl Observer for Looker {
         }
         for (fi, file) in self.files.into_iter().enumerate() {
             let Some(file) = file else { continue };
+            data.kept.insert(fi, file.kept);
             for (i, y) in file.years.into_iter().enumerate() {
                 if y.rows > 0 {
                     data.years.insert((fi, YEARS.start() + i as i32), y);
@@ -570,21 +571,14 @@ fn merge_spread(into: &mut Spread, other: Spread) {
 /// Every thread's findings as one, the same whichever thread saw which row.
 pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     let mut all = CheckData::default();
-    let mut parts: Vec<Vec<(u64, Place)>> = Vec::new();
-    let mut empties: Option<Vec<(Place, u64)>> = Some(Vec::new());
+    let mut parts: Vec<Prints> = Vec::new();
     for found in observed {
         let Ok(found) = found.downcast::<CheckData>() else {
             continue;
         };
         let mut found = *found;
-        parts.push(std::mem::take(&mut found.fingerprints));
-        empties = match (empties, found.empties.take()) {
-            (Some(mut a), Some(b)) => {
-                a.extend(b);
-                Some(a)
-            }
-            _ => None,
-        };
+        parts.append(&mut found.prints);
+        all.kept.extend(found.kept);
         for (k, seen) in found.values {
             all.values
                 .entry(k)
@@ -610,133 +604,94 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
         }
         all.columns.extend(found.columns);
     }
-    // Each thread saw its rows in file and line order, so its list is in place order already.
-    for part in &mut parts {
-        if !part.is_sorted_by_key(|f| f.1) {
-            part.sort_unstable_by_key(|f| f.1);
+    // One walk over every row in place order finds the runs of rows with no unit or area and
+    // picks out the rows whose key repeats.
+    let repeated = Repeated::new(prints::repeated(&parts));
+    let mut candidates = Vec::new();
+    let rows = prints::in_order(&parts).inspect(|&(key, place)| {
+        if !repeated.is_empty() && repeated.contains(key) {
+            candidates.push((key, place));
         }
-    }
-    all.runs = match empties {
-        // Few rows lack a value: each is placed among its neighbours, found by binary search.
-        Some(mut empties) => {
-            empties.sort_unstable();
-            sparse_runs(&parts, &empties)
-        }
-        // Many do: every row is walked in order, the threads' lists side by side (no copy).
-        None => match parts.as_slice() {
-            [one] => empty_runs(one.iter().copied()),
-            _ => empty_runs(InOrder::new(&parts)),
-        },
-    };
-    // One list, grown from the first thread's (no copy of it).
-    let mut parts = parts.into_iter();
-    all.fingerprints = parts.next().unwrap_or_default();
-    for part in parts {
-        all.fingerprints.extend(part);
-    }
-    sort_prints(&mut all.fingerprints);
+    });
+    all.runs = empty_runs(rows);
+    all.candidates = candidates;
     all
 }
 
-/// Sorts fingerprints by (hash, place), as `sort_unstable` does, faster on millions of rows: one
-/// pass moves each into its bucket by the hash's top byte, in place (American flag sort), then
-/// each bucket, a 256th of the rows and so small enough to stay in cache, is sorted alone.
-fn sort_prints(v: &mut [(u64, Place)]) {
-    if v.len() < 1 << 16 {
-        v.sort_unstable();
-        return;
+/// Reads the candidate rows (see [`CheckData::candidates`]) again from `sources` and keeps, as
+/// [`CheckData::duplicates`], the runs of those whose fingerprinted fields are the same byte for
+/// byte: a collision of hashes never makes two different rows duplicates. Rows that could not be
+/// named as duplicates even if alike (a file read twice on purpose, `same`, against its twin)
+/// are not read again.
+pub fn confirm(
+    data: &mut CheckData,
+    sources: &[Source],
+    opts: &ReadOptions,
+    same: &[(usize, usize, Sameness)],
+) -> anyhow::Result<()> {
+    let twice = twins(sources.len(), same);
+    let mut by_key = std::mem::take(&mut data.candidates);
+    by_key.sort_unstable();
+    // The rows to read again, in place order, with their keys.
+    let mut keyed: Vec<(Place, u64)> = Vec::new();
+    for run in by_key.chunk_by(|a, b| a.0 == b.0) {
+        let places: Vec<Place> = run.iter().map(|c| c.1).collect();
+        if !duplicates_in(&places, &twice).is_empty() {
+            keyed.extend(run.iter().map(|&(k, p)| (p, k)));
+        }
     }
-    let bucket = |e: &(u64, Place)| (e.0 >> 56) as usize;
-    let mut ends = [0usize; 256];
-    for e in v.iter() {
-        ends[bucket(e)] += 1;
+    drop(by_key);
+    if keyed.is_empty() {
+        return Ok(());
     }
-    let mut sum = 0;
-    for end in ends.iter_mut() {
-        sum += *end;
-        *end = sum;
+    keyed.sort_unstable();
+    let places: Vec<Place> = keyed.iter().map(|k| k.0).collect();
+    let kept = &data.kept;
+    let mut fields = Vec::new();
+    let read = crate::engine::reread(sources, opts, &places, |place, record| {
+        let at = keyed.binary_search_by_key(&place, |k| k.0).ok()?;
+        let key = keyed[at].1;
+        let kept = kept.get(&place.file_index())?;
+        // Not the row read first (a file decoded when read, or changed since): refused.
+        prints::same_hash(kept.written(record, &mut fields), key)
+            .then(|| (key, fields.as_slice().into()))
+    })?;
+    let mut alike = Alike::default();
+    for (place, (key, fields)) in read {
+        alike.add(key, place, fields);
     }
-    let mut starts = [0usize; 256];
-    starts[1..].copy_from_slice(&ends[..255]);
-    // The next place to fill in each bucket.
-    let mut next = starts;
-    for b in 0..256 {
-        while next[b] < ends[b] {
-            let mut e = v[next[b]];
-            let mut home = bucket(&e);
-            while home != b {
-                std::mem::swap(&mut e, &mut v[next[home]]);
-                next[home] += 1;
-                home = bucket(&e);
+    data.duplicates = alike.runs();
+    Ok(())
+}
+
+/// A distinct row's fingerprinted fields, and the index of its run.
+type Distinct = (Box<[u8]>, usize);
+
+/// Rows sorted into runs of rows written alike.
+#[derive(Default)]
+struct Alike {
+    /// Per key: each distinct row seen so far with it.
+    distinct: FxHashMap<u64, Vec<Distinct>>,
+    runs: Vec<Vec<Place>>,
+}
+
+impl Alike {
+    /// A row (in place order), its key and the bytes of its fingerprinted fields.
+    fn add(&mut self, key: u64, place: Place, fields: Box<[u8]>) {
+        let distinct = self.distinct.entry(key).or_default();
+        match distinct.iter().find(|(f, _)| *f == fields) {
+            Some(&(_, run)) => self.runs[run].push(place),
+            None => {
+                distinct.push((fields, self.runs.len()));
+                self.runs.push(vec![place]);
             }
-            v[next[b]] = e;
-            next[b] += 1;
         }
     }
-    for b in 0..256 {
-        v[starts[b]..ends[b]].sort_unstable();
-    }
-}
 
-/// The rows of several lists, each in place order, in place order. Threads read whole chunks,
-/// so long stretches come from one list: rows are taken from it while they come before the
-/// first row of every other list, which is looked for again only when one does not.
-struct InOrder<'a> {
-    parts: Vec<&'a [(u64, Place)]>,
-    /// The list rows are taken from, and the least first place of the others.
-    current: usize,
-    bound: Option<Place>,
-}
-
-impl<'a> InOrder<'a> {
-    fn new(parts: &'a [Vec<(u64, Place)>]) -> Self {
-        let mut in_order = InOrder {
-            parts: parts.iter().map(Vec::as_slice).collect(),
-            current: 0,
-            bound: None,
-        };
-        in_order.choose();
-        in_order
-    }
-
-    /// Picks the list whose first row comes first, and the bound the others set.
-    fn choose(&mut self) {
-        let mut firsts = self
-            .parts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.first().map(|f| (f.1, i)));
-        let Some(mut best) = firsts.next() else {
-            return;
-        };
-        let mut bound: Option<Place> = None;
-        for (place, i) in firsts {
-            let other = if place < best.0 {
-                std::mem::replace(&mut best, (place, i)).0
-            } else {
-                place
-            };
-            bound = Some(bound.map_or(other, |b| b.min(other)));
-        }
-        self.current = best.1;
-        self.bound = bound;
-    }
-}
-
-impl Iterator for InOrder<'_> {
-    type Item = (u64, Place);
-
-    fn next(&mut self) -> Option<(u64, Place)> {
-        let head = self.parts.get(self.current)?.first()?;
-        if self.bound.is_some_and(|b| head.1 > b) {
-            self.choose();
-        }
-        let (first, rest) = self.parts.get(self.current)?.split_first()?;
-        self.parts[self.current] = rest;
-        if rest.is_empty() {
-            self.choose();
-        }
-        Some(*first)
+    /// The runs of two rows or more, each in place order.
+    fn runs(mut self) -> Vec<Vec<Place>> {
+        self.runs.retain(|r| r.len() > 1);
+        self.runs
     }
 }
 
@@ -744,27 +699,43 @@ fn hasher() -> impl Hasher {
     foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher()
 }
 
-/// A 64-bit fingerprint of a record as written, for finding rows that appear twice.
-fn fingerprint(record: &Record<'_>) -> u64 {
-    let mut h = hasher();
-    for i in 0..record.len() {
-        let f = record.bytes(i);
-        h.write_usize(f.len());
-        h.write(f);
+impl Kept {
+    /// A 64-bit fingerprint of a record as written, for finding rows that appear twice: of the
+    /// kept fields when the record has the file's width, else of all.
+    fn fingerprint(&self, record: &Record<'_>) -> u64 {
+        let mut h = hasher();
+        self.each(record, |f| {
+            h.write_usize(f.len());
+            h.write(f);
+        });
+        h.finish()
     }
-    h.finish()
-}
 
-/// The same, made of the fields `kept` only (all but row numbers and notes); each is a field of
-/// the record.
-fn fingerprint_of(record: &Record<'_>, kept: &[usize]) -> u64 {
-    let mut h = hasher();
-    for &i in kept {
-        let f = record.bytes(i);
-        h.write_usize(f.len());
-        h.write(f);
+    /// The same fingerprint, and into `out` the bytes it hashes (each field's length and
+    /// bytes): two records are written alike when these are equal.
+    fn written(&self, record: &Record<'_>, out: &mut Vec<u8>) -> u64 {
+        out.clear();
+        self.each(record, |f| {
+            out.extend_from_slice(&(f.len() as u64).to_le_bytes());
+            out.extend_from_slice(f);
+        });
+        self.fingerprint(record)
     }
-    h.finish()
+
+    fn each<'a>(&self, record: &Record<'a>, mut f: impl FnMut(&'a [u8])) {
+        match &self.fields {
+            Some(kept) if record.len() == self.width => {
+                for &i in kept.iter() {
+                    f(record.bytes(i));
+                }
+            }
+            _ => {
+                for i in 0..record.len() {
+                    f(record.bytes(i));
+                }
+            }
+        }
+    }
 }
 
 /// All of `check`'s warnings, given the files' names by index and the inputs read twice on
@@ -875,47 +846,58 @@ fn unused_models(data: &CheckData, registry: Option<&Registry>) -> Vec<Problem> 
         .collect()
 }
 
-fn duplicate_rows(
-    data: &CheckData,
-    files: &[Arc<str>],
-    same: &[(usize, usize, Sameness)],
-) -> (Vec<Problem>, u64) {
-    // A whole file read twice on purpose is said once, not row by row: files that are one
-    // (copies of one another, however many) share the index of the first.
-    let mut first_of: Vec<usize> = (0..files.len()).collect();
+/// Per file index, the index of the first of the files that are one with it (read twice on
+/// purpose: copies of one another, however many).
+fn twins(files: usize, same: &[(usize, usize, Sameness)]) -> Vec<usize> {
+    let mut first_of: Vec<usize> = (0..files).collect();
     for &(later, earlier, _) in same {
         if later < first_of.len() && earlier < first_of.len() {
             first_of[later] = first_of[earlier];
         }
     }
+    first_of
+}
+
+/// The duplicates a run of rows written alike (in place order) names, as (row, original): the
+/// first of the run is the original, but a row of a file read twice is compared only with rows
+/// of other files than its twin (`first_of`, from [`twins`]).
+fn duplicates_in(run: &[Place], first_of: &[usize]) -> Vec<(Place, Place)> {
     let twice = |a: usize, b: usize| {
         a != b
             && first_of
                 .get(a)
                 .is_some_and(|fa| Some(fa) == first_of.get(b))
     };
-    // Fingerprints are sorted by (hash, place): the first of a run is the original, but a row
-    // of a file read twice is compared only with rows of other files than its twin.
-    let mut pairs: Vec<(Place, Place)> = Vec::new();
-    for run in data.fingerprints.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() < 2 {
-            continue;
+    let mut out = Vec::new();
+    // The first row of the run in each file, in order.
+    let mut firsts: Vec<Place> = Vec::new();
+    for &at in run {
+        let fi = at.file_index();
+        let original = firsts
+            .iter()
+            .find(|p| p.file_index() == fi || !twice(p.file_index(), fi));
+        if let Some(&first) = original {
+            out.push((at, first));
         }
-        // The first row of the run in each file, in order.
-        let mut firsts: Vec<Place> = Vec::new();
-        for &(_, at) in run {
-            let fi = at.file_index();
-            let original = firsts
-                .iter()
-                .find(|p| p.file_index() == fi || !twice(p.file_index(), fi));
-            if let Some(&first) = original {
-                pairs.push((at, first));
-            }
-            if !firsts.iter().any(|p| p.file_index() == fi) {
-                firsts.push(at);
-            }
+        if !firsts.iter().any(|p| p.file_index() == fi) {
+            firsts.push(at);
         }
     }
+    out
+}
+
+fn duplicate_rows(
+    data: &CheckData,
+    files: &[Arc<str>],
+    same: &[(usize, usize, Sameness)],
+) -> (Vec<Problem>, u64) {
+    // A whole file read twice on purpose is said once, not row by row.
+    let first_of = twins(files.len(), same);
+    let mut pairs: Vec<(Place, Place)> = data
+        .duplicates
+        .iter()
+        .flat_map(|run| duplicates_in(run, &first_of))
+        .collect();
     pairs.sort_unstable();
     let unlisted = pairs.len().saturating_sub(MAX_LISTED) as u64;
     pairs.truncate(MAX_LISTED);
@@ -976,61 +958,6 @@ fn empty_runs(rows: impl Iterator<Item = (u64, Place)>) -> Vec<EmptyRun> {
                     Some((first, rows, _)) => (first, rows + 1, line),
                 });
             }
-        }
-    }
-    out.sort_by_key(|r| (r.file, r.first, r.column as u8));
-    out
-}
-
-/// The same runs, from the rows that lack a value (`empties`, in place order, with their
-/// flags) and the rows of each thread (`parts`, each in place order): a row's neighbours are
-/// the nearest rows before and after it in any list.
-fn sparse_runs(parts: &[Vec<(u64, Place)>], empties: &[(Place, u64)]) -> Vec<EmptyRun> {
-    // The row just before (or after) `place`, among all.
-    let neighbour = |place: Place, after: bool| -> Option<Place> {
-        let near = parts.iter().filter_map(|part| {
-            if after {
-                part.get(part.partition_point(|e| e.1 <= place))
-            } else {
-                let i = part.partition_point(|e| e.1 < place);
-                i.checked_sub(1).map(|j| &part[j])
-            }
-            .map(|e| e.1)
-        });
-        if after { near.min() } else { near.max() }
-    };
-    let mut out = Vec::new();
-    for (flag, column) in [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)] {
-        let lacking: Vec<Place> = empties
-            .iter()
-            .filter(|(_, f)| f & flag != 0)
-            .map(|(p, _)| *p)
-            .collect();
-        let mut i = 0;
-        while i < lacking.len() {
-            // A run: rows that lack a value with no row between them.
-            let mut j = i;
-            let mut after = neighbour(lacking[j], true);
-            while j + 1 < lacking.len() && after == Some(lacking[j + 1]) {
-                j += 1;
-                after = neighbour(lacking[j], true);
-            }
-            let (first, last) = (lacking[i], lacking[j]);
-            let before = neighbour(first, false);
-            let same_file = |p: &Place| p.file_index() == first.file_index();
-            if let (Some(before), Some(after)) = (before.filter(same_file), after.filter(same_file))
-            {
-                out.push(EmptyRun {
-                    column,
-                    file: first.file_index(),
-                    first: first.line(),
-                    last: last.line(),
-                    rows: (j - i + 1) as u64,
-                    before: before.line(),
-                    after: after.line(),
-                });
-            }
-            i = j + 1;
         }
     }
     out.sort_by_key(|r| (r.file, r.first, r.column as u8));
@@ -1269,73 +1196,20 @@ mod tests {
         }
     }
 
+    /// Rows sharing a key are duplicates only when their fields are the same: two rows whose
+    /// hashes collide are told apart, each with its own twin.
     #[test]
-    fn prints_sort_as_sort_unstable_does() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rows: Vec<(u64, Place)> = (0..200_000u64)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                // Some equal hashes, as duplicate rows have.
-                let h = if i % 10 == 0 {
-                    x & 0xff00_0000_0000_00ff
-                } else {
-                    x
-                };
-                (h, Place::new((i % 3) as usize, i))
-            })
-            .collect();
-        let mut expected = rows.clone();
-        expected.sort_unstable();
-        sort_prints(&mut rows);
-        assert_eq!(rows, expected);
-    }
-
-    #[test]
-    fn rows_of_several_threads_come_in_order() {
-        let p = |line: u64| (line, Place::new(0, line));
-        let parts = vec![
-            vec![p(1), p(2), p(3), p(10), p(11)],
-            vec![],
-            vec![p(4), p(5), p(12)],
-            vec![p(6), p(7), p(8), p(9), p(13)],
-        ];
-        let lines: Vec<u64> = InOrder::new(&parts).map(|(h, _)| h).collect();
-        assert_eq!(lines, (1..=13).collect::<Vec<u64>>());
-        assert_eq!(InOrder::new(&[]).count(), 0);
-    }
-
-    #[test]
-    fn runs_are_the_same_found_row_by_row_or_from_the_rows_that_lack_a_value() {
-        // Rows of three files spread over three threads, some lacking a unit or an area.
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut parts: Vec<Vec<(u64, Place)>> = vec![Vec::new(); 3];
-        let mut empties = Vec::new();
-        for file in 0..3usize {
-            for line in 2..400u64 {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                if x.is_multiple_of(7) {
-                    continue; // an invalid or blank line
-                }
-                let flags = match x % 11 {
-                    0..=2 => NO_UNIT,
-                    3 => NO_AREA,
-                    4 => NO_UNIT | NO_AREA,
-                    _ => 0,
-                };
-                let place = Place::new(file, line);
-                parts[((x >> 8) % 3) as usize].push(((x & !3) | flags, place));
-                if flags != 0 {
-                    empties.push((place, flags));
-                }
-            }
-        }
-        let walked = empty_runs(InOrder::new(&parts));
-        assert!(walked.len() > 50, "{}", walked.len());
-        assert_eq!(sparse_runs(&parts, &empties), walked);
+    fn a_collision_of_keys_is_not_a_duplicate() {
+        let p = |line: u64| Place::new(0, line);
+        let mut alike = Alike::default();
+        let f = |s: &str| s.as_bytes().into();
+        alike.add(7, p(2), f("a,1"));
+        alike.add(7, p(3), f("b,2"));
+        alike.add(9, p(4), f("a,1"));
+        alike.add(7, p(5), f("b,2"));
+        alike.add(7, p(6), f("c,3"));
+        alike.add(7, p(8), f("a,1"));
+        assert_eq!(alike.runs(), vec![vec![p(2), p(8)], vec![p(3), p(5)]]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::domain::Lang;
 use crate::engine::{self, Plan};
+use crate::ledger::source::Source;
 use crate::output::{Outputs, Target};
 use crate::problem::{Input, Message, Problem, Severity};
 use crate::request;
@@ -26,8 +27,12 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
         .collect();
     let aliases = reading.aliases()?;
     let (registry, registry_problems, registry_warnings) = reading.registry(&aliases)?;
+    // Rows whose fingerprints repeat are read again to be compared (`check::confirm`), and
+    // standard input or a pipe can be read only once: it is copied to a temporary file first
+    // and read from there, under its own name.
+    let (sources, _spooled) = spooled(&reading.sources);
     let read = engine::read(
-        &reading.sources,
+        &sources,
         &reading.options,
         registry.clone(),
         Plan {
@@ -54,13 +59,10 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     listed.extend(read.problems.iter().cloned());
     listed.extend(registry_warnings);
     listed.extend(read.warnings.iter().cloned());
-    let (found, duplicates_unlisted) = crate::check::warnings(
-        crate::check::gather(read.observed),
-        registry.as_deref(),
-        &names,
-        &same,
-        &read.conventions,
-    );
+    let mut data = crate::check::gather(read.observed);
+    crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
+    let (found, duplicates_unlisted) =
+        crate::check::warnings(data, registry.as_deref(), &names, &same, &read.conventions);
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());
@@ -106,4 +108,58 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_INVALID)
     })
+}
+
+/// `sources`, with those that can be read only once (standard input, a pipe) copied to
+/// temporary files, which live as long as the paths returned. One that cannot be opened or
+/// copied is left as it is: the read says why.
+fn spooled(sources: &[Source]) -> (Vec<Source>, Vec<tempfile::TempPath>) {
+    let mut held = Vec::new();
+    let out = sources
+        .iter()
+        .map(|s| {
+            if once_only(s)
+                && let Ok(path) = copy(s)
+            {
+                let copy = Source {
+                    path: Some(path.to_path_buf()),
+                    name: s.name.clone(),
+                };
+                held.push(path);
+                copy
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    (out, held)
+}
+
+fn copy(s: &Source) -> std::io::Result<tempfile::TempPath> {
+    let mut file = tempfile::NamedTempFile::new()?;
+    match &s.path {
+        None => std::io::copy(&mut std::io::stdin().lock(), &mut file)?,
+        Some(p) => std::io::copy(&mut std::fs::File::open(p)?, &mut file)?,
+    };
+    Ok(file.into_temp_path())
+}
+
+/// Whether a source can be read only once.
+fn once_only(s: &Source) -> bool {
+    let Some(path) = &s.path else {
+        return true;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| {
+            let t = m.file_type();
+            t.is_fifo() || t.is_socket() || t.is_char_device()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }

@@ -12,12 +12,17 @@
 //! Validity also depends on text columns the run does not group by (a `Cộng tháng 3` typed as
 //! the source makes a totals row): each such cell gets a test of two bytes, the few that could
 //! start a label are judged (once per distinct value), and a row holding one goes the slow way.
+//!
+//! With an observer (`check`), the lane also remembers the symbols the slow path gave each
+//! proven row (unit, area, model… after the registry join), so the observer is handed the very
+//! row the slow path would have made, with this row's own date and amount. Only rows the slow
+//! path had no warning for are learned, and amounts long enough to be a float leaking from a
+//! spreadsheet (warned about) always go the slow way.
 
 use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
 use crate::domain::Dim;
-use crate::ledger::Col;
 use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
@@ -25,6 +30,7 @@ use crate::ledger::record::Record;
 use crate::ledger::row::{
     LABEL_COLUMNS, Layout, Needs, any_may_be_totals_label, is_totals_label, may_be_totals_label,
 };
+use crate::ledger::{Col, Contribution};
 use crate::select::Selector;
 use anyhow::Result;
 use hashbrown::HashTable;
@@ -84,8 +90,15 @@ pub struct FastLane {
     /// Watched cells that could start a label, as written, and whether they are one.
     labels: FxHashMap<Box<[u8]>, bool>,
     periods: Vec<Dim>,
-    /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo).
-    memo: HashTable<(u32, u32, Memo)>,
+    /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo, index
+    /// in `rows`).
+    memo: HashTable<(u32, u32, Memo, u32)>,
+    /// With an observer: each remembered key's row as the slow path made it.
+    rows: Option<Vec<Contribution>>,
+    /// The row of the record last added, with its date and amount (with an observer).
+    hit: Option<Contribution>,
+    /// Amounts of 17 bytes or more take the slow path, which may warn of a float artifact.
+    short_amounts: bool,
     arena: Vec<u8>,
     key: Vec<u8>,
     /// `key` holds the complete key of the record last tried, and it was plain enough to learn.
@@ -93,7 +106,7 @@ pub struct FastLane {
 }
 
 impl FastLane {
-    pub fn new(needs: Needs, has_registry: bool, grouping: &Grouping) -> FastLane {
+    pub fn new(needs: Needs, has_registry: bool, grouping: &Grouping, observed: bool) -> FastLane {
         let mut parts = vec![Col::Measure];
         for (on, col) in [
             (needs.unit, Col::Unit),
@@ -122,6 +135,9 @@ impl FastLane {
                 .filter(|d| d.is_period())
                 .collect(),
             memo: HashTable::new(),
+            rows: observed.then(Vec::new),
+            hit: None,
+            short_amounts: needs.check,
             arena: Vec::new(),
             key: Vec::with_capacity(256),
             learnable: false,
@@ -145,6 +161,7 @@ impl FastLane {
         sets: Option<&mut Sets>,
     ) -> Result<Fast> {
         self.learnable = false;
+        self.hit = None;
         if rec.len() != layout.columns.width() || rec.unclosed_quote() {
             return Ok(Fast::Unknown);
         }
@@ -152,7 +169,11 @@ impl FastLane {
         let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
             return Ok(Fast::Unknown);
         };
-        let Ok(amount) = parse_amount_bytes(cell(Col::Amount).trim_ascii()) else {
+        let amount_cell = cell(Col::Amount).trim_ascii();
+        if self.short_amounts && amount_cell.len() >= 17 {
+            return Ok(Fast::Unknown);
+        }
+        let Ok(amount) = parse_amount_bytes(amount_cell) else {
             return Ok(Fast::Unknown);
         };
         let (mut value, evidence) = match amount.reading {
@@ -190,10 +211,20 @@ impl FastLane {
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());
-        let found = self.memo.find(hash_bytes(key), |&(at, len, _)| {
+        let found = self.memo.find(hash_bytes(key), |&(at, len, _, _)| {
             &arena[at as usize..(at + len) as usize] == key
         });
-        match found.map(|&(_, _, memo)| memo) {
+        if let (Some(rows), Some(&(_, _, _, i))) = (&self.rows, found) {
+            let Some(row) = rows.get(i as usize) else {
+                return Ok(Fast::Unknown);
+            };
+            self.hit = Some(Contribution {
+                date,
+                amount: value,
+                ..*row
+            });
+        }
+        match found.map(|&(_, _, memo, _)| memo) {
             None => Ok(Fast::Unknown),
             Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
             Some(Memo::Slot(slot)) => {
@@ -236,9 +267,14 @@ impl FastLane {
         false
     }
 
-    /// After the slow path found the record last tried valid: `Some(slot)` when it was added
-    /// there, `None` when the text filters left it out.
-    pub fn learn(&mut self, slot: Option<u32>) {
+    /// The row of the record last added (with an observer only).
+    pub fn row(&self) -> Option<&Contribution> {
+        self.hit.as_ref()
+    }
+
+    /// After the slow path found the record last tried valid, as `row`, with no warning:
+    /// `Some(slot)` when it was added there, `None` when the text filters left it out.
+    pub fn learn(&mut self, slot: Option<u32>, row: &Contribution) {
         if !self.learnable
             || self.memo.len() >= MAX_MEMO
             || self.arena.len() + self.key.len() > MAX_ARENA
@@ -246,13 +282,20 @@ impl FastLane {
             return;
         }
         let memo = slot.map_or(Memo::TextFiltered, Memo::Slot);
+        let index = match &mut self.rows {
+            Some(rows) => {
+                rows.push(*row);
+                (rows.len() - 1) as u32
+            }
+            None => u32::MAX,
+        };
         let at = self.arena.len() as u32;
         self.arena.extend_from_slice(&self.key);
         let arena = &self.arena;
         self.memo.insert_unique(
             hash_bytes(&self.key),
-            (at, self.key.len() as u32, memo),
-            |&(at, len, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
+            (at, self.key.len() as u32, memo, index),
+            |&(at, len, _, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
         );
         self.learnable = false;
     }

@@ -19,6 +19,7 @@ mod fast_lane;
 mod listed;
 pub mod observe;
 mod place;
+mod reread;
 mod sets;
 mod worker;
 
@@ -43,6 +44,7 @@ use anyhow::{Result, anyhow};
 use collect::Collector;
 use observe::Observe;
 pub use place::Place;
+pub use reread::reread;
 use sets::Sets;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -54,8 +56,8 @@ use worker::{ChunkResult, Worker};
 pub struct Plan {
     pub grouping: Grouping,
     pub selection: Selection,
-    /// Looks at every valid row in full (every text column, no fast lane), and makes the row
-    /// warnings (`notes`) worth listing: what `check` plugs in.
+    /// Looks at every valid row in full (every text column), and makes the row warnings
+    /// (`notes`) worth listing: what `check` plugs in.
     pub observe: Option<Observe>,
     /// Old names mapped onto current ones as values are read (`--aliases`).
     pub aliases: Arc<Aliases>,

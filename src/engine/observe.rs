@@ -14,6 +14,12 @@ use std::any::Any;
 use std::sync::Arc;
 
 pub trait Observer: Send {
+    /// The rows that follow, until the next call, are from one chunk of the file `file_index`,
+    /// in line order, starting at `first_line` (the line of its first record).
+    fn chunk(&mut self, file_index: usize, first_line: u64) {
+        let _ = (file_index, first_line);
+    }
+
     /// A valid row (its amount may still read two ways), at `place`, as written in `record`, in
     /// a file of shape `layout`.
     fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout);

@@ -65,7 +65,7 @@ pub(super) struct ChunkResult {
 /// One thread's state across all the chunks it parses.
 pub(super) struct Worker {
     reader: RowReader,
-    /// `None` when an observer looks at every row in full.
+    /// Rows that repeat a proven one skip normalization; `None` once the worker is finished.
     fast: Option<FastLane>,
     groups: LocalGroups,
     /// Other groupings of the same rows, when the read asked for them.
@@ -86,9 +86,14 @@ impl Worker {
         sets: Option<Sets>,
     ) -> Self {
         let observer = plan.observe.as_ref().map(|make| make());
-        let fast = observer
-            .is_none()
-            .then(|| FastLane::new(plan.needs(), registry.is_some(), &plan.grouping));
+        // With an observer the lane also remembers each proven row's symbols, so the observer
+        // is handed the same row the slow path would have made.
+        let fast = Some(FastLane::new(
+            plan.needs(),
+            registry.is_some(),
+            &plan.grouping,
+            observer.is_some(),
+        ));
         Worker {
             fast,
             reader: RowReader::new(registry, plan.needs(), plan.aliases.clone()),
@@ -116,6 +121,9 @@ impl Worker {
         if let Some(fast) = &mut self.fast {
             fast.prepare(layout);
         }
+        if let Some(observer) = &mut self.observer {
+            observer.chunk(fi, job.chunk.first_line);
+        }
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast
@@ -129,6 +137,9 @@ impl Worker {
                     .with_context(|| format!("{}:{line}", layout.file))?;
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
+                        if let (Some(observer), Some(row)) = (&mut self.observer, fast.row()) {
+                            observer.row(row, Place::new(fi, line), record, layout);
+                        }
                         out.tally.read += 1;
                         if matches!(seen, Fast::Counted(_)) {
                             out.tally.counted += 1;
@@ -161,6 +172,8 @@ impl Worker {
                     if let Some(c) = ev {
                         evidence[c as usize] += 1;
                     }
+                    // A row with warnings is not learned: the fast lane makes none.
+                    let plain = notes.is_empty();
                     if let Some(observer) = &mut self.observer {
                         observer.row(&row, Place::new(fi, line), record, layout);
                         if Place::new(fi, line) > Cutoffs::get(&self.cutoffs.warnings) {
@@ -183,13 +196,13 @@ impl Worker {
                             sets.add(slot, &self.groups, row.date, row.amount)
                                 .with_context(|| format!("{}:{line}", layout.file))?;
                         }
-                        if let Some(fast) = &mut self.fast {
-                            fast.learn(Some(slot));
+                        if let (Some(fast), true) = (&mut self.fast, plain) {
+                            fast.learn(Some(slot), &row);
                         }
                     } else {
                         out.tally.filtered += 1;
-                        if let (Some(fast), false) = (&mut self.fast, text_kept) {
-                            fast.learn(None);
+                        if let (Some(fast), false, true) = (&mut self.fast, text_kept, plain) {
+                            fast.learn(None, &row);
                         }
                     }
                 }

@@ -328,6 +328,53 @@ fn push_field(
     unclosed
 }
 
+/// The record that starts at `pos` of `data` (the start of a line of a chunk
+/// [`for_each_record`] read), split exactly as that reads it; `None` for a blank line. For
+/// `check`, which reads a few rows again by their line.
+pub fn record_at<R>(
+    data: &[u8],
+    pos: usize,
+    delimiter: u8,
+    f: impl FnOnce(&Record<'_>) -> R,
+) -> Option<R> {
+    let mut spans: Vec<Span> = Vec::with_capacity(16);
+    let mut scratch: Vec<u8> = Vec::new();
+    let rest = data.get(pos..)?;
+    let eol = memchr(b'\n', rest).map_or(data.len(), |i| pos + i);
+    if memchr(b'"', &data[pos..eol]).is_some() {
+        // A record with a quote is read by the masks, as `for_each_record` reads it.
+        let (mut f, mut out) = (Some(f), None);
+        let mut take = |record: &Record<'_>, _line: u64| -> Result<()> {
+            if let Some(f) = f.take() {
+                out = Some(f(record));
+            }
+            Ok(())
+        };
+        quoted_records(
+            data,
+            pos,
+            0,
+            delimiter,
+            true,
+            &mut spans,
+            &mut scratch,
+            &mut take,
+        )
+        .ok()?;
+        return out;
+    }
+    let body_end = if eol > pos && data[eol - 1] == b'\r' {
+        eol - 1
+    } else {
+        eol
+    };
+    split_line(data, pos, body_end, delimiter, &mut spans);
+    if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
+        return None;
+    }
+    Some(f(&record(data, &scratch, &spans, false)))
+}
+
 /// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time: each
 /// whole word is compared with the delimiter using the exact "which bytes are zero" bit trick,
 /// and the set bits are read off with `trailing_zeros`; the last few bytes are looked at one by
@@ -469,6 +516,29 @@ mod tests {
 
     fn row(line: u64, fields: &[&str]) -> (u64, Vec<String>) {
         (line, fields.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// Every record read again by its line, from the start of that line, is the record the
+    /// whole chunk's reading gave, quoted fields over several lines included.
+    #[test]
+    fn a_record_read_again_by_its_line_is_the_same() {
+        let text: &[u8] =
+            b"a,b\r\n\r\n\"x,\"\"y\"\"\nz\",c\r\nlast,\"q\"tail\n,\nplain,\"quoted\"\r\n\"open";
+        for (line, fields) in records(text) {
+            let pos = if line == 10 {
+                0
+            } else {
+                memchr::memchr_iter(b'\n', text)
+                    .nth((line - 11) as usize)
+                    .unwrap()
+                    + 1
+            };
+            let again = record_at(text, pos, b',', |r| {
+                r.texts().iter().map(|s| s.to_string()).collect::<Vec<_>>()
+            });
+            assert_eq!(again, Some(fields), "line {line}");
+        }
+        assert_eq!(record_at(text, 5, b',', |r| r.len()), None, "a blank line");
     }
 
     #[test]

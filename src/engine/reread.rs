@@ -1,0 +1,300 @@
+//! Reading chosen rows of the ledgers again, by their place: `check` keeps 6 bytes per row,
+//! not the row, and reads again only the rows whose fingerprints repeat, to compare their
+//! fields.
+//!
+//! A file is read straight from disk first, walking its line ends to the lines wanted and
+//! splitting only those records: a UTF-8 file's bytes are what the first read parsed. The caller
+//! checks each record it gets (its fingerprint must be the one kept); if any is not, the file was
+//! decoded or converted when first read, and it is read again through the same table reader as
+//! the first time (same decoding, same chunks, same lines).
+
+use super::Place;
+use crate::ledger::LEDGER_COLUMNS;
+use crate::ledger::dialect::HeaderMap;
+use crate::ledger::record::{Record, record_at};
+use crate::ledger::source::Source;
+use crate::ledger::table::{HeaderRule, ReadOptions, Table, open_table};
+use anyhow::Result;
+use memchr::memchr;
+use std::io::Read;
+
+/// How much is read from a file at a time.
+const BLOCK: usize = 1 << 20;
+/// A wanted record is split once this much follows its start (or the file ends): a longer
+/// record (a quoted note of many lines) may come out cut, fails the caller's check, and the
+/// file is read the careful way.
+const SLACK: usize = 1 << 16;
+
+/// Calls `f` with the record at each of `places` (sorted) and returns, in order, what it gave
+/// for those it accepted (`Some`); a place that is no longer the start of a row (the file
+/// changed since) is left out.
+pub fn reread<T>(
+    sources: &[Source],
+    opts: &ReadOptions,
+    places: &[Place],
+    mut f: impl FnMut(Place, &Record<'_>) -> Option<T>,
+) -> Result<Vec<(Place, T)>> {
+    let mut out = Vec::new();
+    for (fi, source) in sources.iter().enumerate() {
+        let from = places.partition_point(|p| p.file_index() < fi);
+        let to = places.partition_point(|p| p.file_index() <= fi);
+        let wanted = &places[from..to];
+        if wanted.is_empty() {
+            continue;
+        }
+        let names =
+            |cells: &[String]| HeaderMap::names_required(cells, LEDGER_COLUMNS, &opts.columns);
+        let Some(table) = open_table(source, opts, HeaderRule::Names(&names))? else {
+            continue;
+        };
+        let plain = source
+            .path
+            .as_ref()
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()));
+        if let Some(path) = plain {
+            let delimiter = table.delimiter;
+            drop(table);
+            let mut got = Vec::with_capacity(wanted.len());
+            let all = from_disk(path, delimiter, wanted, |place, record| {
+                let t = f(place, record)?;
+                got.push((place, t));
+                Some(())
+            })?;
+            if all {
+                out.append(&mut got);
+                continue;
+            }
+            let Some(table) = open_table(source, opts, HeaderRule::Names(&names))? else {
+                continue;
+            };
+            through_table(table, wanted, &mut f, &mut out)?;
+        } else {
+            through_table(table, wanted, &mut f, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+/// The records at `wanted` (lines of one file), read from its bytes on disk. False as soon as
+/// `f` refuses one, or one is not found.
+fn from_disk(
+    path: &std::path::Path,
+    delimiter: u8,
+    wanted: &[Place],
+    mut f: impl FnMut(Place, &Record<'_>) -> Option<()>,
+) -> Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + SLACK);
+    let mut eof = false;
+    // `pos` is where line `line` starts in `buf`.
+    let (mut pos, mut line) = (0usize, 1u64);
+    for &place in wanted {
+        let want = place.line();
+        loop {
+            let (to, skipped) = skip_lines(&buf, pos, want - line.min(want));
+            (pos, line) = (to, line + skipped);
+            let short = if line < want {
+                true
+            } else {
+                buf.len() - pos < SLACK
+            };
+            if !short || eof {
+                break;
+            }
+            // Keep from the start of the line reached; read more.
+            buf.drain(..pos);
+            pos = 0;
+            let n = (&mut file).take(BLOCK as u64).read_to_end(&mut buf)?;
+            eof = n < BLOCK;
+        }
+        if line != want || pos >= buf.len() {
+            return Ok(false);
+        }
+        if record_at(&buf, pos, delimiter, |record| f(place, record)).flatten() != Some(()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Skips up to `lines` line ends from `pos`: where the line after the last one skipped starts,
+/// and how many were skipped (fewer when the data ends first). Blocks with fewer line ends than
+/// are left to skip are counted whole (`memchr`'s vector count), not searched one line at a
+/// time.
+fn skip_lines(data: &[u8], mut pos: usize, lines: u64) -> (usize, u64) {
+    const SPAN: usize = 16 << 10;
+    let mut left = lines;
+    while left > 0 && pos < data.len() {
+        let end = (pos + SPAN).min(data.len());
+        let n = memchr::memchr_iter(b'\n', &data[pos..end]).count() as u64;
+        if n < left {
+            left -= n;
+            pos = end;
+            continue;
+        }
+        while left > 0 {
+            match memchr(b'\n', &data[pos..end]) {
+                Some(i) => {
+                    pos += i + 1;
+                    left -= 1;
+                }
+                None => break,
+            }
+        }
+    }
+    (pos.min(data.len()), lines - left)
+}
+
+/// The records at `wanted` (lines of one file), read through its table as the first read did.
+fn through_table<T>(
+    mut table: Table,
+    wanted: &[Place],
+    f: &mut impl FnMut(Place, &Record<'_>) -> Option<T>,
+    out: &mut Vec<(Place, T)>,
+) -> Result<()> {
+    let mut next = 0;
+    while next < wanted.len() {
+        let Some(chunk) = table.next_chunk()? else {
+            break;
+        };
+        let data = chunk.data.as_slice();
+        // `pos` is where line `line` starts.
+        let (mut pos, mut line) = (0usize, chunk.first_line);
+        while let Some(&place) = wanted.get(next) {
+            let want = place.line();
+            let (to, skipped) = skip_lines(data, pos, want - line.min(want));
+            (pos, line) = (to, line + skipped);
+            if pos >= data.len() {
+                break; // in a later chunk
+            }
+            if line == want
+                && let Some(Some(t)) = record_at(data, pos, table.delimiter, |r| f(place, r))
+            {
+                out.push((place, t));
+            }
+            next += 1;
+        }
+        table.chunker.recycle(chunk.data);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Skipping line ends counts them as one by one would, across blocks and at the end.
+    #[test]
+    fn lines_are_skipped_as_counted_one_by_one() {
+        let data: Vec<u8> = (0..20_000u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 1000 == 3 {
+                    b'\n'
+                } else {
+                    b'x'
+                }
+            })
+            .collect();
+        let ends: Vec<usize> = memchr::memchr_iter(b'\n', &data).map(|i| i + 1).collect();
+        for (from, lines) in [
+            (0, 0),
+            (0, 1),
+            (0, 700),
+            (5, 2900),
+            (100, 10_000),
+            (19_990, 5),
+        ] {
+            let before = ends.partition_point(|&e| e <= from);
+            let expected = if lines == 0 {
+                (from, 0)
+            } else {
+                match ends.get(before + lines - 1) {
+                    Some(&e) => (e, lines as u64),
+                    None => (data.len(), (ends.len() - before) as u64),
+                }
+            };
+            assert_eq!(
+                skip_lines(&data, from, lines as u64),
+                expected,
+                "{from} {lines}"
+            );
+        }
+    }
+
+    /// The same records come back read from disk or through the table, and a record the
+    /// caller refuses sends the file the careful way; a UTF-16 file (whose bytes on disk are
+    /// not what was parsed) is read through its decoding.
+    #[test]
+    fn records_come_back_from_disk_or_through_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("\u{feff}date,unit,amount,note\n");
+        for i in 0..30_000 {
+            if i % 97 == 0 {
+                text.push_str(&format!("2024-01-01,\"U\n{i}\",{i},\"a, \"\"b\"\"\"\n"));
+            } else {
+                text.push_str(&format!("2024-01-02,V{},{i},\n", i % 5));
+            }
+        }
+        let utf8 = dir.path().join("a.csv");
+        std::fs::write(&utf8, &text).unwrap();
+        let utf16 = dir.path().join("b.csv");
+        let mut wide = vec![0xff, 0xfe];
+        for u in text.trim_start_matches('\u{feff}').encode_utf16() {
+            wide.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&utf16, wide).unwrap();
+        // Lines of records, from the text itself.
+        let mut starts = vec![];
+        let mut line = 2u64;
+        let mut quoted = false;
+        let mut at_start = true;
+        for c in text.split_once('\n').unwrap().1.chars() {
+            if at_start && !quoted {
+                starts.push(line);
+            }
+            at_start = false;
+            match c {
+                '"' => quoted = !quoted,
+                '\n' => {
+                    line += 1;
+                    at_start = !quoted;
+                }
+                _ => {}
+            }
+        }
+        let wanted: Vec<u64> = starts.iter().copied().step_by(37).collect();
+        let sources = vec![
+            Source::from_arg(utf8.to_str().unwrap()),
+            Source::from_arg(utf16.to_str().unwrap()),
+        ];
+        let places: Vec<Place> = (0..2)
+            .flat_map(|fi| wanted.iter().map(move |&l| Place::new(fi, l)))
+            .collect();
+        let opts = ReadOptions {
+            chunk_bytes: 4096,
+            ..ReadOptions::default()
+        };
+        // As `check` does, a record is accepted only when it is what was read first: here, a
+        // row of the ledger (the UTF-16 file's bytes on disk are not).
+        let texts = |r: &Record<'_>| Some(r.texts().join("|")).filter(|t| t.starts_with("2024-"));
+        let got = reread(&sources, &opts, &places, |_, r| texts(r)).unwrap();
+        assert_eq!(got.len(), places.len());
+        let (a, b) = got.split_at(wanted.len());
+        for ((pa, ta), (pb, tb)) in a.iter().zip(b) {
+            assert_eq!(pa.line(), pb.line());
+            assert_eq!(ta, tb, "line {}", pa.line());
+        }
+        assert!(a.iter().any(|(_, t)| t.contains("U\n")));
+        // Refusing a record of the UTF-8 file reads it through the table: the same records.
+        let mut refused = false;
+        let again = reread(&sources[..1], &opts, &places[..wanted.len()], |p, r| {
+            if p.line() == wanted[3] && !refused {
+                refused = true;
+                return None;
+            }
+            texts(r)
+        })
+        .unwrap();
+        assert_eq!(again, a);
+    }
+}
