@@ -58,6 +58,31 @@ fn check_warns_about_spellings_unused_models_and_duplicates_without_failing() {
 }
 
 #[test]
+fn duplicates_read_from_standard_input_are_named_by_line() {
+    // Rows written twice are read again to be compared field by field; standard input can be
+    // read only once, so check keeps a copy of it: the same warnings as from a file. (Notes are
+    // left out of the comparison; an amount is not.)
+    let w = Work::new();
+    let ledger = "date,amount,unit,note\n2024-01-01,1,A,x\n2024-01-02,2,B,y\n2024-01-01,1,A,x\n\
+                  2024-01-02,3,B,y\n2024-01-02,2,B,z\n";
+    let r = w.run_with_stdin(&["check", "-"], ledger.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0,
+            "<stdin>:4: row: warning: same as line 2: a duplicate row?\n\
+             <stdin>:6: row: warning: same as line 3: a duplicate row?\n\
+             0 problems, 2 warnings\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    w.file("l.csv", ledger);
+    let file = w.run(&["check", "l.csv"]);
+    assert_eq!(file.stdout, r.stdout.replace("<stdin>", "l.csv"));
+}
+
+#[test]
 fn check_warns_when_a_file_writes_numbers_both_ways() {
     let w = Work::new();
     w.file(

@@ -13,7 +13,7 @@ use crate::output::{Outputs, Target};
 use crate::problem::{Input, Message, Problem, Severity};
 use crate::request;
 use crate::select::Selection;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     // Rows whose fingerprints repeat are read again to be compared (`check::confirm`), and
     // standard input or a pipe can be read only once: it is copied to a temporary file first
     // and read from there, under its own name.
-    let (sources, _spooled) = spooled(&reading.sources);
+    let (sources, _spooled) = spooled(&reading.sources)?;
     let read = engine::read(
         &sources,
         &reading.options,
@@ -111,36 +111,46 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
 }
 
 /// `sources`, with those that can be read only once (standard input, a pipe) copied to
-/// temporary files, which live as long as the paths returned. One that cannot be opened or
-/// copied is left as it is: the read says why.
-fn spooled(sources: &[Source]) -> (Vec<Source>, Vec<tempfile::TempPath>) {
+/// temporary files, which live as long as the paths returned. A pipe that cannot be opened is
+/// left as it is (the read says why); a copy that fails once reading has begun stops the run,
+/// since what was read could not be read again and rows would be lost.
+fn spooled(sources: &[Source]) -> Result<(Vec<Source>, Vec<tempfile::TempPath>)> {
     let mut held = Vec::new();
-    let out = sources
-        .iter()
-        .map(|s| {
-            if once_only(s)
-                && let Ok(path) = copy(s)
-            {
-                let copy = Source {
-                    path: Some(path.to_path_buf()),
-                    name: s.name.clone(),
-                };
-                held.push(path);
-                copy
-            } else {
-                s.clone()
-            }
-        })
-        .collect();
-    (out, held)
+    let mut out = Vec::with_capacity(sources.len());
+    for s in sources {
+        if !once_only(s) {
+            out.push(s.clone());
+            continue;
+        }
+        let mut input: Box<dyn std::io::Read> = match &s.path {
+            None => Box::new(std::io::stdin().lock()),
+            Some(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(_) => {
+                    out.push(s.clone());
+                    continue;
+                }
+            },
+        };
+        let path = copy(&mut input).with_context(|| {
+            format!(
+                "{}: cannot keep a temporary copy to read its repeated rows again",
+                s.name
+            )
+        })?;
+        out.push(Source {
+            path: Some(path.to_path_buf()),
+            name: s.name.clone(),
+        });
+        held.push(path);
+    }
+    Ok((out, held))
 }
 
-fn copy(s: &Source) -> std::io::Result<tempfile::TempPath> {
+fn copy(input: &mut dyn std::io::Read) -> std::io::Result<tempfile::TempPath> {
     let mut file = tempfile::NamedTempFile::new()?;
-    match &s.path {
-        None => std::io::copy(&mut std::io::stdin().lock(), &mut file)?,
-        Some(p) => std::io::copy(&mut std::fs::File::open(p)?, &mut file)?,
-    };
+    std::io::copy(input, &mut file)?;
+    std::io::Write::flush(&mut file)?;
     Ok(file.into_temp_path())
 }
 
