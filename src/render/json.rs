@@ -14,10 +14,26 @@ use std::io::Write;
 struct Doc<'a> {
     by: Vec<&'a str>,
     columns: ColumnsDoc<'a>,
-    rows: Vec<RowDoc>,
+    rows: Rows<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     others: Option<RowDoc>,
     total: RowDoc,
+}
+
+/// The table's lines, each made into its document only as it is written: a table of millions of
+/// groups is never held a second time as JSON values.
+struct Rows<'a>(&'a Table);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        s.collect_seq(
+            t.lines
+                .iter()
+                .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
+                .map(|l| row_doc(t, l)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -152,12 +168,7 @@ pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
     let doc = Doc {
         by: t.dims.iter().map(|d| d.name()).collect(),
         columns,
-        rows: t
-            .lines
-            .iter()
-            .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
-            .map(|l| row_doc(t, l))
-            .collect(),
+        rows: Rows(t),
         others: t.others().map(|o| row_doc(t, o)),
         total: row_doc(t, t.total().unwrap_or(&empty)),
     };
