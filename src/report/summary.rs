@@ -326,31 +326,37 @@ fn sort_lines(
             };
             // By label, then (stably) by total: ties keep the label order, and labels are
             // compared through keys, not pair by pair.
-            sort_by_label(order, lines, |l| &l.0);
             match spec.top {
-                // With `--top N` only the first N need an order: they are picked out in linear
-                // time and only they are sorted, by total and then by place in label order,
-                // which is the order the stable sort below gives.
+                // With `--top N` only the first N need an order. The N-th largest total is
+                // found in linear time; only the lines at or above it (the N, and any that tie
+                // with the last of them) are put in label order and then by total, which is
+                // the order a full sort gives them. The others are only added up, in any order,
+                // so their labels never need a collation key (most of the cost of millions).
                 Some(n) if n < lines.len() => {
-                    let by_total = |a: &(Option<Exact>, usize), b: &(Option<Exact>, usize)| {
-                        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-                    };
-                    let mut ranked: Vec<(Option<Exact>, usize)> = (lines.iter().enumerate())
-                        .map(|(i, l)| (value(&l.1), i))
-                        .collect();
-                    if n > 0 {
-                        ranked.select_nth_unstable_by(n - 1, by_total);
+                    let mut values: Vec<Option<Exact>> =
+                        lines.iter().map(|l| value(&l.1)).collect();
+                    if n == 0 {
+                        return;
                     }
-                    ranked[..n].sort_by(by_total);
-                    let mut taken: Vec<Option<(Vec<Value>, Acc)>> =
-                        lines.iter_mut().map(|l| Some(std::mem::take(l))).collect();
-                    for (slot, (_, from)) in lines.iter_mut().zip(&ranked) {
-                        if let Some(line) = taken[*from].take() {
-                            *slot = line;
+                    let mut ranked = values.clone();
+                    let (_, nth, _) = ranked.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+                    let bound = *nth;
+                    let mut front = 0;
+                    for i in 0..lines.len() {
+                        if values[i] >= bound {
+                            lines.swap(front, i);
+                            values.swap(front, i);
+                            front += 1;
                         }
                     }
+                    let head = &mut lines[..front];
+                    sort_by_label(order, head, |l| &l.0);
+                    head.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
                 }
-                _ => lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1))),
+                _ => {
+                    sort_by_label(order, lines, |l| &l.0);
+                    lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
+                }
             }
         }
     }
