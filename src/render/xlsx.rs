@@ -132,15 +132,7 @@ impl Book {
     /// row by row as they are checked, each with a reference to one of a few shared formats.
     fn sheet(&mut self, name: &str, sheet: &Sheet, lines: &[String]) -> Result<()> {
         // Every format the sheet needs, made before the sheet borrows the workbook.
-        let mut kinds = vec![(Kind::Text, true), (Kind::Text, false)];
-        for row in &sheet.rows {
-            let strong = row.emphasis != Emphasis::None;
-            for n in row.numbers.iter().flatten() {
-                if let Some((_, kind)) = number(*n) {
-                    kinds.push((kind, strong));
-                }
-            }
-        }
+        let (kinds, usual) = kinds_of(sheet);
         for (kind, bold) in kinds {
             self.format(kind, bold);
         }
@@ -164,7 +156,6 @@ impl Book {
         // that have it are written with no format: rust_xlsxwriter hashes a whole `Format` for
         // every cell written with one, which was a fifth of a large workbook's cost. The cells
         // come out the same (an unformatted cell takes its column's format).
-        let usual = usual_kinds(sheet);
         for (c, kind) in usual.iter().enumerate() {
             if let Some(kind) = kind {
                 ws.set_column_format(c as u16, &formats[&(*kind, false)])?;
@@ -242,13 +233,22 @@ impl Book {
     }
 }
 
-/// Per column, the format most of its plain (not bold) numbers have; `None` for a column
-/// without numbers. Ties go to the first format met, so the choice never depends on a hash.
-fn usual_kinds(sheet: &Sheet) -> Vec<Option<Kind>> {
+/// In one pass over the cells: every (format, bold) the sheet needs, and per column the format
+/// most of its plain (not bold) numbers have (`None` for a column without numbers). Ties go to
+/// the first format met, so the choice never depends on a hash.
+fn kinds_of(sheet: &Sheet) -> (Vec<(Kind, bool)>, Vec<Option<Kind>>) {
+    let mut needed = vec![(Kind::Text, true), (Kind::Text, false)];
     let mut counts: Vec<Vec<(Kind, usize)>> = vec![Vec::new(); sheet.heads.len()];
-    for row in sheet.rows.iter().filter(|r| r.emphasis == Emphasis::None) {
+    for row in &sheet.rows {
+        let strong = row.emphasis != Emphasis::None;
         for (c, n) in row.numbers.iter().enumerate() {
-            let (Some(kinds), Some((_, kind))) = (counts.get_mut(c), n.and_then(number)) else {
+            let Some((_, kind)) = n.and_then(number) else {
+                continue;
+            };
+            if !needed.contains(&(kind, strong)) {
+                needed.push((kind, strong));
+            }
+            let Some(kinds) = counts.get_mut(c).filter(|_| !strong) else {
                 continue;
             };
             match kinds.iter_mut().find(|(k, _)| *k == kind) {
@@ -257,13 +257,14 @@ fn usual_kinds(sheet: &Sheet) -> Vec<Option<Kind>> {
             }
         }
     }
-    counts
+    let usual = counts
         .into_iter()
         .map(|kinds| {
             let most = kinds.iter().map(|(_, n)| *n).max()?;
             kinds.iter().find(|(_, n)| *n == most).map(|(k, _)| *k)
         })
-        .collect()
+        .collect();
+    (needed, usual)
 }
 
 /// A number as a spreadsheet stores it, and its format; `None` when a spreadsheet cannot keep it
