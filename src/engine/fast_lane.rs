@@ -18,7 +18,11 @@
 //! row the slow path would have made, with this row's own date and amount. Only rows the slow
 //! path had no warning for are learned, and amounts long enough to be a float leaking from a
 //! spreadsheet (warned about) always go the slow way.
+//!
+//! A lane that finds nothing (every value new) tries fewer rows, and learns fewer ([`Pacing`]):
+//! a row not tried simply goes the slow way, so this too changes only the speed.
 
+use super::pacing::{Pacing, Verdict};
 use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -38,8 +42,8 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
-/// Remembered rows beyond this many are not added (hostile files with endless distinct values
-/// then simply take the slow path), which keeps memory bounded.
+/// Remembered rows beyond this many are not added, which keeps memory bounded; a full memo that
+/// stops paying is emptied ([`Pacing`]).
 const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
 // The lane rides in the top four bits of a key's first field length.
@@ -103,6 +107,8 @@ pub struct FastLane {
     key: Vec<u8>,
     /// `key` holds the complete key of the record last tried, and it was plain enough to learn.
     learnable: bool,
+    /// Which rows are tried, by how well the lane pays.
+    pacing: Pacing,
 }
 
 impl FastLane {
@@ -141,6 +147,7 @@ impl FastLane {
             arena: Vec::new(),
             key: Vec::with_capacity(256),
             learnable: false,
+            pacing: Pacing::default(),
         }
     }
 
@@ -162,6 +169,9 @@ impl FastLane {
     ) -> Result<Fast> {
         self.learnable = false;
         self.hit = None;
+        if !self.pacing.try_this() {
+            return Ok(Fast::Unknown);
+        }
         if rec.len() != layout.columns.width() || rec.unclosed_quote() {
             return Ok(Fast::Unknown);
         }
@@ -214,6 +224,11 @@ impl FastLane {
         let found = self.memo.find(hash_bytes(key), |&(at, len, _, _)| {
             &arena[at as usize..(at + len) as usize] == key
         });
+        if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.is_full() {
+            // What was learned no longer comes back: make room for what may.
+            self.forget();
+            return Ok(Fast::Unknown);
+        }
         if let (Some(rows), Some(&(_, _, _, i))) = (&self.rows, found) {
             let Some(row) = rows.get(i as usize) else {
                 return Ok(Fast::Unknown);
@@ -267,6 +282,20 @@ impl FastLane {
         false
     }
 
+    fn is_full(&self) -> bool {
+        self.memo.len() >= MAX_MEMO || self.arena.len() + self.key.len() > MAX_ARENA
+    }
+
+    /// Empties the memo; the key of the record being tried stays learnable.
+    #[cold]
+    fn forget(&mut self) {
+        self.memo.clear();
+        self.arena.clear();
+        if let Some(rows) = &mut self.rows {
+            rows.clear();
+        }
+    }
+
     /// The row of the record last added (with an observer only).
     pub fn row(&self) -> Option<&Contribution> {
         self.hit.as_ref()
@@ -275,10 +304,7 @@ impl FastLane {
     /// After the slow path found the record last tried valid, as `row`, with no warning:
     /// `Some(slot)` when it was added there, `None` when the text filters left it out.
     pub fn learn(&mut self, slot: Option<u32>, row: &Contribution) {
-        if !self.learnable
-            || self.memo.len() >= MAX_MEMO
-            || self.arena.len() + self.key.len() > MAX_ARENA
-        {
+        if !self.learnable || self.is_full() {
             return;
         }
         let memo = slot.map_or(Memo::TextFiltered, Memo::Slot);

@@ -1,0 +1,131 @@
+//! How often the fast lane looks a row up and learns it: every row while that pays, fewer and
+//! fewer while it does not.
+//!
+//! A ledger whose values are all new (two million distinct units) never repeats a key: every
+//! lookup misses and every key learned is copied and hashed for nothing. Instead of a fixed cap
+//! that turns the lane off for good once reached (a cliff: a file that repeats its values only
+//! later would never be helped), the lane counts its hits over windows of lookups. A window
+//! with almost no hits doubles the stride (only one row in `stride` is tried, and so learned);
+//! any window with hits brings it back to every row. A full memo that no longer pays is
+//! emptied, so values that repeat later can be learned. Which rows are tried only changes the
+//! speed: a row not tried takes the slow path, which gives the same answer.
+
+/// Lookups per window.
+const WINDOW: u32 = 1 << 10;
+/// At most one row in this many is tried: a lane that starts paying again is back to every row
+/// within two windows at this stride (131,072 rows).
+const MAX_STRIDE: u32 = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Pacing {
+    stride: u32,
+    /// Rows still to let pass before the next one is tried.
+    skip: u32,
+    looked: u32,
+    hits: u32,
+}
+
+/// What the lane should do at the end of a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    Go,
+    /// The window had almost no hits.
+    NotPaying,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            stride: 1,
+            skip: 0,
+            looked: 0,
+            hits: 0,
+        }
+    }
+}
+
+impl Pacing {
+    /// True when this row is to be tried; every row while the lane pays.
+    #[inline]
+    pub(super) fn try_this(&mut self) -> bool {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        self.skip = self.stride - 1;
+        true
+    }
+
+    /// Counts a lookup; at the end of a window, says whether the lane paid.
+    #[inline]
+    pub(super) fn looked(&mut self, hit: bool) -> Verdict {
+        self.looked += 1;
+        self.hits += u32::from(hit);
+        if self.looked < WINDOW {
+            return Verdict::Go;
+        }
+        // Paying: at least one lookup in 64 found its row (a hit saves a whole slow row, a
+        // miss costs one lookup and one key learned).
+        let paying = self.hits * 64 >= self.looked - self.hits;
+        self.looked = 0;
+        self.hits = 0;
+        if paying {
+            self.stride = 1;
+            Verdict::Go
+        } else {
+            self.stride = (self.stride * 2).min(MAX_STRIDE);
+            Verdict::NotPaying
+        }
+    }
+
+    #[cfg(test)]
+    fn stride(&self) -> u32 {
+        self.stride
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `rows` rows through `p`, each a hit when `hit(i)` says so, and returns how many were
+    /// tried.
+    fn run(p: &mut Pacing, rows: u32, hit: impl Fn(u32) -> bool) -> u32 {
+        let mut tried = 0;
+        for i in 0..rows {
+            if p.try_this() {
+                tried += 1;
+                p.looked(hit(i));
+            }
+        }
+        tried
+    }
+
+    #[test]
+    fn a_lane_that_pays_tries_every_row() {
+        let mut p = Pacing::default();
+        assert_eq!(run(&mut p, 100_000, |i| i % 10 != 0), 100_000);
+        assert_eq!(p.stride(), 1);
+    }
+
+    #[test]
+    fn a_lane_that_never_hits_backs_off_and_comes_back() {
+        let mut p = Pacing::default();
+        let tried = run(&mut p, 2_000_000, |_| false);
+        assert_eq!(p.stride(), MAX_STRIDE);
+        assert!(tried < 2_000_000 / 16, "{tried}");
+        // Values start repeating: within a window at the widest stride, every row again.
+        run(&mut p, 2 * WINDOW * MAX_STRIDE, |_| true);
+        assert_eq!(p.stride(), 1);
+        assert_eq!(run(&mut p, 1000, |_| true), 1000);
+    }
+
+    #[test]
+    fn a_few_hits_in_a_window_are_enough() {
+        let mut p = Pacing::default();
+        for _ in 0..20 {
+            run(&mut p, WINDOW, |i| i % 32 == 0);
+        }
+        assert_eq!(p.stride(), 1);
+    }
+}
