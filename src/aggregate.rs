@@ -147,11 +147,14 @@ impl Groups {
 /// One thread's groups, keyed by symbols of that thread's interner. Each group has a slot (an
 /// index into `accs`) so a caller that has seen a key before can add to it without a lookup.
 /// Keys all have the same length, so they live end to end in one vector and the table holds
-/// only slot numbers: a few dozen bytes per group, which keeps memory flat as groups grow.
+/// only slot numbers and 32 bits of each key's hash: a few dozen bytes per group, which keeps
+/// memory flat as groups grow. With the hash bits at hand, a lookup reads a stored key only when
+/// they match, and growing the table never reads the keys (millions of new groups made both
+/// cost a cache miss per group).
 pub struct LocalGroups {
     grouping: Grouping,
     width: usize,
-    table: HashTable<u32>,
+    table: HashTable<(u32, u32)>,
     keys: Vec<u32>,
     accs: Vec<Acc>,
     cut: FxHashMap<Sym, Sym>,
@@ -161,16 +164,24 @@ pub struct LocalGroups {
 const MAX_KEY: usize = 10;
 
 /// The key of group `slot` among keys of `width` stored end to end. Every reader of a stored
-/// key goes through here, so the table's lookups and its rehashing agree with the report.
+/// key goes through here, so the table's lookups agree with the report.
 fn key_at(keys: &[u32], width: usize, slot: u32) -> &[u32] {
     let at = slot as usize * width;
     &keys[at..at + width]
 }
 
-fn hash_key(key: &[u32]) -> u64 {
+/// 32 bits of a key's hash, both halves folded in: what the table stores.
+fn hash_key(key: &[u32]) -> u32 {
     let mut h = FxHasher::default();
     key.hash(&mut h);
-    h.finish()
+    let h = h.finish();
+    (h as u32) ^ ((h >> 32) as u32)
+}
+
+/// The table's hash from the stored 32 bits: they give both the bucket (low bits) and the tag
+/// hashbrown keeps per entry (top bits), and a rehash needs nothing else.
+fn widen(h: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(h)
 }
 
 impl LocalGroups {
@@ -222,19 +233,18 @@ impl LocalGroups {
     /// if there is none yet.
     #[inline]
     pub fn slot_of(&mut self, key: &[u32]) -> u32 {
-        let hash = hash_key(key);
-        let found = self
-            .table
-            .find(hash, |&slot| key_at(&self.keys, self.width, slot) == key);
+        let h = hash_key(key);
+        let found = self.table.find(widen(h), |&(hh, slot)| {
+            hh == h && key_at(&self.keys, self.width, slot) == key
+        });
         match found {
-            Some(&slot) => slot,
+            Some(&(_, slot)) => slot,
             None => {
                 let slot = self.accs.len() as u32;
                 self.keys.extend_from_slice(key);
                 self.accs.push(Acc::default());
-                let (keys, width) = (&self.keys, self.width);
                 self.table
-                    .insert_unique(hash, slot, |&s| hash_key(key_at(keys, width, s)));
+                    .insert_unique(widen(h), (h, slot), |&(hh, _)| widen(hh));
                 slot
             }
         }

@@ -22,7 +22,6 @@
 //! A lane that finds nothing (every value new) tries fewer rows, and learns fewer ([`Pacing`]):
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
-use super::pacing::{Pacing, Verdict};
 use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -30,6 +29,7 @@ use crate::domain::Dim;
 use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
+use crate::ledger::pacing::{Pacing, Verdict};
 use crate::ledger::record::Record;
 use crate::ledger::row::{
     LABEL_COLUMNS, Layout, Needs, any_may_be_totals_label, is_totals_label, may_be_totals_label,

@@ -6,6 +6,7 @@
 //! hash lookup and no allocation. Symbols are local to one interner (one worker thread); they are
 //! turned back into text before results from different workers meet.
 
+use super::pacing::{Pacing, Verdict};
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
@@ -96,11 +97,19 @@ fn text_of<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
 #[derive(Debug, Default)]
 pub struct RawCache {
     map: FxHashMap<Box<[u8]>, Sym>,
+    /// A column of values that never repeat (a ledger of distinct units) is looked up less and
+    /// less: the miss would only be followed by the interner's own lookup.
+    pacing: Pacing,
 }
+
+/// A file with millions of distinct values (notes, hostile input) must not grow the cache
+/// without bound: past this size values are normalized each time, or, when the cache stops
+/// paying, it is emptied for values that may repeat later.
+const MAX_CACHED: usize = 1 << 16;
 
 impl RawCache {
     /// The symbol for `raw` (UTF-8 bytes), normalizing with `normalize` only the first time it
-    /// is seen.
+    /// is seen (while the cache pays; each time otherwise, which gives the same symbol).
     pub fn sym<F>(&mut self, raw: &[u8], interner: &mut Interner, normalize: F) -> Sym
     where
         F: FnOnce(&str) -> std::borrow::Cow<'_, str>,
@@ -108,14 +117,21 @@ impl RawCache {
         if raw.is_empty() {
             return EMPTY;
         }
-        if let Some(&s) = self.map.get(raw) {
-            return s;
+        let looked = self.pacing.try_this();
+        if looked {
+            let found = self.map.get(raw).copied();
+            if self.pacing.looked(found.is_some()) == Verdict::NotPaying
+                && self.map.len() >= MAX_CACHED
+            {
+                self.map.clear();
+            }
+            if let Some(s) = found {
+                return s;
+            }
         }
         let text = String::from_utf8_lossy(raw);
         let sym = interner.intern(&normalize(&text));
-        // A file with millions of distinct values (notes, hostile input) must not grow the cache
-        // without bound; past this size values are normalized each time instead.
-        if self.map.len() < 1 << 16 {
+        if looked && self.map.len() < MAX_CACHED {
             self.map.insert(raw.into(), sym);
         }
         sym
@@ -141,6 +157,28 @@ mod tests {
         assert_eq!(interner.len(), 100_001);
         assert_eq!(interner.get(EMPTY), "");
         assert_eq!(interner.get(Sym::MAX), "");
+    }
+
+    /// Whether the cache is looked in or not (values all new, then repeating, then new again,
+    /// past its size), each raw text gets the symbol of its normalized form.
+    #[test]
+    fn the_raw_cache_gives_what_normalizing_gives() {
+        let mut interner = Interner::default();
+        let mut cache = RawCache::default();
+        fn norm(s: &str) -> std::borrow::Cow<'_, str> {
+            std::borrow::Cow::Borrowed(s.trim())
+        }
+        let raws = (0..150_000u32)
+            .map(|i| format!(" u{i} "))
+            .chain((0..150_000u32).map(|i| format!("r{} ", i % 300)))
+            .chain((0..100_000u32).map(|i| format!("v{i}")));
+        for raw in raws {
+            let sym = cache.sym(raw.as_bytes(), &mut interner, norm);
+            assert_eq!(interner.get(sym), raw.trim(), "{raw:?}");
+        }
+        // Repeating values are looked up in the cache again.
+        assert!(cache.map.len() > 300);
+        assert_eq!(cache.sym(b"", &mut interner, norm), EMPTY);
     }
 
     proptest! {

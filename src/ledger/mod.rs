@@ -12,6 +12,7 @@ pub mod date;
 pub mod dialect;
 pub mod intern;
 pub mod number;
+pub mod pacing;
 pub mod period;
 pub mod quotes;
 pub mod record;

@@ -1,23 +1,25 @@
-//! How often the fast lane looks a row up and learns it: every row while that pays, fewer and
-//! fewer while it does not.
+//! How often a memo (the fast lane's rows, a column's raw texts) is looked in and taught: every
+//! time while that pays, fewer and fewer times while it does not.
 //!
 //! A ledger whose values are all new (two million distinct units) never repeats a key: every
 //! lookup misses and every key learned is copied and hashed for nothing. Instead of a fixed cap
-//! that turns the lane off for good once reached (a cliff: a file that repeats its values only
-//! later would never be helped), the lane counts its hits over windows of lookups. A window
-//! with almost no hits doubles the stride (only one row in `stride` is tried, and so learned);
-//! any window with hits brings it back to every row. A full memo that no longer pays is
-//! emptied, so values that repeat later can be learned. Which rows are tried only changes the
-//! speed: a row not tried takes the slow path, which gives the same answer.
+//! that turns the memo off for good once reached (a cliff: a file that repeats its values only
+//! later would never be helped), the memo counts its hits over windows of lookups. A window
+//! with almost no hits doubles the stride (only one lookup in `stride` is made, and only its
+//! key learned); any window with hits brings it back to every one. A full memo that no longer
+//! pays is emptied (by its owner), so values that repeat later can be learned. Which lookups are
+//! made only changes the speed: what is not looked up takes the slow way, which gives the same
+//! answer.
 
 /// Lookups per window.
 const WINDOW: u32 = 1 << 10;
-/// At most one row in this many is tried: a lane that starts paying again is back to every row
-/// within two windows at this stride (131,072 rows).
+/// At most one lookup in this many is made: a memo that starts paying again is back to every
+/// one within two windows at this stride (131,072 tries).
 const MAX_STRIDE: u32 = 64;
 
+/// A memo's pace: see the module doc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Pacing {
+pub(crate) struct Pacing {
     stride: u32,
     /// Rows still to let pass before the next one is tried.
     skip: u32,
@@ -25,9 +27,9 @@ pub(super) struct Pacing {
     hits: u32,
 }
 
-/// What the lane should do at the end of a window.
+/// What a window of lookups found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub(crate) enum Verdict {
     Go,
     /// The window had almost no hits.
     NotPaying,
@@ -45,9 +47,9 @@ impl Default for Pacing {
 }
 
 impl Pacing {
-    /// True when this row is to be tried; every row while the lane pays.
+    /// True when this one is to be looked up; every one while the memo pays.
     #[inline]
-    pub(super) fn try_this(&mut self) -> bool {
+    pub(crate) fn try_this(&mut self) -> bool {
         if self.skip > 0 {
             self.skip -= 1;
             return false;
@@ -56,16 +58,16 @@ impl Pacing {
         true
     }
 
-    /// Counts a lookup; at the end of a window, says whether the lane paid.
+    /// Counts a lookup; at the end of a window, says whether the memo paid.
     #[inline]
-    pub(super) fn looked(&mut self, hit: bool) -> Verdict {
+    pub(crate) fn looked(&mut self, hit: bool) -> Verdict {
         self.looked += 1;
         self.hits += u32::from(hit);
         if self.looked < WINDOW {
             return Verdict::Go;
         }
-        // Paying: at least one lookup in 64 found its row (a hit saves a whole slow row, a
-        // miss costs one lookup and one key learned).
+        // Paying: at least one lookup in 64 found what it looked for (a hit saves the whole
+        // slow way, a miss costs one lookup and one key learned).
         let paying = self.hits * 64 >= self.looked - self.hits;
         self.looked = 0;
         self.hits = 0;
@@ -102,19 +104,19 @@ mod tests {
     }
 
     #[test]
-    fn a_lane_that_pays_tries_every_row() {
+    fn a_memo_that_pays_is_looked_in_every_time() {
         let mut p = Pacing::default();
         assert_eq!(run(&mut p, 100_000, |i| i % 10 != 0), 100_000);
         assert_eq!(p.stride(), 1);
     }
 
     #[test]
-    fn a_lane_that_never_hits_backs_off_and_comes_back() {
+    fn a_memo_that_never_hits_backs_off_and_comes_back() {
         let mut p = Pacing::default();
         let tried = run(&mut p, 2_000_000, |_| false);
         assert_eq!(p.stride(), MAX_STRIDE);
         assert!(tried < 2_000_000 / 16, "{tried}");
-        // Values start repeating: within a window at the widest stride, every row again.
+        // Values start repeating: within two windows at the widest stride, every time again.
         run(&mut p, 2 * WINDOW * MAX_STRIDE, |_| true);
         assert_eq!(p.stride(), 1);
         assert_eq!(run(&mut p, 1000, |_| true), 1000);
