@@ -544,6 +544,35 @@ fn a_scaled_amount_is_never_a_remembered_unscaled_one() {
     assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,4006,5\n");
 }
 
+/// The fast lane and the raw-text caches look up fewer rows while nothing they learn comes back
+/// (every unit new), and all of them again once values repeat: either way each row is added up
+/// once, as written. One thread sees all three stretches: new, repeating, new again.
+#[test]
+fn new_values_then_repeated_ones_then_new_again_are_each_counted_once() {
+    let w = Work::new();
+    let mut body = String::from("date,unit,amount\n");
+    let mut want = std::collections::BTreeMap::<String, (u64, u64)>::new();
+    let rows = (0..20_000u64)
+        .map(|i| (format!("U{i:05}"), i + 1))
+        .chain((0..20_000u64).map(|i| (format!("R  {}", i % 7), 1)))
+        .chain((20_000..30_000u64).map(|i| (format!("U{i:05}"), i + 1)));
+    for (unit, amount) in rows {
+        body.push_str(&format!("2025-03-05,{unit},{amount}\n"));
+        let e = want.entry(unit.replace("  ", " ")).or_default();
+        *e = (e.0 + amount, e.1 + 1);
+    }
+    w.file("l.csv", body);
+    let out = csv_by(&w, "l.csv", "unit", &["--threads", "1"]);
+    let mut got: Vec<&str> = out.lines().skip(1).collect();
+    got.sort_unstable();
+    let mut wanted: Vec<String> = want
+        .iter()
+        .map(|(unit, (total, count))| format!("{unit},VND,{total},{count}"))
+        .collect();
+    wanted.sort_unstable();
+    assert_eq!(got, wanted);
+}
+
 #[test]
 fn a_header_unit_danvan_does_not_know_stops_the_run_naming_it() {
     let w = Work::new();

@@ -205,7 +205,11 @@ mod tests {
     /// nothing before it (the quick check says yes after any ASCII letter or table letter).
     #[test]
     fn latin_letters_are_clean() {
-        for c in LATIN.iter().flat_map(|&(lo, hi)| lo..hi).filter_map(char::from_u32) {
+        for c in LATIN
+            .iter()
+            .flat_map(|&(lo, hi)| lo..hi)
+            .filter_map(char::from_u32)
+        {
             let one = c.to_string();
             assert!(!c.is_whitespace(), "{c:?}");
             assert!(

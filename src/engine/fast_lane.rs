@@ -63,6 +63,8 @@ fn scaled(value: Decimal, factor: Decimal, cell: &[u8]) -> Option<Decimal> {
 /// Distinct watched cells remembered; past this many, each is judged again every time.
 const MAX_LABELS: usize = 1 << 16;
 
+/// Always inlined: called on every row of the fast lane, where a call was measured to cost.
+#[inline(always)]
 fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(bytes);
@@ -221,15 +223,19 @@ impl FastLane {
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());
-        let found = self.memo.find(hash_bytes(key), |&(at, len, _, _)| {
-            &arena[at as usize..(at + len) as usize] == key
-        });
-        if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.is_full() {
+        let found = self
+            .memo
+            .find(hash_bytes(key), |&(at, len, _, _)| {
+                &arena[at as usize..(at + len) as usize] == key
+            })
+            .copied();
+        if self.pacing.looked(found.is_some()) == Verdict::NotPaying {
             // What was learned no longer comes back: make room for what may.
-            self.forget();
-            return Ok(Fast::Unknown);
+            if self.forget_if_full() {
+                return Ok(Fast::Unknown);
+            }
         }
-        if let (Some(rows), Some(&(_, _, _, i))) = (&self.rows, found) {
+        if let (Some(rows), Some((_, _, _, i))) = (&self.rows, found) {
             let Some(row) = rows.get(i as usize) else {
                 return Ok(Fast::Unknown);
             };
@@ -239,7 +245,7 @@ impl FastLane {
                 ..*row
             });
         }
-        match found.map(|&(_, _, memo, _)| memo) {
+        match found.map(|(_, _, memo, _)| memo) {
             None => Ok(Fast::Unknown),
             Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
             Some(Memo::Slot(slot)) => {
@@ -286,14 +292,19 @@ impl FastLane {
         self.memo.len() >= MAX_MEMO || self.arena.len() + self.key.len() > MAX_ARENA
     }
 
-    /// Empties the memo; the key of the record being tried stays learnable.
+    /// Empties a full memo (true then); the key of the record being tried stays learnable.
     #[cold]
-    fn forget(&mut self) {
+    #[inline(never)]
+    fn forget_if_full(&mut self) -> bool {
+        if !self.is_full() {
+            return false;
+        }
         self.memo.clear();
         self.arena.clear();
         if let Some(rows) = &mut self.rows {
             rows.clear();
         }
+        true
     }
 
     /// The row of the record last added (with an observer only).

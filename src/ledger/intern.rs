@@ -68,7 +68,8 @@ impl Interner {
         let id = self.len() as Sym;
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        self.ids.insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
+        self.ids
+            .insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
         id
     }
 

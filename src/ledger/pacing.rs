@@ -47,8 +47,10 @@ impl Default for Pacing {
 }
 
 impl Pacing {
-    /// True when this one is to be looked up; every one while the memo pays.
-    #[inline]
+    /// True when this one is to be looked up; every one while the memo pays. Always inlined,
+    /// like [`Self::looked`]: the fast lane's row is one function, and calls left in it were
+    /// measured to cost more than the pacing itself.
+    #[inline(always)]
     pub(crate) fn try_this(&mut self) -> bool {
         if self.skip > 0 {
             self.skip -= 1;
@@ -59,13 +61,20 @@ impl Pacing {
     }
 
     /// Counts a lookup; at the end of a window, says whether the memo paid.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn looked(&mut self, hit: bool) -> Verdict {
         self.looked += 1;
         self.hits += u32::from(hit);
         if self.looked < WINDOW {
             return Verdict::Go;
         }
+        self.judge()
+    }
+
+    /// The end of a window: once per thousand lookups, kept out of line.
+    #[cold]
+    #[inline(never)]
+    fn judge(&mut self) -> Verdict {
         // Paying: at least one lookup in 64 found what it looked for (a hit saves the whole
         // slow way, a miss costs one lookup and one key learned).
         let paying = self.hits * 64 >= self.looked - self.hits;
