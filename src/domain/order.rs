@@ -173,8 +173,8 @@ const PARALLEL_FROM: usize = 20_000;
 /// the prefix all keys share, inline, so that most comparisons never read the arena.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    /// Up to 8 bytes of the key after the shared prefix, big-endian, zero-padded.
-    head: u64,
+    /// Up to [`HEAD`] bytes of the key after the shared prefix, big-endian, zero-padded.
+    head: [u64; 2],
     start: usize,
     len: usize,
     index: usize,
@@ -219,7 +219,7 @@ fn sorted_by_key<T: Sync>(
                     break;
                 }
                 entries.push(Entry {
-                    head: 0,
+                    head: [0; 2],
                     start,
                     len: arena.len() - start,
                     index: c * size + i,
@@ -329,14 +329,21 @@ fn key_of<'a>(arena: &'a [u8], e: &Entry) -> &'a [u8] {
     arena.get(e.start..e.start + e.len).unwrap_or_default()
 }
 
-/// The 8 bytes of `e`'s key after the `shared` prefix, zero-padded.
-fn head(arena: &[u8], shared: usize, e: &Entry) -> u64 {
+/// How many bytes of a key an entry holds inline: after the start all keys share, about a
+/// word and a number of a name (`sort_200k`: median 280 ms with 16, 305-320 ms with 8, on a
+/// busy machine; few ties at the head go to the arena).
+const HEAD: usize = 16;
+
+/// The [`HEAD`] bytes of `e`'s key after the `shared` prefix, zero-padded.
+fn head(arena: &[u8], shared: usize, e: &Entry) -> [u64; 2] {
     let key = key_of(arena, e);
-    let mut bytes = [0u8; 8];
+    let mut bytes = [0u8; HEAD];
     let after = key.get(shared..).unwrap_or_default();
-    let n = after.len().min(8);
+    let n = after.len().min(HEAD);
     bytes[..n].copy_from_slice(&after[..n]);
-    u64::from_be_bytes(bytes)
+    let (high, low) = bytes.split_at(8);
+    let word = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or_default());
+    [word(high), word(low)]
 }
 
 /// Two entries by key, then by index. Heads equal, the rest of the keys decide; both keys
@@ -345,7 +352,7 @@ fn cmp_entries(arena: &[u8], shared: usize, a: &Entry, b: &Entry) -> Ordering {
     a.head
         .cmp(&b.head)
         .then_with(|| {
-            let rest = |e: &Entry| key_of(arena, e).get(shared + 8..).unwrap_or_default();
+            let rest = |e: &Entry| key_of(arena, e).get(shared + HEAD..).unwrap_or_default();
             rest(a).cmp(rest(b))
         })
         .then(a.len.cmp(&b.len))
