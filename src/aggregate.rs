@@ -333,7 +333,12 @@ impl LocalGroups {
         // tree in one pass.
         let order = self.slots_in_key_order(interner);
         let pairs = (order.into_iter())
-            .map(|slot| (self.key_value(self.stored(slot), interner), self.accs[slot as usize]))
+            .map(|slot| {
+                (
+                    self.key_value(self.stored(slot), interner),
+                    self.accs[slot as usize],
+                )
+            })
             .collect();
         let dims = self.grouping.dims.clone();
         drop(self);
