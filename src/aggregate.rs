@@ -291,15 +291,96 @@ impl LocalGroups {
         }
     }
 
+    /// Adds `other`'s groups, whose keys are symbols of `theirs`, to these, whose keys are
+    /// symbols of `mine`. Threads' groups meet here as symbols: each distinct text of `other`
+    /// is looked up in `mine` once, and each group costs one lookup and one addition, where
+    /// turning both into text keys and merging those would cost allocations and string
+    /// comparisons for every group.
+    pub fn absorb(
+        &mut self,
+        other: LocalGroups,
+        theirs: &Interner,
+        mine: &mut Interner,
+    ) -> Result<()> {
+        if self.grouping != other.grouping {
+            return Err(anyhow!("internal error: groups of two groupings merged"));
+        }
+        // Periods are codes, every other part of a key (the measure last) a symbol.
+        let is_symbol: Vec<bool> = (self.grouping.dims.iter().map(|d| !d.is_period()))
+            .chain([true])
+            .collect();
+        let mut remap = vec![Sym::MAX; theirs.len()];
+        let mut key = [0u32; MAX_KEY];
+        for (slot, acc) in other.accs.iter().enumerate() {
+            let theirs_key = other.stored(slot as u32);
+            for ((part, &value), &symbol) in key.iter_mut().zip(theirs_key).zip(&is_symbol) {
+                *part = if !symbol {
+                    value
+                } else {
+                    match remap.get(value as usize) {
+                        Some(&s) if s != Sym::MAX => s,
+                        _ => {
+                            let s = mine.intern(theirs.get(value));
+                            if let Some(r) = remap.get_mut(value as usize) {
+                                *r = s;
+                            }
+                            s
+                        }
+                    }
+                };
+            }
+            let mine_slot = self.slot_of(&key[..self.width]);
+            self.add_acc(mine_slot, acc)?;
+        }
+        Ok(())
+    }
+
     pub fn into_groups(mut self, interner: &Interner) -> Result<Groups> {
         // The lookup table is not needed any more: freed before the text keys are made.
         self.table = HashTable::new();
-        let pairs = (self.accs.iter().enumerate())
-            .map(|(slot, acc)| (self.key_value(self.stored(slot as u32), interner), *acc))
+        // Slots are put in key order while keys are still symbols (moving four-byte slots,
+        // comparing texts in place), so the text keys are made in order and built into the
+        // tree in one pass.
+        let order = self.slots_in_key_order(interner);
+        let pairs = (order.into_iter())
+            .map(|slot| {
+                (
+                    self.key_value(self.stored(slot), interner),
+                    self.accs[slot as usize],
+                )
+            })
             .collect();
         let dims = self.grouping.dims.clone();
         drop(self);
         Groups::from_unsorted(dims, pairs)
+    }
+
+    /// Every slot, in the order of the text keys [`LocalGroups::key_value`] makes (values in
+    /// order, then the measure): texts compare as strings, periods as codes (a period's code
+    /// grows with time, as [`Period`] orders), an area as the text of its path.
+    fn slots_in_key_order(&self, interner: &Interner) -> Vec<u32> {
+        let is_symbol: Vec<bool> = (self.grouping.dims.iter().map(|d| !d.is_period()))
+            .chain([true])
+            .collect();
+        let mut order: Vec<u32> = (0..self.accs.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (ka, kb) = (self.stored(a), self.stored(b));
+            for ((&x, &y), &symbol) in ka.iter().zip(kb).zip(&is_symbol) {
+                let o = if symbol {
+                    if x == y {
+                        continue;
+                    }
+                    interner.get(x).cmp(interner.get(y))
+                } else {
+                    x.cmp(&y)
+                };
+                if o.is_ne() {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        order
     }
 }
 

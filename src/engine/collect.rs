@@ -5,7 +5,8 @@ use super::listed::Listed;
 use super::place::{Cutoffs, Place};
 use super::worker::{ChunkResult, SERIAL, TWO_WAYS, Worker};
 use super::{MAX_LISTED, Plan, Read, Tally};
-use crate::aggregate::Groups;
+use crate::aggregate::{Groups, LocalGroups};
+use crate::ledger::intern::Interner;
 use crate::ledger::number::settle_convention;
 use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, Problem, Rejected};
@@ -134,7 +135,7 @@ impl Collector {
         if let Some((_, e)) = self.fatal.take() {
             return Err(e);
         }
-        let mut groups = Groups::new(plan.grouping.dims.clone());
+        let mut symbols: Option<(LocalGroups, Interner)> = None;
         let mut sets: Vec<Groups> = Vec::new();
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
@@ -145,7 +146,11 @@ impl Collector {
             for (all, one) in seen.iter_mut().zip(f.seen) {
                 all.merge(one);
             }
-            groups.merge(f.groups)?;
+            match (&mut symbols, f.groups) {
+                (Some((all, mine)), Some((one, theirs))) => all.absorb(one, &theirs, mine)?,
+                (None, one) => symbols = one,
+                (Some(_), None) => {}
+            }
             if sets.is_empty() {
                 sets = f.sets;
             } else {
@@ -157,6 +162,11 @@ impl Collector {
             pending_sums.extend(f.pending_sums);
             pending_rows.extend(f.pending_rows);
         }
+        // Text keys are made once, for all threads' groups together.
+        let mut groups = match symbols {
+            Some((all, interner)) => all.into_groups(&interner)?,
+            None => Groups::new(plan.grouping.dims.clone()),
+        };
         let mut conventions = BTreeMap::new();
         for (fi, [vi, en]) in std::mem::take(&mut self.evidence) {
             let semicolon = u64::from(self.semicolon.contains(&fi));

@@ -11,6 +11,7 @@ use crate::aggregate::{Groups, LocalGroups};
 use crate::domain::Key;
 use crate::domain::amount::Exact;
 use crate::ledger::Col;
+use crate::ledger::intern::Interner;
 use crate::ledger::number::Reading;
 use crate::ledger::record::{Record, for_each_record};
 use crate::ledger::registry::Registry;
@@ -356,16 +357,18 @@ impl Worker {
                 rows: n,
             })
             .collect();
+        let seen = self.selector.seen(interner);
         // With sets, only the sets are wanted: the fine groups (possibly many) stay symbols.
+        // Without, the groups stay symbols too, to be merged with other threads' as symbols.
         let (groups, sets) = match self.sets {
-            Some(sets) => (
-                Groups::new(self.plan.grouping.dims.clone()),
-                sets.into_groups(&self.groups, interner)?,
-            ),
-            None => (self.groups.into_groups(interner)?, Vec::new()),
+            Some(sets) => (None, sets.into_groups(&self.groups, interner)?),
+            None => {
+                let interner = std::mem::take(&mut self.reader.interner);
+                (Some((self.groups, interner)), Vec::new())
+            }
         };
         Ok(Finished {
-            seen: self.selector.seen(interner),
+            seen,
             groups,
             sets,
             observed,
@@ -375,9 +378,12 @@ impl Worker {
     }
 }
 
-/// A worker's results with text keys, ready to merge.
+/// A worker's results, ready to merge: its groups still keyed by symbols of its interner,
+/// everything else with text keys.
 pub(super) struct Finished {
-    pub(super) groups: Groups,
+    /// The groups and the interner their symbols belong to (`None` when the read asked for
+    /// sets, which are `sets`).
+    pub(super) groups: Option<(LocalGroups, Interner)>,
     /// The grouping sets' groups, when the read asked for sets.
     pub(super) sets: Vec<Groups>,
     pub(super) observed: Option<Box<dyn std::any::Any + Send>>,

@@ -12,6 +12,7 @@ use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 
 /// How lines are ordered.
@@ -55,40 +56,31 @@ pub struct Summary {
 /// for each would be most of the run's memory.
 #[derive(Debug, Clone, Default)]
 struct Acc {
-    /// (column, total, rows), by column.
-    cells: Vec<(usize, Exact, u64)>,
-    /// How many amount columns there are.
-    columns: usize,
+    /// (column, total, rows), by column. One column is held in place: most lines have one,
+    /// and a heap allocation for it would cost as much again.
+    cells: SmallVec<[(u32, Exact, u64); 1]>,
     rows: u64,
-    /// The sum across columns, for pivots.
-    total: Option<Exact>,
+    /// The sum across columns, for pivots (boxed: most summaries are not pivots, and every
+    /// line would carry its room).
+    total: Option<Box<Exact>>,
 }
 
 impl Acc {
-    fn new(columns: usize) -> Self {
-        Acc {
-            columns,
-            ..Acc::default()
-        }
-    }
-
     /// The total and rows of `column`, if the line has any.
     fn cell(&self, column: usize) -> Option<(Exact, u64)> {
-        let at = self.cells.binary_search_by_key(&column, |c| c.0).ok()?;
+        let at = (self.cells)
+            .binary_search_by_key(&column, |c| c.0 as usize)
+            .ok()?;
         let (_, total, rows) = self.cells[at];
         Some((total, rows))
     }
 
     fn add(&mut self, column: usize, total: &Exact, rows: u64) -> Result<()> {
-        let at = match self.cells.binary_search_by_key(&column, |c| c.0) {
+        let at = match self.cells.binary_search_by_key(&column, |c| c.0 as usize) {
             Ok(at) => at,
             Err(at) => {
-                // One more at a time: most lines never have a second column, and a vector's
-                // first growth would make room for four.
-                if self.cells.capacity() == 0 {
-                    self.cells.reserve_exact(1);
-                }
-                self.cells.insert(at, (column, Exact::ZERO, 0));
+                // Columns are heads of a table: a few, never 2^32.
+                self.cells.insert(at, (column as u32, Exact::ZERO, 0));
                 at
             }
         };
@@ -101,7 +93,7 @@ impl Acc {
 
     fn add_line(&mut self, other: &Acc) -> Result<()> {
         for (c, total, rows) in &other.cells {
-            self.add(*c, total, *rows)?;
+            self.add(*c as usize, total, *rows)?;
         }
         Ok(())
     }
@@ -112,7 +104,7 @@ impl Acc {
             for (_, total, _) in &self.cells {
                 sum.add_exact(total)?;
             }
-            self.total = Some(sum);
+            self.total = Some(Box::new(sum));
         }
         Ok(())
     }
@@ -174,7 +166,7 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         Some(_) => BTreeMap::new(),
     };
 
-    let mut total = Acc::new(heads.len());
+    let mut total = Acc::default();
     let mut left_out: BTreeMap<String, u64> = BTreeMap::new();
     // Keys are ordered by their values, then measure: when the label is every value in order
     // (no pivot, no dimension dropped), one line's groups come one after another and lines come
@@ -201,7 +193,7 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
                     line.add(c, &acc.total, acc.count)?
                 }
                 _ => {
-                    let mut line = Acc::new(heads.len());
+                    let mut line = Acc::default();
                     line.add(c, &acc.total, acc.count)?;
                     lines.push((key.values, line));
                 }
@@ -210,7 +202,7 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
             let label: Vec<Value> = label_at.iter().map(|&i| key.values[i].clone()).collect();
             gathered
                 .entry(label)
-                .or_insert_with(|| Acc::new(heads.len()))
+                .or_insert_with(|| Acc::default())
                 .add(c, &acc.total, acc.count)?;
         }
     }
@@ -229,7 +221,7 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         && lines.len() > n
     {
         let rest = lines.split_off(n);
-        let mut o = Acc::new(heads.len());
+        let mut o = Acc::default();
         for (_, line) in &rest {
             o.add_line(line)?;
         }
@@ -254,7 +246,14 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         Err(_) => vec![None; heads.len()],
     };
     let mut out = Vec::with_capacity(lines.len() + 2);
-    for (label, acc) in lines {
+    // Lines become table lines one by one, and the room of those done is given back as the
+    // rest halve, so a summary of millions of lines never holds both in full. In order (the
+    // first line with a total too long to print is the one named): reversed, then popped.
+    lines.reverse();
+    while let Some((label, acc)) = lines.pop() {
+        if lines.len() < lines.capacity() / 2 {
+            lines.shrink_to_fit();
+        }
         let whose = || {
             Whose::Line(
                 (spec.by.iter().zip(&label))
@@ -319,7 +318,7 @@ fn sort_lines(
             // Lines without the ranked measure have no value, which sorts below every value.
             let value = |acc: &Acc| -> Option<Exact> {
                 if pivot {
-                    Some(acc.total.unwrap_or_default())
+                    Some(acc.total.as_deref().copied().unwrap_or_default())
                 } else {
                     acc.cell(rank).map(|c| c.0)
                 }
@@ -428,14 +427,14 @@ impl Printed<'_> {
                 }))
             })
         };
-        let mut cells = Vec::with_capacity(acc.columns);
-        for c in 0..acc.columns {
+        let mut cells = Vec::with_capacity(self.heads.len());
+        for c in 0..self.heads.len() {
             cells.push(match acc.cell(c) {
                 Some((e, rows)) => Some((print(&e, Some(c))?, rows)),
                 None => None,
             });
         }
-        let total = acc.total.as_ref().map(|t| print(t, None)).transpose()?;
+        let total = acc.total.as_deref().map(|t| print(t, None)).transpose()?;
         Ok(Decimals {
             cells,
             rows: acc.rows,
