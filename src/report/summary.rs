@@ -202,7 +202,7 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
             let label: Vec<Value> = label_at.iter().map(|&i| key.values[i].clone()).collect();
             gathered
                 .entry(label)
-                .or_insert_with(|| Acc::default())
+                .or_default()
                 .add(c, &acc.total, acc.count)?;
         }
     }
