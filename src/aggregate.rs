@@ -417,7 +417,61 @@ mod tests {
         Groups::from_unsorted(vec![Dim::Unit], pairs).unwrap()
     }
 
+    /// One thread's groups of `rows` (unit, month, measure, amount) under unit and month, its
+    /// interner filled with `first` before any row, so that two threads give the same texts
+    /// different symbols.
+    fn local_groups(rows: &[(u8, u8, u8, i64)], first: &[u8]) -> (LocalGroups, Interner) {
+        let grouping = Grouping {
+            dims: vec![Dim::Unit, Dim::Month],
+            depth: None,
+        };
+        let mut interner = Interner::default();
+        for u in first {
+            interner.intern(&format!("u{u}"));
+        }
+        let mut groups = LocalGroups::new(grouping);
+        for &(u, month, m, v) in rows {
+            let unit = interner.intern(&format!("u{u}"));
+            let measure = interner.intern(["VND", "workday", "m2"][m as usize % 3]);
+            let slot = groups.slot_of(&[unit, 202400 + u32::from(month % 12) + 1, measure]);
+            groups.add_to(slot, Decimal::from(v)).unwrap();
+        }
+        (groups, interner)
+    }
+
+    /// The same rows as text groups, one by one.
+    fn plain_groups(rows: &[(u8, u8, u8, i64)]) -> Groups {
+        let mut plain = Groups::new(vec![Dim::Unit, Dim::Month]);
+        for &(u, month, m, v) in rows {
+            let key = Key {
+                values: vec![
+                    Value::Text(format!("u{u}")),
+                    Value::Period(Period::Month(2024, month % 12 + 1)),
+                ],
+                measure: ["VND", "workday", "m2"][m as usize % 3].into(),
+            };
+            plain.add(key, Decimal::from(v), 1).unwrap();
+        }
+        plain
+    }
+
     proptest! {
+        /// Two threads' groups merged as symbols (each thread's own interner, texts met in
+        /// another order) and then made text give what adding every row as text gives.
+        #[test]
+        fn groups_merged_as_symbols_are_the_plain_groups(
+            a in proptest::collection::vec((0u8..40, 0u8..3, 0u8..3, -1000i64..1000), 0..150),
+            b in proptest::collection::vec((0u8..40, 0u8..3, 0u8..3, -1000i64..1000), 0..150),
+            first in proptest::collection::vec(0u8..40, 0..20),
+        ) {
+            let (mut mine, mut interner) = local_groups(&a, &[]);
+            let (theirs, their_interner) = local_groups(&b, &first);
+            mine.absorb(theirs, &their_interner, &mut interner).unwrap();
+            let got = mine.into_groups(&interner).unwrap();
+            let all: Vec<_> = a.iter().chain(&b).copied().collect();
+            prop_assert_eq!(got, plain_groups(&all));
+        }
+
         /// The ordered merge of two tables, and the bulk build from unsorted pairs, give what a
         /// group-by-group sum gives, whatever the sizes and overlaps.
         #[test]
