@@ -7,7 +7,7 @@
 //! chunks, threads or files were added never changes a total.
 
 use crate::ledger::Contribution;
-use crate::ledger::intern::{Interner, Sym};
+use crate::ledger::intern::{Interner, Sym, fold, widen};
 
 use crate::domain::amount::Exact;
 use crate::domain::text::cut_area;
@@ -174,14 +174,7 @@ fn key_at(keys: &[u32], width: usize, slot: u32) -> &[u32] {
 fn hash_key(key: &[u32]) -> u32 {
     let mut h = FxHasher::default();
     key.hash(&mut h);
-    let h = h.finish();
-    (h as u32) ^ ((h >> 32) as u32)
-}
-
-/// The table's hash from the stored 32 bits: they give both the bucket (low bits) and the tag
-/// hashbrown keeps per entry (top bits), and a rehash needs nothing else.
-fn widen(h: u32) -> u64 {
-    (u64::from(h) << 32) | u64::from(h)
+    fold(h.finish())
 }
 
 impl LocalGroups {
@@ -305,10 +298,7 @@ impl LocalGroups {
         if self.grouping != other.grouping {
             return Err(anyhow!("internal error: groups of two groupings merged"));
         }
-        // Periods are codes, every other part of a key (the measure last) a symbol.
-        let is_symbol: Vec<bool> = (self.grouping.dims.iter().map(|d| !d.is_period()))
-            .chain([true])
-            .collect();
+        let is_symbol = self.symbol_parts();
         let mut remap = vec![Sym::MAX; theirs.len()];
         let mut key = [0u32; MAX_KEY];
         for (slot, acc) in other.accs.iter().enumerate() {
@@ -335,6 +325,14 @@ impl LocalGroups {
         Ok(())
     }
 
+    /// Per part of a key, whether it is a symbol: periods are codes, every other part (the
+    /// measure last) a symbol.
+    fn symbol_parts(&self) -> Vec<bool> {
+        (self.grouping.dims.iter().map(|d| !d.is_period()))
+            .chain([true])
+            .collect()
+    }
+
     pub fn into_groups(mut self, interner: &Interner) -> Result<Groups> {
         // The lookup table is not needed any more: freed before the text keys are made.
         self.table = HashTable::new();
@@ -359,9 +357,7 @@ impl LocalGroups {
     /// order, then the measure): texts compare as strings, periods as codes (a period's code
     /// grows with time, as [`Period`] orders), an area as the text of its path.
     fn slots_in_key_order(&self, interner: &Interner) -> Vec<u32> {
-        let is_symbol: Vec<bool> = (self.grouping.dims.iter().map(|d| !d.is_period()))
-            .chain([true])
-            .collect();
+        let is_symbol = self.symbol_parts();
         let mut order: Vec<u32> = (0..self.accs.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
             let (ka, kb) = (self.stored(a), self.stored(b));

@@ -33,13 +33,20 @@ pub struct Interner {
 fn hash_str(s: &str) -> u32 {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
-    let h = h.finish();
+    fold(h.finish())
+}
+
+/// A 64-bit hash in the 32 bits a table stores beside each entry, both halves folded in.
+#[inline(always)]
+pub(crate) fn fold(h: u64) -> u32 {
     (h as u32) ^ ((h >> 32) as u32)
 }
 
 /// The table's hash from the stored 32 bits: they give both the bucket (low bits) and the tag
-/// hashbrown keeps per entry (top bits), and a rehash needs nothing else.
-fn widen(h: u32) -> u64 {
+/// hashbrown keeps per entry (top bits), and a rehash needs nothing else. Shared with the
+/// groups table (`aggregate`), which stores its keys' hashes the same way.
+#[inline(always)]
+pub(crate) fn widen(h: u32) -> u64 {
     (u64::from(h) << 32) | u64::from(h)
 }
 
