@@ -216,10 +216,15 @@ impl LocalGroups {
 
     /// Adds `row` to its group and returns the group's slot.
     pub fn add(&mut self, row: &Contribution, interner: &mut Interner) -> Result<u32> {
-        let (key, n) = self.key(row, interner);
-        let slot = self.slot_of(&key[..n]);
+        let slot = self.slot(row, interner);
         self.add_to(slot, row.amount)?;
         Ok(slot)
+    }
+
+    /// The slot of `row`'s group (made empty if there is none yet), adding nothing to it.
+    pub fn slot(&mut self, row: &Contribution, interner: &mut Interner) -> u32 {
+        let (key, n) = self.key(row, interner);
+        self.slot_of(&key[..n])
     }
 
     /// The slot of the group with `key` (symbols and period codes, then the measure), made empty

@@ -250,9 +250,11 @@ impl FastLane {
             Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
             Some(Memo::Slot(slot)) => {
                 if selector.keeps_date(date) {
-                    groups.add_to(slot, value)?;
-                    if let Some(sets) = sets {
-                        sets.add(slot, groups, date, value)?;
+                    // With grouping sets the fine group is only where the sets look its row
+                    // up: its own sum would never be read.
+                    match sets {
+                        Some(sets) => sets.add(slot, groups, date, value)?,
+                        None => groups.add_to(slot, value)?,
                     }
                     Ok(Fast::Counted(evidence))
                 } else {

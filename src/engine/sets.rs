@@ -9,8 +9,9 @@
 //! a report compares never evict each other): no hashing, one addition. Sets keyed by the fine
 //! key's names and the year are made from that array at the end. A set with a finer period (by
 //! month) is keyed by its own few values and the measure, so its table is tiny and each row adds
-//! to it directly. Only the sets are turned into text; the cross product of every dimension is
-//! never built.
+//! to it through one small map of (finest period, measure) sums, shared by every such set and
+//! projected onto each at the end. Only the sets are turned into text; the cross product of
+//! every dimension is never built.
 
 use crate::aggregate::{Acc, Grouping, Groups, LocalGroups};
 use crate::domain::{Dim, Key};
@@ -67,6 +68,10 @@ pub struct Sets {
     years: Vec<YearCell>,
     /// (fine slot, year) for a third year of one slot (a window wider than two years).
     more_years: FxHashMap<u64, Acc>,
+    /// (code of the finest period, measure) → the sum of its rows, for the sets with a period
+    /// finer than the year: a few dozen sums, so each row costs one lookup in cache rather than
+    /// a key made and looked up per set.
+    by_period: FxHashMap<u64, Acc>,
 }
 
 /// How fine a period is: a month gives its quarter and year, a quarter its year.
@@ -142,6 +147,7 @@ impl Sets {
             finest,
             years: Vec::new(),
             more_years: FxHashMap::default(),
+            by_period: FxHashMap::default(),
         })
     }
 
@@ -181,15 +187,10 @@ impl Sets {
         }
         if let Some(finest) = self.finest.filter(|d| *d != Dim::Year) {
             let code = finest.period_code(date);
-            for i in 0..self.tables.len() {
-                if !self.tables[i].per_row {
-                    continue;
-                }
-                let (key, n) = self.key(&self.tables[i], &[], code, measure);
-                let t = &mut self.tables[i];
-                let s = t.groups.slot_of(&key[..n]);
-                t.groups.add_to(s, amount)?;
-            }
+            (self.by_period)
+                .entry(u64::from(code) << 32 | u64::from(measure))
+                .or_default()
+                .add(amount, 1)?;
         }
         Ok(())
     }
@@ -253,6 +254,14 @@ impl Sets {
                     .map(|(at, acc)| ((at >> 32) as u32, *at as u32, *acc)),
             );
         let mut tables = std::mem::take(&mut self.tables);
+        for (&at, acc) in &self.by_period {
+            let (code, measure) = ((at >> 32) as u32, at as u32);
+            for t in tables.iter_mut().filter(|t| t.per_row) {
+                let (key, n) = self.key(t, &[], code, measure);
+                let s = t.groups.slot_of(&key[..n]);
+                t.groups.add_acc(s, acc)?;
+            }
+        }
         for (slot, year, acc) in cells {
             let fine_key = fine.key_of(slot);
             let measure = fine_key.get(self.measure_at).copied().unwrap_or(0);

@@ -189,14 +189,17 @@ impl Worker {
                     let text_kept = self.selector.keeps_text(&row, &self.reader.interner);
                     if text_kept && self.selector.keeps_date(row.date) {
                         out.tally.counted += 1;
-                        let slot = self
-                            .groups
-                            .add(&row, &mut self.reader.interner)
-                            .with_context(|| format!("{}:{line}", layout.file))?;
-                        if let Some(sets) = &mut self.sets {
-                            sets.add(slot, &self.groups, row.date, row.amount)
-                                .with_context(|| format!("{}:{line}", layout.file))?;
+                        let interner = &mut self.reader.interner;
+                        // With grouping sets the fine group's own sum is never read.
+                        let slot = match &mut self.sets {
+                            Some(sets) => {
+                                let slot = self.groups.slot(&row, interner);
+                                sets.add(slot, &self.groups, row.date, row.amount)
+                                    .map(|()| slot)
+                            }
+                            None => self.groups.add(&row, interner),
                         }
+                        .with_context(|| format!("{}:{line}", layout.file))?;
                         if let (Some(fast), true) = (&mut self.fast, plain) {
                             fast.learn(Some(slot), &row);
                         }
