@@ -75,6 +75,71 @@ fn csv_is_the_by_dimensions_then_models_target_mobilized_percent_and_other_measu
     );
 }
 
+/// `--header-row N` is about the ledgers: a registry whose header is on line 1 is still read
+/// from line 1 when the ledger's header is on line 3, under two title rows as an office sheet has
+/// (were the registry read from its line 3, a model row would be taken for its header).
+#[test]
+fn header_row_names_the_ledgers_header_never_the_registrys() {
+    let w = Work::new();
+    w.file("r.csv", REGISTRY).file(
+        "l.csv",
+        format!("SỔ THEO DÕI ĐÓNG GÓP,,,\nNăm 2024,,,\n{LEDGER}"),
+    );
+    let r = w.run(&[
+        "models",
+        "--models",
+        "r.csv",
+        "l.csv",
+        "--header-row",
+        "3",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\n\
+         A,2,1200,100,8.33,5,\n\
+         B,1,,50,,,3\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: 1 model with no contribution: M3\n\
+         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+    );
+}
+
+/// `--column COLUMN=HEADER` is about the ledgers: a ledger whose amount is headed `Giá trị quy
+/// đổi` is read by the name given, and the registry beside it by its own standard headers. (Today
+/// only the ledger reader looks at `--column`; this holds the registry apart should another
+/// reader start to.)
+#[test]
+fn a_column_named_by_hand_is_the_ledgers_never_the_registrys() {
+    let w = Work::new();
+    w.file("r.csv", REGISTRY)
+        .file("l.csv", LEDGER.replacen("amount", "Giá trị quy đổi", 1));
+    let r = w.run(&[
+        "models",
+        "--models",
+        "r.csv",
+        "l.csv",
+        "--column",
+        "amount=Giá trị quy đổi",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\n\
+         A,2,1200,100,8.33,5,\n\
+         B,1,,50,,,3\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: 1 model with no contribution: M3\n\
+         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+    );
+}
+
 #[test]
 fn list_shows_each_model_and_where_filters_models_and_rows_alike() {
     let w = work();
