@@ -142,16 +142,31 @@ pub fn sort_by_label<T: Sync>(
     items: &mut [T],
     label: impl Fn(&T) -> &[Value] + Sync,
 ) {
+    let sorted = label_order(order, items, label);
+    if !sorted.iter().enumerate().all(|(place, &i)| place == i) {
+        permute(items, sorted);
+    }
+}
+
+/// The indices of `items` in the order of their labels, as [`sort_by_label`] would put them,
+/// without moving an item: for items too big to move about (millions of report lines), which
+/// the caller then takes in this order.
+pub fn label_order<T: Sync>(
+    order: &dyn TextOrder,
+    items: &[T],
+    label: impl Fn(&T) -> &[Value] + Sync,
+) -> Vec<usize> {
     if items.is_sorted_by(|a, b| cmp_labels(order, label(a), label(b)).is_le()) {
-        return;
+        return (0..items.len()).collect();
     }
     if order.has_keys() {
-        let sorted = sorted_by_key(items, |t, kind, key| {
+        sorted_by_key(items, |t, kind, key| {
             write_label_key(order, kind, label(t), key)
-        });
-        permute(items, sorted);
+        })
     } else {
-        items.sort_by(|a, b| cmp_labels(order, label(a), label(b)));
+        let mut sorted: Vec<usize> = (0..items.len()).collect();
+        sorted.sort_by(|&a, &b| cmp_labels(order, label(&items[a]), label(&items[b])));
+        sorted
     }
 }
 

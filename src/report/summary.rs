@@ -7,7 +7,7 @@ use super::table::{Across, Cell, Head, Kind, Line, Table};
 use crate::aggregate::Groups;
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, cmp_values, sort_by_label};
+use crate::domain::order::{TextOrder, cmp_values, label_order};
 use crate::domain::{Dim, Value};
 use crate::problem::{self, Whose};
 use anyhow::Result;
@@ -214,16 +214,16 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         line.close(is_pivot)?;
     }
     total.close(is_pivot)?;
-    sort_lines(&mut lines, spec, &heads, is_pivot, order);
+    let mut shown = line_order(&lines, spec, &heads, is_pivot, order);
 
     let mut others = None;
     if let Some(n) = spec.top
-        && lines.len() > n
+        && shown.len() > n
     {
-        let rest = lines.split_off(n);
+        let rest = shown.split_off(n);
         let mut o = Acc::default();
-        for (_, line) in &rest {
-            o.add_line(line)?;
+        for &i in &rest {
+            o.add_line(&lines[i].1)?;
         }
         o.close(is_pivot)?;
         others = Some((rest.len(), o));
@@ -245,15 +245,12 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         },
         Err(_) => vec![None; heads.len()],
     };
-    let mut out = Vec::with_capacity(lines.len() + 2);
-    // Lines become table lines one by one, and the room of those done is given back as the
-    // rest halve, so a summary of millions of lines never holds both in full. In order (the
-    // first line with a total too long to print is the one named): reversed, then popped.
-    lines.reverse();
-    while let Some((label, acc)) = lines.pop() {
-        if lines.len() < lines.capacity() / 2 {
-            lines.shrink_to_fit();
-        }
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    // Lines become table lines in order (the first line with a total too long to print is the
+    // one named), each taken from where it lies: millions of lines are never moved about to
+    // be put in order, and their labels move into the table rather than being copied.
+    for &i in &shown {
+        let (label, acc) = std::mem::take(&mut lines[i]);
         let whose = || {
             Whose::Line(
                 (spec.by.iter().zip(&label))
@@ -299,17 +296,19 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
     })
 }
 
-/// Orders lines by label, or by the total of the ranked measure (a pivot: the line total),
-/// largest first, ties by label.
-fn sort_lines(
-    lines: &mut [(Vec<Value>, Acc)],
+/// The indices of `lines` in order: by label, or by the total of the ranked measure (a pivot:
+/// the line total), largest first, ties by label. With `--top N` and a sort by total, only the
+/// first lines (the N and any tying with the last of them) are in order; the rest follow in
+/// any order, to be added up.
+fn line_order(
+    lines: &[(Vec<Value>, Acc)],
     spec: &SummarySpec,
     heads: &[Value],
     pivot: bool,
     order: &dyn TextOrder,
-) {
+) -> Vec<usize> {
     match spec.sort {
-        SortBy::Key => sort_by_label(order, lines, |l| &l.0),
+        SortBy::Key => label_order(order, lines, |l| &l.0),
         SortBy::Total => {
             let rank = heads
                 .iter()
@@ -332,29 +331,28 @@ fn sort_lines(
                 // the order a full sort gives them. The others are only added up, in any order,
                 // so their labels never need a collation key (most of the cost of millions).
                 Some(n) if n < lines.len() => {
-                    let mut values: Vec<Option<Exact>> =
-                        lines.iter().map(|l| value(&l.1)).collect();
                     if n == 0 {
-                        return;
+                        return (0..lines.len()).collect();
                     }
+                    let values: Vec<Option<Exact>> = lines.iter().map(|l| value(&l.1)).collect();
                     let mut ranked = values.clone();
                     let (_, nth, _) = ranked.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
                     let bound = *nth;
-                    let mut front = 0;
-                    for i in 0..lines.len() {
-                        if values[i] >= bound {
-                            lines.swap(front, i);
-                            values.swap(front, i);
-                            front += 1;
-                        }
-                    }
-                    let head = &mut lines[..front];
-                    sort_by_label(order, head, |l| &l.0);
-                    head.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
+                    let (head, rest): (Vec<usize>, Vec<usize>) =
+                        (0..lines.len()).partition(|&i| values[i] >= bound);
+                    let labels: Vec<&[Value]> =
+                        head.iter().map(|&i| lines[i].0.as_slice()).collect();
+                    let mut head: Vec<usize> = (label_order(order, &labels, |l| l).into_iter())
+                        .map(|k| head[k])
+                        .collect();
+                    head.sort_by_key(|&i| std::cmp::Reverse(values[i]));
+                    head.extend(rest);
+                    head
                 }
                 _ => {
-                    sort_by_label(order, lines, |l| &l.0);
-                    lines.sort_by_key(|l| std::cmp::Reverse(value(&l.1)));
+                    let mut all = label_order(order, lines, |l| &l.0);
+                    all.sort_by_key(|&i| std::cmp::Reverse(value(&lines[i].1)));
+                    all
                 }
             }
         }
