@@ -277,3 +277,81 @@ impl Sets {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Period, Value};
+    use proptest::prelude::*;
+
+    const MEASURES: [&str; 3] = ["VND", "workday", "m2"];
+
+    fn day_of(day: u16) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Days::new(u64::from(day))
+    }
+
+    /// Each set's groups of `rows` (unit, day from 2023-01-01, measure, amount), added the
+    /// plain way: one text key per row.
+    fn plain(rows: &[(u8, u16, u8, i64)], sets: &[Vec<Dim>]) -> Vec<Groups> {
+        sets.iter()
+            .map(|dims| {
+                let mut g = Groups::new(dims.clone());
+                for &(u, day, m, v) in rows {
+                    let date = day_of(day);
+                    let values = (dims.iter())
+                        .map(|&d| match d.period_of(date) {
+                            Some(p) => Value::Period(p),
+                            None => Value::Text(format!("u{u}")),
+                        })
+                        .collect();
+                    let key = Key {
+                        values,
+                        measure: MEASURES[m as usize % 3].into(),
+                    };
+                    g.add(key, Decimal::from(v), 1).unwrap();
+                }
+                g
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Rows added into the sets (by unit and year, by month, by quarter: the year array
+        /// with its two ways and a third year beside it, and the small map of periods) give
+        /// each set what adding every row as text gives, over three years.
+        #[test]
+        fn sets_are_the_plain_groups(
+            rows in proptest::collection::vec((0u8..12, 0u16..1095, 0u8..3, -1000i64..1000), 0..300),
+        ) {
+            let fine = Grouping { dims: vec![Dim::Unit], depth: None };
+            let sets = vec![
+                vec![Dim::Unit, Dim::Year],
+                vec![Dim::Month],
+                vec![Dim::Quarter],
+            ];
+            let mut s = Sets::new(&fine, &sets).unwrap();
+            let mut groups = LocalGroups::new(fine.clone());
+            let mut interner = Interner::default();
+            for &(u, day, m, v) in &rows {
+                let unit = interner.intern(&format!("u{u}"));
+                let measure = interner.intern(MEASURES[m as usize % 3]);
+                let slot = groups.slot_of(&[unit, measure]);
+                s.add(slot, &groups, day_of(day), Decimal::from(v)).unwrap();
+            }
+            let got = s.into_groups(&groups, &interner).unwrap();
+            prop_assert_eq!(got, plain(&rows, &sets));
+        }
+    }
+
+    /// A finer period's code gives the coarser period it lies in.
+    #[test]
+    fn a_period_is_coarsened_to_the_one_it_lies_in() {
+        assert_eq!(coarsen(Dim::Month, 202_411, Dim::Quarter), 20_244);
+        assert_eq!(coarsen(Dim::Month, 202_411, Dim::Year), 2024);
+        assert_eq!(coarsen(Dim::Quarter, 20_243, Dim::Year), 2024);
+        assert_eq!(
+            Period::from_code(Dim::Quarter, coarsen(Dim::Month, 202_407, Dim::Quarter)),
+            Period::Quarter(2024, 3)
+        );
+    }
+}
