@@ -500,6 +500,27 @@ mod tests {
         plain
     }
 
+    /// Texts that share no first byte are put in order by their first eight bytes, and only
+    /// those: counting a shared prefix where there is none would order them by later bytes.
+    #[test]
+    fn texts_without_a_common_prefix_are_ordered_from_their_first_byte() {
+        let grouping = Grouping {
+            dims: vec![Dim::Unit],
+            depth: None,
+        };
+        let mut interner = Interner::default();
+        let mut groups = LocalGroups::new(grouping);
+        let measure = interner.intern("VND");
+        for unit in ["ab", "ba", "bb"] {
+            let unit = interner.intern(unit);
+            groups.slot_of(&[unit, measure]);
+        }
+        let units: Vec<&str> = (groups.slots_in_key_order(&interner).into_iter())
+            .map(|slot| interner.get(groups.stored(slot)[0]))
+            .collect();
+        assert_eq!(units, ["ab", "ba", "bb"]);
+    }
+
     proptest! {
         /// Slots come in the order of their text keys, whatever the first texts share (a long
         /// common prefix, texts that end inside the eight bytes after it, NUL bytes): the order
