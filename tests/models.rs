@@ -25,6 +25,23 @@ fn work() -> Work {
     w
 }
 
+/// The plan against actual of [`REGISTRY`] and [`LEDGER`] by unit, as CSV: work-days and m² are
+/// their own columns, never added to VND; a group without a target has an empty percent; M3's
+/// target counts though nobody gave.
+fn is_the_fixtures_plan_by_unit(r: &common::Run) {
+    assert_eq!(
+        r.ok(),
+        "unit,models,target,mobilized,percent,workday,m2\n\
+         A,2,1200,100,8.33,5,\n\
+         B,1,,50,,,3\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: 1 model with no contribution: M3\n\
+         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
+    );
+}
+
 #[test]
 fn the_sample_by_unit_shows_plan_against_actual() {
     let w = Work::new();
@@ -60,19 +77,7 @@ fn the_sample_by_unit_shows_plan_against_actual() {
 fn csv_is_the_by_dimensions_then_models_target_mobilized_percent_and_other_measures() {
     let w = work();
     let r = w.run(&["models", "--models", "r.csv", "l.csv", "--format", "csv"]);
-    // Work-days and m² are their own columns, never added to VND; a group without a target has
-    // an empty percent; M3's target counts though nobody gave.
-    assert_eq!(
-        r.ok(),
-        "unit,models,target,mobilized,percent,workday,m2\n\
-         A,2,1200,100,8.33,5,\n\
-         B,1,,50,,,3\n"
-    );
-    assert_eq!(
-        r.stderr,
-        "note: 1 model with no contribution: M3\n\
-         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
-    );
+    is_the_fixtures_plan_by_unit(&r);
 }
 
 /// `--header-row N` is about the ledgers: a registry whose header is on line 1 is still read
@@ -95,17 +100,7 @@ fn header_row_names_the_ledgers_header_never_the_registrys() {
         "--format",
         "csv",
     ]);
-    assert_eq!(
-        r.ok(),
-        "unit,models,target,mobilized,percent,workday,m2\n\
-         A,2,1200,100,8.33,5,\n\
-         B,1,,50,,,3\n"
-    );
-    assert_eq!(
-        r.stderr,
-        "note: 1 model with no contribution: M3\n\
-         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
-    );
+    is_the_fixtures_plan_by_unit(&r);
 }
 
 /// `--column COLUMN=HEADER` is about the ledgers: a ledger whose amount is headed `Giá trị quy
@@ -127,17 +122,7 @@ fn a_column_named_by_hand_is_the_ledgers_never_the_registrys() {
         "--format",
         "csv",
     ]);
-    assert_eq!(
-        r.ok(),
-        "unit,models,target,mobilized,percent,workday,m2\n\
-         A,2,1200,100,8.33,5,\n\
-         B,1,,50,,,3\n"
-    );
-    assert_eq!(
-        r.stderr,
-        "note: 1 model with no contribution: M3\n\
-         rows read 4 = counted 4 + filtered 0 + rejected 0\n"
-    );
+    is_the_fixtures_plan_by_unit(&r);
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn write_label_key(
 }
 
 /// Sorts `items` by their labels in `order`, keeping the order of items whose labels compare
-/// equal. Nothing is done when they are in order already (one linear pass); otherwise, when
+/// equal. Nothing is moved when they are in order already (one linear pass); otherwise, when
 /// the order has keys, each label's key is computed once (on every core for many items): quick
 /// keys when the order covers every text of every label, full keys otherwise.
 pub fn sort_by_label<T: Sync>(
@@ -142,10 +142,7 @@ pub fn sort_by_label<T: Sync>(
     items: &mut [T],
     label: impl Fn(&T) -> &[Value] + Sync,
 ) {
-    let sorted = label_order(order, items, label);
-    if !sorted.iter().enumerate().all(|(place, &i)| place == i) {
-        permute(items, sorted);
-    }
+    permute(items, label_order(order, items, label));
 }
 
 /// The indices of `items` in the order of their labels, as [`sort_by_label`] would put them,
