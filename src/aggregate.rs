@@ -12,6 +12,7 @@ use crate::ledger::intern::{Interner, Sym, fold, widen};
 use crate::domain::amount::Exact;
 use crate::domain::text::cut_area;
 use crate::domain::{Dim, Key, Period, Value};
+use chrono::NaiveDate;
 use anyhow::{Result, anyhow};
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
@@ -263,6 +264,20 @@ impl LocalGroups {
                 slot
             }
         }
+    }
+
+    /// The slot of the group whose key is that of the group in `like` with the periods of `date`
+    /// (made empty if there is none yet): the group of a row whose texts are those of `like`'s.
+    pub fn slot_like(&mut self, like: u32, date: NaiveDate) -> u32 {
+        let mut key = [0u32; MAX_KEY];
+        let n = self.width;
+        key[..n].copy_from_slice(self.stored(like));
+        for (code, &dim) in key.iter_mut().zip(&self.grouping.dims) {
+            if dim.is_period() {
+                *code = dim.period_code(date);
+            }
+        }
+        self.slot_of(&key[..n])
     }
 
     /// The key of the group in `slot`, as [`LocalGroups::key`] makes it.

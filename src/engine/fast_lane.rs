@@ -37,6 +37,7 @@ use crate::ledger::row::{
 use crate::ledger::{Col, Contribution};
 use crate::select::Selector;
 use anyhow::Result;
+use chrono::NaiveDate;
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -71,10 +72,39 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Remembered text periods beyond this many are not added (16 bytes each).
+const MAX_PERIODS: usize = 1 << 20;
+
+/// What a remembered combination of raw texts says.
 #[derive(Debug, Clone, Copy)]
 enum Memo {
+    /// The group, when the run groups by no period.
     Slot(u32),
+    /// The group also depends on the period: this is the slot of one group of these texts, in
+    /// some period; `(that slot, period code)` is looked up in `by_period`, and a period not met
+    /// yet is the same key with this row's period codes ([`LocalGroups::slot_like`]), with no
+    /// trip down the slow path. The memo then holds a few texts that stay in cache, where one
+    /// keyed by texts and period (a model by month: a dozen keys per model) missed it on most
+    /// rows, and sent the first row of every period the slow way.
+    Periods(u32),
     TextFiltered,
+}
+
+/// The hash of a group slot and a period code. A multiply alone would leave the low bits, which
+/// pick the bucket, to the period code; the fold brings the slot into them.
+#[inline(always)]
+fn hash_period(key: u64) -> u64 {
+    let x = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 32)
+}
+
+/// How fine a period is: the code of a finer one gives the coarser ones'.
+fn fineness(d: Dim) -> u8 {
+    match d {
+        Dim::Year => 0,
+        Dim::Quarter => 1,
+        _ => 2,
+    }
 }
 
 /// What the fast lane did with a record.
@@ -95,10 +125,17 @@ pub struct FastLane {
     watched_at: Vec<u32>,
     /// Watched cells that could start a label, as written, and whether they are one.
     labels: FxHashMap<Box<[u8]>, bool>,
-    periods: Vec<Dim>,
-    /// Remembered keys, end to end in `arena`; the table holds (offset, length, memo, index
-    /// in `rows`).
+    /// The finest period the run groups by: its code gives every coarser one (a month its
+    /// quarter and year), so it alone is remembered beside the texts.
+    finest: Option<Dim>,
+    /// The finest period code of the record last tried.
+    code: u32,
+    /// Remembered raw texts, end to end in `arena`; the table holds (offset, length, memo,
+    /// index in `rows`).
     memo: HashTable<(u32, u32, Memo, u32)>,
+    /// The group of each remembered (slot of a [`Memo::Periods`], period code), as
+    /// `(slot << 32 | code, group slot)`.
+    by_period: HashTable<(u64, u32)>,
     /// With an observer: each remembered key's row as the slow path made it.
     rows: Option<Vec<Contribution>>,
     /// The row of the record last added, with its date and amount (with an observer).
@@ -136,13 +173,16 @@ impl FastLane {
             watched,
             watched_at: Vec::new(),
             labels: FxHashMap::default(),
-            periods: grouping
+            finest: grouping
                 .dims
                 .iter()
                 .copied()
                 .filter(|d| d.is_period())
-                .collect(),
+                .max_by_key(|&d| fineness(d)),
+            code: 0,
             memo: HashTable::new(),
+            by_period: HashTable::new(),
+
             rows: observed.then(Vec::new),
             hit: None,
             short_amounts: needs.check,
@@ -212,10 +252,7 @@ impl FastLane {
             self.key.extend_from_slice(bytes);
             lane = 0;
         }
-        for d in &self.periods {
-            self.key
-                .extend_from_slice(&d.period_code(date).to_le_bytes());
-        }
+        self.code = self.finest.map_or(0, |d| d.period_code(date));
         // Two bytes of each watched cell on every row; the rare row where one passes is looked
         // at closely.
         if any_may_be_totals_label(rec, &self.watched_at) && self.holds_label(rec) {
@@ -245,23 +282,26 @@ impl FastLane {
                 ..*row
             });
         }
-        match found.map(|(_, _, memo, _)| memo) {
-            None => Ok(Fast::Unknown),
-            Some(Memo::TextFiltered) => Ok(Fast::Filtered(evidence)),
-            Some(Memo::Slot(slot)) => {
-                if selector.keeps_date(date) {
-                    // With grouping sets the fine group is only where the sets look its row
-                    // up: its own sum would never be read.
-                    match sets {
-                        Some(sets) => sets.add(slot, groups, date, value)?,
-                        None => groups.add_to(slot, value)?,
-                    }
-                    Ok(Fast::Counted(evidence))
-                } else {
-                    Ok(Fast::Filtered(evidence))
-                }
+        let slot = match found.map(|(_, _, memo, _)| memo) {
+            None => return Ok(Fast::Unknown),
+            Some(Memo::TextFiltered) => return Ok(Fast::Filtered(evidence)),
+            Some(Memo::Slot(slot)) => slot,
+            // A date the selection leaves out makes no group: such a row is only filtered.
+            Some(Memo::Periods(_)) if !selector.keeps_date(date) => {
+                return Ok(Fast::Filtered(evidence));
             }
+            Some(Memo::Periods(like)) => self.slot_in_period(like, date, groups),
+        };
+        if !selector.keeps_date(date) {
+            return Ok(Fast::Filtered(evidence));
         }
+        // With grouping sets the fine group is only where the sets look its row up: its own
+        // sum would never be read.
+        match sets {
+            Some(sets) => sets.add(slot, groups, date, value)?,
+            None => groups.add_to(slot, value)?,
+        }
+        Ok(Fast::Counted(evidence))
     }
 
     /// True when a watched cell of `rec` is a totals label. Only cells whose first bytes could
@@ -302,6 +342,7 @@ impl FastLane {
             return false;
         }
         self.memo.clear();
+        self.by_period.clear();
         self.arena.clear();
         if let Some(rows) = &mut self.rows {
             rows.clear();
@@ -320,7 +361,15 @@ impl FastLane {
         if !self.learnable || self.is_full() {
             return;
         }
-        let memo = slot.map_or(Memo::TextFiltered, Memo::Slot);
+        self.learnable = false;
+        let memo = match (slot, self.finest) {
+            (None, _) => Memo::TextFiltered,
+            (Some(slot), None) => Memo::Slot(slot),
+            (Some(slot), Some(_)) => {
+                self.remember_period(u64::from(slot) << 32 | u64::from(self.code), slot);
+                Memo::Periods(slot)
+            }
+        };
         let index = match &mut self.rows {
             Some(rows) => {
                 rows.push(*row);
@@ -336,6 +385,24 @@ impl FastLane {
             (at, self.key.len() as u32, memo, index),
             |&(at, len, _, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
         );
-        self.learnable = false;
+    }
+
+    /// The group of the texts of the group in `like`, in the periods of `date`.
+    #[inline]
+    fn slot_in_period(&mut self, like: u32, date: NaiveDate, groups: &mut LocalGroups) -> u32 {
+        let key = u64::from(like) << 32 | u64::from(self.code);
+        if let Some(&(_, slot)) = self.by_period.find(hash_period(key), |&(k, _)| k == key) {
+            return slot;
+        }
+        let slot = groups.slot_like(like, date);
+        if self.by_period.len() < MAX_PERIODS {
+            self.remember_period(key, slot);
+        }
+        slot
+    }
+
+    fn remember_period(&mut self, key: u64, slot: u32) {
+        self.by_period
+            .insert_unique(hash_period(key), (key, slot), |&(k, _)| hash_period(k));
     }
 }
