@@ -544,6 +544,45 @@ fn a_scaled_amount_is_never_a_remembered_unscaled_one() {
     assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,4006,5\n");
 }
 
+/// A text the fast lane knows, in a month it has not met: the group of that month is made
+/// from the known one, and a month `--period` leaves out makes no group at all (not even an
+/// empty one). One thread, so the rows are met in this order.
+#[test]
+fn a_known_text_in_a_new_month_lands_in_that_month_and_a_month_left_out_in_none() {
+    let w = Work::new();
+    let row = |date: &str, amount: u32| format!("{date},M1,U,A/B,F,S,{amount},VND,\n");
+    let body: String = [
+        ("2024-01-05", 1),
+        ("2024-01-06", 2),
+        ("2023-05-06", 4),
+        ("2024-02-06", 8),
+        ("2024-01-07", 16),
+        ("2024-02-07", 32),
+    ]
+    .iter()
+    .map(|&(date, amount)| row(date, amount))
+    .collect();
+    w.file(
+        "l.csv",
+        format!("date,model,unit,area,field,source,amount,measure,note\n{body}"),
+    );
+    let by_month = |extra: &[&str]| {
+        let mut args = vec!["summary", "l.csv", "--by", "model,month", "--format", "csv"];
+        args.extend_from_slice(&["--threads", "1"]);
+        args.extend_from_slice(extra);
+        w.run(&args).ok().to_string()
+    };
+    assert_eq!(
+        by_month(&["--period", "2024"]),
+        "model,month,measure,total,count\nM1,2024-01,VND,19,3\nM1,2024-02,VND,40,2\n"
+    );
+    assert_eq!(
+        by_month(&[]),
+        "model,month,measure,total,count\nM1,2023-05,VND,4,1\nM1,2024-01,VND,19,3\n\
+         M1,2024-02,VND,40,2\n"
+    );
+}
+
 /// The fast lane and the raw-text caches look up fewer rows while nothing they learn comes back
 /// (every unit new), and all of them again once values repeat: either way each row is added up
 /// once, as written. One thread sees all three stretches: new, repeating, new again.
