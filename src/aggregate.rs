@@ -394,53 +394,85 @@ impl LocalGroups {
     /// order, then the measure): texts compare as strings, periods as codes (a period's code
     /// grows with time, as [`Period`] orders), an area as the text of its path.
     ///
-    /// When the first part is a text, slots are first put in the order of eight bytes of it,
-    /// taken after the prefix every first text shares (`Chi hội khu dân cư số ` before two million
-    /// numbers): sorting numbers in place of texts read far apart in memory. Only slots whose
-    /// eight bytes are the same are then compared in full.
+    /// Each text met in a key is given its rank among all of them (the texts sorted once, so a
+    /// model met in seventy months is compared as text once, not in every pair of its groups),
+    /// and each slot's key is then one number: ranks and period codes side by side, each in as
+    /// many bits as its part needs. Slots sort as numbers; a key too wide for 64 bits sorts as
+    /// its list of ranks and codes.
     fn slots_in_key_order(&self, interner: &Interner) -> Vec<u32> {
         let is_symbol = self.symbol_parts();
-        let cmp = |a: &u32, b: &u32| self.key_order(*a, *b, &is_symbol, interner);
-        let slots = 0..self.accs.len() as u32;
-        if is_symbol.first() != Some(&true) {
-            let mut order: Vec<u32> = slots.collect();
-            order.sort_unstable_by(cmp);
-            return order;
-        }
-        let first = |slot: u32| interner.get(self.stored(slot)[0]).as_bytes();
-        let shared = (slots.clone())
-            .map(first)
-            .reduce(|a, b| &a[..common_prefix(a, b)])
-            .map_or(0, <[u8]>::len);
-        let mut keyed: Vec<(u64, u32)> =
-            slots.map(|s| (eight_bytes(first(s), shared), s)).collect();
-        keyed.sort_unstable_by_key(|&(bytes, _)| bytes);
-        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
-            if run.len() > 1 {
-                run.sort_unstable_by(|a, b| cmp(&a.1, &b.1));
+        let rank = self.ranks(&is_symbol, interner);
+        let value = |part: usize, x: u32| match is_symbol[part] {
+            true => rank.get(x as usize).copied().unwrap_or(0),
+            false => x,
+        };
+        let mut low = vec![u32::MAX; self.width];
+        let mut high = vec![0u32; self.width];
+        for key in self.keys.chunks_exact(self.width) {
+            for (part, &x) in key.iter().enumerate() {
+                let v = value(part, x);
+                low[part] = low[part].min(v);
+                high[part] = high[part].max(v);
             }
         }
+        let bits: Vec<u32> = (low.iter().zip(&high))
+            .map(|(&lo, &hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
+            .collect();
+        let slots = 0..self.accs.len() as u32;
+        if bits.iter().sum::<u32>() > u64::BITS {
+            let ranked: Vec<u32> = (self.keys.chunks_exact(self.width))
+                .flat_map(|key| key.iter().enumerate().map(|(part, &x)| value(part, x)))
+                .collect();
+            let mut order: Vec<u32> = slots.collect();
+            order.sort_unstable_by_key(|&slot| key_at(&ranked, self.width, slot));
+            return order;
+        }
+        let mut keyed: Vec<(u64, u32)> = (self.keys.chunks_exact(self.width))
+            .zip(slots)
+            .map(|(key, slot)| {
+                let packed = key.iter().enumerate().fold(0u64, |packed, (part, &x)| {
+                    packed << bits[part] | u64::from(value(part, x) - low[part])
+                });
+                (packed, slot)
+            })
+            .collect();
+        keyed.sort_unstable_by_key(|&(packed, _)| packed);
         keyed.into_iter().map(|(_, slot)| slot).collect()
     }
 
-    /// The order of the text keys of slots `a` and `b`: texts as strings (`is_symbol` says which
-    /// parts are texts), periods by code.
-    fn key_order(&self, a: u32, b: u32, is_symbol: &[bool], interner: &Interner) -> Ordering {
-        let (ka, kb) = (self.stored(a), self.stored(b));
-        for ((&x, &y), &symbol) in ka.iter().zip(kb).zip(is_symbol) {
-            let o = if symbol {
-                if x == y {
-                    continue;
+    /// The rank of each text that is part of a key, among them all, in string order, by symbol
+    /// (other symbols are left at 0). The texts are first put in the order of eight bytes taken
+    /// after the prefix they all share (`Chi hội khu dân cư số ` before two million numbers):
+    /// sorting numbers in place of texts read far apart in memory. Only texts whose eight bytes
+    /// are the same are then compared in full.
+    fn ranks(&self, is_symbol: &[bool], interner: &Interner) -> Vec<u32> {
+        let mut used = vec![false; interner.len()];
+        for key in self.keys.chunks_exact(self.width) {
+            for (&x, _) in key.iter().zip(is_symbol).filter(|(_, symbol)| **symbol) {
+                if let Some(u) = used.get_mut(x as usize) {
+                    *u = true;
                 }
-                interner.get(x).cmp(interner.get(y))
-            } else {
-                x.cmp(&y)
-            };
-            if o.is_ne() {
-                return o;
             }
         }
-        Ordering::Equal
+        let texts = || (0..used.len() as Sym).filter(|&x| used[x as usize]);
+        let text = |x: Sym| interner.get(x).as_bytes();
+        let shared = texts()
+            .map(text)
+            .reduce(|a, b| &a[..common_prefix(a, b)])
+            .map_or(0, <[u8]>::len);
+        let mut keyed: Vec<(u64, Sym)> =
+            texts().map(|x| (eight_bytes(text(x), shared), x)).collect();
+        keyed.sort_unstable_by_key(|&(bytes, _)| bytes);
+        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| text(a.1).cmp(text(b.1)));
+            }
+        }
+        let mut rank = vec![0u32; used.len()];
+        for (i, &(_, x)) in keyed.iter().enumerate() {
+            rank[x as usize] = i as u32;
+        }
+        rank
     }
 }
 
