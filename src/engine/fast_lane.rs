@@ -86,7 +86,12 @@ enum Memo {
     /// trip down the slow path. The memo then holds a few texts that stay in cache, where one
     /// keyed by texts and period (a model by month: a dozen keys per model) missed it on most
     /// rows, and sent the first row of every period the slow way.
-    Periods(u32),
+    Periods {
+        like: u32,
+        /// The last two (period code, slot) met, newest first (code 0: none): a ledger of two
+        /// years finds most rows here, with no second lookup.
+        recent: [(u32, u32); 2],
+    },
     TextFiltered,
 }
 
@@ -260,12 +265,20 @@ impl FastLane {
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());
-        let found = self
-            .memo
-            .find(hash_bytes(key), |&(at, len, _, _)| {
+        let (by_period, code) = (&mut self.by_period, self.code);
+        // A date the selection leaves out makes no group: such a row is only filtered.
+        let keeps_date = selector.keeps_date(date);
+        let found = (self.memo)
+            .find_mut(hash_bytes(key), |&(at, len, _, _)| {
                 &arena[at as usize..(at + len) as usize] == key
             })
-            .copied();
+            .map(|entry| match &mut entry.2 {
+                Memo::Periods { like, recent } if keeps_date => {
+                    let slot = slot_in_period(*like, recent, by_period, code, date, groups);
+                    (entry.0, entry.1, Memo::Slot(slot), entry.3)
+                }
+                _ => *entry,
+            });
         if self.pacing.looked(found.is_some()) == Verdict::NotPaying {
             // What was learned no longer comes back: make room for what may.
             if self.forget_if_full() {
@@ -284,15 +297,10 @@ impl FastLane {
         }
         let slot = match found.map(|(_, _, memo, _)| memo) {
             None => return Ok(Fast::Unknown),
-            Some(Memo::TextFiltered) => return Ok(Fast::Filtered(evidence)),
+            Some(Memo::TextFiltered | Memo::Periods { .. }) => return Ok(Fast::Filtered(evidence)),
             Some(Memo::Slot(slot)) => slot,
-            // A date the selection leaves out makes no group: such a row is only filtered.
-            Some(Memo::Periods(_)) if !selector.keeps_date(date) => {
-                return Ok(Fast::Filtered(evidence));
-            }
-            Some(Memo::Periods(like)) => self.slot_in_period(like, date, groups),
         };
-        if !selector.keeps_date(date) {
+        if !keeps_date {
             return Ok(Fast::Filtered(evidence));
         }
         // With grouping sets the fine group is only where the sets look its row up: its own
@@ -366,8 +374,12 @@ impl FastLane {
             (None, _) => Memo::TextFiltered,
             (Some(slot), None) => Memo::Slot(slot),
             (Some(slot), Some(_)) => {
-                self.remember_period(u64::from(slot) << 32 | u64::from(self.code), slot);
-                Memo::Periods(slot)
+                let key = u64::from(slot) << 32 | u64::from(self.code);
+                remember_period(&mut self.by_period, key, slot);
+                Memo::Periods {
+                    like: slot,
+                    recent: [(self.code, slot), (0, 0)],
+                }
             }
         };
         let index = match &mut self.rows {
@@ -386,23 +398,42 @@ impl FastLane {
             |&(at, len, _, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
         );
     }
+}
 
-    /// The group of the texts of the group in `like`, in the periods of `date`.
-    #[inline]
-    fn slot_in_period(&mut self, like: u32, date: NaiveDate, groups: &mut LocalGroups) -> u32 {
-        let key = u64::from(like) << 32 | u64::from(self.code);
-        if let Some(&(_, slot)) = self.by_period.find(hash_period(key), |&(k, _)| k == key) {
-            return slot;
-        }
-        let slot = groups.slot_like(like, date);
-        if self.by_period.len() < MAX_PERIODS {
-            self.remember_period(key, slot);
-        }
-        slot
+/// The group of the texts of the group in `like`, in the periods of `date` (whose finest code is
+/// `code`): from the texts' recent periods, else from `by_period`, else made from `like`'s key.
+#[inline]
+fn slot_in_period(
+    like: u32,
+    recent: &mut [(u32, u32); 2],
+    by_period: &mut HashTable<(u64, u32)>,
+    code: u32,
+    date: NaiveDate,
+    groups: &mut LocalGroups,
+) -> u32 {
+    if recent[0].0 == code {
+        return recent[0].1;
     }
+    let slot = match recent[1] {
+        (c, slot) if c == code => slot,
+        _ => {
+            let key = u64::from(like) << 32 | u64::from(code);
+            match by_period.find(hash_period(key), |&(k, _)| k == key) {
+                Some(&(_, slot)) => slot,
+                None => {
+                    let slot = groups.slot_like(like, date);
+                    if by_period.len() < MAX_PERIODS {
+                        remember_period(by_period, key, slot);
+                    }
+                    slot
+                }
+            }
+        }
+    };
+    *recent = [(code, slot), recent[0]];
+    slot
+}
 
-    fn remember_period(&mut self, key: u64, slot: u32) {
-        self.by_period
-            .insert_unique(hash_period(key), (key, slot), |&(k, _)| hash_period(k));
-    }
+fn remember_period(by_period: &mut HashTable<(u64, u32)>, key: u64, slot: u32) {
+    by_period.insert_unique(hash_period(key), (key, slot), |&(k, _)| hash_period(k));
 }
