@@ -130,12 +130,16 @@ impl Worker {
                 let seen = fast
                     .try_record(
                         record,
+                        line,
                         layout,
                         &self.selector,
                         &mut self.groups,
                         self.sets.as_mut(),
                     )
                     .with_context(|| format!("{}:{line}", layout.file))?;
+                if fast.flush_due() {
+                    fast.flush(&mut self.groups, &layout.file)?;
+                }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
                         if let (Some(observer), Some(row)) = (&mut self.observer, fast.row()) {
@@ -294,6 +298,10 @@ impl Worker {
                 }
             }
             Ok(())
+        });
+        let run = run.and_then(|()| match &mut self.fast {
+            Some(fast) => fast.flush(&mut self.groups, &layout.file),
+            None => Ok(()),
         });
         if let Err(e) = run {
             out.fatal = Some((job.seq, e));
