@@ -89,13 +89,50 @@ enum Memo {
     /// trip down the slow path. The memo then holds a few texts that stay in cache, where one
     /// keyed by texts and period (a model by month: a dozen keys per model) missed it on most
     /// rows, and sent the first row of every period the slow way.
+    /// `id` numbers these texts among those of this kind: their place in `recent`.
     Periods {
         like: u32,
-        /// The last two (period code, slot) met, newest first (code 0: none): a ledger of two
-        /// years finds most rows here, with no second lookup.
-        recent: [(u32, u32); 2],
+        id: u32,
     },
     TextFiltered,
+}
+
+/// A counted amount waiting for [`FastLane::flush`], and its group.
+#[derive(Debug, Clone, Copy)]
+struct Deferred {
+    line: u64,
+    value: Decimal,
+    group: Group,
+}
+
+/// The group of a deferred amount: known, or to be found when added.
+#[derive(Debug, Clone, Copy)]
+enum Group {
+    Slot(u32),
+    /// The texts of [`Memo::Periods`] in the period of `date`, whose finest code is `code`.
+    InPeriod {
+        like: u32,
+        id: u32,
+        code: u32,
+        date: NaiveDate,
+    },
+}
+
+/// The last two (period code, slot) met by some texts, newest first (code 0: none). A ledger of
+/// two years finds most rows here, with no lookup in `by_period`.
+type Recent = [(u32, u32); 2];
+
+/// The slot of period `code` in `recent`, if it is one of the two.
+#[inline]
+fn recent_slot(recent: &mut Recent, code: u32) -> Option<u32> {
+    if recent[0].0 == code {
+        return Some(recent[0].1);
+    }
+    if recent[1].0 == code {
+        recent.swap(0, 1);
+        return Some(recent[0].1);
+    }
+    None
 }
 
 /// The hash of a group slot and a period code. A multiply alone would leave the low bits, which
@@ -144,6 +181,8 @@ pub struct FastLane {
     /// The group of each remembered (slot of a [`Memo::Periods`], period code), as
     /// `(slot << 32 | code, group slot)`.
     by_period: HashTable<(u64, u32)>,
+    /// The recent periods of each [`Memo::Periods`], by its id.
+    recent: Vec<Recent>,
     /// With an observer: each remembered key's row as the slow path made it.
     rows: Option<Vec<Contribution>>,
     /// The row of the record last added, with its date and amount (with an observer).
@@ -160,7 +199,7 @@ pub struct FastLane {
     /// a time. A row costs a couple of thousand instructions, more than a core looks ahead,
     /// so adding each row's amount as it is read waited on memory once per row when the groups
     /// are many (a model by month: 178,000 of them); added together, the waits overlap.
-    deferred: Vec<(u32, u64, Decimal)>,
+    deferred: Vec<Deferred>,
 }
 
 impl FastLane {
@@ -195,6 +234,7 @@ impl FastLane {
             code: 0,
             memo: HashTable::new(),
             by_period: HashTable::new(),
+            recent: Vec::new(),
 
             rows: observed.then(Vec::new),
             hit: None,
@@ -275,25 +315,19 @@ impl FastLane {
         }
         self.learnable = true;
         let (arena, key) = (&self.arena, self.key.as_slice());
-        let (by_period, code) = (&mut self.by_period, self.code);
-        // A date the selection leaves out makes no group: such a row is only filtered.
-        let keeps_date = selector.keeps_date(date);
-        let found = (self.memo)
-            .find_mut(hash_bytes(key), |&(at, len, _, _)| {
+        let found = self
+            .memo
+            .find(hash_bytes(key), |&(at, len, _, _)| {
                 &arena[at as usize..(at + len) as usize] == key
             })
-            .map(|entry| match &mut entry.2 {
-                Memo::Periods { like, recent } if keeps_date => {
-                    let slot = slot_in_period(*like, recent, by_period, code, date, groups);
-                    (entry.0, entry.1, Memo::Slot(slot), entry.3)
-                }
-                _ => *entry,
-            });
-        if self.pacing.looked(found.is_some()) == Verdict::NotPaying {
-            // What was learned no longer comes back: make room for what may.
-            if self.forget_if_full() {
-                return Ok(Fast::Unknown);
-            }
+            .copied();
+        // What was learned no longer comes back: make room for what may (once the amounts
+        // waiting, which name remembered texts, are added).
+        if self.pacing.looked(found.is_some()) == Verdict::NotPaying
+            && self.deferred.is_empty()
+            && self.forget_if_full()
+        {
+            return Ok(Fast::Unknown);
         }
         if let (Some(rows), Some((_, _, _, i))) = (&self.rows, found) {
             let Some(row) = rows.get(i as usize) else {
@@ -305,38 +339,98 @@ impl FastLane {
                 ..*row
             });
         }
-        let slot = match found.map(|(_, _, memo, _)| memo) {
+        let group = match found.map(|(_, _, memo, _)| memo) {
             None => return Ok(Fast::Unknown),
-            Some(Memo::TextFiltered | Memo::Periods { .. }) => return Ok(Fast::Filtered(evidence)),
-            Some(Memo::Slot(slot)) => slot,
+            Some(Memo::TextFiltered) => return Ok(Fast::Filtered(evidence)),
+            // A date the selection leaves out makes no group: such a row is only filtered.
+            Some(_) if !selector.keeps_date(date) => return Ok(Fast::Filtered(evidence)),
+            Some(Memo::Slot(slot)) => Group::Slot(slot),
+            Some(Memo::Periods { like, id }) => {
+                let code = self.code;
+                match self
+                    .recent
+                    .get_mut(id as usize)
+                    .and_then(|r| recent_slot(r, code))
+                {
+                    Some(slot) => Group::Slot(slot),
+                    None => Group::InPeriod {
+                        like,
+                        id,
+                        code,
+                        date,
+                    },
+                }
+            }
         };
-        if !keeps_date {
-            return Ok(Fast::Filtered(evidence));
-        }
         // With grouping sets the fine group is only where the sets look its row up: its own
         // sum would never be read.
         match sets {
-            Some(sets) => sets.add(slot, groups, date, value)?,
-            None => self.deferred.push((slot, line, value)),
+            Some(sets) => {
+                let slot = self.slot_of(group, groups);
+                sets.add(slot, groups, date, value)?;
+            }
+            None => self.deferred.push(Deferred { line, value, group }),
         }
         Ok(Fast::Counted(evidence))
     }
 
-    /// Whether [`FastLane::flush`] is due: after every [`BATCH`] amounts.
+    /// Whether [`FastLane::flush`] is due: after every [`BATCH`] amounts, and before a full
+    /// memo is emptied.
     #[inline]
     pub fn flush_due(&self) -> bool {
-        self.deferred.len() >= BATCH
+        self.deferred.len() >= BATCH || (!self.deferred.is_empty() && self.is_full())
     }
 
     /// Adds the amounts counted and not yet added; the worker calls it when due and at the end
     /// of each chunk, so groups are whole before anyone reads them, and `file` is the chunk's.
+    /// Groups are found first, all of them, then added to: each step's lookups are apart from
+    /// one another, so their waits on memory overlap.
     pub fn flush(&mut self, groups: &mut LocalGroups, file: &str) -> Result<()> {
-        for (slot, line, value) in self.deferred.drain(..) {
-            groups
-                .add_to(slot, value)
-                .with_context(|| format!("{file}:{line}"))?;
+        for i in 0..self.deferred.len() {
+            let slot = self.slot_of(self.deferred[i].group, groups);
+            self.deferred[i].group = Group::Slot(slot);
+        }
+        for d in self.deferred.drain(..) {
+            if let Group::Slot(slot) = d.group {
+                groups
+                    .add_to(slot, d.value)
+                    .with_context(|| format!("{file}:{}", d.line))?;
+            }
         }
         Ok(())
+    }
+
+    /// The slot of `group`: the texts' recent periods, else `by_period`, else made from the
+    /// key of the texts' remembered group (and remembered).
+    fn slot_of(&mut self, group: Group, groups: &mut LocalGroups) -> u32 {
+        let (like, id, code, date) = match group {
+            Group::Slot(slot) => return slot,
+            Group::InPeriod {
+                like,
+                id,
+                code,
+                date,
+            } => (like, id, code, date),
+        };
+        let recent = self.recent.get_mut(id as usize);
+        if let Some(slot) = recent.and_then(|r| recent_slot(r, code)) {
+            return slot;
+        }
+        let key = u64::from(like) << 32 | u64::from(code);
+        let slot = match self.by_period.find(hash_period(key), |&(k, _)| k == key) {
+            Some(&(_, slot)) => slot,
+            None => {
+                let slot = groups.slot_like(like, date);
+                if self.by_period.len() < MAX_PERIODS {
+                    remember_period(&mut self.by_period, key, slot);
+                }
+                slot
+            }
+        };
+        if let Some(r) = self.recent.get_mut(id as usize) {
+            *r = [(code, slot), r[0]];
+        }
+        slot
     }
 
     /// True when a watched cell of `rec` is a totals label. Only cells whose first bytes could
@@ -378,6 +472,7 @@ impl FastLane {
         }
         self.memo.clear();
         self.by_period.clear();
+        self.recent.clear();
         self.arena.clear();
         if let Some(rows) = &mut self.rows {
             rows.clear();
@@ -403,9 +498,10 @@ impl FastLane {
             (Some(slot), Some(_)) => {
                 let key = u64::from(slot) << 32 | u64::from(self.code);
                 remember_period(&mut self.by_period, key, slot);
+                self.recent.push([(self.code, slot), (0, 0)]);
                 Memo::Periods {
                     like: slot,
-                    recent: [(self.code, slot), (0, 0)],
+                    id: (self.recent.len() - 1) as u32,
                 }
             }
         };
@@ -425,40 +521,6 @@ impl FastLane {
             |&(at, len, _, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
         );
     }
-}
-
-/// The group of the texts of the group in `like`, in the periods of `date` (whose finest code is
-/// `code`): from the texts' recent periods, else from `by_period`, else made from `like`'s key.
-#[inline]
-fn slot_in_period(
-    like: u32,
-    recent: &mut [(u32, u32); 2],
-    by_period: &mut HashTable<(u64, u32)>,
-    code: u32,
-    date: NaiveDate,
-    groups: &mut LocalGroups,
-) -> u32 {
-    if recent[0].0 == code {
-        return recent[0].1;
-    }
-    let slot = match recent[1] {
-        (c, slot) if c == code => slot,
-        _ => {
-            let key = u64::from(like) << 32 | u64::from(code);
-            match by_period.find(hash_period(key), |&(k, _)| k == key) {
-                Some(&(_, slot)) => slot,
-                None => {
-                    let slot = groups.slot_like(like, date);
-                    if by_period.len() < MAX_PERIODS {
-                        remember_period(by_period, key, slot);
-                    }
-                    slot
-                }
-            }
-        }
-    };
-    *recent = [(code, slot), recent[0]];
-    slot
 }
 
 fn remember_period(by_period: &mut HashTable<(u64, u32)>, key: u64, slot: u32) {
