@@ -285,6 +285,14 @@ impl LocalGroups {
         self.stored(slot)
     }
 
+    /// Starts loading the running total of `slot`, to be added to soon.
+    #[inline(always)]
+    pub fn prefetch(&self, slot: u32) {
+        if let Some(acc) = self.accs.get(slot as usize) {
+            crate::prefetch::read(acc);
+        }
+    }
+
     /// Adds one row's amount to the group in `slot`.
     pub fn add_to(&mut self, slot: u32, amount: Decimal) -> Result<()> {
         match self.accs.get_mut(slot as usize) {

@@ -25,6 +25,7 @@ pub mod engine;
 pub mod identity;
 pub mod ledger;
 pub mod output;
+pub mod prefetch;
 pub mod present;
 pub mod problem;
 pub mod progress;

@@ -22,6 +22,7 @@
 //! A lane that finds nothing (every value new) tries fewer rows, and learns fewer ([`Pacing`]):
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
+use super::period_slots::PeriodSlots;
 use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -135,14 +136,6 @@ fn recent_slot(recent: &mut Recent, code: u32) -> Option<u32> {
     None
 }
 
-/// The hash of a group slot and a period code. A multiply alone would leave the low bits, which
-/// pick the bucket, to the period code; the fold brings the slot into them.
-#[inline(always)]
-fn hash_period(key: u64) -> u64 {
-    let x = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^ (x >> 32)
-}
-
 /// How fine a period is: the code of a finer one gives the coarser ones'.
 fn fineness(d: Dim) -> u8 {
     match d {
@@ -180,7 +173,7 @@ pub struct FastLane {
     memo: HashTable<(u32, u32, Memo, u32)>,
     /// The group of each remembered (slot of a [`Memo::Periods`], period code), as
     /// `(slot << 32 | code, group slot)`.
-    by_period: HashTable<(u64, u32)>,
+    by_period: PeriodSlots,
     /// The recent periods of each [`Memo::Periods`], by its id.
     recent: Vec<Recent>,
     /// With an observer: each remembered key's row as the slow path made it.
@@ -233,7 +226,7 @@ impl FastLane {
                 .max_by_key(|&d| fineness(d)),
             code: 0,
             memo: HashTable::new(),
-            by_period: HashTable::new(),
+            by_period: PeriodSlots::new(),
             recent: Vec::new(),
 
             rows: observed.then(Vec::new),
@@ -386,9 +379,15 @@ impl FastLane {
     /// Groups are found first, all of them, then added to: each step's lookups are apart from
     /// one another, so their waits on memory overlap.
     pub fn flush(&mut self, groups: &mut LocalGroups, file: &str) -> Result<()> {
+        for d in &self.deferred {
+            if let Group::InPeriod { like, code, .. } = d.group {
+                self.by_period.prefetch(period_key(like, code));
+            }
+        }
         for i in 0..self.deferred.len() {
             let slot = self.slot_of(self.deferred[i].group, groups);
             self.deferred[i].group = Group::Slot(slot);
+            groups.prefetch(slot);
         }
         for d in self.deferred.drain(..) {
             if let Group::Slot(slot) = d.group {
@@ -416,13 +415,13 @@ impl FastLane {
         if let Some(slot) = recent.and_then(|r| recent_slot(r, code)) {
             return slot;
         }
-        let key = u64::from(like) << 32 | u64::from(code);
-        let slot = match self.by_period.find(hash_period(key), |&(k, _)| k == key) {
-            Some(&(_, slot)) => slot,
+        let key = period_key(like, code);
+        let slot = match self.by_period.get(key) {
+            Some(slot) => slot,
             None => {
                 let slot = groups.slot_like(like, date);
                 if self.by_period.len() < MAX_PERIODS {
-                    remember_period(&mut self.by_period, key, slot);
+                    self.by_period.insert(key, slot);
                 }
                 slot
             }
@@ -496,8 +495,7 @@ impl FastLane {
             (None, _) => Memo::TextFiltered,
             (Some(slot), None) => Memo::Slot(slot),
             (Some(slot), Some(_)) => {
-                let key = u64::from(slot) << 32 | u64::from(self.code);
-                remember_period(&mut self.by_period, key, slot);
+                self.by_period.insert(period_key(slot, self.code), slot);
                 self.recent.push([(self.code, slot), (0, 0)]);
                 Memo::Periods {
                     like: slot,
@@ -523,6 +521,8 @@ impl FastLane {
     }
 }
 
-fn remember_period(by_period: &mut HashTable<(u64, u32)>, key: u64, slot: u32) {
-    by_period.insert_unique(hash_period(key), (key, slot), |&(k, _)| hash_period(k));
+/// The key of `like`'s texts in the period of finest code `code` in `by_period`.
+#[inline(always)]
+fn period_key(like: u32, code: u32) -> u64 {
+    u64::from(like) << 32 | u64::from(code)
 }

@@ -18,6 +18,7 @@ mod collect;
 mod fast_lane;
 mod listed;
 pub mod observe;
+mod period_slots;
 mod place;
 mod reread;
 mod sets;
