@@ -119,21 +119,32 @@ enum Group {
     },
 }
 
-/// The last two (period code, slot) met by some texts, newest first (code 0: none). A ledger of
-/// two years finds most rows here, with no lookup in `by_period`.
-type Recent = [(u32, u32); 2];
+/// The last two (period code, slot) met by the texts of group `like`, newest first (code 0:
+/// none). A ledger of two years finds most rows here, with no lookup in `by_period`.
+#[derive(Debug, Clone, Copy)]
+struct Recent {
+    like: u32,
+    periods: [(u32, u32); 2],
+}
 
-/// The slot of period `code` in `recent`, if it is one of the two.
-#[inline]
-fn recent_slot(recent: &mut Recent, code: u32) -> Option<u32> {
-    if recent[0].0 == code {
-        return Some(recent[0].1);
+impl Recent {
+    /// The slot of period `code` of the texts of `like`, if it is one of the two. `like` is
+    /// checked: an amount that waited across an emptied memo may carry an id given again since.
+    #[inline]
+    fn slot(&mut self, like: u32, code: u32) -> Option<u32> {
+        if self.like != like {
+            return None;
+        }
+        let p = &mut self.periods;
+        if p[0].0 == code {
+            return Some(p[0].1);
+        }
+        if p[1].0 == code {
+            p.swap(0, 1);
+            return Some(p[0].1);
+        }
+        None
     }
-    if recent[1].0 == code {
-        recent.swap(0, 1);
-        return Some(recent[0].1);
-    }
-    None
 }
 
 /// How fine a period is: the code of a finer one gives the coarser ones'.
@@ -314,12 +325,9 @@ impl FastLane {
                 &arena[at as usize..(at + len) as usize] == key
             })
             .copied();
-        // What was learned no longer comes back: make room for what may (once the amounts
-        // waiting, which name remembered texts, are added).
-        if self.pacing.looked(found.is_some()) == Verdict::NotPaying
-            && self.deferred.is_empty()
-            && self.forget_if_full()
-        {
+        // What was learned no longer comes back: make room for what may. Amounts waiting to be
+        // added keep their groups: each names a group slot, which stays.
+        if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.forget_if_full() {
             return Ok(Fast::Unknown);
         }
         if let (Some(rows), Some((_, _, _, i))) = (&self.rows, found) {
@@ -343,7 +351,7 @@ impl FastLane {
                 match self
                     .recent
                     .get_mut(id as usize)
-                    .and_then(|r| recent_slot(r, code))
+                    .and_then(|r| r.slot(like, code))
                 {
                     Some(slot) => Group::Slot(slot),
                     None => Group::InPeriod {
@@ -367,11 +375,10 @@ impl FastLane {
         Ok(Fast::Counted(evidence))
     }
 
-    /// Whether [`FastLane::flush`] is due: after every [`BATCH`] amounts, and before a full
-    /// memo is emptied.
+    /// Whether [`FastLane::flush`] is due: after every [`BATCH`] amounts.
     #[inline]
     pub fn flush_due(&self) -> bool {
-        self.deferred.len() >= BATCH || (!self.deferred.is_empty() && self.is_full())
+        self.deferred.len() >= BATCH
     }
 
     /// Adds the amounts counted and not yet added; the worker calls it when due and at the end
@@ -412,7 +419,7 @@ impl FastLane {
             } => (like, id, code, date),
         };
         let recent = self.recent.get_mut(id as usize);
-        if let Some(slot) = recent.and_then(|r| recent_slot(r, code)) {
+        if let Some(slot) = recent.and_then(|r| r.slot(like, code)) {
             return slot;
         }
         let key = period_key(like, code);
@@ -426,8 +433,8 @@ impl FastLane {
                 slot
             }
         };
-        if let Some(r) = self.recent.get_mut(id as usize) {
-            *r = [(code, slot), r[0]];
+        if let Some(r) = self.recent.get_mut(id as usize).filter(|r| r.like == like) {
+            r.periods = [(code, slot), r.periods[0]];
         }
         slot
     }
@@ -496,7 +503,10 @@ impl FastLane {
             (Some(slot), None) => Memo::Slot(slot),
             (Some(slot), Some(_)) => {
                 self.by_period.insert(period_key(slot, self.code), slot);
-                self.recent.push([(self.code, slot), (0, 0)]);
+                self.recent.push(Recent {
+                    like: slot,
+                    periods: [(self.code, slot), (0, 0)],
+                });
                 Memo::Periods {
                     like: slot,
                     id: (self.recent.len() - 1) as u32,
