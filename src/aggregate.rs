@@ -188,6 +188,38 @@ fn eight_bytes(text: &[u8], at: usize) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
+/// Puts `texts` (symbols beside room for a sort key) in the order of their texts, all of which
+/// begin with the same `at` bytes. They are first put in the order of eight bytes taken after
+/// the prefix they all share (`Chi hội khu dân cư số ` before two million numbers): sorting
+/// numbers in place of texts read far apart in memory. Texts whose eight bytes are alike are
+/// sorted the same way from there on, or compared in full when few, or when one of them ends
+/// within those bytes (its tail of zeros could tie with a text of NUL bytes).
+fn sort_texts<'a>(texts: &mut [(u64, Sym)], text: &impl Fn(Sym) -> &'a [u8], at: usize) {
+    if texts.len() < 16 {
+        texts.sort_unstable_by(|a, b| text(a.1).cmp(text(b.1)));
+        return;
+    }
+    let shared = (texts.iter())
+        .map(|&(_, x)| text(x).get(at..).unwrap_or_default())
+        .reduce(|a, b| &a[..common_prefix(a, b)])
+        .map_or(0, <[u8]>::len)
+        + at;
+    for (bytes, x) in texts.iter_mut() {
+        *bytes = eight_bytes(text(*x), shared);
+    }
+    texts.sort_unstable_by_key(|&(bytes, _)| bytes);
+    for run in texts.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        if run.iter().any(|&(_, x)| text(x).len() <= shared + 8) {
+            run.sort_unstable_by(|a, b| text(a.1).cmp(text(b.1)));
+        } else {
+            sort_texts(run, text, shared + 8);
+        }
+    }
+}
+
 /// 32 bits of a key's hash, both halves folded in: what the table stores.
 fn hash_key(key: &[u32]) -> u32 {
     let mut h = FxHasher::default();
@@ -449,10 +481,7 @@ impl LocalGroups {
     }
 
     /// The rank of each text that is part of a key, among them all, in string order, by symbol
-    /// (other symbols are left at 0). The texts are first put in the order of eight bytes taken
-    /// after the prefix they all share (`Chi hội khu dân cư số ` before two million numbers):
-    /// sorting numbers in place of texts read far apart in memory. Only texts whose eight bytes
-    /// are the same are then compared in full.
+    /// (other symbols are left at 0). The texts are sorted by [`sort_texts`].
     fn ranks(&self, is_symbol: &[bool], interner: &Interner) -> Vec<u32> {
         let mut used = vec![false; interner.len()];
         for key in self.keys.chunks_exact(self.width) {
@@ -462,20 +491,11 @@ impl LocalGroups {
                 }
             }
         }
-        let texts = || (0..used.len() as Sym).filter(|&x| used[x as usize]);
-        let text = |x: Sym| interner.get(x).as_bytes();
-        let shared = texts()
-            .map(text)
-            .reduce(|a, b| &a[..common_prefix(a, b)])
-            .map_or(0, <[u8]>::len);
-        let mut keyed: Vec<(u64, Sym)> =
-            texts().map(|x| (eight_bytes(text(x), shared), x)).collect();
-        keyed.sort_unstable_by_key(|&(bytes, _)| bytes);
-        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
-            if run.len() > 1 {
-                run.sort_unstable_by(|a, b| text(a.1).cmp(text(b.1)));
-            }
-        }
+        let mut keyed: Vec<(u64, Sym)> = (0..used.len() as Sym)
+            .filter(|&x| used[x as usize])
+            .map(|x| (0, x))
+            .collect();
+        sort_texts(&mut keyed, &|x| interner.get(x).as_bytes(), 0);
         let mut rank = vec![0u32; used.len()];
         for (i, &(_, x)) in keyed.iter().enumerate() {
             rank[x as usize] = i as u32;
@@ -577,6 +597,24 @@ mod tests {
     }
 
     proptest! {
+        /// Texts come in byte order however long the stretches they share (the sort goes on
+        /// eight bytes at a time past each) and wherever they end (a text that ends within the
+        /// eight bytes, a tail of NUL bytes).
+        #[test]
+        fn texts_are_sorted_as_bytes(
+            texts in proptest::collection::btree_set(
+                "(số |)(Chi hội khu dân cư |)(aaaaaaaaa|a|)[ab\\x00]{0,12}",
+                0..300,
+            ),
+        ) {
+            let texts: Vec<String> = texts.into_iter().collect();
+            let mut keyed: Vec<(u64, Sym)> = (0..texts.len() as Sym).rev().map(|x| (0, x)).collect();
+            sort_texts(&mut keyed, &|x| texts[x as usize].as_bytes(), 0);
+            let got: Vec<&String> = keyed.iter().map(|&(_, x)| &texts[x as usize]).collect();
+            let want: Vec<&String> = texts.iter().collect();
+            prop_assert_eq!(got, want);
+        }
+
         /// Slots come in the order of their text keys, whatever the first texts share (a long
         /// common prefix, texts that end inside the eight bytes after it, NUL bytes): the order
         /// the bulk build of the tree relies on to be fast.
