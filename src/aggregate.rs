@@ -440,6 +440,12 @@ impl LocalGroups {
     /// many bits as its part needs. Slots sort as numbers; a key too wide for 64 bits sorts as
     /// its list of ranks and codes.
     fn slots_in_key_order(&self, interner: &Interner) -> Vec<u32> {
+        self.slots_in_key_order_packed_within(interner, u64::BITS)
+    }
+
+    /// [`LocalGroups::slots_in_key_order`], packing keys into numbers of at most `bits` bits
+    /// (tests give 0 to sort every key as a list).
+    fn slots_in_key_order_packed_within(&self, interner: &Interner, most: u32) -> Vec<u32> {
         let is_symbol = self.symbol_parts();
         let rank = self.ranks(&is_symbol, interner);
         let value = |part: usize, x: u32| match is_symbol[part] {
@@ -459,7 +465,7 @@ impl LocalGroups {
             .map(|(&lo, &hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
             .collect();
         let slots = 0..self.accs.len() as u32;
-        if bits.iter().sum::<u32>() > u64::BITS {
+        if bits.iter().sum::<u32>() > most {
             let ranked: Vec<u32> = (self.keys.chunks_exact(self.width))
                 .flat_map(|key| key.iter().enumerate().map(|(part, &x)| value(part, x)))
                 .collect();
@@ -631,11 +637,15 @@ mod tests {
                 let measure = interner.intern(["VND", "workday", "m2"][*m as usize % 3]);
                 groups.slot_of(&[unit, 202_401 + u32::from(*month), measure]);
             }
-            let keys: Vec<Key> = (groups.slots_in_key_order(&interner).into_iter())
-                .map(|slot| groups.key_value(groups.stored(slot), &interner))
-                .collect();
-            prop_assert_eq!(keys.len(), groups.accs.len());
-            prop_assert!(keys.is_sorted(), "{:?}", keys);
+            // Keys packed into numbers, and keys too wide for that, sorted as lists.
+            for most in [u64::BITS, 0] {
+                let order = groups.slots_in_key_order_packed_within(&interner, most);
+                let keys: Vec<Key> = (order.into_iter())
+                    .map(|slot| groups.key_value(groups.stored(slot), &interner))
+                    .collect();
+                prop_assert_eq!(keys.len(), groups.accs.len());
+                prop_assert!(keys.is_sorted(), "{:?}", keys);
+            }
         }
 
         /// Two threads' groups merged as symbols (each thread's own interner, texts met in
