@@ -602,6 +602,23 @@ mod tests {
         assert_eq!(units, ["ab", "ba", "bb"]);
     }
 
+    /// Many texts alike but for a tail of NUL bytes tie in the eight bytes after their shared
+    /// prefix: they are compared in full, shortest first.
+    #[test]
+    fn texts_alike_but_for_trailing_nul_bytes_are_shortest_first() {
+        let texts: Vec<String> = (0..24)
+            .rev()
+            .map(|n| format!("x{}", "\0".repeat(n)))
+            .collect();
+        let mut keyed: Vec<(u64, Sym)> = (0..texts.len() as Sym).map(|x| (0, x)).collect();
+        sort_texts(&mut keyed, &|x| texts[x as usize].as_bytes(), 0);
+        let lengths: Vec<usize> = keyed
+            .iter()
+            .map(|&(_, x)| texts[x as usize].len())
+            .collect();
+        assert_eq!(lengths, (1..=24).collect::<Vec<_>>());
+    }
+
     proptest! {
         /// Texts come in byte order however long the stretches they share (the sort goes on
         /// eight bytes at a time past each) and wherever they end (a text that ends within the
