@@ -619,6 +619,22 @@ mod tests {
         assert_eq!(lengths, (1..=24).collect::<Vec<_>>());
     }
 
+    /// Texts sharing a prefix, then eight more bytes, then differing: the sort goes on from the
+    /// very byte after those eight (texts ordered the other way further on must not lead).
+    #[test]
+    fn texts_past_a_shared_stretch_are_ordered_by_the_next_byte() {
+        let texts: Vec<String> = (0..20)
+            .rev()
+            .map(|i| format!("ab{}{i:06}{:08}", "c".repeat(8), 99 - i))
+            .collect();
+        let mut keyed: Vec<(u64, Sym)> = (0..texts.len() as Sym).map(|x| (0, x)).collect();
+        sort_texts(&mut keyed, &|x| texts[x as usize].as_bytes(), 0);
+        let got: Vec<&String> = keyed.iter().map(|&(_, x)| &texts[x as usize]).collect();
+        let mut want: Vec<&String> = texts.iter().collect();
+        want.sort();
+        assert_eq!(got, want);
+    }
+
     proptest! {
         /// Texts come in byte order however long the stretches they share (the sort goes on
         /// eight bytes at a time past each) and wherever they end (a text that ends within the
