@@ -623,9 +623,11 @@ mod tests {
     /// very byte after those eight (texts ordered the other way further on must not lead).
     #[test]
     fn texts_past_a_shared_stretch_are_ordered_by_the_next_byte() {
+        // "abz" keeps the prefix all share to "ab"; the others tie on "cccccccc" after it.
         let texts: Vec<String> = (0..20)
             .rev()
             .map(|i| format!("ab{}{i:06}{:08}", "c".repeat(8), 99 - i))
+            .chain(["abz".to_string()])
             .collect();
         let mut keyed: Vec<(u64, Sym)> = (0..texts.len() as Sym).map(|x| (0, x)).collect();
         sort_texts(&mut keyed, &|x| texts[x as usize].as_bytes(), 0);
