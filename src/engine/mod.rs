@@ -11,9 +11,11 @@
 //! Amounts that read two ways (`1.200`) wait until their file's convention is known from its
 //! other values: they are added up both ways per group meanwhile and settled (or rejected) at
 //! the end. Dates written as Excel serial numbers (`45721`) wait the same way: they are dates
-//! when no row of their file writes a date as text, and each is an error otherwise. `worker` holds a thread's state, `fast_lane` its memo of proven rows (`period_slots` the
-//! groups of its texts by period), `collect` the
-//! gathering, `listed` the bounded lists of problems, `place` the packed (file, line) places.
+//! when no row of their file writes a date as text, and each is an error otherwise.
+//!
+//! `worker` holds a thread's state, `fast_lane` its memo of proven rows (`period_slots` the
+//! groups of its texts by period), `collect` the gathering, `listed` the bounded lists of
+//! problems, `place` the packed (file, line) places.
 
 mod collect;
 mod fast_lane;
