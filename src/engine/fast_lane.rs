@@ -502,7 +502,11 @@ impl FastLane {
             (None, _) => Memo::TextFiltered,
             (Some(slot), None) => Memo::Slot(slot),
             (Some(slot), Some(_)) => {
-                self.by_period.insert(period_key(slot, self.code), slot);
+                // Another spelling of the same texts may have put this group there already.
+                let key = period_key(slot, self.code);
+                if self.by_period.get(key).is_none() {
+                    self.by_period.insert(key, slot);
+                }
                 self.recent.push(Recent {
                     like: slot,
                     periods: [(self.code, slot), (0, 0)],
