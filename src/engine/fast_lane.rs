@@ -147,15 +147,6 @@ impl Recent {
     }
 }
 
-/// How fine a period is: the code of a finer one gives the coarser ones'.
-fn fineness(d: Dim) -> u8 {
-    match d {
-        Dim::Year => 0,
-        Dim::Quarter => 1,
-        _ => 2,
-    }
-}
-
 /// What the fast lane did with a record.
 pub enum Fast {
     Counted(Option<Convention>),
@@ -234,12 +225,12 @@ impl FastLane {
                 .iter()
                 .copied()
                 .filter(|d| d.is_period())
-                .max_by_key(|&d| fineness(d)),
+                // `Dim` orders its periods coarse to fine: year, quarter, month.
+                .max(),
             code: 0,
             memo: HashTable::new(),
             by_period: PeriodSlots::new(),
             recent: Vec::new(),
-
             rows: observed.then(Vec::new),
             hit: None,
             short_amounts: needs.check,
@@ -418,6 +409,7 @@ impl FastLane {
                 date,
             } => (like, id, code, date),
         };
+        // Looked at again: an amount earlier in the batch may have met this period since.
         let recent = self.recent.get_mut(id as usize);
         if let Some(slot) = recent.and_then(|r| r.slot(like, code)) {
             return slot;
