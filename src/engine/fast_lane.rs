@@ -98,11 +98,13 @@ enum Memo {
     TextFiltered,
 }
 
-/// A counted amount waiting for [`FastLane::flush`], and its group.
+/// A counted amount waiting for [`FastLane::flush`], its group, and its date (for the grouping
+/// sets, which take periods from it).
 #[derive(Debug, Clone, Copy)]
 struct Deferred {
     line: u64,
     value: Decimal,
+    date: NaiveDate,
     group: Group,
 }
 
@@ -256,8 +258,6 @@ impl FastLane {
         line: u64,
         layout: &Layout,
         selector: &Selector,
-        groups: &mut LocalGroups,
-        sets: Option<&mut Sets>,
     ) -> Result<Fast> {
         self.learnable = false;
         self.hit = None;
@@ -354,15 +354,12 @@ impl FastLane {
                 }
             }
         };
-        // With grouping sets the fine group is only where the sets look its row up: its own
-        // sum would never be read.
-        match sets {
-            Some(sets) => {
-                let slot = self.slot_of(group, groups);
-                sets.add(slot, groups, date, value)?;
-            }
-            None => self.deferred.push(Deferred { line, value, group }),
-        }
+        self.deferred.push(Deferred {
+            line,
+            value,
+            date,
+            group,
+        });
         Ok(Fast::Counted(evidence))
     }
 
@@ -375,23 +372,35 @@ impl FastLane {
     /// Adds the amounts counted and not yet added; the worker calls it when due and at the end
     /// of each chunk, so groups are whole before anyone reads them, and `file` is the chunk's.
     /// Groups are found first, all of them, then added to: each step's lookups are apart from
-    /// one another, so their waits on memory overlap.
-    pub fn flush(&mut self, groups: &mut LocalGroups, file: &str) -> Result<()> {
+    /// one another, so their waits on memory overlap. With grouping sets the amounts go to the
+    /// sets, by their fine group: its own sum would never be read.
+    pub fn flush(
+        &mut self,
+        groups: &mut LocalGroups,
+        mut sets: Option<&mut Sets>,
+        file: &str,
+    ) -> Result<()> {
         for d in &self.deferred {
             if let Group::InPeriod { like, code, .. } = d.group {
                 self.by_period.prefetch(period_key(like, code));
             }
         }
         for i in 0..self.deferred.len() {
-            let slot = self.slot_of(self.deferred[i].group, groups);
+            let d = self.deferred[i];
+            let slot = self.slot_of(d.group, groups);
             self.deferred[i].group = Group::Slot(slot);
-            groups.prefetch(slot);
+            match &sets {
+                Some(sets) => sets.prefetch(slot, d.date),
+                None => groups.prefetch(slot),
+            }
         }
         for d in self.deferred.drain(..) {
             if let Group::Slot(slot) = d.group {
-                groups
-                    .add_to(slot, d.value)
-                    .with_context(|| format!("{file}:{}", d.line))?;
+                match &mut sets {
+                    Some(sets) => sets.add(slot, groups, d.date, d.value),
+                    None => groups.add_to(slot, d.value),
+                }
+                .with_context(|| format!("{file}:{}", d.line))?;
             }
         }
         Ok(())

@@ -74,6 +74,12 @@ pub struct Sets {
     by_period: FxHashMap<u64, Acc>,
 }
 
+/// The place in the year array of fine group `slot`'s cell for the year `year`.
+#[inline(always)]
+fn year_cell(slot: u32, year: u32) -> usize {
+    slot as usize * WAYS + year as usize % WAYS
+}
+
 /// How fine a period is: a month gives its quarter and year, a quarter its year.
 fn fineness(d: Dim) -> u8 {
     match d {
@@ -151,6 +157,16 @@ impl Sets {
         })
     }
 
+    /// Starts loading the year cell a row of fine group `slot` dated `date` is added to, to be
+    /// added to soon ([`Sets::add`]).
+    #[inline(always)]
+    pub fn prefetch(&self, slot: u32, date: NaiveDate) {
+        let at = year_cell(slot, Dim::Year.period_code(date));
+        if let Some(cell) = self.years.get(at) {
+            crate::prefetch::read(cell);
+        }
+    }
+
     /// Adds one counted row, which went to fine group `slot`, with the fine key `fine`.
     #[inline]
     pub fn add(
@@ -161,7 +177,7 @@ impl Sets {
         amount: Decimal,
     ) -> Result<()> {
         let year = Dim::Year.period_code(date);
-        let at = slot as usize * WAYS + year as usize % WAYS;
+        let at = year_cell(slot, year);
         if self.years.len() <= at {
             let unknown = YearCell {
                 measure: NO_MEASURE,

@@ -128,17 +128,10 @@ impl Worker {
         let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast
-                    .try_record(
-                        record,
-                        line,
-                        layout,
-                        &self.selector,
-                        &mut self.groups,
-                        self.sets.as_mut(),
-                    )
+                    .try_record(record, line, layout, &self.selector)
                     .with_context(|| format!("{}:{line}", layout.file))?;
                 if fast.flush_due() {
-                    fast.flush(&mut self.groups, &layout.file)?;
+                    fast.flush(&mut self.groups, self.sets.as_mut(), &layout.file)?;
                 }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
@@ -300,7 +293,7 @@ impl Worker {
             Ok(())
         });
         let run = run.and_then(|()| match &mut self.fast {
-            Some(fast) => fast.flush(&mut self.groups, &layout.file),
+            Some(fast) => fast.flush(&mut self.groups, self.sets.as_mut(), &layout.file),
             None => Ok(()),
         });
         if let Err(e) = run {
