@@ -544,6 +544,37 @@ fn a_scaled_amount_is_never_a_remembered_unscaled_one() {
     assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,4006,5\n");
 }
 
+#[test]
+fn a_row_of_a_file_counting_workdays_is_never_a_remembered_row_of_money() {
+    let w = Work::new();
+    // The same raw cells (no measure of their own) in a file of money, one of workdays and one
+    // of square metres, on one thread: the fast lane learns them in each file apart, as each
+    // header says what they count.
+    let row = "05/03/2025;A;2\n";
+    w.file("money.csv", format!("Ngày;Đơn vị;Số tiền\n{row}{row}"));
+    w.file(
+        "days.csv",
+        format!("Ngày;Đơn vị;Số lượng (ngày công)\n{row}{row}{row}"),
+    );
+    w.file("land.csv", format!("Ngày;Đơn vị;Số lượng (m2)\n{row}"));
+    w.file("money2.csv", format!("Ngày;Đơn vị;Số tiền\n{row}"));
+    let r = w.run(&[
+        "summary",
+        "money.csv",
+        "days.csv",
+        "land.csv",
+        "money2.csv",
+        "--format",
+        "csv",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(
+        r.ok(),
+        "unit,measure,total,count\nA,VND,6,3\nA,workday,6,3\nA,m2,2,1\n"
+    );
+}
+
 /// A text the fast lane knows, in a month it has not met: the group of that month is made
 /// from the known one, and a month `--period` leaves out makes no group at all (not even an
 /// empty one). One thread, so the rows are met in this order.
