@@ -23,6 +23,7 @@
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
 use super::period_slots::PeriodSlots;
+use super::raw_keys::{RawKeys, hash_bytes};
 use super::sets::Sets;
 use crate::aggregate::Grouping;
 use crate::aggregate::LocalGroups;
@@ -31,7 +32,7 @@ use crate::ledger::date::parse_date_bytes;
 use crate::ledger::dialect::has_own_unit;
 use crate::ledger::number::{Convention, Reading, parse_amount_bytes};
 use crate::ledger::pacing::{Pacing, Verdict};
-use crate::ledger::record::Record;
+use crate::ledger::record::{Next, Record};
 use crate::ledger::row::{
     LABEL_COLUMNS, Layout, Needs, any_may_be_totals_label, is_totals_label, may_be_totals_label,
 };
@@ -39,17 +40,18 @@ use crate::ledger::{Col, Contribution};
 use crate::select::Selector;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use hashbrown::HashTable;
 use rust_decimal::Decimal;
-use rustc_hash::{FxHashMap, FxHasher};
-use std::hash::Hasher;
+use rustc_hash::FxHashMap;
 
-/// Remembered rows beyond this many are not added, which keeps memory bounded; a full memo that
-/// stops paying is emptied ([`Pacing`]).
+/// Remembered rows beyond this many are not added, nor keys past `MAX_ARENA` bytes of them,
+/// which keeps memory bounded; a full memo that stops paying is emptied ([`Pacing`]).
 const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
-// The lane rides in the top four bits of a key's first field length.
+// The lane rides in the top four bits of a key's first cell length.
 const _: () = assert!(crate::ledger::MAX_RECORD_BYTES < 1 << 28);
+/// A group slot this large (a billion groups) is not remembered: two bits beside it hold the
+/// kind of [`Memo`].
+const MAX_SLOT: u32 = 1 << 30;
 
 /// An amount of a scaled column times its scale; `None` (the slow path decides) for a cell with
 /// a unit of its own or a product out of range. Kept out of line: plain files never come here,
@@ -68,19 +70,12 @@ const BATCH: usize = 32;
 /// Distinct watched cells remembered; past this many, each is judged again every time.
 const MAX_LABELS: usize = 1 << 16;
 
-/// Always inlined: called on every row of the fast lane, where a call was measured to cost.
-#[inline(always)]
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(bytes);
-    h.finish()
-}
-
 /// Remembered text periods beyond this many are not added (16 bytes each).
 const MAX_PERIODS: usize = 1 << 20;
 
-/// What a remembered combination of raw texts says.
-#[derive(Debug, Clone, Copy)]
+/// What a remembered combination of raw texts says. Each combination is also numbered, in the
+/// order learned: its place in `recent` and `rows`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Memo {
     /// The group, when the run groups by no period.
     Slot(u32),
@@ -90,12 +85,35 @@ enum Memo {
     /// trip down the slow path. The memo then holds a few texts that stay in cache, where one
     /// keyed by texts and period (a model by month: a dozen keys per model) missed it on most
     /// rows, and sent the first row of every period the slow way.
-    /// `id` numbers these texts among those of this kind: their place in `recent`.
     Periods {
         like: u32,
-        id: u32,
     },
     TextFiltered,
+}
+
+impl Memo {
+    /// As kept in [`RawKeys`]: the kind in the top two bits, then the slot (below [`MAX_SLOT`]),
+    /// then the combination's number `n`.
+    fn encode(self, n: u32) -> u64 {
+        let high = match self {
+            Memo::Slot(slot) => slot,
+            Memo::Periods { like } => 1 << 30 | like,
+            Memo::TextFiltered => 2 << 30,
+        };
+        u64::from(high) << 32 | u64::from(n)
+    }
+
+    #[inline(always)]
+    fn decode(value: u64) -> (Memo, u32) {
+        let (high, n) = ((value >> 32) as u32, value as u32);
+        let slot = high & (MAX_SLOT - 1);
+        let memo = match high >> 30 {
+            0 => Memo::Slot(slot),
+            1 => Memo::Periods { like: slot },
+            _ => Memo::TextFiltered,
+        };
+        (memo, n)
+    }
 }
 
 /// A counted amount waiting for [`FastLane::flush`], its group, and its date (for the grouping
@@ -172,13 +190,12 @@ pub struct FastLane {
     finest: Option<Dim>,
     /// The finest period code of the record last tried.
     code: u32,
-    /// Remembered raw texts, end to end in `arena`; the table holds (offset, length, memo,
-    /// index in `rows`).
-    memo: HashTable<(u32, u32, Memo, u32)>,
+    /// Remembered rows: their cells as written (see `key`) and their [`Memo`].
+    memo: RawKeys,
     /// The group of each remembered (slot of a [`Memo::Periods`], period code), as
     /// `(slot << 32 | code, group slot)`.
     by_period: PeriodSlots,
-    /// The recent periods of each [`Memo::Periods`], by its id.
+    /// The recent periods of each remembered combination, by its number (with a period).
     recent: Vec<Recent>,
     /// With an observer: each remembered key's row as the slow path made it.
     rows: Option<Vec<Contribution>>,
@@ -186,8 +203,12 @@ pub struct FastLane {
     hit: Option<Contribution>,
     /// Amounts of 17 bytes or more take the slow path, which may warn of a float artifact.
     short_amounts: bool,
-    arena: Vec<u8>,
+    /// The cells of the record last tried, each after its length (the lane in the first
+    /// length's top bits), and the hash of it all.
     key: Vec<u8>,
+    hash: u64,
+    /// The same of the record after it, when it was read first.
+    ahead: Ahead,
     /// `key` holds the complete key of the record last tried, and it was plain enough to learn.
     learnable: bool,
     /// Which rows are tried, by how well the lane pays.
@@ -230,14 +251,15 @@ impl FastLane {
                 // `Dim` orders its periods coarse to fine: year, quarter, month.
                 .max(),
             code: 0,
-            memo: HashTable::new(),
+            memo: RawKeys::default(),
             by_period: PeriodSlots::new(),
             recent: Vec::new(),
             rows: observed.then(Vec::new),
             hit: None,
             short_amounts: needs.check,
-            arena: Vec::new(),
             key: Vec::with_capacity(256),
+            hash: 0,
+            ahead: Ahead::default(),
             learnable: false,
             pacing: Pacing::default(),
             deferred: Vec::with_capacity(BATCH),
@@ -246,26 +268,57 @@ impl FastLane {
 
     /// Gets ready for a chunk of the file `layout` describes: where its watched columns are.
     pub fn prepare(&mut self, layout: &Layout) {
+        // Lines are counted per file: a key made ahead in another chunk is not this one's.
+        self.ahead.line = None;
         self.watched_at.clear();
         let at = self.watched.iter().filter_map(|&c| layout.index(c));
         self.watched_at.extend(at.map(|i| i as u32));
     }
 
     /// Adds `rec` if an earlier row proved what it is.
+    /// `next`: the record after `rec` and its line, when it was read already. Its key is made
+    /// now and its entry in the memo fetched, so that it is in cache when its turn comes: one
+    /// row ahead is far enough to wait on memory for nothing.
     pub fn try_record(
         &mut self,
         rec: &Record<'_>,
         line: u64,
+        next: Next<'_, '_>,
         layout: &Layout,
         selector: &Selector,
     ) -> Result<Fast> {
         self.learnable = false;
         self.hit = None;
-        if !self.pacing.try_this() {
+        let width = layout.columns.width();
+        // This record's key, if it was made when the record was the one ahead.
+        let made = self.ahead.line == Some(line);
+        if made {
+            std::mem::swap(&mut self.key, &mut self.ahead.key);
+            self.hash = self.ahead.hash;
+            // Its entry was fetched a row ago: the key it points to is fetched now, while the
+            // date and amount are read.
+            self.memo.prefetch_key(self.hash);
+        }
+        self.ahead.line = None;
+        let tried = self.pacing.try_this();
+        if let Some((next, at)) = next
+            && self.pacing.tries_next()
+            && next.len() == width
+            && !next.unclosed_quote()
+        {
+            let ahead = &mut self.ahead;
+            ahead.hash = make_key(&self.parts, next, layout, &mut ahead.key);
+            ahead.line = Some(at);
+            self.memo.prefetch_entry(ahead.hash);
+        }
+        if !tried {
             return Ok(Fast::Unknown);
         }
-        if rec.len() != layout.columns.width() || rec.unclosed_quote() {
+        if rec.len() != width || rec.unclosed_quote() {
             return Ok(Fast::Unknown);
+        }
+        if !made {
+            self.hash = make_key(&self.parts, rec, layout, &mut self.key);
         }
         let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
         let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
@@ -290,18 +343,6 @@ impl FastLane {
                 None => return Ok(Fast::Unknown),
             }
         }
-        self.key.clear();
-        // The same raw text is the same group, and as valid, only within one lane of files: the
-        // lane rides in the top bits of the first length, which no field reaches (a record is at
-        // most 64 MiB), so the common lane 0 costs nothing.
-        let mut lane = u32::from(layout.lane) << 28;
-        for &col in &self.parts {
-            let bytes = cell(col);
-            self.key
-                .extend_from_slice(&(bytes.len() as u32 | lane).to_le_bytes());
-            self.key.extend_from_slice(bytes);
-            lane = 0;
-        }
         self.code = self.finest.map_or(0, |d| d.period_code(date));
         // Two bytes of each watched cell on every row; the rare row where one passes is looked
         // at closely.
@@ -309,19 +350,13 @@ impl FastLane {
             return Ok(Fast::Unknown);
         }
         self.learnable = true;
-        let (arena, key) = (&self.arena, self.key.as_slice());
-        let found = self
-            .memo
-            .find(hash_bytes(key), |&(at, len, _, _)| {
-                &arena[at as usize..(at + len) as usize] == key
-            })
-            .copied();
+        let found = self.memo.get(self.hash, &self.key).map(Memo::decode);
         // What was learned no longer comes back: make room for what may. Amounts waiting to be
         // added keep their groups: each names a group slot, which stays.
         if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.forget_if_full() {
             return Ok(Fast::Unknown);
         }
-        if let (Some(rows), Some((_, _, _, i))) = (&self.rows, found) {
+        if let (Some(rows), Some((_, i))) = (&self.rows, found) {
             let Some(row) = rows.get(i as usize) else {
                 return Ok(Fast::Unknown);
             };
@@ -331,13 +366,13 @@ impl FastLane {
                 ..*row
             });
         }
-        let group = match found.map(|(_, _, memo, _)| memo) {
+        let group = match found {
             None => return Ok(Fast::Unknown),
-            Some(Memo::TextFiltered) => return Ok(Fast::Filtered(evidence)),
+            Some((Memo::TextFiltered, _)) => return Ok(Fast::Filtered(evidence)),
             // A date the selection leaves out makes no group: such a row is only filtered.
             Some(_) if !selector.keeps_date(date) => return Ok(Fast::Filtered(evidence)),
-            Some(Memo::Slot(slot)) => Group::Slot(slot),
-            Some(Memo::Periods { like, id }) => {
+            Some((Memo::Slot(slot), _)) => Group::Slot(slot),
+            Some((Memo::Periods { like }, id)) => {
                 let code = self.code;
                 match self
                     .recent
@@ -467,7 +502,7 @@ impl FastLane {
     }
 
     fn is_full(&self) -> bool {
-        self.memo.len() >= MAX_MEMO || self.arena.len() + self.key.len() > MAX_ARENA
+        self.memo.len() >= MAX_MEMO || self.memo.bytes_len() + self.key.len() > MAX_ARENA
     }
 
     /// Empties a full memo (true then); the key of the record being tried stays learnable.
@@ -480,7 +515,6 @@ impl FastLane {
         self.memo.clear();
         self.by_period.clear();
         self.recent.clear();
-        self.arena.clear();
         if let Some(rows) = &mut self.rows {
             rows.clear();
         }
@@ -495,10 +529,11 @@ impl FastLane {
     /// After the slow path found the record last tried valid, as `row`, with no warning:
     /// `Some(slot)` when it was added there, `None` when the text filters left it out.
     pub fn learn(&mut self, slot: Option<u32>, row: &Contribution) {
-        if !self.learnable || self.is_full() {
+        if !self.learnable || self.is_full() || slot.is_some_and(|s| s >= MAX_SLOT) {
             return;
         }
         self.learnable = false;
+        let n = self.memo.len() as u32;
         let memo = match (slot, self.finest) {
             (None, _) => Memo::TextFiltered,
             (Some(slot), None) => Memo::Slot(slot),
@@ -508,32 +543,47 @@ impl FastLane {
                 if self.by_period.get(key).is_none() {
                     self.by_period.insert(key, slot);
                 }
-                self.recent.push(Recent {
-                    like: slot,
-                    periods: [(self.code, slot), (0, 0)],
-                });
-                Memo::Periods {
-                    like: slot,
-                    id: (self.recent.len() - 1) as u32,
-                }
+                Memo::Periods { like: slot }
             }
         };
-        let index = match &mut self.rows {
-            Some(rows) => {
-                rows.push(*row);
-                (rows.len() - 1) as u32
-            }
-            None => u32::MAX,
-        };
-        let at = self.arena.len() as u32;
-        self.arena.extend_from_slice(&self.key);
-        let arena = &self.arena;
-        self.memo.insert_unique(
-            hash_bytes(&self.key),
-            (at, self.key.len() as u32, memo, index),
-            |&(at, len, _, _)| hash_bytes(&arena[at as usize..(at + len) as usize]),
-        );
+        self.memo.insert(self.hash, &self.key, memo.encode(n));
+        if self.finest.is_some() {
+            // A text-filtered combination never asks: `u32::MAX` is no group's.
+            let like = slot.unwrap_or(u32::MAX);
+            self.recent.push(Recent {
+                like,
+                periods: [(self.code, like), (0, 0)],
+            });
+        }
+        if let Some(rows) = &mut self.rows {
+            rows.push(*row);
+        }
     }
+}
+
+/// The cells of `parts` in `rec` into `key`, each after its length; gives the hash of `key`. The same raw text is the same group, and as valid,
+/// only within one lane of files: the lane rides in the top bits of the first length, which no
+/// field reaches (a record is at most 64 MiB).
+#[inline(always)]
+fn make_key(parts: &[Col], rec: &Record<'_>, layout: &Layout, key: &mut Vec<u8>) -> u64 {
+    key.clear();
+    let mut lane = u32::from(layout.lane) << 28;
+    for &col in parts {
+        let bytes = layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
+        key.extend_from_slice(&(bytes.len() as u32 | lane).to_le_bytes());
+        key.extend_from_slice(bytes);
+        lane = 0;
+    }
+    hash_bytes(key)
+}
+
+/// The key of the record ahead, made before its turn ([`FastLane::try_record`]).
+#[derive(Default)]
+struct Ahead {
+    /// The line of the record it is the key of; `None` when there is none.
+    line: Option<u64>,
+    key: Vec<u8>,
+    hash: u64,
 }
 
 /// The key of `like`'s texts in the period of finest code `code` in `by_period`.

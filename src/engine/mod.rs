@@ -23,6 +23,7 @@ mod listed;
 pub mod observe;
 mod period_slots;
 mod place;
+mod raw_keys;
 mod reread;
 mod sets;
 mod worker;

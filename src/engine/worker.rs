@@ -13,7 +13,7 @@ use crate::domain::amount::Exact;
 use crate::ledger::Col;
 use crate::ledger::intern::Interner;
 use crate::ledger::number::Reading;
-use crate::ledger::record::{Record, for_each_record};
+use crate::ledger::record::{Record, for_each_record_ahead};
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
 use crate::problem::{Kind, Problem, Rejected};
@@ -125,10 +125,11 @@ impl Worker {
         if let Some(observer) = &mut self.observer {
             observer.chunk(fi, job.chunk.first_line);
         }
-        let run = for_each_record(&job.chunk, job.delimiter, &layout.file, |record, line| {
+        let (chunk, delimiter) = (&job.chunk, job.delimiter);
+        let run = for_each_record_ahead(chunk, delimiter, &layout.file, |record, line, next| {
             if let Some(fast) = &mut self.fast {
                 let seen = fast
-                    .try_record(record, line, layout, &self.selector)
+                    .try_record(record, line, next, layout, &self.selector)
                     .with_context(|| format!("{}:{line}", layout.file))?;
                 if fast.flush_due() {
                     fast.flush(&mut self.groups, self.sets.as_mut(), &layout.file)?;

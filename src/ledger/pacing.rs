@@ -60,6 +60,13 @@ impl Pacing {
         true
     }
 
+    /// Whether the row after the one just asked about ([`Pacing::try_this`]) will be tried: a
+    /// stride changed at the end of a window takes effect after the rows already let pass.
+    #[inline(always)]
+    pub(crate) fn tries_next(&self) -> bool {
+        self.skip == 0
+    }
+
     /// Counts a lookup; at the end of a window, says whether the memo paid.
     #[inline(always)]
     pub(crate) fn looked(&mut self, hit: bool) -> Verdict {
@@ -129,6 +136,25 @@ mod tests {
         run(&mut p, 2 * WINDOW * MAX_STRIDE, |_| true);
         assert_eq!(p.stride(), 1);
         assert_eq!(run(&mut p, 1000, |_| true), 1000);
+    }
+
+    /// Row after row, at every stride, `tries_next` says what the next `try_this` will.
+    #[test]
+    fn the_row_after_is_foretold() {
+        let mut p = Pacing::default();
+        let mut foretold = None;
+        for i in 0..400_000u32 {
+            let tried = p.try_this();
+            if let Some(f) = foretold {
+                assert_eq!(tried, f, "row {i}, stride {}", p.stride);
+            }
+            foretold = Some(p.tries_next());
+            // No hits for a long while (the stride widens), then hits (it comes back to one).
+            if tried {
+                p.looked(i > 300_000);
+            }
+        }
+        assert!(p.stride() == 1);
     }
 
     #[test]

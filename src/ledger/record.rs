@@ -98,9 +98,26 @@ impl<'a> Record<'a> {
 }
 
 /// Calls `f` with each record of `chunk` and the physical line it starts on.
-pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, file: &str, f: F) -> Result<()>
+pub fn for_each_record<F>(chunk: &Chunk, delimiter: u8, file: &str, mut f: F) -> Result<()>
 where
     F: FnMut(&Record<'_>, u64) -> Result<()>,
+{
+    for_each_record_ahead(chunk, delimiter, file, |record, line, _| f(record, line))
+}
+
+/// The record after a record, and its line, when it was read first: see
+/// [`for_each_record_ahead`].
+pub type Next<'r, 'a> = Option<(&'r Record<'a>, u64)>;
+
+/// Calls `f` with each record of `chunk`, the physical line it starts on, and often the record
+/// after it with its line (read already, and handed to `f` next). A row's work can then start
+/// fetching from memory what the next row will need, while this one is worked on: a lookup in
+/// a table out of cache waits on memory for longer than a core can look ahead within one row.
+/// Records on lines without quotes are read one ahead; a record next to a quoted one has no
+/// next.
+pub fn for_each_record_ahead<F>(chunk: &Chunk, delimiter: u8, file: &str, f: F) -> Result<()>
+where
+    F: FnMut(&Record<'_>, u64, Next<'_, '_>) -> Result<()>,
 {
     let data = chunk.data.as_slice();
     check_utf8(data, delimiter, file, chunk.first_line)?;
@@ -128,9 +145,13 @@ enum Mode {
 
 fn read_records<F>(data: &[u8], mut line: u64, delimiter: u8, mode: Mode, mut f: F) -> Result<()>
 where
-    F: FnMut(&Record<'_>, u64) -> Result<()>,
+    F: FnMut(&Record<'_>, u64, Next<'_, '_>) -> Result<()>,
 {
     let mut spans: Vec<Span> = Vec::with_capacity(16);
+    // The record split and not yet handed over (its fields in `spans`), by its line; the record
+    // after it is split into `ahead` first.
+    let mut ahead: Vec<Span> = Vec::with_capacity(16);
+    let mut waiting: Option<u64> = None;
     let mut scratch: Vec<u8> = Vec::new();
     if mode == Mode::Blocks {
         quoted_records(
@@ -149,8 +170,11 @@ where
     let mut next_quote = memchr(b'"', data).unwrap_or(usize::MAX);
     while pos < data.len() {
         let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-        spans.clear();
         if next_quote < eol {
+            if let Some(at) = waiting.take() {
+                f(&record(data, &[], &spans, false), at, None)?;
+            }
+            spans.clear();
             (pos, line) = quoted_records(
                 data,
                 pos,
@@ -170,12 +194,21 @@ where
         } else {
             eol
         };
-        split_line(data, pos, body_end, delimiter, &mut spans);
         if body_end > pos {
-            f(&record(data, &[], &spans, false), line)?;
+            ahead.clear();
+            split_line(data, pos, body_end, delimiter, &mut ahead);
+            if let Some(at) = waiting {
+                let next = record(data, &[], &ahead, false);
+                f(&record(data, &[], &spans, false), at, Some((&next, line)))?;
+            }
+            std::mem::swap(&mut spans, &mut ahead);
+            waiting = Some(line);
         }
         line += 1;
         pos = eol + 1;
+    }
+    if let Some(at) = waiting {
+        f(&record(data, &[], &spans, false), at, None)?;
     }
     Ok(())
 }
@@ -198,7 +231,7 @@ fn quoted_records<F>(
     f: &mut F,
 ) -> Result<(usize, u64)>
 where
-    F: FnMut(&Record<'_>, u64) -> Result<()>,
+    F: FnMut(&Record<'_>, u64, Next<'_, '_>) -> Result<()>,
 {
     spans.clear();
     scratch.clear();
@@ -226,7 +259,7 @@ where
             (field_start, odd) = (at + 1, false);
             if eol {
                 if !is_blank_line(data, record_start, at) {
-                    f(&record(data, scratch, spans, unclosed), line)?;
+                    f(&record(data, scratch, spans, unclosed), line, None)?;
                 }
                 // The next record starts on the line after every line end up to this one.
                 line = first_line + lines_before + u64::from((block.nl << (63 - bit)).count_ones());
@@ -253,7 +286,7 @@ where
             scratch,
         );
         if !is_blank_line(data, record_start, data.len()) {
-            f(&record(data, scratch, spans, unclosed), line)?;
+            f(&record(data, scratch, spans, unclosed), line, None)?;
         }
     }
     debug_assert!(!blocks.in_quotes() || unclosed || record_start >= data.len());
@@ -345,7 +378,7 @@ pub fn record_at<R>(
     if memchr(b'"', &data[pos..eol]).is_some() {
         // A record with a quote is read by the masks, as `for_each_record` reads it.
         let (mut f, mut out) = (Some(f), None);
-        let mut take = |record: &Record<'_>, _line: u64| -> Result<()> {
+        let mut take = |record: &Record<'_>, _line: u64, _: Next<'_, '_>| -> Result<()> {
             if let Some(f) = f.take() {
                 out = Some(f(record));
             }
@@ -679,14 +712,26 @@ mod tests {
     }
 
     /// The records of `data` read in the given mode, whatever its quotes.
+    /// Every record handed over as the next one is, field for field and line, the record
+    /// handed over after it.
     fn records_in(data: &[u8], delimiter: u8, first_line: u64, mode: Mode) -> Vec<Read> {
         let mut out = Vec::new();
-        read_records(data, first_line, delimiter, mode, |r, line| {
-            let fields = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
-            out.push((line, fields, r.unclosed_quote()));
+        let mut promised: Option<Read> = None;
+        read_records(data, first_line, delimiter, mode, |r, line, next| {
+            let fields: Vec<Vec<u8>> = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
+            let read = (line, fields, r.unclosed_quote());
+            if let Some(p) = promised.take() {
+                assert_eq!(p, read, "the record read ahead is not the next one");
+            }
+            promised = next.map(|(n, at)| {
+                let fields = (0..n.len()).map(|i| n.bytes(i).to_vec()).collect();
+                (at, fields, n.unclosed_quote())
+            });
+            out.push(read);
             Ok(())
         })
         .unwrap();
+        assert_eq!(promised, None, "a record read ahead was never handed over");
         out
     }
 
