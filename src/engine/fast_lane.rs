@@ -297,7 +297,7 @@ impl FastLane {
             self.hash = self.ahead.hash;
             // Its entry was fetched a row ago: the key it points to is fetched now, while the
             // date and amount are read.
-            self.memo.prefetch_key(self.hash);
+            self.memo.prefetch_key(self.hash, self.key.len());
         }
         self.ahead.line = None;
         let tried = self.pacing.try_this();
