@@ -711,9 +711,9 @@ mod tests {
         out
     }
 
-    /// The records of `data` read in the given mode, whatever its quotes.
-    /// Every record handed over as the next one is, field for field and line, the record
-    /// handed over after it.
+    /// The records of `data` read in the given mode, whatever its quotes; every record handed
+    /// over as the next one is checked to be, field for field and line, the one handed over
+    /// after it.
     fn records_in(data: &[u8], delimiter: u8, first_line: u64, mode: Mode) -> Vec<Read> {
         let mut out = Vec::new();
         let mut promised: Option<Read> = None;
