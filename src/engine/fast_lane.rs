@@ -47,8 +47,6 @@ use rustc_hash::FxHashMap;
 /// which keeps memory bounded; a full memo that stops paying is emptied ([`Pacing`]).
 const MAX_MEMO: usize = 1 << 18;
 const MAX_ARENA: usize = 32 << 20;
-// The lane rides in the top four bits of a key's first cell length.
-const _: () = assert!(crate::ledger::MAX_RECORD_BYTES < 1 << 28);
 /// A group slot this large (a billion groups) is not remembered: two bits beside it hold the
 /// kind of [`Memo`].
 const MAX_SLOT: u32 = 1 << 30;
@@ -203,8 +201,7 @@ pub struct FastLane {
     hit: Option<Contribution>,
     /// Amounts of 17 bytes or more take the slow path, which may warn of a float artifact.
     short_amounts: bool,
-    /// The cells of the record last tried, each after its length (the lane in the first
-    /// length's top bits), and the hash of it all.
+    /// The key of the record last tried ([`make_key`]), and its hash.
     key: Vec<u8>,
     hash: u64,
     /// The same of the record after it, when it was read first.
@@ -561,20 +558,78 @@ impl FastLane {
     }
 }
 
-/// The cells of `parts` in `rec` into `key`, each after its length; gives the hash of `key`. The same raw text is the same group, and as valid,
-/// only within one lane of files: the lane rides in the top bits of the first length, which no
-/// field reaches (a record is at most 64 MiB).
+/// The key of `rec` into `key`: the file's lane (the same raw text is the same group, and as
+/// valid, only within one lane of files), then the cells of `parts`, each after its length in
+/// seven-bit groups (one byte below 128: the keys a report remembers are a sixth shorter than
+/// with four); gives the hash of `key`. Lengths first make the key say where each cell ends,
+/// so two rows have the same key only if their cells are the same.
 #[inline(always)]
 fn make_key(parts: &[Col], rec: &Record<'_>, layout: &Layout, key: &mut Vec<u8>) -> u64 {
-    key.clear();
-    let mut lane = u32::from(layout.lane) << 28;
-    for &col in parts {
-        let bytes = layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
-        key.extend_from_slice(&(bytes.len() as u32 | lane).to_le_bytes());
-        key.extend_from_slice(bytes);
-        lane = 0;
-    }
+    let cells = parts
+        .iter()
+        .map(|&col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i)));
+    encode_key(layout.lane, cells, key);
     hash_bytes(key)
+}
+
+/// The bytes of [`make_key`].
+#[inline(always)]
+fn encode_key<'a>(lane: u8, cells: impl Iterator<Item = &'a [u8]>, key: &mut Vec<u8>) {
+    key.clear();
+    key.push(lane);
+    for bytes in cells {
+        let mut len = bytes.len();
+        while len >= 0x80 {
+            key.push(len as u8 | 0x80);
+            len >>= 7;
+        }
+        key.push(len as u8);
+        key.extend_from_slice(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(lane: u8, cells: &[Vec<u8>]) -> Vec<u8> {
+        let mut key = Vec::new();
+        encode_key(lane, cells.iter().map(Vec::as_slice), &mut key);
+        key
+    }
+
+    proptest::proptest! {
+        /// Two rows' keys are the same only when their lanes and cells are: cells split at
+        /// another place, of lengths on either side of 128 and 16,384, or in another lane, make
+        /// another key.
+        #[test]
+        fn keys_tell_rows_apart(
+            a in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b'a'), proptest::strategy::Just(0x80u8), proptest::strategy::Just(1u8)], 0..3),
+                1..4,
+            ),
+            b in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b'a'), proptest::strategy::Just(0x80u8), proptest::strategy::Just(1u8)], 0..3),
+                1..4,
+            ),
+            long in proptest::sample::select(vec![0usize, 127, 128, 16_383, 16_384, 300_000]),
+            lanes in (0u8..4, 0u8..4),
+        ) {
+            let (mut a, mut b) = (a, b);
+            a[0].extend(std::iter::repeat_n(b'x', long));
+            b[0].extend(std::iter::repeat_n(b'x', long));
+            let same = lanes.0 == lanes.1 && a == b;
+            proptest::prop_assert_eq!(key(lanes.0, &a) == key(lanes.1, &b), same);
+        }
+    }
+
+    #[test]
+    fn a_length_is_written_in_seven_bit_groups() {
+        assert_eq!(key(2, &[b"ab".to_vec()]), [2, 2, b'a', b'b']);
+        let long = vec![b'x'; 300];
+        assert_eq!(key(0, std::slice::from_ref(&long))[..3], [0, 44 | 0x80, 2]);
+        assert_eq!(key(0, &[long]).len(), 3 + 300);
+    }
 }
 
 /// The key of the record ahead, made before its turn ([`FastLane::try_record`]).
