@@ -518,59 +518,46 @@ fn a_unit_of_scale_in_the_amount_header_scales_every_amount_exactly() {
     }
 }
 
+/// The same raw row, `05/03/2025;A;2`, in each of `files` (name, amount header, how many
+/// times), read by `summary` in that order on one thread (so one fast lane learns the row in
+/// one file and meets it again in the next), as CSV.
+fn one_row_in_files(files: &[(&str, &str, usize)]) -> String {
+    let w = Work::new();
+    let mut args = vec!["summary"];
+    for &(name, header, times) in files {
+        let rows = "05/03/2025;A;2\n".repeat(times);
+        w.file(name, format!("Ngày;Đơn vị;{header}\n{rows}"));
+        args.push(name);
+    }
+    args.extend(["--format", "csv", "--threads", "1"]);
+    w.run(&args).ok().to_string()
+}
+
 #[test]
 fn a_scaled_amount_is_never_a_remembered_unscaled_one() {
-    let w = Work::new();
-    // The same raw row in a plain file and in a scaled one, on one thread: the fast lane
-    // learns the row in the first file and must still multiply it in the second (and not
-    // multiply it in a third, plain again).
-    let row = "05/03/2025;A;2\n";
-    w.file("plain.csv", format!("Ngày;Đơn vị;Số tiền\n{row}{row}"));
-    w.file(
-        "scaled.csv",
-        format!("Ngày;Đơn vị;Số tiền (nghìn đồng)\n{row}{row}"),
-    );
-    w.file("plain2.csv", format!("Ngày;Đơn vị;Số tiền\n{row}"));
-    let r = w.run(&[
-        "summary",
-        "plain.csv",
-        "scaled.csv",
-        "plain2.csv",
-        "--format",
-        "csv",
-        "--threads",
-        "1",
+    // The fast lane learns the row in the first file and must still multiply it in the second
+    // (and not multiply it in a third, plain again).
+    let out = one_row_in_files(&[
+        ("plain.csv", "Số tiền", 2),
+        ("scaled.csv", "Số tiền (nghìn đồng)", 2),
+        ("plain2.csv", "Số tiền", 1),
     ]);
-    assert_eq!(r.ok(), "unit,measure,total,count\nA,VND,4006,5\n");
+    assert_eq!(out, "unit,measure,total,count\nA,VND,4006,5\n");
 }
 
 #[test]
 fn a_row_of_a_file_counting_workdays_is_never_a_remembered_row_of_money() {
-    let w = Work::new();
     // The same raw cells (no measure of their own) in a file of money, one of workdays and one
-    // of square metres, on one thread: the fast lane learns them in each file apart, as each
-    // header says what they count.
-    let row = "05/03/2025;A;2\n";
-    w.file("money.csv", format!("Ngày;Đơn vị;Số tiền\n{row}{row}"));
-    w.file(
-        "days.csv",
-        format!("Ngày;Đơn vị;Số lượng (ngày công)\n{row}{row}{row}"),
-    );
-    w.file("land.csv", format!("Ngày;Đơn vị;Số lượng (m2)\n{row}"));
-    w.file("money2.csv", format!("Ngày;Đơn vị;Số tiền\n{row}"));
-    let r = w.run(&[
-        "summary",
-        "money.csv",
-        "days.csv",
-        "land.csv",
-        "money2.csv",
-        "--format",
-        "csv",
-        "--threads",
-        "1",
+    // of square metres: the fast lane learns them in each file apart, as each header says what
+    // they count.
+    let out = one_row_in_files(&[
+        ("money.csv", "Số tiền", 2),
+        ("days.csv", "Số lượng (ngày công)", 3),
+        ("land.csv", "Số lượng (m2)", 1),
+        ("money2.csv", "Số tiền", 1),
     ]);
     assert_eq!(
-        r.ok(),
+        out,
         "unit,measure,total,count\nA,VND,6,3\nA,workday,6,3\nA,m2,2,1\n"
     );
 }

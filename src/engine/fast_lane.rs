@@ -73,7 +73,7 @@ const MAX_PERIODS: usize = 1 << 20;
 
 /// What a remembered combination of raw texts says. Each combination is also numbered, in the
 /// order learned: its place in `recent` and `rows`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 enum Memo {
     /// The group, when the run groups by no period.
     Slot(u32),

@@ -80,15 +80,6 @@ fn year_cell(slot: u32, year: u32) -> usize {
     slot as usize * WAYS + year as usize % WAYS
 }
 
-/// How fine a period is: a month gives its quarter and year, a quarter its year.
-fn fineness(d: Dim) -> u8 {
-    match d {
-        Dim::Month => 3,
-        Dim::Quarter => 2,
-        _ => 1,
-    }
-}
-
 /// The code in `to` of the period whose code in `from` is `code` (`to` no finer than `from`).
 fn coarsen(from: Dim, code: u32, to: Dim) -> u32 {
     let (year, month) = match from {
@@ -120,7 +111,8 @@ impl Sets {
                     }
                     Some(i) => Part::Fine(i),
                     None if d.is_period() => {
-                        if finest.is_none_or(|f| fineness(d) > fineness(f)) {
+                        // `Dim` orders its periods coarse to fine: year, quarter, month.
+                        if finest.is_none_or(|f| d > f) {
                             finest = Some(d);
                         }
                         Part::Date(d)
