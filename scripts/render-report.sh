@@ -32,9 +32,9 @@ python3 -c 'import pypdf, PIL' 2>/dev/null || {
 }
 
 say "writing the report of data/"
-cargo build --quiet
+cargo build --locked --release --quiet  # the build scripts/windows.sh reuses
 D=data/quang-yen-2024
-./target/debug/danvan report --year 2024 --models "$D/models.csv" --results "$D/results.csv" \
+./target/release/danvan report --year 2024 --models "$D/models.csv" --results "$D/results.csv" \
     "$D/contributions.csv" -o "$OUT/report.html" --quiet
 
 # The page may reference nothing outside itself.
@@ -100,7 +100,7 @@ EOF
 # repair would not convert cleanly.
 if command -v soffice >/dev/null; then
     say "opening the workbook in LibreOffice"
-    ./target/debug/danvan report --year 2024 --models "$D/models.csv" --results "$D/results.csv" \
+    ./target/release/danvan report --year 2024 --models "$D/models.csv" --results "$D/results.csv" \
         "$D/contributions.csv" -o "$OUT/report.xlsx" --quiet
     rm -rf "$OUT/lo" && mkdir -p "$OUT/lo"
     timeout 120 soffice --headless -env:UserInstallation="file://$OUT/lo/profile" \
