@@ -10,6 +10,7 @@
 //! unclosed quote, a file with no line ends) is an error, not unbounded memory.
 
 use super::quotes;
+use super::source::FileHash;
 use memchr::memchr;
 use std::io::{self, Read};
 
@@ -65,6 +66,8 @@ pub struct Chunker<R> {
     next_line: u64,
     /// Buffers of parsed chunks, reused for the next ones.
     pool: Vec<Vec<u8>>,
+    /// The file's hash, fed every byte as it is read (the report's audit trail).
+    tap: Option<FileHash>,
 }
 
 impl<R: Read> Chunker<R> {
@@ -78,7 +81,14 @@ impl<R: Read> Chunker<R> {
             delimiter: b',',
             next_line: 1,
             pool: Vec::new(),
+            tap: None,
         }
+    }
+
+    /// Feeds every byte read, and the end of the input, to `tap`.
+    pub fn tapped(mut self, tap: Option<FileHash>) -> Self {
+        self.tap = tap;
+        self
     }
 
     /// The first line with anything on it but delimiters and spaces (the header line), read
@@ -246,8 +256,17 @@ impl<R: Read> Chunker<R> {
             let before = self.buf.len();
             let limit = (want - before) as u64;
             match (&mut self.reader).take(limit).read_to_end(&mut self.buf) {
-                Ok(n) if (n as u64) < limit => self.eof = true,
-                Ok(_) => {}
+                Ok(n) => {
+                    if let Some(tap) = &self.tap {
+                        tap.update(&self.buf[before..]);
+                    }
+                    if (n as u64) < limit {
+                        self.eof = true;
+                        if let Some(tap) = &self.tap {
+                            tap.end();
+                        }
+                    }
+                }
                 Err(e) => return Err(ChunkError::Io(e)),
             }
         }

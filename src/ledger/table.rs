@@ -104,7 +104,8 @@ pub fn open_table_hashed(
     if let Some(kind) = opened.note {
         notes.push((1, "file", kind));
     }
-    let mut chunker = Chunker::new(opened.reader, opts.chunk_bytes(), super::MAX_RECORD_BYTES);
+    let mut chunker =
+        Chunker::new(opened.reader, opts.chunk_bytes(), super::MAX_RECORD_BYTES).tapped(opened.tap);
     let name = &source.name;
     let at = |e: ChunkError| anyhow!("{name}:{e}");
     let detect = |chunker: &mut Chunker<_>| -> Result<u8> {
