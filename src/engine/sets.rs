@@ -155,7 +155,9 @@ impl Sets {
     pub fn prefetch(&self, slot: u32, date: NaiveDate) {
         let at = year_cell(slot, Dim::Year.period_code(date));
         if let Some(cell) = self.years.get(at) {
+            // A cell (80 bytes) lies on two or three cache lines: its first and last are fetched.
             crate::prefetch::read(cell);
+            crate::prefetch::read(&cell.acc.count);
         }
     }
 
