@@ -56,8 +56,10 @@ pub fn workbook(head: &[u8]) -> Option<Workbook> {
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
     pub note: Option<Kind>,
-    /// The hash still to be fed every byte `reader` gives, when the text is the file's own bytes
-    /// (no decoding): its reader hashes what it reads (see [`FileHash::update`]).
+    /// When the text is the file's own bytes (no decoding), the hash that whoever reads
+    /// `reader` must feed every byte it reads, and the end (the chunker does:
+    /// [`Chunker::tapped`](super::chunk::Chunker::tapped)); a decoded file is hashed beneath
+    /// its decoder instead.
     pub tap: Option<FileHash>,
 }
 
