@@ -265,26 +265,23 @@ pub fn open_hashed(
     let decode = encoding.is_some() || utf16;
     // The UTF-8 BOM is dropped here; a decoder sniffs (and drops) its own BOM.
     let skip = if !decode && bom { 3 } else { 0 };
-    // The bytes read so far are hashed here; the rest as they are read: beneath the decoder, or
-    // by the chunker (which is handed the tap), from the bytes after the BOM on.
+    // The bytes read so far are hashed here (all of them beneath a decoder; only the BOM the
+    // chunker will not see otherwise); the rest as they are read: beneath the decoder, or by the
+    // chunker, which is handed the tap.
+    if let Some(hash) = hash {
+        hash.update(if decode { head } else { &head[..skip] });
+    }
+    let reader: Box<dyn Read + Send> = match hash.filter(|_| decode) {
+        Some(hash) => Box::new(Hashing {
+            inner: reader,
+            hash: hash.clone(),
+        }),
+        None => Box::new(reader),
+    };
+    let rest = io::Cursor::new(head[skip..].to_vec()).chain(reader);
     let (reader, tap) = if decode {
-        let reader: Box<dyn Read + Send> = match hash {
-            Some(hash) => {
-                hash.update(head);
-                Box::new(Hashing {
-                    inner: reader,
-                    hash: hash.clone(),
-                })
-            }
-            None => Box::new(reader),
-        };
-        let rest = io::Cursor::new(head[skip..].to_vec()).chain(reader);
         (decoder(rest, encoding), None)
     } else {
-        if let Some(hash) = hash {
-            hash.update(&head[..skip]);
-        }
-        let rest = io::Cursor::new(head[skip..].to_vec()).chain(reader);
         (Box::new(rest) as Box<dyn Read + Send>, hash.cloned())
     };
     Ok(Opened { reader, note, tap })
