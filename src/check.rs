@@ -6,9 +6,10 @@
 //! median of their unit and measure.
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
-//! values (names, years, units, magnitudes), plus 6 bytes per row (see [`prints`]); gathering is
-//! the same whichever thread saw which row, rows whose fingerprints repeat are read again and
-//! compared ([`confirm`]), and the warnings are pure functions of what was gathered.
+//! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are sorted,
+//! see [`prints`]); gathering is the same whichever thread saw which row, rows whose
+//! fingerprints repeat are read again and compared ([`confirm`]), and the warnings are pure
+//! functions of what was gathered.
 
 mod prints;
 

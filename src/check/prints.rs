@@ -99,13 +99,6 @@ impl Prints {
         let b = self.pages[i / PAGE][i % PAGE];
         u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0])
     }
-
-    fn keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.pages
-            .iter()
-            .flatten()
-            .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0]) & !GAP_MASK)
-    }
 }
 
 /// Every row of every thread in file and line order, as (key, place): the key's two low bits are
@@ -141,61 +134,84 @@ pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place)> + '_ {
     })
 }
 
-/// The keys two rows or more share, sorted. The keys are sorted a slice of the key space at a
-/// time, so the copy sorted stays small (about 4 MB) however many rows there are.
-pub fn repeated(parts: &[Prints]) -> Vec<u64> {
-    let rows: usize = parts.iter().map(Prints::len).sum();
-    // Keys use 48 bits; slices by their top bits.
-    let slices = rows.div_ceil(1 << 19).next_power_of_two().clamp(1, 256);
-    let shift = 48 - slices.trailing_zeros();
-    let mut out = Vec::new();
-    let (mut keys, mut scratch): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
-    for slice in 0..slices as u64 {
-        keys.clear();
-        for part in parts {
-            let mine = part.keys().filter(|k| slices == 1 || k >> shift == slice);
-            // 42 bits: the hash's 40, then the flags.
-            keys.extend(mine.map(|k| ((k >> 8) << 2) | (k & 3)));
-        }
-        radix_sort(&mut keys, &mut scratch);
-        for run in keys.chunk_by(|a, b| a == b) {
-            if run.len() > 1 {
-                out.push(((run[0] >> 2) << 8) | (run[0] & 3));
-            }
-        }
-    }
-    out
-}
+/// Bits of a 42-bit key (the hash's 40, then the flags) that pick its bucket in [`repeated`];
+/// the 32 below are what is sorted.
+const BUCKET_BITS: u32 = 10;
 
-/// Sorts keys of at most 42 bits: three passes of 14 bits, least significant first, through
-/// `scratch` (a quarter of the instructions `sort_unstable` takes on millions of keys).
-fn radix_sort(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
-    const BITS: u32 = 14;
-    const BUCKETS: usize = 1 << BITS;
-    if keys.len() < 1 << 12 {
-        keys.sort_unstable();
-        return;
+/// The keys two rows or more share, sorted. Every key is put once in its bucket by its top bits
+/// (a counting sort, 4 bytes a row for its low 32 bits), then each bucket, small enough for the
+/// first-level cache, is sorted on its own: two passes over the rows, and the buckets shared
+/// among as many threads as read them.
+pub fn repeated(parts: &[Prints]) -> Vec<u64> {
+    const BUCKETS: usize = 1 << BUCKET_BITS;
+    let rows: usize = parts.iter().map(Prints::len).sum();
+    // 42 bits: the hash's 40, then the flags.
+    let short = |b: &[u8; 6]| {
+        let k = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0]);
+        ((k >> 8) << 2) | (k & 3)
+    };
+    let entries = || parts.iter().flat_map(|p| &p.pages).flatten();
+    let mut starts = vec![0usize; BUCKETS + 1];
+    for b in entries() {
+        starts[(short(b) >> 32) as usize + 1] += 1;
     }
-    scratch.clear();
-    scratch.resize(keys.len(), 0);
-    let mut next = vec![0usize; BUCKETS];
-    for pass in 0..3 {
-        let digit = |k: u64| ((k >> (pass * BITS)) as usize) & (BUCKETS - 1);
-        next.fill(0);
-        for &k in keys.iter() {
-            next[digit(k)] += 1;
-        }
-        let mut sum = 0;
-        for n in next.iter_mut() {
-            (*n, sum) = (sum, sum + *n);
-        }
-        for &k in keys.iter() {
-            let d = digit(k);
-            scratch[next[d]] = k;
-            next[d] += 1;
-        }
-        std::mem::swap(keys, scratch);
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
     }
+    let mut low = vec![0u32; rows];
+    let mut next = starts.clone();
+    for b in entries() {
+        let k = short(b);
+        let bucket = (k >> 32) as usize;
+        low[next[bucket]] = k as u32;
+        next[bucket] += 1;
+    }
+    drop(next);
+    // Contiguous runs of buckets of about equal rows, one per thread.
+    let threads = parts.len().clamp(1, 16);
+    let mut cuts = vec![0usize];
+    for t in 1..threads {
+        let at = starts
+            .partition_point(|&s| s < rows * t / threads)
+            .min(BUCKETS);
+        cuts.push(at.max(*cuts.last().unwrap_or(&0)));
+    }
+    cuts.push(BUCKETS);
+    let mut pieces = Vec::new();
+    let mut rest: &mut [u32] = &mut low;
+    for w in cuts.windows(2) {
+        let (here, after) = std::mem::take(&mut rest).split_at_mut(starts[w[1]] - starts[w[0]]);
+        pieces.push((w[0]..w[1], here));
+        rest = after;
+    }
+    let starts = &starts;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pieces
+            .into_iter()
+            .map(|(buckets, piece)| {
+                scope.spawn(move || {
+                    let base = starts[buckets.start];
+                    let mut out = Vec::new();
+                    for bucket in buckets {
+                        let span = &mut piece[starts[bucket] - base..starts[bucket + 1] - base];
+                        span.sort_unstable();
+                        for run in span.chunk_by(|a, b| a == b) {
+                            if run.len() > 1 {
+                                let k = ((bucket as u64) << 32) | u64::from(run[0]);
+                                out.push(((k >> 2) << 8) | (k & 3));
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A thread that panicked takes the run down with it: its keys are never left out.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// A quick test of whether a key is among `repeated` (sorted): a bit per value of the key's top
@@ -280,53 +296,48 @@ mod tests {
         assert_eq!(walked, expected);
     }
 
-    #[test]
-    fn radix_sort_sorts_42_bit_keys() {
-        let mut x = 0x1234_5678_9abc_def1u64;
-        for n in [0usize, 5, 5000, 100_000] {
-            let mut keys: Vec<u64> = (0..n)
-                .map(|i| {
-                    let k = xorshift(&mut x) & ((1 << 42) - 1);
-                    if i % 3 == 0 { k & 0xfff } else { k }
-                })
-                .collect();
-            let mut want = keys.clone();
-            want.sort_unstable();
-            radix_sort(&mut keys, &mut Vec::new());
-            assert_eq!(keys, want, "{n}");
-        }
-    }
-
-    /// The keys found repeated are those a plain count finds, in many slices or one.
+    /// The keys found repeated are those a plain count finds, whatever the number of rows, of
+    /// threads and of flags, and however the rows were shared among the threads.
     #[test]
     fn repeated_keys_are_those_seen_twice() {
-        for rows in [1_000u64, 1_200_000] {
+        for (rows, threads) in [(1_000u64, 1usize), (1_000, 3), (1_200_000, 2), (300_000, 5)] {
             let mut x = 0x9e37_79b9_7f4a_7c15u64;
-            let mut part = Prints::default();
+            let mut parts = vec![Prints::default(); threads];
             let mut all = Vec::new();
             for i in 0..rows {
-                let print = if i % 1000 == 7 {
+                let (print, flags) = if i % 1000 == 7 {
                     // Some rows again.
                     all[(xorshift(&mut x) % i) as usize]
+                } else if i % 1000 == 8 {
+                    // A print again with other flags: not the same key.
+                    let (p, f) = all[(xorshift(&mut x) % i) as usize];
+                    (p, (f + 1) & 3)
                 } else {
-                    xorshift(&mut x)
+                    // Some prints share the top bits that pick a bucket, or are all zero.
+                    let p = xorshift(&mut x);
+                    match i % 5 {
+                        0 => (p & ((1 << 44) - 1), i & 3),
+                        1 if i % 100 == 1 => (0, 0),
+                        _ => (p, i & 3),
+                    }
                 };
-                all.push(print);
-                part.push(print, 0, Place::new(0, i + 2));
+                all.push((print, flags));
+                parts[(i as usize / 17) % threads].push(print, flags, Place::new(0, i + 2));
             }
-            let mut model: Vec<u64> = all.iter().map(|&p| key_of(p, 0)).collect();
+            let mut model: Vec<u64> = all.iter().map(|&(p, f)| key_of(p, f)).collect();
             model.sort_unstable();
             let want: Vec<u64> = model
                 .chunk_by(|a, b| a == b)
                 .filter(|r| r.len() > 1)
                 .map(|r| r[0])
                 .collect();
-            assert!(!want.is_empty());
-            let got = repeated(&[part]);
-            assert_eq!(got, want, "{rows} rows");
+            assert!(want.len() > (rows / 1000) as usize);
+            let got = repeated(&parts);
+            assert_eq!(got, want, "{rows} rows, {threads} threads");
             let set = Repeated::new(got);
             assert!(want.iter().all(|k| set.contains(*k)));
-            assert!(!set.contains(key_of(all[0], 1)));
+            let once = model.chunk_by(|a, b| a == b).find(|r| r.len() == 1);
+            assert!(once.is_some_and(|r| !set.contains(r[0])));
         }
     }
 }
