@@ -81,7 +81,16 @@ pub struct Kept {
     fields: Option<Box<[usize]>>,
     /// How many fields its rows have: a row with another count is fingerprinted whole.
     width: usize,
+    /// The kept fields as one run of neighbouring columns `(from, to)`, as they nearly always
+    /// are (a note or a row number comes first or last): a row of such a file written without
+    /// quotes is hashed straight from the input.
+    run: Option<(usize, usize)>,
 }
+
+/// What a fingerprint puts between fields: a file's own delimiter when it is this, so that a
+/// row without quotes is hashed as it lies in the input, and fingerprints of files with
+/// other delimiters are still alike for rows alike.
+const SEPARATOR: u8 = b',';
 
 /// Rows of a file with no unit (or area) between rows that have one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,6 +347,8 @@ struct Looker {
     last_spread: Option<((Sym, Sym), usize)>,
     /// Amounts that read two ways, per (file, unit, measure), read both ways.
     two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
+    /// Room for the fields of a row fingerprinted from a copy.
+    scratch: Vec<u8>,
 }
 
 /// What one thread keeps per file.
@@ -376,10 +387,7 @@ impl Looker {
             .collect();
         let size = (YEARS.end() - YEARS.start() + 1) as usize;
         self.files[fi] = Some(FileState {
-            kept: Kept {
-                fields: (kept.len() < names.len()).then_some(kept),
-                width: names.len(),
-            },
+            kept: Kept::new(kept, names.len()),
             years: (0..size).map(|_| YearRows::default()).collect(),
         });
         self.columns.insert(
@@ -451,7 +459,7 @@ impl Observer for Looker {
         };
         let empty =
             (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
-        let print = file.kept.fingerprint(record);
+        let print = file.kept.fingerprint(record, &mut self.scratch);
         self.prints.push(print, empty, place);
         self.last_print = print;
         let year = (row.date.year() - YEARS.start()) as usize;
@@ -701,26 +709,53 @@ fn hasher() -> impl Hasher {
 }
 
 impl Kept {
+    /// The fields `kept` of rows `width` fields wide.
+    fn new(kept: Box<[usize]>, width: usize) -> Kept {
+        let run = match (kept.first(), kept.last()) {
+            (Some(&from), Some(&last)) if last - from + 1 == kept.len() => Some((from, last + 1)),
+            _ => None,
+        };
+        Kept {
+            fields: (kept.len() < width).then_some(kept),
+            width,
+            run,
+        }
+    }
+
     /// A 64-bit fingerprint of a record as written, for finding rows that appear twice: of the
-    /// kept fields when the record has the file's width, else of all.
-    fn fingerprint(&self, record: &Record<'_>) -> u64 {
+    /// kept fields when the record has the file's width, else of all; the fields' bytes with
+    /// [`SEPARATOR`] between, hashed at once. Fields holding the separator can make two rows
+    /// that differ alike here: they are only candidates, told apart field by field when read
+    /// again ([`confirm`]). `scratch` holds the fields of a row that must be copied.
+    fn fingerprint(&self, record: &Record<'_>, scratch: &mut Vec<u8>) -> u64 {
+        let run = match record.len() == self.width {
+            true => self.run,
+            false => Some((0, record.len())),
+        };
         let mut h = hasher();
+        if let Some(bytes) = run.and_then(|(from, to)| record.joined(from..to, SEPARATOR)) {
+            h.write(bytes);
+            return h.finish();
+        }
+        scratch.clear();
         self.each(record, |f| {
-            h.write_usize(f.len());
-            h.write(f);
+            scratch.extend_from_slice(f);
+            scratch.push(SEPARATOR);
         });
+        scratch.pop();
+        h.write(scratch);
         h.finish()
     }
 
-    /// The same fingerprint, and into `out` the bytes it hashes (each field's length and
-    /// bytes): two records are written alike when these are equal.
+    /// The same fingerprint, and into `out` the bytes that tell rows apart (each field's length
+    /// and bytes): two records are written alike when these are equal.
     fn written(&self, record: &Record<'_>, out: &mut Vec<u8>) -> u64 {
         out.clear();
         self.each(record, |f| {
             out.extend_from_slice(&(f.len() as u64).to_le_bytes());
             out.extend_from_slice(f);
         });
-        self.fingerprint(record)
+        self.fingerprint(record, &mut Vec::new())
     }
 
     fn each<'a>(&self, record: &Record<'a>, mut f: impl FnMut(&'a [u8])) {
@@ -1199,6 +1234,91 @@ mod tests {
 
     /// Rows sharing a key are duplicates only when their fields are the same: two rows whose
     /// hashes collide are told apart, each with its own twin.
+    /// A row's fingerprint and written bytes, read from `line` with `delimiter`.
+    fn printed(kept: &Kept, line: &str, delimiter: u8) -> (u64, Vec<u8>) {
+        let mut written = Vec::new();
+        let print = crate::ledger::record::record_at(line.as_bytes(), 0, delimiter, |r| {
+            let mut scratch = b"left over".to_vec();
+            let print = kept.fingerprint(r, &mut scratch);
+            assert_eq!(kept.written(r, &mut written), print);
+            print
+        });
+        (print.unwrap_or_default(), written)
+    }
+
+    /// Rows with the same kept fields have one fingerprint however they are written: quoted or
+    /// not, with any delimiter, hashed from the input or from a copy; a note or row number
+    /// aside, a row of another width whole. Rows that differ differ.
+    #[test]
+    fn rows_alike_have_one_fingerprint_however_written() {
+        let all = Kept::new((0..3).collect(), 3);
+        let note_last = Kept::new((0..3).collect(), 4);
+        let number_first = Kept::new((1..4).collect(), 4);
+        let number_amid = Kept::new([0, 2, 3].into(), 4);
+        assert_eq!(
+            (all.run, note_last.run, number_amid.run),
+            (Some((0, 3)), Some((0, 3)), None)
+        );
+        let cases: [(&Kept, &[(&str, u8)]); 4] = [
+            (
+                &all,
+                &[
+                    ("a,b b,7", b','),
+                    ("\"a\",b b,\"7\"", b','),
+                    ("a;b b;7\r\n", b';'),
+                ],
+            ),
+            (
+                &note_last,
+                &[
+                    ("a,b b,7,note", b','),
+                    ("a,\"b b\",7,", b','),
+                    ("a;b b;7;x", b';'),
+                ],
+            ),
+            (
+                &number_first,
+                &[
+                    ("1,a,b b,7", b','),
+                    ("22,a,\"b b\",7", b','),
+                    ("3;a;b b;7", b';'),
+                ],
+            ),
+            (
+                &number_amid,
+                &[
+                    ("a,1,b b,7", b','),
+                    ("a,\"2\",\"b b\",7", b','),
+                    ("a;3;b b;7", b';'),
+                ],
+            ),
+        ];
+        let mut prints = Vec::new();
+        for (kept, lines) in cases {
+            let (first, written) = printed(kept, lines[0].0, lines[0].1);
+            for &(line, delimiter) in &lines[1..] {
+                assert_eq!(
+                    printed(kept, line, delimiter),
+                    (first, written.clone()),
+                    "{line}"
+                );
+            }
+            prints.push(first);
+        }
+        // The kept fields are the same in all four: so is the fingerprint.
+        assert!(prints.windows(2).all(|w| w[0] == w[1]), "{prints:?}");
+        let other = [
+            printed(&all, "a,b b,8", b','),
+            printed(&all, "a,b,b,7", b','),
+            printed(&all, "a,b b", b','),
+            printed(&number_amid, "a,1,b b,7,extra", b','),
+        ];
+        for (print, written) in other {
+            assert_ne!(written, printed(&all, "a,b b,7", b',').1);
+            assert_ne!(print, prints[0]);
+        }
+    }
+
     #[test]
     fn a_collision_of_keys_is_not_a_duplicate() {
         let p = |line: u64| Place::new(0, line);
