@@ -293,8 +293,14 @@ impl FastLane {
             std::mem::swap(&mut self.key, &mut self.ahead.key);
             self.hash = self.ahead.hash;
             // Its entry was fetched a row ago: the key it points to is fetched now, while the
-            // date and amount are read.
-            self.memo.prefetch_key(self.hash, self.key.len());
+            // date and amount are read, and with an observer the row remembered with it (in a
+            // memo of every text column, seldom in the cache).
+            let likely = self.memo.prefetch_key(self.hash, self.key.len());
+            if let (Some(rows), Some(value)) = (&self.rows, likely)
+                && let Some(row) = rows.get(Memo::decode(value).1 as usize)
+            {
+                crate::prefetch::read(row);
+            }
         }
         self.ahead.line = None;
         let tried = self.pacing.try_this();

@@ -99,15 +99,16 @@ impl RawKeys {
 
     /// Starts fetching the first key of hash `hash`, if there is one, as if `len` bytes long:
     /// the key a lookup of `hash` will most likely compare with (its length is in the arena,
-    /// which is what is being fetched; the key sought is mostly of the same length).
+    /// which is what is being fetched; the key sought is mostly of the same length). Returns
+    /// that key's value: most likely the lookup's, for a caller that has more to fetch.
     #[inline(always)]
-    pub fn prefetch_key(&self, hash: u64, len: usize) {
+    pub fn prefetch_key(&self, hash: u64, len: usize) -> Option<u64> {
         let mask = self.entries.len() - 1;
         let mut i = self.start(hash);
         loop {
             let e = &self.entries[i];
             if e.at == FREE {
-                return;
+                return None;
             }
             if e.tag == tag(hash) {
                 // Its first line, the next and its last: a key of five names spans two or three.
@@ -117,7 +118,7 @@ impl RawKeys {
                         crate::prefetch::read(byte);
                     }
                 }
-                return;
+                return Some(e.value);
             }
             i = (i + 1) & mask;
         }
