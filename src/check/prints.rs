@@ -167,14 +167,16 @@ pub fn repeated(parts: &[Prints]) -> Vec<u64> {
         next[bucket] += 1;
     }
     drop(next);
-    // Contiguous runs of buckets of about equal rows, one per thread.
+    // Contiguous runs of buckets of about equal rows, one per thread (the cuts never go down:
+    // `starts` does not).
     let threads = parts.len().clamp(1, 16);
     let mut cuts = vec![0usize];
     for t in 1..threads {
-        let at = starts
-            .partition_point(|&s| s < rows * t / threads)
-            .min(BUCKETS);
-        cuts.push(at.max(*cuts.last().unwrap_or(&0)));
+        cuts.push(
+            starts
+                .partition_point(|&s| s < rows * t / threads)
+                .min(BUCKETS),
+        );
     }
     cuts.push(BUCKETS);
     let mut pieces = Vec::new();

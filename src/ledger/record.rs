@@ -593,6 +593,8 @@ mod tests {
         assert_eq!(joined("a,bc,,d", b',', 3, 5), None);
         assert_eq!(joined("a,\"bc\",d", b',', 0, 3), None);
         assert_eq!(joined("a,\"bc\",d", b',', 2, 3), some("d"));
+        assert_eq!(joined("a,\"bc\"", b',', 0, 2), None);
+        assert_eq!(joined("\"a\",b", b',', 0, 2), None);
         assert_eq!(joined("\"a\"\"\",b", b',', 0, 2), None);
         assert_eq!(joined("\"a\"\"\",b", b',', 0, 1), None);
         assert_eq!(joined("a\"x,b", b',', 0, 2), some("a\"x,b"));
