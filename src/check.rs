@@ -1232,8 +1232,6 @@ mod tests {
         }
     }
 
-    /// Rows sharing a key are duplicates only when their fields are the same: two rows whose
-    /// hashes collide are told apart, each with its own twin.
     /// A row's fingerprint and written bytes, read from `line` with `delimiter`.
     fn printed(kept: &Kept, line: &str, delimiter: u8) -> (u64, Vec<u8>) {
         let mut written = Vec::new();
@@ -1319,6 +1317,8 @@ mod tests {
         }
     }
 
+    /// Rows sharing a key are duplicates only when their fields are the same: two rows whose
+    /// hashes collide are told apart, each with its own twin.
     #[test]
     fn a_collision_of_keys_is_not_a_duplicate() {
         let p = |line: u64| Place::new(0, line);

@@ -10,6 +10,7 @@
 //! that is not a duplicate.
 
 use crate::engine::Place;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Rows per page: pages are allocated whole, so a thread's rows never cost a doubling `Vec`'s
 /// spare half, and are never copied while they grow.
@@ -186,34 +187,57 @@ pub fn repeated(parts: &[Prints]) -> Vec<u64> {
         pieces.push((w[0]..w[1], here));
         rest = after;
     }
-    let starts = &starts;
+    // Each thread takes pieces until none are left; a thread the system will not start is done
+    // without, and this one sorts what is left.
+    let count = pieces.len();
+    let queue = Mutex::new(pieces.into_iter().enumerate().collect::<Vec<_>>());
+    let found = Mutex::new(Vec::with_capacity(count));
+    let work = || {
+        loop {
+            let Some((i, (buckets, piece))) = lock(&queue).pop() else {
+                break;
+            };
+            let repeats = repeats_in(piece, &starts[buckets.start..=buckets.end], buckets.start);
+            lock(&found).push((i, repeats));
+        }
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = pieces
-            .into_iter()
-            .map(|(buckets, piece)| {
-                scope.spawn(move || {
-                    let base = starts[buckets.start];
-                    let mut out = Vec::new();
-                    for bucket in buckets {
-                        let span = &mut piece[starts[bucket] - base..starts[bucket + 1] - base];
-                        span.sort_unstable();
-                        for run in span.chunk_by(|a, b| a == b) {
-                            if run.len() > 1 {
-                                let k = ((bucket as u64) << 32) | u64::from(run[0]);
-                                out.push(((k >> 2) << 8) | (k & 3));
-                            }
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // A thread that panicked takes the run down with it: its keys are never left out.
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+        for _ in 1..count {
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, work)
+                .is_err()
+            {
+                break;
+            }
+        }
+        work();
+    });
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    found.sort_unstable_by_key(|f| f.0);
+    found.into_iter().flat_map(|f| f.1).collect()
+}
+
+/// The keys that repeat among the low bits in `piece`, whose buckets start at `first`:
+/// `starts` holds where each of its buckets starts in the whole, then where the last ends.
+fn repeats_in(piece: &mut [u32], starts: &[usize], first: usize) -> Vec<u64> {
+    let base = starts.first().copied().unwrap_or(0);
+    let mut out = Vec::new();
+    for (i, w) in starts.windows(2).enumerate() {
+        let span = &mut piece[w[0] - base..w[1] - base];
+        span.sort_unstable();
+        for run in span.chunk_by(|a, b| a == b) {
+            if run.len() > 1 {
+                let k = (((first + i) as u64) << 32) | u64::from(run[0]);
+                out.push(((k >> 2) << 8) | (k & 3));
+            }
+        }
+    }
+    out
+}
+
+/// A lock's data, even if a thread panicked holding it: that panic ends the run anyway.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A quick test of whether a key is among `repeated` (sorted): a bit per value of the key's top
