@@ -9,8 +9,8 @@
 //! ([`crate::engine::reread`]) and compared field by field, so a collision never names a row
 //! that is not a duplicate.
 
+use crate::domain::order::on_threads;
 use crate::engine::Place;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Rows per page: pages are allocated whole, so a thread's rows never cost a doubling `Vec`'s
 /// spare half, and are never copied while they grow.
@@ -97,9 +97,13 @@ impl Prints {
     }
 
     fn get(&self, i: usize) -> u64 {
-        let b = self.pages[i / PAGE][i % PAGE];
-        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0])
+        unpack(&self.pages[i / PAGE][i % PAGE])
     }
+}
+
+/// A row as stored, back to its packed 48 bits.
+fn unpack(b: &[u8; 6]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0])
 }
 
 /// Every row of every thread in file and line order, as (key, place): the key's two low bits are
@@ -148,7 +152,7 @@ pub fn repeated(parts: &[Prints]) -> Vec<u64> {
     let rows: usize = parts.iter().map(Prints::len).sum();
     // 42 bits: the hash's 40, then the flags.
     let short = |b: &[u8; 6]| {
-        let k = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0]);
+        let k = unpack(b);
         ((k >> 8) << 2) | (k & 3)
     };
     let entries = || parts.iter().flat_map(|p| &p.pages).flatten();
@@ -187,34 +191,11 @@ pub fn repeated(parts: &[Prints]) -> Vec<u64> {
         pieces.push((w[0]..w[1], here));
         rest = after;
     }
-    // Each thread takes pieces until none are left; a thread the system will not start is done
-    // without, and this one sorts what is left.
-    let count = pieces.len();
-    let queue = Mutex::new(pieces.into_iter().enumerate().collect::<Vec<_>>());
-    let found = Mutex::new(Vec::with_capacity(count));
-    let work = || {
-        loop {
-            let Some((i, (buckets, piece))) = lock(&queue).pop() else {
-                break;
-            };
-            let repeats = repeats_in(piece, &starts[buckets.start..=buckets.end], buckets.start);
-            lock(&found).push((i, repeats));
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..count {
-            if std::thread::Builder::new()
-                .spawn_scoped(scope, work)
-                .is_err()
-            {
-                break;
-            }
-        }
-        work();
+    // A thread the system will not start is done without (`on_threads`).
+    let found = on_threads(pieces, |(buckets, piece)| {
+        repeats_in(piece, &starts[buckets.start..=buckets.end], buckets.start)
     });
-    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-    found.sort_unstable_by_key(|f| f.0);
-    found.into_iter().flat_map(|f| f.1).collect()
+    found.into_iter().flatten().collect()
 }
 
 /// The keys that repeat among the low bits in `piece`, whose buckets start at `first`:
@@ -233,11 +214,6 @@ fn repeats_in(piece: &mut [u32], starts: &[usize], first: usize) -> Vec<u64> {
         }
     }
     out
-}
-
-/// A lock's data, even if a thread panicked holding it: that panic ends the run anyway.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A quick test of whether a key is among `repeated` (sorted): a bit per value of the key's top

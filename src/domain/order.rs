@@ -287,7 +287,7 @@ fn sorted_by_key<T: Sync>(
 
 /// `f` of each input, each on a thread of its own (one input: here), or here if the system
 /// will not start one.
-fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+pub(crate) fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
     if inputs.len() <= 1 {
         return inputs.into_iter().map(f).collect();
     }
