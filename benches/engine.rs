@@ -192,6 +192,7 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 threads,
                 progress: false,
                 hash_files: false,
+                symbols: false,
             };
             engine::read(&sources, &opts, None, plan)
                 .expect("read")

@@ -220,6 +220,49 @@ fn sort_texts<'a>(texts: &mut [(u64, Sym)], text: &impl Fn(Sym) -> &'a [u8], at:
     }
 }
 
+/// The numbers `0..n` (slots) in the order of their `parts` numbers, `part(slot, p)`, compared
+/// in turn; slots alike in every part keep their order. Each slot's parts are packed side by
+/// side into one number, each in as many bits as its range needs, and slots sort as numbers; parts
+/// too wide together for `most` bits (at most 64) sort as lists.
+pub fn order_by_parts(
+    n: usize,
+    parts: usize,
+    part: impl Fn(usize, usize) -> u32,
+    most: u32,
+) -> Vec<u32> {
+    let mut low = vec![u32::MAX; parts];
+    let mut high = vec![0u32; parts];
+    for slot in 0..n {
+        for p in 0..parts {
+            let v = part(slot, p);
+            low[p] = low[p].min(v);
+            high[p] = high[p].max(v);
+        }
+    }
+    let bits: Vec<u32> = (low.iter().zip(&high))
+        .map(|(&lo, &hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
+        .collect();
+    if bits.iter().sum::<u32>() > most.min(u64::BITS) {
+        let listed: Vec<u32> = (0..n)
+            .flat_map(|slot| (0..parts).map(move |p| (slot, p)))
+            .map(|(slot, p)| part(slot, p))
+            .collect();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&slot| key_at(&listed, parts, slot));
+        return order;
+    }
+    let mut keyed: Vec<(u64, u32)> = (0..n)
+        .map(|slot| {
+            let packed = (0..parts).fold(0u64, |packed, p| {
+                packed << bits[p] | u64::from(part(slot, p) - low[p])
+            });
+            (packed, slot as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, slot)| slot).collect()
+}
+
 /// 32 bits of a key's hash, both halves folded in: what the table stores.
 fn hash_key(key: &[u32]) -> u32 {
     let mut h = FxHasher::default();
@@ -364,6 +407,56 @@ impl LocalGroups {
         }
     }
 
+    /// The grouping dimensions: a key holds one part for each, then the measure.
+    pub fn dims(&self) -> &[Dim] {
+        &self.grouping.dims
+    }
+
+    /// How many groups there are; their slots are `0..len`.
+    pub fn len(&self) -> usize {
+        self.accs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accs.is_empty()
+    }
+
+    /// The running total of the group in `slot`.
+    pub fn acc(&self, slot: u32) -> Option<&Acc> {
+        self.accs.get(slot as usize)
+    }
+
+    /// Adds `count` rows that come to `total` to the group whose key is `key` in text, its
+    /// texts interned into `interner`: rows that were kept aside until their file's number
+    /// convention was settled join the groups read as symbols.
+    pub fn add_key(
+        &mut self,
+        key: &Key,
+        total: &Exact,
+        count: u64,
+        interner: &mut Interner,
+    ) -> Result<()> {
+        let mut parts = [0u32; MAX_KEY];
+        if key.values.len() + 1 != self.width {
+            return Err(anyhow!("internal error: a key of another grouping"));
+        }
+        for (part, value) in parts.iter_mut().zip(&key.values) {
+            *part = match value {
+                Value::Text(t) | Value::Area(t) => interner.intern(t),
+                Value::Period(p) => p.code(),
+            };
+        }
+        parts[self.width - 1] = interner.intern(&key.measure);
+        let slot = self.slot_of(&parts[..self.width]);
+        self.add_acc(
+            slot,
+            &Acc {
+                total: *total,
+                count,
+            },
+        )
+    }
+
     /// Adds `other`'s groups, whose keys are symbols of `theirs`, to these, whose keys are
     /// symbols of `mine`. Threads' groups meet here as symbols: each distinct text of `other`
     /// is looked up in `mine` once, and each group costs one lookup and one addition, where
@@ -450,51 +543,28 @@ impl LocalGroups {
     /// (tests give 0 to sort every key as a list).
     fn slots_in_key_order_packed_within(&self, interner: &Interner, most: u32) -> Vec<u32> {
         let is_symbol = self.symbol_parts();
-        let rank = self.ranks(&is_symbol, interner);
-        let value = |part: usize, x: u32| match is_symbol[part] {
-            true => rank.get(x as usize).copied().unwrap_or(0),
-            false => x,
-        };
-        let mut low = vec![u32::MAX; self.width];
-        let mut high = vec![0u32; self.width];
-        for key in self.keys.chunks_exact(self.width) {
-            for (part, &x) in key.iter().enumerate() {
-                let v = value(part, x);
-                low[part] = low[part].min(v);
-                high[part] = high[part].max(v);
-            }
-        }
-        let bits: Vec<u32> = (low.iter().zip(&high))
-            .map(|(&lo, &hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
-            .collect();
-        let slots = 0..self.accs.len() as u32;
-        if bits.iter().sum::<u32>() > most {
-            let ranked: Vec<u32> = (self.keys.chunks_exact(self.width))
-                .flat_map(|key| key.iter().enumerate().map(|(part, &x)| value(part, x)))
-                .collect();
-            let mut order: Vec<u32> = slots.collect();
-            order.sort_unstable_by_key(|&slot| key_at(&ranked, self.width, slot));
-            return order;
-        }
-        let mut keyed: Vec<(u64, u32)> = (self.keys.chunks_exact(self.width))
-            .zip(slots)
-            .map(|(key, slot)| {
-                let packed = key.iter().enumerate().fold(0u64, |packed, (part, &x)| {
-                    packed << bits[part] | u64::from(value(part, x) - low[part])
-                });
-                (packed, slot)
-            })
-            .collect();
-        keyed.sort_unstable_by_key(|&(packed, _)| packed);
-        keyed.into_iter().map(|(_, slot)| slot).collect()
+        let rank = self.byte_ranks(interner);
+        order_by_parts(
+            self.accs.len(),
+            self.width,
+            |slot, part| {
+                let x = self.stored(slot as u32)[part];
+                match is_symbol[part] {
+                    true => rank.get(x as usize).copied().unwrap_or(0),
+                    false => x,
+                }
+            },
+            most,
+        )
     }
 
     /// The rank of each text that is part of a key, among them all, in string order, by symbol
     /// (other symbols are left at 0). The texts are sorted by [`sort_texts`].
-    fn ranks(&self, is_symbol: &[bool], interner: &Interner) -> Vec<u32> {
+    pub fn byte_ranks(&self, interner: &Interner) -> Vec<u32> {
+        let is_symbol = self.symbol_parts();
         let mut used = vec![false; interner.len()];
         for key in self.keys.chunks_exact(self.width) {
-            for (&x, _) in key.iter().zip(is_symbol).filter(|(_, symbol)| **symbol) {
+            for (&x, _) in key.iter().zip(&is_symbol).filter(|(_, symbol)| **symbol) {
                 if let Some(u) = used.get_mut(x as usize) {
                     *u = true;
                 }

@@ -47,6 +47,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
             threads: reading.threads,
             progress: reading.progress(),
             hash_files: false,
+            symbols: false,
         },
     )?;
     let mut outputs = Outputs::new();

@@ -51,6 +51,7 @@ pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
                 threads: reading.threads,
                 progress: reading.progress(),
                 hash_files: false,
+                symbols: false,
             },
         )?)
     };

@@ -76,6 +76,7 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode> {
         threads: reading.threads,
         progress: reading.progress(),
         hash_files: true,
+        symbols: false,
     };
     // The ledgers are hashed by the engine as it reads them (one read of each file); what it
     // could not hash (standard input is not hashed at all, a file not read to its end) and the

@@ -12,6 +12,7 @@ use crate::present::Locale;
 use crate::problem::{Input, Kind, Message};
 use crate::render;
 use crate::report::change::with_change;
+use crate::report::long;
 use crate::report::summary::summarize;
 use crate::report::tree::tree;
 use crate::report::variants::similar_keys;
@@ -32,6 +33,14 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     same_inputs(&reading.sources, reading.allow_duplicates, Input::Ledger)?;
     let aliases = reading.aliases()?;
     let (registry, mut problems, registry_warnings) = reading.registry(&aliases)?;
+    // The long CSV by label is written straight from the groups' symbols (`report::long`).
+    let direct = long::fits(
+        &layout.spec,
+        &req.grouping.dims,
+        layout.format,
+        layout.render,
+        req.tree || req.change || select::needs_resolving(&req.selection),
+    );
     let mut read = engine::read(
         &reading.sources,
         &reading.options,
@@ -45,6 +54,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
             threads: reading.threads,
             progress: reading.progress(),
             hash_files: false,
+            symbols: direct,
         },
     )?;
     let total = problems.len() as u64 + read.problem_count();
@@ -87,8 +97,31 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
         reading.say_tally(&tally, lang);
         return Ok(ExitCode::from(EXIT_INVALID));
     }
-    say_notes(&similar_keys(&groups), reading.quiet, lang);
     let locale = Locale::of(lang).scaled(layout.scale);
+    let groups = match read.symbols.take() {
+        Some((groups, interner)) => {
+            say_notes(&long::similar_keys(&groups, &interner), reading.quiet, lang);
+            if let Some(ordered) = long::order(&groups, &interner, locale.order) {
+                if !reading.quiet {
+                    say_scale(layout.scale, layout.format, lang);
+                }
+                outputs.write(Target::of(layout.output.as_deref()), |out| {
+                    long::write(&groups, &interner, &ordered, layout.render, out)
+                })?;
+                outputs.commit()?;
+                reading.say_tally(&tally, lang);
+                // As below: the system takes the memory back at once.
+                std::mem::forget((groups, interner, ordered));
+                return Ok(ExitCode::SUCCESS);
+            }
+            // A total no decimal holds: the general path names it.
+            groups.into_groups(&interner)?
+        }
+        None => {
+            say_notes(&similar_keys(&groups), reading.quiet, lang);
+            groups
+        }
+    };
     let mut summary = summarize(groups, &layout.spec, locale.order)?;
     if req.tree {
         summary.table = tree(summary.table, locale.order)?;

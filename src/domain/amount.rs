@@ -298,10 +298,19 @@ impl fmt::Display for Exact {
 /// An amount as programs read it, the same in every language: `1234567.5` (no grouping, `.` as
 /// the decimal mark, no trailing zeros). Never rounded. `merge` reads exactly this form back.
 pub fn plain(d: Decimal) -> String {
-    if d.is_zero() {
-        return "0".to_string();
+    Plain(d).to_string()
+}
+
+/// [`plain`] as a [`std::fmt::Display`], to write into a buffer without a `String` of its own.
+pub struct Plain(pub Decimal);
+
+impl std::fmt::Display for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_zero() {
+            return f.write_str("0");
+        }
+        std::fmt::Display::fmt(&self.0.normalize(), f)
     }
-    d.normalize().to_string()
 }
 
 /// A percentage as programs read it: two decimals, `24.82`.

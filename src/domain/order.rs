@@ -206,6 +206,15 @@ fn sorted_by_key<T: Sync>(
     items: &[T],
     key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
 ) -> Vec<usize> {
+    let (_, sorted) = sorted_keys(items, key);
+    sorted.into_iter().map(|e| e.index).collect()
+}
+
+/// The keys [`sorted_by_key`] makes, end to end, and their entries in order.
+fn sorted_keys<T: Sync>(
+    items: &[T],
+    key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
+) -> (Vec<u8>, Vec<Entry>) {
     let threads = if items.len() < PARALLEL_FROM {
         1
     } else {
@@ -254,13 +263,13 @@ fn sorted_by_key<T: Sync>(
             ..e
         }));
     }
-    let arena = arena.as_slice();
-    let shared = shared_prefix(arena, &entries);
+    let keys = arena.as_slice();
+    let shared = shared_prefix(keys, &entries);
     on_threads(entries.chunks_mut(size).collect(), |run: &mut [Entry]| {
         for e in run.iter_mut() {
-            e.head = head(arena, shared, e);
+            e.head = head(keys, shared, e);
         }
-        run.sort_unstable_by(|a, b| cmp_entries(arena, shared, a, b));
+        run.sort_unstable_by(|a, b| cmp_entries(keys, shared, a, b));
     });
     let mut runs: Vec<Vec<Entry>> = if entries.len() <= size {
         vec![entries]
@@ -272,17 +281,45 @@ fn sorted_by_key<T: Sync>(
         let mut pairs = runs.into_iter();
         while let Some(a) = pairs.next() {
             merged.push(match pairs.next() {
-                Some(b) => merge(a, b, |x, y| cmp_entries(arena, shared, x, y).is_le()),
+                Some(b) => merge(a, b, |x, y| cmp_entries(keys, shared, x, y).is_le()),
                 None => a,
             });
         }
         runs = merged;
     }
-    runs.pop()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.index)
-        .collect()
+    let sorted = runs.pop().unwrap_or_default();
+    (arena, sorted)
+}
+
+/// Each text's rank in `order` among `texts`: texts that compare equal share a rank, and a
+/// text that sorts after another has a higher one. Ranks compare as the labels made of these
+/// texts compare, so groups can be put in a report's order by numbers alone. Keys are made as
+/// [`label_order`] makes them (quick ones only when they cover every text), so ties are those
+/// the report's own sort would see.
+pub fn text_ranks(order: &dyn TextOrder, texts: &[&str]) -> Vec<u32> {
+    let mut rank = vec![0u32; texts.len()];
+    if order.has_keys() {
+        let (arena, sorted) =
+            sorted_keys(texts, |t, kind, key| write_text_key(order, kind, t, key));
+        let mut r = 0u32;
+        for (i, e) in sorted.iter().enumerate() {
+            if i > 0 && key_of(&arena, e) != key_of(&arena, &sorted[i - 1]) {
+                r += 1;
+            }
+            rank[e.index] = r;
+        }
+    } else {
+        let mut sorted: Vec<usize> = (0..texts.len()).collect();
+        sorted.sort_by(|&a, &b| order.cmp_text(texts[a], texts[b]));
+        let mut r = 0u32;
+        for (i, &t) in sorted.iter().enumerate() {
+            if i > 0 && order.cmp_text(texts[sorted[i - 1]], texts[t]).is_ne() {
+                r += 1;
+            }
+            rank[t] = r;
+        }
+    }
+    rank
 }
 
 /// `f` of each input, each on a thread of its own (one input: here), or here if the system

@@ -29,6 +29,15 @@ impl Period {
         }
     }
 
+    /// The code [`Period::from_code`] reads back: what [`Dim::period_code`] gives its dates.
+    pub fn code(self) -> u32 {
+        match self {
+            Period::Year(y) => y as u32,
+            Period::Quarter(y, q) => y as u32 * 10 + u32::from(q),
+            Period::Month(y, m) => y as u32 * 100 + u32::from(m),
+        }
+    }
+
     /// The period just after this one, of the same kind.
     pub fn next(self) -> Period {
         match self {

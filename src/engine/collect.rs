@@ -162,10 +162,19 @@ impl Collector {
             pending_sums.extend(f.pending_sums);
             pending_rows.extend(f.pending_rows);
         }
-        // Text keys are made once, for all threads' groups together.
-        let mut groups = match symbols {
-            Some((all, interner)) => all.into_groups(&interner)?,
-            None => Groups::new(plan.grouping.dims.clone()),
+        // Text keys are made once, for all threads' groups together, unless the plan keeps
+        // symbols.
+        let mut groups = Groups::new(plan.grouping.dims.clone());
+        let mut symbols = match symbols {
+            Some(s) if plan.symbols => Some(s),
+            Some((all, interner)) => {
+                groups = all.into_groups(&interner)?;
+                None
+            }
+            None if plan.symbols => {
+                Some((LocalGroups::new(plan.grouping.clone()), Interner::default()))
+            }
+            None => None,
         };
         let mut conventions = BTreeMap::new();
         for (fi, [vi, en]) in std::mem::take(&mut self.evidence) {
@@ -214,8 +223,12 @@ impl Collector {
                     Some(crate::ledger::number::Convention::En) => p.en,
                     _ => p.vi,
                 };
-                if p.set_keys.is_empty() {
-                    groups.add_exact(p.key, &sum, n)?;
+                match &mut symbols {
+                    Some((all, interner)) if p.set_keys.is_empty() => {
+                        all.add_key(&p.key, &sum, n, interner)?
+                    }
+                    None if p.set_keys.is_empty() => groups.add_exact(p.key, &sum, n)?,
+                    _ => {}
                 }
                 for (set, key) in sets.iter_mut().zip(p.set_keys) {
                     set.add_exact(key, &sum, n)?;
@@ -303,6 +316,7 @@ impl Collector {
             .collect();
         Ok(Read {
             groups,
+            symbols,
             sets,
             tally: self.tally,
             file_tallies,

@@ -29,7 +29,7 @@ mod sets;
 mod worker;
 
 use crate::aggregate::Grouping;
-use crate::aggregate::Groups;
+use crate::aggregate::{Groups, LocalGroups};
 use crate::domain::Dim;
 use crate::ledger::Col;
 use crate::ledger::LEDGER_COLUMNS;
@@ -37,6 +37,7 @@ use crate::ledger::aliases::Aliases;
 use crate::ledger::chunk::Chunk;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::dialect::amount_unit;
+use crate::ledger::intern::Interner;
 use crate::ledger::number::Convention;
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Needs};
@@ -74,6 +75,9 @@ pub struct Plan {
     /// Hash each ledger file (SHA-256) as it is read, into [`Read::sha256`]: the report's audit
     /// trail then costs no second read of the file.
     pub hash_files: bool,
+    /// Leave the groups keyed by symbols ([`Read::symbols`]) for a report that needs no text
+    /// keys; [`Read::groups`] stays empty.
+    pub symbols: bool,
 }
 
 impl Plan {
@@ -140,6 +144,9 @@ pub const MAX_LISTED: usize = 100_000;
 pub struct Read {
     /// The plan's grouping; left empty when grouping sets were asked for (see [`read_sets`]).
     pub groups: Groups,
+    /// The plan's groups still keyed by symbols, and the interner they belong to, when the
+    /// plan asked for them ([`Plan::symbols`]).
+    pub symbols: Option<(LocalGroups, Interner)>,
     /// Each grouping set's groups, in the order asked (empty without sets).
     pub sets: Vec<Groups>,
     pub tally: Tally,
@@ -497,6 +504,7 @@ mod tests {
                 threads,
                 progress: false,
                 hash_files,
+                symbols: false,
             };
             // Small chunks: the big file is read in many pieces.
             let opts = ReadOptions {

@@ -4,6 +4,7 @@
 
 pub mod change;
 pub mod derive;
+pub mod long;
 pub mod models;
 pub mod summary;
 pub mod table;

@@ -4,8 +4,8 @@
 //! warn about; `check` shows where each spelling is written.
 
 use crate::aggregate::Groups;
-use crate::domain::Value;
 use crate::domain::text::fold_accents_into;
+use crate::domain::{Dim, Value};
 use crate::problem::Kind;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -35,68 +35,71 @@ fn hash_of(s: &str) -> u64 {
 /// hash collision never makes a family and memory stays at a few words per value.
 pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
     let mut out = Vec::new();
-    let (mut scratch, mut buf) = (String::new(), String::new());
     for (i, &dim) in groups.dims.iter().enumerate() {
         if dim.is_period() {
             continue;
         }
-        // Each distinct value once (groups repeat them).
-        let mut values: Vec<&str> = groups
-            .map
-            .keys()
-            .filter_map(|k| match &k.values[i] {
-                Value::Text(t) | Value::Area(t) if !t.is_empty() => Some(t.as_str()),
-                _ => None,
-            })
-            .collect();
-        values.sort_unstable();
-        values.dedup();
-        let mut hashed: Vec<(u64, &str)> = values
-            .into_iter()
-            .map(|v| {
-                fold_into(v, &mut scratch, &mut buf);
-                (hash_of(&buf), v)
-            })
-            .collect();
-        hashed.sort_unstable();
-        // Families by their real fold, from runs of one hash; each family's spellings in order.
-        let mut families: Vec<(String, Vec<&str>)> = Vec::new();
-        for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-            let mut folded: Vec<(String, &str)> = run
-                .iter()
-                .map(|&(_, v)| {
-                    fold_into(v, &mut scratch, &mut buf);
-                    (buf.clone(), v)
-                })
-                .collect();
-            folded.sort_unstable();
-            for family in folded.chunk_by(|a, b| a.0 == b.0).filter(|f| f.len() > 1) {
-                let spellings = family.iter().map(|&(_, v)| v).collect();
-                families.push((family[0].0.clone(), spellings));
-            }
-        }
-        families.sort_unstable();
-        let pairs: Vec<(String, String)> = families
-            .iter()
-            .flat_map(|(_, f)| f[1..].iter().map(|v| (f[0].to_string(), v.to_string())))
-            .collect();
-        if pairs.is_empty() {
-            continue;
-        }
-        let more = pairs.len().saturating_sub(SHOWN);
-        out.push(Kind::KeysDiffer {
-            dim,
-            pairs: pairs.into_iter().take(SHOWN).collect(),
-            more,
+        let values = groups.map.keys().map(|k| match &k.values[i] {
+            Value::Text(t) | Value::Area(t) => t.as_str(),
+            Value::Period(_) => "",
         });
+        out.extend(similar_values(dim, values));
     }
     out
+}
+
+/// The finding of [`similar_keys`] for one text dimension, from its values as the groups have
+/// them (each any number of times, in any order); `None` when no two fold to one.
+pub fn similar_values<'a>(dim: Dim, values: impl Iterator<Item = &'a str>) -> Option<Kind> {
+    let (mut scratch, mut buf) = (String::new(), String::new());
+    // Each distinct value once (groups repeat them).
+    let mut values: Vec<&str> = values.filter(|t| !t.is_empty()).collect();
+    values.sort_unstable();
+    values.dedup();
+    let mut hashed: Vec<(u64, &str)> = values
+        .into_iter()
+        .map(|v| {
+            fold_into(v, &mut scratch, &mut buf);
+            (hash_of(&buf), v)
+        })
+        .collect();
+    hashed.sort_unstable();
+    // Families by their real fold, from runs of one hash; each family's spellings in order.
+    let mut families: Vec<(String, Vec<&str>)> = Vec::new();
+    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        let mut folded: Vec<(String, &str)> = run
+            .iter()
+            .map(|&(_, v)| {
+                fold_into(v, &mut scratch, &mut buf);
+                (buf.clone(), v)
+            })
+            .collect();
+        folded.sort_unstable();
+        for family in folded.chunk_by(|a, b| a.0 == b.0).filter(|f| f.len() > 1) {
+            let spellings = family.iter().map(|&(_, v)| v).collect();
+            families.push((family[0].0.clone(), spellings));
+        }
+    }
+    families.sort_unstable();
+    let pairs: Vec<(String, String)> = families
+        .iter()
+        .flat_map(|(_, f)| f[1..].iter().map(|v| (f[0].to_string(), v.to_string())))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let more = pairs.len().saturating_sub(SHOWN);
+    Some(Kind::KeysDiffer {
+        dim,
+        pairs: pairs.into_iter().take(SHOWN).collect(),
+        more,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Dim, Key};
+    use crate::domain::Key;
     use rust_decimal::Decimal;
 
     #[test]

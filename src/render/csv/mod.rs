@@ -15,7 +15,7 @@ pub mod read_back;
 pub mod safe;
 
 use crate::domain::Lang;
-use crate::domain::amount::{plain, plain_percent};
+use crate::domain::amount::{Plain, plain_percent};
 use crate::domain::measure::VND;
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
 use anyhow::Result;
@@ -49,15 +49,27 @@ impl Excel {
 
 /// A cell as programs read it; for Excel, with its decimal mark.
 fn text(cell: Cell, excel: Option<Excel>) -> String {
-    let number = |s: String| match excel {
-        Some(e) if e.decimal != '.' => s.replace('.', &e.decimal.to_string()),
-        _ => s,
+    let mut out = String::new();
+    text_into(cell, excel, &mut out);
+    out
+}
+
+/// [`text`] into `out`, which is cleared first: a writer of millions of lines reuses one.
+fn text_into(cell: Cell, excel: Option<Excel>, out: &mut String) {
+    use std::fmt::Write as _;
+    out.clear();
+    // Writing into a `String` cannot fail.
+    let _ = match cell {
+        Cell::Empty => Ok(()),
+        Cell::Amount(d) => write!(out, "{}", Plain(d)),
+        Cell::Count(n) => write!(out, "{n}"),
+        Cell::Percent(p) => write!(out, "{}", plain_percent(p)),
     };
-    match cell {
-        Cell::Empty => String::new(),
-        Cell::Amount(d) => number(plain(d)),
-        Cell::Count(n) => n.to_string(),
-        Cell::Percent(p) => number(plain_percent(p)),
+    if let Some(e) = excel
+        && e.decimal != '.'
+        && matches!(cell, Cell::Amount(_) | Cell::Percent(_))
+    {
+        *out = out.replace('.', &e.decimal.to_string());
     }
 }
 
@@ -80,14 +92,12 @@ pub fn write_long(
     excel: Option<Excel>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut w = writer(out, raw, excel)?;
-    let keys = table.dims.len();
-    let mut header = label_header(table);
-    header.extend(["measure", "total", "count"].map(String::from));
-    if table.shares {
-        header.push("percent".into());
-    }
-    w.write(&header, |_| false)?;
+    let header = Long {
+        dims: &table.dims,
+        tree: table.tree,
+        shares: table.shares,
+    };
+    let mut w = LongWriter::new(out, raw, excel, header)?;
     let amounts: Vec<(usize, String, Option<usize>, Option<usize>)> = table
         .amounts()
         .map(|(c, head)| {
@@ -106,17 +116,92 @@ pub fn write_long(
             let Cell::Amount(total) = line.cells[*c] else {
                 continue;
             };
-            let mut rec = label_cells(table, line);
-            rec.push(name.clone());
-            rec.push(text(Cell::Amount(total), excel));
-            rec.push(text(line.cell(*count), excel));
-            if table.shares {
-                rec.push(text(line.cell(*share), excel));
-            }
-            w.write(&rec, |i| i > keys || (table.tree && i == keys))?;
+            let label = label_cells(table, line);
+            let share = table.shares.then(|| line.cell(*share));
+            w.line(&label, name, total, line.cell(*count), share)?;
         }
     }
     w.finish()
+}
+
+/// What the long form's header names: the label dimensions, a tree's `level`, shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Long<'a> {
+    pub dims: &'a [crate::domain::Dim],
+    pub tree: bool,
+    pub shares: bool,
+}
+
+/// The long form, written a line at a time: for a table, and for a summary written straight
+/// from its groups without one. Either way each cell is made here, so the two agree byte for
+/// byte.
+pub struct LongWriter<'a> {
+    w: SafeWriter<&'a mut dyn Write>,
+    excel: Option<Excel>,
+    shape: Long<'a>,
+    /// The line being written, its cells reused from line to line.
+    cells: Vec<String>,
+}
+
+impl<'a> LongWriter<'a> {
+    /// Starts the long form in `out` with its header.
+    pub fn new(
+        out: &'a mut dyn Write,
+        raw: bool,
+        excel: Option<Excel>,
+        shape: Long<'a>,
+    ) -> Result<LongWriter<'a>> {
+        let mut w = writer(out, raw, excel)?;
+        let mut header: Vec<String> = shape.dims.iter().map(|d| d.name().to_string()).collect();
+        if shape.tree {
+            header.push("level".into());
+        }
+        header.extend(["measure", "total", "count"].map(String::from));
+        if shape.shares {
+            header.push("percent".into());
+        }
+        w.write(&header, |_| false)?;
+        Ok(LongWriter {
+            w,
+            excel,
+            shape,
+            cells: Vec::new(),
+        })
+    }
+
+    /// One line: its label cells (a tree's level last), the amount column's name, its total,
+    /// its rows and, when the header has shares, its share.
+    pub fn line<S: AsRef<str>>(
+        &mut self,
+        label: &[S],
+        name: &str,
+        total: rust_decimal::Decimal,
+        count: Cell,
+        share: Option<Cell>,
+    ) -> Result<()> {
+        let n = label.len() + 3 + usize::from(share.is_some());
+        self.cells.resize_with(n, String::new);
+        for (cell, text) in self.cells.iter_mut().zip(label) {
+            cell.clear();
+            cell.push_str(text.as_ref());
+        }
+        let at = label.len();
+        self.cells[at].clear();
+        self.cells[at].push_str(name);
+        text_into(Cell::Amount(total), self.excel, &mut self.cells[at + 1]);
+        text_into(count, self.excel, &mut self.cells[at + 2]);
+        if let Some(share) = share {
+            text_into(share, self.excel, &mut self.cells[at + 3]);
+        }
+        let (keys, tree) = (self.shape.dims.len(), self.shape.tree);
+        self.w
+            .write(&self.cells[..n], |i| i > keys || (tree && i == keys))
+    }
+
+    /// Flushes what is buffered into the sink.
+    pub fn finish(self) -> Result<()> {
+        self.w.finish()
+    }
 }
 
 /// The machine name of column `c`: the measure or pivoted value of an amount, and names derived

@@ -71,19 +71,23 @@ impl<W: Write> SafeWriter<W> {
     }
 
     /// Writes one record; `numeric[i]` marks cells that are numbers (never touched).
-    pub fn write(&mut self, cells: &[String], numeric: impl Fn(usize) -> bool) -> Result<()> {
-        let out: Vec<Cow<'_, str>> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if self.raw || numeric(i) {
-                    Cow::Borrowed(c.as_str())
-                } else {
-                    neutralize(c)
-                }
-            })
-            .collect();
-        self.inner.write_record(out.iter().map(|c| c.as_bytes()))?;
+    pub fn write<S: AsRef<str>>(
+        &mut self,
+        cells: &[S],
+        numeric: impl Fn(usize) -> bool,
+    ) -> Result<()> {
+        let cells = cells.iter().enumerate().map(|(i, c)| {
+            let c = c.as_ref();
+            if self.raw || numeric(i) {
+                Cow::Borrowed(c)
+            } else {
+                neutralize(c)
+            }
+        });
+        self.inner.write_record(cells.map(|c| match c {
+            Cow::Borrowed(c) => std::borrow::Cow::Borrowed(c.as_bytes()),
+            Cow::Owned(c) => std::borrow::Cow::Owned(c.into_bytes()),
+        }))?;
         Ok(())
     }
 
