@@ -139,9 +139,11 @@ pub fn similar_keys(groups: &LocalGroups, interner: &Interner) -> Vec<Kind> {
         for slot in 0..groups.len() {
             used[groups.key_of(slot as u32)[d] as usize] = true;
         }
+        // A symbol is one text: each comes once.
         let values = (0..used.len() as u32)
             .filter(|&x| used[x as usize])
-            .map(|x| interner.get(x));
+            .map(|x| interner.get(x))
+            .collect();
         out.extend(similar_values(dim, values));
     }
     out

@@ -4,6 +4,7 @@
 //! warn about; `check` shows where each spelling is written.
 
 use crate::aggregate::Groups;
+use crate::domain::order::on_threads;
 use crate::domain::text::fold_accents_into;
 use crate::domain::{Dim, Value};
 use crate::problem::Kind;
@@ -12,6 +13,9 @@ use std::hash::{Hash, Hasher};
 
 /// How many pairs a finding names.
 const SHOWN: usize = 3;
+
+/// Below this many values one thread folds them: starting threads would cost more.
+const PARALLEL_FROM: usize = 50_000;
 
 /// `value` ignoring case, accents and every space, into `buf`.
 fn fold_into(value: &str, scratch: &mut String, buf: &mut String) {
@@ -39,31 +43,50 @@ pub fn similar_keys(groups: &Groups) -> Vec<Kind> {
         if dim.is_period() {
             continue;
         }
-        let values = groups.map.keys().map(|k| match &k.values[i] {
-            Value::Text(t) | Value::Area(t) => t.as_str(),
-            Value::Period(_) => "",
-        });
+        // Each distinct value once (groups repeat them).
+        let mut values: Vec<&str> = (groups.map.keys())
+            .filter_map(|k| match &k.values[i] {
+                Value::Text(t) | Value::Area(t) => Some(t.as_str()),
+                Value::Period(_) => None,
+            })
+            .collect();
+        values.sort_unstable();
+        values.dedup();
         out.extend(similar_values(dim, values));
     }
     out
 }
 
-/// The finding of [`similar_keys`] for one text dimension, from its values as the groups have
-/// them (each any number of times, in any order); `None` when no two fold to one.
-pub fn similar_values<'a>(dim: Dim, values: impl Iterator<Item = &'a str>) -> Option<Kind> {
+/// The finding of [`similar_keys`] for one text dimension, from its distinct values in any
+/// order (the finding does not depend on it); `None` when no two fold to one.
+pub fn similar_values(dim: Dim, values: Vec<&str>) -> Option<Kind> {
+    // Many values are folded on every core, a part each.
+    let parts = if values.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    similar_values_in(dim, values, parts)
+}
+
+/// [`similar_values`], folding the values in `parts` parts on as many threads.
+fn similar_values_in(dim: Dim, values: Vec<&str>, parts: usize) -> Option<Kind> {
     let (mut scratch, mut buf) = (String::new(), String::new());
-    // Each distinct value once (groups repeat them).
-    let mut values: Vec<&str> = values.filter(|t| !t.is_empty()).collect();
-    values.sort_unstable();
-    values.dedup();
-    let mut hashed: Vec<(u64, &str)> = values
-        .into_iter()
-        .map(|v| {
-            fold_into(v, &mut scratch, &mut buf);
-            (hash_of(&buf), v)
-        })
-        .collect();
-    hashed.sort_unstable();
+    let size = values.len().div_ceil(parts).max(1);
+    let hashed = on_threads(values.chunks(size).collect(), |part: &[&str]| {
+        let (mut scratch, mut buf) = (String::new(), String::new());
+        let mut hashed: Vec<(u64, &str)> = (part.iter())
+            .filter(|v| !v.is_empty())
+            .map(|&v| {
+                fold_into(v, &mut scratch, &mut buf);
+                (hash_of(&buf), v)
+            })
+            .collect();
+        hashed.sort_unstable_by_key(|&(h, _)| h);
+        hashed
+    });
+    let mut hashed = hashed.concat();
+    hashed.sort_unstable_by_key(|&(h, _)| h);
     // Families by their real fold, from runs of one hash; each family's spellings in order.
     let mut families: Vec<(String, Vec<&str>)> = Vec::new();
     for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
@@ -99,6 +122,33 @@ pub fn similar_values<'a>(dim: Dim, values: impl Iterator<Item = &'a str>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The finding is the same in one part or several, whatever order the values come in:
+    /// families that straddle the parts are found whole.
+    #[test]
+    fn values_folded_in_parts_find_the_same_families() {
+        let mut values: Vec<String> = (0..600).map(|n| format!("Khu dân cư {n}")).collect();
+        values.extend((0..600).step_by(7).map(|n| format!("khu dan cu {n}")));
+        values.extend(["Đoàn".into(), "Doan".into(), String::new()]);
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let one = similar_values_in(Dim::Unit, values.clone(), 1).unwrap();
+        let Kind::KeysDiffer { more, .. } = &one else {
+            panic!("{one:?}")
+        };
+        assert_eq!(*more, 86 + 1 - SHOWN);
+        for parts in 2..5 {
+            let mut reversed = values.clone();
+            reversed.reverse();
+            assert_eq!(
+                similar_values_in(Dim::Unit, values.clone(), parts),
+                Some(one.clone())
+            );
+            assert_eq!(
+                similar_values_in(Dim::Unit, reversed, parts),
+                Some(one.clone())
+            );
+        }
+    }
     use crate::domain::Key;
     use rust_decimal::Decimal;
 
