@@ -99,23 +99,25 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     }
     let locale = Locale::of(lang).scaled(layout.scale);
     let groups = match read.symbols.take() {
-        Some((groups, interner)) => {
-            say_notes(&long::similar_keys(&groups, &interner), reading.quiet, lang);
-            if let Some(ordered) = long::order(&groups, &interner, locale.order) {
+        Some(parts) => {
+            let ranked = long::rank(&parts, locale.order);
+            say_notes(&long::similar_keys(&parts, &ranked), reading.quiet, lang);
+            if let Some(ordered) = long::order(&parts, &ranked) {
                 if !reading.quiet {
                     say_scale(layout.scale, layout.format, lang);
                 }
                 outputs.write(Target::of(layout.output.as_deref()), |out| {
-                    long::write(&groups, &interner, &ordered, layout.render, out)
+                    long::write(&parts, &ordered, layout.render, out)
                 })?;
                 outputs.commit()?;
                 reading.say_tally(&tally, lang);
                 // As below: the system takes the memory back at once.
-                std::mem::forget((groups, interner, ordered));
+                std::mem::forget((parts, ranked, ordered));
                 return Ok(ExitCode::SUCCESS);
             }
             // A total no decimal holds: the general path names it.
-            groups.into_groups(&interner)?
+            drop(ranked);
+            long::into_groups(parts)?
         }
         None => {
             say_notes(&similar_keys(&groups), reading.quiet, lang);

@@ -188,8 +188,10 @@ struct Entry {
     /// Up to [`HEAD`] bytes of the key after the shared prefix, big-endian, zero-padded.
     head: [u64; 2],
     start: usize,
-    len: usize,
-    index: usize,
+    /// Keys and item counts past 2^32 would take hundreds of gigabytes: 32 bits keep an entry
+    /// at 32 bytes, and the sort of millions of them in less memory.
+    len: u32,
+    index: u32,
 }
 
 /// The keys of one part of the items, end to end.
@@ -206,15 +208,16 @@ fn sorted_by_key<T: Sync>(
     items: &[T],
     key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
 ) -> Vec<usize> {
-    let (_, sorted) = sorted_keys(items, key);
-    sorted.into_iter().map(|e| e.index).collect()
+    let (sorted, _) = sorted_keys(items, key);
+    sorted.into_iter().map(|i| i as usize).collect()
 }
 
-/// The keys [`sorted_by_key`] makes, end to end, and their entries in order.
+/// What [`sorted_by_key`] gives, and per place in that order whether the item's key is the
+/// same as the one before it.
 fn sorted_keys<T: Sync>(
     items: &[T],
     key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
-) -> (Vec<u8>, Vec<Entry>) {
+) -> (Vec<u32>, Vec<bool>) {
     let threads = if items.len() < PARALLEL_FROM {
         1
     } else {
@@ -242,8 +245,8 @@ fn sorted_keys<T: Sync>(
                 entries.push(Entry {
                     head: [0; 2],
                     start,
-                    len: arena.len() - start,
-                    index: c * size + i,
+                    len: (arena.len() - start) as u32,
+                    index: (c * size + i) as u32,
                 });
             }
             Part { arena, entries }
@@ -253,73 +256,90 @@ fn sorted_keys<T: Sync>(
     if uncovered.load(AtomicOrdering::Relaxed) {
         parts = build(KeyKind::Full);
     }
-    let mut arena = Vec::with_capacity(parts.iter().map(|p| p.arena.len()).sum());
-    let mut entries = Vec::with_capacity(items.len());
-    for part in parts {
-        let base = arena.len();
-        arena.extend_from_slice(&part.arena);
-        entries.extend(part.entries.into_iter().map(|e| Entry {
-            start: e.start + base,
-            ..e
-        }));
-    }
-    let keys = arena.as_slice();
-    let shared = shared_prefix(keys, &entries);
-    on_threads(entries.chunks_mut(size).collect(), |run: &mut [Entry]| {
-        for e in run.iter_mut() {
+    // Each part keeps its own keys (never copied end to end beside themselves) and is sorted
+    // where it lies, its entries' heads taken after the prefix every key of every part shares.
+    let first: Vec<u8> = (parts.iter())
+        .find_map(|p| p.entries.first().map(|e| key_of(&p.arena, e).to_vec()))
+        .unwrap_or_default();
+    let shared = (parts.iter())
+        .map(|p| shared_prefix(&first, &p.arena, &p.entries))
+        .min()
+        .unwrap_or(0);
+    on_threads(parts.iter_mut().collect(), |part: &mut Part| {
+        let keys = part.arena.as_slice();
+        for e in part.entries.iter_mut() {
             e.head = head(keys, shared, e);
         }
-        run.sort_unstable_by(|a, b| cmp_entries(keys, shared, a, b));
+        (part.entries).sort_unstable_by(|a, b| cmp_entries(keys, shared, a, keys, b));
     });
-    let mut runs: Vec<Vec<Entry>> = if entries.len() <= size {
-        vec![entries]
-    } else {
-        entries.chunks(size).map(<[Entry]>::to_vec).collect()
-    };
-    while runs.len() > 1 {
-        let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
-        let mut pairs = runs.into_iter();
-        while let Some(a) = pairs.next() {
-            merged.push(match pairs.next() {
-                Some(b) => merge(a, b, |x, y| cmp_entries(keys, shared, x, y).is_le()),
-                None => a,
-            });
+    // The sorted parts are merged at once, straight from where they were sorted, into the
+    // items' indices: never a second copy of every entry (32 bytes an item) beside them. A few
+    // parts (one per core), so the least of their heads is found by looking at each.
+    let mut at = vec![0usize; parts.len()];
+    let mut sorted = Vec::with_capacity(items.len());
+    let mut same = Vec::with_capacity(items.len());
+    let mut last: Option<(&[u8], &Entry)> = None;
+    loop {
+        let mut least: Option<(usize, &[u8], &Entry)> = None;
+        for (r, part) in parts.iter().enumerate() {
+            if let Some(e) = part.entries.get(at[r])
+                && least
+                    .is_none_or(|(_, keys, l)| cmp_entries(&part.arena, shared, e, keys, l).is_lt())
+            {
+                least = Some((r, &part.arena, e));
+            }
         }
-        runs = merged;
+        let Some((r, keys, e)) = least else {
+            break;
+        };
+        at[r] += 1;
+        sorted.push(e.index);
+        same.push(last.is_some_and(|(lk, l)| l.head == e.head && key_of(lk, l) == key_of(keys, e)));
+        last = Some((keys, e));
     }
-    let sorted = runs.pop().unwrap_or_default();
-    (arena, sorted)
+    (sorted, same)
 }
 
-/// Each text's rank in `order` among `texts`: texts that compare equal share a rank, and a
-/// text that sorts after another has a higher one. Ranks compare as the labels made of these
-/// texts compare, so groups can be put in a report's order by numbers alone. Keys are made as
+/// Each text's rank in `order` among the texts of `items` (which need not be held as texts):
+/// texts that compare equal share a rank, and a text that sorts after another has a higher one; and whether two different texts share one
+/// (the order ignores what tells them apart). Ranks compare as the labels made of these texts
+/// compare, so groups can be put in a report's order by numbers alone. Keys are made as
 /// [`label_order`] makes them (quick ones only when they cover every text), so ties are those
-/// the report's own sort would see.
-pub fn text_ranks(order: &dyn TextOrder, texts: &[&str]) -> Vec<u32> {
-    let mut rank = vec![0u32; texts.len()];
-    if order.has_keys() {
-        let (arena, sorted) =
-            sorted_keys(texts, |t, kind, key| write_text_key(order, kind, t, key));
-        let mut r = 0u32;
-        for (i, e) in sorted.iter().enumerate() {
-            if i > 0 && key_of(&arena, e) != key_of(&arena, &sorted[i - 1]) {
-                r += 1;
-            }
-            rank[e.index] = r;
-        }
+/// the report's own sort would see. A text may come more than once.
+pub fn ranks_of<'s, T: Sync>(
+    order: &dyn TextOrder,
+    items: &[T],
+    text: impl Fn(&T) -> &'s str + Sync,
+) -> (Vec<u32>, bool) {
+    let mut rank = vec![0u32; items.len()];
+    let mut ties = false;
+    let text_at = |i: u32| text(&items[i as usize]);
+    let (sorted, same) = if order.has_keys() {
+        sorted_keys(items, |t, kind, key| {
+            write_text_key(order, kind, text(t), key)
+        })
     } else {
-        let mut sorted: Vec<usize> = (0..texts.len()).collect();
-        sorted.sort_by(|&a, &b| order.cmp_text(texts[a], texts[b]));
-        let mut r = 0u32;
-        for (i, &t) in sorted.iter().enumerate() {
-            if i > 0 && order.cmp_text(texts[sorted[i - 1]], texts[t]).is_ne() {
-                r += 1;
-            }
-            rank[t] = r;
+        let mut sorted: Vec<u32> = (0..items.len() as u32).collect();
+        sorted.sort_by(|&a, &b| order.cmp_text(text_at(a), text_at(b)));
+        let same = (0..sorted.len())
+            .map(|i| {
+                i > 0
+                    && order
+                        .cmp_text(text_at(sorted[i - 1]), text_at(sorted[i]))
+                        .is_eq()
+            })
+            .collect();
+        (sorted, same)
+    };
+    let mut r = 0u32;
+    for (i, (&t, &same)) in sorted.iter().zip(&same).enumerate() {
+        if i > 0 && !same {
+            r += 1;
         }
+        ties |= same && text_at(t) != text_at(sorted[i - 1]);
+        rank[t as usize] = r;
     }
-    rank
+    (rank, ties)
 }
 
 /// `f` of each input, each on a thread of its own (one input: here), or here if the system
@@ -353,12 +373,8 @@ pub(crate) fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + 
     })
 }
 
-/// The length of the prefix every key shares (0 for none).
-fn shared_prefix(arena: &[u8], entries: &[Entry]) -> usize {
-    let Some(first) = entries.first() else {
-        return 0;
-    };
-    let first = key_of(arena, first);
+/// How many bytes every key of `entries` shares with `first` at its start (0 for none).
+fn shared_prefix(first: &[u8], arena: &[u8], entries: &[Entry]) -> usize {
     let mut shared = first.len();
     for e in entries {
         let k = key_of(arena, e);
@@ -375,7 +391,9 @@ fn shared_prefix(arena: &[u8], entries: &[Entry]) -> usize {
 }
 
 fn key_of<'a>(arena: &'a [u8], e: &Entry) -> &'a [u8] {
-    arena.get(e.start..e.start + e.len).unwrap_or_default()
+    arena
+        .get(e.start..e.start + e.len as usize)
+        .unwrap_or_default()
 }
 
 /// How many bytes of a key an entry holds inline: after the start all keys share, about a
@@ -395,32 +413,17 @@ fn head(arena: &[u8], shared: usize, e: &Entry) -> [u64; 2] {
     [word(high), word(low)]
 }
 
-/// Two entries by key, then by index. Heads equal, the rest of the keys decide; both keys
+/// Two entries by key (`a`'s in the keys `ka`, `b`'s in `kb`), then by index. Heads equal, the rest of the keys decide; both keys
 /// ending within the head (zero-padded), the shorter is the start of the longer and first.
-fn cmp_entries(arena: &[u8], shared: usize, a: &Entry, b: &Entry) -> Ordering {
+fn cmp_entries(ka: &[u8], shared: usize, a: &Entry, kb: &[u8], b: &Entry) -> Ordering {
     a.head
         .cmp(&b.head)
         .then_with(|| {
-            let rest = |e: &Entry| key_of(arena, e).get(shared + HEAD..).unwrap_or_default();
-            rest(a).cmp(rest(b))
+            let rest = |k, e: &Entry| key_of(k, e).get(shared + HEAD..).unwrap_or_default();
+            rest(ka, a).cmp(rest(kb, b))
         })
         .then(a.len.cmp(&b.len))
         .then(a.index.cmp(&b.index))
-}
-
-/// Two sorted runs as one (`le`: whether the first goes first).
-fn merge<K>(a: Vec<K>, b: Vec<K>, le: impl Fn(&K, &K) -> bool) -> Vec<K> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => le(x, y),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return out,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
-    }
 }
 
 /// Puts `items` in the order `sorted` gives (`sorted[k]` is the index of the item that goes
@@ -544,5 +547,57 @@ mod tests {
         let mut few = vec!["b".to_string(), "a".to_string(), "c".to_string()];
         sort_texts(&Wide, &mut few);
         assert_eq!(few, ["a", "b", "c"]);
+    }
+
+    /// Code point order of the lower case: `A` and `a` tie.
+    struct Caseless;
+    impl TextOrder for Caseless {
+        fn cmp_text(&self, a: &str, b: &str) -> Ordering {
+            a.to_lowercase().cmp(&b.to_lowercase())
+        }
+        fn has_keys(&self) -> bool {
+            true
+        }
+        fn write_key(&self, text: &str, key: &mut Vec<u8>) {
+            key.extend_from_slice(text.to_lowercase().as_bytes());
+        }
+    }
+
+    /// Ranks made from keys sorted in parts on every core are those of one plain sort: the same
+    /// rank for texts alike in the order (equal texts, or a tie), a higher one after; and the
+    /// tie of two different texts is told, wherever they fall among the parts.
+    #[test]
+    fn many_texts_are_ranked_in_parts_as_in_one_sort() {
+        let mut x: u64 = 7;
+        let texts: Vec<String> = (0..3 * PARALLEL_FROM + 7)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Two families with a long stretch alike: keys that differ past their heads.
+                let family = if x >> 63 == 0 { "khu" } else { "thôn" };
+                format!("{family} {} {}", "y".repeat(20), (x >> 40) % 9000)
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let want = |refs: &[&str]| -> Vec<u32> {
+            let mut distinct: Vec<String> = refs.iter().map(|t| t.to_lowercase()).collect();
+            distinct.sort();
+            distinct.dedup();
+            (refs.iter())
+                .map(|t| distinct.binary_search(&t.to_lowercase()).unwrap_or(0) as u32)
+                .collect()
+        };
+        for order in [&Caseless as &dyn TextOrder, &CodePoints] {
+            assert_eq!(ranks_of(order, &refs, |t| *t), (want(&refs), false));
+        }
+        // One text in capitals, far from its twins: a tie, with the same rank.
+        let mut tied = refs.clone();
+        let last = tied.len() - 1;
+        let upper = tied[0].to_uppercase();
+        tied[last] = &upper;
+        let (ranks, ties) = ranks_of(&Caseless, &tied, |t| *t);
+        assert_eq!((ranks[last], ties), (ranks[0], true));
+        assert_eq!(ranks, want(&tied));
     }
 }

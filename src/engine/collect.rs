@@ -136,6 +136,8 @@ impl Collector {
             return Err(e);
         }
         let mut symbols: Option<(LocalGroups, Interner)> = None;
+        // Each thread's groups as they are, when the plan keeps symbols.
+        let mut parts: Vec<(LocalGroups, Interner)> = Vec::new();
         let mut sets: Vec<Groups> = Vec::new();
         let mut observed = Vec::new();
         let mut pending_sums = Vec::new();
@@ -147,6 +149,7 @@ impl Collector {
                 all.merge(one);
             }
             match (&mut symbols, f.groups) {
+                (_, Some(one)) if plan.symbols => parts.push(one),
                 (Some((all, mine)), Some((one, theirs))) => all.absorb(one, &theirs, mine)?,
                 (None, one) => symbols = one,
                 (Some(_), None) => {}
@@ -164,18 +167,14 @@ impl Collector {
         }
         // Text keys are made once, for all threads' groups together, unless the plan keeps
         // symbols.
-        let mut groups = Groups::new(plan.grouping.dims.clone());
-        let mut symbols = match symbols {
-            Some(s) if plan.symbols => Some(s),
-            Some((all, interner)) => {
-                groups = all.into_groups(&interner)?;
-                None
-            }
-            None if plan.symbols => {
-                Some((LocalGroups::new(plan.grouping.clone()), Interner::default()))
-            }
-            None => None,
+        let groups = match symbols {
+            Some((all, interner)) => all.into_groups(&interner)?,
+            None => Groups::new(plan.grouping.dims.clone()),
         };
+        let mut groups = (!plan.symbols).then_some(groups);
+        if plan.symbols && parts.is_empty() {
+            parts.push((LocalGroups::new(plan.grouping.clone()), Interner::default()));
+        }
         let mut conventions = BTreeMap::new();
         for (fi, [vi, en]) in std::mem::take(&mut self.evidence) {
             let semicolon = u64::from(self.semicolon.contains(&fi));
@@ -223,12 +222,11 @@ impl Collector {
                     Some(crate::ledger::number::Convention::En) => p.en,
                     _ => p.vi,
                 };
-                match &mut symbols {
-                    Some((all, interner)) if p.set_keys.is_empty() => {
-                        all.add_key(&p.key, &sum, n, interner)?
-                    }
-                    None if p.set_keys.is_empty() => groups.add_exact(p.key, &sum, n)?,
-                    _ => {}
+                match (&mut groups, parts.first_mut()) {
+                    _ if !p.set_keys.is_empty() => {}
+                    (Some(groups), _) => groups.add_exact(p.key, &sum, n)?,
+                    (None, Some((all, interner))) => all.add_key(&p.key, &sum, n, interner)?,
+                    (None, None) => {}
                 }
                 for (set, key) in sets.iter_mut().zip(p.set_keys) {
                     set.add_exact(key, &sum, n)?;
@@ -237,6 +235,11 @@ impl Collector {
                 self.tally.filtered += n;
                 file.filtered += n;
             }
+        }
+        // Every group is in: the lookup tables of groups kept as symbols are freed.
+        for (groups, interner) in &mut parts {
+            groups.seal();
+            interner.seal();
         }
         let (rows, _) = pending_rows.into_sorted();
         let mut listed = 0u64;
@@ -315,8 +318,8 @@ impl Collector {
             .map(|fi| self.sha256.remove(&fi))
             .collect();
         Ok(Read {
-            groups,
-            symbols,
+            groups: groups.unwrap_or_else(|| Groups::new(plan.grouping.dims.clone())),
+            symbols: plan.symbols.then_some(parts),
             sets,
             tally: self.tally,
             file_tallies,

@@ -144,9 +144,10 @@ pub const MAX_LISTED: usize = 100_000;
 pub struct Read {
     /// The plan's grouping; left empty when grouping sets were asked for (see [`read_sets`]).
     pub groups: Groups,
-    /// The plan's groups still keyed by symbols, and the interner they belong to, when the
-    /// plan asked for them ([`Plan::symbols`]).
-    pub symbols: Option<(LocalGroups, Interner)>,
+    /// The plan's groups still keyed by symbols, each reading thread's apart with the interner
+    /// its symbols belong to, when the plan asked for them ([`Plan::symbols`]): the threads'
+    /// groups are never merged by text, only put in one order by the report.
+    pub symbols: Option<Vec<(LocalGroups, Interner)>>,
     /// Each grouping set's groups, in the order asked (empty without sets).
     pub sets: Vec<Groups>,
     pub tally: Tally,

@@ -65,12 +65,12 @@ impl Default for Interner {
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash_str(s);
-        let (text, ends) = (&self.text, &self.ends);
-        let found = self.ids.find(widen(h), |&(hh, id)| {
-            hh == h && text_of(text, ends, id) == s
-        });
-        if let Some(&(_, id)) = found {
+        if let Some(id) = self.find_hashed(s, h) {
             return id;
+        }
+        if self.ids.is_empty() && self.len() > 0 {
+            self.reindex();
+            return self.intern(s);
         }
         let id = self.len() as Sym;
         self.text.push_str(s);
@@ -78,6 +78,32 @@ impl Interner {
         self.ids
             .insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
         id
+    }
+
+    /// Frees the lookup table: symbols interned so far keep their texts, and a text interned
+    /// later finds the table made again. Millions of texts read to the end and then only
+    /// looked up by symbol need not keep it.
+    pub fn seal(&mut self) {
+        self.ids = HashTable::new();
+    }
+
+    /// The lookup table of every symbol, made again after [`Interner::seal`].
+    #[cold]
+    fn reindex(&mut self) {
+        let mut ids = HashTable::with_capacity(self.len());
+        for id in 0..self.len() as Sym {
+            let h = hash_str(self.get(id));
+            ids.insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
+        }
+        self.ids = ids;
+    }
+
+    fn find_hashed(&self, s: &str, h: u32) -> Option<Sym> {
+        let (text, ends) = (&self.text, &self.ends);
+        let found = self.ids.find(widen(h), |&(hh, id)| {
+            hh == h && text_of(text, ends, id) == s
+        });
+        found.map(|&(_, id)| id)
     }
 
     /// How many values are interned (symbols are `0..len`; the empty string is always one).
@@ -150,6 +176,20 @@ impl RawCache {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A sealed interner gives a text it holds its own symbol again, and a new text a new one.
+    #[test]
+    fn a_sealed_interner_still_knows_its_texts() {
+        let mut i = Interner::default();
+        let syms: Vec<Sym> = (0..100).map(|n| i.intern(&format!("t{n}"))).collect();
+        i.seal();
+        assert_eq!(i.intern("t42"), syms[42]);
+        i.seal();
+        let new = i.intern("new");
+        assert_eq!(new as usize, i.len() - 1);
+        assert_eq!((i.intern("t7"), i.intern("")), (syms[7], 0));
+        assert_eq!(i.get(new), "new");
+    }
 
     /// Many texts (the table grows and rehashes from its stored bits many times) each keep
     /// their symbol; a symbol never given reads as empty.

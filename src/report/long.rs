@@ -16,7 +16,7 @@ use super::summary::{SortBy, SummarySpec};
 use crate::aggregate::{LocalGroups, order_by_parts};
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, text_ranks};
+use crate::domain::order::{TextOrder, ranks_of};
 use crate::domain::{Dim, Period};
 use crate::ledger::intern::Interner;
 use crate::problem::Kind;
@@ -49,115 +49,259 @@ pub fn fits(
         && !spec.by.contains(&Dim::Measure)
 }
 
-/// The groups in the order their lines are written, once every total is known to print.
-pub struct Ordered {
-    slots: Vec<u32>,
+/// Each reading thread's groups and the interner of their symbols, as the engine leaves them.
+pub type Parts = [(LocalGroups, Interner)];
+
+/// Every text in a label of any thread's groups, ranked once in the report's order.
+pub struct Ranked {
+    /// Per thread, per symbol of its interner: where its text is among the texts ranked
+    /// (`u32::MAX` for symbols in no label). A text met by several threads is there once for
+    /// each.
+    at: Vec<Vec<u32>>,
+    /// Per text, its rank in the report's order: equal for texts it orders alike.
+    rank: Vec<u32>,
+    /// When the order ties two different texts, per text its rank in byte order: labels alike
+    /// in the order are then told apart by it, as the general path's stable sort leaves them.
+    bytes: Option<Vec<u32>>,
 }
 
-/// The groups' slots in line order, or `None` when a total (a group's, or a measure's grand
+impl Ranked {
+    /// Per text, a number that is the same for the same text and only for it.
+    fn same(&self) -> &[u32] {
+        self.bytes.as_deref().unwrap_or(&self.rank)
+    }
+}
+
+/// Whether part `p` of a key under `dims` (the measure last) is a symbol of text.
+fn is_text(dims: &[Dim], p: usize) -> bool {
+    dims.get(p).is_some_and(|d| !d.is_period())
+}
+
+/// Ranks every text of the labels of `parts` in `order`.
+pub fn rank(parts: &Parts, order: &dyn TextOrder) -> Ranked {
+    // Each text as (thread, symbol): half the memory of a reference to it.
+    let mut texts: Vec<(u32, u32)> = Vec::new();
+    let mut at = Vec::with_capacity(parts.len());
+    for (t, (groups, interner)) in parts.iter().enumerate() {
+        let dims = groups.dims();
+        let mut mine = vec![u32::MAX; interner.len()];
+        for slot in 0..groups.len() as u32 {
+            for (p, &x) in groups.key_of(slot).iter().enumerate() {
+                if is_text(dims, p) && mine[x as usize] == u32::MAX {
+                    mine[x as usize] = texts.len() as u32;
+                    texts.push((t as u32, x));
+                }
+            }
+        }
+        at.push(mine);
+    }
+    let text = |&(t, x): &(u32, u32)| parts[t as usize].1.get(x);
+    let (rank, ties) = ranks_of(order, &texts, text);
+    let bytes = ties.then(|| {
+        let mut by_bytes: Vec<u32> = (0..texts.len() as u32).collect();
+        by_bytes.sort_unstable_by_key(|&i| text(&texts[i as usize]));
+        let mut bytes = vec![0u32; texts.len()];
+        let mut r = 0u32;
+        for (k, &i) in by_bytes.iter().enumerate() {
+            if k > 0 && text(&texts[i as usize]) != text(&texts[by_bytes[k - 1] as usize]) {
+                r += 1;
+            }
+            bytes[i as usize] = r;
+        }
+        bytes
+    });
+    Ranked { at, rank, bytes }
+}
+
+/// The groups in the order their lines are written, once every total is known to print: each
+/// entry a thread's group, the groups of one line (threads that met the same key) together.
+pub struct Ordered {
+    /// (thread, slot), in line order.
+    entries: Vec<(u32, u32)>,
+    /// Per entry, whether it adds to the line of the entry before it.
+    joins: Vec<bool>,
+}
+
+/// The groups' slots in line order, or `None` when a total (a line's, or a measure's grand
 /// total, which the general path adds up too) is one no decimal holds exactly: the general path
 /// then names it as it always has.
-pub fn order(groups: &LocalGroups, interner: &Interner, order: &dyn TextOrder) -> Option<Ordered> {
-    let dims = groups.dims();
-    let width = dims.len() + 1;
-    let key = |slot: usize| groups.key_of(slot as u32);
-    // Every total must print; the grand total of each measure too.
-    let mut grand: FxHashMap<u32, Exact> = FxHashMap::default();
-    for slot in 0..groups.len() {
-        let acc = groups.acc(slot as u32)?;
-        acc.total.to_decimal()?;
-        let measure = key(slot)[width - 1];
-        grand
-            .entry(measure)
-            .or_default()
-            .add_exact(&acc.total)
-            .ok()?;
+pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
+    let Some((first, _)) = parts.first() else {
+        return Some(Ordered {
+            entries: Vec::new(),
+            joins: Vec::new(),
+        });
+    };
+    let dims = first.dims();
+    let n = dims.len();
+    // Measures as the columns of the general path: VND, work-days, m², then by name.
+    let mut measures: Vec<&str> = (parts.iter())
+        .flat_map(|(groups, interner)| {
+            (0..groups.len() as u32).map(|slot| interner.get(groups.key_of(slot)[n]))
+        })
+        .collect();
+    measures.sort_unstable();
+    measures.dedup();
+    measures.sort_by_key(|&m| (measure_rank(m).0, m));
+    let column: Vec<FxHashMap<u32, u32>> = (parts.iter())
+        .map(|(groups, interner)| {
+            let mut column = FxHashMap::default();
+            for slot in 0..groups.len() as u32 {
+                let m = groups.key_of(slot)[n];
+                column.entry(m).or_insert_with(|| {
+                    let text = interner.get(m);
+                    measures.iter().position(|&x| x == text).unwrap_or(0) as u32
+                });
+            }
+            column
+        })
+        .collect();
+    let entries: Vec<(u32, u32)> = (parts.iter().enumerate())
+        .flat_map(|(t, (groups, _))| (0..groups.len() as u32).map(move |slot| (t as u32, slot)))
+        .collect();
+    let width = if ranked.bytes.is_some() {
+        2 * n + 1
+    } else {
+        n + 1
+    };
+    let same = ranked.same();
+    // The parts of an entry's sort key: the order's ranks (periods as codes), then when the
+    // order ties texts their byte ranks, then the measure's column.
+    let part = |i: usize, p: usize| -> u32 {
+        let (t, slot) = entries[i];
+        let key = parts[t as usize].0.key_of(slot);
+        let text = |x: u32| ranked.at[t as usize][x as usize] as usize;
+        match p {
+            p if p < n && is_text(dims, p) => ranked.rank[text(key[p])],
+            p if p < n => key[p],
+            p if p < width - 1 && is_text(dims, p - n) => same[text(key[p - n])],
+            p if p < width - 1 => 0,
+            _ => column[t as usize].get(&key[n]).copied().unwrap_or(0),
+        }
+    };
+    let sorted = order_by_parts(entries.len(), width, part, u64::BITS);
+    // Entries of one line are side by side: the same texts (`same`), periods and measure.
+    let key_of = |i: usize| {
+        let (t, slot) = entries[i];
+        let key = parts[t as usize].0.key_of(slot);
+        let text = |x: u32| ranked.at[t as usize][x as usize] as usize;
+        let mut out = [0u32; 12];
+        for (p, &x) in key[..n].iter().enumerate() {
+            out[p] = if is_text(dims, p) { same[text(x)] } else { x };
+        }
+        out[n] = column[t as usize].get(&key[n]).copied().unwrap_or(0);
+        out
+    };
+    let mut joins = Vec::with_capacity(sorted.len());
+    let mut previous = None;
+    for &i in &sorted {
+        let key = key_of(i as usize);
+        joins.push(previous == Some(key));
+        previous = Some(key);
     }
-    if grand.values().any(|g| g.to_decimal().is_none()) {
+    let entries: Vec<(u32, u32)> = sorted.iter().map(|&i| entries[i as usize]).collect();
+    let ordered = Ordered { entries, joins };
+    // Every total must print; the grand total of each measure too.
+    let mut grand = vec![Exact::ZERO; measures.len()];
+    for (line, column) in lines(parts, &ordered, &column, n) {
+        let (total, _) = line.ok()?;
+        total.to_decimal()?;
+        grand[column as usize].add_exact(&total).ok()?;
+    }
+    if grand.iter().any(|g| g.to_decimal().is_none()) {
         return None;
     }
-    // Each text of a label once, ranked in the report's order among all of them (a symbol
-    // stands for one text whichever dimension it is in, so one rank serves every dimension).
-    let is_text: Vec<bool> = dims.iter().map(|d| !d.is_period()).collect();
-    let mut used = vec![false; interner.len()];
-    for slot in 0..groups.len() {
-        for (&x, _) in key(slot).iter().zip(&is_text).filter(|(_, text)| **text) {
-            used[x as usize] = true;
+    Some(ordered)
+}
+
+/// Each line's total and rows (an error when threads' totals add up past what is held) and
+/// its measure's column, in order.
+fn lines<'a>(
+    parts: &'a Parts,
+    ordered: &'a Ordered,
+    column: &'a [FxHashMap<u32, u32>],
+    n: usize,
+) -> impl Iterator<Item = (Result<(Exact, u64)>, u32)> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let &(t, slot) = ordered.entries.get(at)?;
+        let (groups, _) = &parts[t as usize];
+        let c = column[t as usize]
+            .get(&groups.key_of(slot)[n])
+            .copied()
+            .unwrap_or(0);
+        let mut sum: Result<(Exact, u64)> = Ok((Exact::ZERO, 0));
+        loop {
+            let (t, slot) = ordered.entries[at];
+            if let (Ok((total, rows)), Some(acc)) = (&mut sum, parts[t as usize].0.acc(slot)) {
+                match total.add_exact(&acc.total) {
+                    Ok(()) => *rows += acc.count,
+                    Err(e) => sum = Err(anyhow!("{e:?}")),
+                }
+            }
+            at += 1;
+            if !ordered.joins.get(at).copied().unwrap_or(false) {
+                break;
+            }
         }
-    }
-    let symbols: Vec<u32> = (0..used.len() as u32)
-        .filter(|&x| used[x as usize])
-        .collect();
-    let texts: Vec<&str> = symbols.iter().map(|&x| interner.get(x)).collect();
-    let ranks = text_ranks(order, &texts);
-    let mut rank = vec![0u32; interner.len()];
-    for (&x, &r) in symbols.iter().zip(&ranks) {
-        rank[x as usize] = r;
-    }
-    // Texts that order alike (they differ only in what the order ignores) leave their lines in
-    // the byte order of their labels, as the general path's stable sort does: then the texts'
-    // byte ranks come after the order's ranks.
-    let ties = ranks.iter().max().map_or(0, |&m| m as usize + 1) < texts.len();
-    let bytes = if ties {
-        groups.byte_ranks(interner)
-    } else {
-        Vec::new()
-    };
-    // Measures as the columns of the general path: VND, work-days, m², then by name.
-    let mut measures: Vec<u32> = grand.keys().copied().collect();
-    measures.sort_by_key(|&m| (measure_rank(interner.get(m)).0, interner.get(m)));
-    let mut column = FxHashMap::default();
-    for (i, &m) in measures.iter().enumerate() {
-        column.insert(m, i as u32);
-    }
-    let n = dims.len();
-    let parts = if ties { 2 * n + 1 } else { n + 1 };
-    let part = |slot: usize, p: usize| -> u32 {
-        let key = key(slot);
-        match p {
-            p if p < n && is_text[p] => rank[key[p] as usize],
-            p if p < n => key[p],
-            p if p < parts - 1 && is_text[p - n] => bytes[key[p - n] as usize],
-            p if p < parts - 1 => 0,
-            _ => column.get(&key[n]).copied().unwrap_or(0),
-        }
-    };
-    Some(Ordered {
-        slots: order_by_parts(groups.len(), parts, part, u64::BITS),
+        Some((sum, c))
     })
+}
+
+/// The threads' groups as one, with text keys: for the general path.
+pub fn into_groups(parts: Vec<(LocalGroups, Interner)>) -> Result<crate::aggregate::Groups> {
+    let mut parts = parts.into_iter();
+    let Some((mut all, mut mine)) = parts.next() else {
+        return Err(anyhow!("internal error: no groups"));
+    };
+    for (one, theirs) in parts {
+        all.absorb(one, &theirs, &mut mine)?;
+    }
+    all.into_groups(&mine)
 }
 
 /// The findings of [`crate::report::variants::similar_keys`] for these groups: the same texts,
 /// taken from the symbols.
-pub fn similar_keys(groups: &LocalGroups, interner: &Interner) -> Vec<Kind> {
+pub fn similar_keys(parts: &Parts, ranked: &Ranked) -> Vec<Kind> {
+    let Some((first, _)) = parts.first() else {
+        return Vec::new();
+    };
+    let same = ranked.same();
     let mut out = Vec::new();
-    for (d, &dim) in groups.dims().iter().enumerate() {
+    for (d, &dim) in first.dims().iter().enumerate() {
         if dim.is_period() {
             continue;
         }
-        let mut used = vec![false; interner.len()];
-        for slot in 0..groups.len() {
-            used[groups.key_of(slot as u32)[d] as usize] = true;
+        // Each text once, however many threads met it.
+        let mut seen = vec![false; same.len()];
+        let mut values = Vec::new();
+        for (t, (groups, interner)) in parts.iter().enumerate() {
+            for slot in 0..groups.len() as u32 {
+                let x = groups.key_of(slot)[d];
+                let one = same[ranked.at[t][x as usize] as usize] as usize;
+                if !seen[one] {
+                    seen[one] = true;
+                    values.push(interner.get(x));
+                }
+            }
         }
-        // A symbol is one text: each comes once.
-        let values = (0..used.len() as u32)
-            .filter(|&x| used[x as usize])
-            .map(|x| interner.get(x))
-            .collect();
         out.extend(similar_values(dim, values));
     }
     out
 }
 
-/// Writes the long CSV of `groups` in `ordered`'s order into `out`.
+/// Writes the long CSV of `parts` in `ordered`'s order into `out`.
 pub fn write(
-    groups: &LocalGroups,
-    interner: &Interner,
+    parts: &Parts,
     ordered: &Ordered,
     options: render::Options,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let dims = groups.dims();
+    let Some((first, _)) = parts.first() else {
+        return Ok(());
+    };
+    let dims = first.dims();
+    let n = dims.len();
     let shape = Long {
         dims,
         tree: false,
@@ -166,18 +310,33 @@ pub fn write(
     let mut w = LongWriter::new(out, options.raw, options.excel, shape)?;
     // A period's text once per period, not once per line.
     let mut periods: FxHashMap<(usize, u32), String> = FxHashMap::default();
-    for &slot in &ordered.slots {
-        for (d, &dim) in dims.iter().enumerate() {
-            if dim.is_period() {
-                let code = groups.key_of(slot)[d];
-                (periods.entry((d, code)))
-                    .or_insert_with(|| Period::from_code(dim, code).to_string());
-            }
+    for &(t, slot) in &ordered.entries {
+        let key = parts[t as usize].0.key_of(slot);
+        for (d, &dim) in dims.iter().enumerate().filter(|(_, d)| d.is_period()) {
+            (periods.entry((d, key[d])))
+                .or_insert_with(|| Period::from_code(dim, key[d]).to_string());
         }
     }
-    let mut label: Vec<&str> = Vec::with_capacity(dims.len());
-    for &slot in &ordered.slots {
+    let mut label: Vec<&str> = Vec::with_capacity(n);
+    let mut at = 0;
+    for (i, &(t, slot)) in ordered.entries.iter().enumerate() {
+        if ordered.joins.get(i + 1).copied().unwrap_or(false) {
+            continue;
+        }
+        let (groups, interner) = &parts[t as usize];
         let key = groups.key_of(slot);
+        // The line's entries, from the first of them to this one.
+        let mut total = Exact::ZERO;
+        let mut rows = 0;
+        for &(t, slot) in &ordered.entries[at..=i] {
+            let acc = (parts[t as usize].0.acc(slot))
+                .ok_or_else(|| anyhow!("internal error: no group {slot}"))?;
+            total
+                .add_exact(&acc.total)
+                .map_err(|e| anyhow!("internal error: a total checked to add up: {e:?}"))?;
+            rows += acc.count;
+        }
+        at = i + 1;
         label.clear();
         for (d, &dim) in dims.iter().enumerate() {
             label.push(match dim.is_period() {
@@ -185,11 +344,9 @@ pub fn write(
                 false => interner.get(key[d]),
             });
         }
-        let acc = (groups.acc(slot)).ok_or_else(|| anyhow!("internal error: no group {slot}"))?;
-        let total = (acc.total.to_decimal())
+        let total = (total.to_decimal())
             .ok_or_else(|| anyhow!("internal error: a total checked to print does not"))?;
-        let measure = interner.get(key[dims.len()]);
-        w.line(&label, measure, total, Cell::Count(acc.count), None)?;
+        w.line(&label, interner.get(key[n]), total, Cell::Count(rows), None)?;
     }
     w.finish()
 }
@@ -228,10 +385,22 @@ mod tests {
     ];
     const MEASURES: &[&str] = &["VND", "workday", "m2", "kg", "cây"];
 
+    type Row = (usize, usize, usize, i64, u32);
+
     /// Groups of `rows` (unit, other, measure, amount, scale) under `dims` (a text or area as
-    /// the second dimension takes its text from `UNITS` too, a period its month).
-    fn groups(dims: &[Dim], rows: &[(usize, usize, usize, i64, u32)]) -> (LocalGroups, Interner) {
+    /// the second dimension takes its text from `UNITS` too, a period its month), in an
+    /// interner that met the units from `first` on before any row: threads' interners give
+    /// one text different symbols.
+    fn groups(dims: &[Dim], rows: &[Row], first: usize) -> (LocalGroups, Interner) {
         let mut interner = Interner::default();
+        for unit in UNITS
+            .iter()
+            .cycle()
+            .skip(first % UNITS.len())
+            .take(UNITS.len())
+        {
+            interner.intern(unit);
+        }
         let mut groups = LocalGroups::new(Grouping {
             dims: dims.to_vec(),
             depth: None,
@@ -260,11 +429,11 @@ mod tests {
     /// The general path: text keys, `summarize`, the table's CSV writer.
     fn general(
         dims: &[Dim],
-        rows: &[(usize, usize, usize, i64, u32)],
+        rows: &[Row],
         order: &'static dyn TextOrder,
         options: render::Options,
     ) -> Result<Vec<u8>> {
-        let (g, interner) = groups(dims, rows);
+        let (g, interner) = groups(dims, rows, 0);
         let spec = SummarySpec {
             by: dims.to_vec(),
             columns: None,
@@ -283,24 +452,47 @@ mod tests {
         Ok(out)
     }
 
-    /// This path, or `None` when it leaves the groups to the general one.
+    /// The rows read by `threads` threads: row `i` by thread `i % threads`, each thread's
+    /// interner meeting the units in another order.
+    fn parts(dims: &[Dim], rows: &[Row], threads: usize) -> Vec<(LocalGroups, Interner)> {
+        (0..threads)
+            .map(|t| {
+                let mine: Vec<Row> = (rows.iter().enumerate())
+                    .filter(|(i, _)| i % threads == t)
+                    .map(|(_, r)| *r)
+                    .collect();
+                groups(dims, &mine, t * 5)
+            })
+            .collect()
+    }
+
+    /// This path, the rows read by `threads` threads (row `i` by thread `i % threads`), or
+    /// `None` when it leaves the groups to the general one.
     fn direct(
         dims: &[Dim],
-        rows: &[(usize, usize, usize, i64, u32)],
+        rows: &[Row],
+        threads: usize,
         order_of_texts: &'static dyn TextOrder,
         options: render::Options,
     ) -> Option<Vec<u8>> {
-        let (g, interner) = groups(dims, rows);
-        let ordered = order(&g, &interner, order_of_texts)?;
+        let parts = parts(dims, rows, threads);
+        let ranked = rank(&parts, order_of_texts);
+        let ordered = order(&parts, &ranked)?;
         let mut out = Vec::new();
-        write(&g, &interner, &ordered, options, &mut out).unwrap();
+        write(&parts, &ordered, options, &mut out).unwrap();
         Some(out)
     }
 
     #[test]
     fn the_unit_list_holds_texts_the_vietnamese_order_ties() {
-        let ranks = text_ranks(&*VIETNAMESE, &["Khu 2", "Khu 02", "Khu 10"]);
-        assert_eq!(ranks, [0, 0, 1]);
+        let (ranks, ties) = ranks_of(&*VIETNAMESE, &["Khu 2", "Khu 02", "Khu 10", "Khu 2"], |t| {
+            *t
+        });
+        assert_eq!((ranks, ties), (vec![0, 0, 1, 0], true));
+        let (ranks, ties) = ranks_of(&*VIETNAMESE, &["Khu 2", "Khu 10", "Khu 2"], |t| *t);
+        assert_eq!((ranks, ties), (vec![0, 1, 0], false));
+        let (ranks, ties) = ranks_of(&CodePoints, &["b", "a", "b"], |t| *t);
+        assert_eq!((ranks, ties), (vec![1, 0, 1], false));
     }
 
     proptest! {
@@ -323,6 +515,7 @@ mod tests {
             ],
             vietnamese in any::<bool>(),
             form in 0u8..3,
+            threads in 1usize..4,
         ) {
             // A few rows of the largest and the smallest amount a decimal holds, in a case of
             // ten: two alike, or one and more, make a total that no decimal holds (a group's,
@@ -340,7 +533,14 @@ mod tests {
                 wide: false,
                 excel: (form == 1).then(|| Excel::of(Lang::Vi)),
             };
-            match (direct(&dims, &rows, order, options), general(&dims, &rows, order, options)) {
+            // The spellings that differ only in case or accents are those of the text keys.
+            let (g, interner) = groups(&dims, &rows, 0);
+            let plain = crate::report::variants::similar_keys(&g.into_groups(&interner).unwrap());
+            let threaded = parts(&dims, &rows, threads);
+            let ranked = rank(&threaded, order);
+            prop_assert_eq!(similar_keys(&threaded, &ranked), plain);
+            let both = (direct(&dims, &rows, threads, order, options), general(&dims, &rows, order, options));
+            match both {
                 (Some(d), Ok(g)) => prop_assert_eq!(
                     String::from_utf8_lossy(&d),
                     String::from_utf8_lossy(&g)
@@ -360,13 +560,16 @@ mod tests {
         let rows = [(1, 0, 0, 1, 0), (0, 6, 0, 2, 0)];
         let dims = [Dim::Unit, Dim::Field];
         let options = render::Options::default();
-        let got = direct(&dims, &rows, &*VIETNAMESE, options).unwrap();
+        let got = direct(&dims, &rows, 1, &*VIETNAMESE, options).unwrap();
         assert_eq!(
             String::from_utf8(got).unwrap(),
             "unit,field,measure,total,count\nKhu 2,Doan,VND,2,1\nKhu 02,Khu 2,VND,1,1\n"
         );
         let want = general(&dims, &rows, &*VIETNAMESE, options).unwrap();
-        assert_eq!(direct(&dims, &rows, &*VIETNAMESE, options).unwrap(), want);
+        assert_eq!(
+            direct(&dims, &rows, 2, &*VIETNAMESE, options).unwrap(),
+            want
+        );
     }
 
     /// A group's total no decimal holds while the grand total does (the largest amount and one
@@ -380,7 +583,9 @@ mod tests {
             (3, 0, 0, i64::MIN, 0),
         ];
         let options = render::Options::default();
-        assert!(direct(&[Dim::Unit], &rows, &CodePoints, options).is_none());
+        for threads in 1..3 {
+            assert!(direct(&[Dim::Unit], &rows, threads, &CodePoints, options).is_none());
+        }
         let e = general(&[Dim::Unit], &rows, &CodePoints, options).unwrap_err();
         assert!(e.to_string().contains("Khu 2"), "{e}");
     }
