@@ -223,13 +223,14 @@ fn sort_texts<'a>(texts: &mut [(u64, Sym)], text: &impl Fn(Sym) -> &'a [u8], at:
 /// The numbers `0..n` (slots) in the order of their `parts` numbers, `part(slot, p)`, compared
 /// in turn; slots alike in every part keep their order. Each slot's parts are packed side by
 /// side into one number, each in as many bits as its range needs, and slots sort as numbers; parts
-/// too wide together for `most` bits (at most 64) sort as lists.
+/// too wide together for `most` bits (at most 64) sort as lists. With the order, per place in
+/// it, whether the slot there is alike in every part to the one before it.
 pub fn order_by_parts(
     n: usize,
     parts: usize,
     part: impl Fn(usize, usize) -> u32,
     most: u32,
-) -> Vec<u32> {
+) -> (Vec<u32>, Vec<bool>) {
     let mut low = vec![u32::MAX; parts];
     let mut high = vec![0u32; parts];
     for slot in 0..n {
@@ -249,7 +250,12 @@ pub fn order_by_parts(
             .collect();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by_key(|&slot| key_at(&listed, parts, slot));
-        return order;
+        let same = (0..order.len())
+            .map(|k| {
+                k > 0 && key_at(&listed, parts, order[k - 1]) == key_at(&listed, parts, order[k])
+            })
+            .collect();
+        return (order, same);
     }
     let mut keyed: Vec<(u64, u32)> = (0..n)
         .map(|slot| {
@@ -260,7 +266,10 @@ pub fn order_by_parts(
         })
         .collect();
     keyed.sort_unstable();
-    keyed.into_iter().map(|(_, slot)| slot).collect()
+    let same = (0..keyed.len())
+        .map(|k| k > 0 && keyed[k - 1].0 == keyed[k].0)
+        .collect();
+    (keyed.into_iter().map(|(_, slot)| slot).collect(), same)
 }
 
 /// 32 bits of a key's hash, both halves folded in: what the table stores.
@@ -565,7 +574,7 @@ impl LocalGroups {
     fn slots_in_key_order_packed_within(&self, interner: &Interner, most: u32) -> Vec<u32> {
         let is_symbol = self.symbol_parts();
         let rank = self.byte_ranks(interner);
-        order_by_parts(
+        let (order, _) = order_by_parts(
             self.accs.len(),
             self.width,
             |slot, part| {
@@ -576,7 +585,8 @@ impl LocalGroups {
                 }
             },
             most,
-        )
+        );
+        order
     }
 
     /// The rank of each text that is part of a key, among them all, in string order, by symbol
@@ -791,6 +801,25 @@ mod tests {
                 prop_assert_eq!(keys.len(), groups.accs.len());
                 prop_assert!(keys.is_sorted(), "{:?}", keys);
             }
+        }
+
+        /// Numbers packed into one and numbers sorted as lists give the same order, slots alike
+        /// in every part in their first order, and say the same of which are alike.
+        #[test]
+        fn parts_sort_alike_packed_or_listed(
+            keys in proptest::collection::vec(proptest::collection::vec(0u32..4, 3), 0..60),
+        ) {
+            let part = |slot: usize, p: usize| keys[slot][p] * 1000 + 7;
+            let packed = order_by_parts(keys.len(), 3, part, u64::BITS);
+            let listed = order_by_parts(keys.len(), 3, part, 0);
+            prop_assert_eq!(&packed, &listed);
+            let mut want: Vec<u32> = (0..keys.len() as u32).collect();
+            want.sort_by_key(|&slot| keys[slot as usize].clone());
+            prop_assert_eq!(&packed.0, &want);
+            let alike: Vec<bool> = (0..want.len())
+                .map(|k| k > 0 && keys[want[k - 1] as usize] == keys[want[k] as usize])
+                .collect();
+            prop_assert_eq!(packed.1, alike);
         }
 
         /// Two threads' groups merged as symbols (each thread's own interner, texts met in

@@ -16,7 +16,7 @@ use super::summary::{SortBy, SummarySpec};
 use crate::aggregate::{LocalGroups, order_by_parts};
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, ranks_of};
+use crate::domain::order::{TextOrder, on_threads, ranks_of};
 use crate::domain::{Dim, Period};
 use crate::ledger::intern::Interner;
 use crate::problem::Kind;
@@ -134,24 +134,33 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
     };
     let dims = first.dims();
     let n = dims.len();
-    // Measures as the columns of the general path: VND, work-days, m², then by name.
-    let mut measures: Vec<&str> = (parts.iter())
-        .flat_map(|(groups, interner)| {
-            (0..groups.len() as u32).map(|slot| interner.get(groups.key_of(slot)[n]))
-        })
-        .collect();
+    // Measures as the columns of the general path: VND, work-days, m², then by name. Each
+    // thread's measure symbols are found once, and each symbol's column kept by symbol (a
+    // lookup per part of every sort key would be most of the ordering).
+    let mut symbols: Vec<Vec<u32>> = Vec::with_capacity(parts.len());
+    let mut measures: Vec<&str> = Vec::new();
+    for (groups, interner) in parts {
+        let mut seen = vec![false; interner.len()];
+        let mut mine = Vec::new();
+        for slot in 0..groups.len() as u32 {
+            let m = groups.key_of(slot)[n];
+            if !seen[m as usize] {
+                seen[m as usize] = true;
+                mine.push(m);
+                measures.push(interner.get(m));
+            }
+        }
+        symbols.push(mine);
+    }
     measures.sort_unstable();
     measures.dedup();
     measures.sort_by_key(|&m| (measure_rank(m).0, m));
-    let column: Vec<FxHashMap<u32, u32>> = (parts.iter())
-        .map(|(groups, interner)| {
-            let mut column = FxHashMap::default();
-            for slot in 0..groups.len() as u32 {
-                let m = groups.key_of(slot)[n];
-                column.entry(m).or_insert_with(|| {
-                    let text = interner.get(m);
-                    measures.iter().position(|&x| x == text).unwrap_or(0) as u32
-                });
+    let column: Vec<Vec<u32>> = (parts.iter().zip(&symbols))
+        .map(|((_, interner), mine)| {
+            let mut column = vec![0u32; interner.len()];
+            for &m in mine {
+                let text = interner.get(m);
+                column[m as usize] = measures.iter().position(|&x| x == text).unwrap_or(0) as u32;
             }
             column
         })
@@ -176,29 +185,13 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
             p if p < n => key[p],
             p if p < width - 1 && is_text(dims, p - n) => same[text(key[p - n])],
             p if p < width - 1 => 0,
-            _ => column[t as usize].get(&key[n]).copied().unwrap_or(0),
+            _ => column[t as usize][key[n] as usize],
         }
     };
-    let sorted = order_by_parts(entries.len(), width, part, u64::BITS);
-    // Entries of one line are side by side: the same texts (`same`), periods and measure.
-    let key_of = |i: usize| {
-        let (t, slot) = entries[i];
-        let key = parts[t as usize].0.key_of(slot);
-        let text = |x: u32| ranked.at[t as usize][x as usize] as usize;
-        let mut out = [0u32; 12];
-        for (p, &x) in key[..n].iter().enumerate() {
-            out[p] = if is_text(dims, p) { same[text(x)] } else { x };
-        }
-        out[n] = column[t as usize].get(&key[n]).copied().unwrap_or(0);
-        out
-    };
-    let mut joins = Vec::with_capacity(sorted.len());
-    let mut previous = None;
-    for &i in &sorted {
-        let key = key_of(i as usize);
-        joins.push(previous == Some(key));
-        previous = Some(key);
-    }
+    // Entries of one line come side by side, alike in every part of their sort key: the same
+    // texts (ranks tell texts apart, or byte ranks follow when the order ties some), periods
+    // and measure.
+    let (sorted, joins) = order_by_parts(entries.len(), width, part, u64::BITS);
     let entries: Vec<(u32, u32)> = sorted.iter().map(|&i| entries[i as usize]).collect();
     let ordered = Ordered { entries, joins };
     // Every total must print; the grand total of each measure too.
@@ -219,17 +212,14 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
 fn lines<'a>(
     parts: &'a Parts,
     ordered: &'a Ordered,
-    column: &'a [FxHashMap<u32, u32>],
+    column: &'a [Vec<u32>],
     n: usize,
 ) -> impl Iterator<Item = (Result<(Exact, u64)>, u32)> + 'a {
     let mut at = 0;
     std::iter::from_fn(move || {
         let &(t, slot) = ordered.entries.get(at)?;
         let (groups, _) = &parts[t as usize];
-        let c = column[t as usize]
-            .get(&groups.key_of(slot)[n])
-            .copied()
-            .unwrap_or(0);
+        let c = column[t as usize][groups.key_of(slot)[n] as usize];
         let mut sum: Result<(Exact, u64)> = Ok((Exact::ZERO, 0));
         loop {
             let (t, slot) = ordered.entries[at];
@@ -297,17 +287,32 @@ pub fn write(
     options: render::Options,
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_in_blocks(parts, ordered, options, out, BLOCK)
+}
+
+/// About how many lines a thread makes into text at a time: big enough that starting threads
+/// costs little beside it, small enough that the text waiting to be written stays a few MB.
+const BLOCK: usize = 1 << 16;
+
+/// [`write`], the lines made into text in blocks of about `block` entries, as many blocks at a
+/// time as there are cores, and written in order.
+fn write_in_blocks(
+    parts: &Parts,
+    ordered: &Ordered,
+    options: render::Options,
+    out: &mut dyn Write,
+    block: usize,
+) -> Result<()> {
     let Some((first, _)) = parts.first() else {
         return Ok(());
     };
     let dims = first.dims();
-    let n = dims.len();
     let shape = Long {
         dims,
         tree: false,
         shares: false,
     };
-    let mut w = LongWriter::new(out, options.raw, options.excel, shape)?;
+    let mut w = LongWriter::new(&mut *out, options.raw, options.excel, shape)?;
     // A period's text once per period, not once per line.
     let mut periods: FxHashMap<(usize, u32), String> = FxHashMap::default();
     for &(t, slot) in &ordered.entries {
@@ -317,12 +322,61 @@ pub fn write(
                 .or_insert_with(|| Period::from_code(dim, key[d]).to_string());
         }
     }
+    // Blocks end where a line does: a line's entries are never split.
+    let mut blocks = Vec::new();
+    let mut from = 0;
+    while from < ordered.entries.len() {
+        let mut to = (from + block.max(1)).min(ordered.entries.len());
+        while ordered.joins.get(to).copied().unwrap_or(false) {
+            to += 1;
+        }
+        blocks.push(from..to);
+        from = to;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if blocks.len() < 2 || threads < 2 {
+        for range in blocks {
+            lines_into(parts, ordered, range, &periods, &mut w)?;
+        }
+        return w.finish();
+    }
+    // The header written, the blocks follow it as they are made.
+    w.finish()?;
+    for round in blocks.chunks(threads) {
+        let texts = on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
+            let mut text = Vec::new();
+            let mut mine = LongWriter::body(&mut text, options.raw, options.excel, shape);
+            lines_into(parts, ordered, range, &periods, &mut mine)?;
+            mine.finish()?;
+            Ok(text)
+        });
+        for text in texts {
+            out.write_all(&text?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the lines of the entries `range` (whole lines) into `w`.
+fn lines_into(
+    parts: &Parts,
+    ordered: &Ordered,
+    range: std::ops::Range<usize>,
+    periods: &FxHashMap<(usize, u32), String>,
+    w: &mut LongWriter<'_>,
+) -> Result<()> {
+    let Some((first, _)) = parts.first() else {
+        return Ok(());
+    };
+    let dims = first.dims();
+    let n = dims.len();
     let mut label: Vec<&str> = Vec::with_capacity(n);
-    let mut at = 0;
-    for (i, &(t, slot)) in ordered.entries.iter().enumerate() {
-        if ordered.joins.get(i + 1).copied().unwrap_or(false) {
+    let mut at = range.start;
+    for i in range.clone() {
+        if ordered.joins.get(i + 1).copied().unwrap_or(false) && i + 1 < range.end {
             continue;
         }
+        let (t, slot) = ordered.entries[i];
         let (groups, interner) = &parts[t as usize];
         let key = groups.key_of(slot);
         // The line's entries, from the first of them to this one.
@@ -348,7 +402,7 @@ pub fn write(
             .ok_or_else(|| anyhow!("internal error: a total checked to print does not"))?;
         w.line(&label, interner.get(key[n]), total, Cell::Count(rows), None)?;
     }
-    w.finish()
+    Ok(())
 }
 
 #[cfg(test)]
@@ -480,6 +534,15 @@ mod tests {
         let ordered = order(&parts, &ranked)?;
         let mut out = Vec::new();
         write(&parts, &ordered, options, &mut out).unwrap();
+        // Lines made into text in blocks of a few entries, on every core, come out the same.
+        for block in [1, 3] {
+            let mut blocks = Vec::new();
+            write_in_blocks(&parts, &ordered, options, &mut blocks, block).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&blocks),
+                String::from_utf8_lossy(&out)
+            );
+        }
         Some(out)
     }
 

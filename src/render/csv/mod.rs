@@ -169,6 +169,26 @@ impl<'a> LongWriter<'a> {
         })
     }
 
+    /// The long form's lines without its header (nor the BOM of Excel's form): a part of the
+    /// lines made apart, to be written after the header and the lines before them.
+    pub fn body(
+        out: &'a mut dyn Write,
+        raw: bool,
+        excel: Option<Excel>,
+        shape: Long<'a>,
+    ) -> LongWriter<'a> {
+        let w = match excel {
+            None => SafeWriter::new(out, raw),
+            Some(e) => SafeWriter::excel_body(out, raw, e),
+        };
+        LongWriter {
+            w,
+            excel,
+            shape,
+            cells: Vec::new(),
+        }
+    }
+
     /// One line: its label cells (a tree's level last), the amount column's name, its total,
     /// its rows and, when the header has shares, its share.
     pub fn line<S: AsRef<str>>(

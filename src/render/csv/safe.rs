@@ -61,13 +61,18 @@ impl<W: Write> SafeWriter<W> {
     /// separator of the language. Numbers are the caller's to write with its decimal mark.
     pub fn excel(mut out: W, raw: bool, excel: Excel) -> Result<Self> {
         out.write_all(BOM)?;
-        Ok(SafeWriter {
+        Ok(SafeWriter::excel_body(out, raw, excel))
+    }
+
+    /// [`SafeWriter::excel`] without the BOM: for lines that go after others.
+    pub fn excel_body(out: W, raw: bool, excel: Excel) -> Self {
+        SafeWriter {
             inner: csv::WriterBuilder::new()
                 .delimiter(excel.separator)
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(out),
             raw,
-        })
+        }
     }
 
     /// Writes one record; `numeric[i]` marks cells that are numbers (never touched).
