@@ -1,10 +1,11 @@
 //! `summary`'s plainest and most common shape, the long CSV in label order, written straight
-//! from the groups as the engine leaves them: keys of symbols of one interner. The general path
+//! from the groups as the engine leaves them: each reading thread's, keyed by symbols of its own
+//! interner, never merged by text. The general path
 //! turns every group into a text key, orders them in a tree, builds a line and its cells for
 //! each and only then writes; with millions of groups (a province's units, models by month)
-//! that is most of the run and most of its memory. Here each distinct text is ranked once in
-//! the report's order, groups are put in order as numbers, and each line is written from its
-//! symbols.
+//! that is most of the run and most of its memory. Here each text is ranked once in the
+//! report's order, all threads' groups are put in one order as numbers (the groups of one line
+//! side by side, added up as they are written), and each line is written from its symbols.
 //!
 //! The bytes are the general path's, line for line ([`crate::render::csv::LongWriter`] makes
 //! the cells of both): lines in the order `summarize` gives them (labels in the text order, labels
