@@ -685,6 +685,41 @@ mod tests {
         plain
     }
 
+    /// Rows kept aside until their file's convention is settled join the groups by their text
+    /// key: into the group of the same texts, interned as the rows read were, or a new one; a
+    /// key of another grouping is refused.
+    #[test]
+    fn text_keys_join_the_groups_read_as_symbols() {
+        let (mut groups, mut interner) = local_groups(&[(1, 0, 0, 5), (2, 3, 1, 7)], &[]);
+        let key = |unit: &str, month: u8, measure: &str| Key {
+            values: vec![
+                Value::Text(unit.into()),
+                Value::Period(Period::Month(2024, month)),
+            ],
+            measure: measure.into(),
+        };
+        let total = |n: i64| Exact::from(Decimal::from(n));
+        groups
+            .add_key(&key("u2", 4, "workday"), &total(10), 3, &mut interner)
+            .unwrap();
+        groups
+            .add_key(&key("u9", 1, "VND"), &total(4), 2, &mut interner)
+            .unwrap();
+        let got = groups.into_groups(&interner).unwrap();
+        let mut want = plain_groups(&[(1, 0, 0, 5), (2, 3, 1, 7)]);
+        want.add_exact(key("u2", 4, "workday"), &total(10), 3)
+            .unwrap();
+        want.add_exact(key("u9", 1, "VND"), &total(4), 2).unwrap();
+        assert_eq!(got, want);
+        let (mut groups, mut interner) = local_groups(&[(1, 0, 0, 5)], &[]);
+        let short = Key {
+            values: vec![Value::Text("u1".into())],
+            measure: "VND".into(),
+        };
+        assert!(groups.add_key(&short, &total(1), 1, &mut interner).is_err());
+        assert_eq!(groups.len(), 1);
+    }
+
     /// A sealed table of groups finds a group it holds in its own slot again (adding to it, not
     /// beside it), and makes a new one for a new key.
     #[test]
