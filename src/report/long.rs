@@ -221,20 +221,12 @@ fn lines<'a>(
         let &(t, slot) = ordered.entries.get(at)?;
         let (groups, _) = &parts[t as usize];
         let c = column[t as usize][groups.key_of(slot)[n] as usize];
-        let mut sum: Result<(Exact, u64)> = Ok((Exact::ZERO, 0));
-        loop {
-            let (t, slot) = ordered.entries[at];
-            if let (Ok((total, rows)), Some(acc)) = (&mut sum, parts[t as usize].0.acc(slot)) {
-                match total.add_exact(&acc.total) {
-                    Ok(()) => *rows += acc.count,
-                    Err(e) => sum = Err(anyhow!("{e:?}")),
-                }
-            }
+        let from = at;
+        at += 1;
+        while ordered.joins.get(at).copied().unwrap_or(false) {
             at += 1;
-            if !ordered.joins.get(at).copied().unwrap_or(false) {
-                break;
-            }
         }
+        let sum = line_sum(parts, &ordered.entries[from..at]);
         Some((sum, c))
     })
 }
@@ -249,6 +241,20 @@ pub fn into_groups(parts: Vec<(LocalGroups, Interner)>) -> Result<crate::aggrega
         all.absorb(one, &theirs, &mut mine)?;
     }
     all.into_groups(&mine)
+}
+
+/// The total and rows of one line's entries (threads' groups of one key), or the error of a
+/// total past what is held.
+fn line_sum(parts: &Parts, entries: &[(u32, u32)]) -> Result<(Exact, u64)> {
+    let mut total = Exact::ZERO;
+    let mut rows = 0;
+    for &(t, slot) in entries {
+        let acc = (parts[t as usize].0.acc(slot))
+            .ok_or_else(|| anyhow!("internal error: no group {slot}"))?;
+        total.add_exact(&acc.total).map_err(|e| anyhow!("{e:?}"))?;
+        rows += acc.count;
+    }
+    Ok((total, rows))
 }
 
 /// The findings of [`crate::report::variants::similar_keys`] for these groups: the same texts,
@@ -381,16 +387,8 @@ fn lines_into(
         let (groups, interner) = &parts[t as usize];
         let key = groups.key_of(slot);
         // The line's entries, from the first of them to this one.
-        let mut total = Exact::ZERO;
-        let mut rows = 0;
-        for &(t, slot) in &ordered.entries[at..=i] {
-            let acc = (parts[t as usize].0.acc(slot))
-                .ok_or_else(|| anyhow!("internal error: no group {slot}"))?;
-            total
-                .add_exact(&acc.total)
-                .map_err(|e| anyhow!("internal error: a total checked to add up: {e:?}"))?;
-            rows += acc.count;
-        }
+        let (total, rows) = line_sum(parts, &ordered.entries[at..=i])
+            .map_err(|e| anyhow!("internal error: a total checked to add up: {e}"))?;
         at = i + 1;
         label.clear();
         for (d, &dim) in dims.iter().enumerate() {
