@@ -13,7 +13,7 @@ pub mod table;
 pub mod xlsx;
 
 use crate::present::Locale;
-use crate::report::table::Table;
+use crate::report::table::{Line, Table};
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -58,6 +58,47 @@ pub fn write(
         Format::Markdown => markdown::write(table, locale, out),
         Format::Html => html::write(table, locale, out),
         Format::Xlsx => xlsx::write(table, locale, out),
+    }
+}
+
+/// A table's lines one at a time, in order: those the table holds, or lines made as they are
+/// written, so a summary of millions of groups never holds them all.
+pub trait Lines {
+    /// Calls `f` with each line in order; a writer may go through them more than once.
+    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()>;
+}
+
+impl Lines for Vec<Line> {
+    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
+        self.iter().try_for_each(f)
+    }
+}
+
+impl Format {
+    /// Whether the format is written a line at a time ([`write_lines`]).
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Table | Format::Csv | Format::Markdown)
+    }
+}
+
+/// Writes `table` in `format` (one that [`Format::streams`]) with the lines `lines` in place
+/// of its own.
+pub fn write_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    format: Format,
+    options: Options,
+    locale: &Locale,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        Format::Table => table::write_lines(table, lines, locale, out),
+        Format::Csv if options.wide => {
+            csv::write_wide_lines(table, lines, options.raw, options.excel, out)
+        }
+        Format::Csv => csv::write_long_lines(table, lines, options.raw, options.excel, out),
+        Format::Markdown => markdown::write_lines(table, lines, locale, out),
+        _ => bail!("internal error: {format:?} is not written a line at a time"),
     }
 }
 

@@ -9,6 +9,7 @@
 //! holding a line break (which comfy-table splits over several lines) or too wide for comfy-table's
 //! widths goes to comfy-table itself, so the output is always what it would write.
 
+use super::Lines;
 use crate::present::{Align, Locale, Presenter};
 use crate::report::table::Table;
 use anyhow::Result;
@@ -17,63 +18,98 @@ use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    write_lines(table, &table.lines, locale, out)
+}
+
+/// [`write`] with the lines `lines` in place of the table's own: they are gone through twice,
+/// once to measure the columns and once to write.
+pub fn write_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    locale: &Locale,
+    out: &mut dyn Write,
+) -> Result<()> {
     let p = Presenter::new(table, locale);
     let heads = p.heads();
     let align = p.align();
-    match widths(&heads, table.lines.iter().map(|line| p.cells(line))) {
+    let mut widths = Widths::new(&heads);
+    lines.each(&mut |line| {
+        if widths.as_mut().is_some_and(|w| !w.measure(&p.cells(line))) {
+            widths = None;
+        }
+        Ok(())
+    })?;
+    match widths {
         Some(widths) => {
+            let widths = widths.0;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
             let mut text = String::new();
             border(&mut out, &widths, ['┌', '─', '┬', '┐'])?;
             row(&mut out, &mut text, &heads, &widths, &align)?;
             border(&mut out, &widths, ['╞', '═', '╪', '╡'])?;
-            for line in &table.lines {
-                row(&mut out, &mut text, &p.cells(line), &widths, &align)?;
-            }
+            lines.each(&mut |line| row(&mut out, &mut text, &p.cells(line), &widths, &align))?;
             border(&mut out, &widths, ['└', '─', '┴', '┘'])?;
             out.flush()?;
             Ok(())
         }
-        None => with_comfy_table(
-            &heads,
-            &align,
-            table.lines.iter().map(|line| p.cells(line)),
-            out,
-        ),
+        None => {
+            let mut rows = Vec::new();
+            lines.each(&mut |line| {
+                rows.push(p.cells(line));
+                Ok(())
+            })?;
+            with_comfy_table(&heads, &align, rows.into_iter(), out)
+        }
     }
 }
 
-/// Each column's content width as comfy-table sets it (the widest cell, at least 1), or `None`
-/// when some cell needs what only comfy-table does: a line break, a width past its `u16`, or
-/// a line whose cells do not match the heads.
-fn widths(heads: &[String], rows: impl Iterator<Item = Vec<String>>) -> Option<Vec<usize>> {
-    // comfy-table's widths are u16 and a column is its content plus two spaces of padding.
-    const MAX: usize = u16::MAX as usize - 2;
-    let mut widths = vec![1; heads.len()];
-    let mut measure = |cells: &[String]| -> Option<()> {
-        if cells.len() != widths.len() {
+/// Each column's content width as comfy-table sets it (the widest cell, at least 1), measured
+/// line by line.
+struct Widths(Vec<usize>);
+
+impl Widths {
+    /// The widths of the heads, or `None` when there are none (comfy-table's own case).
+    fn new(heads: &[String]) -> Option<Widths> {
+        if heads.is_empty() {
             return None;
         }
-        for (w, c) in widths.iter_mut().zip(cells) {
+        let mut w = Widths(vec![1; heads.len()]);
+        w.measure(heads).then_some(w)
+    }
+
+    /// Widens the columns to `cells`; false when some cell needs what only comfy-table does:
+    /// a line break, a width past its `u16`, or a line whose cells do not match the heads.
+    fn measure(&mut self, cells: &[String]) -> bool {
+        // comfy-table's widths are u16 and a column is its content plus two spaces of padding.
+        const MAX: usize = u16::MAX as usize - 2;
+        if cells.len() != self.0.len() {
+            return false;
+        }
+        for (w, c) in self.0.iter_mut().zip(cells) {
             if c.contains('\n') {
-                return None;
+                return false;
             }
             let cw = c.width();
             if cw > MAX {
-                return None;
+                return false;
             }
             *w = (*w).max(cw);
         }
-        Some(())
-    };
-    if heads.is_empty() {
-        return None;
+        true
     }
-    measure(heads)?;
+}
+
+/// Each column's content width as comfy-table sets it, or `None` when comfy-table must lay the
+/// table out itself ([`Widths::measure`]).
+#[cfg(test)]
+fn widths(heads: &[String], rows: impl Iterator<Item = Vec<String>>) -> Option<Vec<usize>> {
+    let mut w = Widths::new(heads)?;
     for cells in rows {
-        measure(&cells)?;
+        if !w.measure(&cells) {
+            return None;
+        }
     }
-    Some(widths)
+    Some(w.0)
 }
 
 /// A horizontal line: the left corner, each column's width plus padding in `fill`, joined by

@@ -13,12 +13,13 @@
 //! by name). Anything this path does not cover ([`fits`]), or a total no decimal holds (whose
 //! error the general path names), goes the general way.
 
-use super::summary::{SortBy, SummarySpec};
+use super::summary::{Acc, LineMaker, SortBy, SummarySpec, by_total, cut};
+use super::table::{Across, Line};
 use crate::aggregate::{LocalGroups, order_by_parts};
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
 use crate::domain::order::{TextOrder, on_threads, ranks_of};
-use crate::domain::{Dim, Period};
+use crate::domain::{Dim, Period, Value};
 use crate::ledger::intern::Interner;
 use crate::problem::Kind;
 use crate::render::csv::{Long, LongWriter};
@@ -29,25 +30,24 @@ use anyhow::{Result, anyhow};
 use rustc_hash::FxHashMap;
 use std::io::Write;
 
-/// Whether a summary can be written this way: long CSV (danvan's own or Excel's), lines by
-/// label, no `--top`, shares, pivot, tree or change, each grouping dimension a label (no
-/// `--where` on text left to settle, which groups by more) and none of them the measure.
-pub fn fits(
-    spec: &SummarySpec,
-    grouped_by: &[Dim],
-    format: Format,
-    options: render::Options,
-    reshaped: bool,
-) -> bool {
-    format == Format::Csv
-        && !options.wide
-        && spec.sort == SortBy::Key
-        && spec.top.is_none()
-        && !spec.percent
+/// Whether a summary's table can be made from the groups' symbols ([`Shown`]): lines by label
+/// or by total, cut to a top N or not, in a format written a line at a time (any format when a
+/// cut keeps the lines few). Not shares, a pivot, a tree or a change (`reshaped`), and every
+/// grouping dimension a label (no `--where` on text left to settle, which groups by more), none
+/// of them the measure.
+pub fn fits(spec: &SummarySpec, grouped_by: &[Dim], format: Format, reshaped: bool) -> bool {
+    !spec.percent
         && matches!(spec.columns, None | Some(Dim::Measure))
         && !reshaped
         && spec.by == grouped_by
         && !spec.by.contains(&Dim::Measure)
+        && (format.streams() || spec.top.is_some())
+}
+
+/// Whether the summary is the plainest shape, the long CSV (danvan's own or Excel's) by label
+/// with every line: [`write`] makes its text on every core.
+pub fn plain(spec: &SummarySpec, format: Format, options: render::Options) -> bool {
+    format == Format::Csv && !options.wide && spec.sort == SortBy::Key && spec.top.is_none()
 }
 
 /// Each reading thread's groups and the interner of their symbols, as the engine leaves them.
@@ -121,6 +121,13 @@ pub struct Ordered {
     entries: Vec<(u32, u32)>,
     /// Per entry, whether it adds to the line of the entry before it.
     joins: Vec<bool>,
+    /// Per label (a line of the summary's table: one group with every measure it has), the
+    /// entry it begins at, in label order.
+    labels: Vec<u32>,
+    /// The measures, in the order of the table's columns: VND, work-days, m², then by name.
+    measures: Vec<String>,
+    /// Per thread, per symbol of a measure: its column among `measures`.
+    column: Vec<Vec<u32>>,
 }
 
 /// The groups' slots in line order, or `None` when a total (a line's, or a measure's grand
@@ -131,6 +138,9 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
         return Some(Ordered {
             entries: Vec::new(),
             joins: Vec::new(),
+            labels: Vec::new(),
+            measures: Vec::new(),
+            column: Vec::new(),
         });
     };
     let dims = first.dims();
@@ -193,11 +203,28 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
     // texts (ranks tell texts apart, or byte ranks follow when the order ties some), periods
     // and measure.
     let (sorted, joins) = order_by_parts(entries.len(), width, part, u64::BITS);
+    // A label begins where any part of the key but the measure's differs from the entry's
+    // before it.
+    let labels: Vec<u32> = (0..sorted.len())
+        .filter(|&k| {
+            k == 0 || {
+                let (a, b) = (sorted[k - 1] as usize, sorted[k] as usize);
+                (0..width - 1).any(|p| part(a, p) != part(b, p))
+            }
+        })
+        .map(|k| k as u32)
+        .collect();
     let entries: Vec<(u32, u32)> = sorted.iter().map(|&i| entries[i as usize]).collect();
-    let ordered = Ordered { entries, joins };
+    let ordered = Ordered {
+        entries,
+        joins,
+        labels,
+        measures: measures.iter().map(|m| m.to_string()).collect(),
+        column,
+    };
     // Every total must print; the grand total of each measure too.
     let mut grand = vec![Exact::ZERO; measures.len()];
-    for (line, column) in lines(parts, &ordered, &column, n) {
+    for (line, column) in lines(parts, &ordered, &ordered.column, n) {
         let (total, _) = line.ok()?;
         total.to_decimal()?;
         grand[column as usize].add_exact(&total).ok()?;
@@ -400,6 +427,129 @@ fn lines_into(
         let total = (total.to_decimal())
             .ok_or_else(|| anyhow!("internal error: a total checked to print does not"))?;
         w.line(&label, interner.get(key[n]), total, Cell::Count(rows), None)?;
+    }
+    Ok(())
+}
+
+/// A summary's table made from the groups' symbols: its lines in the order shown (by label,
+/// or by total with ties by label, cut or not), each made only when a writer asks for it, so a
+/// table of millions of lines is never held. The lines are [`LineMaker`]'s, the general path's
+/// own.
+pub struct Shown<'a> {
+    parts: &'a Parts,
+    ordered: &'a Ordered,
+    make: LineMaker,
+    /// Labels (indices into `ordered.labels`) in the order their lines are shown.
+    shown: Vec<usize>,
+    /// The line of the labels a top-N cut leaves out.
+    others: Option<Line>,
+    total: Line,
+}
+
+impl<'a> Shown<'a> {
+    /// The summary by `spec` of the groups of `parts` in `ordered`'s order (whose every total
+    /// is known to print).
+    pub fn new(parts: &'a Parts, ordered: &'a Ordered, spec: &SummarySpec) -> Result<Shown<'a>> {
+        let count = ordered.labels.len();
+        let heads: Vec<Value> = (ordered.measures.iter())
+            .map(|m| Value::Text(m.clone()))
+            .collect();
+        let mut total = Acc::default();
+        for label in 0..count {
+            add_label(parts, ordered, label, &mut total)?;
+        }
+        let shown: Vec<usize> = match spec.sort {
+            SortBy::Key => (0..count).collect(),
+            SortBy::Total => {
+                let rank = (heads.iter())
+                    .position(|h| *h == Value::Text(spec.measure.clone()))
+                    .unwrap_or(0);
+                // Each label's total in the ranked measure, as the decimal it prints as (the
+                // same number: it orders as the exact sum does, in a third of the room).
+                let values = (0..count)
+                    .map(|label| {
+                        let mut acc = Acc::default();
+                        add_label(parts, ordered, label, &mut acc)?;
+                        (acc.cell(rank))
+                            .map(|(total, _)| total.to_decimal().ok_or_else(unprintable))
+                            .transpose()
+                    })
+                    .collect::<Result<Vec<Option<rust_decimal::Decimal>>>>()?;
+                // Labels are numbered in label order: any of them ascending are in it.
+                by_total(count, |i| values[i], spec.top, |labels| labels)
+            }
+        };
+        let (shown, others) = cut(shown, spec.top, false, |o, label| {
+            add_label(parts, ordered, label, o)
+        })?;
+        let mut make = LineMaker::new(spec, heads, Across::Measures, &total);
+        let others = (others.map(|(groups, acc)| make.others(groups, &acc))).transpose()?;
+        let total = make.total()?;
+        Ok(Shown {
+            parts,
+            ordered,
+            make,
+            shown,
+            others,
+            total,
+        })
+    }
+
+    /// Writes the table in `format`: a line at a time when the format allows, otherwise (a
+    /// cut's few lines) as a whole table.
+    pub fn write(
+        &self,
+        format: Format,
+        options: render::Options,
+        locale: &crate::present::Locale,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        if format.streams() {
+            let table = self.make.table(Vec::new());
+            return render::write_lines(&table, self, format, options, locale, out);
+        }
+        let mut lines = Vec::with_capacity(self.shown.len() + 2);
+        render::Lines::each(self, &mut |line| {
+            lines.push(line.clone());
+            Ok(())
+        })?;
+        render::write(&self.make.table(lines), format, options, locale, out)
+    }
+}
+
+impl render::Lines for Shown<'_> {
+    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
+        for &label in &self.shown {
+            let mut acc = Acc::default();
+            add_label(self.parts, self.ordered, label, &mut acc)?;
+            let at = self.ordered.labels[label] as usize;
+            let (t, slot) = self.ordered.entries[at];
+            let (groups, interner) = &self.parts[t as usize];
+            let key = groups.key_value(groups.key_of(slot), interner);
+            f(&self.make.body(key.values, &acc)?)?;
+        }
+        if let Some(others) = &self.others {
+            f(others)?;
+        }
+        f(&self.total)
+    }
+}
+
+fn unprintable() -> anyhow::Error {
+    anyhow!("internal error: a total checked to print does not")
+}
+
+/// Adds the groups of label `label` (every measure of it, from every thread) into `acc`, each
+/// in its measure's column.
+fn add_label(parts: &Parts, ordered: &Ordered, label: usize, acc: &mut Acc) -> Result<()> {
+    let from = ordered.labels[label] as usize;
+    let to = (ordered.labels.get(label + 1)).map_or(ordered.entries.len(), |&e| e as usize);
+    for &(t, slot) in &ordered.entries[from..to] {
+        let (groups, _) = &parts[t as usize];
+        let n = groups.dims().len();
+        let column = ordered.column[t as usize][groups.key_of(slot)[n] as usize];
+        let sums = (groups.acc(slot)).ok_or_else(|| anyhow!("internal error: no group {slot}"))?;
+        acc.add(column as usize, &sums.total, sums.count)?;
     }
     Ok(())
 }
@@ -650,5 +800,160 @@ mod tests {
         }
         let e = general(&[Dim::Unit], &rows, &CodePoints, options).unwrap_err();
         assert!(e.to_string().contains("Khu 2"), "{e}");
+    }
+
+    /// Bytes written, or the error's text.
+    type Written = Result<Vec<u8>, String>;
+
+    /// A summary by `spec` in `format`, by the general path (text keys, `summarize`, the
+    /// table's writer) and by [`Shown`] from `threads` threads' groups; `None` for this path
+    /// when a total sends it the general way. Errors as their text.
+    fn both_ways(
+        dims: &[Dim],
+        rows: &[Row],
+        threads: usize,
+        spec: &SummarySpec,
+        format: Format,
+        options: render::Options,
+        locale: &Locale,
+    ) -> (Option<Written>, Written) {
+        let general = (|| -> Result<Vec<u8>> {
+            let (g, interner) = groups(dims, rows, 0);
+            let summary = summarize(g.into_groups(&interner)?, spec, locale.order)?;
+            let mut out = Vec::new();
+            render::write(&summary.table, format, options, locale, &mut out)?;
+            Ok(out)
+        })()
+        .map_err(|e| e.to_string());
+        let parts = parts(dims, rows, threads);
+        let ranked = rank(&parts, locale.order);
+        let direct = order(&parts, &ranked).map(|ordered| {
+            let mut out = Vec::new();
+            (Shown::new(&parts, &ordered, spec))
+                .and_then(|shown| shown.write(format, options, locale, &mut out))
+                .map(|()| out)
+                .map_err(|e| e.to_string())
+        });
+        (direct, general)
+    }
+
+    proptest! {
+        /// Every summary [`Shown`] makes is the general path's, byte for byte: by label or by
+        /// total (ranked by a measure every line has, some lines have or none has), cut to a
+        /// top N or not, in every format but the workbook (whose bytes hold the time it was
+        /// made), in either language with or without a scale, from 1 to 3 threads. Where a
+        /// total no decimal holds, this path leaves the summary to the general one, which fails.
+        #[test]
+        fn summaries_are_the_general_paths_in_every_shape(
+            rows in proptest::collection::vec(
+                (0usize..14, 0usize..14, 0usize..5, -10_000_000i64..10_000_000, 0u32..4),
+                0..60,
+            ),
+            huge in proptest::collection::vec(0usize..60, 0..3),
+            dims in prop_oneof![
+                Just(vec![Dim::Unit]),
+                Just(vec![Dim::Unit, Dim::Month]),
+                Just(vec![Dim::Month, Dim::Unit]),
+                Just(vec![Dim::Unit, Dim::Area]),
+            ],
+            by_total in any::<bool>(),
+            top in proptest::option::of(0usize..6),
+            measure in prop_oneof![Just("VND"), Just("cây"), Just("ha")],
+            format in prop_oneof![
+                Just(Format::Table),
+                Just(Format::Csv),
+                Just(Format::Markdown),
+                Just(Format::Json),
+                Just(Format::Html),
+            ],
+            wide in any::<bool>(),
+            vietnamese in any::<bool>(),
+            scale in prop_oneof![
+                Just(None),
+                Just(Some(crate::present::locale::Scale::Million)),
+            ],
+            threads in 1usize..4,
+        ) {
+            let mut rows = rows;
+            if rows.len() % 10 == 0 {
+                let n = rows.len();
+                for (i, &at) in huge.iter().filter(|&&at| at < n).enumerate() {
+                    rows[at].3 = if i % 2 == 0 { i64::MAX } else { i64::MIN };
+                }
+            }
+            let lang = if vietnamese { Lang::Vi } else { Lang::En };
+            let locale = Locale::of(lang).scaled(scale);
+            let options = render::Options {
+                raw: false,
+                wide,
+                excel: None,
+            };
+            let spec = SummarySpec {
+                by: dims.clone(),
+                columns: None,
+                measure: measure.into(),
+                sort: if by_total { SortBy::Total } else { SortBy::Key },
+                top,
+                percent: false,
+            };
+            match both_ways(&dims, &rows, threads, &spec, format, options, &locale) {
+                (Some(d), g) => prop_assert_eq!(
+                    d.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                    g.map(|b| String::from_utf8_lossy(&b).into_owned())
+                ),
+                (None, g) => prop_assert!(g.is_err(), "the general path wrote a summary"),
+            }
+        }
+    }
+
+    /// The shapes [`fits`] takes: any sort and cut in a format written a line at a time, and
+    /// any format once cut; never shares, a pivot, a reshaped table or more dimensions than
+    /// shown.
+    #[test]
+    fn the_shapes_this_path_makes() {
+        let spec = |sort, top| SummarySpec {
+            by: vec![Dim::Unit],
+            columns: None,
+            measure: "VND".into(),
+            sort,
+            top,
+            percent: false,
+        };
+        let by = [Dim::Unit];
+        for format in [Format::Table, Format::Csv, Format::Markdown] {
+            assert!(fits(&spec(SortBy::Total, None), &by, format, false));
+        }
+        for format in [Format::Json, Format::Html, Format::Xlsx] {
+            assert!(!fits(&spec(SortBy::Key, None), &by, format, false));
+            assert!(fits(&spec(SortBy::Total, Some(10)), &by, format, false));
+        }
+        assert!(!fits(&spec(SortBy::Key, None), &by, Format::Csv, true));
+        assert!(!fits(
+            &spec(SortBy::Key, None),
+            &[Dim::Unit, Dim::Field],
+            Format::Csv,
+            false
+        ));
+        let mut shares = spec(SortBy::Key, None);
+        shares.percent = true;
+        assert!(!fits(&shares, &by, Format::Csv, false));
+        let mut pivot = spec(SortBy::Key, None);
+        pivot.columns = Some(Dim::Month);
+        assert!(!fits(&pivot, &by, Format::Csv, false));
+        let by_measure = SummarySpec {
+            by: vec![Dim::Measure],
+            ..spec(SortBy::Key, None)
+        };
+        assert!(!fits(&by_measure, &[Dim::Measure], Format::Csv, false));
+        let options = render::Options::default();
+        assert!(plain(&spec(SortBy::Key, None), Format::Csv, options));
+        assert!(!plain(&spec(SortBy::Total, None), Format::Csv, options));
+        assert!(!plain(&spec(SortBy::Key, Some(3)), Format::Csv, options));
+        assert!(!plain(&spec(SortBy::Key, None), Format::Table, options));
+        let wide = render::Options {
+            wide: true,
+            ..options
+        };
+        assert!(!plain(&spec(SortBy::Key, None), Format::Csv, wide));
     }
 }

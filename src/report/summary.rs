@@ -55,7 +55,7 @@ pub struct Summary {
 /// mostly lines of one group in one column, and a full row of exact sums (80 bytes a column)
 /// for each would be most of the run's memory.
 #[derive(Debug, Clone, Default)]
-struct Acc {
+pub(crate) struct Acc {
     /// (column, total, rows), by column. One column is held in place: most lines have one,
     /// and a heap allocation for it would cost as much again.
     cells: SmallVec<[(u32, Exact, u64); 1]>,
@@ -67,7 +67,7 @@ struct Acc {
 
 impl Acc {
     /// The total and rows of `column`, if the line has any.
-    fn cell(&self, column: usize) -> Option<(Exact, u64)> {
+    pub(crate) fn cell(&self, column: usize) -> Option<(Exact, u64)> {
         let at = (self.cells)
             .binary_search_by_key(&column, |c| c.0 as usize)
             .ok()?;
@@ -75,7 +75,7 @@ impl Acc {
         Some((total, rows))
     }
 
-    fn add(&mut self, column: usize, total: &Exact, rows: u64) -> Result<()> {
+    pub(crate) fn add(&mut self, column: usize, total: &Exact, rows: u64) -> Result<()> {
         let at = match self.cells.binary_search_by_key(&column, |c| c.0 as usize) {
             Ok(at) => at,
             Err(at) => {
@@ -91,7 +91,7 @@ impl Acc {
         Ok(())
     }
 
-    fn add_line(&mut self, other: &Acc) -> Result<()> {
+    pub(crate) fn add_line(&mut self, other: &Acc) -> Result<()> {
         for (c, total, rows) in &other.cells {
             self.add(*c as usize, total, *rows)?;
         }
@@ -214,86 +214,171 @@ pub fn summarize(groups: Groups, spec: &SummarySpec, order: &dyn TextOrder) -> R
         line.close(is_pivot)?;
     }
     total.close(is_pivot)?;
-    let mut shown = line_order(&lines, spec, &heads, is_pivot, order);
-
-    let mut others = None;
-    if let Some(n) = spec.top
-        && shown.len() > n
-    {
-        let rest = shown.split_off(n);
-        let mut o = Acc::default();
-        for &i in &rest {
-            o.add_line(&lines[i].1)?;
-        }
-        o.close(is_pivot)?;
-        others = Some((rest.len(), o));
-    }
-
-    let columns = columns(&heads, &across, spec.percent);
-    let printed = Printed {
-        heads: &heads,
-        across: &across,
-    };
-    // Every sum becomes the decimal it prints as, lines first so a total too long to print is
-    // named by the first line that has one (the grand total's own error waits until then; the
-    // shares it would give are never shown when there is an error).
-    let grand_line = printed.decimals(&total, &|| Whose::Grand);
-    let grand: Vec<Option<Decimal>> = match &grand_line {
-        Ok(g) => match g.total {
-            Some(t) => vec![Some(t); heads.len()],
-            None => g.cells.iter().map(|c| c.map(|c| c.0)).collect(),
-        },
-        Err(_) => vec![None; heads.len()],
-    };
+    let shown = line_order(&lines, spec, &heads, is_pivot, order);
+    let (shown, others) = cut(shown, spec.top, is_pivot, |o, i| o.add_line(&lines[i].1))?;
+    let mut make = LineMaker::new(spec, heads, across, &total);
     let mut out = Vec::with_capacity(shown.len() + 2);
     // Lines become table lines in order (the first line with a total too long to print is the
     // one named), each taken from where it lies: millions of lines are never moved about to
     // be put in order, and their labels move into the table rather than being copied.
     for &i in &shown {
         let (label, acc) = std::mem::take(&mut lines[i]);
-        let whose = || {
-            Whose::Line(
-                (spec.by.iter().zip(&label))
-                    .map(|(d, v)| (*d, v.to_string()))
-                    .collect(),
-            )
-        };
-        let sums = printed.decimals(&acc, &whose)?;
-        out.push(Line {
-            kind: Kind::Body,
-            cells: cells(&columns, &sums, &grand),
-            label,
-        });
+        out.push(make.body(label, &acc)?);
     }
     if let Some((groups, o)) = &others {
-        let sums = printed.decimals(o, &|| Whose::Others(*groups))?;
-        out.push(Line {
-            kind: Kind::Others { groups: *groups },
-            label: Vec::new(),
-            cells: cells(&columns, &sums, &grand),
-        });
+        out.push(make.others(*groups, o)?);
     }
-    let grand_line = grand_line?;
-    out.push(Line {
-        kind: Kind::Total,
-        label: Vec::new(),
-        cells: cells(&columns, &grand_line, &grand),
-    });
+    out.push(make.total()?);
     Ok(Summary {
-        table: Table {
-            dims: spec.by.clone(),
-            across,
-            columns,
-            lines: out,
-            shares: spec.percent,
-            tree: false,
-        },
+        table: make.table(out),
         left_out: {
             let mut l: Vec<(String, u64)> = left_out.into_iter().collect();
             l.sort_by(|a, b| measure_rank(&a.0).cmp(&measure_rank(&b.0)));
             l
         },
     })
+}
+
+/// The lines shown, and the others line of those a cut leaves out: how many and their sums.
+pub(crate) type Cut = (Vec<usize>, Option<(usize, Acc)>);
+
+/// `shown` cut to the first `top` lines, the rest added up into the others line (how many
+/// lines and their sums); `add` adds a line's sums into an `Acc`.
+pub(crate) fn cut(
+    mut shown: Vec<usize>,
+    top: Option<usize>,
+    pivot: bool,
+    mut add: impl FnMut(&mut Acc, usize) -> Result<()>,
+) -> Result<Cut> {
+    let mut others = None;
+    if let Some(n) = top
+        && shown.len() > n
+    {
+        let rest = shown.split_off(n);
+        let mut o = Acc::default();
+        for &i in &rest {
+            add(&mut o, i)?;
+        }
+        o.close(pivot)?;
+        others = Some((rest.len(), o));
+    }
+    Ok((shown, others))
+}
+
+/// Makes a summary's table lines from their sums, whichever path added them up: the general
+/// one here, or [`crate::report::long`] from the threads' groups, one line at a time.
+pub(crate) struct LineMaker {
+    by: Vec<Dim>,
+    heads: Vec<Value>,
+    across: Across,
+    columns: Vec<Head>,
+    percent: bool,
+    /// Each amount column's grand total, for shares.
+    grand: Vec<Option<Decimal>>,
+    /// The total line, or the error of a total too long to print: given only after every
+    /// line's own (the first line with such a total is the one named).
+    total: std::result::Result<Line, Option<anyhow::Error>>,
+}
+
+impl LineMaker {
+    /// The lines of a summary by `spec`, its columns `heads` across `across` (in order), the
+    /// grand total `total` (closed, as every line's sums).
+    pub(crate) fn new(
+        spec: &SummarySpec,
+        heads: Vec<Value>,
+        across: Across,
+        total: &Acc,
+    ) -> LineMaker {
+        let columns = columns(&heads, &across, spec.percent);
+        let printed = Printed {
+            heads: &heads,
+            across: &across,
+        };
+        // Every sum becomes the decimal it prints as, lines first so a total too long to print
+        // is named by the first line that has one (the grand total's own error waits until
+        // then; the shares it would give are never shown when there is an error).
+        let grand_line = printed.decimals(total, &|| Whose::Grand);
+        let grand: Vec<Option<Decimal>> = match &grand_line {
+            Ok(g) => match g.total {
+                Some(t) => vec![Some(t); heads.len()],
+                None => g.cells.iter().map(|c| c.map(|c| c.0)).collect(),
+            },
+            Err(_) => vec![None; heads.len()],
+        };
+        let total = match grand_line {
+            Ok(sums) => Ok(Line {
+                kind: Kind::Total,
+                label: Vec::new(),
+                cells: cells(&columns, &sums, &grand),
+            }),
+            Err(e) => Err(Some(e)),
+        };
+        LineMaker {
+            by: spec.by.clone(),
+            heads,
+            across,
+            columns,
+            percent: spec.percent,
+            grand,
+            total,
+        }
+    }
+
+    fn printed(&self) -> Printed<'_> {
+        Printed {
+            heads: &self.heads,
+            across: &self.across,
+        }
+    }
+
+    /// The table line of the group `label` with sums `acc`.
+    pub(crate) fn body(&self, label: Vec<Value>, acc: &Acc) -> Result<Line> {
+        let whose = || {
+            Whose::Line(
+                (self.by.iter().zip(&label))
+                    .map(|(d, v)| (*d, v.to_string()))
+                    .collect(),
+            )
+        };
+        let sums = self.printed().decimals(acc, &whose)?;
+        Ok(Line {
+            kind: Kind::Body,
+            cells: cells(&self.columns, &sums, &self.grand),
+            label,
+        })
+    }
+
+    /// The line of the `groups` lines a top-N cut left out, their sums `acc`.
+    pub(crate) fn others(&self, groups: usize, acc: &Acc) -> Result<Line> {
+        let sums = self.printed().decimals(acc, &|| Whose::Others(groups))?;
+        Ok(Line {
+            kind: Kind::Others { groups },
+            label: Vec::new(),
+            cells: cells(&self.columns, &sums, &self.grand),
+        })
+    }
+
+    /// The total line (its error is given once).
+    pub(crate) fn total(&mut self) -> Result<Line> {
+        match &mut self.total {
+            Ok(line) => Ok(line.clone()),
+            Err(e) => Err(e
+                .take()
+                .unwrap_or_else(|| anyhow::anyhow!("internal error: a total's error given twice"))),
+        }
+    }
+
+    /// The table of `lines`, made by these.
+    pub(crate) fn table(&self, lines: Vec<Line>) -> Table {
+        Table {
+            dims: self.by.clone(),
+            across: self.across.clone(),
+            columns: self.columns.clone(),
+            lines,
+            shares: self.percent,
+            tree: false,
+        }
+    }
 }
 
 /// The indices of `lines` in order: by label, or by the total of the ranked measure (a pivot:
@@ -322,39 +407,54 @@ fn line_order(
                     acc.cell(rank).map(|c| c.0)
                 }
             };
-            // By label, then (stably) by total: ties keep the label order, and labels are
-            // compared through keys, not pair by pair.
-            match spec.top {
-                // With `--top N` only the first N need an order. The N-th largest total is
-                // found in linear time; only the lines at or above it (the N, and any that tie
-                // with the last of them) are put in label order and then by total, which is
-                // the order a full sort gives them. The others are only added up, in any order,
-                // so their labels never need a collation key (most of the cost of millions).
-                Some(n) if n < lines.len() => {
-                    if n == 0 {
-                        return (0..lines.len()).collect();
-                    }
-                    let values: Vec<Option<Exact>> = lines.iter().map(|l| value(&l.1)).collect();
-                    let mut ranked = values.clone();
-                    let (_, nth, _) = ranked.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
-                    let bound = *nth;
-                    let (head, rest): (Vec<usize>, Vec<usize>) =
-                        (0..lines.len()).partition(|&i| values[i] >= bound);
-                    let labels: Vec<&[Value]> =
-                        head.iter().map(|&i| lines[i].0.as_slice()).collect();
-                    let mut head: Vec<usize> = (label_order(order, &labels, |l| l).into_iter())
-                        .map(|k| head[k])
-                        .collect();
-                    head.sort_by_key(|&i| std::cmp::Reverse(values[i]));
-                    head.extend(rest);
-                    head
-                }
-                _ => {
-                    let mut all = label_order(order, lines, |l| &l.0);
-                    all.sort_by_key(|&i| std::cmp::Reverse(value(&lines[i].1)));
-                    all
-                }
-            }
+            // Only the lines a cut shows are put in label order; their labels' order is found
+            // through keys, not pair by pair.
+            let in_label_order = |idx: Vec<usize>| -> Vec<usize> {
+                let labels: Vec<&[Value]> = idx.iter().map(|&i| lines[i].0.as_slice()).collect();
+                (label_order(order, &labels, |l| l).into_iter())
+                    .map(|k| idx[k])
+                    .collect()
+            };
+            by_total(
+                lines.len(),
+                |i| value(&lines[i].1),
+                spec.top,
+                in_label_order,
+            )
+        }
+    }
+}
+
+/// The `count` lines by `value`, largest first, ties in label order (`in_label_order` puts any
+/// of the lines' indices in it), as a stable sort by total of the lines in label order gives
+/// them. With `--top N` only the first N need an order: the N-th largest value is found in
+/// linear time, and only the lines at or above it (the N, and any that tie with the last of
+/// them) are put in label order and then by value; the others follow in any order, only to be
+/// added up, so their labels never need a collation key (most of the cost of millions).
+pub(crate) fn by_total<T: Ord + Copy>(
+    count: usize,
+    value: impl Fn(usize) -> T,
+    top: Option<usize>,
+    in_label_order: impl FnOnce(Vec<usize>) -> Vec<usize>,
+) -> Vec<usize> {
+    match top {
+        Some(0) => (0..count).collect(),
+        Some(n) if n < count => {
+            let mut ranked: Vec<T> = (0..count).map(&value).collect();
+            let (_, nth, _) = ranked.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+            let bound = *nth;
+            drop(ranked);
+            let (head, rest): (Vec<usize>, Vec<usize>) =
+                (0..count).partition(|&i| value(i) >= bound);
+            let mut head = in_label_order(head);
+            head.sort_by_key(|&i| std::cmp::Reverse(value(i)));
+            head.extend(rest);
+            head
+        }
+        _ => {
+            let mut all = in_label_order((0..count).collect());
+            all.sort_by_key(|&i| std::cmp::Reverse(value(i)));
+            all
         }
     }
 }

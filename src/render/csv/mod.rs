@@ -14,6 +14,7 @@
 pub mod read_back;
 pub mod safe;
 
+use super::Lines;
 use crate::domain::Lang;
 use crate::domain::amount::{Plain, plain_percent};
 use crate::domain::measure::VND;
@@ -92,6 +93,17 @@ pub fn write_long(
     excel: Option<Excel>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_long_lines(table, &table.lines, raw, excel, out)
+}
+
+/// [`write_long`] with the lines `lines` in place of the table's own.
+pub fn write_long_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    raw: bool,
+    excel: Option<Excel>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let header = Long {
         dims: &table.dims,
         tree: table.tree,
@@ -111,7 +123,7 @@ pub fn write_long(
             (c, name, count, share)
         })
         .collect();
-    for line in data_lines(table) {
+    data_lines(lines, &mut |line| {
         for (c, name, count, share) in &amounts {
             let Cell::Amount(total) = line.cells[*c] else {
                 continue;
@@ -120,7 +132,8 @@ pub fn write_long(
             let share = table.shares.then(|| line.cell(*share));
             w.line(&label, name, total, line.cell(*count), share)?;
         }
-    }
+        Ok(())
+    })?;
     w.finish()
 }
 
@@ -244,13 +257,13 @@ pub fn column_name(table: &Table, c: usize) -> String {
     }
 }
 
-/// The lines programs read: groups, and a tree's subtotals and direct lines; never the others
-/// or total line (a program adds those up itself).
-fn data_lines(table: &Table) -> impl Iterator<Item = &Line> {
-    table
-        .lines
-        .iter()
-        .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
+/// Calls `f` with the lines programs read: groups, and a tree's subtotals and direct lines;
+/// never the others or total line (a program adds those up itself).
+fn data_lines(lines: &dyn Lines, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
+    lines.each(&mut |l| match l.kind {
+        Kind::Body | Kind::Subtotal | Kind::Direct => f(l),
+        _ => Ok(()),
+    })
 }
 
 /// The label dimensions' names, then `level` for a tree.
@@ -279,17 +292,28 @@ pub fn write_wide(
     excel: Option<Excel>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_wide_lines(table, &table.lines, raw, excel, out)
+}
+
+/// [`write_wide`] with the lines `lines` in place of the table's own.
+pub fn write_wide_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    raw: bool,
+    excel: Option<Excel>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut w = writer(out, raw, excel)?;
     let keys = label_header(table).len();
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&c| !matches!(table.columns[c], Head::Count { .. } | Head::Rows))
         .collect();
     w.write(&wide_header(table, &shown), |_| false)?;
-    for line in data_lines(table) {
+    data_lines(lines, &mut |line| {
         let mut rec = label_cells(table, line);
         rec.extend(shown.iter().map(|&c| text(line.cells[c], excel)));
-        w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))?;
-    }
+        w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))
+    })?;
     w.finish()
 }
 
