@@ -1,17 +1,19 @@
-//! `summary`'s plainest and most common shape, the long CSV in label order, written straight
-//! from the groups as the engine leaves them: each reading thread's, keyed by symbols of its own
-//! interner, never merged by text. The general path
-//! turns every group into a text key, orders them in a tree, builds a line and its cells for
-//! each and only then writes; with millions of groups (a province's units, models by month)
-//! that is most of the run and most of its memory. Here each text is ranked once in the
-//! report's order, all threads' groups are put in one order as numbers (the groups of one line
-//! side by side, added up as they are written), and each line is written from its symbols.
+//! `summary` straight from the groups as the engine leaves them: each reading thread's, keyed by
+//! symbols of its own interner, never merged by text. The general path turns every group into a
+//! text key, orders them in a tree, builds a line and its cells for each and only then writes;
+//! with millions of groups (a province's units, models by month) that is most of the run and
+//! most of its memory. Here each text is ranked once in the report's order, all threads' groups
+//! are put in one order as numbers (the groups of one line side by side, added up as they are
+//! written), and each line is made from its symbols when it is written.
 //!
-//! The bytes are the general path's, line for line ([`crate::render::csv::LongWriter`] makes
-//! the cells of both): lines in the order `summarize` gives them (labels in the text order, labels
+//! The bytes are the general path's, line for line. The plainest shape, the long CSV by label,
+//! is written by [`write`] on every core ([`crate::render::csv::LongWriter`] makes the cells of
+//! both paths): lines in the order `summarize` gives them (labels in the text order, labels
 //! that order alike in the byte order of their texts, measures VND, work-days, m² then the rest
-//! by name). Anything this path does not cover ([`fits`]), or a total no decimal holds (whose
-//! error the general path names), goes the general way.
+//! by name). Every other sort, cut and format is [`Shown`], whose lines the summary's own
+//! [`LineMaker`] makes, one at a time for the writers that stream. Anything this path does not
+//! cover ([`fits`]), or a total no decimal holds (whose error the general path names), goes the
+//! general way.
 
 use super::summary::{Acc, LineMaker, SortBy, SummarySpec, by_total, cut};
 use super::table::{Across, Line};
