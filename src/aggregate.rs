@@ -156,7 +156,16 @@ impl Groups {
 pub struct LocalGroups {
     grouping: Grouping,
     width: usize,
+    /// The groups not in `first`, by hash.
     table: HashTable<(u32, u32)>,
+    /// Per symbol, the slot of a group whose key begins with it (`NO_SLOT` for none), when keys
+    /// begin with a symbol (the first dimension is not a period). The first group of each name
+    /// is found by one read here, in the order the names were met, with no hash: when every
+    /// row brings a new name (a province's units), a probe of the table was a cache miss per
+    /// row. Later groups of the same name (other measures, months) go in `table`.
+    first: Vec<u32>,
+    /// The lookup tables were freed ([`LocalGroups::seal`]): a key not found makes them again.
+    sealed: bool,
     keys: Vec<u32>,
     accs: Vec<Acc>,
     cut: FxHashMap<Sym, Sym>,
@@ -164,6 +173,9 @@ pub struct LocalGroups {
 
 /// Most keys fit in this many slots without a heap allocation.
 const MAX_KEY: usize = 10;
+
+/// No group in [`LocalGroups::first`] for this symbol.
+const NO_SLOT: u32 = u32::MAX;
 
 /// The key of group `slot` among keys of `width` stored end to end. Every reader of a stored
 /// key goes through here, so the table's lookups agree with the report.
@@ -285,6 +297,8 @@ impl LocalGroups {
             width: grouping.dims.len() + 1,
             grouping,
             table: HashTable::new(),
+            first: Vec::new(),
+            sealed: false,
             keys: Vec::new(),
             accs: Vec::new(),
             cut: FxHashMap::default(),
@@ -333,13 +347,21 @@ impl LocalGroups {
     /// if there is none yet.
     #[inline]
     pub fn slot_of(&mut self, key: &[u32]) -> u32 {
+        let by_first = self.first_is_symbol();
+        if by_first
+            && let Some(&slot) = self.first.get(key[0] as usize)
+            && slot != NO_SLOT
+            && self.stored(slot) == key
+        {
+            return slot;
+        }
         let h = hash_key(key);
         let found = self.table.find(widen(h), |&(hh, slot)| {
             hh == h && key_at(&self.keys, self.width, slot) == key
         });
         match found {
             Some(&(_, slot)) => slot,
-            None if self.table.is_empty() && !self.accs.is_empty() => {
+            None if self.sealed => {
                 self.reindex();
                 self.slot_of(key)
             }
@@ -347,6 +369,16 @@ impl LocalGroups {
                 let slot = self.accs.len() as u32;
                 self.keys.extend_from_slice(key);
                 self.accs.push(Acc::default());
+                if by_first {
+                    let s = key[0] as usize;
+                    if s >= self.first.len() {
+                        self.first.resize(s + 1, NO_SLOT);
+                    }
+                    if self.first[s] == NO_SLOT {
+                        self.first[s] = slot;
+                        return slot;
+                    }
+                }
                 self.table
                     .insert_unique(widen(h), (h, slot), |&(hh, _)| widen(hh));
                 slot
@@ -354,13 +386,22 @@ impl LocalGroups {
         }
     }
 
-    /// Frees the lookup table: groups read to the end are only read in order from here on, and
-    /// the table is a tenth of their memory. A group added later finds it made again.
-    pub fn seal(&mut self) {
-        self.table = HashTable::new();
+    /// Whether a key's first part is a symbol (a name, or the measure when there are no
+    /// dimensions) rather than a period's code: then [`LocalGroups::first`] indexes it.
+    fn first_is_symbol(&self) -> bool {
+        self.grouping.dims.first().is_none_or(|d| !d.is_period())
     }
 
-    /// The lookup table of every group, made again after [`LocalGroups::seal`].
+    /// Frees the lookup tables: groups read to the end are only read in order from here on, and
+    /// the tables are a tenth of their memory. A group added later finds them made again.
+    pub fn seal(&mut self) {
+        self.table = HashTable::new();
+        self.first = Vec::new();
+        self.sealed = true;
+    }
+
+    /// The lookup table of every group, made again after [`LocalGroups::seal`] (all of them by
+    /// hash: `first` fills again with groups added after).
     #[cold]
     fn reindex(&mut self) {
         let mut table = HashTable::with_capacity(self.accs.len());
@@ -369,6 +410,7 @@ impl LocalGroups {
             table.insert_unique(widen(h), (h, slot), |&(hh, _)| widen(hh));
         }
         self.table = table;
+        self.sealed = false;
     }
 
     /// The slot of the group whose key is that of the group in `like` with the periods of `date`
@@ -537,8 +579,8 @@ impl LocalGroups {
     }
 
     pub fn into_groups(mut self, interner: &Interner) -> Result<Groups> {
-        // The lookup table is not needed any more: freed before the text keys are made.
-        self.table = HashTable::new();
+        // The lookup tables are not needed any more: freed before the text keys are made.
+        self.seal();
         // Slots are put in key order while keys are still symbols (moving four-byte slots,
         // comparing texts in place), so the text keys are made in order and built into the
         // tree in one pass.
@@ -734,6 +776,45 @@ mod tests {
         let new = groups.slot_of(&[keys[0][0], 202_412, keys[0][2]]);
         assert_eq!((new, groups.len()), (3, 4));
         assert_eq!(groups.slot_of(&keys[2]), 2);
+    }
+
+    /// Every group is found again in its own slot, whether it is the first of its name (looked
+    /// up by symbol) or a later one (by hash), before and after the tables are freed and made
+    /// again, and under a grouping whose keys begin with a period, which never uses the first.
+    #[test]
+    fn every_group_is_found_where_it_was_made() {
+        for dims in [vec![Dim::Unit, Dim::Month], vec![Dim::Month, Dim::Unit]] {
+            let grouping = Grouping { dims, depth: None };
+            let by_period = grouping.dims[0].is_period();
+            let mut groups = LocalGroups::new(grouping);
+            // Symbols past the end of the first table, symbols met again, gaps between them.
+            let key = |name: u32, month: u32, measure: u32| match by_period {
+                true => vec![202_401 + month, name, measure],
+                false => vec![name, 202_401 + month, measure],
+            };
+            let mut made: Vec<Vec<u32>> = Vec::new();
+            for round in 0..3 {
+                for name in [7u32, 0, 3, 7, 40, 3, 0] {
+                    for (month, measure) in [(0, 1), (1, 1), (0, 2)] {
+                        let k = key(name + round * 100, month, measure);
+                        let slot = groups.slot_of(&k) as usize;
+                        match made.iter().position(|m| *m == k) {
+                            Some(at) => assert_eq!(slot, at, "{k:?}"),
+                            None => {
+                                assert_eq!(slot, made.len(), "{k:?} is new");
+                                made.push(k);
+                            }
+                        }
+                    }
+                }
+                for (at, k) in made.iter().enumerate() {
+                    assert_eq!(groups.slot_of(k) as usize, at, "{k:?}");
+                }
+                assert_eq!(groups.len(), made.len());
+                groups.seal();
+            }
+            assert_eq!(made.len(), 3 * 4 * 3);
+        }
     }
 
     /// Texts that share no first byte are put in order by their first eight bytes, and only
