@@ -63,14 +63,35 @@ pub fn write(
 
 /// A table's lines one at a time, in order: those the table holds, or lines made as they are
 /// written, so a summary of millions of groups never holds them all.
-pub trait Lines {
+pub trait Lines: Sync {
     /// Calls `f` with each line in order; a writer may go through them more than once.
-    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()>;
+    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
+        self.each_in(0..self.count(), f)
+    }
+
+    /// How many lines there are.
+    fn count(&self) -> usize;
+
+    /// Calls `f` with lines `range` (of `0..count`) in order: parts of the lines can be made on
+    /// several threads at once.
+    fn each_in(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut dyn FnMut(&Line) -> Result<()>,
+    ) -> Result<()>;
 }
 
 impl Lines for Vec<Line> {
-    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
-        self.iter().try_for_each(f)
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn each_in(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut dyn FnMut(&Line) -> Result<()>,
+    ) -> Result<()> {
+        self[range].iter().try_for_each(f)
     }
 }
 

@@ -10,6 +10,7 @@
 //! widths goes to comfy-table itself, so the output is always what it would write.
 
 use super::Lines;
+use crate::domain::order::on_threads;
 use crate::present::{Align, Locale, Presenter};
 use crate::report::table::Table;
 use anyhow::Result;
@@ -22,32 +23,86 @@ pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> 
 }
 
 /// [`write`] with the lines `lines` in place of the table's own: they are gone through twice,
-/// once to measure the columns and once to write.
+/// once to measure the columns and once to write, in blocks on every core.
 pub fn write_lines(
     table: &Table,
     lines: &dyn Lines,
     locale: &Locale,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    write_in_blocks(table, lines, locale, out, BLOCK, threads)
+}
+
+/// About how many lines a thread lays out at a time: enough that starting threads costs little
+/// beside it, few enough that the text waiting to be written stays a few MB.
+const BLOCK: usize = 1 << 16;
+
+/// [`write_lines`], the lines measured and made into text in blocks of `block` lines, `threads`
+/// blocks at a time, and written in order.
+fn write_in_blocks(
+    table: &Table,
+    lines: &dyn Lines,
+    locale: &Locale,
+    out: &mut dyn Write,
+    block: usize,
+    threads: usize,
+) -> Result<()> {
     let p = Presenter::new(table, locale);
     let heads = p.heads();
     let align = p.align();
-    let mut widths = Widths::new(&heads);
-    lines.each(&mut |line| {
-        if widths.as_mut().is_some_and(|w| !w.measure(&p.cells(line))) {
-            widths = None;
+    let count = lines.count();
+    let block = block.max(1);
+    let blocks: Vec<std::ops::Range<usize>> = (0..count)
+        .step_by(block)
+        .map(|from| from..(from + block).min(count))
+        .collect();
+    let threads = threads.clamp(1, blocks.len().max(1));
+    // Each thread measures every `threads`-th block; the widths are the widest of all.
+    let measured = on_threads((0..threads).collect(), |t| -> Result<Option<Widths>> {
+        let mut widths = Widths::new(&heads);
+        for range in blocks.iter().skip(t).step_by(threads) {
+            lines.each_in(range.clone(), &mut |line| {
+                if widths.as_mut().is_some_and(|w| !w.measure(&p.cells(line))) {
+                    widths = None;
+                }
+                Ok(())
+            })?;
         }
-        Ok(())
-    })?;
-    match widths {
+        Ok(widths)
+    });
+    let mut widths: Option<Vec<usize>> = None;
+    let mut fits = true;
+    for part in measured {
+        match (part?, &mut widths) {
+            (None, _) => fits = false,
+            (Some(w), None) => widths = Some(w.0),
+            (Some(w), Some(all)) => {
+                for (a, b) in all.iter_mut().zip(w.0) {
+                    *a = (*a).max(b);
+                }
+            }
+        }
+    }
+    match widths.filter(|_| fits) {
         Some(widths) => {
-            let widths = widths.0;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
             let mut text = String::new();
             border(&mut out, &widths, ['┌', '─', '┬', '┐'])?;
             row(&mut out, &mut text, &heads, &widths, &align)?;
             border(&mut out, &widths, ['╞', '═', '╪', '╡'])?;
-            lines.each(&mut |line| row(&mut out, &mut text, &p.cells(line), &widths, &align))?;
+            for round in blocks.chunks(threads) {
+                let texts = on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
+                    let (mut bytes, mut text) = (Vec::new(), String::new());
+                    lines.each_in(range, &mut |line| {
+                        row(&mut bytes, &mut text, &p.cells(line), &widths, &align)
+                    })?;
+                    Ok(bytes)
+                });
+                for bytes in texts {
+                    out.write_all(&bytes?)?;
+                }
+            }
             border(&mut out, &widths, ['└', '─', '┴', '┘'])?;
             out.flush()?;
             Ok(())
@@ -254,6 +309,78 @@ mod tests {
             let got = streamed(&heads, &align, &rows);
             prop_assert!(got.is_some());
             prop_assert_eq!(got.unwrap(), comfy(&heads, &align, &rows));
+        }
+    }
+
+    /// A summary-like table of `units` (one VND column and the rows), then its total line.
+    fn table_of(units: &[String]) -> Table {
+        use crate::domain::Value;
+        use crate::report::table::{Across, Cell, Head, Kind, Line};
+        use rust_decimal::Decimal;
+        let line = |kind, label: Vec<Value>, n: i64| Line {
+            kind,
+            label,
+            cells: vec![
+                Cell::Amount(Decimal::new(n * 1_250_000 + 7, 1)),
+                Cell::Count(n as u64),
+                Cell::Count(n as u64),
+            ],
+        };
+        let mut lines: Vec<Line> = (units.iter().enumerate())
+            .map(|(i, u)| {
+                line(
+                    Kind::Body,
+                    vec![Value::Text(u.clone())],
+                    i as i64 * 37 - 100,
+                )
+            })
+            .collect();
+        lines.push(line(Kind::Total, Vec::new(), 12_345));
+        Table {
+            dims: vec![crate::domain::Dim::Unit],
+            across: Across::Measures,
+            columns: vec![
+                Head::Amount {
+                    measure: "VND".into(),
+                    value: None,
+                },
+                Head::Count { of: 0 },
+                Head::Rows,
+            ],
+            lines,
+            shares: false,
+            tree: false,
+        }
+    }
+
+    proptest! {
+        /// Lines measured and made in blocks on several threads give the table one pass on
+        /// one thread gives, whichever block holds the widest cell or one only comfy-table
+        /// lays out.
+        #[test]
+        fn blocks_on_threads_write_the_table_one_block_writes(
+            units in proptest::collection::vec(text(), 0..30),
+            block in 1usize..7,
+            threads in 1usize..4,
+            vietnamese in any::<bool>(),
+            line_break in proptest::option::of(0usize..30),
+        ) {
+            let mut units = units;
+            if let Some(at) = line_break.filter(|&at| at < units.len()) {
+                units[at] = "Khu 1\nKhu 2".to_string();
+            }
+            let lang = if vietnamese { crate::domain::Lang::Vi } else { crate::domain::Lang::En };
+            let locale = Locale::of(lang);
+            let table = table_of(&units);
+            let mut whole = Vec::new();
+            write_in_blocks(&table, &table.lines, &locale, &mut whole, usize::MAX, 1).unwrap();
+            let mut blocks = Vec::new();
+            write_in_blocks(&table, &table.lines, &locale, &mut blocks, block, threads).unwrap();
+            prop_assert_eq!(String::from_utf8_lossy(&blocks), String::from_utf8_lossy(&whole));
+            // And one pass is the sheet comfy-table lays out.
+            let p = crate::present::present(&table, &locale);
+            let rows: Vec<Vec<String>> = p.rows.iter().map(|r| r.cells.clone()).collect();
+            prop_assert_eq!(String::from_utf8_lossy(&whole), comfy(&p.heads, &p.align, &rows));
         }
     }
 

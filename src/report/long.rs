@@ -520,8 +520,22 @@ impl<'a> Shown<'a> {
 }
 
 impl render::Lines for Shown<'_> {
-    fn each(&self, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
-        for &label in &self.shown {
+    /// The lines shown, any others line, the total line.
+    fn count(&self) -> usize {
+        self.shown.len() + usize::from(self.others.is_some()) + 1
+    }
+
+    fn each_in(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut dyn FnMut(&Line) -> Result<()>,
+    ) -> Result<()> {
+        let body = self.shown.len();
+        for &label in self
+            .shown
+            .get(range.start.min(body)..range.end.min(body))
+            .unwrap_or(&[])
+        {
             let mut acc = Acc::default();
             add_label(self.parts, self.ordered, label, &mut acc)?;
             let at = self.ordered.labels[label] as usize;
@@ -530,10 +544,13 @@ impl render::Lines for Shown<'_> {
             let key = groups.key_value(groups.key_of(slot), interner);
             f(&self.make.body(key.values, &acc)?)?;
         }
-        if let Some(others) = &self.others {
-            f(others)?;
+        let after = (self.others.iter()).chain(std::iter::once(&self.total));
+        for (i, line) in after.enumerate() {
+            if range.contains(&(body + i)) {
+                f(line)?;
+            }
         }
-        f(&self.total)
+        Ok(())
     }
 }
 
@@ -832,7 +849,29 @@ mod tests {
         let direct = order(&parts, &ranked).map(|ordered| {
             let mut out = Vec::new();
             (Shown::new(&parts, &ordered, spec))
-                .and_then(|shown| shown.write(format, options, locale, &mut out))
+                .and_then(|shown| {
+                    // Lines made in parts (as the table makes them on threads) are the lines
+                    // made at once, however the parts fall across the others and total lines.
+                    let mut all = Vec::new();
+                    render::Lines::each(&shown, &mut |l| {
+                        all.push(l.clone());
+                        Ok(())
+                    })?;
+                    let count = render::Lines::count(&shown);
+                    assert_eq!(count, all.len());
+                    for step in 1..4 {
+                        let mut parts = Vec::new();
+                        for from in (0..count).step_by(step) {
+                            let range = from..(from + step).min(count);
+                            render::Lines::each_in(&shown, range, &mut |l| {
+                                parts.push(l.clone());
+                                Ok(())
+                            })?;
+                        }
+                        assert_eq!(parts, all, "in parts of {step}");
+                    }
+                    shown.write(format, options, locale, &mut out)
+                })
                 .map(|()| out)
                 .map_err(|e| e.to_string())
         });
