@@ -2,7 +2,7 @@
 //! right-aligned, the total line in bold. Pipes in values are escaped. The year-end report is
 //! its sections as headings and tables (charts are left out), for pasting into other documents.
 
-use super::Lines;
+use super::{BLOCK, Lines, in_blocks};
 use crate::present::locale::Words;
 use crate::present::report::{audit_lines, headline, inputs, notes, results};
 use crate::present::{Align, Emphasis, Locale, Presenter, Sheet, emphasis};
@@ -14,22 +14,25 @@ use std::io::Write;
 /// Writes `table` a line at a time, so a summary of millions of groups never holds all its
 /// text at once: each line is made, written and dropped.
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    write_lines(table, &table.lines, locale, out)
+    write_lines(table, &table.lines, locale, out, BLOCK)
 }
 
-/// [`write`] with the lines `lines` in place of the table's own.
+/// [`write`] with the lines `lines` in place of the table's own, made into text in blocks of
+/// `block` lines on every core.
 pub fn write_lines(
     table: &Table,
     lines: &dyn Lines,
     locale: &Locale,
     out: &mut dyn Write,
+    block: usize,
 ) -> Result<()> {
     let p = Presenter::new(table, locale);
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    write_head(&p.heads(), &p.align(), &mut out)?;
-    lines.each(&mut |line| write_row(&p.cells(line), emphasis(line.kind), &mut out))?;
-    out.flush()?;
-    Ok(())
+    write_head(&p.heads(), &p.align(), out)?;
+    in_blocks(lines, out, block, |range, bytes| {
+        lines.each_in(range, &mut |line| {
+            write_row(&p.cells(line), emphasis(line.kind), bytes)
+        })
+    })
 }
 
 /// Text as Markdown shows it: pipes, backslashes and the marks that start emphasis, links,

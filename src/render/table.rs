@@ -9,7 +9,7 @@
 //! holding a line break (which comfy-table splits over several lines) or too wide for comfy-table's
 //! widths goes to comfy-table itself, so the output is always what it would write.
 
-use super::Lines;
+use super::{BLOCK, Lines, in_blocks};
 use crate::domain::order::on_threads;
 use crate::present::{Align, Locale, Presenter};
 use crate::report::table::Table;
@@ -33,10 +33,6 @@ pub fn write_lines(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     write_in_blocks(table, lines, locale, out, BLOCK, threads)
 }
-
-/// About how many lines a thread lays out at a time: enough that starting threads costs little
-/// beside it, few enough that the text waiting to be written stays a few MB.
-const BLOCK: usize = 1 << 16;
 
 /// [`write_lines`], the lines measured and made into text in blocks of `block` lines, `threads`
 /// blocks at a time, and written in order.
@@ -91,18 +87,12 @@ fn write_in_blocks(
             border(&mut out, &widths, ['┌', '─', '┬', '┐'])?;
             row(&mut out, &mut text, &heads, &widths, &align)?;
             border(&mut out, &widths, ['╞', '═', '╪', '╡'])?;
-            for round in blocks.chunks(threads) {
-                let texts = on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
-                    let (mut bytes, mut text) = (Vec::new(), String::new());
-                    lines.each_in(range, &mut |line| {
-                        row(&mut bytes, &mut text, &p.cells(line), &widths, &align)
-                    })?;
-                    Ok(bytes)
-                });
-                for bytes in texts {
-                    out.write_all(&bytes?)?;
-                }
-            }
+            in_blocks(lines, &mut out, block, |range, bytes| {
+                let mut text = String::new();
+                lines.each_in(range, &mut |line| {
+                    row(bytes, &mut text, &p.cells(line), &widths, &align)
+                })
+            })?;
             border(&mut out, &widths, ['└', '─', '┴', '┘'])?;
             out.flush()?;
             Ok(())
@@ -247,7 +237,7 @@ fn with_comfy_table(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -274,7 +264,7 @@ mod tests {
 
     /// Cell text of every width class: empty, ASCII, Vietnamese (combining marks too), wide
     /// CJK, emoji, zero-width and control characters.
-    fn text() -> impl Strategy<Value = String> {
+    pub(crate) fn text() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
                 Just(""),
@@ -313,7 +303,7 @@ mod tests {
     }
 
     /// A summary-like table of `units` (one VND column and the rows), then its total line.
-    fn table_of(units: &[String]) -> Table {
+    pub(crate) fn table_of(units: &[String]) -> Table {
         use crate::domain::Value;
         use crate::report::table::{Across, Cell, Head, Kind, Line};
         use rust_decimal::Decimal;

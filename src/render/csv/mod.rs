@@ -14,7 +14,7 @@
 pub mod read_back;
 pub mod safe;
 
-use super::Lines;
+use super::{BLOCK, Lines, in_blocks};
 use crate::domain::Lang;
 use crate::domain::amount::{Plain, plain_percent};
 use crate::domain::measure::VND;
@@ -93,23 +93,24 @@ pub fn write_long(
     excel: Option<Excel>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    write_long_lines(table, &table.lines, raw, excel, out)
+    write_long_lines(table, &table.lines, raw, excel, out, BLOCK)
 }
 
-/// [`write_long`] with the lines `lines` in place of the table's own.
+/// [`write_long`] with the lines `lines` in place of the table's own, made into text in blocks
+/// of `block` lines on every core.
 pub fn write_long_lines(
     table: &Table,
     lines: &dyn Lines,
     raw: bool,
     excel: Option<Excel>,
     out: &mut dyn Write,
+    block: usize,
 ) -> Result<()> {
     let header = Long {
         dims: &table.dims,
         tree: table.tree,
         shares: table.shares,
     };
-    let mut w = LongWriter::new(out, raw, excel, header)?;
     let amounts: Vec<(usize, String, Option<usize>, Option<usize>)> = table
         .amounts()
         .map(|(c, head)| {
@@ -123,18 +124,23 @@ pub fn write_long_lines(
             (c, name, count, share)
         })
         .collect();
-    data_lines(lines, &mut |line| {
-        for (c, name, count, share) in &amounts {
-            let Cell::Amount(total) = line.cells[*c] else {
-                continue;
-            };
-            let label = label_cells(table, line);
-            let share = table.shares.then(|| line.cell(*share));
-            w.line(&label, name, total, line.cell(*count), share)?;
-        }
-        Ok(())
-    })?;
-    w.finish()
+    // The header written, the blocks of lines follow it.
+    LongWriter::new(&mut *out, raw, excel, header)?.finish()?;
+    in_blocks(lines, out, block, |range, bytes| {
+        let mut w = LongWriter::body(bytes, raw, excel, header);
+        data_lines(lines, range, &mut |line| {
+            for (c, name, count, share) in &amounts {
+                let Cell::Amount(total) = line.cells[*c] else {
+                    continue;
+                };
+                let label = label_cells(table, line);
+                let share = table.shares.then(|| line.cell(*share));
+                w.line(&label, name, total, line.cell(*count), share)?;
+            }
+            Ok(())
+        })?;
+        w.finish()
+    })
 }
 
 /// What the long form's header names: the label dimensions, a tree's `level`, shares.
@@ -257,10 +263,14 @@ pub fn column_name(table: &Table, c: usize) -> String {
     }
 }
 
-/// Calls `f` with the lines programs read: groups, and a tree's subtotals and direct lines;
-/// never the others or total line (a program adds those up itself).
-fn data_lines(lines: &dyn Lines, f: &mut dyn FnMut(&Line) -> Result<()>) -> Result<()> {
-    lines.each(&mut |l| match l.kind {
+/// Calls `f` with the lines of `range` programs read: groups, and a tree's subtotals and direct
+/// lines; never the others or total line (a program adds those up itself).
+fn data_lines(
+    lines: &dyn Lines,
+    range: std::ops::Range<usize>,
+    f: &mut dyn FnMut(&Line) -> Result<()>,
+) -> Result<()> {
+    lines.each_in(range, &mut |l| match l.kind {
         Kind::Body | Kind::Subtotal | Kind::Direct => f(l),
         _ => Ok(()),
     })
@@ -292,29 +302,38 @@ pub fn write_wide(
     excel: Option<Excel>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    write_wide_lines(table, &table.lines, raw, excel, out)
+    write_wide_lines(table, &table.lines, raw, excel, out, BLOCK)
 }
 
-/// [`write_wide`] with the lines `lines` in place of the table's own.
+/// [`write_wide`] with the lines `lines` in place of the table's own, made into text in blocks
+/// of `block` lines on every core.
 pub fn write_wide_lines(
     table: &Table,
     lines: &dyn Lines,
     raw: bool,
     excel: Option<Excel>,
     out: &mut dyn Write,
+    block: usize,
 ) -> Result<()> {
-    let mut w = writer(out, raw, excel)?;
     let keys = label_header(table).len();
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&c| !matches!(table.columns[c], Head::Count { .. } | Head::Rows))
         .collect();
+    let mut w = writer(&mut *out, raw, excel)?;
     w.write(&wide_header(table, &shown), |_| false)?;
-    data_lines(lines, &mut |line| {
-        let mut rec = label_cells(table, line);
-        rec.extend(shown.iter().map(|&c| text(line.cells[c], excel)));
-        w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))
-    })?;
-    w.finish()
+    w.finish()?;
+    in_blocks(lines, out, block, |range, bytes| {
+        let mut w = match excel {
+            None => SafeWriter::new(bytes as &mut dyn Write, raw),
+            Some(e) => SafeWriter::excel_body(bytes as &mut dyn Write, raw, e),
+        };
+        data_lines(lines, range, &mut |line| {
+            let mut rec = label_cells(table, line);
+            rec.extend(shown.iter().map(|&c| text(line.cells[c], excel)));
+            w.write(&rec, |i| i >= keys || (table.tree && i == keys - 1))
+        })?;
+        w.finish()
+    })
 }
 
 /// The wide header: the label dimensions' names (and `level`), one name per shown column. Every
