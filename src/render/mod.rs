@@ -51,13 +51,11 @@ pub fn write(
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
-        Format::Table => table::write(table, locale, out),
-        Format::Csv if options.wide => csv::write_wide(table, options.raw, options.excel, out),
-        Format::Csv => csv::write_long(table, options.raw, options.excel, out),
+        f if f.streams() => write_lines(table, &table.lines, f, options, locale, out),
         Format::Json => json::write(table, out),
-        Format::Markdown => markdown::write(table, locale, out),
         Format::Html => html::write(table, locale, out),
         Format::Xlsx => xlsx::write(table, locale, out),
+        _ => bail!("internal error: no writer for {format:?}"),
     }
 }
 
@@ -99,6 +97,20 @@ impl Lines for Vec<Line> {
 /// little beside it, few enough that the text waiting to be written stays a few MB.
 pub(crate) const BLOCK: usize = 1 << 16;
 
+/// `0..count` cut into ranges of `block` (at least 1), in order.
+pub(crate) fn blocks(count: usize, block: usize) -> Vec<std::ops::Range<usize>> {
+    let block = block.max(1);
+    (0..count)
+        .step_by(block)
+        .map(|from| from..(from + block).min(count))
+        .collect()
+}
+
+/// How many threads the writers make text on: the cores, at most 8.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// Makes the text of `lines` in blocks of `block` lines, as many blocks at a time as there are
 /// cores, and writes the blocks into `out` in order: `text` makes a range of lines into bytes.
 /// Lines made in a different order (by total) are each a few cache misses away from the last;
@@ -109,14 +121,8 @@ pub(crate) fn in_blocks(
     block: usize,
     text: impl Fn(std::ops::Range<usize>, &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
-    let count = lines.count();
-    let block = block.max(1);
-    let blocks: Vec<std::ops::Range<usize>> = (0..count)
-        .step_by(block)
-        .map(|from| from..(from + block).min(count))
-        .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    for round in blocks.chunks(threads) {
+    let blocks = blocks(lines.count(), block);
+    for round in blocks.chunks(cores()) {
         let texts = crate::domain::order::on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
             let mut bytes = Vec::new();
             text(range, &mut bytes)?;

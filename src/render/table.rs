@@ -9,7 +9,7 @@
 //! holding a line break (which comfy-table splits over several lines) or too wide for comfy-table's
 //! widths goes to comfy-table itself, so the output is always what it would write.
 
-use super::{BLOCK, Lines, in_blocks};
+use super::{BLOCK, Lines, blocks, cores, in_blocks};
 use crate::domain::order::on_threads;
 use crate::present::{Align, Locale, Presenter};
 use crate::report::table::Table;
@@ -30,8 +30,7 @@ pub fn write_lines(
     locale: &Locale,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    write_in_blocks(table, lines, locale, out, BLOCK, threads)
+    write_in_blocks(table, lines, locale, out, BLOCK, cores())
 }
 
 /// [`write_lines`], the lines measured and made into text in blocks of `block` lines, `threads`
@@ -47,12 +46,7 @@ fn write_in_blocks(
     let p = Presenter::new(table, locale);
     let heads = p.heads();
     let align = p.align();
-    let count = lines.count();
-    let block = block.max(1);
-    let blocks: Vec<std::ops::Range<usize>> = (0..count)
-        .step_by(block)
-        .map(|from| from..(from + block).min(count))
-        .collect();
+    let blocks = blocks(lines.count(), block);
     let threads = threads.clamp(1, blocks.len().max(1));
     // Each thread measures every `threads`-th block; the widths are the widest of all.
     let measured = on_threads((0..threads).collect(), |t| -> Result<Option<Widths>> {

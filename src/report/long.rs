@@ -369,7 +369,7 @@ fn write_in_blocks(
         blocks.push(from..to);
         from = to;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = render::cores();
     if blocks.len() < 2 || threads < 2 {
         for range in blocks {
             lines_into(parts, ordered, range, &periods, &mut w)?;
