@@ -7,7 +7,7 @@
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
 //! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are sorted,
-//! see [`prints`]); gathering is the same whichever thread saw which row, rows whose
+//! see [`prints`]) and 4 per 64 rows (where a row starts in its file); gathering is the same whichever thread saw which row, rows whose
 //! fingerprints repeat are read again and compared ([`confirm`]), and the warnings are pure
 //! functions of what was gathered.
 
@@ -57,6 +57,9 @@ pub struct CheckData {
     /// Rows whose key another row shares, in place order, with their key: duplicates, or a
     /// collision of hashes that [`confirm`] tells apart.
     pub candidates: Vec<(u64, Place)>,
+    /// Where some rows start in their files ([`prints::Anchor`]), in place order: candidates
+    /// are read again from the anchor before them. Taken from `prints` by [`gather`].
+    pub anchors: Vec<prints::Anchor>,
     /// Rows written alike, each run in place order: found by [`confirm`].
     pub duplicates: Vec<Vec<Place>>,
     /// Per file: the fields its fingerprints are made of, to compare rows read again.
@@ -426,8 +429,8 @@ impl Looker {
 }
 
 impl Observer for Looker {
-    fn chunk(&mut self, file_index: usize, first_line: u64) {
-        self.prints.chunk(file_index, first_line);
+    fn chunk(&mut self, file_index: usize, first_line: u64, at: Option<u64>) {
+        self.prints.chunk(file_index, first_line, at);
     }
 
     fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
@@ -460,7 +463,7 @@ impl Observer for Looker {
         let empty =
             (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
         let print = file.kept.fingerprint(record, &mut self.scratch);
-        self.prints.push(print, empty, place);
+        self.prints.push_at(print, empty, place, || record.start());
         self.last_print = print;
         let year = (row.date.year() - YEARS.start()) as usize;
         if let Some(y) = file.years.get_mut(year) {
@@ -624,6 +627,7 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     });
     all.runs = empty_runs(rows);
     all.candidates = candidates;
+    all.anchors = prints::anchors(&parts);
     all
 }
 
@@ -657,7 +661,7 @@ pub fn confirm(
     let places: Vec<Place> = keyed.iter().map(|k| k.0).collect();
     let kept = &data.kept;
     let mut fields = Vec::new();
-    let read = crate::engine::reread(sources, opts, &places, |place, record| {
+    let read = crate::engine::reread(sources, opts, &places, &data.anchors, |place, record| {
         let at = keyed.binary_search_by_key(&place, |k| k.0).ok()?;
         let key = keyed[at].1;
         let kept = kept.get(&place.file_index())?;
@@ -1340,6 +1344,120 @@ mod tests {
         }
         for h in ["Ngày", "Nội dung", "Số tiền", "note", "Tổng"] {
             assert!(!numbering(h), "{h}");
+        }
+    }
+
+    /// The files and the anchors a read under `check`'s observer kept for them, with chunks of
+    /// `chunk` bytes on `threads` threads.
+    fn anchored(
+        files: &[(&str, Vec<u8>)],
+        opts: &ReadOptions,
+        threads: usize,
+    ) -> (Vec<Vec<u8>>, CheckData) {
+        let dir = tempfile::tempdir().unwrap();
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(name, bytes)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, bytes).unwrap();
+                Source::from_arg(path.to_str().unwrap())
+            })
+            .collect();
+        let plan = crate::engine::Plan {
+            grouping: crate::aggregate::Grouping {
+                dims: Vec::new(),
+                depth: None,
+            },
+            selection: Default::default(),
+            observe: Some(observer()),
+            aliases: Default::default(),
+            keep_rejects: false,
+            threads,
+            progress: false,
+            hash_files: false,
+            symbols: false,
+        };
+        let read = crate::engine::read(&sources, opts, None, plan).unwrap();
+        let mut data = gather(read.observed);
+        confirm(&mut data, &sources, opts, &[]).unwrap();
+        (files.iter().map(|f| f.1.clone()).collect(), data)
+    }
+
+    /// Where each physical line of `bytes` starts (index 1 is line 1).
+    fn line_starts(bytes: &[u8]) -> Vec<u64> {
+        let mut starts = vec![0, 0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u64 + 1));
+        starts
+    }
+
+    /// A semicolon export with a BOM, CRLF, a title above the header, blank lines, quoted cells,
+    /// notes over two lines and notes with doubled quotes first on the row; and a plain file.
+    fn exports() -> Vec<(&'static str, Vec<u8>)> {
+        let mut excel = "\u{feff}Báo cáo tháng 3\r\n\r\nnote;date;unit;amount\r\n".to_string();
+        let mut plain = "date,unit,amount,note\n".to_string();
+        for i in 0..700 {
+            let note = match i % 9 {
+                0 => "\"dòng một\r\ndòng hai\"".to_string(),
+                1 => format!("\"ghi \"\"chú\"\" {i}\""),
+                2 => String::new(),
+                _ => format!("\"Tổ {}; khu {}\"", i % 5, i % 3),
+            };
+            excel.push_str(&format!(
+                "{note};15/03/2024;\"Hội {}\";{}\r\n",
+                i % 4,
+                i * 1000
+            ));
+            if i % 13 == 0 {
+                excel.push_str("\r\n");
+            }
+            // Every fiftieth row written twice: the rows read again.
+            let r = i % 50;
+            plain.push_str(&format!("2024-03-{:02},Đoàn {},{r},\n", r % 28 + 1, r % 6));
+        }
+        vec![
+            ("excel.csv", excel.into_bytes()),
+            ("plain.csv", plain.into_bytes()),
+        ]
+    }
+
+    /// Every anchor a read keeps is where its row's line starts in the file as stored (after the
+    /// BOM, past the title rows, across chunks cut anywhere and on any thread), and the rows
+    /// read again from them are found duplicates.
+    #[test]
+    fn anchors_are_where_their_rows_start_in_the_file() {
+        for (chunk, threads) in [(0, 1), (700, 1), (300, 2), (4096, 2)] {
+            let opts = ReadOptions {
+                chunk_bytes: chunk,
+                ..ReadOptions::default()
+            };
+            let (bytes, data) = anchored(&exports(), &opts, threads);
+            for (fi, bytes) in bytes.iter().enumerate() {
+                let starts = line_starts(bytes);
+                let mine: Vec<_> = data
+                    .anchors
+                    .iter()
+                    .filter(|a| a.0.file_index() == fi)
+                    .collect();
+                // One per 64 rows of a chunk, but where the first field is unescaped (one row in
+                // nine of the export).
+                assert!(
+                    mine.len() >= 700 / 64 - 2,
+                    "file {fi}: {} anchors",
+                    mine.len()
+                );
+                for (place, at) in mine {
+                    assert_eq!(Some(at), starts.get(place.line() as usize), "{place:?}");
+                }
+            }
+            assert!(data.anchors.is_sorted());
+            // Rows i and i + 50 of the plain file (lines i + 2 and i + 52) are written alike.
+            let want: Vec<Vec<Place>> = (0..50)
+                .map(|r| (0..14).map(|k| Place::new(1, r + 2 + 50 * k)).collect())
+                .collect();
+            assert_eq!(
+                data.duplicates, want,
+                "chunks of {chunk}, {threads} threads"
+            );
         }
     }
 }

@@ -188,6 +188,8 @@ struct Job {
     layout: Arc<Layout>,
     delimiter: u8,
     chunk: Chunk,
+    /// Where the chunk starts in its file, when its text is the file's own bytes.
+    at: Option<u64>,
 }
 
 /// Reads every source under `plan`.
@@ -424,6 +426,7 @@ where
         (collector.date_columns).insert(file_index, layout.name(Col::Date));
         let layout = Arc::new(layout);
         loop {
+            let at = table.file_offset();
             let chunk = match table.next_chunk() {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
@@ -435,6 +438,7 @@ where
                 layout: layout.clone(),
                 delimiter: table.delimiter,
                 chunk,
+                at,
             };
             seq += 1;
             let (results, stop) = send(job);

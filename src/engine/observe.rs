@@ -15,9 +15,11 @@ use std::sync::Arc;
 
 pub trait Observer: Send {
     /// The rows that follow, until the next call, are from one chunk of the file `file_index`,
-    /// in line order, starting at `first_line` (the line of its first record).
-    fn chunk(&mut self, file_index: usize, first_line: u64) {
-        let _ = (file_index, first_line);
+    /// in line order, starting at `first_line` (the line of its first record); `at`: where the
+    /// chunk's text starts in the file, in bytes, when the text is the file's own bytes (a
+    /// record's [`Record::start`] in the chunk is then `at` + that in the file).
+    fn chunk(&mut self, file_index: usize, first_line: u64, at: Option<u64>) {
+        let _ = (file_index, first_line, at);
     }
 
     /// A valid row (its amount may still read two ways), at `place`, as written in `record`, in

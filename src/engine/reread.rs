@@ -2,8 +2,10 @@
 //! not the row, and reads again only the rows whose fingerprints repeat, to compare their
 //! fields.
 //!
-//! A file is read straight from disk first, walking its line ends to the lines wanted and
-//! splitting only those records: a UTF-8 file's bytes are what the first read parsed. The caller
+//! A file is read straight from disk first: from the anchors the first read kept (where every
+//! 64th row of a chunk starts in the file), only the few kilobytes around each wanted row; else
+//! walking its line ends from the start to the lines wanted. Only those records are split: a
+//! UTF-8 file's bytes are what the first read parsed. The caller
 //! checks each record it gets (its fingerprint must be the one kept); if any is not, the file was
 //! decoded or converted when first read, and it is read again through the same table reader as
 //! the first time (same decoding, same chunks, same lines).
@@ -16,7 +18,7 @@ use crate::ledger::source::Source;
 use crate::ledger::table::{HeaderRule, ReadOptions, Table, open_table};
 use anyhow::Result;
 use memchr::memchr;
-use std::io::Read;
+use std::io::{Read, Seek};
 
 /// How much is read from a file at a time.
 const BLOCK: usize = 1 << 20;
@@ -27,11 +29,13 @@ const SLACK: usize = 1 << 16;
 
 /// Calls `f` with the record at each of `places` (sorted) and returns, in order, what it gave
 /// for those it accepted (`Some`); a place that is no longer the start of a row (the file
-/// changed since) is left out.
+/// changed since) is left out. `anchors` (sorted): rows whose start in their file the first
+/// read kept, to read each place from the anchor before it rather than from the file's start.
 pub fn reread<T>(
     sources: &[Source],
     opts: &ReadOptions,
     places: &[Place],
+    anchors: &[(Place, u64)],
     mut f: impl FnMut(Place, &Record<'_>) -> Option<T>,
 ) -> Result<Vec<(Place, T)>> {
     let mut out = Vec::new();
@@ -55,11 +59,19 @@ pub fn reread<T>(
             let delimiter = table.delimiter;
             drop(table);
             let mut got = Vec::with_capacity(wanted.len());
-            let all = from_disk(path, delimiter, wanted, |place, record| {
-                let t = f(place, record)?;
-                got.push((place, t));
+            let from = anchors.partition_point(|a| a.0.file_index() < fi);
+            let to = anchors.partition_point(|a| a.0.file_index() <= fi);
+            let mut all = from_anchors(path, delimiter, wanted, &anchors[from..to], |p, r| {
+                got.push((p, f(p, r)?));
                 Some(())
             })?;
+            if !all {
+                got.clear();
+                all = from_disk(path, delimiter, wanted, |p, r| {
+                    got.push((p, f(p, r)?));
+                    Some(())
+                })?;
+            }
             if all {
                 out.append(&mut got);
                 continue;
@@ -73,6 +85,59 @@ pub fn reread<T>(
         }
     }
     Ok(out)
+}
+
+/// A window between two anchors larger than this is not read: the file is walked instead.
+const MAX_WINDOW: u64 = 64 << 20;
+
+/// The records at `wanted` (lines of one file), each read from the anchor before it to the
+/// anchor after it (or the end of the file): records do not overlap, so a record that starts
+/// between two record starts ends before the second. A few kilobytes per row read, where
+/// walking the file reads all of it. False as soon as `f` refuses one, a row has no anchor
+/// before it (or none were kept), or the file is not as long as the anchors say.
+fn from_anchors(
+    path: &std::path::Path,
+    delimiter: u8,
+    wanted: &[Place],
+    anchors: &[(Place, u64)],
+    mut f: impl FnMut(Place, &Record<'_>) -> Option<()>,
+) -> Result<bool> {
+    if anchors.is_empty() {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut buf: Vec<u8> = Vec::new();
+    // The anchor whose window is in `buf`.
+    let mut loaded = None;
+    for &place in wanted {
+        let k = anchors.partition_point(|a| a.0 <= place);
+        let Some(&(anchor, from)) = k.checked_sub(1).and_then(|i| anchors.get(i)) else {
+            return Ok(false);
+        };
+        if loaded != Some(k) {
+            let to = anchors.get(k).map_or(len, |a| a.1);
+            if to < from || to - from > MAX_WINDOW || to > len {
+                return Ok(false);
+            }
+            buf.clear();
+            file.seek(std::io::SeekFrom::Start(from))?;
+            (&mut file).take(to - from).read_to_end(&mut buf)?;
+            if buf.len() as u64 != to - from {
+                return Ok(false);
+            }
+            loaded = Some(k);
+        }
+        let lines = place.line() - anchor.line();
+        let (pos, skipped) = skip_lines(&buf, 0, lines);
+        if skipped != lines || pos >= buf.len() {
+            return Ok(false);
+        }
+        if record_at(&buf, pos, delimiter, |record| f(place, record)).flatten() != Some(()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The records at `wanted` (lines of one file), read from its bytes on disk. False as soon as
@@ -277,7 +342,7 @@ mod tests {
         // As `check` does, a record is accepted only when it is what was read first: here, a
         // row of the ledger (the UTF-16 file's bytes on disk are not).
         let texts = |r: &Record<'_>| Some(r.texts().join("|")).filter(|t| t.starts_with("2024-"));
-        let got = reread(&sources, &opts, &places, |_, r| texts(r)).unwrap();
+        let got = reread(&sources, &opts, &places, &[], |_, r| texts(r)).unwrap();
         assert_eq!(got.len(), places.len());
         let (a, b) = got.split_at(wanted.len());
         for ((pa, ta), (pb, tb)) in a.iter().zip(b) {
@@ -287,14 +352,59 @@ mod tests {
         assert!(a.iter().any(|(_, t)| t.contains("U\n")));
         // Refusing a record of the UTF-8 file reads it through the table: the same records.
         let mut refused = false;
-        let again = reread(&sources[..1], &opts, &places[..wanted.len()], |p, r| {
-            if p.line() == wanted[3] && !refused {
-                refused = true;
-                return None;
-            }
-            texts(r)
-        })
+        let again = reread(
+            &sources[..1],
+            &opts,
+            &places[..wanted.len()],
+            &[],
+            |p, r| {
+                if p.line() == wanted[3] && !refused {
+                    refused = true;
+                    return None;
+                }
+                texts(r)
+            },
+        )
         .unwrap();
         assert_eq!(again, a);
+
+        // From anchors: every tenth record's start, where it lies in the file (past the BOM).
+        let mut line_at = vec![0u64, 0];
+        line_at.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u64 + 1));
+        let anchors: Vec<(Place, u64)> = (starts.iter().step_by(10))
+            .map(|&l| (Place::new(0, l), line_at[l as usize]))
+            .collect();
+        let truth: std::collections::BTreeMap<Place, String> = a.iter().cloned().collect();
+        let checked = |p: Place, r: &Record<'_>| texts(r).filter(|t| Some(t) == truth.get(&p));
+        let mut seen = Vec::new();
+        let mine = &places[..wanted.len()];
+        let read = from_anchors(&utf8, b',', mine, &anchors, |p, r| {
+            seen.push((p, checked(p, r)?));
+            Some(())
+        });
+        assert!(read.unwrap(), "every row is read from its anchor");
+        assert_eq!(seen, a);
+        assert_eq!(
+            reread(&sources, &opts, &places, &anchors, |p, r| checked(p, r)
+                .or_else(|| texts(r).filter(|_| p.file_index() == 1)))
+            .unwrap(),
+            got
+        );
+        // An anchor that says its row starts a line early reads the line before: refused, and
+        // the file is walked instead, to the same records.
+        let k = anchors.partition_point(|a| a.0 <= mine[2]) - 1;
+        let mut early = anchors.clone();
+        early[k] = (anchors[k].0, line_at[anchors[k].0.line() as usize - 1]);
+        let refused = from_anchors(&utf8, b',', mine, &early, |p, r| checked(p, r).map(drop));
+        assert!(!refused.unwrap());
+        let walked = reread(&sources[..1], &opts, mine, &early, |p, r| checked(p, r)).unwrap();
+        assert_eq!(walked, a);
+        // No anchor before a row: the file is walked.
+        let late = &anchors[1..];
+        assert!(!from_anchors(&utf8, b',', mine, late, |p, r| checked(p, r).map(drop)).unwrap());
+        assert_eq!(
+            reread(&sources[..1], &opts, mine, late, |p, r| checked(p, r)).unwrap(),
+            a
+        );
     }
 }

@@ -123,7 +123,7 @@ impl Worker {
             fast.prepare(layout);
         }
         if let Some(observer) = &mut self.observer {
-            observer.chunk(fi, job.chunk.first_line);
+            observer.chunk(fi, job.chunk.first_line, job.at);
         }
         let (chunk, delimiter) = (&job.chunk, job.delimiter);
         let run = for_each_record_ahead(chunk, delimiter, &layout.file, |record, line, next| {

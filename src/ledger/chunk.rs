@@ -68,6 +68,9 @@ pub struct Chunker<R> {
     pool: Vec<Vec<u8>>,
     /// The file's hash, fed every byte as it is read (the report's audit trail).
     tap: Option<FileHash>,
+    /// Bytes of the input handed out as chunks or skipped so far: where the next chunk starts
+    /// in the input.
+    consumed: u64,
 }
 
 impl<R: Read> Chunker<R> {
@@ -82,6 +85,7 @@ impl<R: Read> Chunker<R> {
             next_line: 1,
             pool: Vec::new(),
             tap: None,
+            consumed: 0,
         }
     }
 
@@ -165,12 +169,14 @@ impl<R: Read> Chunker<R> {
                 }
             }
             self.buf.drain(..end);
+            self.consumed += end as u64;
             if left == 0 {
                 break;
             }
             if self.eof {
                 // A last line without a line end is a line too.
                 if !self.buf.is_empty() {
+                    self.consumed += self.buf.len() as u64;
                     self.buf.clear();
                     left -= 1;
                 }
@@ -179,6 +185,7 @@ impl<R: Read> Chunker<R> {
             // No line end in what is buffered: it is all one line so far.
             if self.buf.len() >= self.max_record {
                 let kept = self.buf.len();
+                self.consumed += kept as u64;
                 self.buf.clear();
                 self.fill((kept).max(64 << 10))?;
                 continue;
@@ -188,6 +195,11 @@ impl<R: Read> Chunker<R> {
         let skipped = n - left;
         self.next_line += skipped;
         Ok(skipped)
+    }
+
+    /// Where the next chunk starts, in bytes from the start of the input.
+    pub fn consumed(&self) -> u64 {
+        self.consumed
     }
 
     pub fn set_delimiter(&mut self, delimiter: u8) {
@@ -286,6 +298,7 @@ impl<R: Read> Chunker<R> {
         rest.extend_from_slice(&self.buf[end..]);
         let mut data = std::mem::replace(&mut self.buf, rest);
         data.truncate(end);
+        self.consumed += end as u64;
         let first_line = self.next_line;
         self.next_line += bytecount::count(&data, b'\n') as u64;
         Chunk { data, first_line }

@@ -40,6 +40,15 @@ impl<'a> Record<'a> {
         self.spans.len()
     }
 
+    /// Where the record starts in the text it was read from (a chunk), when its first field is
+    /// a slice of that text (not unescaped into a copy): a record starts a line, and its first
+    /// field starts on that line, at most a quote after the record's start.
+    pub fn start(&self) -> Option<usize> {
+        let first = self.spans.first().filter(|s| !s.scratch)?;
+        let at = first.start as usize;
+        Some(memchr::memrchr(b'\n', self.data.get(..at)?).map_or(0, |i| i + 1))
+    }
+
     /// Field `i` as bytes (valid UTF-8: the chunk was checked).
     pub fn bytes(&self, i: usize) -> &'a [u8] {
         match self.spans.get(i) {

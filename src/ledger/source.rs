@@ -61,6 +61,9 @@ pub struct Opened {
     /// [`Chunker::tapped`](super::chunk::Chunker::tapped)); a decoded file is hashed beneath
     /// its decoder instead.
     pub tap: Option<FileHash>,
+    /// Where the text starts in the file, when it is the file's own bytes (a file named on the
+    /// command line, not decoded): byte `n` of the text is byte `n + raw_start` of the file.
+    pub raw_start: Option<u64>,
 }
 
 /// One input named on the command line.
@@ -284,7 +287,13 @@ pub fn open_hashed(
     } else {
         (Box::new(rest) as Box<dyn Read + Send>, hash.cloned())
     };
-    Ok(Opened { reader, note, tap })
+    let raw_start = (!decode && source.path.is_some()).then_some(skip as u64);
+    Ok(Opened {
+        reader,
+        note,
+        tap,
+        raw_start,
+    })
 }
 
 /// True when the whole of `file` is valid UTF-8 holding at least one character beyond ASCII

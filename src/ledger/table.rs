@@ -81,6 +81,8 @@ pub struct Table {
     /// Warnings about the file as a whole: (line, column, kind).
     pub notes: Vec<(u64, &'static str, Kind)>,
     pub chunker: Chunker<Box<dyn Read + Send>>,
+    /// Where the chunker's text starts in the file, when it is the file's own bytes.
+    raw_start: Option<u64>,
 }
 
 /// Opens a CSV file and reads its header; `Ok(None)` for an empty file.
@@ -100,6 +102,7 @@ pub fn open_table_hashed(
     hash: Option<&FileHash>,
 ) -> Result<Option<Table>> {
     let opened = open_hashed(source, opts.encoding, hash)?;
+    let raw_start = opened.raw_start;
     let mut notes: Vec<(u64, &'static str, Kind)> = Vec::new();
     if let Some(kind) = opened.note {
         notes.push((1, "file", kind));
@@ -191,6 +194,7 @@ pub fn open_table_hashed(
         header_line,
         notes,
         chunker,
+        raw_start,
     }))
 }
 
@@ -277,6 +281,12 @@ fn one_record(
 }
 
 impl Table {
+    /// Where the next chunk starts in the file, in bytes, when its text is the file's own
+    /// bytes; `None` for a decoded file or standard input.
+    pub fn file_offset(&self) -> Option<u64> {
+        self.raw_start.map(|start| start + self.chunker.consumed())
+    }
+
     /// The next chunk of whole records, with the file name in any error.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
         let name = &self.source.name;
