@@ -335,7 +335,11 @@ impl LocalSpread {
 /// One reading thread's observer.
 #[derive(Default)]
 struct Looker {
-    values: [Vec<Option<Seen>>; CHECKED_DIMS.len()],
+    /// Per checked dimension, by symbol: how many rows hold it. Read on every row, so kept
+    /// apart from `firsts` and small: the six stay in the first-level cache.
+    counts: [Vec<u64>; CHECKED_DIMS.len()],
+    /// The same: the first row that held it (set with its first count).
+    firsts: [Vec<Place>; CHECKED_DIMS.len()],
     prints: Prints,
     /// The last row's fingerprint, for its amounts read two ways.
     last_print: u64,
@@ -343,9 +347,12 @@ struct Looker {
     files: Vec<Option<FileState>>,
     columns: BTreeMap<usize, FileColumns>,
     spreads: Vec<LocalSpread>,
-    /// By unit symbol: (measure symbol, index in `spreads`); symbols are small and dense, and a
-    /// unit has a measure or two.
-    spread_of: Vec<Vec<(Sym, usize)>>,
+    /// The measures met, by symbol: their number here, from 1 (0: not met yet).
+    measures: Vec<u32>,
+    /// Per measure by its number (less 1), by unit symbol: the index in `spreads`, plus 1 (0:
+    /// none yet). Symbols are small and dense, and measures are few: two small arrays, where a
+    /// list per unit cost a cache miss on most rows.
+    spread_at: Vec<Vec<u32>>,
     /// The last (unit, measure) looked up, and its index.
     last_spread: Option<((Sym, Sym), usize)>,
     /// Amounts that read two ways, per (file, unit, measure), read both ways.
@@ -410,18 +417,25 @@ impl Looker {
         {
             return &mut self.spreads[at];
         }
-        let u = unit as usize;
-        if self.spread_of.len() <= u {
-            self.spread_of.resize_with(u + 1, Vec::new);
+        let (u, m) = (unit as usize, measure as usize);
+        if self.measures.len() <= m {
+            self.measures.resize(m + 1, 0);
         }
-        let at = match self.spread_of[u].iter().find(|(m, _)| *m == measure) {
-            Some(&(_, at)) => at,
-            None => {
-                let at = self.spreads.len();
+        if self.measures[m] == 0 {
+            self.spread_at.push(Vec::new());
+            self.measures[m] = self.spread_at.len() as u32;
+        }
+        let of_measure = &mut self.spread_at[self.measures[m] as usize - 1];
+        if of_measure.len() <= u {
+            of_measure.resize(u + 1, 0);
+        }
+        let at = match of_measure[u] {
+            0 => {
                 self.spreads.push(LocalSpread::default());
-                self.spread_of[u].push((measure, at));
-                at
+                of_measure[u] = self.spreads.len() as u32;
+                self.spreads.len() - 1
             }
+            n => n as usize - 1,
         };
         self.last_spread = Some(((unit, measure), at));
         &mut self.spreads[at]
@@ -438,24 +452,20 @@ impl Observer for Looker {
         if self.files.get(fi).is_none_or(Option::is_none) {
             self.learn_file(fi, layout);
         }
-        for (dim, seen) in CHECKED_DIMS.iter().zip(&mut self.values) {
+        for (i, dim) in CHECKED_DIMS.iter().enumerate() {
             let sym = row.text_sym(*dim) as usize;
             if sym == 0 {
                 continue;
             }
-            if seen.len() <= sym {
-                seen.resize(sym + 1, None);
+            let counts = &mut self.counts[i];
+            if counts.len() <= sym {
+                counts.resize(sym + 1, 0);
+                self.firsts[i].resize(sym + 1, place);
             }
-            match &mut seen[sym] {
-                Some(s) => s.rows += 1,
-                empty => {
-                    *empty = Some(Seen {
-                        rows: 1,
-                        file_index: place.file_index(),
-                        line: place.line(),
-                    })
-                }
+            if counts[sym] == 0 {
+                self.firsts[i][sym] = place;
             }
+            counts[sym] += 1;
         }
         let Some(Some(file)) = self.files.get_mut(fi) else {
             return;
@@ -503,12 +513,16 @@ impl Observer for Looker {
             columns: self.columns,
             ..CheckData::default()
         };
-        for (dim, seen) in CHECKED_DIMS.iter().zip(&self.values) {
-            for (sym, s) in seen.iter().enumerate() {
-                if let Some(s) = s {
-                    data.values
-                        .insert((*dim, interner.get(sym as Sym).to_string()), *s);
-                }
+        for (i, dim) in CHECKED_DIMS.iter().enumerate() {
+            let seen = self.counts[i].iter().zip(&self.firsts[i]).enumerate();
+            for (sym, (&rows, first)) in seen.filter(|(_, (rows, _))| **rows > 0) {
+                let seen = Seen {
+                    rows,
+                    file_index: first.file_index(),
+                    line: first.line(),
+                };
+                data.values
+                    .insert((*dim, interner.get(sym as Sym).to_string()), seen);
             }
         }
         for (fi, file) in self.files.into_iter().enumerate() {
@@ -521,26 +535,22 @@ impl Observer for Looker {
             }
         }
         let mut spreads: Vec<Option<LocalSpread>> = self.spreads.into_iter().map(Some).collect();
-        let found = self
-            .spread_of
-            .into_iter()
-            .enumerate()
-            .flat_map(|(unit, of)| {
-                of.into_iter()
-                    .map(move |(measure, at)| ((unit as Sym, measure), at))
-            });
-        for ((unit, measure), at) in found {
-            let Some(local) = spreads.get_mut(at).and_then(Option::take) else {
-                continue;
-            };
-            let spread = data
-                .amounts
-                .entry((
-                    interner.get(unit).to_string(),
-                    interner.get(measure).to_string(),
-                ))
-                .or_default();
-            merge_spread(spread, local.into_spread());
+        let numbered = self.measures.iter().enumerate().filter(|(_, n)| **n > 0);
+        for (measure, &n) in numbered {
+            let units = self.spread_at[n as usize - 1].iter().enumerate();
+            for (unit, &at) in units.filter(|(_, at)| **at > 0) {
+                let Some(local) = spreads.get_mut(at as usize - 1).and_then(Option::take) else {
+                    continue;
+                };
+                let spread = data
+                    .amounts
+                    .entry((
+                        interner.get(unit as Sym).to_string(),
+                        interner.get(measure as Sym).to_string(),
+                    ))
+                    .or_default();
+                merge_spread(spread, local.into_spread());
+            }
         }
         for ((fi, unit, measure), [vi, en]) in self.two_ways {
             let both = data

@@ -72,7 +72,7 @@ const MAX_LABELS: usize = 1 << 16;
 const MAX_PERIODS: usize = 1 << 20;
 
 /// What a remembered combination of raw texts says. Each combination is also numbered, in the
-/// order learned: its place in `recent` and `rows`.
+/// order learned: its place in `recent`.
 #[derive(Debug, Clone, Copy)]
 enum Memo {
     /// The group, when the run groups by no period.
@@ -195,8 +195,9 @@ pub struct FastLane {
     by_period: PeriodSlots,
     /// The recent periods of each remembered combination, by its number (with a period).
     recent: Vec<Recent>,
-    /// With an observer: each remembered key's row as the slow path made it.
-    rows: Option<Vec<Contribution>>,
+    /// With an observer, each remembered key keeps after it ([`RawKeys::insert_with`]) the
+    /// symbols the slow path gave its row ([`SYMS`] bytes).
+    observed: bool,
     /// The row of the record last added, with its date and amount (with an observer).
     hit: Option<Contribution>,
     /// Amounts of 17 bytes or more take the slow path, which may warn of a float artifact.
@@ -248,10 +249,13 @@ impl FastLane {
                 // `Dim` orders its periods coarse to fine: year, quarter, month.
                 .max(),
             code: 0,
-            memo: RawKeys::default(),
+            memo: match observed {
+                true => RawKeys::with_extra(SYMS),
+                false => RawKeys::default(),
+            },
             by_period: PeriodSlots::new(),
             recent: Vec::new(),
-            rows: observed.then(Vec::new),
+            observed,
             hit: None,
             short_amounts: needs.check,
             key: Vec::with_capacity(256),
@@ -292,15 +296,9 @@ impl FastLane {
         if made {
             std::mem::swap(&mut self.key, &mut self.ahead.key);
             self.hash = self.ahead.hash;
-            // Its entry was fetched a row ago: the key it points to is fetched now, while the
-            // date and amount are read, and with an observer the row remembered with it (in a
-            // memo of every text column, seldom in the cache).
-            let likely = self.memo.prefetch_key(self.hash, self.key.len());
-            if let (Some(rows), Some(value)) = (&self.rows, likely)
-                && let Some(row) = rows.get(Memo::decode(value).1 as usize)
-            {
-                crate::prefetch::read(row);
-            }
+            // Its entry was fetched a row ago: the key it points to (and with an observer the
+            // symbols after it) is fetched now, while the date and amount are read.
+            self.memo.prefetch_key(self.hash, self.key.len());
         }
         self.ahead.line = None;
         let tried = self.pacing.try_this();
@@ -353,21 +351,20 @@ impl FastLane {
             return Ok(Fast::Unknown);
         }
         self.learnable = true;
-        let found = self.memo.get(self.hash, &self.key).map(Memo::decode);
+        let found = match self.observed {
+            false => self.memo.get(self.hash, &self.key).map(Memo::decode),
+            true => match self.memo.get_with(self.hash, &self.key) {
+                Some((memo, syms)) => {
+                    self.hit = Some(from_syms(syms, date, value));
+                    Some(Memo::decode(memo))
+                }
+                None => None,
+            },
+        };
         // What was learned no longer comes back: make room for what may. Amounts waiting to be
         // added keep their groups: each names a group slot, which stays.
         if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.forget_if_full() {
             return Ok(Fast::Unknown);
-        }
-        if let (Some(rows), Some((_, i))) = (&self.rows, found) {
-            let Some(row) = rows.get(i as usize) else {
-                return Ok(Fast::Unknown);
-            };
-            self.hit = Some(Contribution {
-                date,
-                amount: value,
-                ..*row
-            });
         }
         let group = match found {
             None => return Ok(Fast::Unknown),
@@ -518,9 +515,6 @@ impl FastLane {
         self.memo.clear();
         self.by_period.clear();
         self.recent.clear();
-        if let Some(rows) = &mut self.rows {
-            rows.clear();
-        }
         true
     }
 
@@ -549,7 +543,8 @@ impl FastLane {
                 Memo::Periods { like: slot }
             }
         };
-        self.memo.insert(self.hash, &self.key, memo.encode(n));
+        self.memo
+            .insert_with(self.hash, &self.key, memo.encode(n), &to_syms(row));
         if self.finest.is_some() {
             // A text-filtered combination never asks: `u32::MAX` is no group's.
             let like = slot.unwrap_or(u32::MAX);
@@ -558,9 +553,45 @@ impl FastLane {
                 periods: [(self.code, like), (0, 0)],
             });
         }
-        if let Some(rows) = &mut self.rows {
-            rows.push(*row);
-        }
+    }
+}
+
+/// The bytes of a remembered row's symbols, in the order [`to_syms`] writes them.
+const SYMS: usize = 6 * 4;
+
+/// A row's text symbols as bytes, to keep after its key.
+fn to_syms(row: &Contribution) -> [u8; SYMS] {
+    let mut out = [0u8; SYMS];
+    let syms = [
+        row.measure,
+        row.model,
+        row.unit,
+        row.area,
+        row.field,
+        row.source,
+    ];
+    for (at, sym) in out.chunks_exact_mut(4).zip(syms) {
+        at.copy_from_slice(&sym.to_le_bytes());
+    }
+    out
+}
+
+/// The row of the symbols [`to_syms`] wrote, with this record's own date and amount.
+#[inline(always)]
+fn from_syms(bytes: &[u8], date: NaiveDate, amount: Decimal) -> Contribution {
+    let sym = |i: usize| {
+        let b = bytes.get(4 * i..4 * i + 4).unwrap_or(&[0; 4]);
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    };
+    Contribution {
+        date,
+        amount,
+        measure: sym(0),
+        model: sym(1),
+        unit: sym(2),
+        area: sym(3),
+        field: sym(4),
+        source: sym(5),
     }
 }
 

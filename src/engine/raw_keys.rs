@@ -54,6 +54,10 @@ pub struct RawKeys {
     len: usize,
     /// The hash every key is given ([`hash_bytes`]; tests give a poorer one).
     hasher: fn(&[u8]) -> u64,
+    /// Bytes kept right after each key (with an observer, the fast lane keeps there the
+    /// symbols its row was given): fetched with the key's last line, where an array beside
+    /// the table cost a cache miss on most rows.
+    extra: usize,
 }
 
 impl Default for RawKeys {
@@ -63,6 +67,7 @@ impl Default for RawKeys {
             arena: Vec::new(),
             len: 0,
             hasher: hash_bytes,
+            extra: 0,
         }
     }
 }
@@ -77,9 +82,18 @@ impl RawKeys {
         self.arena.len()
     }
 
+    /// A table keeping `extra` bytes after each key ([`RawKeys::insert_with`]).
+    pub fn with_extra(extra: usize) -> RawKeys {
+        RawKeys {
+            extra,
+            ..RawKeys::default()
+        }
+    }
+
     pub fn clear(&mut self) {
         *self = RawKeys {
             hasher: self.hasher,
+            extra: self.extra,
             ..RawKeys::default()
         };
     }
@@ -112,7 +126,8 @@ impl RawKeys {
             }
             if e.tag == tag(hash) {
                 // Its first line, the next and its last: a key of five names spans two or three.
-                let (start, last) = (e.at as usize, e.at as usize + 4 + len.saturating_sub(1));
+                let end = e.at as usize + 4 + len + self.extra;
+                let (start, last) = (e.at as usize, end.saturating_sub(1));
                 for at in [start, (start + 64).min(last), last] {
                     if let Some(byte) = self.arena.get(at) {
                         crate::prefetch::read(byte);
@@ -138,6 +153,12 @@ impl RawKeys {
     /// The value of `key`, whose hash is `hash` (the table's hash of it: [`hash_bytes`]).
     #[inline(always)]
     pub fn get(&self, hash: u64, key: &[u8]) -> Option<u64> {
+        self.get_with(hash, key).map(|(value, _)| value)
+    }
+
+    /// The value of `key` and the bytes kept after it (`extra` of them).
+    #[inline(always)]
+    pub fn get_with(&self, hash: u64, key: &[u8]) -> Option<(u64, &[u8])> {
         let mask = self.entries.len() - 1;
         let mut i = self.start(hash);
         loop {
@@ -146,15 +167,21 @@ impl RawKeys {
                 return None;
             }
             if e.tag == tag(hash) && self.key_at(e.at) == key {
-                return Some(e.value);
+                let after = e.at as usize + 4 + key.len();
+                let extra = self
+                    .arena
+                    .get(after..after + self.extra)
+                    .unwrap_or_default();
+                return Some((e.value, extra));
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Adds `key` of hash `hash` (the table's hash of it), which is not in the table (a lookup just missed it), with
-    /// `value`. Were it there, the first value would be the one found.
-    pub fn insert(&mut self, hash: u64, key: &[u8], value: u64) {
+    /// Adds `key` of hash `hash` (the table's hash of it), which is not in the table (a lookup
+    /// just missed it), with `value`, and `extra` after it (cut or padded with zeros to the
+    /// table's `extra` bytes). Were it there, the first value would be the one found.
+    pub fn insert_with(&mut self, hash: u64, key: &[u8], value: u64, extra: &[u8]) {
         if (self.len + 1) * 2 > self.entries.len() {
             let grown = vec![FREE_ENTRY; self.entries.len() * 2];
             let old = std::mem::replace(&mut self.entries, grown);
@@ -168,6 +195,10 @@ impl RawKeys {
         self.arena
             .extend_from_slice(&(key.len() as u32).to_le_bytes());
         self.arena.extend_from_slice(key);
+        let end = self.arena.len() + self.extra;
+        self.arena
+            .extend_from_slice(&extra[..extra.len().min(self.extra)]);
+        self.arena.resize(end, 0);
         let e = Entry {
             tag: tag(hash),
             at,
@@ -202,6 +233,7 @@ mod tests {
                 0..400,
             ),
             poor in proptest::bool::ANY,
+            extra in 0usize..10,
         ) {
             // The table's hash, or one of four values: then every lookup starts at the same
             // entry and compares keys of the same tag.
@@ -209,23 +241,31 @@ mod tests {
                 k.len() as u64 % 4
             }
             let hash: fn(&[u8]) -> u64 = if poor { few } else { hash_bytes };
-            let mut table = RawKeys { hasher: hash, ..RawKeys::default() };
+            let mut table = RawKeys { hasher: hash, ..RawKeys::with_extra(extra) };
+            // What is kept after a key: its value's bytes, cut or padded to `extra`.
+            let after = |value: u64| {
+                let mut bytes = value.to_le_bytes().to_vec();
+                bytes.resize(extra, 0);
+                bytes
+            };
             let mut plain: HashMap<Vec<u8>, u64> = HashMap::new();
             for (key, value) in &keys {
                 let found = table.get(hash(key), key);
                 proptest::prop_assert_eq!(found, plain.get(key).copied());
                 if found.is_none() {
-                    table.insert(hash(key), key, *value);
+                    table.insert_with(hash(key), key, *value, &value.to_le_bytes());
                     plain.insert(key.clone(), *value);
                 }
                 table.prefetch_entry(hash(key));
                 table.prefetch_key(hash(key), key.len());
             }
             proptest::prop_assert_eq!(table.len(), plain.len());
-            let bytes: usize = plain.keys().map(|k| 4 + k.len()).sum();
+            let bytes: usize = plain.keys().map(|k| 4 + k.len() + extra).sum();
             proptest::prop_assert_eq!(table.bytes_len(), bytes);
             for (key, &value) in &plain {
                 proptest::prop_assert_eq!(table.get(hash(key), key), Some(value));
+                let kept = table.get_with(hash(key), key).map(|(v, b)| (v, b.to_vec()));
+                proptest::prop_assert_eq!(kept, Some((value, after(value))));
                 let mut other = key.clone();
                 other.push(9);
                 proptest::prop_assert_eq!(table.get(hash(&other), &other), None);
