@@ -627,17 +627,22 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
         all.columns.extend(found.columns);
     }
     // One walk over every row in place order finds the runs of rows with no unit or area and
-    // picks out the rows whose key repeats.
+    // picks out the rows whose key repeats and the anchors, in place order.
     let repeated = Repeated::new(prints::repeated(&parts));
     let mut candidates = Vec::new();
-    let rows = prints::in_order(&parts).inspect(|&(key, place)| {
+    let mut anchors = Vec::new();
+    let rows = prints::in_order(&parts).map(|(key, place, anchor)| {
         if !repeated.is_empty() && repeated.contains(key) {
             candidates.push((key, place));
         }
+        if let Some(at) = anchor {
+            anchors.push((place, at));
+        }
+        (key, place)
     });
     all.runs = empty_runs(rows);
     all.candidates = candidates;
-    all.anchors = prints::anchors(&parts);
+    all.anchors = anchors;
     all
 }
 

@@ -23,7 +23,7 @@ const FAR: u64 = 0x3f;
 /// The hash bits kept, above the gap and flags.
 const HASH_BITS: u32 = 40;
 /// Of every this many rows of a chunk, the first's start in its chunk is kept (4 bytes; the
-/// row's place follows from its index), for [`anchors`]: a row read again is read from the
+/// row's place follows from its index), for [`in_order`] to give: a row read again is read from the
 /// anchor before it to the anchor after it, a few kilobytes, not from the start of the file.
 /// 300 KB at 5,000,000 rows.
 const ANCHOR_EVERY: usize = 64;
@@ -146,9 +146,9 @@ fn unpack(b: &[u8; 6]) -> u64 {
     u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0])
 }
 
-/// Every row of every thread in file and line order, as (key, place): the key's two low bits are
-/// the row's flags.
-pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place)> + '_ {
+/// Every row of every thread in file and line order, as (key, place, anchor): the key's two low
+/// bits are the row's flags; an anchor row comes with where it starts in its file.
+pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place, Option<u64>)> + '_ {
     let mut segments: Vec<(usize, usize)> = parts
         .iter()
         .enumerate()
@@ -163,8 +163,8 @@ pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place)> + '_ {
         .flat_map(move |(t, s)| rows_of(&parts[t], s))
 }
 
-/// The rows of segment `s` of `part`, in line order, as (key, place).
-fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place)> + '_ {
+/// The rows of segment `s` of `part`, in line order, as [`in_order`] gives them.
+fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<u64>)> + '_ {
     let seg = part.segments[s];
     let end = part.segments.get(s + 1).map_or(part.rows, |n| n.start);
     // The first of its rows kept aside, if any.
@@ -179,27 +179,16 @@ fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place)> + '_ {
         } else {
             line += gap;
         }
-        (packed & !GAP_MASK, Place::new(seg.file, line))
+        let nth = i - seg.start;
+        let anchor = seg
+            .at
+            .filter(|_| nth.is_multiple_of(ANCHOR_EVERY))
+            .and_then(|at| {
+                let start = *part.anchors.get(seg.anchors + nth / ANCHOR_EVERY)?;
+                (start != NO_ANCHOR).then(|| at + u64::from(start))
+            });
+        (packed & !GAP_MASK, Place::new(seg.file, line), anchor)
     })
-}
-
-/// Where the anchor rows of every thread start in their files, sorted by place.
-pub fn anchors(parts: &[Prints]) -> Vec<Anchor> {
-    let mut out = Vec::new();
-    for part in parts {
-        for (s, seg) in part.segments.iter().enumerate() {
-            let Some(at) = seg.at else { continue };
-            let anchored = rows_of(part, s).step_by(ANCHOR_EVERY);
-            for (i, (_, place)) in anchored.enumerate() {
-                match part.anchors.get(seg.anchors + i) {
-                    Some(&start) if start != NO_ANCHOR => out.push((place, at + u64::from(start))),
-                    _ => {}
-                }
-            }
-        }
-    }
-    out.sort_unstable();
-    out
 }
 
 /// Bits of a 42-bit key (the hash's 40, then the flags) that pick its bucket in [`repeated`];
@@ -280,24 +269,30 @@ fn repeats_in(piece: &mut [u32], starts: &[usize], first: usize) -> Vec<u64> {
 }
 
 /// A quick test of whether a key is among `repeated` (sorted): a bit per value of the key's top
-/// 16 bits rules out nearly every row without a search.
+/// 20 bits (128 KiB) rules out nearly every row without a search, even with tens of thousands
+/// of keys repeated.
 pub struct Repeated {
     keys: Vec<u64>,
     bits: Vec<u64>,
 }
 
+/// The bits of a key [`Repeated`] has a bit for: its top 20 of 48.
+fn top_bits(key: u64) -> usize {
+    (key >> 28) as usize & 0xf_ffff
+}
+
 impl Repeated {
     pub fn new(keys: Vec<u64>) -> Repeated {
-        let mut bits = vec![0u64; (1 << 16) / 64];
-        for k in &keys {
-            let top = (k >> 32) as usize & 0xffff;
+        let mut bits = vec![0u64; (1 << 20) / 64];
+        for &k in &keys {
+            let top = top_bits(k);
             bits[top / 64] |= 1 << (top % 64);
         }
         Repeated { keys, bits }
     }
 
     pub fn contains(&self, key: u64) -> bool {
-        let top = (key >> 32) as usize & 0xffff;
+        let top = top_bits(key);
         self.bits[top / 64] & (1 << (top % 64)) != 0 && self.keys.binary_search(&key).is_ok()
     }
 
@@ -361,7 +356,7 @@ mod tests {
                 parts[t].push(p, f, place);
             }
         }
-        let walked: Vec<(u64, Place)> = in_order(&parts).collect();
+        let walked: Vec<(u64, Place)> = in_order(&parts).map(|(k, p, _)| (k, p)).collect();
         assert_eq!(walked, expected);
     }
 
