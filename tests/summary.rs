@@ -2651,6 +2651,7 @@ fn the_long_csv_is_the_same_whichever_path_writes_it() {
                 &["--format", "table", "--top", "4", "--in", "million"],
                 &["--format", "markdown", "--sort", "total", "--top", "1"],
                 &["--format", "json", "--sort", "total", "--top", "5"],
+                &["--format", "json", "--sort", "total"],
             ] {
                 let mut args = vec!["summary", "l.csv", "--by", by];
                 args.extend_from_slice(shape);

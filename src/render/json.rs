@@ -3,11 +3,14 @@
 //! number would pass through a float in most readers. A key value the ledger left empty (a row
 //! with no unit, say) is `null`.
 
+use super::Lines;
 use crate::domain::amount::{plain, plain_percent};
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
 use anyhow::Result;
 use serde::Serialize;
+use serde::ser::SerializeSeq;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::io::Write;
 
 #[derive(Serialize)]
@@ -21,18 +24,36 @@ struct Doc<'a> {
 }
 
 /// The table's lines, each made into its document only as it is written: a table of millions of
-/// groups is never held a second time as JSON values.
-struct Rows<'a>(&'a Table);
+/// groups is never held a second time as JSON values, nor at all when its lines are made as
+/// they are written ([`write_lines`]).
+struct Rows<'a> {
+    table: &'a Table,
+    lines: &'a dyn Lines,
+    /// Why a line could not be made, to be told as it is rather than as a JSON error.
+    failed: RefCell<Option<anyhow::Error>>,
+}
 
 impl Serialize for Rows<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let t = self.0;
-        s.collect_seq(
-            t.lines
-                .iter()
-                .filter(|l| matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct))
-                .map(|l| row_doc(t, l)),
-        )
+        let mut seq = s.serialize_seq(None)?;
+        let mut stopped: Option<S::Error> = None;
+        let walked = self.lines.each(&mut |l| {
+            if matches!(l.kind, Kind::Body | Kind::Subtotal | Kind::Direct)
+                && let Err(e) = seq.serialize_element(&row_doc(self.table, l))
+            {
+                stopped = Some(e);
+                anyhow::bail!("the JSON writer stopped");
+            }
+            Ok(())
+        });
+        if let Some(e) = stopped {
+            return Err(e);
+        }
+        if let Err(e) = walked {
+            *self.failed.borrow_mut() = Some(e);
+            return Err(serde::ser::Error::custom("a line could not be made"));
+        }
+        seq.end()
     }
 }
 
@@ -150,6 +171,30 @@ pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
     {
         return write_flat(t, out);
     }
+    write_doc(t, &t.lines, t.others(), t.total(), out)
+}
+
+/// [`write`] of a summary whose lines are `lines`, made as they are written (in place of the
+/// table's own, which it has none of): its others and total lines are its last two.
+pub fn write_lines(t: &Table, lines: &dyn Lines, out: &mut dyn Write) -> Result<()> {
+    let n = lines.count();
+    let mut last = Vec::new();
+    lines.each_in(n.saturating_sub(2)..n, &mut |l| {
+        last.push(l.clone());
+        Ok(())
+    })?;
+    let others = last.iter().find(|l| matches!(l.kind, Kind::Others { .. }));
+    let total = last.iter().find(|l| l.kind == Kind::Total);
+    write_doc(t, lines, others, total, out)
+}
+
+fn write_doc(
+    t: &Table,
+    lines: &dyn Lines,
+    others: Option<&Line>,
+    total: Option<&Line>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let columns = match &t.across {
         Across::Measures => ColumnsDoc {
             dimension: "measure",
@@ -165,14 +210,23 @@ pub fn write(t: &Table, out: &mut dyn Write) -> Result<()> {
         label: Vec::new(),
         cells: vec![Cell::Empty; t.columns.len()],
     };
+    let rows = Rows {
+        table: t,
+        lines,
+        failed: RefCell::new(None),
+    };
     let doc = Doc {
         by: t.dims.iter().map(|d| d.name()).collect(),
         columns,
-        rows: Rows(t),
-        others: t.others().map(|o| row_doc(t, o)),
-        total: row_doc(t, t.total().unwrap_or(&empty)),
+        rows,
+        others: others.map(|o| row_doc(t, o)),
+        total: row_doc(t, total.unwrap_or(&empty)),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    let written = serde_json::to_writer_pretty(&mut *out, &doc);
+    if let Some(e) = doc.rows.failed.take() {
+        return Err(e);
+    }
+    written?;
     writeln!(out)?;
     Ok(())
 }

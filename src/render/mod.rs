@@ -51,8 +51,9 @@ pub fn write(
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
-        f if f.streams() => write_lines(table, &table.lines, f, options, locale, out),
+        // A table of another shape than a summary's (plan against actual) is JSON of its own.
         Format::Json => json::write(table, out),
+        f if f.streams() => write_lines(table, &table.lines, f, options, locale, out),
         Format::Html => html::write(table, locale, out),
         Format::Xlsx => xlsx::write(table, locale, out),
         _ => bail!("internal error: no writer for {format:?}"),
@@ -138,7 +139,10 @@ pub(crate) fn in_blocks(
 impl Format {
     /// Whether the format is written a line at a time ([`write_lines`]).
     pub fn streams(self) -> bool {
-        matches!(self, Format::Table | Format::Csv | Format::Markdown)
+        matches!(
+            self,
+            Format::Table | Format::Csv | Format::Markdown | Format::Json
+        )
     }
 }
 
@@ -159,6 +163,7 @@ pub fn write_lines(
         }
         Format::Csv => csv::write_long_lines(table, lines, options.raw, options.excel, out, BLOCK),
         Format::Markdown => markdown::write_lines(table, lines, locale, out, BLOCK),
+        Format::Json => json::write_lines(table, lines, out),
         _ => bail!("internal error: {format:?} is not written a line at a time"),
     }
 }

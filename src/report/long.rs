@@ -942,7 +942,12 @@ mod tests {
                     d.map(|b| String::from_utf8_lossy(&b).into_owned()),
                     g.map(|b| String::from_utf8_lossy(&b).into_owned())
                 ),
-                (None, g) => prop_assert!(g.is_err(), "the general path wrote a summary"),
+                // `order` refuses when any line's total cannot print; the general path fails
+                // then too, unless the cut leaves that line out (the binary then takes it).
+                (None, g) => prop_assert!(
+                    g.is_err() || top.is_some(),
+                    "the general path wrote a summary"
+                ),
             }
         }
     }
@@ -961,10 +966,10 @@ mod tests {
             percent: false,
         };
         let by = [Dim::Unit];
-        for format in [Format::Table, Format::Csv, Format::Markdown] {
+        for format in [Format::Table, Format::Csv, Format::Markdown, Format::Json] {
             assert!(fits(&spec(SortBy::Total, None), &by, format, false));
         }
-        for format in [Format::Json, Format::Html, Format::Xlsx] {
+        for format in [Format::Html, Format::Xlsx] {
             assert!(!fits(&spec(SortBy::Key, None), &by, format, false));
             assert!(fits(&spec(SortBy::Total, Some(10)), &by, format, false));
         }
