@@ -343,8 +343,16 @@ mod tests {
             .collect();
         expected.sort_by_key(|e| e.1);
         let mut parts: Vec<Prints> = (0..3).map(|_| Prints::default()).collect();
-        for chunk in chunks.iter().rev() {
+        for (i, chunk) in chunks.iter().rev().enumerate() {
             let t = (xorshift(&mut x) % 3) as usize;
+            // One chunk in four is not announced (an observer driven by hand): its rows make a
+            // segment of their own, being of another file or before the rows pushed last.
+            if i % 4 == 3 {
+                for &(p, f, place) in chunk {
+                    parts[t].push(p, f, place);
+                }
+                continue;
+            }
             if let Some(&(_, _, first)) = chunk.first() {
                 parts[t].chunk(
                     first.file_index(),
@@ -358,6 +366,22 @@ mod tests {
         }
         let walked: Vec<(u64, Place)> = in_order(&parts).map(|(k, p, _)| (k, p)).collect();
         assert_eq!(walked, expected);
+    }
+
+    /// Rows pushed with no chunk announced (an observer driven by hand) make segments of their
+    /// own, on their first row, on a change of file (whatever the line) and on a line before the
+    /// last: walked back in place order.
+    #[test]
+    fn rows_pushed_unannounced_come_back_in_place_order() {
+        let rows = [(0, 5), (0, 9), (1, 12), (1, 3), (0, 2)];
+        let mut part = Prints::default();
+        for (i, &(file, line)) in rows.iter().enumerate() {
+            part.push((i as u64 + 1) << 40, 0, Place::new(file, line));
+        }
+        let walked: Vec<Place> = in_order(&[part]).map(|(_, place, _)| place).collect();
+        let mut want: Vec<Place> = rows.iter().map(|&(f, l)| Place::new(f, l)).collect();
+        want.sort();
+        assert_eq!(walked, want);
     }
 
     /// The keys found repeated are those a plain count finds, whatever the number of rows, of

@@ -117,7 +117,9 @@ fn from_anchors(
         };
         if loaded != Some(k) {
             let to = anchors.get(k).map_or(len, |a| a.1);
-            if to < from || to - from > MAX_WINDOW || to > len {
+            // Anchors out of order, or a file changed since: walked instead. A window past
+            // the file's end is found short below.
+            if to < from || to - from > MAX_WINDOW {
                 return Ok(false);
             }
             buf.clear();
@@ -399,6 +401,20 @@ mod tests {
         assert!(!refused.unwrap());
         let walked = reread(&sources[..1], &opts, mine, &early, |p, r| checked(p, r)).unwrap();
         assert_eq!(walked, a);
+        // Anchors out of order (a window that would end before it starts), or past the end of
+        // a file that shrank since (a window that comes short): the file is walked.
+        let mut shuffled = anchors.clone();
+        shuffled[k + 1].1 = shuffled[k].1 - 1;
+        let mut past = anchors.clone();
+        let end = past.len() - 1;
+        past[end].1 = text.len() as u64 + 10;
+        let before_end = [anchors[end - 1].0];
+        for (wrong, rows) in [(&shuffled, mine), (&past, &before_end[..])] {
+            let refused = from_anchors(&utf8, b',', rows, wrong, |_, r| texts(r).map(drop));
+            assert!(!refused.unwrap());
+            let walked = reread(&sources[..1], &opts, rows, wrong, |_, r| texts(r)).unwrap();
+            assert_eq!(walked.len(), rows.len());
+        }
         // No anchor before a row: the file is walked.
         let late = &anchors[1..];
         assert!(!from_anchors(&utf8, b',', mine, late, |p, r| checked(p, r).map(drop)).unwrap());
