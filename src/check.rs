@@ -7,8 +7,9 @@
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
 //! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are sorted,
-//! see [`prints`]) and 4 per 64 rows (where a row starts in its file); gathering is the same whichever thread saw which row, rows whose
-//! fingerprints repeat are read again and compared ([`confirm`]), and the warnings are pure
+//! see [`prints`]) and 4 per 64 rows (where a row starts in its file); gathering is the same
+//! whichever thread saw which row, rows whose fingerprints repeat are read again and compared
+//! ([`confirm`]), and the warnings are pure
 //! functions of what was gathered.
 
 mod prints;
@@ -347,12 +348,9 @@ struct Looker {
     files: Vec<Option<FileState>>,
     columns: BTreeMap<usize, FileColumns>,
     spreads: Vec<LocalSpread>,
-    /// The measures met, by symbol: their number here, from 1 (0: not met yet).
-    measures: Vec<u32>,
-    /// Per measure by its number (less 1), by unit symbol: the index in `spreads`, plus 1 (0:
-    /// none yet). Symbols are small and dense, and measures are few: two small arrays, where a
-    /// list per unit cost a cache miss on most rows.
-    spread_at: Vec<Vec<u32>>,
+    /// By unit symbol: (measure symbol, index in `spreads`); symbols are small and dense, and a
+    /// unit has a measure or two.
+    spread_of: Vec<Vec<(Sym, usize)>>,
     /// The last (unit, measure) looked up, and its index.
     last_spread: Option<((Sym, Sym), usize)>,
     /// Amounts that read two ways, per (file, unit, measure), read both ways.
@@ -417,25 +415,18 @@ impl Looker {
         {
             return &mut self.spreads[at];
         }
-        let (u, m) = (unit as usize, measure as usize);
-        if self.measures.len() <= m {
-            self.measures.resize(m + 1, 0);
+        let u = unit as usize;
+        if self.spread_of.len() <= u {
+            self.spread_of.resize_with(u + 1, Vec::new);
         }
-        if self.measures[m] == 0 {
-            self.spread_at.push(Vec::new());
-            self.measures[m] = self.spread_at.len() as u32;
-        }
-        let of_measure = &mut self.spread_at[self.measures[m] as usize - 1];
-        if of_measure.len() <= u {
-            of_measure.resize(u + 1, 0);
-        }
-        let at = match of_measure[u] {
-            0 => {
+        let at = match self.spread_of[u].iter().find(|(m, _)| *m == measure) {
+            Some(&(_, at)) => at,
+            None => {
+                let at = self.spreads.len();
                 self.spreads.push(LocalSpread::default());
-                of_measure[u] = self.spreads.len() as u32;
-                self.spreads.len() - 1
+                self.spread_of[u].push((measure, at));
+                at
             }
-            n => n as usize - 1,
         };
         self.last_spread = Some(((unit, measure), at));
         &mut self.spreads[at]
@@ -535,22 +526,26 @@ impl Observer for Looker {
             }
         }
         let mut spreads: Vec<Option<LocalSpread>> = self.spreads.into_iter().map(Some).collect();
-        let numbered = self.measures.iter().enumerate().filter(|(_, n)| **n > 0);
-        for (measure, &n) in numbered {
-            let units = self.spread_at[n as usize - 1].iter().enumerate();
-            for (unit, &at) in units.filter(|(_, at)| **at > 0) {
-                let Some(local) = spreads.get_mut(at as usize - 1).and_then(Option::take) else {
-                    continue;
-                };
-                let spread = data
-                    .amounts
-                    .entry((
-                        interner.get(unit as Sym).to_string(),
-                        interner.get(measure as Sym).to_string(),
-                    ))
-                    .or_default();
-                merge_spread(spread, local.into_spread());
-            }
+        let found = self
+            .spread_of
+            .into_iter()
+            .enumerate()
+            .flat_map(|(unit, of)| {
+                of.into_iter()
+                    .map(move |(measure, at)| ((unit as Sym, measure), at))
+            });
+        for ((unit, measure), at) in found {
+            let Some(local) = spreads.get_mut(at).and_then(Option::take) else {
+                continue;
+            };
+            let spread = data
+                .amounts
+                .entry((
+                    interner.get(unit).to_string(),
+                    interner.get(measure).to_string(),
+                ))
+                .or_default();
+            merge_spread(spread, local.into_spread());
         }
         for ((fi, unit, measure), [vi, en]) in self.two_ways {
             let both = data

@@ -90,6 +90,7 @@ impl Prints {
     }
 
     /// A row: its fingerprint, its two flags (no unit, no area) and its place.
+    #[cfg(test)]
     pub fn push(&mut self, print: u64, flags: u64, place: Place) {
         self.push_at(print, flags, place, || None);
     }
@@ -276,14 +277,16 @@ pub struct Repeated {
     bits: Vec<u64>,
 }
 
-/// The bits of a key [`Repeated`] has a bit for: its top 20 of 48.
+/// How many of a key's top bits [`Repeated`] has a bit for (of its 48).
+const FILTER_BITS: u32 = 20;
+
 fn top_bits(key: u64) -> usize {
-    (key >> 28) as usize & 0xf_ffff
+    (key >> (48 - FILTER_BITS)) as usize & ((1 << FILTER_BITS) - 1)
 }
 
 impl Repeated {
     pub fn new(keys: Vec<u64>) -> Repeated {
-        let mut bits = vec![0u64; (1 << 20) / 64];
+        let mut bits = vec![0u64; (1 << FILTER_BITS) / 64];
         for &k in &keys {
             let top = top_bits(k);
             bits[top / 64] |= 1 << (top % 64);

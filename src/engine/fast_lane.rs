@@ -351,16 +351,12 @@ impl FastLane {
             return Ok(Fast::Unknown);
         }
         self.learnable = true;
-        let found = match self.observed {
-            false => self.memo.get(self.hash, &self.key).map(Memo::decode),
-            true => match self.memo.get_with(self.hash, &self.key) {
-                Some((memo, syms)) => {
-                    self.hit = Some(from_syms(syms, date, value));
-                    Some(Memo::decode(memo))
-                }
-                None => None,
-            },
-        };
+        let found = self.memo.get(self.hash, &self.key).map(|(memo, syms)| {
+            if self.observed {
+                self.hit = Some(from_syms(syms, date, value));
+            }
+            Memo::decode(memo)
+        });
         // What was learned no longer comes back: make room for what may. Amounts waiting to be
         // added keep their groups: each names a group slot, which stays.
         if self.pacing.looked(found.is_some()) == Verdict::NotPaying && self.forget_if_full() {
