@@ -243,45 +243,80 @@ pub fn order_by_parts(
     part: impl Fn(usize, usize) -> u32,
     most: u32,
 ) -> (Vec<u32>, Vec<bool>) {
-    let mut low = vec![u32::MAX; parts];
-    let mut high = vec![0u32; parts];
+    let mut ranges = vec![(u32::MAX, 0u32); parts];
     for slot in 0..n {
-        for p in 0..parts {
+        for (p, (low, high)) in ranges.iter_mut().enumerate() {
             let v = part(slot, p);
-            low[p] = low[p].min(v);
-            high[p] = high[p].max(v);
+            *low = (*low).min(v);
+            *high = (*high).max(v);
         }
     }
-    let bits: Vec<u32> = (low.iter().zip(&high))
-        .map(|(&lo, &hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
+    if let Some(sorted) = order_within(n, &ranges, &part, most) {
+        return (sorted.order, sorted.same);
+    }
+    let listed: Vec<u32> = (0..n)
+        .flat_map(|slot| (0..parts).map(move |p| (slot, p)))
+        .map(|(slot, p)| part(slot, p))
+        .collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&slot| key_at(&listed, parts, slot));
+    let same = (0..order.len())
+        .map(|k| k > 0 && key_at(&listed, parts, order[k - 1]) == key_at(&listed, parts, order[k]))
+        .collect();
+    (order, same)
+}
+
+/// Slots in the order [`order_within`] gives.
+pub struct PartOrder {
+    /// The slots, in order.
+    pub order: Vec<u32>,
+    /// Per place, whether its slot is alike in every part to the one before it.
+    pub same: Vec<bool>,
+    /// Per place, whether its slot is alike in every part but the last to the one before it.
+    pub same_but_last: Vec<bool>,
+}
+
+/// [`order_by_parts`] when each part's range `(low, high)` is known beforehand: each slot's
+/// parts are read once, packed into one number. `None` when they need more than `most` bits
+/// together, or when a part falls outside its range (the caller then sorts the other way; a
+/// wrong range never makes a wrong order).
+pub fn order_within(
+    n: usize,
+    ranges: &[(u32, u32)],
+    part: impl Fn(usize, usize) -> u32,
+    most: u32,
+) -> Option<PartOrder> {
+    let bits: Vec<u32> = ranges
+        .iter()
+        .map(|&(lo, hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
         .collect();
     if bits.iter().sum::<u32>() > most.min(u64::BITS) {
-        let listed: Vec<u32> = (0..n)
-            .flat_map(|slot| (0..parts).map(move |p| (slot, p)))
-            .map(|(slot, p)| part(slot, p))
-            .collect();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&slot| key_at(&listed, parts, slot));
-        let same = (0..order.len())
-            .map(|k| {
-                k > 0 && key_at(&listed, parts, order[k - 1]) == key_at(&listed, parts, order[k])
-            })
-            .collect();
-        return (order, same);
+        return None;
     }
-    let mut keyed: Vec<(u64, u32)> = (0..n)
-        .map(|slot| {
-            let packed = (0..parts).fold(0u64, |packed, p| {
-                packed << bits[p] | u64::from(part(slot, p) - low[p])
-            });
-            (packed, slot as u32)
-        })
-        .collect();
+    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
+    for slot in 0..n {
+        let mut packed = 0u64;
+        for (p, (&(low, high), &b)) in ranges.iter().zip(&bits).enumerate() {
+            let v = part(slot, p);
+            if v < low || v > high {
+                return None;
+            }
+            packed = packed << b | u64::from(v - low);
+        }
+        keyed.push((packed, slot as u32));
+    }
     keyed.sort_unstable();
-    let same = (0..keyed.len())
-        .map(|k| k > 0 && keyed[k - 1].0 == keyed[k].0)
-        .collect();
-    (keyed.into_iter().map(|(_, slot)| slot).collect(), same)
+    let last = bits.last().copied().unwrap_or(0);
+    let alike = |k: usize, shift: u32| {
+        k > 0
+            && keyed[k - 1].0.checked_shr(shift).unwrap_or(0)
+                == keyed[k].0.checked_shr(shift).unwrap_or(0)
+    };
+    Some(PartOrder {
+        same: (0..n).map(|k| alike(k, 0)).collect(),
+        same_but_last: (0..n).map(|k| alike(k, last)).collect(),
+        order: keyed.into_iter().map(|(_, slot)| slot).collect(),
+    })
 }
 
 /// 32 bits of a key's hash, both halves folded in: what the table stores.
@@ -939,6 +974,22 @@ mod tests {
                 .map(|k| k > 0 && keys[want[k - 1] as usize] == keys[want[k] as usize])
                 .collect();
             prop_assert_eq!(packed.1, alike);
+            // With the ranges known: the same order, and which places begin a new key when
+            // the last part is left out; a range that leaves a part out refuses to pack.
+            let ranges = vec![(7, 3 * scale + 7); 3];
+            if let Some(within) = order_within(keys.len(), &ranges, part, u64::BITS) {
+                prop_assert!(!wide);
+                prop_assert_eq!(&within.order, &want);
+                let alike_but_last: Vec<bool> = (0..want.len())
+                    .map(|k| k > 0 && keys[want[k - 1] as usize][..2] == keys[want[k] as usize][..2])
+                    .collect();
+                prop_assert_eq!(within.same_but_last, alike_but_last);
+            } else {
+                prop_assert!(wide);
+            }
+            let short = vec![(7, 2 * scale + 7); 3];
+            let refused = order_within(keys.len(), &short, part, u64::BITS).is_none();
+            prop_assert_eq!(refused, wide || keys.iter().flatten().any(|&k| k == 3));
         }
 
         /// Two threads' groups merged as symbols (each thread's own interner, texts met in

@@ -297,8 +297,14 @@ impl FastLane {
             std::mem::swap(&mut self.key, &mut self.ahead.key);
             self.hash = self.ahead.hash;
             // Its entry was fetched a row ago: the key it points to (and with an observer the
-            // symbols after it) is fetched now, while the date and amount are read.
-            self.memo.prefetch_key(self.hash, self.key.len());
+            // symbols after it) is fetched now, while the date and amount are read, and so are
+            // the periods its texts met last (a model by month: the next miss after the key's).
+            let value = self.memo.prefetch_key(self.hash, self.key.len());
+            if let Some((Memo::Periods { .. }, id)) = value.map(Memo::decode)
+                && let Some(recent) = self.recent.get(id as usize)
+            {
+                crate::prefetch::read(recent);
+            }
         }
         self.ahead.line = None;
         let tried = self.pacing.try_this();

@@ -17,7 +17,7 @@
 
 use super::summary::{Acc, LineMaker, SortBy, SummarySpec, by_total, cut};
 use super::table::{Across, Line};
-use crate::aggregate::{LocalGroups, order_by_parts};
+use crate::aggregate::{LocalGroups, order_by_parts, order_within};
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
 use crate::domain::order::{TextOrder, on_threads, ranks_of};
@@ -203,19 +203,43 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
     };
     // Entries of one line come side by side, alike in every part of their sort key: the same
     // texts (ranks tell texts apart, or byte ranks follow when the order ties some), periods
-    // and measure.
-    let (sorted, joins) = order_by_parts(entries.len(), width, part, u64::BITS);
-    // A label begins where any part of the key but the measure's differs from the entry's
-    // before it.
-    let labels: Vec<u32> = (0..sorted.len())
-        .filter(|&k| {
-            k == 0 || {
-                let (a, b) = (sorted[k - 1] as usize, sorted[k] as usize);
-                (0..width - 1).any(|p| part(a, p) != part(b, p))
+    // and measure. A label begins where any part of the key but the measure's differs from the
+    // entry's before it. Every part's range is known without reading the parts (ranks and
+    // columns from 0, periods from the keys in order), so each entry's parts are read once,
+    // where finding their ranges first read every text's rank in a random place.
+    let ranges: Vec<(u32, u32)> = (0..width)
+        .map(|p| match p {
+            p if p < n && is_text(dims, p) => (0, ranked.rank.iter().copied().max().unwrap_or(0)),
+            p if p < n => period_range(parts, p),
+            p if p < width - 1 && is_text(dims, p - n) => {
+                (0, same.iter().copied().max().unwrap_or(0))
             }
+            p if p < width - 1 => (0, 0),
+            _ => (0, measures.len().saturating_sub(1) as u32),
         })
-        .map(|k| k as u32)
         .collect();
+    let (sorted, joins, labels) = match order_within(entries.len(), &ranges, part, u64::BITS) {
+        Some(o) => {
+            let labels = (o.same_but_last.iter().enumerate())
+                .filter(|&(_, &same)| !same)
+                .map(|(k, _)| k as u32)
+                .collect();
+            (o.order, o.same, labels)
+        }
+        None => {
+            let (sorted, joins) = order_by_parts(entries.len(), width, part, u64::BITS);
+            let labels: Vec<u32> = (0..sorted.len())
+                .filter(|&k| {
+                    k == 0 || {
+                        let (a, b) = (sorted[k - 1] as usize, sorted[k] as usize);
+                        (0..width - 1).any(|p| part(a, p) != part(b, p))
+                    }
+                })
+                .map(|k| k as u32)
+                .collect();
+            (sorted, joins, labels)
+        }
+    };
     let entries: Vec<(u32, u32)> = sorted.iter().map(|&i| entries[i as usize]).collect();
     let ordered = Ordered {
         entries,
@@ -235,6 +259,18 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
         return None;
     }
     Some(ordered)
+}
+
+/// The lowest and highest period code at part `p` of any thread's keys.
+fn period_range(parts: &Parts, p: usize) -> (u32, u32) {
+    let mut range = (u32::MAX, 0);
+    for (groups, _) in parts {
+        for slot in 0..groups.len() as u32 {
+            let code = groups.key_of(slot)[p];
+            range = (range.0.min(code), range.1.max(code));
+        }
+    }
+    range
 }
 
 /// Each line's total and rows (an error when threads' totals add up past what is held) and
