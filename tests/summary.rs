@@ -2586,6 +2586,12 @@ fn html_is_one_page_with_the_table_and_escaped_text() {
         "{html}"
     );
     assert!(!html.contains("<b>") && !html.contains("http"), "{html}");
+    // The rows are written between the two halves of the page, which ends after them.
+    assert!(
+        html.ends_with("</tr></tbody></table></section></main></body></html>"),
+        "{html}"
+    );
+    assert!(!html.contains("<!--"), "{html}");
 }
 
 /// Most summaries are made straight from the engine's groups (`report::long`);
@@ -2652,6 +2658,8 @@ fn the_long_csv_is_the_same_whichever_path_writes_it() {
                 &["--format", "markdown", "--sort", "total", "--top", "1"],
                 &["--format", "json", "--sort", "total", "--top", "5"],
                 &["--format", "json", "--sort", "total"],
+                &["--format", "html"],
+                &["--format", "html", "--sort", "total", "--top", "2"],
             ] {
                 let mut args = vec!["summary", "l.csv", "--by", by];
                 args.extend_from_slice(shape);

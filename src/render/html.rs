@@ -5,13 +5,14 @@
 //! a unit named `<script>…` is shown as those characters, in tables and chart labels alike.
 //! Chart geometry is whole pixels computed from the exact amounts; no float touches an amount.
 
+use super::{BLOCK, Lines, in_blocks};
 use crate::domain::Value;
 use crate::present::locale::Words;
 use crate::present::report::{audit_lines, headline, inputs, notes, results};
-use crate::present::{Align, Emphasis, Locale, Sheet, present};
+use crate::present::{Align, Emphasis, Locale, Presenter, Sheet, emphasis, present};
 use crate::report::table::Table;
 use crate::report::yearend::{Chart, Part, Section, YearEnd};
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -64,12 +65,43 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
 
 /// One table on a page of its own (`summary` and `models` with `--format html`).
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    let page = page(
+    write_lines(table, &table.lines, locale, out, BLOCK)
+}
+
+/// Where a streamed table's rows go in its page: a comment, which no text on the page can
+/// hold, as escaping makes every `<` of a text `&lt;`.
+const ROWS_HERE: &str = "<!--danvan:rows-->";
+
+/// [`write`] with the lines `lines` in place of the table's own: the page around the table is
+/// made once, and the rows are made into text in blocks of `block` lines on every core and
+/// written between its two halves, so a summary of millions of groups never holds its page.
+pub fn write_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    locale: &Locale,
+    out: &mut dyn Write,
+    block: usize,
+) -> Result<()> {
+    let p = Presenter::new(table, locale);
+    let (heads, align) = (p.heads(), p.align());
+    let around = page(
         "danvan",
-        html! { section { (sheet(&present(table, locale), None)) } },
+        html! { section { table { (head(&heads, &align)) tbody { (PreEscaped(ROWS_HERE)) } } } },
         locale,
-    );
-    out.write_all(page.into_string().as_bytes())?;
+    )
+    .into_string();
+    let (before, after) = around
+        .split_once(ROWS_HERE)
+        .ok_or_else(|| anyhow!("internal error: no place for the rows in the page"))?;
+    out.write_all(before.as_bytes())?;
+    in_blocks(lines, out, block, |range, bytes| {
+        lines.each_in(range, &mut |line| {
+            let markup = row(&p.cells(line), emphasis(line.kind), &align, None);
+            bytes.extend_from_slice(markup.into_string().as_bytes());
+            Ok(())
+        })
+    })?;
+    out.write_all(after.as_bytes())?;
     Ok(())
 }
 
@@ -166,30 +198,47 @@ fn cards(report: &YearEnd, locale: &Locale) -> Markup {
 /// A sheet as a table: numbers right-aligned, subtotals and the total stand out.
 /// `code` is a column of codes (hashes) shown in a fixed-width font and broken anywhere.
 fn sheet(sheet: &Sheet, code: Option<usize>) -> Markup {
-    let class = |i: usize| match sheet.align.get(i) {
-        Some(Align::Right) => "n",
-        _ => "",
-    };
-    let hash_column = code;
     html! {
         table {
-            thead { tr { @for (i, h) in sheet.heads.iter().enumerate() { th class=(class(i)) { (h) } } } }
+            (head(&sheet.heads, &sheet.align))
             tbody {
-                @for row in &sheet.rows {
-                    tr class=(match row.emphasis { Emphasis::Strong => "total", Emphasis::Sub => "sub", Emphasis::None => "" }) {
-                        @for (i, c) in row.cells.iter().enumerate() {
-                            @let text = c.trim_start_matches(' ');
-                            @let indent = c.len() - text.len();
-                            @if Some(i) == hash_column {
-                                td class="hash" { (c) }
-                            } @else if indent > 0 {
-                                // A tree's levels: the sheet indents with spaces, a page with a margin.
-                                td style=(format!("padding-left: {}em", 0.5 + indent as f32 * 0.6)) { (text) }
-                            } @else {
-                                td class=(class(i)) { (c) }
-                            }
-                        }
-                    }
+                @for r in &sheet.rows {
+                    (row(&r.cells, r.emphasis, &sheet.align, code))
+                }
+            }
+        }
+    }
+}
+
+/// The class of a cell in a column aligned `align`: numbers are right-aligned.
+fn class(align: Option<&Align>) -> &'static str {
+    match align {
+        Some(Align::Right) => "n",
+        _ => "",
+    }
+}
+
+/// A table's head row.
+fn head(heads: &[String], align: &[Align]) -> Markup {
+    html! {
+        thead { tr { @for (i, h) in heads.iter().enumerate() { th class=(class(align.get(i))) { (h) } } } }
+    }
+}
+
+/// One row of a table (see [`sheet`]).
+fn row(cells: &[String], emphasis: Emphasis, align: &[Align], code: Option<usize>) -> Markup {
+    html! {
+        tr class=(match emphasis { Emphasis::Strong => "total", Emphasis::Sub => "sub", Emphasis::None => "" }) {
+            @for (i, c) in cells.iter().enumerate() {
+                @let text = c.trim_start_matches(' ');
+                @let indent = c.len() - text.len();
+                @if Some(i) == code {
+                    td class="hash" { (c) }
+                } @else if indent > 0 {
+                    // A tree's levels: the sheet indents with spaces, a page with a margin.
+                    td style=(format!("padding-left: {}em", 0.5 + indent as f32 * 0.6)) { (text) }
+                } @else {
+                    td class=(class(align.get(i))) { (c) }
                 }
             }
         }
@@ -280,5 +329,37 @@ fn short_amount(v: Decimal, locale: &Locale) -> String {
         format!("{} {mark}", locale.amount((v / million).round_dp(1)))
     } else {
         locale.amount(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+    use crate::render::table::tests::{table_of, text};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A table's page written in blocks of any size, its rows between the two halves of
+        /// the page, is the page made whole, even when a unit is named like the mark of where
+        /// the rows go.
+        #[test]
+        fn the_page_written_in_blocks_is_the_page_made_whole(
+            units in proptest::collection::vec(prop_oneof![text(), Just(ROWS_HERE.to_string())], 0..30),
+            block in 1usize..7,
+            vietnamese in any::<bool>(),
+        ) {
+            let locale = Locale::of(if vietnamese { Lang::Vi } else { Lang::En });
+            let table = table_of(&units);
+            let whole = page(
+                "danvan",
+                html! { section { (sheet(&present(&table, &locale), None)) } },
+                &locale,
+            )
+            .into_string();
+            let mut streamed = Vec::new();
+            write_lines(&table, &table.lines, &locale, &mut streamed, block).unwrap();
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+        }
     }
 }

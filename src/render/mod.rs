@@ -54,7 +54,6 @@ pub fn write(
         // A table of another shape than a summary's (plan against actual) is JSON of its own.
         Format::Json => json::write(table, out),
         f if f.streams() => write_lines(table, &table.lines, f, options, locale, out),
-        Format::Html => html::write(table, locale, out),
         Format::Xlsx => xlsx::write(table, locale, out),
         _ => bail!("internal error: no writer for {format:?}"),
     }
@@ -141,7 +140,7 @@ impl Format {
     pub fn streams(self) -> bool {
         matches!(
             self,
-            Format::Table | Format::Csv | Format::Markdown | Format::Json
+            Format::Table | Format::Csv | Format::Markdown | Format::Json | Format::Html
         )
     }
 }
@@ -164,6 +163,7 @@ pub fn write_lines(
         Format::Csv => csv::write_long_lines(table, lines, options.raw, options.excel, out, BLOCK),
         Format::Markdown => markdown::write_lines(table, lines, locale, out, BLOCK),
         Format::Json => json::write_lines(table, lines, out),
+        Format::Html => html::write_lines(table, lines, locale, out, BLOCK),
         _ => bail!("internal error: {format:?} is not written a line at a time"),
     }
 }
