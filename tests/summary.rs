@@ -9,7 +9,7 @@
 //! on its output files and pipes in tests/trust.rs.
 
 mod common;
-use common::{BAD, Work, sample};
+use common::{BAD, Work, sample, workbook, workbook_part};
 
 // Property tests: generated ledgers against totals and a model of the README.
 #[path = "summary/properties.rs"]
@@ -2592,6 +2592,61 @@ fn html_is_one_page_with_the_table_and_escaped_text() {
         "{html}"
     );
     assert!(!html.contains("<!--"), "{html}");
+}
+
+/// Workbooks too are made from the engine's groups, a line at a time: the same cells, widths,
+/// formats and notes as through text keys (`DANVAN_GENERAL_PATH=1`), in every shape.
+#[test]
+fn workbooks_are_the_same_whichever_path_writes_them() {
+    let w = Work::new();
+    w.file(
+        "l.csv",
+        "Ngày;Đơn vị;Địa bàn;Lĩnh vực;Số tiền;ĐVT\n\
+         15/03/2024;Khu 2;Yên Giang/Khu 1;Văn hóa;1.200.000;VNĐ\n\
+         16/03/2024;Khu 02;Yên Giang/Khu 3;Xã hội;1.500;VNĐ\n\
+         17/04/2024;khu 2;Liên Hòa/Thôn 1;Văn hóa;106,8;ngày công\n\
+         19/05/2024;Hội phụ nữ;;Xã hội;3;tấn xi măng\n\
+         20/05/2024;=SUM(A1);Yên Giang;Văn hóa;-7.000;VNĐ\n\
+         21/06/2024;Khu 10;Yên Giang/Khu 1;Văn hóa;8.000.000;VNĐ\n",
+    );
+    let mut compared = 0;
+    for by in ["unit", "unit,month", "area,unit"] {
+        for shape in [
+            &[][..],
+            &["--sort", "total"],
+            &["--top", "2", "--lang", "vi"],
+            &["--depth", "1"],
+        ] {
+            let mut args = vec!["summary", "l.csv", "--by", by];
+            args.extend_from_slice(shape);
+            let direct = w.run(&[&args[..], &["-o", "d.xlsx"]].concat());
+            let general = w.run_env(
+                &[&args[..], &["-o", "g.xlsx"]].concat(),
+                &[("DANVAN_GENERAL_PATH", "1")],
+            );
+            assert_eq!(direct.code, 0, "{args:?}: {}", direct.stderr);
+            assert_eq!(
+                (&direct.stderr, direct.code),
+                (&general.stderr, general.code),
+                "{args:?}"
+            );
+            let (d, g) = (w.path("d.xlsx"), w.path("g.xlsx"));
+            assert_eq!(workbook(&d), workbook(&g), "{args:?}");
+            let sheet = "xl/worksheets/sheet1.xml";
+            assert_eq!(
+                workbook_part(&d, sheet),
+                workbook_part(&g, sheet),
+                "{args:?}"
+            );
+            assert_eq!(
+                workbook_part(&d, "xl/styles.xml"),
+                workbook_part(&g, "xl/styles.xml"),
+                "{args:?}"
+            );
+            compared += workbook(&d)[0].1.len();
+        }
+    }
+    assert!(compared > 60, "{compared} rows compared");
 }
 
 /// Most summaries are made straight from the engine's groups (`report::long`);

@@ -41,7 +41,6 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
         && long::fits(
             &layout.spec,
             &req.grouping.dims,
-            layout.format,
             req.tree || req.change || select::needs_resolving(&req.selection),
         );
     let mut read = engine::read(

@@ -10,12 +10,13 @@
 //! is refused with the cell named, rather than written as a different figure; the CSV output
 //! has every digit.
 
+use super::Lines;
 use crate::present::locale::Words;
 use crate::present::report::{audit_lines, headline, inputs, notes, results};
-use crate::present::{Emphasis, Locale, Number, Sheet, present};
+use crate::present::{Emphasis, Locale, Number, Presenter, Sheet, SheetRow, present};
 use crate::report::table::{Head, Table};
 use crate::report::yearend::{Part, YearEnd};
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::collections::HashMap;
@@ -29,6 +30,18 @@ const MAX_WIDTH: usize = 80;
 
 /// One table in a workbook of one sheet (`summary`, `models`).
 pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
+    write_lines(table, &table.lines, locale, out)
+}
+
+/// [`write`] with the lines `lines` in place of the table's own: each line is made into its
+/// cells when it is written (and once before, to fit the columns), so a summary of many groups
+/// never holds its text.
+pub fn write_lines(
+    table: &Table,
+    lines: &dyn Lines,
+    locale: &Locale,
+    out: &mut dyn Write,
+) -> Result<()> {
     let is_models = table
         .columns
         .iter()
@@ -36,10 +49,61 @@ pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> 
     let name = locale.words(&Words::TableSheet {
         command: if is_models { "models" } else { "summary" },
     });
+    let presenter = Presenter::new(table, locale);
+    let rows = LineRows {
+        heads: presenter.heads(),
+        presenter,
+        lines,
+    };
     let mut book = Book::new();
-    book.sheet(&name, &present(table, locale), &[])?;
+    book.sheet(&name, &rows, &[])?;
     book.finish(out)
 }
+
+/// The rows of a sheet, gone through once to fit the columns and once to write them.
+trait Rows {
+    fn heads(&self) -> &[String];
+    fn count(&self) -> usize;
+    fn each(&self, f: &mut dyn FnMut(&SheetRow) -> Result<()>) -> Result<()>;
+}
+
+impl Rows for Sheet {
+    fn heads(&self) -> &[String] {
+        &self.heads
+    }
+
+    fn count(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn each(&self, f: &mut dyn FnMut(&SheetRow) -> Result<()>) -> Result<()> {
+        self.rows.iter().try_for_each(f)
+    }
+}
+
+/// A table's lines as rows, each presented when it is met.
+struct LineRows<'a> {
+    heads: Vec<String>,
+    presenter: Presenter<'a>,
+    lines: &'a dyn Lines,
+}
+
+impl Rows for LineRows<'_> {
+    fn heads(&self) -> &[String] {
+        &self.heads
+    }
+
+    fn count(&self) -> usize {
+        self.lines.count()
+    }
+
+    fn each(&self, f: &mut dyn FnMut(&SheetRow) -> Result<()>) -> Result<()> {
+        self.lines.each(&mut |line| f(&self.presenter.row(line)))
+    }
+}
+
+/// Rows a worksheet holds, its head row among them (Excel's and LibreOffice's limit).
+const SHEET_ROWS: usize = 1_048_576;
 
 /// The year-end report: a sheet per part.
 pub fn write_report(report: &YearEnd, locale: &Locale, out: &mut dyn Write) -> Result<()> {
@@ -128,11 +192,32 @@ impl Book {
         Ok(sheet)
     }
 
-    /// A sheet holding `sheet` as a table, then `lines` of text below it. Cells are written
+    /// A sheet holding `rows` as a table, then `lines` of text below it. Cells are written
     /// row by row as they are checked, each with a reference to one of a few shared formats.
-    fn sheet(&mut self, name: &str, sheet: &Sheet, lines: &[String]) -> Result<()> {
-        // Every format the sheet needs, made before the sheet borrows the workbook.
-        let (kinds, usual) = kinds_of(sheet);
+    /// A table longer than a worksheet is refused before anything is made.
+    fn sheet(&mut self, name: &str, rows: &dyn Rows, lines: &[String]) -> Result<()> {
+        let below = if lines.is_empty() { 0 } else { 1 + lines.len() };
+        let needed = 1 + rows.count() + below;
+        if needed > SHEET_ROWS {
+            bail!(
+                "sheet {name:?} would need {needed} rows, and a worksheet holds {SHEET_ROWS}; \
+                 write this table with --format csv, or show fewer lines (--top N)"
+            );
+        }
+        // In one pass over the cells: each column's width, every format the sheet needs and
+        // each column's usual one, all made before the sheet borrows the workbook.
+        let mut widths: Vec<usize> = rows.heads().iter().map(|h| h.chars().count()).collect();
+        let mut kinds = Kinds::new(widths.len());
+        rows.each(&mut |row| {
+            for (c, text) in row.cells.iter().enumerate() {
+                if let Some(w) = widths.get_mut(c) {
+                    *w = (*w).max(text.chars().count());
+                }
+            }
+            kinds.add(row);
+            Ok(())
+        })?;
+        let (kinds, usual) = kinds.finish();
         for (kind, bold) in kinds {
             self.format(kind, bold);
         }
@@ -140,15 +225,7 @@ impl Book {
         let ws = self.book.add_worksheet_with_constant_memory()?;
         ws.set_name(name)
             .map_err(|e| anyhow!("sheet name {name:?}: {e}"))?;
-        let mut widths: Vec<usize> = sheet.heads.iter().map(|h| h.chars().count()).collect();
         // Widths must be set before rows are streamed out.
-        for row in &sheet.rows {
-            for (c, text) in row.cells.iter().enumerate() {
-                if let Some(w) = widths.get_mut(c) {
-                    *w = (*w).max(text.chars().count());
-                }
-            }
-        }
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)?;
         }
@@ -163,12 +240,13 @@ impl Book {
         }
         ws.set_freeze_panes(1, 0)?;
         let bold = &formats[&(Kind::Text, true)];
-        for (c, h) in sheet.heads.iter().enumerate() {
+        for (c, h) in rows.heads().iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, bold)?;
         }
-        for (r, row) in sheet.rows.iter().enumerate() {
+        let mut at = 0u32;
+        rows.each(&mut |row| {
             let strong = row.emphasis != Emphasis::None;
-            let at = r as u32 + 1;
+            at += 1;
             for (c, text) in row.cells.iter().enumerate() {
                 let column = usual.get(c).copied().flatten();
                 match row.numbers.get(c).copied().flatten() {
@@ -208,8 +286,9 @@ impl Book {
                     }
                 }
             }
-        }
-        let below = sheet.rows.len() as u32 + 2;
+            Ok(())
+        })?;
+        let below = at + 2;
         for (i, line) in lines.iter().enumerate() {
             ws.write_string(below + i as u32, 0, line)?;
         }
@@ -233,22 +312,32 @@ impl Book {
     }
 }
 
-/// In one pass over the cells: every (format, bold) the sheet needs, and per column the format
-/// most of its plain (not bold) numbers have (`None` for a column without numbers). Ties go to
-/// the first format met, so the choice never depends on a hash.
-fn kinds_of(sheet: &Sheet) -> (Vec<(Kind, bool)>, Vec<Option<Kind>>) {
-    let mut needed = vec![(Kind::Text, true), (Kind::Text, false)];
-    let mut counts: Vec<Vec<(Kind, usize)>> = vec![Vec::new(); sheet.heads.len()];
-    for row in &sheet.rows {
+/// Gathered row by row: every (format, bold) a sheet needs, and per column the format most of
+/// its plain (not bold) numbers have (`None` for a column without numbers). Ties go to the first
+/// format met, so the choice never depends on a hash.
+struct Kinds {
+    needed: Vec<(Kind, bool)>,
+    counts: Vec<Vec<(Kind, usize)>>,
+}
+
+impl Kinds {
+    fn new(columns: usize) -> Kinds {
+        Kinds {
+            needed: vec![(Kind::Text, true), (Kind::Text, false)],
+            counts: vec![Vec::new(); columns],
+        }
+    }
+
+    fn add(&mut self, row: &SheetRow) {
         let strong = row.emphasis != Emphasis::None;
         for (c, n) in row.numbers.iter().enumerate() {
             let Some((_, kind)) = n.and_then(number) else {
                 continue;
             };
-            if !needed.contains(&(kind, strong)) {
-                needed.push((kind, strong));
+            if !self.needed.contains(&(kind, strong)) {
+                self.needed.push((kind, strong));
             }
-            let Some(kinds) = counts.get_mut(c).filter(|_| !strong) else {
+            let Some(kinds) = self.counts.get_mut(c).filter(|_| !strong) else {
                 continue;
             };
             match kinds.iter_mut().find(|(k, _)| *k == kind) {
@@ -257,14 +346,18 @@ fn kinds_of(sheet: &Sheet) -> (Vec<(Kind, bool)>, Vec<Option<Kind>>) {
             }
         }
     }
-    let usual = counts
-        .into_iter()
-        .map(|kinds| {
-            let most = kinds.iter().map(|(_, n)| *n).max()?;
-            kinds.iter().find(|(_, n)| *n == most).map(|(k, _)| *k)
-        })
-        .collect();
-    (needed, usual)
+
+    fn finish(self) -> (Vec<(Kind, bool)>, Vec<Option<Kind>>) {
+        let usual = self
+            .counts
+            .into_iter()
+            .map(|kinds| {
+                let most = kinds.iter().map(|(_, n)| *n).max()?;
+                kinds.iter().find(|(_, n)| *n == most).map(|(k, _)| *k)
+            })
+            .collect();
+        (self.needed, usual)
+    }
 }
 
 /// A number as a spreadsheet stores it, and its format; `None` when a spreadsheet cannot keep it
@@ -401,5 +494,46 @@ mod tests {
         assert_eq!(cell_name(0, 0), "A1");
         assert_eq!(cell_name(6, 1), "B7");
         assert_eq!(cell_name(0, 27), "AB1");
+    }
+
+    /// Rows that say how many they are but are never gone through.
+    struct Counted(usize, Vec<String>);
+
+    impl Rows for Counted {
+        fn heads(&self) -> &[String] {
+            &self.1
+        }
+
+        fn count(&self) -> usize {
+            self.0
+        }
+
+        fn each(&self, _: &mut dyn FnMut(&SheetRow) -> Result<()>) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A table longer than a worksheet (its head row and the text lines below it counted) is
+    /// refused before a row is made; one that just fits is written.
+    #[test]
+    fn a_table_longer_than_a_worksheet_is_refused_up_front() {
+        let heads = vec!["unit".to_string()];
+        let lines = ["a note".to_string()];
+        let fits = |rows: usize, lines: &[String]| {
+            Book::new().sheet("Summary", &Counted(rows, heads.clone()), lines)
+        };
+        assert!(fits(SHEET_ROWS - 1, &[]).is_ok());
+        assert!(fits(SHEET_ROWS - 3, &lines).is_ok());
+        for (rows, lines) in [(SHEET_ROWS, &[][..]), (SHEET_ROWS - 2, &lines[..])] {
+            let e = fits(rows, lines).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "sheet \"Summary\" would need {} rows, and a worksheet holds 1048576; write \
+                     this table with --format csv, or show fewer lines (--top N)",
+                    SHEET_ROWS + 1
+                )
+            );
+        }
     }
 }

@@ -33,17 +33,15 @@ use rustc_hash::FxHashMap;
 use std::io::Write;
 
 /// Whether a summary's table can be made from the groups' symbols ([`Shown`]): lines by label
-/// or by total, cut to a top N or not, in a format written a line at a time (any format when a
-/// cut keeps the lines few). Not shares, a pivot, a tree or a change (`reshaped`), and every
-/// grouping dimension a label (no `--where` on text left to settle, which groups by more), none
-/// of them the measure.
-pub fn fits(spec: &SummarySpec, grouped_by: &[Dim], format: Format, reshaped: bool) -> bool {
+/// or by total, cut to a top N or not, in any format. Not shares, a pivot, a tree or a change
+/// (`reshaped`), and every grouping dimension a label (no `--where` on text left to settle,
+/// which groups by more), none of them the measure.
+pub fn fits(spec: &SummarySpec, grouped_by: &[Dim], reshaped: bool) -> bool {
     !spec.percent
         && matches!(spec.columns, None | Some(Dim::Measure))
         && !reshaped
         && spec.by == grouped_by
         && !spec.by.contains(&Dim::Measure)
-        && (format.streams() || spec.top.is_some())
 }
 
 /// Whether the summary is the plainest shape, the long CSV (danvan's own or Excel's) by label
@@ -533,8 +531,7 @@ impl<'a> Shown<'a> {
         })
     }
 
-    /// Writes the table in `format`: a line at a time when the format allows, otherwise (a
-    /// cut's few lines) as a whole table.
+    /// Writes the table in `format`, a line at a time: no format holds every line's text.
     pub fn write(
         &self,
         format: Format,
@@ -542,16 +539,8 @@ impl<'a> Shown<'a> {
         locale: &crate::present::Locale,
         out: &mut dyn Write,
     ) -> Result<()> {
-        if format.streams() {
-            let table = self.make.table(Vec::new());
-            return render::write_lines(&table, self, format, options, locale, out);
-        }
-        let mut lines = Vec::with_capacity(self.shown.len() + 2);
-        render::Lines::each(self, &mut |line| {
-            lines.push(line.clone());
-            Ok(())
-        })?;
-        render::write(&self.make.table(lines), format, options, locale, out)
+        let table = self.make.table(Vec::new());
+        render::write_lines(&table, self, format, options, locale, out)
     }
 }
 
@@ -988,9 +977,8 @@ mod tests {
         }
     }
 
-    /// The shapes [`fits`] takes: any sort and cut in a format written a line at a time, and
-    /// any format once cut; never shares, a pivot, a reshaped table or more dimensions than
-    /// shown.
+    /// The shapes [`fits`] takes: any sort and cut; never shares, a pivot, a reshaped table or
+    /// more dimensions than shown.
     #[test]
     fn the_shapes_this_path_makes() {
         let spec = |sort, top| SummarySpec {
@@ -1002,31 +990,26 @@ mod tests {
             percent: false,
         };
         let by = [Dim::Unit];
-        for format in [Format::Table, Format::Csv, Format::Markdown, Format::Json] {
-            assert!(fits(&spec(SortBy::Total, None), &by, format, false));
-        }
-        for format in [Format::Html, Format::Xlsx] {
-            assert!(!fits(&spec(SortBy::Key, None), &by, format, false));
-            assert!(fits(&spec(SortBy::Total, Some(10)), &by, format, false));
-        }
-        assert!(!fits(&spec(SortBy::Key, None), &by, Format::Csv, true));
+        assert!(fits(&spec(SortBy::Total, None), &by, false));
+        assert!(fits(&spec(SortBy::Key, None), &by, false));
+        assert!(fits(&spec(SortBy::Total, Some(10)), &by, false));
+        assert!(!fits(&spec(SortBy::Key, None), &by, true));
         assert!(!fits(
             &spec(SortBy::Key, None),
             &[Dim::Unit, Dim::Field],
-            Format::Csv,
             false
         ));
         let mut shares = spec(SortBy::Key, None);
         shares.percent = true;
-        assert!(!fits(&shares, &by, Format::Csv, false));
+        assert!(!fits(&shares, &by, false));
         let mut pivot = spec(SortBy::Key, None);
         pivot.columns = Some(Dim::Month);
-        assert!(!fits(&pivot, &by, Format::Csv, false));
+        assert!(!fits(&pivot, &by, false));
         let by_measure = SummarySpec {
             by: vec![Dim::Measure],
             ..spec(SortBy::Key, None)
         };
-        assert!(!fits(&by_measure, &[Dim::Measure], Format::Csv, false));
+        assert!(!fits(&by_measure, &[Dim::Measure], false));
         let options = render::Options::default();
         assert!(plain(&spec(SortBy::Key, None), Format::Csv, options));
         assert!(!plain(&spec(SortBy::Total, None), Format::Csv, options));
