@@ -2715,6 +2715,18 @@ fn the_long_csv_is_the_same_whichever_path_writes_it() {
                 &["--format", "json", "--sort", "total"],
                 &["--format", "html"],
                 &["--format", "html", "--sort", "total", "--top", "2"],
+                &["--format", "csv", "--percent"],
+                &[
+                    "--format",
+                    "csv",
+                    "--percent",
+                    "--sort",
+                    "total",
+                    "--top",
+                    "2",
+                ],
+                &["--format", "table", "--percent", "--columns", "measure"],
+                &["--format", "json", "--percent"],
             ] {
                 let mut args = vec!["summary", "l.csv", "--by", by];
                 args.extend_from_slice(shape);

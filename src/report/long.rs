@@ -33,21 +33,24 @@ use rustc_hash::FxHashMap;
 use std::io::Write;
 
 /// Whether a summary's table can be made from the groups' symbols ([`Shown`]): lines by label
-/// or by total, cut to a top N or not, in any format. Not shares, a pivot, a tree or a change
-/// (`reshaped`), and every grouping dimension a label (no `--where` on text left to settle,
-/// which groups by more), none of them the measure.
+/// or by total, cut to a top N or not, with shares or without, in any format. Not a pivot, a
+/// tree or a change (`reshaped`), and every grouping dimension a label (no `--where` on text
+/// left to settle, which groups by more), none of them the measure.
 pub fn fits(spec: &SummarySpec, grouped_by: &[Dim], reshaped: bool) -> bool {
-    !spec.percent
-        && matches!(spec.columns, None | Some(Dim::Measure))
+    matches!(spec.columns, None | Some(Dim::Measure))
         && !reshaped
         && spec.by == grouped_by
         && !spec.by.contains(&Dim::Measure)
 }
 
 /// Whether the summary is the plainest shape, the long CSV (danvan's own or Excel's) by label
-/// with every line: [`write`] makes its text on every core.
+/// with every line and no shares: [`write`] makes its text on every core.
 pub fn plain(spec: &SummarySpec, format: Format, options: render::Options) -> bool {
-    format == Format::Csv && !options.wide && spec.sort == SortBy::Key && spec.top.is_none()
+    format == Format::Csv
+        && !options.wide
+        && spec.sort == SortBy::Key
+        && spec.top.is_none()
+        && !spec.percent
 }
 
 /// Each reading thread's groups and the interner of their symbols, as the engine leaves them.
@@ -907,8 +910,9 @@ mod tests {
         /// Every summary [`Shown`] makes is the general path's, byte for byte: by label or by
         /// total (ranked by a measure every line has, some lines have or none has), cut to a
         /// top N or not, in every format but the workbook (whose bytes hold the time it was
-        /// made), in either language with or without a scale, from 1 to 3 threads. Where a
-        /// total no decimal holds, this path leaves the summary to the general one, which fails.
+        /// made), with shares or without, in either language with or without a scale, from 1 to
+        /// 3 threads. Where a total no decimal holds, this path leaves the summary to the
+        /// general one, which fails.
         #[test]
         fn summaries_are_the_general_paths_in_every_shape(
             rows in proptest::collection::vec(
@@ -939,6 +943,7 @@ mod tests {
                 Just(Some(crate::present::locale::Scale::Million)),
             ],
             threads in 1usize..4,
+            percent in any::<bool>(),
         ) {
             let mut rows = rows;
             if rows.len() % 10 == 0 {
@@ -960,7 +965,7 @@ mod tests {
                 measure: measure.into(),
                 sort: if by_total { SortBy::Total } else { SortBy::Key },
                 top,
-                percent: false,
+                percent,
             };
             match both_ways(&dims, &rows, threads, &spec, format, options, &locale) {
                 (Some(d), g) => prop_assert_eq!(
@@ -977,7 +982,7 @@ mod tests {
         }
     }
 
-    /// The shapes [`fits`] takes: any sort and cut; never shares, a pivot, a reshaped table or
+    /// The shapes [`fits`] takes: any sort, cut and shares; never a pivot, a reshaped table or
     /// more dimensions than shown.
     #[test]
     fn the_shapes_this_path_makes() {
@@ -1001,7 +1006,8 @@ mod tests {
         ));
         let mut shares = spec(SortBy::Key, None);
         shares.percent = true;
-        assert!(!fits(&shares, &by, false));
+        assert!(fits(&shares, &by, false));
+        assert!(!plain(&shares, Format::Csv, render::Options::default()));
         let mut pivot = spec(SortBy::Key, None);
         pivot.columns = Some(Dim::Month);
         assert!(!fits(&pivot, &by, false));
