@@ -305,7 +305,8 @@ pub fn order_within(
         }
         keyed.push((packed, slot as u32));
     }
-    keyed.sort_unstable();
+    // Every slot is in one pair: no two pairs are equal, so the order is the one order.
+    crate::domain::order::sort_on_cores(&mut keyed);
     let last = bits.last().copied().unwrap_or(0);
     let alike = |k: usize, shift: u32| {
         k > 0

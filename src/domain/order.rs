@@ -342,6 +342,26 @@ pub fn ranks_of<'s, T: Sync>(
     (rank, ties)
 }
 
+/// Sorts `items` on every core: a part each, sorted on threads of their own, then merged by the
+/// standard library's stable sort, which takes sorted parts as runs and merges them in one pass
+/// each. Items that compare equal may end in any order among themselves, as with
+/// `sort_unstable`.
+pub(crate) fn sort_on_cores<T: Ord + Send>(items: &mut [T]) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if items.len() < PARALLEL_SORT_FROM || cores < 2 {
+        items.sort_unstable();
+        return;
+    }
+    let size = items.len().div_ceil(cores);
+    on_threads(items.chunks_mut(size).collect(), |part: &mut [T]| {
+        part.sort_unstable()
+    });
+    items.sort();
+}
+
+/// Fewer items than this are sorted on one core: a thread costs more than it saves.
+const PARALLEL_SORT_FROM: usize = 1 << 16;
+
 /// `f` of each input, each on a thread of its own (one input: here), or here if the system
 /// will not start one.
 pub(crate) fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
@@ -446,6 +466,33 @@ fn permute<T>(items: &mut [T], sorted: Vec<usize>) {
 mod tests {
     use super::*;
     use crate::domain::Period;
+
+    /// Sorted in parts on threads and merged, or on one core when they are few: the order
+    /// `sort_unstable` gives, with runs, repeats and a part shorter than the rest.
+    #[test]
+    fn sorted_on_cores_as_on_one() {
+        for n in [0, 5, PARALLEL_SORT_FROM - 1, PARALLEL_SORT_FROM * 3 + 7] {
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+            let items: Vec<(u64, u32)> = (0..n as u32)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let value = if i % 3 == 0 {
+                        u64::from(i / 1000)
+                    } else {
+                        x % 5000
+                    };
+                    (value, i)
+                })
+                .collect();
+            let mut want = items.clone();
+            want.sort_unstable();
+            let mut got = items;
+            sort_on_cores(&mut got);
+            assert_eq!(got, want, "{n} items");
+        }
+    }
 
     struct Reverse;
     impl TextOrder for Reverse {
