@@ -23,8 +23,9 @@
 #   unquoted  the same data quoted only where needed (quoted / unquoted is the cost of quotes)
 #   vi        Vietnamese Excel style: BOM, `;`, dd/mm/yyyy, 1.250.000, CRLF
 #   models    2,500 models, `--by model,month` (about 180,000 groups at 5,000,000 rows)
-#   units     UNIT_ROWS rows, each its own unit, `--by unit` (also timed: `--sort total --top 10`
-#             and the table output) A danvan command that fails is reported, not fatal,
+#   units     UNIT_ROWS rows, each its own unit, `--by unit` (also timed: `--sort total --top 10`,
+#             the table, the HTML page and `--percent`) A danvan command that fails is reported,
+#             not fatal,
 # so the script is useful while danvan is unfinished; the exit code is 1 if anything failed.
 set -euo pipefail
 
@@ -347,7 +348,9 @@ for s in $SHAPES; do
     units)
         shape units "$UNIT_ROWS" unit machine "--units distinct" \
             "summary --by unit --sort total --top 10 --format csv|--sort total --top 10 --format csv" \
-            "summary --by unit (table)|--format table"
+            "summary --by unit (table)|--format table" \
+            "summary --by unit (HTML)|--format html" \
+            "summary --by unit --percent|--percent --format csv"
         ;;
     *) fail "unknown shape $s (quoted, unquoted, vi, models, units)" ;;
     esac
