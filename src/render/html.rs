@@ -5,7 +5,7 @@
 //! a unit named `<script>…` is shown as those characters, in tables and chart labels alike.
 //! Chart geometry is whole pixels computed from the exact amounts; no float touches an amount.
 
-use super::{BLOCK, Lines, in_blocks};
+use super::{Lines, in_blocks};
 use crate::domain::Value;
 use crate::present::locale::Words;
 use crate::present::report::{audit_lines, headline, inputs, notes, results};
@@ -63,16 +63,12 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
 }
 "#;
 
-/// One table on a page of its own (`summary` and `models` with `--format html`).
-pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    write_lines(table, &table.lines, locale, out, BLOCK)
-}
-
 /// Where a streamed table's rows go in its page: a comment, which no text on the page can
 /// hold, as escaping makes every `<` of a text `&lt;`.
 const ROWS_HERE: &str = "<!--danvan:rows-->";
 
-/// [`write`] with the lines `lines` in place of the table's own: the page around the table is
+/// One table on a page of its own (`summary` and `models` with `--format html`), its lines
+/// `lines` (the table's own, or made as they are written): the page around the table is
 /// made once, and the rows are made into text in blocks of `block` lines on every core and
 /// written between its two halves, so a summary of millions of groups never holds its page.
 pub fn write_lines(

@@ -18,12 +18,9 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, presets};
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
-pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    write_lines(table, &table.lines, locale, out)
-}
-
-/// [`write`] with the lines `lines` in place of the table's own: they are gone through twice,
-/// once to measure the columns and once to write, in blocks on every core.
+/// Writes `table` with its lines `lines` (the table's own, or made as they are written): they
+/// are gone through twice, once to measure the columns and once to write, in blocks on every
+/// core.
 pub fn write_lines(
     table: &Table,
     lines: &dyn Lines,

@@ -28,13 +28,8 @@ const SPREADSHEET_DIGITS: u32 = 15;
 /// Widest column, in characters.
 const MAX_WIDTH: usize = 80;
 
-/// One table in a workbook of one sheet (`summary`, `models`).
-pub fn write(table: &Table, locale: &Locale, out: &mut dyn Write) -> Result<()> {
-    write_lines(table, &table.lines, locale, out)
-}
-
-/// [`write`] with the lines `lines` in place of the table's own: each line is made into its
-/// cells when it is written (and once before, to fit the columns), so a summary of many groups
+/// One table in a workbook of one sheet (`summary`, `models`), its lines `lines` (the table's
+/// own, or made as they are written): each line is made into its cells when it is written (and once before, to fit the columns), so a summary of many groups
 /// never holds its text.
 pub fn write_lines(
     table: &Table,
