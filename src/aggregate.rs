@@ -251,7 +251,7 @@ pub fn order_by_parts(
             *high = (*high).max(v);
         }
     }
-    if let Some(sorted) = order_within(n, &ranges, &part, most) {
+    if let Ok(sorted) = order_within(n, &ranges, &part, most) {
         return (sorted.order, sorted.same);
     }
     let listed: Vec<u32> = (0..n)
@@ -276,22 +276,29 @@ pub struct PartOrder {
     pub same_but_last: Vec<bool>,
 }
 
+/// Why [`order_within`] did not pack the parts: the caller then sorts them another way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpacked {
+    /// The ranges need more than the bits allowed.
+    TooWide,
+    /// A part falls outside the range it was given: a wrong range never makes a wrong order.
+    OutOfRange,
+}
+
 /// [`order_by_parts`] when each part's range `(low, high)` is known beforehand: each slot's
-/// parts are read once, packed into one number. `None` when they need more than `most` bits
-/// together, or when a part falls outside its range (the caller then sorts the other way; a
-/// wrong range never makes a wrong order).
+/// parts are read once, packed into one number.
 pub fn order_within(
     n: usize,
     ranges: &[(u32, u32)],
     part: impl Fn(usize, usize) -> u32,
     most: u32,
-) -> Option<PartOrder> {
+) -> Result<PartOrder, Unpacked> {
     let bits: Vec<u32> = ranges
         .iter()
         .map(|&(lo, hi)| u32::BITS - hi.saturating_sub(lo).leading_zeros())
         .collect();
     if bits.iter().sum::<u32>() > most.min(u64::BITS) {
-        return None;
+        return Err(Unpacked::TooWide);
     }
     let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
     for slot in 0..n {
@@ -299,7 +306,7 @@ pub fn order_within(
         for (p, (&(low, high), &b)) in ranges.iter().zip(&bits).enumerate() {
             let v = part(slot, p);
             if v < low || v > high {
-                return None;
+                return Err(Unpacked::OutOfRange);
             }
             packed = packed << b | u64::from(v - low);
         }
@@ -313,7 +320,7 @@ pub fn order_within(
             && keyed[k - 1].0.checked_shr(shift).unwrap_or(0)
                 == keyed[k].0.checked_shr(shift).unwrap_or(0)
     };
-    Some(PartOrder {
+    Ok(PartOrder {
         same: (0..n).map(|k| alike(k, 0)).collect(),
         same_but_last: (0..n).map(|k| alike(k, last)).collect(),
         order: keyed.into_iter().map(|(_, slot)| slot).collect(),
@@ -978,7 +985,7 @@ mod tests {
             // With the ranges known: the same order, and which places begin a new key when
             // the last part is left out; a range that leaves a part out refuses to pack.
             let ranges = vec![(7, 3 * scale + 7); 3];
-            if let Some(within) = order_within(keys.len(), &ranges, part, u64::BITS) {
+            if let Ok(within) = order_within(keys.len(), &ranges, part, u64::BITS) {
                 prop_assert!(!wide);
                 prop_assert_eq!(&within.order, &want);
                 let alike_but_last: Vec<bool> = (0..want.len())
@@ -989,8 +996,13 @@ mod tests {
                 prop_assert!(wide);
             }
             let short = vec![(7, 2 * scale + 7); 3];
-            let refused = order_within(keys.len(), &short, part, u64::BITS).is_none();
-            prop_assert_eq!(refused, wide || keys.iter().flatten().any(|&k| k == 3));
+            let refused = order_within(keys.len(), &short, part, u64::BITS).err();
+            let want = match (wide, keys.iter().flatten().any(|&k| k == 3)) {
+                (true, _) => Some(Unpacked::TooWide),
+                (false, true) => Some(Unpacked::OutOfRange),
+                (false, false) => None,
+            };
+            prop_assert_eq!(refused, want);
         }
 
         /// Two threads' groups merged as symbols (each thread's own interner, texts met in
