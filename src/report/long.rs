@@ -119,6 +119,7 @@ pub fn rank(parts: &Parts, order: &dyn TextOrder) -> Ranked {
 
 /// The groups in the order their lines are written, once every total is known to print: each
 /// entry a thread's group, the groups of one line (threads that met the same key) together.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Ordered {
     /// (thread, slot), in line order.
     entries: Vec<(u32, u32)>,
@@ -137,6 +138,12 @@ pub struct Ordered {
 /// total, which the general path adds up too) is one no decimal holds exactly: the general path
 /// then names it as it always has.
 pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
+    order_packed_within(parts, ranked, u64::BITS)
+}
+
+/// [`order`], packing each line's sort key into at most `most` bits (tests give 0 to sort
+/// every key as a list, the way a key too wide for 64 bits goes).
+fn order_packed_within(parts: &Parts, ranked: &Ranked, most: u32) -> Option<Ordered> {
     let Some((first, _)) = parts.first() else {
         return Some(Ordered {
             entries: Vec::new(),
@@ -219,7 +226,7 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
             _ => (0, measures.len().saturating_sub(1) as u32),
         })
         .collect();
-    let within = order_within(entries.len(), &ranges, part, u64::BITS);
+    let within = order_within(entries.len(), &ranges, part, most);
     // Only a key too wide to pack is sorted the other way: a part outside the range stated here
     // would be a slip in the ranges above, which a test build shows rather than quietly takes
     // the slower way round.
@@ -233,7 +240,7 @@ pub fn order(parts: &Parts, ranked: &Ranked) -> Option<Ordered> {
             (o.order, o.same, labels)
         }
         Err(_) => {
-            let (sorted, joins) = order_by_parts(entries.len(), width, part, u64::BITS);
+            let (sorted, joins) = order_by_parts(entries.len(), width, part, most);
             let labels: Vec<u32> = (0..sorted.len())
                 .filter(|&k| {
                     k == 0 || {
@@ -879,7 +886,10 @@ mod tests {
         .map_err(|e| e.to_string());
         let parts = parts(dims, rows, threads);
         let ranked = rank(&parts, locale.order);
-        let direct = order(&parts, &ranked).map(|ordered| {
+        let ordered = order(&parts, &ranked);
+        // Keys sorted as lists (as a key too wide to pack is) put the lines in the same order.
+        assert_eq!(order_packed_within(&parts, &ranked, 0), ordered);
+        let direct = ordered.map(|ordered| {
             let mut out = Vec::new();
             (Shown::new(&parts, &ordered, spec))
                 .and_then(|shown| {
