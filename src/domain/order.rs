@@ -221,7 +221,7 @@ fn sorted_keys<T: Sync>(
     let threads = if items.len() < PARALLEL_FROM {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        cores()
     };
     let size = items.len().div_ceil(threads).max(1);
     let key = &key;
@@ -347,7 +347,7 @@ pub fn ranks_of<'s, T: Sync>(
 /// each. Items that compare equal may end in any order among themselves, as with
 /// `sort_unstable`.
 pub(crate) fn sort_on_cores<T: Ord + Send>(items: &mut [T]) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let cores = cores();
     if items.len() < PARALLEL_SORT_FROM || cores < 2 {
         items.sort_unstable();
         return;
@@ -361,6 +361,11 @@ pub(crate) fn sort_on_cores<T: Ord + Send>(items: &mut [T]) {
 
 /// Fewer items than this are sorted on one core: a thread costs more than it saves.
 const PARALLEL_SORT_FROM: usize = 1 << 16;
+
+/// How many threads work done in parts is spread over ([`on_threads`]): the cores, at most 8.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
 
 /// `f` of each input, each on a thread of its own (one input: here), or here if the system
 /// will not start one.

@@ -104,10 +104,8 @@ pub(crate) fn blocks(count: usize, block: usize) -> Vec<std::ops::Range<usize>> 
         .collect()
 }
 
-/// How many threads the writers make text on: the cores, at most 8.
-pub(crate) fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
+/// How many threads the writers make text on.
+pub(crate) use crate::domain::order::cores;
 
 /// Makes the text of `lines` in blocks of `block` lines, as many blocks at a time as there are
 /// cores, and writes the blocks into `out` in order: `text` makes a range of lines into bytes.

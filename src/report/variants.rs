@@ -64,7 +64,7 @@ pub fn similar_values(dim: Dim, values: Vec<&str>) -> Option<Kind> {
     let parts = if values.len() < PARALLEL_FROM {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        crate::domain::order::cores()
     };
     similar_values_in(dim, values, parts)
 }
