@@ -3,7 +3,7 @@
 
 use super::listed::Listed;
 use super::place::{Cutoffs, Place};
-use super::worker::{ChunkResult, SERIAL, TWO_WAYS, Worker};
+use super::worker::{ChunkResult, Finished, SERIAL, TWO_WAYS};
 use super::{MAX_LISTED, Plan, Read, Tally};
 use crate::aggregate::{Groups, LocalGroups};
 use crate::ledger::intern::Interner;
@@ -36,9 +36,9 @@ pub(super) struct Collector {
     /// Files separated by `;`: Excel writes `;` exactly where the decimal mark is a comma, so
     /// that is one more piece of evidence of the Vietnamese convention.
     pub(super) semicolon: BTreeSet<usize>,
-    /// Workers are turned into text groups one at a time at the end, so only one thread's
-    /// groups exist twice at any moment.
-    pub(super) workers: Vec<Worker>,
+    /// Each worker's results, finished on its own thread when its reading ended, in the order
+    /// the workers were started.
+    pub(super) finished: Vec<Result<Finished>>,
     pub(super) cutoffs: Arc<Cutoffs>,
     /// Each file's own tally, by file index.
     pub(super) file_tallies: BTreeMap<usize, Tally>,
@@ -61,7 +61,7 @@ impl Default for Collector {
             amount_columns: BTreeMap::new(),
             header_lines: BTreeMap::new(),
             semicolon: BTreeSet::new(),
-            workers: Vec::new(),
+            finished: Vec::new(),
             cutoffs: Arc::default(),
             file_tallies: BTreeMap::new(),
             sha256: BTreeMap::new(),
@@ -143,8 +143,8 @@ impl Collector {
         let mut pending_sums = Vec::new();
         let mut pending_rows = Listed::new(MAX_LISTED);
         let mut seen: Vec<Seen> = vec![Seen::default(); plan.selection.filters.len()];
-        for w in std::mem::take(&mut self.workers) {
-            let f = w.finish()?;
+        for f in std::mem::take(&mut self.finished) {
+            let f = f?;
             for (all, one) in seen.iter_mut().zip(f.seen) {
                 all.merge(one);
             }

@@ -257,7 +257,7 @@ pub fn read_sets(
             },
         );
         collector.finish_reading(reading);
-        collector.workers.push(worker);
+        collector.finished.push(worker.finish());
     } else {
         // The reading thread is one of the `threads`: it queues chunks for the others and, when
         // the queue is full, parses the chunk itself instead of waiting, so every core works.
@@ -292,7 +292,11 @@ pub fn read_sets(
                                 break;
                             }
                         }
-                        worker
+                        // The reading thread stops waiting for results here, and finishes its
+                        // own worker while this one finishes (a report's grouping sets take
+                        // tens of milliseconds per worker to be made text).
+                        drop(res_tx);
+                        worker.finish()
                     });
                     spawned.ok()
                 })
@@ -332,10 +336,10 @@ pub fn read_sets(
                 collector.add(r);
             }
             collector.finish_reading(reading);
-            collector.workers.push(own);
+            collector.finished.push(own.finish());
             for h in handles {
                 match h.join() {
-                    Ok(worker) => collector.workers.push(worker),
+                    Ok(finished) => collector.finished.push(finished),
                     Err(_) => collector
                         .set_fatal((u64::MAX, anyhow!("a reading thread stopped unexpectedly"))),
                 }
