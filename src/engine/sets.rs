@@ -98,6 +98,10 @@ fn year_cell(slot: u32, year: u32) -> usize {
 
 /// The code in `to` of the period whose code in `from` is `code` (`to` no finer than `from`).
 fn coarsen(from: Dim, code: u32, to: Dim) -> u32 {
+    if from == to {
+        // Every year cell of a report comes here once per set: no date to make.
+        return code;
+    }
     let (year, month) = match from {
         Dim::Month => (code / 100, code % 100),
         Dim::Quarter => (code / 10, (code % 10 - 1) * 3 + 1),
@@ -374,6 +378,13 @@ mod tests {
         assert_eq!(coarsen(Dim::Month, 202_411, Dim::Quarter), 20_244);
         assert_eq!(coarsen(Dim::Month, 202_411, Dim::Year), 2024);
         assert_eq!(coarsen(Dim::Quarter, 20_243, Dim::Year), 2024);
+        for (dim, code) in [
+            (Dim::Year, 2024),
+            (Dim::Quarter, 20_244),
+            (Dim::Month, 202_412),
+        ] {
+            assert_eq!(coarsen(dim, code, dim), code, "{dim}");
+        }
         assert_eq!(
             Period::from_code(Dim::Quarter, coarsen(Dim::Month, 202_407, Dim::Quarter)),
             Period::Quarter(2024, 3)
