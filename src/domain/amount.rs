@@ -208,6 +208,17 @@ fn div_small(limbs: [u64; 4], d: u64) -> ([u64; 4], u64) {
     (q, r as u64)
 }
 
+impl Exact {
+    /// The sum `units × 10^-scale` (a scale past a `Decimal`'s 28 is taken as 28).
+    pub fn from_units(units: i128, scale: u32) -> Exact {
+        Exact {
+            lo: units as u128,
+            hi: if units < 0 { -1 } else { 0 },
+            scale: scale.min(MAX_SCALE),
+        }
+    }
+}
+
 impl From<Decimal> for Exact {
     fn from(d: Decimal) -> Exact {
         let m = d.mantissa();

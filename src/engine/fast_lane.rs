@@ -427,7 +427,7 @@ impl FastLane {
             let slot = self.slot_of(d.group, groups);
             self.deferred[i].group = Group::Slot(slot);
             match &sets {
-                Some(sets) => sets.prefetch(slot, d.date),
+                Some(sets) => sets.prefetch(slot),
                 None => groups.prefetch(slot),
             }
         }

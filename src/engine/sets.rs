@@ -47,29 +47,79 @@ const NO_MEASURE: u32 = u32::MAX;
 /// Ways per fine slot in the year array: two consecutive years fall in different ways.
 const WAYS: usize = 2;
 
+/// `10^k` for every scale a `Decimal` has.
+const POW10: [i128; 29] = {
+    let mut p = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// A year's code and sum in the year array; `code` 0 is a free way. The fine group's measure
-/// is kept beside it, so a row never has to look its fine key up. The sum and the count are
-/// kept apart (not an [`Acc`], whose count would start a second 64 bytes after the sum's 48):
-/// a cell is one aligned cache line, one fetch per row.
+/// is kept beside it, so a row never has to look its fine key up. The sum is `units ×
+/// 10^-scale` in 128 bits while it fits (a ledger's sums fit many times over); a row that
+/// would not fit is added to an [`Exact`] beside the array instead. 32 bytes: a fine group's
+/// two years share one cache line.
 #[derive(Debug, Clone, Copy, Default)]
-#[repr(C, align(64))]
+#[repr(C)]
 struct YearCell {
-    total: Exact,
+    /// The sum's units, low and high halves (an `i128` would align the cell to 16 bytes and
+    /// make it 48).
+    lo: u64,
+    hi: i64,
+    count: u32,
     code: u32,
     measure: u32,
-    count: u64,
+    scale: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<YearCell>() == 64);
+const _: () = assert!(size_of::<YearCell>() * WAYS == 64);
 
 impl YearCell {
+    fn units(&self) -> i128 {
+        i128::from(self.hi) << 64 | i128::from(self.lo)
+    }
+
+    /// Adds one row of `amount`; false, changing nothing, when the sum or the count would no
+    /// longer fit.
+    #[inline(always)]
+    fn add(&mut self, amount: Decimal) -> bool {
+        let (m, scale) = (amount.mantissa(), amount.scale().min(28) as u8);
+        let units = self.units();
+        let sum = if scale <= self.scale {
+            m.checked_mul(POW10[usize::from(self.scale - scale)])
+                .and_then(|m| units.checked_add(m))
+        } else {
+            units
+                .checked_mul(POW10[usize::from(scale - self.scale)])
+                .and_then(|u| u.checked_add(m))
+        };
+        match (sum, self.count.checked_add(1)) {
+            (Some(sum), Some(count)) => {
+                (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
+                self.scale = self.scale.max(scale);
+                self.count = count;
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn acc(&self) -> Acc {
         Acc {
-            total: self.total,
-            count: self.count,
+            total: Exact::from_units(self.units(), u32::from(self.scale)),
+            count: u64::from(self.count),
         }
     }
 }
+
+/// A fine group's year cells, on one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Ways([YearCell; WAYS]);
 
 /// One worker's grouping sets.
 pub struct Sets {
@@ -80,9 +130,10 @@ pub struct Sets {
     finest: Option<Dim>,
     /// Whether a set takes the year from the date (the year array is kept).
     by_year: bool,
-    /// (fine slot, way) → the year and sum of its rows.
-    years: Vec<YearCell>,
-    /// (fine slot, year) for a third year of one slot (a window wider than two years).
+    /// Fine slot → the year and sum of its rows, in each way.
+    years: Vec<Ways>,
+    /// (fine slot, year) for a third year of one slot (a window wider than two years), and for
+    /// the rows that would take a year cell's sum past 128 bits.
     more_years: FxHashMap<u64, Acc>,
     /// (code of the finest period, measure) → the sum of its rows, for the sets with a period
     /// finer than the year: a few dozen sums, so each row costs one lookup in cache rather than
@@ -90,10 +141,10 @@ pub struct Sets {
     by_period: FxHashMap<u64, Acc>,
 }
 
-/// The place in the year array of fine group `slot`'s cell for the year `year`.
+/// The way of the year `year` in a fine group's [`Ways`].
 #[inline(always)]
-fn year_cell(slot: u32, year: u32) -> usize {
-    slot as usize * WAYS + year as usize % WAYS
+fn way(year: u32) -> usize {
+    year as usize % WAYS
 }
 
 /// The code in `to` of the period whose code in `from` is `code` (`to` no finer than `from`).
@@ -169,13 +220,12 @@ impl Sets {
         })
     }
 
-    /// Starts loading the year cell a row of fine group `slot` dated `date` is added to, to be
-    /// added to soon ([`Sets::add`]).
+    /// Starts loading the year cells of fine group `slot` (both ways: one cache line), which a
+    /// row is to be added to soon ([`Sets::add`]).
     #[inline(always)]
-    pub fn prefetch(&self, slot: u32, date: NaiveDate) {
-        let at = year_cell(slot, Dim::Year.period_code(date));
-        if let Some(cell) = self.years.get(at) {
-            crate::prefetch::read(cell);
+    pub fn prefetch(&self, slot: u32) {
+        if let Some(ways) = self.years.get(slot as usize) {
+            crate::prefetch::read(ways);
         }
     }
 
@@ -189,25 +239,25 @@ impl Sets {
         amount: Decimal,
     ) -> Result<()> {
         let year = Dim::Year.period_code(date);
-        let at = year_cell(slot, year);
-        if self.years.len() <= at {
+        if self.years.len() <= slot as usize {
             let unknown = YearCell {
                 measure: NO_MEASURE,
                 ..YearCell::default()
             };
-            self.years.resize((slot as usize + 1) * WAYS, unknown);
+            self.years.resize(slot as usize + 1, Ways([unknown; WAYS]));
         }
-        let cell = &mut self.years[at];
+        let cell = &mut self.years[slot as usize].0[way(year)];
         if cell.measure == NO_MEASURE {
             cell.measure = fine.key_of(slot).get(self.measure_at).copied().unwrap_or(0);
         }
         let measure = cell.measure;
         if self.by_year {
-            if cell.code == year || cell.code == 0 {
+            let mine = cell.code == year || cell.code == 0;
+            if mine {
                 cell.code = year;
-                cell.total.add(amount)?;
-                cell.count += 1;
-            } else {
+            }
+            if !(mine && cell.add(amount)) {
+                // A third year, or a sum past 128 bits: an exact sum beside.
                 self.more_years
                     .entry(u64::from(slot) << 32 | u64::from(year))
                     .or_default()
@@ -276,8 +326,9 @@ impl Sets {
         let cells = years
             .iter()
             .enumerate()
+            .flat_map(|(slot, ways)| ways.0.iter().map(move |c| (slot as u32, c)))
             .filter(|(_, c)| c.code != 0)
-            .map(|(at, c)| ((at / WAYS) as u32, c.code, c.acc()))
+            .map(|(slot, c)| (slot, c.code, c.acc()))
             .chain(
                 more.iter()
                     .map(|(at, acc)| ((at >> 32) as u32, *at as u32, *acc)),
@@ -321,7 +372,7 @@ mod tests {
 
     /// Each set's groups of `rows` (unit, day from 2023-01-01, measure, amount), added the
     /// plain way: one text key per row.
-    fn plain(rows: &[(u8, u16, u8, i64)], sets: &[Vec<Dim>]) -> Vec<Groups> {
+    fn plain(rows: &[(u8, u16, u8, Decimal)], sets: &[Vec<Dim>]) -> Vec<Groups> {
         sets.iter()
             .map(|dims| {
                 let mut g = Groups::new(dims.clone());
@@ -337,11 +388,27 @@ mod tests {
                         values,
                         measure: MEASURES[m as usize % 3].into(),
                     };
-                    g.add(key, Decimal::from(v), 1).unwrap();
+                    g.add(key, v, 1).unwrap();
                 }
                 g
             })
             .collect()
+    }
+
+    /// Mostly small amounts, some with decimals, and now and then the largest and smallest a
+    /// `Decimal` holds or one of 28 decimals: with the others, they take a year cell's sum past
+    /// 128 bits, and the rest of its rows go to the exact sums beside.
+    fn amount() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            8 => (-1000i64..1000).prop_map(Decimal::from),
+            2 => (-100_000i64..100_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+            1 => proptest::sample::select(vec![
+                Decimal::MAX,
+                Decimal::MIN,
+                Decimal::from_i128_with_scale(1, 28),
+                Decimal::from_i128_with_scale(-79_228_162_514_264_337_593_543_950_335, 28),
+            ]),
+        ]
     }
 
     proptest! {
@@ -350,7 +417,7 @@ mod tests {
         /// each set what adding every row as text gives, over three years.
         #[test]
         fn sets_are_the_plain_groups(
-            rows in proptest::collection::vec((0u8..12, 0u16..1095, 0u8..3, -1000i64..1000), 0..300),
+            rows in proptest::collection::vec((0u8..12, 0u16..1095, 0u8..3, amount()), 0..300),
         ) {
             let fine = Grouping { dims: vec![Dim::Unit], depth: None };
             let sets = vec![
@@ -365,11 +432,56 @@ mod tests {
                 let unit = interner.intern(&format!("u{u}"));
                 let measure = interner.intern(MEASURES[m as usize % 3]);
                 let slot = groups.slot_of(&[unit, measure]);
-                s.add(slot, &groups, day_of(day), Decimal::from(v)).unwrap();
+                s.add(slot, &groups, day_of(day), v).unwrap();
             }
             let got = s.into_groups(&groups, &interner).unwrap();
             prop_assert_eq!(got, plain(&rows, &sets));
         }
+    }
+
+    /// A year cell adds exactly while its sum fits 128 bits, at the finest scale it has met;
+    /// a row that would take it past refuses, changing nothing.
+    #[test]
+    fn a_year_cell_refuses_what_would_not_fit() {
+        let fitting = [
+            Decimal::new(15, 1),
+            Decimal::from(-3),
+            Decimal::new(-25, 2),
+            Decimal::from_i128_with_scale(7, 10),
+        ];
+        let mut cell = YearCell::default();
+        let mut want = Exact::ZERO;
+        for d in fitting {
+            assert!(cell.add(d), "{d}");
+            want.add(d).unwrap();
+        }
+        assert_eq!((cell.acc().total, cell.acc().count), (want, 4));
+        assert_eq!(cell.scale, 10);
+        // 2^96 units times 10^10 is past 2^127.
+        assert!(!cell.add(Decimal::MAX));
+        assert_eq!((cell.acc().total, cell.acc().count), (want, 4));
+        assert!(cell.add(Decimal::ONE));
+        want.add(Decimal::ONE).unwrap();
+        assert_eq!((cell.acc().total, cell.acc().count), (want, 5));
+        // Down to the smallest sum 128 bits hold, and not one unit further.
+        let near = i128::MIN + 5;
+        let mut low = YearCell {
+            lo: near as u64,
+            hi: (near >> 64) as i64,
+            ..YearCell::default()
+        };
+        assert_eq!(low.units(), near);
+        assert!(low.add(Decimal::from(-5)));
+        assert_eq!(low.units(), i128::MIN);
+        assert!(!low.add(Decimal::NEGATIVE_ONE));
+        assert_eq!((low.units(), low.count), (i128::MIN, 1));
+        // And a count past 32 bits refuses too.
+        let mut many = YearCell {
+            count: u32::MAX,
+            ..YearCell::default()
+        };
+        assert!(!many.add(Decimal::ONE));
+        assert_eq!(many.units(), 0);
     }
 
     /// A finer period's code gives the coarser period it lies in.
