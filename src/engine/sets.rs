@@ -484,6 +484,42 @@ mod tests {
         assert_eq!(many.units(), 0);
     }
 
+    /// The rows of two years of one fine group are added in its cells of the year array; only a
+    /// third year, or a row that would take a cell past 128 bits, goes to the exact sums beside.
+    #[test]
+    fn two_years_stay_in_the_array() {
+        let fine = Grouping {
+            dims: vec![Dim::Unit],
+            depth: None,
+        };
+        let mut s = Sets::new(&fine, &[vec![Dim::Unit, Dim::Year]]).unwrap();
+        let mut groups = LocalGroups::new(fine.clone());
+        let mut interner = Interner::default();
+        let key = [interner.intern("u"), interner.intern("VND")];
+        let slot = groups.slot_of(&key);
+        let on = |y: i32| NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
+        for (year, amount) in [(2023, 1), (2024, 2), (2023, 3), (2024, 4)] {
+            s.add(slot, &groups, on(year), Decimal::from(amount))
+                .unwrap();
+        }
+        assert!(s.more_years.is_empty());
+        let ways = s.years[slot as usize].0;
+        let mut years: Vec<_> = ways.iter().map(|c| (c.code, c.units(), c.count)).collect();
+        years.sort_unstable();
+        assert_eq!(years, [(2023, 4, 2), (2024, 6, 2)]);
+        s.add(slot, &groups, on(2025), Decimal::ONE).unwrap();
+        assert_eq!(s.more_years.len(), 1);
+        s.add(
+            slot,
+            &groups,
+            on(2024),
+            Decimal::from_i128_with_scale(1, 28),
+        )
+        .unwrap();
+        s.add(slot, &groups, on(2024), Decimal::MAX).unwrap();
+        assert_eq!(s.more_years.len(), 2);
+    }
+
     /// A finer period's code gives the coarser period it lies in.
     #[test]
     fn a_period_is_coarsened_to_the_one_it_lies_in() {
