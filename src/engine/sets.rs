@@ -66,10 +66,7 @@ const POW10: [i128; 29] = {
 #[derive(Debug, Clone, Copy, Default)]
 #[repr(C)]
 struct YearCell {
-    /// The sum's units, low and high halves (an `i128` would align the cell to 16 bytes and
-    /// make it 48).
-    lo: u64,
-    hi: i64,
+    units: i128,
     count: u32,
     code: u32,
     measure: u32,
@@ -79,16 +76,12 @@ struct YearCell {
 const _: () = assert!(size_of::<YearCell>() * WAYS == 64);
 
 impl YearCell {
-    fn units(&self) -> i128 {
-        i128::from(self.hi) << 64 | i128::from(self.lo)
-    }
-
     /// Adds one row of `amount`; false, changing nothing, when the sum or the count would no
     /// longer fit.
     #[inline(always)]
     fn add(&mut self, amount: Decimal) -> bool {
         let (m, scale) = (amount.mantissa(), amount.scale().min(28) as u8);
-        let units = self.units();
+        let units = self.units;
         let sum = if scale <= self.scale {
             m.checked_mul(POW10[usize::from(self.scale - scale)])
                 .and_then(|m| units.checked_add(m))
@@ -99,7 +92,7 @@ impl YearCell {
         };
         match (sum, self.count.checked_add(1)) {
             (Some(sum), Some(count)) => {
-                (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
+                self.units = sum;
                 self.scale = self.scale.max(scale);
                 self.count = count;
                 true
@@ -110,7 +103,7 @@ impl YearCell {
 
     fn acc(&self) -> Acc {
         Acc {
-            total: Exact::from_units(self.units(), u32::from(self.scale)),
+            total: Exact::from_units(self.units, u32::from(self.scale)),
             count: u64::from(self.count),
         }
     }
@@ -466,22 +459,21 @@ mod tests {
         // Down to the smallest sum 128 bits hold, and not one unit further.
         let near = i128::MIN + 5;
         let mut low = YearCell {
-            lo: near as u64,
-            hi: (near >> 64) as i64,
+            units: near,
             ..YearCell::default()
         };
-        assert_eq!(low.units(), near);
+        assert_eq!(low.units, near);
         assert!(low.add(Decimal::from(-5)));
-        assert_eq!(low.units(), i128::MIN);
+        assert_eq!(low.units, i128::MIN);
         assert!(!low.add(Decimal::NEGATIVE_ONE));
-        assert_eq!((low.units(), low.count), (i128::MIN, 1));
+        assert_eq!((low.units, low.count), (i128::MIN, 1));
         // And a count past 32 bits refuses too.
         let mut many = YearCell {
             count: u32::MAX,
             ..YearCell::default()
         };
         assert!(!many.add(Decimal::ONE));
-        assert_eq!(many.units(), 0);
+        assert_eq!(many.units, 0);
     }
 
     /// The rows of two years of one fine group are added in its cells of the year array; only a
@@ -504,7 +496,7 @@ mod tests {
         }
         assert!(s.more_years.is_empty());
         let ways = s.years[slot as usize].0;
-        let mut years: Vec<_> = ways.iter().map(|c| (c.code, c.units(), c.count)).collect();
+        let mut years: Vec<_> = ways.iter().map(|c| (c.code, c.units, c.count)).collect();
         years.sort_unstable();
         assert_eq!(years, [(2023, 4, 2), (2024, 6, 2)]);
         s.add(slot, &groups, on(2025), Decimal::ONE).unwrap();
