@@ -14,6 +14,7 @@
 
 mod prints;
 
+use crate::domain::amount::POW10_U64;
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
 use crate::engine::observe::{Observe, Observer};
@@ -226,7 +227,7 @@ pub fn magnitude(amount: Decimal) -> Option<i32> {
         }
         let digits = m.ilog10() as i32 + 1;
         let lead = if digits >= 2 {
-            m / POW10[(digits - 2) as usize]
+            m / POW10_U64[(digits - 2) as usize]
         } else {
             m * 10
         };
@@ -238,17 +239,6 @@ pub fn magnitude(amount: Decimal) -> Option<i32> {
     };
     Some((digits - parts.scale as i32) * 100 + lead as i32)
 }
-
-/// 10⁰ … 10¹⁹.
-const POW10: [u64; 20] = {
-    let mut t = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// The least amount of magnitude `key` (`upper`: the least of the next one up).
 fn magnitude_bound(key: i32, upper: bool) -> Option<Decimal> {

@@ -43,12 +43,23 @@ pub fn too_large() -> anyhow::Error {
     anyhow!("a total passes 2^255 units, the most danvan can add up exactly")
 }
 
-/// Powers of ten that fit in a `u64`, for scaling by steps.
-const POW10_U64: [u64; 20] = {
-    let mut p = [1u64; 20];
+/// `10^k` for every scale a `Decimal` has (0 to 28).
+pub(crate) const POW10_I128: [i128; 29] = {
+    let mut p = [1i128; 29];
     let mut i = 1;
-    while i < 20 {
+    while i < 29 {
         p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// Powers of ten that fit in a `u64` (10^0 to 10^19), for scaling by steps.
+pub(crate) const POW10_U64: [u64; 20] = {
+    let mut p = [0u64; 20];
+    let mut i = 0;
+    while i < 20 {
+        p[i] = POW10_I128[i] as u64;
         i += 1;
     }
     p

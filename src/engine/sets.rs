@@ -14,7 +14,7 @@
 //! every dimension is never built.
 
 use crate::aggregate::{Acc, Grouping, Groups, LocalGroups};
-use crate::domain::amount::Exact;
+use crate::domain::amount::{Exact, POW10_I128};
 use crate::domain::{Dim, Key};
 use crate::ledger::intern::Interner;
 use anyhow::{Result, bail};
@@ -47,17 +47,6 @@ const NO_MEASURE: u32 = u32::MAX;
 /// Ways per fine slot in the year array: two consecutive years fall in different ways.
 const WAYS: usize = 2;
 
-/// `10^k` for every scale a `Decimal` has.
-const POW10: [i128; 29] = {
-    let mut p = [1i128; 29];
-    let mut i = 1;
-    while i < 29 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
 /// A year's code and sum in the year array; `code` 0 is a free way. The fine group's measure
 /// is kept beside it, so a row never has to look its fine key up. The sum is `units ×
 /// 10^-scale` in 128 bits while it fits (a ledger's sums fit many times over); a row that
@@ -83,11 +72,11 @@ impl YearCell {
         let (m, scale) = (amount.mantissa(), amount.scale().min(28) as u8);
         let units = self.units;
         let sum = if scale <= self.scale {
-            m.checked_mul(POW10[usize::from(self.scale - scale)])
+            m.checked_mul(POW10_I128[usize::from(self.scale - scale)])
                 .and_then(|m| units.checked_add(m))
         } else {
             units
-                .checked_mul(POW10[usize::from(scale - self.scale)])
+                .checked_mul(POW10_I128[usize::from(scale - self.scale)])
                 .and_then(|u| u.checked_add(m))
         };
         match (sum, self.count.checked_add(1)) {
