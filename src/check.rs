@@ -7,12 +7,13 @@
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
 //! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are sorted,
-//! see [`prints`]) and 4 per 64 rows (where a row starts in its file); gathering is the same
+//! see [`prints`]) and 4 per 32 rows (where a row starts in its file); gathering is the same
 //! whichever thread saw which row, rows whose fingerprints repeat are read again and compared
 //! ([`confirm`]), and the warnings are pure
 //! functions of what was gathered.
 
 mod prints;
+mod runs;
 
 use crate::domain::amount::POW10_U64;
 use crate::domain::text::fold_accents;
@@ -489,8 +490,10 @@ impl Observer for Looker {
     }
 
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
+        let mut prints = self.prints;
+        prints.seal();
         let mut data = CheckData {
-            prints: vec![self.prints],
+            prints: vec![prints],
             columns: self.columns,
             ..CheckData::default()
         };
@@ -611,23 +614,14 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
         }
         all.columns.extend(found.columns);
     }
-    // One walk over every row in place order finds the runs of rows with no unit or area and
-    // picks out the rows whose key repeats and the anchors, in place order.
-    let repeated = Repeated::new(prints::repeated(&parts));
-    let mut candidates = Vec::new();
-    let mut anchors = Vec::new();
-    let rows = prints::in_order(&parts).map(|(key, place, anchor)| {
-        if !repeated.is_empty() && repeated.contains(key) {
-            candidates.push((key, place));
-        }
-        if let Some(at) = anchor {
-            anchors.push((place, at));
-        }
-        (key, place)
-    });
-    all.runs = empty_runs(rows);
-    all.candidates = candidates;
-    all.anchors = anchors;
+    // One walk over every row finds the rows whose key repeats, the anchors and the runs of
+    // rows with no unit or area, in place order.
+    let repeated = Repeated::new(prints::repeated(&mut parts));
+    let walked = prints::walk(&parts, &repeated);
+    drop(parts);
+    all.runs = walked.runs;
+    all.candidates = walked.candidates;
+    all.anchors = walked.anchors;
     all
 }
 
@@ -660,14 +654,13 @@ pub fn confirm(
     keyed.sort_unstable();
     let places: Vec<Place> = keyed.iter().map(|k| k.0).collect();
     let kept = &data.kept;
-    let mut fields = Vec::new();
     let read = crate::engine::reread(sources, opts, &places, &data.anchors, |place, record| {
         let at = keyed.binary_search_by_key(&place, |k| k.0).ok()?;
         let key = keyed[at].1;
         let kept = kept.get(&place.file_index())?;
+        let mut fields = Vec::new();
         // Not the row read first (a file decoded when read, or changed since): refused.
-        prints::same_hash(kept.written(record, &mut fields), key)
-            .then(|| (key, fields.as_slice().into()))
+        prints::same_hash(kept.written(record, &mut fields), key).then(|| (key, fields.into()))
     })?;
     let mut alike = Alike::default();
     for (place, (key, fields)) in read {
@@ -958,50 +951,6 @@ fn duplicate_rows(
         })
         .collect();
     (problems, unlisted)
-}
-
-/// Runs of rows with no unit (or area) between rows that have one, file by file: what cells
-/// merged in Excel leave in a CSV (the value on the first row of the merge only), from the rows
-/// in file and line order (the low bits of each fingerprint say what is empty). A run at the
-/// top or the bottom of a file is not one: a unit with no area (a town-wide union) often comes
-/// last, and only rows with a value on both sides look like a merge.
-fn empty_runs(rows: impl Iterator<Item = (u64, Place)>) -> Vec<EmptyRun> {
-    const LOOKED_AT: [(u64, Col); 2] = [(NO_UNIT, Col::Unit), (NO_AREA, Col::Area)];
-    let mut out = Vec::new();
-    let mut file = usize::MAX;
-    // Per column: the last row with a value, and the run of rows without one since (first,
-    // rows, last).
-    let mut before: [Option<u64>; 2] = [None; 2];
-    let mut run: [Option<(u64, u64, u64)>; 2] = [None; 2];
-    for (print, place) in rows {
-        let (fi, line) = (place.file_index(), place.line());
-        if fi != file {
-            (file, before, run) = (fi, [None; 2], [None; 2]);
-        }
-        for (k, &(flag, column)) in LOOKED_AT.iter().enumerate() {
-            if print & flag == 0 {
-                if let (Some(before), Some((first, rows, last))) = (before[k], run[k].take()) {
-                    out.push(EmptyRun {
-                        column,
-                        file: fi,
-                        first,
-                        last,
-                        rows,
-                        before,
-                        after: line,
-                    });
-                }
-                before[k] = Some(line);
-            } else if before[k].is_some() {
-                run[k] = Some(match run[k] {
-                    None => (line, 1, line),
-                    Some((first, rows, _)) => (first, rows + 1, line),
-                });
-            }
-        }
-    }
-    out.sort_by_key(|r| (r.file, r.first, r.column as u8));
-    out
 }
 
 fn empty_amid(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
@@ -1438,10 +1387,10 @@ mod tests {
                     .iter()
                     .filter(|a| a.0.file_index() == fi)
                     .collect();
-                // One per 64 rows of a chunk, but where the first field is unescaped (one row in
+                // One per 32 rows of a chunk, but where the first field is unescaped (one row in
                 // nine of the export).
                 assert!(
-                    mine.len() >= 700 / 64 - 2,
+                    mine.len() >= 700 / 32 - 2,
                     "file {fi}: {} anchors",
                     mine.len()
                 );

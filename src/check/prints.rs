@@ -9,8 +9,11 @@
 //! ([`crate::engine::reread`]) and compared field by field, so a collision never names a row
 //! that is not a duplicate.
 
+use super::EmptyRun;
+use super::runs::{self, Stretch};
 use crate::domain::order::on_threads;
 use crate::engine::Place;
+use std::ops::Range;
 
 /// Rows per page: pages are allocated whole, so a thread's rows never cost a doubling `Vec`'s
 /// spare half, and are never copied while they grow.
@@ -23,10 +26,10 @@ const FAR: u64 = 0x3f;
 /// The hash bits kept, above the gap and flags.
 const HASH_BITS: u32 = 40;
 /// Of every this many rows of a chunk, the first's start in its chunk is kept (4 bytes; the
-/// row's place follows from its index), for [`in_order`] to give: a row read again is read from the
+/// row's place follows from its index), for [`walk`] to give: a row read again is read from the
 /// anchor before it to the anchor after it, a few kilobytes, not from the start of the file.
-/// 300 KB at 5,000,000 rows.
-const ANCHOR_EVERY: usize = 64;
+/// 625 KB at 5,000,000 rows.
+const ANCHOR_EVERY: usize = 32;
 /// An anchor row whose start could not be told (its first field was unescaped), or lies past
 /// what 32 bits hold.
 const NO_ANCHOR: u32 = u32::MAX;
@@ -49,6 +52,9 @@ pub struct Prints {
     /// Per anchor row (the first of every [`ANCHOR_EVERY`] rows of a segment that has `at`):
     /// where its record starts in the chunk's text.
     anchors: Vec<u32>,
+    /// Its keys in their buckets, once reading ends ([`Prints::seal`]), until [`repeated`] is
+    /// done.
+    bucketed: Option<Bucketed>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -137,8 +143,23 @@ impl Prints {
         self.rows
     }
 
+    #[cfg(test)]
     fn get(&self, i: usize) -> u64 {
         unpack(&self.pages[i / PAGE][i % PAGE])
+    }
+
+    /// Rows `from..to` as stored.
+    fn entries(&self, from: usize, to: usize) -> impl Iterator<Item = &[u8; 6]> + '_ {
+        let pages = self
+            .pages
+            .get(from / PAGE..to.div_ceil(PAGE))
+            .unwrap_or_default();
+        pages.iter().enumerate().flat_map(move |(j, page)| {
+            let base = (from / PAGE + j) * PAGE;
+            let lo = from.saturating_sub(base);
+            let hi = (to - base).min(page.len());
+            page.get(lo..hi).unwrap_or_default()
+        })
     }
 }
 
@@ -147,6 +168,7 @@ fn unpack(b: &[u8; 6]) -> u64 {
     u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], 0, 0])
 }
 
+#[cfg(test)]
 /// Every row of every thread in file and line order, as (key, place, anchor): the key's two low
 /// bits are the row's flags; an anchor row comes with where it starts in its file.
 pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place, Option<u64>)> + '_ {
@@ -164,6 +186,7 @@ pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place, Option<u6
         .flat_map(move |(t, s)| rows_of(&parts[t], s))
 }
 
+#[cfg(test)]
 /// The rows of segment `s` of `part`, in line order, as [`in_order`] gives them.
 fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<u64>)> + '_ {
     let seg = part.segments[s];
@@ -195,78 +218,213 @@ fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<
 /// Bits of a 42-bit key (the hash's 40, then the flags) that pick its bucket in [`repeated`];
 /// the 32 below are what is sorted.
 const BUCKET_BITS: u32 = 10;
+const BUCKETS: usize = 1 << BUCKET_BITS;
 
-/// The keys two rows or more share, sorted. Every key is put once in its bucket by its top bits
-/// (a counting sort, 4 bytes a row for its low 32 bits), then each bucket, small enough for the
-/// first-level cache, is sorted on its own: two passes over the rows, and the buckets shared
-/// among as many threads as read them.
-pub fn repeated(parts: &[Prints]) -> Vec<u64> {
-    const BUCKETS: usize = 1 << BUCKET_BITS;
+/// One thread's keys, 42 bits each (the hash's 40, then the flags), put in their buckets by
+/// their top bits: 4 bytes a row for the low 32 bits.
+#[derive(Debug, Clone, Default)]
+struct Bucketed {
+    /// Where each bucket starts in `low`, then where the last ends.
+    starts: Vec<usize>,
+    low: Vec<u32>,
+}
+
+impl Bucketed {
+    fn bucket(&self, b: usize) -> &[u32] {
+        &self.low[self.starts[b]..self.starts[b + 1]]
+    }
+}
+
+/// A stored row's 42-bit key: the hash's 40 bits, then the flags.
+fn short(b: &[u8; 6]) -> u64 {
+    let k = unpack(b);
+    ((k >> 8) << 2) | (k & 3)
+}
+
+impl Prints {
+    /// Puts this thread's keys in their buckets (a counting sort on their top bits), for
+    /// [`repeated`]. Done by each reading thread as its reading ends.
+    pub fn seal(&mut self) {
+        if self.bucketed.is_some() {
+            return;
+        }
+        let entries = || self.pages.iter().flatten();
+        let mut starts = vec![0usize; BUCKETS + 1];
+        for b in entries() {
+            starts[(short(b) >> 32) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut low = vec![0u32; self.rows];
+        let mut next = starts.clone();
+        for b in entries() {
+            let k = short(b);
+            let bucket = (k >> 32) as usize;
+            low[next[bucket]] = k as u32;
+            next[bucket] += 1;
+        }
+        self.bucketed = Some(Bucketed { starts, low });
+    }
+}
+
+/// The keys two rows or more share, sorted, from every thread's buckets ([`Prints::seal`],
+/// done here for a part not sealed yet): the buckets are shared among as many threads as read
+/// them, and each bucket's keys, from every thread, go through a table small enough for the
+/// first-level cache. The buckets are dropped after.
+pub fn repeated(parts: &mut [Prints]) -> Vec<u64> {
+    let unsealed: Vec<&mut Prints> = parts.iter_mut().filter(|p| p.bucketed.is_none()).collect();
+    on_threads(unsealed, Prints::seal);
+    let bucketed: Vec<&Bucketed> = parts.iter().filter_map(|p| p.bucketed.as_ref()).collect();
     let rows: usize = parts.iter().map(Prints::len).sum();
-    // 42 bits: the hash's 40, then the flags.
-    let short = |b: &[u8; 6]| {
-        let k = unpack(b);
-        ((k >> 8) << 2) | (k & 3)
-    };
-    let entries = || parts.iter().flat_map(|p| &p.pages).flatten();
-    let mut starts = vec![0usize; BUCKETS + 1];
-    for b in entries() {
-        starts[(short(b) >> 32) as usize + 1] += 1;
+    // Rows up to the end of each bucket, over every thread: contiguous runs of buckets of
+    // about equal rows, one per thread.
+    let mut ends = vec![0usize; BUCKETS];
+    for s in &bucketed {
+        for (end, &start) in ends.iter_mut().zip(&s.starts[1..]) {
+            *end += start;
+        }
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut low = vec![0u32; rows];
-    let mut next = starts.clone();
-    for b in entries() {
-        let k = short(b);
-        let bucket = (k >> 32) as usize;
-        low[next[bucket]] = k as u32;
-        next[bucket] += 1;
-    }
-    drop(next);
-    // Contiguous runs of buckets of about equal rows, one per thread (the cuts never go down:
-    // `starts` does not).
     let threads = parts.len().clamp(1, 16);
     let mut cuts = vec![0usize];
     for t in 1..threads {
-        cuts.push(
-            starts
-                .partition_point(|&s| s < rows * t / threads)
-                .min(BUCKETS),
-        );
+        cuts.push(ends.partition_point(|&e| e < rows * t / threads));
     }
     cuts.push(BUCKETS);
-    let mut pieces = Vec::new();
-    let mut rest: &mut [u32] = &mut low;
-    for w in cuts.windows(2) {
-        let (here, after) = std::mem::take(&mut rest).split_at_mut(starts[w[1]] - starts[w[0]]);
-        pieces.push((w[0]..w[1], here));
-        rest = after;
+    let ranges: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+    let found = on_threads(ranges, |buckets| repeats_in(&bucketed, buckets));
+    drop(bucketed);
+    for p in parts.iter_mut() {
+        p.bucketed = None;
     }
-    // A thread the system will not start is done without (`on_threads`).
-    let found = on_threads(pieces, |(buckets, piece)| {
-        repeats_in(piece, &starts[buckets.start..=buckets.end], buckets.start)
-    });
-    found.into_iter().flatten().collect()
+    let mut keys: Vec<u64> = found.into_iter().flatten().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
-/// The keys that repeat among the low bits in `piece`, whose buckets start at `first`:
-/// `starts` holds where each of its buckets starts in the whole, then where the last ends.
-fn repeats_in(piece: &mut [u32], starts: &[usize], first: usize) -> Vec<u64> {
-    let base = starts.first().copied().unwrap_or(0);
+/// A slot of [`repeats_in`]'s table that holds no key.
+const FREE: u32 = u32::MAX;
+
+/// The keys that repeat in `buckets`, from every thread's keys in each, once or more each.
+fn repeats_in(bucketed: &[&Bucketed], buckets: Range<usize>) -> Vec<u64> {
     let mut out = Vec::new();
-    for (i, w) in starts.windows(2).enumerate() {
-        let span = &mut piece[w[0] - base..w[1] - base];
-        span.sort_unstable();
-        for run in span.chunk_by(|a, b| a == b) {
-            if run.len() > 1 {
-                let k = (((first + i) as u64) << 32) | u64::from(run[0]);
-                out.push(((k >> 2) << 8) | (k & 3));
+    // Open addressing, at most half full: a key's bits above its flags are a hash's, so they
+    // are its slot.
+    let mut table: Vec<u32> = Vec::new();
+    for b in buckets {
+        let size: usize = bucketed.iter().map(|s| s.bucket(b).len()).sum();
+        let slots = (2 * size).next_power_of_two().max(64);
+        table.clear();
+        table.resize(slots, FREE);
+        let mask = slots - 1;
+        // `FREE` is also a key: counted apart.
+        let mut free_seen = 0;
+        let mut found = |low: u32| out.push(((b as u64) << 32) | u64::from(low));
+        for &low in bucketed.iter().flat_map(|s| s.bucket(b)) {
+            if low == FREE {
+                free_seen += 1;
+                if free_seen == 2 {
+                    found(low);
+                }
+                continue;
+            }
+            let mut i = (low >> 2) as usize & mask;
+            loop {
+                match table[i] {
+                    FREE => {
+                        table[i] = low;
+                        break;
+                    }
+                    k if k == low => {
+                        found(low);
+                        break;
+                    }
+                    _ => i = (i + 1) & mask,
+                }
             }
         }
     }
+    // Back from 42 bits to a key's 48: the hash's 40, a byte, the flags.
+    for k in &mut out {
+        *k = ((*k >> 2) << 8) | (*k & 3);
+    }
     out
+}
+
+/// What the walk over every row finds ([`walk`]), each in place order.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Rows whose key is among the repeated, with their keys.
+    pub candidates: Vec<(u64, Place)>,
+    pub anchors: Vec<Anchor>,
+    pub runs: Vec<EmptyRun>,
+}
+
+/// What one thread's rows hold, chunk by chunk: (file, first line, thread, chunk) to order it
+/// by, its runs, its anchors.
+type Piece = ((usize, u64, usize, usize), Stretch, Vec<Anchor>);
+
+/// One walk over every row: the rows whose key is in `repeated` (found by [`repeated`]), the
+/// anchors, the runs of rows with no unit or area. Each thread's rows are walked on a thread of
+/// their own, chunk by chunk, then the chunks are put in file and line order.
+pub fn walk(parts: &[Prints], repeated: &Repeated) -> Walked {
+    let each: Vec<(usize, &Prints)> = parts.iter().enumerate().collect();
+    let walked = on_threads(each, |(t, part)| walk_part(t, part, repeated));
+    let mut out = Walked::default();
+    let mut pieces: Vec<Piece> = Vec::new();
+    for (candidates, part) in walked {
+        out.candidates.extend(candidates);
+        pieces.extend(part);
+    }
+    out.candidates.sort_unstable_by_key(|c| c.1);
+    pieces.sort_unstable_by_key(|p| p.0);
+    let mut stretches = Vec::with_capacity(pieces.len());
+    for (_, stretch, anchors) in pieces {
+        out.anchors.extend(anchors);
+        stretches.push(stretch);
+    }
+    out.runs = runs::join(stretches);
+    out
+}
+
+/// [`walk`] over the rows of thread `t`.
+fn walk_part(t: usize, part: &Prints, repeated: &Repeated) -> (Vec<(u64, Place)>, Vec<Piece>) {
+    let mut candidates = Vec::new();
+    let mut pieces = Vec::with_capacity(part.segments.len());
+    let mut far = part.far.iter().peekable();
+    let any = !repeated.is_empty();
+    for (s, seg) in part.segments.iter().enumerate() {
+        let end = part.segments.get(s + 1).map_or(part.rows, |n| n.start);
+        let mut stretch = Stretch::new(seg.file);
+        let mut anchors = Vec::new();
+        let mut line = seg.first_line;
+        for (nth, b) in part.entries(seg.start, end).enumerate() {
+            let packed = unpack(b);
+            let gap = (packed & GAP_MASK) >> GAP_SHIFT;
+            if gap == FAR {
+                let i = seg.start + nth;
+                while far.next_if(|f| f.0 < i).is_some() {}
+                line = far.next_if(|f| f.0 == i).map_or(line, |f| f.1);
+            } else {
+                line += gap;
+            }
+            let key = packed & !GAP_MASK;
+            stretch.row(key, line);
+            if let Some(at) = seg.at
+                && nth.is_multiple_of(ANCHOR_EVERY)
+                && let Some(&start) = part.anchors.get(seg.anchors + nth / ANCHOR_EVERY)
+                && start != NO_ANCHOR
+            {
+                anchors.push((Place::new(seg.file, line), at + u64::from(start)));
+            }
+            if any && repeated.contains(key) {
+                candidates.push((key, Place::new(seg.file, line)));
+            }
+        }
+        pieces.push(((seg.file, seg.first_line, t, s), stretch, anchors));
+    }
+    (candidates, pieces)
 }
 
 /// A quick test of whether a key is among `repeated` (sorted): a bit per value of the key's top
@@ -356,19 +514,42 @@ mod tests {
                 }
                 continue;
             }
+            // Half the chunks are the file's own bytes: their rows' starts are kept as
+            // anchors, but where one could not be told.
+            let at = (i % 2 == 0).then_some(1_000_000 * i as u64);
             if let Some(&(_, _, first)) = chunk.first() {
-                parts[t].chunk(
-                    first.file_index(),
-                    first.line() - xorshift(&mut x) % 2,
-                    None,
-                );
+                parts[t].chunk(first.file_index(), first.line() - xorshift(&mut x) % 2, at);
             }
-            for &(p, f, place) in chunk {
-                parts[t].push(p, f, place);
+            for (n, &(p, f, place)) in chunk.iter().enumerate() {
+                parts[t].push_at(p, f, place, || (n % 5 != 4).then_some(n * 10));
             }
         }
         let walked: Vec<(u64, Place)> = in_order(&parts).map(|(k, p, _)| (k, p)).collect();
         assert_eq!(walked, expected);
+
+        // The walk on threads finds what the walk in order does: the rows whose keys are
+        // among those asked for, the anchors, the runs of rows with no unit or area.
+        let asked: Vec<u64> = expected.iter().step_by(7).map(|e| e.0).collect();
+        let mut sorted = asked.clone();
+        sorted.sort_unstable();
+        let found = walk(&parts, &Repeated::new(sorted));
+        let in_place: Vec<(u64, Place, Option<u64>)> = in_order(&parts).collect();
+        let candidates: Vec<(u64, Place)> = in_place
+            .iter()
+            .filter(|r| asked.contains(&r.0))
+            .map(|r| (r.0, r.1))
+            .collect();
+        let anchors: Vec<Anchor> = in_place.iter().filter_map(|r| Some((r.1, r.2?))).collect();
+        let rows: Vec<(usize, u64, u64)> = in_place
+            .iter()
+            .map(|r| (r.1.file_index(), r.1.line(), r.0 & 3))
+            .collect();
+        assert!(!candidates.is_empty() && !anchors.is_empty());
+        assert_eq!(found.candidates, candidates);
+        assert_eq!(found.anchors, anchors);
+        let runs = runs::walked(&rows);
+        assert!(!runs.is_empty());
+        assert_eq!(found.runs, runs);
     }
 
     /// Rows pushed with no chunk announced (an observer driven by hand) make segments of their
@@ -423,7 +604,7 @@ mod tests {
                 .map(|r| r[0])
                 .collect();
             assert!(want.len() > (rows / 1000) as usize);
-            let got = repeated(&parts);
+            let got = repeated(&mut parts);
             assert_eq!(got, want, "{rows} rows, {threads} threads");
             let set = Repeated::new(got);
             assert!(want.iter().all(|k| set.contains(*k)));

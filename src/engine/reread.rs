@@ -3,7 +3,7 @@
 //! fields.
 //!
 //! A file is read straight from disk first: from the anchors the first read kept (where every
-//! 64th row of a chunk starts in the file), only the few kilobytes around each wanted row; else
+//! 32nd row of a chunk starts in the file), only the few kilobytes around each wanted row; else
 //! walking its line ends from the start to the lines wanted. Only those records are split: a
 //! UTF-8 file's bytes are what the first read parsed. The caller
 //! checks each record it gets (its fingerprint must be the one kept); if any is not, the file was
@@ -11,6 +11,7 @@
 //! the first time (same decoding, same chunks, same lines).
 
 use super::Place;
+use crate::domain::order::on_threads;
 use crate::ledger::LEDGER_COLUMNS;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::record::{Record, record_at};
@@ -27,17 +28,22 @@ const BLOCK: usize = 1 << 20;
 /// file is read the careful way.
 const SLACK: usize = 1 << 16;
 
+/// Below this many rows wanted in a file, they are read from their anchors on one thread.
+const ROWS_PER_THREAD: usize = 512;
+
 /// Calls `f` with the record at each of `places` (sorted) and returns, in order, what it gave
 /// for those it accepted (`Some`); a place that is no longer the start of a row (the file
 /// changed since) is left out. `anchors` (sorted): rows whose start in their file the first
-/// read kept, to read each place from the anchor before it rather than from the file's start.
-pub fn reread<T>(
+/// read kept, to read each place from the anchor before it rather than from the file's start;
+/// many rows are so read on as many threads as the machine has cores.
+pub fn reread<T: Send>(
     sources: &[Source],
     opts: &ReadOptions,
     places: &[Place],
     anchors: &[(Place, u64)],
-    mut f: impl FnMut(Place, &Record<'_>) -> Option<T>,
+    f: impl Fn(Place, &Record<'_>) -> Option<T> + Sync,
 ) -> Result<Vec<(Place, T)>> {
+    let f = &f;
     let mut out = Vec::new();
     for (fi, source) in sources.iter().enumerate() {
         let from = places.partition_point(|p| p.file_index() < fi);
@@ -58,13 +64,33 @@ pub fn reread<T>(
         if let Some(path) = plain {
             let delimiter = table.delimiter;
             drop(table);
-            let mut got = Vec::with_capacity(wanted.len());
             let from = anchors.partition_point(|a| a.0.file_index() < fi);
             let to = anchors.partition_point(|a| a.0.file_index() <= fi);
-            let mut all = from_anchors(path, delimiter, wanted, &anchors[from..to], |p, r| {
-                got.push((p, f(p, r)?));
-                Some(())
-            })?;
+            let anchors = &anchors[from..to];
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let pieces = wanted
+                .len()
+                .div_ceil(ROWS_PER_THREAD)
+                .clamp(1, cores.min(8));
+            let each = on_threads(
+                wanted.chunks(wanted.len().div_ceil(pieces)).collect(),
+                |piece| -> Result<Option<Vec<(Place, T)>>> {
+                    let mut got = Vec::with_capacity(piece.len());
+                    let all = from_anchors(path, delimiter, piece, anchors, |p, r| {
+                        got.push((p, f(p, r)?));
+                        Some(())
+                    })?;
+                    Ok(all.then_some(got))
+                },
+            );
+            let mut got = Vec::with_capacity(wanted.len());
+            let mut all = true;
+            for piece in each {
+                match piece? {
+                    Some(mut piece) => got.append(&mut piece),
+                    None => all = false,
+                }
+            }
             if !all {
                 got.clear();
                 all = from_disk(path, delimiter, wanted, |p, r| {
@@ -79,9 +105,9 @@ pub fn reread<T>(
             let Some(table) = open_table(source, opts, HeaderRule::Names(&names))? else {
                 continue;
             };
-            through_table(table, wanted, &mut f, &mut out)?;
+            through_table(table, wanted, f, &mut out)?;
         } else {
-            through_table(table, wanted, &mut f, &mut out)?;
+            through_table(table, wanted, f, &mut out)?;
         }
     }
     Ok(out)
@@ -216,7 +242,7 @@ fn skip_lines(data: &[u8], mut pos: usize, lines: u64) -> (usize, u64) {
 fn through_table<T>(
     mut table: Table,
     wanted: &[Place],
-    f: &mut impl FnMut(Place, &Record<'_>) -> Option<T>,
+    f: impl Fn(Place, &Record<'_>) -> Option<T>,
     out: &mut Vec<(Place, T)>,
 ) -> Result<()> {
     let mut next = 0;
@@ -249,6 +275,7 @@ fn through_table<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
 
     /// Skipping line ends counts them as one by one would, across blocks and at the end.
     #[test]
@@ -353,15 +380,14 @@ mod tests {
         }
         assert!(a.iter().any(|(_, t)| t.contains("U\n")));
         // Refusing a record of the UTF-8 file reads it through the table: the same records.
-        let mut refused = false;
+        let refused = std::sync::atomic::AtomicBool::new(false);
         let again = reread(
             &sources[..1],
             &opts,
             &places[..wanted.len()],
             &[],
             |p, r| {
-                if p.line() == wanted[3] && !refused {
-                    refused = true;
+                if p.line() == wanted[3] && !refused.swap(true, Ordering::Relaxed) {
                     return None;
                 }
                 texts(r)
