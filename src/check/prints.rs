@@ -52,6 +52,9 @@ pub struct Prints {
     /// Per anchor row (the first of every [`ANCHOR_EVERY`] rows of a segment that has `at`):
     /// where its record starts in the chunk's text.
     anchors: Vec<u32>,
+    /// How many of its keys fall in each bucket of [`repeated`] (counted as they come, so that
+    /// [`Prints::seal`] passes over the rows once).
+    in_bucket: Vec<usize>,
     /// Its keys in their buckets, once reading ends ([`Prints::seal`]), until [`repeated`] is
     /// done.
     bucketed: Option<Bucketed>,
@@ -129,6 +132,10 @@ impl Prints {
         }
         self.last_line = line;
         let packed = key_of(print, flags) | (gap << GAP_SHIFT);
+        if self.in_bucket.is_empty() {
+            self.in_bucket = vec![0; BUCKETS];
+        }
+        self.in_bucket[bucket_of(packed)] += 1;
         if self.pages.last().is_none_or(|p| p.len() == PAGE) {
             self.pages.push(Vec::with_capacity(PAGE));
         }
@@ -241,24 +248,25 @@ fn short(b: &[u8; 6]) -> u64 {
     ((k >> 8) << 2) | (k & 3)
 }
 
+/// The bucket of a packed row (48 bits): its key's top [`BUCKET_BITS`].
+fn bucket_of(packed: u64) -> usize {
+    (packed >> (48 - BUCKET_BITS)) as usize & (BUCKETS - 1)
+}
+
 impl Prints {
-    /// Puts this thread's keys in their buckets (a counting sort on their top bits), for
-    /// [`repeated`]. Done by each reading thread as its reading ends.
+    /// Puts this thread's keys in their buckets (a counting sort on their top bits, counted as
+    /// they came), for [`repeated`]. Done by each reading thread as its reading ends.
     pub fn seal(&mut self) {
         if self.bucketed.is_some() {
             return;
         }
-        let entries = || self.pages.iter().flatten();
         let mut starts = vec![0usize; BUCKETS + 1];
-        for b in entries() {
-            starts[(short(b) >> 32) as usize + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
+        for (b, &n) in self.in_bucket.iter().enumerate() {
+            starts[b + 1] = starts[b] + n;
         }
         let mut low = vec![0u32; self.rows];
         let mut next = starts.clone();
-        for b in entries() {
+        for b in self.pages.iter().flatten() {
             let k = short(b);
             let bucket = (k >> 32) as usize;
             low[next[bucket]] = k as u32;

@@ -70,6 +70,10 @@ pub struct Stretch {
     columns: [Column; 2],
     /// Runs with a row with a value on both sides, both in this stretch.
     runs: Vec<EmptyRun>,
+    /// Whether a row with both values would change more than each column's `last`: a column
+    /// has had no value yet, or has rows with none since its last. Nearly every row has both,
+    /// and then only the lines are written.
+    open: bool,
 }
 
 impl Stretch {
@@ -78,12 +82,22 @@ impl Stretch {
             file,
             columns: [Column::default(); 2],
             runs: Vec::new(),
+            open: true,
         }
     }
 
     /// The next row: its flags (the low bits of its key) and its line.
     #[inline]
     pub fn row(&mut self, flags: u64, line: u64) {
+        if flags & (NO_UNIT | NO_AREA) == 0 && !self.open {
+            self.columns[0].last = line;
+            self.columns[1].last = line;
+            return;
+        }
+        self.any_row(flags, line);
+    }
+
+    fn any_row(&mut self, flags: u64, line: u64) {
         for (column, &(flag, col)) in self.columns.iter_mut().zip(&LOOKED_AT) {
             if flags & flag == 0 {
                 if let Some(gap) = column.tail.take() {
@@ -97,6 +111,10 @@ impl Stretch {
                 column.tail = join_gaps(column.tail, Some(Gap::at(line)));
             }
         }
+        self.open = self
+            .columns
+            .iter()
+            .any(|c| c.first.is_none() || c.tail.is_some());
     }
 }
 
