@@ -6,7 +6,7 @@
 //! median of their unit and measure.
 //!
 //! The observer collects per reading thread what these need, in memory that grows with distinct
-//! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are sorted,
+//! values (names, years, units, magnitudes), plus 6 bytes per row (4 more while they are bucketed,
 //! see [`prints`]) and 4 per 32 rows (where a row starts in its file); gathering is the same
 //! whichever thread saw which row, rows whose fingerprints repeat are read again and compared
 //! ([`confirm`]), and the warnings are pure

@@ -5,6 +5,11 @@
 //! longer gap is kept aside). Sorting the chunks by their first line puts every row back in file
 //! and line order, however the threads shared the chunks.
 //!
+//! After reading, each thread puts its keys in buckets by their top bits ([`Prints::seal`]); the
+//! keys seen twice are found bucket by bucket through a small table ([`repeated`]), and each
+//! thread then walks its own rows once ([`walk`]) for those rows, the anchors and the runs of
+//! empty cells: every step on as many threads as read, none a sort of every row.
+//!
 //! The 40 bits of hash kept only find candidates: rows whose fingerprints repeat are read again
 //! ([`crate::engine::reread`]) and compared field by field, so a collision never names a row
 //! that is not a duplicate.
@@ -223,7 +228,7 @@ fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<
 }
 
 /// Bits of a 42-bit key (the hash's 40, then the flags) that pick its bucket in [`repeated`];
-/// the 32 below are what is sorted.
+/// the 32 below are what a bucket keeps.
 const BUCKET_BITS: u32 = 10;
 const BUCKETS: usize = 1 << BUCKET_BITS;
 
@@ -592,6 +597,15 @@ mod tests {
                     // A print again with other flags: not the same key.
                     let (p, f) = all[(xorshift(&mut x) % i) as usize];
                     (p, (f + 1) & 3)
+                } else if i % 250 == 9 {
+                    // Keys whose bits kept in a bucket are all ones, as a free slot of the
+                    // table is: one of them again and again, the others once each.
+                    let p = if i % 500 == 9 {
+                        1 << 63
+                    } else {
+                        xorshift(&mut x)
+                    };
+                    (p | (((1 << 30) - 1) << 24), 3)
                 } else {
                     // Some prints share the top bits that pick a bucket, or are all zero.
                     let p = xorshift(&mut x);
@@ -612,6 +626,8 @@ mod tests {
                 .map(|r| r[0])
                 .collect();
             assert!(want.len() > (rows / 1000) as usize);
+            let all_ones = key_of(1 << 63 | ((1 << 30) - 1) << 24, 3);
+            assert!(want.contains(&all_ones));
             let got = repeated(&mut parts);
             assert_eq!(got, want, "{rows} rows, {threads} threads");
             let set = Repeated::new(got);

@@ -11,7 +11,7 @@
 //! the first time (same decoding, same chunks, same lines).
 
 use super::Place;
-use crate::domain::order::on_threads;
+use crate::domain::order::{cores, on_threads};
 use crate::ledger::LEDGER_COLUMNS;
 use crate::ledger::dialect::HeaderMap;
 use crate::ledger::record::{Record, record_at};
@@ -35,7 +35,7 @@ const ROWS_PER_THREAD: usize = 512;
 /// for those it accepted (`Some`); a place that is no longer the start of a row (the file
 /// changed since) is left out. `anchors` (sorted): rows whose start in their file the first
 /// read kept, to read each place from the anchor before it rather than from the file's start;
-/// many rows are so read on as many threads as the machine has cores.
+/// many rows are so read on as many threads as the machine has cores (at most 8).
 pub fn reread<T: Send>(
     sources: &[Source],
     opts: &ReadOptions,
@@ -67,11 +67,7 @@ pub fn reread<T: Send>(
             let from = anchors.partition_point(|a| a.0.file_index() < fi);
             let to = anchors.partition_point(|a| a.0.file_index() <= fi);
             let anchors = &anchors[from..to];
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let pieces = wanted
-                .len()
-                .div_ceil(ROWS_PER_THREAD)
-                .clamp(1, cores.min(8));
+            let pieces = wanted.len().div_ceil(ROWS_PER_THREAD).clamp(1, cores());
             let each = on_threads(
                 wanted.chunks(wanted.len().div_ceil(pieces)).collect(),
                 |piece| -> Result<Option<Vec<(Place, T)>>> {
