@@ -416,8 +416,8 @@ fn walk_part(t: usize, part: &Prints, repeated: &Repeated) -> (Vec<(u64, Place)>
             let packed = unpack(b);
             let gap = (packed & GAP_MASK) >> GAP_SHIFT;
             if gap == FAR {
+                // Every row so far has had its own: the next is this row's.
                 let i = seg.start + nth;
-                while far.next_if(|f| f.0 < i).is_some() {}
                 line = far.next_if(|f| f.0 == i).map_or(line, |f| f.1);
             } else {
                 line += gap;
