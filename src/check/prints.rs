@@ -272,9 +272,9 @@ impl Prints {
         let mut low = vec![0u32; self.rows];
         let mut next = starts.clone();
         for b in self.pages.iter().flatten() {
-            let k = short(b);
-            let bucket = (k >> 32) as usize;
-            low[next[bucket]] = k as u32;
+            // The bucket it was counted in: `push_at`'s, by one definition.
+            let bucket = bucket_of(unpack(b));
+            low[next[bucket]] = short(b) as u32;
             next[bucket] += 1;
         }
         self.bucketed = Some(Bucketed { starts, low });
