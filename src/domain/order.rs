@@ -403,6 +403,11 @@ fn shared_prefix(first: &[u8], arena: &[u8], entries: &[Entry]) -> usize {
     let mut shared = first.len();
     for e in entries {
         let k = key_of(arena, e);
+        // Most keys share all of it: one compare of the whole prefix, byte by byte only when
+        // it ends sooner.
+        if k.get(..shared) == Some(&first[..shared]) {
+            continue;
+        }
         shared = first[..shared]
             .iter()
             .zip(k)
