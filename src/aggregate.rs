@@ -240,7 +240,7 @@ fn sort_texts<'a>(texts: &mut [(u64, Sym)], text: &impl Fn(Sym) -> &'a [u8], at:
 pub fn order_by_parts(
     n: usize,
     parts: usize,
-    part: impl Fn(usize, usize) -> u32,
+    part: impl Fn(usize, usize) -> u32 + Sync,
     most: u32,
 ) -> (Vec<u32>, Vec<bool>) {
     let mut ranges = vec![(u32::MAX, 0u32); parts];
@@ -285,12 +285,15 @@ pub enum Unpacked {
     OutOfRange,
 }
 
+/// Fewer slots than this are packed on one core: a thread costs more than it saves.
+const PACK_ON_CORES_FROM: usize = 1 << 16;
+
 /// [`order_by_parts`] when each part's range `(low, high)` is known beforehand: each slot's
 /// parts are read once, packed into one number.
 pub fn order_within(
     n: usize,
     ranges: &[(u32, u32)],
-    part: impl Fn(usize, usize) -> u32,
+    part: impl Fn(usize, usize) -> u32 + Sync,
     most: u32,
 ) -> Result<PartOrder, Unpacked> {
     let bits: Vec<u32> = ranges
@@ -300,17 +303,33 @@ pub fn order_within(
     if bits.iter().sum::<u32>() > most.min(u64::BITS) {
         return Err(Unpacked::TooWide);
     }
-    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
-    for slot in 0..n {
-        let mut packed = 0u64;
-        for (p, (&(low, high), &b)) in ranges.iter().zip(&bits).enumerate() {
-            let v = part(slot, p);
-            if v < low || v > high {
-                return Err(Unpacked::OutOfRange);
+    // Packed on every core, a run of slots each: reading the parts is a random read or two
+    // per slot (a text's rank), millions of them in a report of many groups.
+    let pack = |slots: std::ops::Range<usize>| -> Result<Vec<(u64, u32)>, Unpacked> {
+        let mut keyed = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let mut packed = 0u64;
+            for (p, (&(low, high), &b)) in ranges.iter().zip(&bits).enumerate() {
+                let v = part(slot, p);
+                if v < low || v > high {
+                    return Err(Unpacked::OutOfRange);
+                }
+                packed = packed << b | u64::from(v - low);
             }
-            packed = packed << b | u64::from(v - low);
+            keyed.push((packed, slot as u32));
         }
-        keyed.push((packed, slot as u32));
+        Ok(keyed)
+    };
+    let pieces = match n < PACK_ON_CORES_FROM {
+        true => 1,
+        false => crate::domain::order::cores(),
+    };
+    let size = n.div_ceil(pieces).max(1);
+    let runs: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(size).map(|s| s..n.min(s + size)).collect();
+    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
+    for piece in crate::domain::order::on_threads(runs, pack) {
+        keyed.extend(piece?);
     }
     // Every slot is in one pair: no two pairs are equal, so the order is the one order.
     crate::domain::order::sort_on_cores(&mut keyed);

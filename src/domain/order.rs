@@ -194,10 +194,15 @@ struct Entry {
     index: u32,
 }
 
+/// How many keys a part makes before it sizes its room for the rest by their length.
+const SAMPLED: usize = 256;
+
 /// The keys of one part of the items, end to end.
 struct Part {
     arena: Vec<u8>,
     entries: Vec<Entry>,
+    /// How many bytes every key of the part shares with its first.
+    shared: usize,
 }
 
 /// The indices of `items` in the order of their keys (equal keys by index). `key` appends an
@@ -230,9 +235,14 @@ fn sorted_keys<T: Sync>(
         let uncovered = &uncovered;
         let chunks: Vec<(usize, &[T])> = items.chunks(size).enumerate().collect();
         on_threads(chunks, move |(c, chunk)| {
-            let mut arena = Vec::with_capacity(chunk.len() * 48);
+            let mut arena = Vec::with_capacity(chunk.len().min(SAMPLED) * 64);
             let mut entries = Vec::with_capacity(chunk.len());
             for (i, t) in chunk.iter().enumerate() {
+                // The keys' room for the rest of the part, at the length of its first keys:
+                // growing by doubling copied every key made so far.
+                if i == SAMPLED {
+                    arena.reserve((arena.len() / SAMPLED + 8) * (chunk.len() - i));
+                }
                 // Another part found a text quick keys do not cover: all of this is wasted.
                 if kind == KeyKind::Quick && uncovered.load(AtomicOrdering::Relaxed) {
                     break;
@@ -249,7 +259,13 @@ fn sorted_keys<T: Sync>(
                     index: (c * size + i) as u32,
                 });
             }
-            Part { arena, entries }
+            let first = entries.first().map_or(&[][..], |e| key_of(&arena, e));
+            let shared = shared_prefix(first, &arena, &entries);
+            Part {
+                arena,
+                entries,
+                shared,
+            }
         })
     };
     let mut parts = build(KeyKind::Quick);
@@ -261,8 +277,13 @@ fn sorted_keys<T: Sync>(
     let first: Vec<u8> = (parts.iter())
         .find_map(|p| p.entries.first().map(|e| key_of(&p.arena, e).to_vec()))
         .unwrap_or_default();
+    // What every part's keys share, each part's found on its own thread.
     let shared = (parts.iter())
-        .map(|p| shared_prefix(&first, &p.arena, &p.entries))
+        .map(|p| {
+            let theirs = p.entries.first().map_or(&[][..], |e| key_of(&p.arena, e));
+            let alike = first.iter().zip(theirs).take_while(|(a, b)| a == b).count();
+            alike.min(p.shared)
+        })
         .min()
         .unwrap_or(0);
     on_threads(parts.iter_mut().collect(), |part: &mut Part| {

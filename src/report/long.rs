@@ -20,7 +20,7 @@ use super::table::{Across, Line};
 use crate::aggregate::{LocalGroups, Unpacked, order_by_parts, order_within};
 use crate::domain::amount::Exact;
 use crate::domain::measure::measure_rank;
-use crate::domain::order::{TextOrder, on_threads, ranks_of};
+use crate::domain::order::{TextOrder, cores, on_threads, ranks_of};
 use crate::domain::{Dim, Period, Value};
 use crate::ledger::intern::Interner;
 use crate::problem::Kind;
@@ -261,17 +261,45 @@ fn order_packed_within(parts: &Parts, ranked: &Ranked, most: u32) -> Option<Orde
         measures: measures.iter().map(|m| m.to_string()).collect(),
         column,
     };
-    // Every total must print; the grand total of each measure too.
+    // Every total must print; the grand total of each measure too. Lines are added up on every
+    // core, a run of whole lines each, and the runs' grand totals then added (exactly: in any
+    // order they are the same sums).
+    let size = (ordered.entries.len().div_ceil(cores())).max(BLOCK);
+    let grands = on_threads(line_runs(&ordered, size), |run| {
+        let mut grand = vec![Exact::ZERO; measures.len()];
+        for (line, column) in lines(parts, &ordered, run, n) {
+            let (total, _) = line.ok()?;
+            total.to_decimal()?;
+            grand[column as usize].add_exact(&total).ok()?;
+        }
+        Some(grand)
+    });
     let mut grand = vec![Exact::ZERO; measures.len()];
-    for (line, column) in lines(parts, &ordered, &ordered.column, n) {
-        let (total, _) = line.ok()?;
-        total.to_decimal()?;
-        grand[column as usize].add_exact(&total).ok()?;
+    for piece in grands {
+        for (g, p) in grand.iter_mut().zip(&piece?) {
+            g.add_exact(p).ok()?;
+        }
     }
     if grand.iter().any(|g| g.to_decimal().is_none()) {
         return None;
     }
     Some(ordered)
+}
+
+/// The entries of `ordered` in runs of about `size`, each ending where a line does: a line's
+/// entries are never split.
+fn line_runs(ordered: &Ordered, size: usize) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while from < ordered.entries.len() {
+        let mut to = (from + size.max(1)).min(ordered.entries.len());
+        while ordered.joins.get(to).copied().unwrap_or(false) {
+            to += 1;
+        }
+        runs.push(from..to);
+        from = to;
+    }
+    runs
 }
 
 /// The lowest and highest period code at part `p` of any thread's keys.
@@ -287,24 +315,26 @@ fn period_range(parts: &Parts, p: usize) -> (u32, u32) {
 }
 
 /// Each line's total and rows (an error when threads' totals add up past what is held) and
-/// its measure's column, in order.
+/// its measure's column, in order, for the entries `run` (whole lines).
 fn lines<'a>(
     parts: &'a Parts,
     ordered: &'a Ordered,
-    column: &'a [Vec<u32>],
+    run: std::ops::Range<usize>,
     n: usize,
 ) -> impl Iterator<Item = (Result<(Exact, u64)>, u32)> + 'a {
-    let mut at = 0;
+    let column = &ordered.column;
+    let entries = ordered.entries.get(..run.end).unwrap_or_default();
+    let mut at = run.start;
     std::iter::from_fn(move || {
-        let &(t, slot) = ordered.entries.get(at)?;
+        let &(t, slot) = entries.get(at)?;
         let (groups, _) = &parts[t as usize];
         let c = column[t as usize][groups.key_of(slot)[n] as usize];
         let from = at;
         at += 1;
-        while ordered.joins.get(at).copied().unwrap_or(false) {
+        while at < entries.len() && ordered.joins.get(at).copied().unwrap_or(false) {
             at += 1;
         }
-        let sum = line_sum(parts, &ordered.entries[from..at]);
+        let sum = line_sum(parts, &entries[from..at]);
         Some((sum, c))
     })
 }
@@ -407,17 +437,7 @@ fn write_in_blocks(
                 .or_insert_with(|| Period::from_code(dim, key[d]).to_string());
         }
     }
-    // Blocks end where a line does: a line's entries are never split.
-    let mut blocks = Vec::new();
-    let mut from = 0;
-    while from < ordered.entries.len() {
-        let mut to = (from + block.max(1)).min(ordered.entries.len());
-        while ordered.joins.get(to).copied().unwrap_or(false) {
-            to += 1;
-        }
-        blocks.push(from..to);
-        from = to;
-    }
+    let blocks = line_runs(ordered, block);
     let threads = render::cores();
     if blocks.len() < 2 || threads < 2 {
         for range in blocks {
