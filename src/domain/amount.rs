@@ -327,11 +327,58 @@ pub fn plain(d: Decimal) -> String {
 pub struct Plain(pub Decimal);
 
 impl std::fmt::Display for Plain {
+    /// The digits written here rather than by `rust_decimal`'s `Display`, which cost a third of
+    /// writing a summary of millions of lines: the mantissa's digits in 64-bit steps, then the
+    /// point where the scale puts it. What `{}` of the normalized decimal writes, byte for byte
+    /// (tested).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.0.is_zero() {
             return f.write_str("0");
         }
-        std::fmt::Display::fmt(&self.0.normalize(), f)
+        let d = self.0.normalize();
+        // A mantissa of 96 bits has at most 29 digits; a scale of at most 28 puts at most 29
+        // zeros and a point before them: 1 + 1 + 29 + 29 bytes at the very most.
+        let mut digits = [0u8; 32];
+        let mut at = digits.len();
+        let mut m = d.mantissa().unsigned_abs();
+        while m > 0 {
+            // Nineteen digits at a time by one 128-bit division, then 64-bit ones.
+            let mut chunk = (m % 10u128.pow(19)) as u64;
+            m /= 10u128.pow(19);
+            let mut written = 0;
+            while chunk > 0 || (m > 0 && written < 19) {
+                at -= 1;
+                digits[at] = b'0' + (chunk % 10) as u8;
+                chunk /= 10;
+                written += 1;
+            }
+        }
+        let digits = &digits[at..];
+        let scale = d.scale() as usize;
+        let mut text = [0u8; 64];
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| {
+            text[len..len + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+        };
+        if d.is_sign_negative() {
+            put(b"-");
+        }
+        if scale == 0 {
+            put(digits);
+        } else if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            put(int);
+            put(b".");
+            put(frac);
+        } else {
+            put(b"0.");
+            for _ in digits.len()..scale {
+                put(b"0");
+            }
+            put(digits);
+        }
+        f.write_str(std::str::from_utf8(&text[..len]).unwrap_or_default())
     }
 }
 
@@ -366,6 +413,26 @@ pub fn float_artifact(d: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// `Plain` writes what `rust_decimal` writes of the normalized decimal, for every
+        /// mantissa a decimal holds (small ones, with zeros inside, and the widest) and scale.
+        #[test]
+        fn plain_writes_what_the_decimal_writes(
+            mantissa in proptest::prop_oneof![
+                -1_000_000i128..1_000_000,
+                proptest::num::i128::ANY.prop_map(|m| m % (1i128 << 96)),
+                (0u32..29).prop_map(|k| 10i128.pow(k)),
+                (0u32..10).prop_map(|k| 10i128.pow(19) * (1 + i128::from(k)) + 7),
+            ],
+            scale in 0u32..=28,
+        ) {
+            let d = Decimal::from_i128_with_scale(mantissa, scale);
+            let want = if d.is_zero() { "0".to_string() } else { d.normalize().to_string() };
+            proptest::prop_assert_eq!(Plain(d).to_string(), want);
+        }
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {

@@ -107,28 +107,81 @@ pub(crate) fn blocks(count: usize, block: usize) -> Vec<std::ops::Range<usize>> 
 /// How many threads the writers make text on.
 pub(crate) use crate::domain::order::cores;
 
-/// Makes the text of `lines` in blocks of `block` lines, as many blocks at a time as there are
-/// cores, and writes the blocks into `out` in order: `text` makes a range of lines into bytes.
-/// Lines made in a different order (by total) are each a few cache misses away from the last;
-/// several cores wait on them at once.
+/// Makes the text of `lines` in blocks of `block` lines on every core and writes the blocks
+/// into `out` in order: `text` makes a range of lines into bytes. Lines made in a different
+/// order (by total) are each a few cache misses away from the last; several cores wait on them
+/// at once.
 pub(crate) fn in_blocks(
     lines: &dyn Lines,
     out: &mut dyn Write,
     block: usize,
     text: impl Fn(std::ops::Range<usize>, &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
-    let blocks = blocks(lines.count(), block);
-    for round in blocks.chunks(cores()) {
-        let texts = crate::domain::order::on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
-            let mut bytes = Vec::new();
-            text(range, &mut bytes)?;
-            Ok(bytes)
-        });
-        for bytes in texts {
+    in_order(blocks(lines.count(), block), out, |range| {
+        let mut bytes = Vec::new();
+        text(range, &mut bytes)?;
+        Ok(bytes)
+    })
+}
+
+/// Makes each piece into bytes with `make` on every core and writes them into `out` in the
+/// pieces' order, as soon as each one's turn comes.
+///
+/// Each core's thread makes every `cores()`-th piece and hands it over through a channel of one
+/// place: a thread is never more than two pieces ahead of the writing (the text waiting stays a
+/// few blocks), and no thread waits for the slowest of a round, as making pieces in rounds of
+/// one per core did. A piece whose thread the system will not start is made here when its turn
+/// comes; the first error stops the writing and is returned.
+pub(crate) fn in_order<I: Send>(
+    pieces: Vec<I>,
+    out: &mut dyn Write,
+    make: impl Fn(I) -> Result<Vec<u8>> + Sync,
+) -> Result<()> {
+    let threads = cores().min(pieces.len());
+    if threads < 2 {
+        for piece in pieces {
+            out.write_all(&make(piece)?)?;
+        }
+        return Ok(());
+    }
+    use std::sync::{Mutex, PoisonError, mpsc};
+    let count = pieces.len();
+    let slots: Vec<Mutex<Option<I>>> = pieces.into_iter().map(|p| Mutex::new(Some(p))).collect();
+    let take = |k: usize| {
+        (slots.get(k)?.lock())
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    };
+    let (make, take) = (&make, &take);
+    std::thread::scope(|scope| -> Result<()> {
+        let mut handed: Vec<Option<mpsc::Receiver<Result<Vec<u8>>>>> = Vec::with_capacity(threads);
+        for first in 0..threads {
+            let (send, receive) = mpsc::sync_channel(1);
+            let started = std::thread::Builder::new().spawn_scoped(scope, move || {
+                for k in (first..count).step_by(threads) {
+                    let Some(piece) = take(k) else { return };
+                    // The writing stopped (an error): nothing more is wanted.
+                    if send.send(make(piece)).is_err() {
+                        return;
+                    }
+                }
+            });
+            handed.push(started.ok().map(|_| receive));
+        }
+        for k in 0..count {
+            let bytes = match &handed[k % threads] {
+                Some(receive) => receive
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("internal error: a writing thread stopped"))?,
+                None => match take(k) {
+                    Some(piece) => make(piece),
+                    None => bail!("internal error: a piece to write is gone"),
+                },
+            };
             out.write_all(&bytes?)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Writes `table` in `format` with the lines `lines` in place of its own: every format is
@@ -230,6 +283,31 @@ impl Format {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Pieces made on every core come out in their order, whatever each one costs; the first
+    /// error stops the writing with every piece before it written and none after.
+    #[test]
+    fn pieces_are_written_in_order_up_to_the_first_error() {
+        let make = |k: usize| -> Result<Vec<u8>> {
+            // Uneven work, so that threads finish out of turn.
+            std::thread::sleep(std::time::Duration::from_micros(((k * 7919) % 13) as u64 * 50));
+            match k {
+                37 | 60 => bail!("piece {k} refused"),
+                _ => Ok(format!("{k},").into_bytes()),
+            }
+        };
+        let mut out = Vec::new();
+        in_order((0..37).collect(), &mut out, make).unwrap();
+        let want: String = (0..37).map(|k| format!("{k},")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        let mut out = Vec::new();
+        let err = in_order((0..100).collect(), &mut out, make).unwrap_err();
+        assert_eq!(err.to_string(), "piece 37 refused");
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        let mut out = Vec::new();
+        in_order(vec![5], &mut out, make).unwrap();
+        assert_eq!(out, b"5,");
+    }
 
     /// A writer of a table's lines into bytes, in blocks of so many lines.
     type Way<'a> = dyn Fn(&mut Vec<u8>, usize) -> Result<()> + 'a;

@@ -447,19 +447,13 @@ fn write_in_blocks(
     }
     // The header written, the blocks follow it as they are made.
     w.finish()?;
-    for round in blocks.chunks(threads) {
-        let texts = on_threads(round.to_vec(), |range| -> Result<Vec<u8>> {
-            let mut text = Vec::new();
-            let mut mine = LongWriter::body(&mut text, options.raw, options.excel, shape);
-            lines_into(parts, ordered, range, &periods, &mut mine)?;
-            mine.finish()?;
-            Ok(text)
-        });
-        for text in texts {
-            out.write_all(&text?)?;
-        }
-    }
-    Ok(())
+    render::in_order(blocks, out, |range| {
+        let mut text = Vec::new();
+        let mut mine = LongWriter::body(&mut text, options.raw, options.excel, shape);
+        lines_into(parts, ordered, range, &periods, &mut mine)?;
+        mine.finish()?;
+        Ok(text)
+    })
 }
 
 /// Writes the lines of the entries `range` (whole lines) into `w`.
