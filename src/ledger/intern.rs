@@ -7,7 +7,6 @@
 //! turned back into text before results from different workers meet.
 
 use super::pacing::{Pacing, Verdict};
-use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
@@ -21,13 +20,27 @@ pub const EMPTY: Sym = 0;
 /// (a `Box<str>` each cost a `malloc`, a `free` and twice its length), and growing the table
 /// rehashes from the stored bits instead of reading every text again (measured: rehashing was
 /// half of interning two million distinct units).
+///
+/// The table is open addressing with linear probing, at most half full, each slot the hash
+/// bits and the symbol side by side: a new text costs the one cache line of its slot. A general
+/// hash table (hashbrown's) keeps a control byte per slot apart from the slot, two lines far
+/// apart in a table of a million names, and with every row a new name those two misses were
+/// most of the reading.
 #[derive(Debug)]
 pub struct Interner {
-    ids: HashTable<(u32, Sym)>,
+    /// `(hash bits, symbol)`, [`FREE`] as the symbol of a slot not taken; a power of two long,
+    /// or empty (never made, or sealed).
+    slots: Vec<(u32, Sym)>,
     text: String,
     /// Symbol `s` is `text[ends[s]..ends[s + 1]]`; `ends[0]` is 0.
     ends: Vec<usize>,
 }
+
+/// The symbol of a slot not taken: no text is ever given it (a symbol is an index into `ends`).
+const FREE: Sym = Sym::MAX;
+
+/// The table's first size.
+const FIRST_SLOTS: usize = 64;
 
 /// 32 bits of a text's hash, both halves folded in: what the table stores.
 fn hash_str(s: &str) -> u32 {
@@ -43,17 +56,24 @@ pub(crate) fn fold(h: u64) -> u32 {
 }
 
 /// The table's hash from the stored 32 bits: they give both the bucket (low bits) and the tag
-/// hashbrown keeps per entry (top bits), and a rehash needs nothing else. Shared with the
-/// groups table (`aggregate`), which stores its keys' hashes the same way.
+/// hashbrown keeps per entry (top bits), and a rehash needs nothing else. The groups table
+/// (`aggregate`) stores its keys' hashes this way.
 #[inline(always)]
 pub(crate) fn widen(h: u32) -> u64 {
     (u64::from(h) << 32) | u64::from(h)
 }
 
+/// Where in a table of `mask + 1` slots the probe for hash bits `h` starts: the top bits of a
+/// multiplication, which every bit of `h` reaches.
+#[inline(always)]
+fn home(h: u32, mask: usize) -> usize {
+    ((u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize) & mask
+}
+
 impl Default for Interner {
     fn default() -> Self {
         let mut i = Interner {
-            ids: HashTable::new(),
+            slots: Vec::new(),
             text: String::new(),
             ends: vec![0],
         };
@@ -65,18 +85,26 @@ impl Default for Interner {
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash_str(s);
-        if let Some(id) = self.find_hashed(s, h) {
-            return id;
+        // At most half full once this text is in: a probe then ends within a slot or two.
+        if (self.len() + 1) * 2 > self.slots.len() {
+            self.grow();
         }
-        if self.ids.is_empty() && self.len() > 0 {
-            self.reindex();
-            return self.intern(s);
+        let mask = self.slots.len() - 1;
+        let mut at = home(h, mask);
+        loop {
+            let (hh, id) = self.slots[at];
+            if id == FREE {
+                break;
+            }
+            if hh == h && self.get(id) == s {
+                return id;
+            }
+            at = (at + 1) & mask;
         }
         let id = self.len() as Sym;
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        self.ids
-            .insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
+        self.slots[at] = (h, id);
         id
     }
 
@@ -84,26 +112,35 @@ impl Interner {
     /// later finds the table made again. Millions of texts read to the end and then only
     /// looked up by symbol need not keep it.
     pub fn seal(&mut self) {
-        self.ids = HashTable::new();
+        self.slots = Vec::new();
     }
 
-    /// The lookup table of every symbol, made again after [`Interner::seal`].
+    /// A table twice as big (or the first, or the one a seal freed), every symbol placed in
+    /// it again from the hash bits it holds (a sealed table's from the texts).
     #[cold]
-    fn reindex(&mut self) {
-        let mut ids = HashTable::with_capacity(self.len());
-        for id in 0..self.len() as Sym {
-            let h = hash_str(self.get(id));
-            ids.insert_unique(widen(h), (h, id), |&(hh, _)| widen(hh));
+    fn grow(&mut self) {
+        let size = (2 * self.slots.len())
+            .max(FIRST_SLOTS)
+            .max((2 * (self.len() + 1)).next_power_of_two());
+        let mut slots = vec![(0, FREE); size];
+        let mask = size - 1;
+        let mut place = |h: u32, id: Sym| {
+            let mut at = home(h, mask);
+            while slots[at].1 != FREE {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (h, id);
+        };
+        if self.slots.is_empty() {
+            for id in 0..self.len() as Sym {
+                place(hash_str(self.get(id)), id);
+            }
+        } else {
+            for &(h, id) in self.slots.iter().filter(|&&(_, id)| id != FREE) {
+                place(h, id);
+            }
         }
-        self.ids = ids;
-    }
-
-    fn find_hashed(&self, s: &str, h: u32) -> Option<Sym> {
-        let (text, ends) = (&self.text, &self.ends);
-        let found = self.ids.find(widen(h), |&(hh, id)| {
-            hh == h && text_of(text, ends, id) == s
-        });
-        found.map(|&(_, id)| id)
+        self.slots = slots;
     }
 
     /// How many values are interned (symbols are `0..len`; the empty string is always one).
