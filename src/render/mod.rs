@@ -290,7 +290,9 @@ mod tests {
     fn pieces_are_written_in_order_up_to_the_first_error() {
         let make = |k: usize| -> Result<Vec<u8>> {
             // Uneven work, so that threads finish out of turn.
-            std::thread::sleep(std::time::Duration::from_micros(((k * 7919) % 13) as u64 * 50));
+            std::thread::sleep(std::time::Duration::from_micros(
+                ((k * 7919) % 13) as u64 * 50,
+            ));
             match k {
                 37 | 60 => bail!("piece {k} refused"),
                 _ => Ok(format!("{k},").into_bytes()),
