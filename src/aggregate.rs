@@ -303,11 +303,18 @@ pub fn order_within(
     if bits.iter().sum::<u32>() > most.min(u64::BITS) {
         return Err(Unpacked::TooWide);
     }
-    // Packed on every core, a run of slots each: reading the parts is a random read or two
-    // per slot (a text's rank), millions of them in a report of many groups.
-    let pack = |slots: std::ops::Range<usize>| -> Result<Vec<(u64, u32)>, Unpacked> {
-        let mut keyed = Vec::with_capacity(slots.len());
-        for slot in slots {
+    // Packed on every core, a run of slots each, in place: reading the parts is a random read
+    // or two per slot (a text's rank), millions of them in a report of many groups.
+    let mut keyed: Vec<(u64, u32)> = vec![(0, 0); n];
+    let pieces = match n < PACK_ON_CORES_FROM {
+        true => 1,
+        false => crate::domain::order::cores(),
+    };
+    let size = n.div_ceil(pieces).max(1);
+    let runs: Vec<(usize, &mut [(u64, u32)])> =
+        (0..).step_by(size).zip(keyed.chunks_mut(size)).collect();
+    let packed = crate::domain::order::on_threads(runs, |(from, run)| -> Result<(), Unpacked> {
+        for (slot, entry) in (from..).zip(run.iter_mut()) {
             let mut packed = 0u64;
             for (p, (&(low, high), &b)) in ranges.iter().zip(&bits).enumerate() {
                 let v = part(slot, p);
@@ -316,21 +323,11 @@ pub fn order_within(
                 }
                 packed = packed << b | u64::from(v - low);
             }
-            keyed.push((packed, slot as u32));
+            *entry = (packed, slot as u32);
         }
-        Ok(keyed)
-    };
-    let pieces = match n < PACK_ON_CORES_FROM {
-        true => 1,
-        false => crate::domain::order::cores(),
-    };
-    let size = n.div_ceil(pieces).max(1);
-    let runs: Vec<std::ops::Range<usize>> =
-        (0..n).step_by(size).map(|s| s..n.min(s + size)).collect();
-    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
-    for piece in crate::domain::order::on_threads(runs, pack) {
-        keyed.extend(piece?);
-    }
+        Ok(())
+    });
+    packed.into_iter().collect::<Result<(), Unpacked>>()?;
     // Every slot is in one pair: no two pairs are equal, so the order is the one order.
     crate::domain::order::sort_on_cores(&mut keyed);
     let last = bits.last().copied().unwrap_or(0);

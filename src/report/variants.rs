@@ -17,11 +17,6 @@ const SHOWN: usize = 3;
 /// Below this many values one thread folds them: starting threads would cost more.
 const PARALLEL_FROM: usize = 50_000;
 
-/// Which of `buckets` a hash goes to: its high bits, the ones a multiplicative hash mixes best.
-fn bucket_of(hash: u64, buckets: usize) -> usize {
-    ((u128::from(hash) * buckets as u128) >> 64) as usize
-}
-
 fn hash_of(spelling: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(spelling);
@@ -69,45 +64,35 @@ pub fn similar_values(dim: Dim, values: Vec<&str>) -> Option<Kind> {
 
 /// [`similar_values`], folding the values in `parts` parts on as many threads.
 ///
-/// Each part's values are folded and hashed on a thread and cut by hash into as many buckets
-/// as parts, so every spelling of one fold lands in one bucket whatever part it came from; each
-/// bucket is then gathered from every part and sorted by hash on a thread of its own. No step
-/// runs on one core over every value (a merge of the parts' sorted lists did, a tenth of a
-/// second at two million names).
-fn similar_values_in(dim: Dim, values: Vec<&str>, parts: usize) -> Option<Kind> {
-    let parts = parts.max(1);
-    let size = values.len().div_ceil(parts).max(1);
-    let chunks: Vec<(usize, &[&str])> = (0..).step_by(size).zip(values.chunks(size)).collect();
-    // Per part, per bucket: (hash of the spelling, index of the value).
-    let bucketed = on_threads(chunks, |(from, part)| {
-        let mut buckets: Vec<Vec<(u64, u32)>> =
-            vec![Vec::with_capacity(part.len() / parts + 1); parts];
+/// Each part's values are folded and hashed on a thread, into its own stretch of one list made
+/// here, and sorted there by hash; the parts are then walked side by side for hashes met more
+/// than once. No step moves every value on one core (a merge of the parts' sorted lists did, a
+/// tenth of a second at two million names), and the threads allocate nothing: memory a thread
+/// frees stays with it, and two million names' worth of it was more than the summary's peak.
+fn similar_values_in(dim: Dim, mut values: Vec<&str>, parts: usize) -> Option<Kind> {
+    values.retain(|v| !v.is_empty());
+    let size = values.len().div_ceil(parts.max(1)).max(1);
+    // Per value, in parts: (hash of its spelling, its index).
+    let mut hashed: Vec<(u64, u32)> = vec![(0, 0); values.len()];
+    let pieces: Vec<(usize, &[&str], &mut [(u64, u32)])> = (0..)
+        .step_by(size)
+        .zip(values.chunks(size).zip(hashed.chunks_mut(size)))
+        .map(|(from, (mine, out))| (from, mine, out))
+        .collect();
+    on_threads(pieces, |(from, mine, out)| {
         let mut buf = Vec::new();
-        for (i, v) in (from..).zip(part) {
-            if v.is_empty() {
-                continue;
-            }
+        for ((i, v), slot) in (from..).zip(mine).zip(out.iter_mut()) {
             fold_spelling_into(v, &mut buf);
-            let h = hash_of(&buf);
-            buckets[bucket_of(h, parts)].push((h, i as u32));
+            *slot = (hash_of(&buf), i as u32);
         }
-        buckets
+        out.sort_unstable_by_key(|&(h, _)| h);
     });
-    let candidates = on_threads((0..parts).collect(), |b| {
-        let mut mine: Vec<(u64, u32)> = (bucketed.iter())
-            .flat_map(|p| p[b].iter().copied())
-            .collect();
-        mine.sort_unstable_by_key(|&(h, _)| h);
-        (mine.chunk_by(|a, b| a.0 == b.0))
-            .filter(|run| run.len() > 1)
-            .map(|run| run.iter().map(|&(_, i)| i).collect::<Vec<u32>>())
-            .collect::<Vec<_>>()
-    });
-    drop(bucketed);
+    let candidates = repeated_hashes(hashed.chunks(size).collect());
+    drop(hashed);
     // Families by their real spelling, from runs of one hash; each family's spellings in order.
     let mut families: Vec<(Vec<u8>, Vec<&str>)> = Vec::new();
     let mut buf = Vec::new();
-    for run in candidates.iter().flatten() {
+    for run in &candidates {
         let mut folded: Vec<(Vec<u8>, &str)> = run
             .iter()
             .map(|&i| {
@@ -136,6 +121,29 @@ fn similar_values_in(dim: Dim, values: Vec<&str>, parts: usize) -> Option<Kind> 
         pairs: pairs.into_iter().take(SHOWN).collect(),
         more,
     })
+}
+
+/// The indices of every hash met more than once in `sorted` (lists each sorted by hash), a run
+/// per hash: the lists walked side by side, the least hash of their heads taken each step.
+fn repeated_hashes(mut sorted: Vec<&[(u64, u32)]>) -> Vec<Vec<u32>> {
+    let (mut runs, mut run) = (Vec::new(), Vec::new());
+    while let Some(least) = sorted
+        .iter()
+        .filter_map(|s| s.first())
+        .map(|&(h, _)| h)
+        .min()
+    {
+        run.clear();
+        for list in sorted.iter_mut() {
+            let alike = list.iter().take_while(|&&(h, _)| h == least).count();
+            run.extend(list[..alike].iter().map(|&(_, i)| i));
+            *list = &list[alike..];
+        }
+        if run.len() > 1 {
+            runs.push(run.clone());
+        }
+    }
+    runs
 }
 
 #[cfg(test)]
