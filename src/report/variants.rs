@@ -73,20 +73,22 @@ fn similar_values_in(dim: Dim, mut values: Vec<&str>, parts: usize) -> Option<Ki
     values.retain(|v| !v.is_empty());
     let size = values.len().div_ceil(parts.max(1)).max(1);
     // Per value, in parts: (hash of its spelling, its index).
-    let mut hashed: Vec<(u64, u32)> = vec![(0, 0); values.len()];
-    let pieces: Vec<(usize, &[&str], &mut [(u64, u32)])> = (0..)
+    let mut hashed: Vec<Hashed> = vec![(0, 0); values.len()];
+    let pieces: Vec<_> = (0..)
         .step_by(size)
         .zip(values.chunks(size).zip(hashed.chunks_mut(size)))
-        .map(|(from, (mine, out))| (from, mine, out))
         .collect();
-    on_threads(pieces, |(from, mine, out)| {
-        let mut buf = Vec::new();
-        for ((i, v), slot) in (from..).zip(mine).zip(out.iter_mut()) {
-            fold_spelling_into(v, &mut buf);
-            *slot = (hash_of(&buf), i as u32);
-        }
-        out.sort_unstable_by_key(|&(h, _)| h);
-    });
+    on_threads(
+        pieces,
+        |(from, (mine, out)): (usize, (&[&str], &mut [Hashed]))| {
+            let mut buf = Vec::new();
+            for ((i, v), slot) in (from..).zip(mine).zip(out.iter_mut()) {
+                fold_spelling_into(v, &mut buf);
+                *slot = (hash_of(&buf), i as u32);
+            }
+            out.sort_unstable_by_key(|&(h, _)| h);
+        },
+    );
     let candidates = repeated_hashes(hashed.chunks(size).collect());
     drop(hashed);
     // Families by their real spelling, from runs of one hash; each family's spellings in order.
@@ -123,9 +125,12 @@ fn similar_values_in(dim: Dim, mut values: Vec<&str>, parts: usize) -> Option<Ki
     })
 }
 
+/// A value's spelling hashed, and the value's index.
+type Hashed = (u64, u32);
+
 /// The indices of every hash met more than once in `sorted` (lists each sorted by hash), a run
 /// per hash: the lists walked side by side, the least hash of their heads taken each step.
-fn repeated_hashes(mut sorted: Vec<&[(u64, u32)]>) -> Vec<Vec<u32>> {
+fn repeated_hashes(mut sorted: Vec<&[Hashed]>) -> Vec<Vec<u32>> {
     let (mut runs, mut run) = (Vec::new(), Vec::new());
     while let Some(least) = sorted
         .iter()
