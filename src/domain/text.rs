@@ -40,30 +40,34 @@ fn normalize_full(trimmed: &str) -> String {
 }
 
 /// True when `s` needs no change: no white space but single ASCII spaces, and already NFC.
+///
+/// One walk over the text for what most values are, ASCII and precomposed Latin letters
+/// (every Vietnamese letter in NFC): these are no white space, and NFC leaves them and ASCII as
+/// they are (each is a starter that composes with nothing before it; `latin_letters_are_clean`
+/// checks every one), so such text needs no closer look. A ledger of millions of distinct names
+/// comes here once per name.
 fn is_clean(s: &str) -> bool {
-    let bytes = s.as_bytes();
     let mut prev_space = false;
-    for &b in bytes {
-        if b == b' ' {
+    // Every character so far ASCII or a letter of the table.
+    let mut simple = true;
+    for c in s.chars() {
+        if c == ' ' {
             if prev_space {
                 return false;
             }
             prev_space = true;
-        } else {
-            if b.is_ascii_whitespace() {
+            continue;
+        }
+        prev_space = false;
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
                 return false;
             }
-            prev_space = false;
+        } else if simple && latin_index(c).is_none() {
+            simple = false;
         }
     }
-    if s.is_ascii() {
-        return true;
-    }
-    // Precomposed Latin letters (every Vietnamese letter in NFC) are no white space, and NFC
-    // leaves them and ASCII as they are (each is a starter that composes with nothing before
-    // it; `latin_letters_are_clean` checks every one): such text needs no closer look. A
-    // ledger of millions of distinct names comes here once per name.
-    if s.chars().all(|c| c.is_ascii() || latin_index(c).is_some()) {
+    if simple {
         return true;
     }
     // Other Unicode spaces (NBSP from Excel) need collapsing too.

@@ -200,7 +200,12 @@ impl RawCache {
                 return s;
             }
         }
-        let text = String::from_utf8_lossy(raw);
+        // Cells come from chunks checked as UTF-8 already: the plain check, much quicker than
+        // the lossy one's walk, nearly always holds.
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         let sym = interner.intern(&normalize(&text));
         if looked && self.map.len() < MAX_CACHED {
             self.map.insert(raw.into(), sym);
