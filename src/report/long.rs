@@ -875,6 +875,34 @@ mod tests {
         assert!(e.to_string().contains("Khu 2"), "{e}");
     }
 
+    /// A measure's grand total no decimal holds while every line's does, over more lines than
+    /// one run of the check takes (runs are added up on every core, then together): this path
+    /// leaves it to the general one, and takes the same lines when the sum fits.
+    #[test]
+    fn a_grand_total_too_long_over_many_runs_goes_the_general_way() {
+        let build = |each: i128| {
+            let mut interner = Interner::default();
+            let mut groups = LocalGroups::new(Grouping {
+                dims: vec![Dim::Unit],
+                depth: None,
+            });
+            let vnd = interner.intern("VND");
+            for i in 0..140_000 {
+                let key = [interner.intern(&format!("u{i}")), vnd];
+                let slot = groups.slot_of(&key);
+                (groups.add_to(slot, Decimal::from_i128_with_scale(each, 0))).unwrap();
+            }
+            vec![(groups, interner)]
+        };
+        // 140,000 lines of 5·10²³ is 7·10²⁸, under the largest decimal (7.9·10²⁸); of 6·10²³,
+        // over it, while either run's half is under.
+        for (each, prints) in [(5 * 10i128.pow(23), true), (6 * 10i128.pow(23), false)] {
+            let parts = build(each);
+            let ranked = rank(&parts, &CodePoints);
+            assert_eq!(order(&parts, &ranked).is_some(), prints, "{each}");
+        }
+    }
+
     /// Bytes written, or the error's text.
     type Written = Result<Vec<u8>, String>;
 
