@@ -153,6 +153,9 @@ impl Worker {
                     Fast::Unknown => {}
                 }
             }
+            if let Some((next, _)) = next {
+                self.reader.fetch_ahead(next, layout);
+            }
             let outcome = self.reader.read(record, layout);
             slow_rows += u64::from(!matches!(outcome, Outcome::Blank));
             match outcome {

@@ -67,6 +67,12 @@ impl Pacing {
         self.skip == 0
     }
 
+    /// Whether the memo pays: it is looked in every time (its values repeat).
+    #[inline(always)]
+    pub(crate) fn pays(&self) -> bool {
+        self.stride == 1
+    }
+
     /// Counts a lookup; at the end of a window, says whether the memo paid.
     #[inline(always)]
     pub(crate) fn looked(&mut self, hit: bool) -> Verdict {
