@@ -47,25 +47,43 @@ fn normalize_full(trimmed: &str) -> String {
 /// checks every one), so such text needs no closer look. A ledger of millions of distinct names
 /// comes here once per name.
 fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
     let mut prev_space = false;
-    // Every character so far ASCII or a letter of the table.
+    // Every character so far ASCII or a letter of the table; read from the bytes, since the
+    // text is UTF-8 already: a table letter is two bytes from `C3 80` (U+00C0) to `C9 8F`
+    // (U+024F) or three from `E1 B8 80` (U+1E00) to `E1 BB BF` (U+1EFF).
     let mut simple = true;
-    for c in s.chars() {
-        if c == ' ' {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
             if prev_space {
                 return false;
             }
             prev_space = true;
+            i += 1;
             continue;
         }
         prev_space = false;
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
+        if b.is_ascii() {
+            if b.is_ascii_whitespace() {
                 return false;
             }
-        } else if simple && latin_index(c).is_none() {
-            simple = false;
+            i += 1;
+            continue;
         }
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        simple &= match b {
+            0xC3..=0xC8 => true,
+            0xC9 => next < 0x90,
+            0xE1 => (0xB8..=0xBB).contains(&next),
+            _ => false,
+        };
+        // The character's length, from its first byte.
+        i += match b {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            _ => 2,
+        };
     }
     if simple {
         return true;
