@@ -301,20 +301,44 @@ impl fmt::Display for Exact {
             digits.push(b'0' + r as u8);
             limbs = q;
         }
-        let scale = n.scale as usize;
-        while digits.len() <= scale {
-            digits.push(b'0');
-        }
         digits.reverse();
-        let (int, frac) = digits.split_at(digits.len() - scale);
-        let sign = if n.is_negative() { "-" } else { "" };
-        let int = String::from_utf8_lossy(int);
-        if frac.is_empty() {
-            write!(f, "{sign}{int}")
-        } else {
-            write!(f, "{sign}{int}.{}", String::from_utf8_lossy(frac))
-        }
+        write_point(f, n.is_negative(), &digits, n.scale as usize)
     }
+}
+
+/// Writes a number from its digits (most significant first, none when it is zero): `-` when
+/// `negative`, then the digits with a point `scale` of them from the right, after `0.` and
+/// zeros when there are fewer digits than that. What [`Exact`] and [`Plain`] both write.
+fn write_point(
+    f: &mut fmt::Formatter<'_>,
+    negative: bool,
+    digits: &[u8],
+    scale: usize,
+) -> fmt::Result {
+    fn ascii(digits: &[u8]) -> &str {
+        std::str::from_utf8(digits).unwrap_or_default()
+    }
+    if negative {
+        f.write_str("-")?;
+    }
+    if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        f.write_str(ascii(int))?;
+        if !frac.is_empty() {
+            f.write_str(".")?;
+            f.write_str(ascii(frac))?;
+        }
+        return Ok(());
+    }
+    f.write_str("0")?;
+    if scale > 0 {
+        f.write_str(".")?;
+        for _ in digits.len()..scale {
+            f.write_str("0")?;
+        }
+        f.write_str(ascii(digits))?;
+    }
+    Ok(())
 }
 
 /// An amount as programs read it, the same in every language: `1234567.5` (no grouping, `.` as
@@ -336,8 +360,7 @@ impl std::fmt::Display for Plain {
             return f.write_str("0");
         }
         let d = self.0.normalize();
-        // A mantissa of 96 bits has at most 29 digits; a scale of at most 28 puts at most 29
-        // zeros and a point before them: 1 + 1 + 29 + 29 bytes at the very most.
+        // A mantissa of 96 bits has at most 29 digits.
         let mut digits = [0u8; 32];
         let mut at = digits.len();
         let mut m = d.mantissa().unsigned_abs();
@@ -353,32 +376,7 @@ impl std::fmt::Display for Plain {
                 written += 1;
             }
         }
-        let digits = &digits[at..];
-        let scale = d.scale() as usize;
-        let mut text = [0u8; 64];
-        let mut len = 0;
-        let mut put = |bytes: &[u8]| {
-            text[len..len + bytes.len()].copy_from_slice(bytes);
-            len += bytes.len();
-        };
-        if d.is_sign_negative() {
-            put(b"-");
-        }
-        if scale == 0 {
-            put(digits);
-        } else if digits.len() > scale {
-            let (int, frac) = digits.split_at(digits.len() - scale);
-            put(int);
-            put(b".");
-            put(frac);
-        } else {
-            put(b"0.");
-            for _ in digits.len()..scale {
-                put(b"0");
-            }
-            put(digits);
-        }
-        f.write_str(std::str::from_utf8(&text[..len]).unwrap_or_default())
+        write_point(f, d.is_sign_negative(), &digits[at..], d.scale() as usize)
     }
 }
 

@@ -49,9 +49,7 @@ fn normalize_full(trimmed: &str) -> String {
 fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     let mut prev_space = false;
-    // Every character so far ASCII or a letter of the table; read from the bytes, since the
-    // text is UTF-8 already: a table letter is two bytes from `C3 80` (U+00C0) to `C9 8F`
-    // (U+024F) or three from `E1 B8 80` (U+1E00) to `E1 BB BF` (U+1EFF).
+    // Every character so far ASCII or a letter of the table, read from the bytes.
     let mut simple = true;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -71,13 +69,7 @@ fn is_clean(s: &str) -> bool {
             i += 1;
             continue;
         }
-        let next = bytes.get(i + 1).copied().unwrap_or(0);
-        simple &= match b {
-            0xC3..=0xC8 => true,
-            0xC9 => next < 0x90,
-            0xE1 => (0xB8..=0xBB).contains(&next),
-            _ => false,
-        };
+        simple &= starts_latin_letter(b, bytes.get(i + 1).copied().unwrap_or(0));
         // The character's length, from its first byte.
         i += match b {
             0xF0.. => 4,
@@ -192,6 +184,19 @@ fn latin_index(c: char) -> Option<usize> {
     }
 }
 
+/// Whether the UTF-8 character whose first two bytes are `first` and `second` is a letter of
+/// [`LATIN`] (what [`latin_index`] says of the character): two bytes from `C3 80` (U+00C0) to
+/// `C9 8F` (U+024F), or three from `E1 B8 80` (U+1E00) to `E1 BB BF` (U+1EFF). A test holds
+/// the two to each other for every character.
+fn starts_latin_letter(first: u8, second: u8) -> bool {
+    match first {
+        0xC3..=0xC8 => true,
+        0xC9 => second < 0x90,
+        0xE1 => (0xB8..=0xBB).contains(&second),
+        _ => false,
+    }
+}
+
 /// Each letter of [`LATIN`] folded by the full rules, computed once.
 fn latin_folds() -> &'static [Box<str>] {
     static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
@@ -273,6 +278,21 @@ mod tests {
                 let two: String = [before, c].into_iter().collect();
                 assert_eq!(normalize_full(&two), two, "{before:?} {c:?}");
             }
+        }
+    }
+
+    /// The letters of the table known by their first two bytes are those [`latin_index`]
+    /// knows, over every character.
+    #[test]
+    fn a_table_letter_is_known_by_its_first_two_bytes() {
+        for c in ('\u{80}'..=char::MAX).filter(|c| !c.is_ascii()) {
+            let mut utf8 = [0; 4];
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            assert_eq!(
+                starts_latin_letter(bytes[0], bytes[1]),
+                latin_index(c).is_some(),
+                "{c:?}"
+            );
         }
     }
 
