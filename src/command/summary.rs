@@ -5,6 +5,7 @@ use super::reading::{refuse_invalid, same_inputs, say_scale, say_warnings, write
 use crate::aggregate::Groups;
 use crate::cli::SummaryArgs;
 use crate::domain::Lang;
+use crate::domain::order::both;
 use crate::engine::{self, Plan};
 use crate::output::{Outputs, Target};
 use crate::output::{Tone, say_in};
@@ -103,8 +104,13 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     let groups = match read.symbols.take() {
         Some(parts) => {
             let ranked = long::rank(&parts, locale.order);
-            say_notes(&long::similar_keys(&parts, &ranked), reading.quiet, lang);
-            if let Some(ordered) = long::order(&parts, &ranked) {
+            // Both leave a core idle part of the time: one's lone steps fill the other's gaps.
+            let (notes, ordered) = both(
+                || long::similar_keys(&parts, &ranked),
+                || long::order(&parts, &ranked),
+            );
+            say_notes(&notes, reading.quiet, lang);
+            if let Some(ordered) = ordered {
                 // The long CSV by label has a faster writer of its own.
                 let shown = match long::plain(&layout.spec, layout.format, layout.render) {
                     true => None,

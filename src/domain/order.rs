@@ -286,39 +286,132 @@ fn sorted_keys<T: Sync>(
         })
         .min()
         .unwrap_or(0);
-    on_threads(parts.iter_mut().collect(), |part: &mut Part| {
-        let keys = part.arena.as_slice();
-        for e in part.entries.iter_mut() {
+    // Each part sorted in halves, more pieces than cores: a part that comes already in order
+    // (names met in the order they sort) is done at once, and its core takes a half of
+    // another's.
+    let halves: Vec<(&[u8], &mut [Entry])> = (parts.iter_mut())
+        .flat_map(|Part { arena, entries, .. }| {
+            let keys: &[u8] = arena;
+            let mid = entries.len() / 2;
+            let (low, high) = entries.split_at_mut(mid);
+            [(keys, low), (keys, high)]
+        })
+        .collect();
+    on_threads(halves, |(keys, entries): (&[u8], &mut [Entry])| {
+        for e in entries.iter_mut() {
             e.head = head(keys, shared, e);
         }
-        (part.entries).sort_unstable_by(|a, b| cmp_entries(keys, shared, a, keys, b));
+        entries.sort_unstable_by(|a, b| cmp_entries(keys, shared, a, keys, b));
     });
-    // The sorted parts are merged at once, straight from where they were sorted, into the
-    // items' indices: never a second copy of every entry (32 bytes an item) beside them. A few
-    // parts (one per core), so the least of their heads is found by looking at each.
-    let mut at = vec![0usize; parts.len()];
-    let mut sorted = Vec::with_capacity(items.len());
-    let mut same = Vec::with_capacity(items.len());
-    let mut last: Option<(&[u8], &Entry)> = None;
-    loop {
-        let mut least: Option<(usize, &[u8], &Entry)> = None;
-        for (r, part) in parts.iter().enumerate() {
-            if let Some(e) = part.entries.get(at[r])
-                && least
-                    .is_none_or(|(_, keys, l)| cmp_entries(&part.arena, shared, e, keys, l).is_lt())
-            {
-                least = Some((r, &part.arena, e));
-            }
+    let runs: Vec<Run<'_>> = (parts.iter())
+        .flat_map(|p| {
+            let (low, high) = p.entries.split_at(p.entries.len() / 2);
+            [(&p.arena[..], low), (&p.arena[..], high)]
+        })
+        .collect();
+    merge_on_cores(&runs, shared)
+}
+
+/// A sorted run of entries, and the keys they point into.
+type Run<'a> = (&'a [u8], &'a [Entry]);
+
+/// The sorted runs merged, straight from where they were sorted, into the items' indices (never
+/// a second copy of every entry, 32 bytes an item, beside them), and per place whether the key
+/// is the one before it. On every core: the runs are cut into pieces that follow each other in
+/// the merged order, and each piece of the output is merged on its own thread.
+fn merge_on_cores(runs: &[Run<'_>], shared: usize) -> (Vec<u32>, Vec<bool>) {
+    let n: usize = runs.iter().map(|r| r.1.len()).sum();
+    let pieces = if n < PARALLEL_FROM { 1 } else { cores() };
+    // Per run, how many of its entries come before `e`: where `e` cuts it.
+    let cut_at = |keys: &[u8], e: &Entry| -> Vec<usize> {
+        (runs.iter())
+            .map(|&(rk, run)| run.partition_point(|x| cmp_entries(rk, shared, x, keys, e).is_lt()))
+            .collect()
+    };
+    let rank = |keys: &[u8], e: &Entry| cut_at(keys, e).iter().sum::<usize>();
+    // Per cut, where it falls in each run. The cuts are at the entries of ranks n/pieces,
+    // 2n/pieces…, each found by a binary search in every run (ranks grow along a run), so
+    // that the pieces are as long as each other whatever the runs hold.
+    let mut cuts: Vec<Vec<usize>> = vec![vec![0; runs.len()]];
+    for k in 1..pieces {
+        let target = k * n / pieces;
+        let found = runs.iter().find_map(|&(keys, run)| {
+            let e = run.get(run.partition_point(|e| rank(keys, e) < target))?;
+            (rank(keys, e) == target).then_some((keys, e))
+        });
+        if let Some((keys, e)) = found {
+            cuts.push(cut_at(keys, e));
         }
-        let Some((r, keys, e)) = least else {
-            break;
-        };
-        at[r] += 1;
-        sorted.push(e.index);
-        same.push(last.is_some_and(|(lk, l)| l.head == e.head && key_of(lk, l) == key_of(keys, e)));
-        last = Some((keys, e));
+    }
+    cuts.push(runs.iter().map(|r| r.1.len()).collect());
+    let mut sorted = vec![0u32; n];
+    let mut same = vec![false; n];
+    let mut jobs = Vec::with_capacity(pieces);
+    let (mut sorted_rest, mut same_rest) = (&mut sorted[..], &mut same[..]);
+    for cut in cuts.windows(2) {
+        let len = cut[1].iter().zip(&cut[0]).map(|(to, from)| to - from).sum();
+        let (sorted_here, s) = std::mem::take(&mut sorted_rest).split_at_mut(len);
+        let (same_here, r) = std::mem::take(&mut same_rest).split_at_mut(len);
+        (sorted_rest, same_rest) = (s, r);
+        let piece: Vec<Run<'_>> = (runs.iter().enumerate())
+            .map(|(r, &(keys, run))| (keys, &run[cut[0][r]..cut[1][r]]))
+            .collect();
+        jobs.push((piece, sorted_here, same_here));
+    }
+    let lens: Vec<usize> = jobs.iter().map(|j| j.1.len()).collect();
+    let ends = on_threads(jobs, |(piece, sorted, same)| {
+        merge_into(&piece, shared, sorted, same)
+    });
+    // A piece's first key is compared with the one before it, the last of the piece before.
+    let mut at = 0;
+    let mut last: Option<Keyed<'_>> = None;
+    for (ends, len) in ends.into_iter().zip(lens) {
+        if let Some((first, end)) = ends {
+            same[at] = last.is_some_and(|l| same_key(l, first));
+            last = Some(end);
+        }
+        at += len;
     }
     (sorted, same)
+}
+
+/// An entry and the keys it points into.
+type Keyed<'a> = (&'a [u8], &'a Entry);
+
+/// Whether two entries' keys are the same.
+fn same_key((ka, a): Keyed<'_>, (kb, b): Keyed<'_>) -> bool {
+    a.head == b.head && key_of(ka, a) == key_of(kb, b)
+}
+
+/// The runs merged into `sorted` (entries' indices) and `same` (whether a key is the one before
+/// it, `false` for the first). Its first and last entries, unless it has none.
+fn merge_into<'a>(
+    runs: &[Run<'a>],
+    shared: usize,
+    sorted: &mut [u32],
+    same: &mut [bool],
+) -> Option<(Keyed<'a>, Keyed<'a>)> {
+    let mut at = vec![0usize; runs.len()];
+    let mut first = None;
+    let mut last: Option<Keyed<'a>> = None;
+    for (out, same) in sorted.iter_mut().zip(same.iter_mut()) {
+        // A few runs: the least of their heads is found by looking at each.
+        let mut least: Option<(usize, &[u8], &Entry)> = None;
+        for (r, &(keys, run)) in runs.iter().enumerate() {
+            if let Some(e) = run.get(at[r])
+                && least.is_none_or(|(_, lk, l)| cmp_entries(keys, shared, e, lk, l).is_lt())
+            {
+                least = Some((r, keys, e));
+            }
+        }
+        let (r, keys, e) = least?;
+        at[r] += 1;
+        *out = e.index;
+        *same = last.is_some_and(|l| same_key(l, (keys, e)));
+        first = first.or(Some((keys, e)));
+        last = Some((keys, e));
+    }
+    Some((first?, last?))
 }
 
 /// Each text's rank in `order` among the texts of `items` (which need not be held as texts):
@@ -416,6 +509,26 @@ pub(crate) fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + 
                 Err(slot) => take(slot).map(f),
             })
             .collect()
+    })
+}
+
+/// `a()` and `b()` at once: `a` on a thread of its own (or here, after `b`, if the system will
+/// not start one). For two steps that each leave a core idle part of the time.
+pub(crate) fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    let slot = Mutex::new(Some(a));
+    let take = || slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+    std::thread::scope(|scope| {
+        let started = std::thread::Builder::new().spawn_scoped(scope, || take().map(|a| a()));
+        let b = b();
+        let a = match started {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => None,
+        };
+        // Not run on its thread (it never started): run here.
+        let a = a.or_else(|| take().map(|a| a()));
+        (a.expect("the first step ran on its thread or here"), b)
     })
 }
 
@@ -668,6 +781,17 @@ mod tests {
         };
         for order in [&Caseless as &dyn TextOrder, &CodePoints] {
             assert_eq!(ranks_of(order, &refs, |t| *t), (want(&refs), false));
+        }
+        // Already in order, backwards, and three texts each met a third of the time: parts
+        // sorted at once beside parts that take long, and pieces merged on each core that are
+        // cut among equal keys, which still share one rank.
+        let mut ordered = refs.clone();
+        ordered.sort();
+        let backwards: Vec<&str> = ordered.iter().rev().copied().collect();
+        let n = refs.len();
+        let few: Vec<&str> = (0..n).map(|i| ["khu", "thôn", "xã"][i * 3 / n]).collect();
+        for texts in [&ordered, &backwards, &few] {
+            assert_eq!(ranks_of(&CodePoints, texts, |t| *t), (want(texts), false));
         }
         // One text in capitals, far from its twins: a tie, with the same rank.
         let mut tied = refs.clone();

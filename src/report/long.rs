@@ -430,7 +430,8 @@ fn write_in_blocks(
     let mut w = LongWriter::new(&mut *out, options.raw, options.excel, shape)?;
     // A period's text once per period, not once per line.
     let mut periods: FxHashMap<(usize, u32), String> = FxHashMap::default();
-    for &(t, slot) in &ordered.entries {
+    let by_period = dims.iter().any(|d| d.is_period());
+    for &(t, slot) in ordered.entries.iter().filter(|_| by_period) {
         let key = parts[t as usize].0.key_of(slot);
         for (d, &dim) in dims.iter().enumerate().filter(|(_, d)| d.is_period()) {
             (periods.entry((d, key[d])))

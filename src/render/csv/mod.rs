@@ -20,7 +20,7 @@ use crate::domain::amount::{Plain, plain_percent};
 use crate::domain::measure::VND;
 use crate::report::table::{Across, Cell, Head, Kind, Line, Table};
 use anyhow::Result;
-use safe::SafeWriter;
+use safe::{Dialect, Records, SafeWriter};
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -155,12 +155,19 @@ pub struct Long<'a> {
 /// from its groups without one. Either way each cell is made here, so the two agree byte for
 /// byte.
 pub struct LongWriter<'a> {
-    w: SafeWriter<&'a mut dyn Write>,
+    out: &'a mut dyn Write,
     excel: Option<Excel>,
     shape: Long<'a>,
-    /// The line being written, its cells reused from line to line.
-    cells: Vec<String>,
+    /// The line's numbers, their text reused from line to line.
+    numbers: [String; 3],
+    /// The lines, made here as the writer would make them, and given to it by the
+    /// [`LINES_BUFFERED`] bytes.
+    records: Records,
+    lines: Vec<u8>,
 }
+
+/// How many bytes of lines a [`LongWriter`] gathers before it writes them.
+const LINES_BUFFERED: usize = 1 << 16;
 
 impl<'a> LongWriter<'a> {
     /// Starts the long form in `out` with its header.
@@ -170,7 +177,7 @@ impl<'a> LongWriter<'a> {
         excel: Option<Excel>,
         shape: Long<'a>,
     ) -> Result<LongWriter<'a>> {
-        let mut w = writer(out, raw, excel)?;
+        let mut w = writer(&mut *out, raw, excel)?;
         let mut header: Vec<String> = shape.dims.iter().map(|d| d.name().to_string()).collect();
         if shape.tree {
             header.push("level".into());
@@ -180,12 +187,8 @@ impl<'a> LongWriter<'a> {
             header.push("percent".into());
         }
         w.write(&header, |_| false)?;
-        Ok(LongWriter {
-            w,
-            excel,
-            shape,
-            cells: Vec::new(),
-        })
+        w.finish()?;
+        Ok(LongWriter::body(out, raw, excel, shape))
     }
 
     /// The long form's lines without its header (nor the BOM of Excel's form): a part of the
@@ -196,15 +199,13 @@ impl<'a> LongWriter<'a> {
         excel: Option<Excel>,
         shape: Long<'a>,
     ) -> LongWriter<'a> {
-        let w = match excel {
-            None => SafeWriter::new(out, raw),
-            Some(e) => SafeWriter::excel_body(out, raw, e),
-        };
         LongWriter {
-            w,
+            records: Records::new(Dialect::of(raw, excel)),
+            out,
             excel,
             shape,
-            cells: Vec::new(),
+            numbers: Default::default(),
+            lines: Vec::with_capacity(LINES_BUFFERED),
         }
     }
 
@@ -218,28 +219,30 @@ impl<'a> LongWriter<'a> {
         count: Cell,
         share: Option<Cell>,
     ) -> Result<()> {
-        let n = label.len() + 3 + usize::from(share.is_some());
-        self.cells.resize_with(n, String::new);
-        for (cell, text) in self.cells.iter_mut().zip(label) {
-            cell.clear();
-            cell.push_str(text.as_ref());
-        }
-        let at = label.len();
-        self.cells[at].clear();
-        self.cells[at].push_str(name);
-        text_into(Cell::Amount(total), self.excel, &mut self.cells[at + 1]);
-        text_into(count, self.excel, &mut self.cells[at + 2]);
+        let [amount, rows, percent] = &mut self.numbers;
+        text_into(Cell::Amount(total), self.excel, amount);
+        text_into(count, self.excel, rows);
         if let Some(share) = share {
-            text_into(share, self.excel, &mut self.cells[at + 3]);
+            text_into(share, self.excel, percent);
         }
+        let numbers = [amount.as_str(), rows.as_str(), percent.as_str()];
+        let numbers = &numbers[..2 + usize::from(share.is_some())];
+        let cells = (label.iter().map(AsRef::as_ref))
+            .chain([name])
+            .chain(numbers.iter().copied());
         let (keys, tree) = (self.shape.dims.len(), self.shape.tree);
-        self.w
-            .write(&self.cells[..n], |i| i > keys || (tree && i == keys))
+        (self.records).push(&mut self.lines, cells, |i| i > keys || (tree && i == keys));
+        if self.lines.len() >= LINES_BUFFERED {
+            self.out.write_all(&self.lines)?;
+            self.lines.clear();
+        }
+        Ok(())
     }
 
-    /// Flushes what is buffered into the sink.
+    /// Writes what is buffered into the sink.
     pub fn finish(self) -> Result<()> {
-        self.w.finish()
+        self.out.write_all(&self.lines)?;
+        Ok(self.out.flush()?)
     }
 }
 

@@ -18,12 +18,16 @@ const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// carriage return gets a leading `'`, so `=HYPERLINK(…)` in a unit name is shown, never run.
 /// Numbers (`-5`, `-1.200.000`) are left as they are.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    let risky = cell.starts_with(TRIGGERS) && !looks_numeric(cell);
-    if risky {
+    if needs_mark(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
     }
+}
+
+/// Whether [`neutralize`] puts a `'` before `cell`.
+fn needs_mark(cell: &str) -> bool {
+    cell.starts_with(TRIGGERS) && !looks_numeric(cell)
 }
 
 /// Undoes [`neutralize`], for reading danvan's own CSV back (`merge`).
@@ -46,6 +50,95 @@ fn looks_numeric(cell: &str) -> bool {
 pub struct SafeWriter<W: Write> {
     inner: csv::Writer<W>,
     raw: bool,
+}
+
+/// What a [`SafeWriter`]'s records are made of: its separator, its line end, and whether text
+/// cells are left as they are (`raw`) or neutralized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    pub separator: u8,
+    pub crlf: bool,
+    pub raw: bool,
+}
+
+impl Dialect {
+    /// The dialect of [`SafeWriter::new`] (`excel`: `None`) or [`SafeWriter::excel`].
+    pub fn of(raw: bool, excel: Option<Excel>) -> Dialect {
+        Dialect {
+            separator: excel.map_or(b',', |e| e.separator),
+            crlf: excel.is_some(),
+            raw,
+        }
+    }
+}
+
+/// Records appended to a buffer as a [`SafeWriter`] of `dialect` writes them, byte for byte
+/// (tested): cells between separators, a cell in quotes (its own doubled) when it holds the
+/// separator, a quote, CR or LF, text cells neutralized unless raw. For writers of millions
+/// of lines: the `csv` crate's writer takes a cell through its state machine and its buffer,
+/// a third of the time it took to write the distinct units' summary.
+pub struct Records {
+    dialect: Dialect,
+    /// Which bytes put a cell in quotes.
+    quoted: [bool; 256],
+}
+
+impl Records {
+    pub fn new(dialect: Dialect) -> Records {
+        let mut quoted = [false; 256];
+        for b in [dialect.separator, b'"', b'\r', b'\n'] {
+            quoted[b as usize] = true;
+        }
+        Records { dialect, quoted }
+    }
+
+    /// Appends one record of `cells` to `out`; `numeric(i)` marks cells that are numbers
+    /// (never neutralized).
+    pub fn push<'s>(
+        &self,
+        out: &mut Vec<u8>,
+        cells: impl IntoIterator<Item = &'s str>,
+        numeric: impl Fn(usize) -> bool,
+    ) {
+        let start = out.len();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                out.push(self.dialect.separator);
+            }
+            let bytes = cell.as_bytes();
+            let quote = bytes.iter().any(|&b| self.quoted[b as usize]);
+            let mark = !self.dialect.raw && !numeric(i) && needs_mark(cell);
+            if quote {
+                out.push(b'"');
+            }
+            if mark {
+                out.push(b'\'');
+            }
+            match quote {
+                true => {
+                    for piece in bytes.split_inclusive(|&b| b == b'"') {
+                        out.extend_from_slice(piece);
+                        if piece.last() == Some(&b'"') {
+                            out.push(b'"');
+                        }
+                    }
+                }
+                false => out.extend_from_slice(bytes),
+            }
+            if quote {
+                out.push(b'"');
+            }
+        }
+        // A record of no bytes at all (one empty cell) is written as a quoted empty cell, so
+        // that it is not read as no record.
+        if out.len() == start {
+            out.extend_from_slice(b"\"\"");
+        }
+        out.extend_from_slice(match self.dialect.crlf {
+            true => b"\r\n",
+            false => b"\n",
+        });
+    }
 }
 
 impl<W: Write> SafeWriter<W> {
@@ -106,6 +199,51 @@ impl<W: Write> SafeWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Cells of the bytes that matter to the writers: separators of both dialects, quotes, line
+    /// ends, formula triggers, digits, `'`, a space, letters with and without accents, and
+    /// empty cells.
+    fn cell() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            ",", ";", "\"", "\r", "\n", "\t", "=", "+", "-", "@", "'", "1", ".", " ", "a", "Ộ",
+            "😀", "\\", "#",
+        ]);
+        prop::collection::vec(pieces, 0..6).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// A record made by `Records` is the record `SafeWriter` writes, byte for byte, in
+        /// either dialect, raw or not, whichever cells are numbers.
+        #[test]
+        fn records_are_what_the_csv_writer_writes(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 1..5), 1..4),
+            raw: bool,
+            excel: bool,
+            numeric in 0u8..16,
+        ) {
+            // Every record of one writer has as many cells.
+            let width = rows[0].len();
+            let rows: Vec<Vec<String>> = rows.into_iter().filter(|r| r.len() == width).collect();
+            let excel = excel.then_some(Excel { separator: b';', decimal: ',' });
+            let is_number = |i: usize| numeric >> (i % 4) & 1 == 1;
+            let mut want = Vec::new();
+            let mut w = match excel {
+                None => SafeWriter::new(&mut want, raw),
+                Some(e) => SafeWriter::excel_body(&mut want, raw, e),
+            };
+            for row in &rows {
+                w.write(row, is_number).unwrap();
+            }
+            w.finish().unwrap();
+            let records = Records::new(Dialect::of(raw, excel));
+            let mut got = Vec::new();
+            for row in &rows {
+                records.push(&mut got, row.iter().map(String::as_str), is_number);
+            }
+            prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        }
+    }
 
     #[test]
     fn formulas_are_neutralized_and_numbers_are_not() {
