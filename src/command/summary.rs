@@ -104,15 +104,24 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
     let groups = match read.symbols.take() {
         Some(parts) => {
             let ranked = long::rank(&parts, locale.order);
-            // Both leave a core idle part of the time: one's lone steps fill the other's gaps.
-            let (notes, ordered) = both(
-                || long::similar_keys(&parts, &ranked),
-                || long::order(&parts, &ranked),
-            );
+            let plain = long::plain(&layout.spec, layout.format, layout.render);
+            // Each leaves a core idle part of the time, so the one's lone steps can fill the
+            // other's. Only for the plainest summary: its peak is the ranking, before both,
+            // where a table's or a top-N's, which the spellings' lists would add to, is after.
+            let (notes, ordered) = match plain {
+                true => both(
+                    || long::similar_keys(&parts, &ranked),
+                    || long::order(&parts, &ranked),
+                ),
+                false => (
+                    long::similar_keys(&parts, &ranked),
+                    long::order(&parts, &ranked),
+                ),
+            };
             say_notes(&notes, reading.quiet, lang);
             if let Some(ordered) = ordered {
                 // The long CSV by label has a faster writer of its own.
-                let shown = match long::plain(&layout.spec, layout.format, layout.render) {
+                let shown = match plain {
                     true => None,
                     false => Some(long::Shown::new(&parts, &ordered, &layout.spec)?),
                 };
