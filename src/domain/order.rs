@@ -181,18 +181,23 @@ pub fn sort_texts(order: &dyn TextOrder, texts: &mut [String]) {
 /// Below this many items one thread computes the keys: starting threads would cost more.
 const PARALLEL_FROM: usize = 20_000;
 
-/// One item's key in a sort: where it lies in the arena of all keys, and the first bytes after
-/// the prefix all keys share, inline, so that most comparisons never read the arena.
+/// One item's key in a sort: where it lies in its part's keys, and the first bytes after the
+/// prefix all keys share, inline, so that most comparisons never read the keys. 24 bytes: the
+/// sort of two million names is the summary's peak, and 8 bytes more an entry were 16 MB of
+/// it.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Up to [`HEAD`] bytes of the key after the shared prefix, big-endian, zero-padded.
-    head: [u64; 2],
-    start: usize,
-    /// Keys and item counts past 2^32 would take hundreds of gigabytes: 32 bits keep an entry
-    /// at 32 bytes, and the sort of millions of them in less memory.
+    head: [u32; 3],
+    /// A part's keys are at most [`PART_BYTES`] (more make another part).
+    start: u32,
     len: u32,
+    /// Item counts past 2^32 would take hundreds of gigabytes.
     index: u32,
 }
+
+/// The most bytes of keys one part holds, so that an entry's place in them takes 32 bits.
+const PART_BYTES: usize = u32::MAX as usize;
 
 /// How many keys a part makes before it sizes its room for the rest by their length.
 const SAMPLED: usize = 256;
@@ -203,6 +208,18 @@ struct Part {
     entries: Vec<Entry>,
     /// How many bytes every key of the part shares with its first.
     shared: usize,
+}
+
+impl Part {
+    fn new(arena: Vec<u8>, entries: Vec<Entry>) -> Part {
+        let first = entries.first().map_or(&[][..], |e| key_of(&arena, e));
+        let shared = shared_prefix(first, &arena, &entries);
+        Part {
+            arena,
+            entries,
+            shared,
+        }
+    }
 }
 
 /// The indices of `items` in the order of their keys (equal keys by index). `key` appends an
@@ -223,6 +240,15 @@ fn sorted_keys<T: Sync>(
     items: &[T],
     key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
 ) -> (Vec<u32>, Vec<bool>) {
+    sorted_keys_within(items, key, PART_BYTES)
+}
+
+/// [`sorted_keys`], with at most `most` bytes of keys in a part (tests give a few hundred).
+fn sorted_keys_within<T: Sync>(
+    items: &[T],
+    key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
+    most: usize,
+) -> (Vec<u32>, Vec<bool>) {
     let threads = if items.len() < PARALLEL_FROM {
         1
     } else {
@@ -235,6 +261,7 @@ fn sorted_keys<T: Sync>(
         let uncovered = &uncovered;
         let chunks: Vec<(usize, &[T])> = items.chunks(size).enumerate().collect();
         on_threads(chunks, move |(c, chunk)| {
+            let mut parts = Vec::new();
             let mut arena = Vec::with_capacity(chunk.len().min(SAMPLED) * 64);
             let mut entries = Vec::with_capacity(chunk.len());
             for (i, t) in chunk.iter().enumerate() {
@@ -247,30 +274,35 @@ fn sorted_keys<T: Sync>(
                 if kind == KeyKind::Quick && uncovered.load(AtomicOrdering::Relaxed) {
                     break;
                 }
-                let start = arena.len();
+                let mut start = arena.len();
                 if !key(t, kind, &mut arena) {
                     uncovered.store(true, AtomicOrdering::Relaxed);
                     break;
                 }
+                // Past the part's room: the part ends before this key, which begins the next.
+                if arena.len() > most && !entries.is_empty() {
+                    arena.truncate(start);
+                    let left = chunk.len() - i;
+                    let room = Vec::with_capacity((arena.len() / entries.len() + 8) * left);
+                    let full = std::mem::replace(&mut arena, room);
+                    parts.push(Part::new(full, std::mem::take(&mut entries)));
+                    start = 0;
+                    key(t, kind, &mut arena);
+                }
                 entries.push(Entry {
-                    head: [0; 2],
-                    start,
+                    head: [0; 3],
+                    start: start as u32,
                     len: (arena.len() - start) as u32,
                     index: (c * size + i) as u32,
                 });
             }
-            let first = entries.first().map_or(&[][..], |e| key_of(&arena, e));
-            let shared = shared_prefix(first, &arena, &entries);
-            Part {
-                arena,
-                entries,
-                shared,
-            }
+            parts.push(Part::new(arena, entries));
+            parts
         })
     };
-    let mut parts = build(KeyKind::Quick);
+    let mut parts: Vec<Part> = build(KeyKind::Quick).into_iter().flatten().collect();
     if uncovered.load(AtomicOrdering::Relaxed) {
-        parts = build(KeyKind::Full);
+        parts = build(KeyKind::Full).into_iter().flatten().collect();
     }
     // Each part keeps its own keys (never copied end to end beside themselves) and is sorted
     // where it lies, its entries' heads taken after the prefix every key of every part shares.
@@ -555,26 +587,24 @@ fn shared_prefix(first: &[u8], arena: &[u8], entries: &[Entry]) -> usize {
 }
 
 fn key_of<'a>(arena: &'a [u8], e: &Entry) -> &'a [u8] {
-    arena
-        .get(e.start..e.start + e.len as usize)
-        .unwrap_or_default()
+    let start = e.start as usize;
+    arena.get(start..start + e.len as usize).unwrap_or_default()
 }
 
 /// How many bytes of a key an entry holds inline: after the start all keys share, about a
 /// word and a number of a name (`sort_200k`: median 280 ms with 16, 305-320 ms with 8, on a
-/// busy machine; few ties at the head go to the arena).
-const HEAD: usize = 16;
+/// busy machine; few ties at the head go to the arena). 12 keep an entry at 24 bytes.
+const HEAD: usize = 12;
 
 /// The [`HEAD`] bytes of `e`'s key after the `shared` prefix, zero-padded.
-fn head(arena: &[u8], shared: usize, e: &Entry) -> [u64; 2] {
+fn head(arena: &[u8], shared: usize, e: &Entry) -> [u32; 3] {
     let key = key_of(arena, e);
     let mut bytes = [0u8; HEAD];
     let after = key.get(shared..).unwrap_or_default();
     let n = after.len().min(HEAD);
     bytes[..n].copy_from_slice(&after[..n]);
-    let (high, low) = bytes.split_at(8);
-    let word = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or_default());
-    [word(high), word(low)]
+    let word = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    [word(0), word(4), word(8)]
 }
 
 /// Two entries by key (`a`'s in the keys `ka`, `b`'s in `kb`), then by index. Heads equal, the rest of the keys decide; both keys
@@ -714,6 +744,11 @@ mod tests {
         assert_eq!(keyed, paired);
     }
 
+    fn write_text(t: &String, _: KeyKind, key: &mut Vec<u8>) -> bool {
+        key.extend_from_slice(t.as_bytes());
+        true
+    }
+
     #[test]
     fn many_items_sort_in_parallel_parts_as_in_one() {
         // Pseudo-random texts, many of them equal (which keep their first order).
@@ -727,10 +762,18 @@ mod tests {
             })
             .collect();
         let mut keyed: Vec<(String, usize)> = texts.iter().cloned().zip(0..).collect();
-        let sorted = sorted_by_key(&keyed, |(t, _), _, key| {
+        let write = |(t, _): &(String, usize), _, key: &mut Vec<u8>| {
             key.extend_from_slice(t.as_bytes());
             true
-        });
+        };
+        let sorted = sorted_by_key(&keyed, write);
+        // Parts of a few kilobytes of keys each: dozens of runs, merged alike.
+        let whole = sorted_keys(&keyed, write);
+        assert_eq!(sorted_keys_within(&keyed, write, 20_000), whole);
+        assert_eq!(
+            sorted_keys_within(&texts[..50], write_text, 10),
+            sorted_keys(&texts[..50], write_text)
+        );
         permute(&mut keyed, sorted);
         let mut want: Vec<(String, usize)> = texts.into_iter().zip(0..).collect();
         want.sort();
