@@ -189,7 +189,8 @@ const PARALLEL_FROM: usize = 20_000;
 struct Entry {
     /// Up to [`HEAD`] bytes of the key after the shared prefix, big-endian, zero-padded.
     head: [u32; 3],
-    /// A part's keys are at most [`PART_BYTES`] (more make another part).
+    /// A part's keys are at most [`PART_BYTES`] (more make another part; one key alone is far
+    /// less, a record being at most 64 MiB).
     start: u32,
     len: u32,
     /// Item counts past 2^32 would take hundreds of gigabytes.
@@ -243,7 +244,7 @@ fn sorted_keys<T: Sync>(
     sorted_keys_within(items, key, PART_BYTES)
 }
 
-/// [`sorted_keys`], with at most `most` bytes of keys in a part (tests give a few hundred).
+/// [`sorted_keys`], with at most `most` bytes of keys in a part (tests give a few kilobytes).
 fn sorted_keys_within<T: Sync>(
     items: &[T],
     key: impl Fn(&T, KeyKind, &mut Vec<u8>) -> bool + Sync,
@@ -348,7 +349,7 @@ fn sorted_keys_within<T: Sync>(
 type Run<'a> = (&'a [u8], &'a [Entry]);
 
 /// The sorted runs merged, straight from where they were sorted, into the items' indices (never
-/// a second copy of every entry, 32 bytes an item, beside them), and per place whether the key
+/// a second copy of every entry, 24 bytes an item, beside them), and per place whether the key
 /// is the one before it. On every core: the runs are cut into pieces that follow each other in
 /// the merged order, and each piece of the output is merged on its own thread.
 fn merge_on_cores(runs: &[Run<'_>], shared: usize) -> (Vec<u32>, Vec<bool>) {
