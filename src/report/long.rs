@@ -428,11 +428,12 @@ fn write_in_blocks(
         shares: false,
     };
     let mut w = LongWriter::new(&mut *out, options.raw, options.excel, shape)?;
-    // A period's text once per period, not once per line.
+    // A period's text once per period, not once per line. The groups' keys are read where they
+    // lie, one after another, not in the lines' order, which jumps about them.
     let mut periods: FxHashMap<(usize, u32), String> = FxHashMap::default();
     let by_period = dims.iter().any(|d| d.is_period());
-    for &(t, slot) in ordered.entries.iter().filter(|_| by_period) {
-        let key = parts[t as usize].0.key_of(slot);
+    let groups = parts.iter().filter(|_| by_period).map(|(g, _)| g);
+    for key in groups.flat_map(|g| (0..g.len() as u32).map(|slot| g.key_of(slot))) {
         for (d, &dim) in dims.iter().enumerate().filter(|(_, d)| d.is_period()) {
             (periods.entry((d, key[d])))
                 .or_insert_with(|| Period::from_code(dim, key[d]).to_string());
