@@ -356,12 +356,16 @@ fn merge_on_cores(runs: &[Run<'_>], shared: usize) -> (Vec<u32>, Vec<bool>) {
     let n: usize = runs.iter().map(|r| r.1.len()).sum();
     let pieces = if n < PARALLEL_FROM { 1 } else { cores() };
     // Per run, how many of its entries come before `e`: where `e` cuts it.
-    let cut_at = |keys: &[u8], e: &Entry| -> Vec<usize> {
-        (runs.iter())
-            .map(|&(rk, run)| run.partition_point(|x| cmp_entries(rk, shared, x, keys, e).is_lt()))
-            .collect()
-    };
-    let rank = |keys: &[u8], e: &Entry| cut_at(keys, e).iter().sum::<usize>();
+    fn cut_at<'a>(
+        runs: &'a [Run<'a>],
+        shared: usize,
+        (keys, e): Keyed<'a>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        (runs.iter()).map(move |&(rk, run)| {
+            run.partition_point(|x| cmp_entries(rk, shared, x, keys, e).is_lt())
+        })
+    }
+    let rank = |keys: &[u8], e: &Entry| cut_at(runs, shared, (keys, e)).sum::<usize>();
     // Per cut, where it falls in each run. The cuts are at the entries of ranks n/pieces,
     // 2n/pieces…, each found by a binary search in every run (ranks grow along a run), so
     // that the pieces are as long as each other whatever the runs hold.
@@ -373,7 +377,7 @@ fn merge_on_cores(runs: &[Run<'_>], shared: usize) -> (Vec<u32>, Vec<bool>) {
             (rank(keys, e) == target).then_some((keys, e))
         });
         if let Some((keys, e)) = found {
-            cuts.push(cut_at(keys, e));
+            cuts.push(cut_at(runs, shared, (keys, e)).collect());
         }
     }
     cuts.push(runs.iter().map(|r| r.1.len()).collect());
