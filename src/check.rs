@@ -18,7 +18,7 @@ mod runs;
 use crate::domain::amount::POW10_U64;
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
-use crate::engine::observe::{Observe, Observer};
+use crate::engine::observe::{Observe, Observer, TALLY};
 use crate::engine::{MAX_LISTED, Place};
 use crate::ledger::intern::{EMPTY, Interner, Sym};
 use crate::ledger::number::Convention;
@@ -194,6 +194,8 @@ pub struct Spread {
 const SMALL: u64 = 512;
 /// Above it, from one row in this many.
 const SAMPLE: u64 = 16;
+/// Sampled magnitudes a unit keeps uncounted ([`LocalSpread::new_samples`]).
+const SAMPLED_BATCH: usize = 64;
 
 /// The order of [`Spread::top`].
 fn rank(e: &(Decimal, Place)) -> (Reverse<Decimal>, Place) {
@@ -268,6 +270,10 @@ const CHECKED_DIMS: [Dim; 6] = [
 struct LocalSpread {
     rows: u64,
     all: Vec<i32>,
+    /// The sample's magnitudes as they come, counted into `sampled` once [`SAMPLED_BATCH`]
+    /// wait: a unit's counts are seldom in cache when its next sampled row comes, and an
+    /// append does not wait on memory as a lookup does.
+    new_samples: Vec<i32>,
     sampled: FxHashMap<i32, u64>,
     top: Vec<(Decimal, Place)>,
     /// Once `top` is full: its least amount; most rows are not above it. With its scale and
@@ -301,7 +307,10 @@ impl LocalSpread {
             self.all = Vec::new();
         }
         if sampled && let Some(key) = magnitude(amount) {
-            *self.sampled.entry(key).or_default() += 1;
+            self.new_samples.push(key);
+            if self.new_samples.len() >= SAMPLED_BATCH {
+                self.count_samples();
+            }
         }
         if let Some((floor, fast)) = self.floor
             && at_most(amount, floor, fast)
@@ -314,7 +323,16 @@ impl LocalSpread {
         }
     }
 
-    fn into_spread(self) -> Spread {
+    /// Counts the magnitudes waiting in `new_samples`.
+    fn count_samples(&mut self) {
+        for &key in &self.new_samples {
+            *self.sampled.entry(key).or_default() += 1;
+        }
+        self.new_samples.clear();
+    }
+
+    fn into_spread(mut self) -> Spread {
+        self.count_samples();
         Spread {
             rows: self.rows,
             all: self.all,
@@ -327,10 +345,10 @@ impl LocalSpread {
 /// One reading thread's observer.
 #[derive(Default)]
 struct Looker {
-    /// Per checked dimension, by symbol: how many rows hold it. Read on every row, so kept
-    /// apart from `firsts` and small: the six stay in the first-level cache.
+    /// Per checked dimension, by symbol: how many rows hold it. Rows the fast lane knows are
+    /// counted per combination of names, in its tally, and added here when it comes back.
     counts: [Vec<u64>; CHECKED_DIMS.len()],
-    /// The same: the first row that held it (set with its first count).
+    /// The same: the first row that held it (the earliest of those counted).
     firsts: [Vec<Place>; CHECKED_DIMS.len()],
     prints: Prints,
     /// The last row's fingerprint, for its amounts read two ways.
@@ -348,6 +366,60 @@ struct Looker {
     two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
     /// Room for the fields of a row fingerprinted from a copy.
     scratch: Vec<u8>,
+    /// Rows whose names, year and amount are yet to be counted ([`Looker::settle`]).
+    pending: Vec<Pending>,
+}
+
+/// What [`Looker::settle`] counts of a row.
+#[derive(Clone, Copy)]
+struct Pending {
+    place: Place,
+    amount: Decimal,
+    date: NaiveDate,
+    sampled: bool,
+    /// Its unit and measure's spread: where in [`Looker::spreads`].
+    spread: u32,
+}
+
+/// Rows counted together. Each row's counts go to small tables (per year, per unit), which
+/// the reading of the row in between pushes out of the first-level cache; a row at a time,
+/// nearly every count waited on memory. Counted a batch at a time, table by table, each table
+/// is fetched once per batch.
+const PENDING: usize = 128;
+
+/// What a combination of names the fast lane knows keeps in its tally ([`Observer::known`]):
+/// how many of its rows were seen, and the first; and where its spread is, plus one (0: not
+/// looked up yet). The names are counted from it when the tally comes back, not row by row.
+struct Tally {
+    rows: u64,
+    first: Place,
+    spread: u32,
+}
+
+impl Tally {
+    fn read(bytes: &[u8; TALLY]) -> Tally {
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        Tally {
+            rows: word(0),
+            first: Place::from_bits(word(8)),
+            spread: word(16) as u32,
+        }
+    }
+
+    fn write(&self, bytes: &mut [u8; TALLY]) {
+        bytes[0..8].copy_from_slice(&self.rows.to_le_bytes());
+        bytes[8..16].copy_from_slice(&self.first.to_bits().to_le_bytes());
+        bytes[16..24].copy_from_slice(&u64::from(self.spread).to_le_bytes());
+    }
+}
+
+/// A row's names, in the order of [`CHECKED_DIMS`].
+fn names(row: &Contribution) -> [Sym; CHECKED_DIMS.len()] {
+    CHECKED_DIMS.map(|dim| row.text_sym(dim))
 }
 
 /// What one thread keeps per file.
@@ -400,11 +472,12 @@ impl Looker {
         );
     }
 
-    fn spread(&mut self, unit: Sym, measure: Sym) -> &mut LocalSpread {
+    /// Where the spread of `unit` and `measure` is in `spreads`, made if need be.
+    fn spread(&mut self, unit: Sym, measure: Sym) -> usize {
         if let Some((key, at)) = self.last_spread
             && key == (unit, measure)
         {
-            return &mut self.spreads[at];
+            return at;
         }
         let u = unit as usize;
         if self.spread_of.len() <= u {
@@ -420,34 +493,40 @@ impl Looker {
             }
         };
         self.last_spread = Some(((unit, measure), at));
-        &mut self.spreads[at]
-    }
-}
-
-impl Observer for Looker {
-    fn chunk(&mut self, file_index: usize, first_line: u64, at: Option<u64>) {
-        self.prints.chunk(file_index, first_line, at);
+        at
     }
 
-    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
-        let fi = place.file_index();
-        if self.files.get(fi).is_none_or(Option::is_none) {
-            self.learn_file(fi, layout);
-        }
-        for (i, dim) in CHECKED_DIMS.iter().enumerate() {
-            let sym = row.text_sym(*dim) as usize;
+    /// `rows` more rows hold the names `syms`, the first of them at `first`.
+    fn count(&mut self, syms: [Sym; CHECKED_DIMS.len()], rows: u64, first: Place) {
+        for (i, (counts, firsts)) in self.counts.iter_mut().zip(&mut self.firsts).enumerate() {
+            let sym = syms[i] as usize;
             if sym == 0 {
                 continue;
             }
-            let counts = &mut self.counts[i];
             if counts.len() <= sym {
                 counts.resize(sym + 1, 0);
-                self.firsts[i].resize(sym + 1, place);
+                firsts.resize(sym + 1, first);
             }
-            if counts[sym] == 0 {
-                self.firsts[i][sym] = place;
+            if counts[sym] == 0 || first < firsts[sym] {
+                firsts[sym] = first;
             }
-            counts[sym] += 1;
+            counts[sym] += rows;
+        }
+    }
+
+    /// What every valid row is looked at for but its names: its fingerprint now, its year and
+    /// its amount (for the spread at `spread`) with the rows pending.
+    fn look(
+        &mut self,
+        row: &Contribution,
+        place: Place,
+        record: &Record<'_>,
+        layout: &Layout,
+        spread: usize,
+    ) {
+        let fi = place.file_index();
+        if self.files.get(fi).is_none_or(Option::is_none) {
+            self.learn_file(fi, layout);
         }
         let Some(Some(file)) = self.files.get_mut(fi) else {
             return;
@@ -457,14 +536,80 @@ impl Observer for Looker {
         let print = file.kept.fingerprint(record, &mut self.scratch);
         self.prints.push_at(print, empty, place, || record.start());
         self.last_print = print;
-        let year = (row.date.year() - YEARS.start()) as usize;
-        if let Some(y) = file.years.get_mut(year) {
-            y.add(place, row.date);
+        self.pending.push(Pending {
+            place,
+            amount: row.amount,
+            date: row.date,
+            sampled: in_sample(print),
+            spread: spread as u32,
+        });
+        if self.pending.len() >= PENDING {
+            self.settle();
         }
-        if !row.amount.is_zero() {
-            let sampled = in_sample(print);
-            self.spread(row.unit, row.measure)
-                .add(row.amount.abs(), place, sampled);
+    }
+
+    /// Counts the pending rows: their years, then their amounts.
+    fn settle(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for p in &pending {
+            let year = (p.date.year() - YEARS.start()) as usize;
+            let file = self.files.get_mut(p.place.file_index());
+            if let Some(y) = file.and_then(|f| f.as_mut()?.years.get_mut(year)) {
+                y.add(p.place, p.date);
+            }
+        }
+        for p in &pending {
+            if !p.amount.is_zero()
+                && let Some(spread) = self.spreads.get_mut(p.spread as usize)
+            {
+                spread.add(p.amount.abs(), p.place, p.sampled);
+            }
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+}
+
+impl Observer for Looker {
+    fn chunk(&mut self, file_index: usize, first_line: u64, at: Option<u64>) {
+        self.prints.chunk(file_index, first_line, at);
+    }
+
+    fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
+        self.count(names(row), 1, place);
+        let spread = self.spread(row.unit, row.measure);
+        self.look(row, place, record, layout, spread);
+    }
+
+    fn known(
+        &mut self,
+        row: &Contribution,
+        tally: &mut [u8; TALLY],
+        place: Place,
+        record: &Record<'_>,
+        layout: &Layout,
+    ) {
+        let mut t = Tally::read(tally);
+        if t.rows == 0 || place < t.first {
+            t.first = place;
+        }
+        t.rows += 1;
+        let spread = match t.spread.checked_sub(1) {
+            Some(at) => at as usize,
+            None => {
+                let at = self.spread(row.unit, row.measure);
+                t.spread = at as u32 + 1;
+                at
+            }
+        };
+        t.write(tally);
+        self.look(row, place, record, layout, spread);
+    }
+
+    fn tallied(&mut self, row: &Contribution, tally: &[u8; TALLY]) {
+        let t = Tally::read(tally);
+        if t.rows > 0 {
+            self.count(names(row), t.rows, t.first);
         }
     }
 
@@ -489,7 +634,8 @@ impl Observer for Looker {
         }
     }
 
-    fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
+    fn finish(mut self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
+        self.settle();
         let mut prints = self.prints;
         prints.seal();
         let mut data = CheckData {
@@ -1330,6 +1476,47 @@ mod tests {
         let mut data = gather(read.observed);
         confirm(&mut data, &sources, opts, &[]).unwrap();
         (files.iter().map(|f| f.1.clone()).collect(), data)
+    }
+
+    /// What `check` counts (names with their first rows, years, amounts, rows written twice)
+    /// is the same however often the fast lane forgets the rows it knows: names counted in a
+    /// combination's tally come back when the lane forgets it, and at the end.
+    #[test]
+    fn names_are_counted_the_same_however_often_the_lane_forgets() {
+        let mut text = String::from("date,unit,area,field,amount\n");
+        let known = |i: usize, year: i32| {
+            let unit = ["Hội 0", "Hội 1", "hội 1", "Đoàn 2", "Đoàn 3", "Hội 4"][i % 6];
+            format!(
+                "{year}-03-{:02},{unit},Khu {},Xã hội,{}\n",
+                i % 28 + 1,
+                i % 3,
+                i * 7 % 1000
+            )
+        };
+        for i in 0..3000 {
+            text.push_str(&known(i, 2024));
+        }
+        // Every unit new: the lane stops paying, and forgets when full.
+        for i in 0..3000 {
+            text.push_str(&format!("2024-04-01,Tổ {i},Khu 9,Kinh tế,{i}\n"));
+        }
+        for i in 0..3000 {
+            text.push_str(&known(i, 2019 + (i % 2) as i32));
+        }
+        let files = [("a.csv", text.into_bytes())];
+        let counted = |memo_rows: usize| {
+            let opts = ReadOptions {
+                memo_rows,
+                ..ReadOptions::default()
+            };
+            let (_, d) = anchored(&files, &opts, 1);
+            format!("{:?}", (d.values, d.years, d.amounts, d.duplicates, d.runs))
+        };
+        let all = counted(0);
+        assert!(all.contains("\"hội 1\""), "{all}");
+        for memo_rows in [1, 8, 100] {
+            assert_eq!(counted(memo_rows), all, "{memo_rows} rows remembered");
+        }
     }
 
     /// Where each physical line of `bytes` starts (index 1 is line 1).

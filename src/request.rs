@@ -177,6 +177,7 @@ pub fn read_request(
             chunk_bytes: args.chunk_bytes.unwrap_or(0),
             header_row: args.header_row,
             columns: args.named_columns.clone(),
+            memo_rows: 0,
         },
         models: models.or_else(|| settings.models.clone()),
         aliases: args.aliases.clone(),

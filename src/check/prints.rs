@@ -59,7 +59,8 @@ pub struct Prints {
     anchors: Vec<u32>,
     /// How many of its keys fall in each bucket of [`repeated`] (counted as they come, so that
     /// [`Prints::seal`] passes over the rows once).
-    in_bucket: Vec<usize>,
+    /// (32 bits: a thread would need 4 billion rows in one bucket, 6 bytes each, to pass them.)
+    in_bucket: Vec<u32>,
     /// Its keys in their buckets, once reading ends ([`Prints::seal`]), until [`repeated`] is
     /// done.
     bucketed: Option<Bucketed>,
@@ -267,7 +268,7 @@ impl Prints {
         }
         let mut starts = vec![0usize; BUCKETS + 1];
         for (b, &n) in self.in_bucket.iter().enumerate() {
-            starts[b + 1] = starts[b] + n;
+            starts[b + 1] = starts[b] + n as usize;
         }
         let mut low = vec![0u32; self.rows];
         let mut next = starts.clone();

@@ -17,11 +17,17 @@
 //! proven row (unit, area, model… after the registry join), so the observer is handed the very
 //! row the slow path would have made, with this row's own date and amount. Only rows the slow
 //! path had no warning for are learned, and amounts long enough to be a float leaking from a
-//! spreadsheet (warned about) always go the slow way.
+//! spreadsheet (warned about) always go the slow way. Beside the symbols each remembered row
+//! keeps a tally for the observer ([`Observer::known`]): what it counts per combination of
+//! names is counted there, in bytes already in cache, and the lane hands every tally back when
+//! it forgets the row or the reading ends.
+//!
+//! [`Observer::known`]: super::observe::Observer::known
 //!
 //! A lane that finds nothing (every value new) tries fewer rows, and learns fewer ([`Pacing`]):
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
+use super::observe::TALLY;
 use super::period_slots::PeriodSlots;
 use super::raw_keys::{RawKeys, hash_bytes};
 use super::sets::Sets;
@@ -196,10 +202,15 @@ pub struct FastLane {
     /// The recent periods of each remembered combination, by its number (with a period).
     recent: Vec<Recent>,
     /// With an observer, each remembered key keeps after it ([`RawKeys::insert_with`]) the
-    /// symbols the slow path gave its row ([`SYMS`] bytes).
+    /// symbols the slow path gave its row ([`SYMS`] bytes), then the observer's tally
+    /// ([`TALLY`] bytes).
     observed: bool,
-    /// The row of the record last added, with its date and amount (with an observer).
+    /// The row of the record last added, with its date and amount (with an observer), and
+    /// where the bytes after its key are in the memo.
     hit: Option<Contribution>,
+    hit_at: usize,
+    /// Memos forgotten whose tallies the observer has not had back ([`FastLane::hand_back`]).
+    retired: Vec<RawKeys>,
     /// Amounts of 17 bytes or more take the slow path, which may warn of a float artifact.
     short_amounts: bool,
     /// The key of the record last tried ([`make_key`]), and its hash.
@@ -211,6 +222,8 @@ pub struct FastLane {
     learnable: bool,
     /// Which rows are tried, by how well the lane pays.
     pacing: Pacing,
+    /// How many rows it remembers at most.
+    max_memo: usize,
     /// Amounts counted but not yet added, with their group slot and line: added [`BATCH`] at
     /// a time. A row costs a couple of thousand instructions, more than a core looks ahead,
     /// so adding each row's amount as it is read waited on memory once per row when the groups
@@ -219,7 +232,14 @@ pub struct FastLane {
 }
 
 impl FastLane {
-    pub fn new(needs: Needs, has_registry: bool, grouping: &Grouping, observed: bool) -> FastLane {
+    /// `memo_rows`: how many rows as written it remembers at most ([`MAX_MEMO`] when 0).
+    pub fn new(
+        needs: Needs,
+        has_registry: bool,
+        grouping: &Grouping,
+        observed: bool,
+        memo_rows: usize,
+    ) -> FastLane {
         let mut parts = vec![Col::Measure];
         for (on, col) in [
             (needs.unit, Col::Unit),
@@ -250,19 +270,25 @@ impl FastLane {
                 .max(),
             code: 0,
             memo: match observed {
-                true => RawKeys::with_extra(SYMS),
+                true => RawKeys::with_extra(SYMS + TALLY),
                 false => RawKeys::default(),
             },
             by_period: PeriodSlots::new(),
             recent: Vec::new(),
             observed,
             hit: None,
+            hit_at: 0,
+            retired: Vec::new(),
             short_amounts: needs.check,
             key: Vec::with_capacity(256),
             hash: 0,
             ahead: Ahead::default(),
             learnable: false,
             pacing: Pacing::default(),
+            max_memo: match memo_rows {
+                0 => MAX_MEMO,
+                n => n.min(MAX_MEMO),
+            },
             deferred: Vec::with_capacity(BATCH),
         }
     }
@@ -357,9 +383,10 @@ impl FastLane {
             return Ok(Fast::Unknown);
         }
         self.learnable = true;
-        let found = self.memo.get(self.hash, &self.key).map(|(memo, syms)| {
+        let found = self.memo.find(self.hash, &self.key).map(|(memo, at)| {
             if self.observed {
-                self.hit = Some(from_syms(syms, date, value));
+                self.hit = Some(from_syms(self.memo.extra_at(at), date, value));
+                self.hit_at = at;
             }
             Memo::decode(memo)
         });
@@ -504,7 +531,7 @@ impl FastLane {
     }
 
     fn is_full(&self) -> bool {
-        self.memo.len() >= MAX_MEMO || self.memo.bytes_len() + self.key.len() > MAX_ARENA
+        self.memo.len() >= self.max_memo || self.memo.bytes_len() + self.key.len() > MAX_ARENA
     }
 
     /// Empties a full memo (true then); the key of the record being tried stays learnable.
@@ -514,15 +541,50 @@ impl FastLane {
         if !self.is_full() {
             return false;
         }
-        self.memo.clear();
-        self.by_period.clear();
-        self.recent.clear();
+        self.forget();
         true
     }
 
-    /// The row of the record last added (with an observer only).
-    pub fn row(&self) -> Option<&Contribution> {
-        self.hit.as_ref()
+    /// Empties the memo; with an observer, keeps it aside until its tallies are handed back.
+    fn forget(&mut self) {
+        self.hit = None;
+        if self.observed {
+            let empty = RawKeys::with_extra(SYMS + TALLY);
+            self.retired.push(std::mem::replace(&mut self.memo, empty));
+        } else {
+            self.memo.clear();
+        }
+        self.by_period.clear();
+        self.recent.clear();
+    }
+
+    /// The row of the record last added and its combination's tally for the observer (with
+    /// an observer only).
+    pub fn known(&mut self) -> Option<(&Contribution, &mut [u8; TALLY])> {
+        let row = self.hit.as_ref()?;
+        let bytes = self.memo.extra_at_mut(self.hit_at).get_mut(SYMS..)?;
+        Some((row, bytes.try_into().ok()?))
+    }
+
+    /// Hands each tally of the memos forgotten to `f`, with the symbols of its combination
+    /// (date and amount: nobody's). A row the lane found [`Fast::Unknown`] may have emptied
+    /// the memo.
+    pub fn hand_back(&mut self, mut f: impl FnMut(&Contribution, &[u8; TALLY])) {
+        for memo in self.retired.drain(..) {
+            for bytes in memo.extras() {
+                let (syms, tally) = bytes.split_at(SYMS.min(bytes.len()));
+                if let Ok(tally) = tally.try_into() {
+                    f(&from_syms(syms, NaiveDate::MIN, Decimal::ZERO), tally);
+                }
+            }
+        }
+    }
+
+    /// [`FastLane::hand_back`] of every tally, the memo's own too, which is emptied: the
+    /// reading ends.
+    pub fn hand_back_all(&mut self, f: impl FnMut(&Contribution, &[u8; TALLY])) {
+        self.forget();
+        self.hand_back(f);
     }
 
     /// After the slow path found the record last tried valid, as `row`, with no warning:

@@ -242,7 +242,7 @@ pub fn read_sets(
     let mut collector = Collector::default();
     let cutoffs = collector.cutoffs.clone();
     if threads == 1 {
-        let mut worker = Worker::new(plan.clone(), registry, cutoffs.clone(), make_sets()?);
+        let mut worker = Worker::new(plan.clone(), opts, registry, cutoffs.clone(), make_sets()?);
         let reading = dispatch(
             sources,
             &stamps,
@@ -266,6 +266,7 @@ pub fn read_sets(
         let stop = AtomicBool::new(false);
         let mut own = Worker::new(
             plan.clone(),
+            opts,
             registry.clone(),
             cutoffs.clone(),
             make_sets()?,
@@ -282,7 +283,7 @@ pub fn read_sets(
                     let sets = make_sets().ok().flatten();
                     let builder = std::thread::Builder::new().name("reader".into());
                     let spawned = builder.spawn_scoped(scope, move || {
-                        let mut worker = Worker::new(plan, registry, cutoffs, sets);
+                        let mut worker = Worker::new(plan, opts, registry, cutoffs, sets);
                         for job in job_rx {
                             let r = worker.process(job);
                             if r.fatal.is_some() {

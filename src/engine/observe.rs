@@ -40,9 +40,36 @@ pub trait Observer: Send {
         self.row(row, place, record, layout);
     }
 
+    /// A valid row the fast lane added as an earlier row of the same names proved it could.
+    /// `tally`: bytes the lane keeps for the observer beside that combination of names, zeros
+    /// at first and then as the observer left them, handed back by [`Observer::tallied`] when
+    /// the lane forgets the combination or the reading ends. What is counted per combination
+    /// there (a row's names, say) costs nothing per row but the bytes the lane has in cache.
+    fn known(
+        &mut self,
+        row: &Contribution,
+        tally: &mut [u8; TALLY],
+        place: Place,
+        record: &Record<'_>,
+        layout: &Layout,
+    ) {
+        let _ = tally;
+        self.row(row, place, record, layout);
+    }
+
+    /// The tally of a combination of names the fast lane forgets, with those names in `row`
+    /// (its date and amount are nobody's). Every tally [`Observer::known`] was given comes back
+    /// once, before [`Observer::finish`].
+    fn tallied(&mut self, row: &Contribution, tally: &[u8; TALLY]) {
+        let _ = (row, tally);
+    }
+
     /// What was seen, with text resolved through the thread's interner.
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send>;
 }
+
+/// The bytes of an [`Observer::known`] tally.
+pub const TALLY: usize = 24;
 
 /// Makes one observer per worker thread.
 pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;

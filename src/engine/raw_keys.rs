@@ -152,8 +152,16 @@ impl RawKeys {
 
     /// The value of `key`, whose hash is `hash` (the table's hash of it: [`hash_bytes`]), and
     /// the bytes kept after it (`extra` of them).
-    #[inline(always)]
+    #[cfg(test)]
     pub fn get(&self, hash: u64, key: &[u8]) -> Option<(u64, &[u8])> {
+        self.find(hash, key)
+            .map(|(value, after)| (value, self.extra_at(after)))
+    }
+
+    /// The value of `key`, whose hash is `hash`, and where the bytes kept after it are: for
+    /// [`RawKeys::extra_at`] and [`RawKeys::extra_at_mut`], until the table is cleared.
+    #[inline(always)]
+    pub fn find(&self, hash: u64, key: &[u8]) -> Option<(u64, usize)> {
         let mask = self.entries.len() - 1;
         let mut i = self.start(hash);
         loop {
@@ -162,15 +170,38 @@ impl RawKeys {
                 return None;
             }
             if e.tag == tag(hash) && self.key_at(e.at) == key {
-                let after = e.at as usize + 4 + key.len();
-                let extra = self
-                    .arena
-                    .get(after..after + self.extra)
-                    .unwrap_or_default();
-                return Some((e.value, extra));
+                return Some((e.value, e.at as usize + 4 + key.len()));
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The bytes kept after a key, where [`RawKeys::find`] said they are.
+    #[inline(always)]
+    pub fn extra_at(&self, after: usize) -> &[u8] {
+        self.arena
+            .get(after..after + self.extra)
+            .unwrap_or_default()
+    }
+
+    /// The same, to change.
+    #[inline(always)]
+    pub fn extra_at_mut(&mut self, after: usize) -> &mut [u8] {
+        self.arena
+            .get_mut(after..after + self.extra)
+            .unwrap_or_default()
+    }
+
+    /// The bytes kept after each key, in the order the keys were added.
+    pub fn extras(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let len = self.arena.get(at..at + 4)?;
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            let after = at + 4 + len;
+            at = after + self.extra;
+            Some(self.extra_at(after))
+        })
     }
 
     /// Adds `key` of hash `hash` (the table's hash of it), which is not in the table (a lookup
@@ -255,6 +286,23 @@ mod tests {
                 table.prefetch_key(hash(key), key.len());
             }
             proptest::prop_assert_eq!(table.len(), plain.len());
+            // Bytes after each key, in the order added; changed in place, they stay changed.
+            let mut order: Vec<&Vec<u8>> = Vec::new();
+            for (key, _) in &keys {
+                if !order.contains(&key) {
+                    order.push(key);
+                }
+            }
+            let extras: Vec<Vec<u8>> = table.extras().map(<[u8]>::to_vec).collect();
+            let want: Vec<Vec<u8>> = order.iter().map(|k| after(plain[*k])).collect();
+            proptest::prop_assert_eq!(extras, want);
+            if let Some(first) = order.first() {
+                let (_, at) = table.find(hash(first), first).unwrap();
+                table.extra_at_mut(at).iter_mut().for_each(|b| *b = b.wrapping_add(1));
+                let changed: Vec<u8> = after(plain[*first]).iter().map(|b| b.wrapping_add(1)).collect();
+                proptest::prop_assert_eq!(table.get(hash(first), first).map(|(_, b)| b.to_vec()), Some(changed.clone()));
+                table.extra_at_mut(at).copy_from_slice(&after(plain[*first]));
+            }
             let bytes: usize = plain.keys().map(|k| 4 + k.len() + extra).sum();
             proptest::prop_assert_eq!(table.bytes_len(), bytes);
             for (key, &value) in &plain {

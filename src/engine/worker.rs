@@ -16,6 +16,7 @@ use crate::ledger::number::Reading;
 use crate::ledger::record::{Record, for_each_record_ahead};
 use crate::ledger::registry::Registry;
 use crate::ledger::row::{Layout, Outcome, RowReader};
+use crate::ledger::table::ReadOptions;
 use crate::problem::{Kind, Problem, Rejected};
 use crate::select::Selector;
 use anyhow::{Context, Result};
@@ -82,6 +83,7 @@ pub(super) struct Worker {
 impl Worker {
     pub(super) fn new(
         plan: Arc<Plan>,
+        opts: &ReadOptions,
         registry: Option<Arc<Registry>>,
         cutoffs: Arc<Cutoffs>,
         sets: Option<Sets>,
@@ -94,6 +96,7 @@ impl Worker {
             registry.is_some(),
             &plan.grouping,
             observer.is_some(),
+            opts.memo_rows,
         ));
         Worker {
             fast,
@@ -136,8 +139,10 @@ impl Worker {
                 }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
-                        if let (Some(observer), Some(row)) = (&mut self.observer, fast.row()) {
-                            observer.row(row, Place::new(fi, line), record, layout);
+                        if let (Some(observer), Some((row, tally))) =
+                            (&mut self.observer, fast.known())
+                        {
+                            observer.known(row, tally, Place::new(fi, line), record, layout);
                         }
                         out.tally.read += 1;
                         if matches!(seen, Fast::Counted(_)) {
@@ -150,7 +155,11 @@ impl Worker {
                         }
                         return Ok(());
                     }
-                    Fast::Unknown => {}
+                    Fast::Unknown => {
+                        if let Some(observer) = &mut self.observer {
+                            fast.hand_back(|row, tally| observer.tallied(row, tally));
+                        }
+                    }
                 }
             }
             if let Some((next, _)) = next {
@@ -344,6 +353,9 @@ impl Worker {
     }
 
     pub(super) fn finish(mut self) -> Result<Finished> {
+        if let (Some(fast), Some(observer)) = (&mut self.fast, &mut self.observer) {
+            fast.hand_back_all(|row, tally| observer.tallied(row, tally));
+        }
         self.fast = None;
         let interner = &self.reader.interner;
         let observed = self.observer.map(|o| o.finish(interner));

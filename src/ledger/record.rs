@@ -31,6 +31,9 @@ pub struct Record<'a> {
     scratch: &'a [u8],
     spans: &'a [Span],
     unclosed: bool,
+    /// Split at the delimiter from a line with no quote: its fields lie in the input one
+    /// delimiter apart.
+    plain: bool,
 }
 
 // A record always has at least one field (empty lines are skipped), so it has no `is_empty`.
@@ -90,6 +93,13 @@ impl<'a> Record<'a> {
     pub fn joined(&self, fields: std::ops::Range<usize>, sep: u8) -> Option<&'a [u8]> {
         let spans = self.spans.get(fields)?;
         let (first, last) = (spans.first()?, spans.last()?);
+        if self.plain {
+            // One byte lies between neighbouring fields: the delimiter, which must be `sep`.
+            if spans.len() > 1 && self.data.get(first.end as usize) != Some(&sep) {
+                return None;
+            }
+            return self.data.get(first.start as usize..last.end as usize);
+        }
         let apart = |a: &Span, b: &Span| {
             a.scratch || b.start != a.end + 1 || self.data.get(a.end as usize) != Some(&sep)
         };
@@ -197,7 +207,7 @@ where
         let eol = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
         if next_quote < eol {
             if let Some(at) = waiting.take() {
-                f(&record(data, &[], &spans, false), at, None)?;
+                f(&plain(data, &spans), at, None)?;
             }
             spans.clear();
             (pos, line) = quoted_records(
@@ -223,8 +233,8 @@ where
             ahead.clear();
             split_line(data, pos, body_end, delimiter, &mut ahead);
             if let Some(at) = waiting {
-                let next = record(data, &[], &ahead, false);
-                f(&record(data, &[], &spans, false), at, Some((&next, line)))?;
+                let next = plain(data, &ahead);
+                f(&plain(data, &spans), at, Some((&next, line)))?;
             }
             std::mem::swap(&mut spans, &mut ahead);
             waiting = Some(line);
@@ -233,7 +243,7 @@ where
         pos = eol + 1;
     }
     if let Some(at) = waiting {
-        f(&record(data, &[], &spans, false), at, None)?;
+        f(&plain(data, &spans), at, None)?;
     }
     Ok(())
 }
@@ -324,6 +334,18 @@ fn record<'a>(data: &'a [u8], scratch: &'a [u8], spans: &'a [Span], unclosed: bo
         scratch,
         spans,
         unclosed,
+        plain: false,
+    }
+}
+
+/// A record [`split_line`] split: no field quoted, none in the scratch buffer.
+fn plain<'a>(data: &'a [u8], spans: &'a [Span]) -> Record<'a> {
+    Record {
+        data,
+        scratch: &[],
+        spans,
+        unclosed: false,
+        plain: true,
     }
 }
 
@@ -431,7 +453,7 @@ pub fn record_at<R>(
     if spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].scratch {
         return None;
     }
-    Some(f(&record(data, &scratch, &spans, false)))
+    Some(f(&plain(data, &spans)))
 }
 
 /// Splits `data[start..end]` (a line with no quote) at `delimiter`, eight bytes at a time: each
@@ -607,6 +629,42 @@ mod tests {
         assert_eq!(joined("\"a\"\"\",b", b',', 0, 2), None);
         assert_eq!(joined("\"a\"\"\",b", b',', 0, 1), None);
         assert_eq!(joined("a\"x,b", b',', 0, 2), some("a\"x,b"));
+    }
+
+    /// Records read as a chunk join as those read again by their line: a line with no quote as
+    /// one slice for the delimiter (however many lines are read at once, or split ahead), and
+    /// never as another text than its fields joined.
+    #[test]
+    fn records_of_a_chunk_come_joined_as_written() {
+        let text: &[u8] = b"a,bc,,d\r\nx,\"y\",z\n\"p\"\"\",q,r\nlast,1,2";
+        let chunk = Chunk {
+            data: text.to_vec(),
+            first_line: 1,
+        };
+        let mut got = Vec::new();
+        for_each_record(&chunk, b',', "t", |r, _| {
+            for (from, to) in [(0, r.len()), (1, r.len()), (0, 2)] {
+                for sep in [b',', b';'] {
+                    let joined = r.joined(from..to, sep);
+                    if let Some(j) = joined {
+                        let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
+                        assert_eq!(j, fields.join(&sep));
+                    }
+                    got.push(joined.map(|j| String::from_utf8_lossy(j).into_owned()));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        let some = |s: &str| Some(s.to_string());
+        #[rustfmt::skip]
+        let want = [
+            some("a,bc,,d"), None, some("bc,,d"), None, some("a,bc"), None,
+            None, None, None, None, None, None,
+            None, None, some("q,r"), None, None, None,
+            some("last,1,2"), None, some("1,2"), None, some("last,1"), None,
+        ];
+        assert_eq!(got, want);
     }
 
     /// Every record read again by its line, from the start of that line, is the record the

@@ -38,6 +38,9 @@ pub struct ReadOptions {
     pub header_row: Option<u64>,
     /// Ledger columns named by hand (`--column amount="Giá trị quy đổi"`).
     pub columns: Vec<(Col, String)>,
+    /// How many rows as written the fast lane of each thread remembers before it may forget
+    /// them all; its own bound when 0. Tests make it tiny, so the lane forgets often.
+    pub memo_rows: usize,
 }
 
 impl ReadOptions {
