@@ -193,6 +193,7 @@ fn engine_200k_rows(b: Bencher, threads: usize) {
                 progress: false,
                 hash_files: false,
                 symbols: false,
+                sums: true,
             };
             engine::read(&sources, &opts, None, plan)
                 .expect("read")

@@ -1471,6 +1471,7 @@ mod tests {
             progress: false,
             hash_files: false,
             symbols: false,
+            sums: false,
         };
         let read = crate::engine::read(&sources, opts, None, plan).unwrap();
         let mut data = gather(read.observed);

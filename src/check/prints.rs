@@ -156,6 +156,12 @@ impl Prints {
         self.rows
     }
 
+    /// The rows of segment `s`, by index.
+    fn segment_rows(&self, s: usize) -> Range<usize> {
+        let start = self.segments.get(s).map_or(self.rows, |seg| seg.start);
+        start..self.segments.get(s + 1).map_or(self.rows, |n| n.start)
+    }
+
     #[cfg(test)]
     fn get(&self, i: usize) -> u64 {
         unpack(&self.pages[i / PAGE][i % PAGE])
@@ -380,11 +386,26 @@ pub struct Walked {
 type Piece = ((usize, u64, usize, usize), Stretch, Vec<Anchor>);
 
 /// One walk over every row: the rows whose key is in `repeated` (found by [`repeated`]), the
-/// anchors, the runs of rows with no unit or area. Each thread's rows are walked on a thread of
-/// their own, chunk by chunk, then the chunks are put in file and line order.
+/// anchors, the runs of rows with no unit or area. The chunks of every thread are shared among
+/// as many threads as read, in runs of about as many rows (the threads that read did not read
+/// as many rows each), walked, then put in file and line order.
 pub fn walk(parts: &[Prints], repeated: &Repeated) -> Walked {
-    let each: Vec<(usize, &Prints)> = parts.iter().enumerate().collect();
-    let walked = on_threads(each, |(t, part)| walk_part(t, part, repeated));
+    let chunks: Vec<(usize, usize)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(t, p)| (0..p.segments.len()).map(move |s| (t, s)))
+        .collect();
+    let rows: usize = parts.iter().map(Prints::len).sum();
+    let threads = parts.len().max(1);
+    let mut shares: Vec<Vec<(usize, usize)>> = vec![Vec::new(); threads];
+    let mut before = 0;
+    for &(t, s) in &chunks {
+        // Each chunk goes to the share its first row falls in.
+        let share = (before * threads / rows.max(1)).min(threads - 1);
+        shares[share].push((t, s));
+        before += parts[t].segment_rows(s).len();
+    }
+    let walked = on_threads(shares, |share| walk_chunks(parts, &share, repeated));
     let mut out = Walked::default();
     let mut pieces: Vec<Piece> = Vec::new();
     for (candidates, part) in walked {
@@ -402,18 +423,26 @@ pub fn walk(parts: &[Prints], repeated: &Repeated) -> Walked {
     out
 }
 
-/// [`walk`] over the rows of thread `t`.
-fn walk_part(t: usize, part: &Prints, repeated: &Repeated) -> (Vec<(u64, Place)>, Vec<Piece>) {
+/// [`walk`] over the chunks `share` (thread, segment) of `parts`.
+fn walk_chunks(
+    parts: &[Prints],
+    share: &[(usize, usize)],
+    repeated: &Repeated,
+) -> (Vec<(u64, Place)>, Vec<Piece>) {
     let mut candidates = Vec::new();
-    let mut pieces = Vec::with_capacity(part.segments.len());
-    let mut far = part.far.iter().peekable();
+    let mut pieces = Vec::with_capacity(share.len());
     let any = !repeated.is_empty();
-    for (s, seg) in part.segments.iter().enumerate() {
-        let end = part.segments.get(s + 1).map_or(part.rows, |n| n.start);
+    for &(t, s) in share {
+        let part = &parts[t];
+        let seg = &part.segments[s];
+        let rows = part.segment_rows(s);
+        // The rows after a long gap, from this chunk's first.
+        let first_far = part.far.partition_point(|f| f.0 < rows.start);
+        let mut far = part.far[first_far..].iter().peekable();
         let mut stretch = Stretch::new(seg.file);
         let mut anchors = Vec::new();
         let mut line = seg.first_line;
-        for (nth, b) in part.entries(seg.start, end).enumerate() {
+        for (nth, b) in part.entries(rows.start, rows.end).enumerate() {
             let packed = unpack(b);
             let gap = (packed & GAP_MASK) >> GAP_SHIFT;
             if gap == FAR {

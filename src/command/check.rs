@@ -48,6 +48,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
             progress: reading.progress(),
             hash_files: false,
             symbols: false,
+            sums: false,
         },
     )?;
     let mut outputs = Outputs::new();

@@ -52,6 +52,7 @@ pub fn run(args: ModelsArgs, lang: Lang) -> Result<ExitCode> {
                 progress: reading.progress(),
                 hash_files: false,
                 symbols: false,
+                sums: true,
             },
         )?)
     };

@@ -77,6 +77,7 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode> {
         progress: reading.progress(),
         hash_files: true,
         symbols: false,
+        sums: true,
     };
     // The ledgers are hashed by the engine as it reads them (one read of each file); what it
     // could not hash (standard input is not hashed at all, a file not read to its end) and the

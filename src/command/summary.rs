@@ -58,6 +58,7 @@ pub fn run(args: SummaryArgs, lang: Lang) -> Result<ExitCode> {
             progress: reading.progress(),
             hash_files: false,
             symbols: direct,
+            sums: true,
         },
     )?;
     let total = problems.len() as u64 + read.problem_count();

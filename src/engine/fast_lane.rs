@@ -224,6 +224,8 @@ pub struct FastLane {
     pacing: Pacing,
     /// How many rows it remembers at most.
     max_memo: usize,
+    /// Amounts are added up ([`crate::engine::Plan::sums`]).
+    adds: bool,
     /// Amounts counted but not yet added, with their group slot and line: added [`BATCH`] at
     /// a time. A row costs a couple of thousand instructions, more than a core looks ahead,
     /// so adding each row's amount as it is read waited on memory once per row when the groups
@@ -232,13 +234,15 @@ pub struct FastLane {
 }
 
 impl FastLane {
-    /// `memo_rows`: how many rows as written it remembers at most ([`MAX_MEMO`] when 0).
+    /// `memo_rows`: how many rows as written it remembers at most ([`MAX_MEMO`] when 0);
+    /// `adds`: whether it adds the amounts up, or only counts the rows (`check`).
     pub fn new(
         needs: Needs,
         has_registry: bool,
         grouping: &Grouping,
         observed: bool,
         memo_rows: usize,
+        adds: bool,
     ) -> FastLane {
         let mut parts = vec![Col::Measure];
         for (on, col) in [
@@ -285,6 +289,7 @@ impl FastLane {
             ahead: Ahead::default(),
             learnable: false,
             pacing: Pacing::default(),
+            adds,
             max_memo: match memo_rows {
                 0 => MAX_MEMO,
                 n => n.min(MAX_MEMO),
@@ -418,12 +423,14 @@ impl FastLane {
                 }
             }
         };
-        self.deferred.push(Deferred {
-            line,
-            value,
-            date,
-            group,
-        });
+        if self.adds {
+            self.deferred.push(Deferred {
+                line,
+                value,
+                date,
+                group,
+            });
+        }
         Ok(Fast::Counted(evidence))
     }
 

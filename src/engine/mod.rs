@@ -78,6 +78,9 @@ pub struct Plan {
     /// Leave the groups keyed by symbols ([`Read::symbols`]) for a report that needs no text
     /// keys; [`Read::groups`] stays empty.
     pub symbols: bool,
+    /// Add the amounts up. `check` only counts rows (its observer looks at the amounts): the
+    /// groups then stay empty, but for the rows whose amount waits on the file's convention.
+    pub sums: bool,
 }
 
 impl Plan {
@@ -515,6 +518,7 @@ mod tests {
                 progress: false,
                 hash_files,
                 symbols: false,
+                sums: true,
             };
             // Small chunks: the big file is read in many pieces.
             let opts = ReadOptions {

@@ -19,7 +19,9 @@ use crate::ledger::source::Source;
 use crate::ledger::table::{HeaderRule, ReadOptions, Table, open_table};
 use anyhow::Result;
 use memchr::memchr;
-use std::io::{Read, Seek};
+use std::io::Read;
+#[cfg(not(unix))]
+use std::io::Seek;
 
 /// How much is read from a file at a time.
 const BLOCK: usize = 1 << 20;
@@ -144,10 +146,7 @@ fn from_anchors(
             if to < from || to - from > MAX_WINDOW {
                 return Ok(false);
             }
-            buf.clear();
-            file.seek(std::io::SeekFrom::Start(from))?;
-            (&mut file).take(to - from).read_to_end(&mut buf)?;
-            if buf.len() as u64 != to - from {
+            if !read_window(&mut file, from, to - from, &mut buf)? {
                 return Ok(false);
             }
             loaded = Some(k);
@@ -162,6 +161,28 @@ fn from_anchors(
         }
     }
     Ok(true)
+}
+
+/// Reads the `len` bytes of `file` from `at` into `buf`; false when the file ends first. One
+/// positioned read on Unix: a row read again costs a system call, and a seek was one more.
+fn read_window(file: &mut std::fs::File, at: u64, len: u64, buf: &mut Vec<u8>) -> Result<bool> {
+    buf.clear();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        buf.resize(len as usize, 0);
+        match file.read_exact_at(buf, at) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        file.seek(std::io::SeekFrom::Start(at))?;
+        file.by_ref().take(len).read_to_end(buf)?;
+        Ok(buf.len() as u64 == len)
+    }
 }
 
 /// The records at `wanted` (lines of one file), read from its bytes on disk. False as soon as

@@ -97,6 +97,7 @@ impl Worker {
             &plan.grouping,
             observer.is_some(),
             opts.memo_rows,
+            plan.sums,
         ));
         Worker {
             fast,
@@ -202,6 +203,8 @@ impl Worker {
                         let interner = &mut self.reader.interner;
                         // With grouping sets the fine group's own sum is never read.
                         let slot = match &mut self.sets {
+                            // Nothing is added up: the lane learns a group it never adds to.
+                            _ if !self.plan.sums => Ok(0),
                             Some(sets) => {
                                 let slot = self.groups.slot(&row, interner);
                                 sets.add(slot, &self.groups, row.date, row.amount)
