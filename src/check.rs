@@ -388,32 +388,28 @@ struct Pending {
 const PENDING: usize = 128;
 
 /// What a combination of names the fast lane knows keeps in its tally ([`Observer::known`]):
-/// how many of its rows were seen, and the first; and where its spread is, plus one (0: not
-/// looked up yet). The names are counted from it when the tally comes back, not row by row.
+/// how many of its rows were seen, and where its spread is, plus one (0: not looked up yet).
+/// The names are counted from it when the tally comes back, not row by row. Not its first row:
+/// the lane knows a combination only from a row of this thread that went the slow way, counted
+/// then by [`Observer::row`], and a thread reads its chunks in file order, so that row came
+/// first.
 struct Tally {
     rows: u64,
-    first: Place,
     spread: u32,
 }
 
 impl Tally {
     fn read(bytes: &[u8; TALLY]) -> Tally {
-        let word = |at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[at..at + 8]);
-            u64::from_le_bytes(w)
-        };
+        let (rows, spread) = bytes.split_at(8);
         Tally {
-            rows: word(0),
-            first: Place::from_bits(word(8)),
-            spread: word(16) as u32,
+            rows: u64::from_le_bytes(rows.try_into().unwrap_or_default()),
+            spread: u32::from_le_bytes(spread.try_into().unwrap_or_default()),
         }
     }
 
     fn write(&self, bytes: &mut [u8; TALLY]) {
-        bytes[0..8].copy_from_slice(&self.rows.to_le_bytes());
-        bytes[8..16].copy_from_slice(&self.first.to_bits().to_le_bytes());
-        bytes[16..24].copy_from_slice(&u64::from(self.spread).to_le_bytes());
+        bytes[..8].copy_from_slice(&self.rows.to_le_bytes());
+        bytes[8..].copy_from_slice(&self.spread.to_le_bytes());
     }
 }
 
@@ -496,8 +492,11 @@ impl Looker {
         at
     }
 
-    /// `rows` more rows hold the names `syms`, the first of them at `first`.
-    fn count(&mut self, syms: [Sym; CHECKED_DIMS.len()], rows: u64, first: Place) {
+    /// `rows` more rows hold the names `syms`, the first of them at `first` when told (rows of a
+    /// tally are never the first: see [`Tally`]).
+    fn count(&mut self, syms: [Sym; CHECKED_DIMS.len()], rows: u64, first: Option<Place>) {
+        // Only a name never counted lacks a first row; a tally's names were all counted.
+        let first_or_last = first.unwrap_or(Place::LAST);
         for (i, (counts, firsts)) in self.counts.iter_mut().zip(&mut self.firsts).enumerate() {
             let sym = syms[i] as usize;
             if sym == 0 {
@@ -505,9 +504,11 @@ impl Looker {
             }
             if counts.len() <= sym {
                 counts.resize(sym + 1, 0);
-                firsts.resize(sym + 1, first);
+                firsts.resize(sym + 1, first_or_last);
             }
-            if counts[sym] == 0 || first < firsts[sym] {
+            if let Some(first) = first
+                && (counts[sym] == 0 || first < firsts[sym])
+            {
                 firsts[sym] = first;
             }
             counts[sym] += rows;
@@ -576,7 +577,7 @@ impl Observer for Looker {
     }
 
     fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
-        self.count(names(row), 1, place);
+        self.count(names(row), 1, Some(place));
         let spread = self.spread(row.unit, row.measure);
         self.look(row, place, record, layout, spread);
     }
@@ -590,9 +591,6 @@ impl Observer for Looker {
         layout: &Layout,
     ) {
         let mut t = Tally::read(tally);
-        if t.rows == 0 || place < t.first {
-            t.first = place;
-        }
         t.rows += 1;
         let spread = match t.spread.checked_sub(1) {
             Some(at) => at as usize,
@@ -609,7 +607,7 @@ impl Observer for Looker {
     fn tallied(&mut self, row: &Contribution, tally: &[u8; TALLY]) {
         let t = Tally::read(tally);
         if t.rows > 0 {
-            self.count(names(row), t.rows, t.first);
+            self.count(names(row), t.rows, None);
         }
     }
 

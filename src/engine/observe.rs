@@ -69,7 +69,7 @@ pub trait Observer: Send {
 }
 
 /// The bytes of an [`Observer::known`] tally.
-pub const TALLY: usize = 24;
+pub const TALLY: usize = 12;
 
 /// Makes one observer per worker thread.
 pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;

@@ -21,16 +21,8 @@ impl Place {
         self.0 & ((1 << 40) - 1)
     }
 
-    /// Its 8 bytes, for a place kept among other bytes (and back with [`Place::from_bits`]).
-    pub fn to_bits(self) -> u64 {
-        self.0
-    }
-
-    pub fn from_bits(bits: u64) -> Place {
-        Place(bits)
-    }
-
-    const LAST: Place = Place(u64::MAX);
+    /// After every row.
+    pub const LAST: Place = Place(u64::MAX);
 }
 
 /// The latest places the collector still lists, shared with the workers so they do not build
