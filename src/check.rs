@@ -366,7 +366,7 @@ struct Looker {
     two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
     /// Room for the fields of a row fingerprinted from a copy.
     scratch: Vec<u8>,
-    /// Rows whose names, year and amount are yet to be counted ([`Looker::settle`]).
+    /// Rows whose year and amount are yet to be counted ([`Looker::settle`]).
     pending: Vec<Pending>,
 }
 

@@ -58,8 +58,8 @@ pub struct Prints {
     /// where its record starts in the chunk's text.
     anchors: Vec<u32>,
     /// How many of its keys fall in each bucket of [`repeated`] (counted as they come, so that
-    /// [`Prints::seal`] passes over the rows once).
-    /// (32 bits: a thread would need 4 billion rows in one bucket, 6 bytes each, to pass them.)
+    /// [`Prints::seal`] passes over the rows once). In 32 bits, half the cache lines: to pass
+    /// them a thread would need 4 billion rows in one bucket, 24 GiB of its 6 bytes a row.
     in_bucket: Vec<u32>,
     /// Its keys in their buckets, once reading ends ([`Prints::seal`]), until [`repeated`] is
     /// done.
