@@ -209,11 +209,10 @@ pub fn in_order(parts: &[Prints]) -> impl Iterator<Item = (u64, Place, Option<u6
 /// The rows of segment `s` of `part`, in line order, as [`in_order`] gives them.
 fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<u64>)> + '_ {
     let seg = part.segments[s];
-    let end = part.segments.get(s + 1).map_or(part.rows, |n| n.start);
     // The first of its rows kept aside, if any.
     let mut far = part.far.partition_point(|f| f.0 < seg.start);
     let mut line = seg.first_line;
-    (seg.start..end).map(move |i| {
+    part.segment_rows(s).map(move |i| {
         let packed = part.get(i);
         let gap = (packed & GAP_MASK) >> GAP_SHIFT;
         if gap == FAR {

@@ -196,9 +196,10 @@ impl RawKeys {
     pub fn extras(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let mut at = 0;
         std::iter::from_fn(move || {
-            let len = self.arena.get(at..at + 4)?;
-            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-            let after = at + 4 + len;
+            if at >= self.arena.len() {
+                return None;
+            }
+            let after = at + 4 + self.key_at(at as u32).len();
             at = after + self.extra;
             Some(self.extra_at(after))
         })
