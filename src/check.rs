@@ -878,6 +878,13 @@ impl Kept {
             h.write(bytes);
             return h.finish();
         }
+        // A `;` file's plain line: one copy with the separator in place.
+        if let Some(bytes) =
+            run.and_then(|(from, to)| record.joined_into(from..to, SEPARATOR, scratch))
+        {
+            h.write(bytes);
+            return h.finish();
+        }
         scratch.clear();
         self.each(record, |f| {
             scratch.extend_from_slice(f);
