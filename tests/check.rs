@@ -308,3 +308,114 @@ fn check_says_once_that_a_file_is_read_twice_on_purpose() {
          0 problems, 4 warnings\n"
     );
 }
+
+/// The rows `check` counts for each spelling of a name, and its first row, are the rows that
+/// hold it, counted here from the ledger itself: on a ledger long enough that the fast lane
+/// adds nearly every row, where the field and the source are remembered apart from the rest of
+/// the row (and, with a registry, the field stays with the model that may fill it); on one
+/// thread and two.
+#[test]
+fn spellings_are_counted_row_by_row_however_the_rows_are_remembered() {
+    const ROWS: usize = 6000;
+    // Row `i` (line i + 2): its model and unit, field and source as written.
+    let row = |i: usize| {
+        let (model, unit) = [("M1", "Hội Phụ nữ"), ("", "Đoàn Thanh niên")][i % 2];
+        let field = ["Xã hội", "xã hội", "Xa hoi", ""][i / 2 % 4];
+        let source = ["Nhân dân", "nhân dân", "Doanh nghiệp", "NHÂN DÂN"][i / 8 % 4];
+        (model, unit, field, source)
+    };
+    let w = Work::new();
+    let mut ledger = String::from("date,model,unit,field,source,amount\n");
+    for i in 0..ROWS {
+        let (model, unit, field, source) = row(i);
+        // Rows with M1 write its field or none: another would be a warning of its own.
+        let field = if model == "M1" && !field.is_empty() {
+            "Xã hội"
+        } else {
+            field
+        };
+        let date = format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1);
+        ledger.push_str(&format!(
+            "{date},{model},{unit},{field},{source},{}\n",
+            i + 1
+        ));
+    }
+    w.file("l.csv", &ledger);
+    w.file(
+        "models.csv",
+        "id,name,unit,year,field\nM1,A,Hội Phụ nữ,2024,Xã hội\n",
+    );
+    for registry in [false, true] {
+        // (column, spelling) -> (rows, first line), counted here.
+        let mut want: std::collections::BTreeMap<(&str, String), (u64, usize)> = Default::default();
+        for i in 0..ROWS {
+            let (model, _, field, source) = row(i);
+            let mut field = if model == "M1" && !field.is_empty() {
+                "Xã hội"
+            } else {
+                field
+            };
+            if registry && model == "M1" && field.is_empty() {
+                field = "Xã hội";
+            }
+            for (column, name) in [("field", field), ("source", source)] {
+                if !name.is_empty() {
+                    let e = want.entry((column, name.to_string())).or_insert((0, i + 2));
+                    e.0 += 1;
+                }
+            }
+        }
+        // One spelling only: nothing to list.
+        want.retain(|(_, name), _| name != "Doanh nghiệp");
+        let mut args = vec!["check", "l.csv"];
+        if registry {
+            args.extend(["--models", "models.csv"]);
+        }
+        for threads in ["1", "2"] {
+            let mut a = args.clone();
+            a.extend(["--threads", threads]);
+            let r = w.run(&a);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            // Every spelling listed, with its rows and first row.
+            let mut got: std::collections::BTreeMap<(&str, String), (u64, usize)> =
+                Default::default();
+            let mut others = Vec::new();
+            for line in r.stdout.lines() {
+                let Some((head, list)) =
+                    line.split_once("spellings differ only in case or accents: ")
+                else {
+                    others.push(line);
+                    continue;
+                };
+                let column = if head.contains(": field: ") {
+                    "field"
+                } else {
+                    "source"
+                };
+                let list = list.split("; to count them").next().unwrap_or_default();
+                for item in list.split("), ") {
+                    let (name, rest) = item.split_once(" (").unwrap();
+                    let rows: u64 = rest.split(' ').next().unwrap().parse().unwrap();
+                    let first: usize = rest
+                        .rsplit(':')
+                        .next()
+                        .unwrap()
+                        .trim_end_matches(')')
+                        .parse()
+                        .unwrap();
+                    got.insert((column, name.trim_matches('"').to_string()), (rows, first));
+                }
+            }
+            let case = format!("registry {registry}, {threads} threads");
+            assert_eq!(got, want, "{case}");
+            let others_want = match registry {
+                true => vec!["0 problems, 2 warnings"],
+                false => vec![
+                    "l.csv:2: model: warning: rows name models (\"M1\"…) but no --models registry was given, so they are not checked",
+                    "0 problems, 3 warnings",
+                ],
+            };
+            assert_eq!(others, others_want, "{case}");
+        }
+    }
+}

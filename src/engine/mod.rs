@@ -85,13 +85,30 @@ pub struct Plan {
 
 impl Plan {
     /// The text columns this plan looks at.
+    /// With an observer, the name columns the fast lane reads cell by cell: those the run
+    /// neither groups nor filters by, whose name holds whatever the rest of the row says (not
+    /// the field when a registry may fill it from the model).
+    fn apart(&self, has_registry: bool) -> Vec<Col> {
+        if self.observe.is_none() {
+            return Vec::new();
+        }
+        [(Dim::Field, Col::Field), (Dim::Source, Col::Source)]
+            .into_iter()
+            .filter(|&(dim, _)| !(self.uses(dim) || dim == Dim::Field && has_registry))
+            .map(|(_, col)| col)
+            .collect()
+    }
+
+    /// Whether the run groups or filters by `dim`.
+    fn uses(&self, dim: Dim) -> bool {
+        self.grouping.dims.contains(&dim) || self.selection.filters.iter().any(|f| f.dim == dim)
+    }
+
     fn needs(&self) -> Needs {
         if self.observe.is_some() {
             return Needs::ALL;
         }
-        let uses = |d: Dim| {
-            self.grouping.dims.contains(&d) || self.selection.filters.iter().any(|f| f.dim == d)
-        };
+        let uses = |d: Dim| self.uses(d);
         Needs {
             unit: uses(Dim::Unit),
             area: uses(Dim::Area),

@@ -45,15 +45,20 @@ pub trait Observer: Send {
     /// at first and then as the observer left them, handed back by [`Observer::tallied`] when
     /// the lane forgets the combination or the reading ends. What is counted per combination
     /// there (a row's names, say) costs nothing per row but the bytes the lane has in cache.
+    /// The lane may remember some names apart from the rest (`check`'s field and source): the
+    /// second tally is then theirs, and each combination's names, handed back, leave out the
+    /// other's ([`EMPTY`] there).
+    ///
+    /// [`EMPTY`]: crate::ledger::intern::EMPTY
     fn known(
         &mut self,
         row: &Contribution,
-        tally: &mut [u8; TALLY],
+        tallies: Tallies<'_>,
         place: Place,
         record: &Record<'_>,
         layout: &Layout,
     ) {
-        let _ = tally;
+        let _ = tallies;
         self.row(row, place, record, layout);
     }
 
@@ -70,6 +75,10 @@ pub trait Observer: Send {
 
 /// The bytes of an [`Observer::known`] tally.
 pub const TALLY: usize = 12;
+
+/// The tallies of a row the fast lane added ([`Observer::known`]): its combination's, then that
+/// of the names it remembers apart, when it does.
+pub type Tallies<'a> = (&'a mut [u8; TALLY], Option<&'a mut [u8; TALLY]>);
 
 /// Makes one observer per worker thread.
 pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;

@@ -96,6 +96,7 @@ impl Worker {
             registry.is_some(),
             &plan.grouping,
             observer.is_some(),
+            &plan.apart(registry.is_some()),
             opts.memo_rows,
             plan.sums,
         ));
@@ -140,10 +141,10 @@ impl Worker {
                 }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
-                        if let (Some(observer), Some((row, tally))) =
+                        if let (Some(observer), Some((row, tallies))) =
                             (&mut self.observer, fast.known())
                         {
-                            observer.known(row, tally, Place::new(fi, line), record, layout);
+                            observer.known(row, tallies, Place::new(fi, line), record, layout);
                         }
                         out.tally.read += 1;
                         if matches!(seen, Fast::Counted(_)) {
@@ -214,12 +215,12 @@ impl Worker {
                         }
                         .with_context(|| format!("{}:{line}", layout.file))?;
                         if let (Some(fast), true) = (&mut self.fast, plain) {
-                            fast.learn(Some(slot), &row);
+                            fast.learn(Some(slot), &row, record, layout);
                         }
                     } else {
                         out.tally.filtered += 1;
                         if let (Some(fast), false, true) = (&mut self.fast, text_kept, plain) {
-                            fast.learn(None, &row);
+                            fast.learn(None, &row, record, layout);
                         }
                     }
                 }
