@@ -239,7 +239,7 @@ pub struct FastLane {
 impl FastLane {
     /// `memo_rows`: how many rows as written it remembers at most ([`MAX_MEMO`] when 0);
     /// `adds`: whether it adds the amounts up, or only counts the rows (`check`).
-    /// `apart`: with an observer, name columns to read cell by cell ([`Apart`]).
+    /// `apart`: with an observer, name columns to remember apart ([`Apart`]).
     pub fn new(
         needs: Needs,
         has_registry: bool,
@@ -768,21 +768,14 @@ impl Apart {
         }
         let full = (self.memo.len() >= self.max).then(|| self.empty());
         // Only the names read apart: the combination's tally counts the others.
-        let mut names = *row;
-        for col in [
-            Col::Measure,
-            Col::Model,
-            Col::Unit,
-            Col::Area,
-            Col::Field,
-            Col::Source,
-        ] {
-            if !self.cols.contains(&col) {
-                *slot(&mut names, col) = EMPTY;
+        let mut names = to_syms(row);
+        for (i, sym) in names.chunks_exact_mut(4).enumerate() {
+            if !self.cols.iter().any(|&col| sym_index(col) == i) {
+                sym.fill(0);
             }
         }
         let n = self.memo.len() as u64;
-        self.memo.insert_with(hash, &self.key, n, &to_syms(&names));
+        self.memo.insert_with(hash, &self.key, n, &names);
         full
     }
 
@@ -799,17 +792,23 @@ impl Apart {
     }
 }
 
-/// The symbol of column `col` in the bytes [`to_syms`] wrote.
+/// Which of the symbols [`to_syms`] writes is column `col`'s.
 #[inline(always)]
-fn sym_of(syms: &[u8], col: Col) -> Sym {
-    let i = match col {
+fn sym_index(col: Col) -> usize {
+    match col {
         Col::Measure => 0,
         Col::Model => 1,
         Col::Unit => 2,
         Col::Area => 3,
         Col::Field => 4,
         _ => 5,
-    };
+    }
+}
+
+/// The symbol of column `col` in the bytes [`to_syms`] wrote.
+#[inline(always)]
+fn sym_of(syms: &[u8], col: Col) -> Sym {
+    let i = sym_index(col);
     let b = syms.get(4 * i..4 * i + 4).unwrap_or(&[0; 4]);
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }

@@ -85,9 +85,9 @@ pub struct Plan {
 
 impl Plan {
     /// The text columns this plan looks at.
-    /// With an observer, the name columns the fast lane reads cell by cell: those the run
-    /// neither groups nor filters by, whose name holds whatever the rest of the row says (not
-    /// the field when a registry may fill it from the model).
+    /// With an observer, the name columns the fast lane remembers apart from the rest of the
+    /// row: those the run neither groups nor filters by, whose name holds whatever the rest of
+    /// the row says (not the field when a registry may fill it from the model).
     fn apart(&self, has_registry: bool) -> Vec<Col> {
         if self.observe.is_none() {
             return Vec::new();

@@ -623,20 +623,33 @@ mod tests {
         (line, fields.iter().map(|s| s.to_string()).collect())
     }
 
+    /// What `get` gives for the record on `line` split at `delimiter`, checked to be its
+    /// fields `from..to` joined by `sep` when it gives something.
+    fn joined_by(
+        line: &str,
+        delimiter: u8,
+        (sep, from, to): (u8, usize, usize),
+        get: impl Fn(&Record<'_>) -> Option<Vec<u8>>,
+    ) -> Option<Vec<u8>> {
+        record_at(line.as_bytes(), 0, delimiter, |r| {
+            let got = get(r);
+            if let Some(got) = &got {
+                let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
+                assert_eq!(*got, fields.join(&sep));
+            }
+            got
+        })
+        .flatten()
+    }
+
     /// Fields that lie in the input joined by the separator come as one slice, equal to the
     /// fields joined; quoted fields, another separator, or no fields: none.
     #[test]
     fn neighbouring_fields_come_joined_only_as_written() {
         let joined = |line: &str, sep: u8, from: usize, to: usize| {
-            record_at(line.as_bytes(), 0, b',', |r| {
-                let got = r.joined(from..to, sep).map(<[u8]>::to_vec);
-                if let Some(got) = &got {
-                    let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
-                    assert_eq!(*got, fields.join(&sep));
-                }
-                got
+            joined_by(line, b',', (sep, from, to), |r| {
+                r.joined(from..to, sep).map(<[u8]>::to_vec)
             })
-            .flatten()
         };
         let some = |s: &str| Some(s.as_bytes().to_vec());
         assert_eq!(joined("a,bc,,d\n", b',', 0, 4), some("a,bc,,d"));
@@ -660,16 +673,10 @@ mod tests {
     #[test]
     fn plain_fields_are_copied_joined_by_any_separator() {
         let joined_into = |line: &str, delimiter: u8, from: usize, to: usize| {
-            record_at(line.as_bytes(), 0, delimiter, |r| {
+            joined_by(line, delimiter, (b',', from, to), |r| {
                 let mut out = b"left over".to_vec();
-                let got = r.joined_into(from..to, b',', &mut out).map(<[u8]>::to_vec);
-                if let Some(got) = &got {
-                    let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
-                    assert_eq!(*got, fields.join(&b','));
-                }
-                got
+                r.joined_into(from..to, b',', &mut out).map(<[u8]>::to_vec)
             })
-            .flatten()
         };
         let some = |s: &str| Some(s.as_bytes().to_vec());
         assert_eq!(joined_into("a;bc;;d\n", b';', 0, 4), some("a,bc,,d"));
