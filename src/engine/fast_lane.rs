@@ -678,12 +678,13 @@ impl FastLane {
                 Memo::Periods { like: slot }
             }
         };
-        let mut kept = *row;
+        // The names read apart are the other memo's.
+        let mut syms = to_syms(row);
         if let Some(apart) = &self.apart {
-            apart.clear(&mut kept);
+            apart.keep(&mut syms, false);
         }
         self.memo
-            .insert_with(self.hash, &self.key, memo.encode(n), &to_syms(&kept));
+            .insert_with(self.hash, &self.key, memo.encode(n), &syms);
         if self.finest.is_some() {
             // A text-filtered combination never asks: `u32::MAX` is no group's.
             let like = slot.unwrap_or(u32::MAX);
@@ -734,7 +735,7 @@ impl Apart {
     /// The names of `rec`'s cells into `row`; false when no proven row held those cells.
     #[inline(always)]
     fn fill(&mut self, row: &mut Contribution, rec: &Record<'_>, layout: &Layout) -> bool {
-        let hash = self.make_key(rec, layout);
+        let hash = make_key(&self.cols, rec, layout, &mut self.key);
         let Some((_, at)) = self.memo.find(hash, &self.key) else {
             return false;
         };
@@ -746,43 +747,30 @@ impl Apart {
         true
     }
 
-    /// The key of `rec`'s cells ([`encode_key`]'s bytes), and its hash.
-    #[inline(always)]
-    fn make_key(&mut self, rec: &Record<'_>, layout: &Layout) -> u64 {
-        let key = &mut self.key;
-        key.clear();
-        key.push(layout.lane);
-        for &col in &self.cols {
-            push_cell(key, layout.index(col).map_or(&b""[..], |i| rec.bytes(i)));
-        }
-        hash_bytes(key)
-    }
-
     /// Remembers the names the slow path gave `rec`'s cells, in `row`. Gives back the memo
     /// when it was full, for its tallies.
     #[inline(never)]
     fn learn(&mut self, row: &Contribution, rec: &Record<'_>, layout: &Layout) -> Option<RawKeys> {
-        let hash = self.make_key(rec, layout);
+        let hash = make_key(&self.cols, rec, layout, &mut self.key);
         if self.memo.find(hash, &self.key).is_some() {
             return None;
         }
         let full = (self.memo.len() >= self.max).then(|| self.empty());
         // Only the names read apart: the combination's tally counts the others.
         let mut names = to_syms(row);
-        for (i, sym) in names.chunks_exact_mut(4).enumerate() {
-            if !self.cols.iter().any(|&col| sym_index(col) == i) {
-                sym.fill(0);
-            }
-        }
+        self.keep(&mut names, true);
         let n = self.memo.len() as u64;
         self.memo.insert_with(hash, &self.key, n, &names);
         full
     }
 
-    /// Leaves the names read apart out of `row`, as the combination keeps it.
-    fn clear(&self, row: &mut Contribution) {
-        for &col in &self.cols {
-            *slot(row, col) = EMPTY;
+    /// Keeps in `syms` ([`to_syms`]'s bytes) only the names read apart (`apart`), or only the
+    /// others: the rest become [`EMPTY`].
+    fn keep(&self, syms: &mut [u8; SYMS], apart: bool) {
+        for (i, sym) in syms.chunks_exact_mut(4).enumerate() {
+            if self.cols.iter().any(|&col| sym_index(col) == i) != apart {
+                sym.copy_from_slice(&EMPTY.to_le_bytes());
+            }
         }
     }
 
@@ -885,20 +873,14 @@ fn encode_key<'a>(lane: u8, cells: impl Iterator<Item = &'a [u8]>, key: &mut Vec
     key.clear();
     key.push(lane);
     for bytes in cells {
-        push_cell(key, bytes);
+        let mut len = bytes.len();
+        while len >= 0x80 {
+            key.push(len as u8 | 0x80);
+            len >>= 7;
+        }
+        key.push(len as u8);
+        key.extend_from_slice(bytes);
     }
-}
-
-/// One cell of [`encode_key`]: its length in seven-bit groups, then its bytes.
-#[inline(always)]
-fn push_cell(key: &mut Vec<u8>, bytes: &[u8]) {
-    let mut len = bytes.len();
-    while len >= 0x80 {
-        key.push(len as u8 | 0x80);
-        len >>= 7;
-    }
-    key.push(len as u8);
-    key.extend_from_slice(bytes);
 }
 
 #[cfg(test)]
