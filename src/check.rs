@@ -18,7 +18,7 @@ mod runs;
 use crate::domain::amount::POW10_U64;
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
-use crate::engine::observe::{Observe, Observer, TALLY, Tallies};
+use crate::engine::observe::{Observe, Observer, TALLY};
 use crate::engine::{MAX_LISTED, Place};
 use crate::ledger::intern::{EMPTY, Interner, Sym};
 use crate::ledger::number::Convention;
@@ -585,17 +585,11 @@ impl Observer for Looker {
     fn known(
         &mut self,
         row: &Contribution,
-        tallies: Tallies<'_>,
+        tally: &mut [u8; TALLY],
         place: Place,
         record: &Record<'_>,
         layout: &Layout,
     ) {
-        let (tally, apart) = tallies;
-        if let Some(apart) = apart {
-            let mut t = Tally::read(apart);
-            t.rows += 1;
-            t.write(apart);
-        }
         let mut t = Tally::read(tally);
         t.rows += 1;
         let spread = match t.spread.checked_sub(1) {
@@ -615,6 +609,10 @@ impl Observer for Looker {
         if t.rows > 0 {
             self.count(names(row), t.rows, None);
         }
+    }
+
+    fn counted(&mut self, row: &Contribution, rows: u64) {
+        self.count(names(row), rows, None);
     }
 
     fn two_ways(

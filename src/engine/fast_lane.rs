@@ -27,7 +27,8 @@
 //! A lane that finds nothing (every value new) tries fewer rows, and learns fewer ([`Pacing`]):
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
-use super::observe::{TALLY, Tallies};
+use super::cells::Cells;
+use super::observe::{Observer, TALLY};
 use super::period_slots::PeriodSlots;
 use super::raw_keys::{RawKeys, hash_bytes};
 use super::sets::Sets;
@@ -253,8 +254,8 @@ impl FastLane {
             0 => MAX_MEMO,
             n => n.min(MAX_MEMO),
         };
-        let apart = (observed && !apart.is_empty()).then(|| Apart::new(apart, max_memo));
-        let is_apart = |col: Col| apart.as_ref().is_some_and(|a| a.cols.contains(&col));
+        let apart = observed.then(|| Apart::new(apart, max_memo)).flatten();
+        let is_apart = |col: Col| apart.as_ref().is_some_and(|a| a.reads(col));
         let mut parts = vec![Col::Measure];
         for (on, col) in [
             (needs.unit, Col::Unit),
@@ -368,7 +369,7 @@ impl FastLane {
         if !made {
             self.hash = make_key(&self.parts, rec, layout, &mut self.key);
         }
-        let cell = |col: Col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i));
+        let cell = |col: Col| cell_of(col, rec, layout);
         let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
             return Ok(Fast::Unknown);
         };
@@ -583,7 +584,7 @@ impl FastLane {
     }
 
     /// Empties the memo; with an observer, keeps it aside until its tallies are handed back
-    /// (the memo of the cells read apart stays: it is emptied when full, [`Apart::learn`]).
+    /// (the cells read apart stay: what they mean holds whatever the rest of the row).
     fn forget(&mut self) {
         self.hit = None;
         if self.observed {
@@ -596,46 +597,44 @@ impl FastLane {
         self.recent.clear();
     }
 
-    /// The row of the record last added, its combination's tally for the observer, and the
-    /// tally of the cells it read apart, if any (with an observer only).
-    pub fn known(&mut self) -> Option<(&Contribution, Tallies<'_>)> {
+    /// The row of the record last added and its combination's tally for the observer (with an
+    /// observer only). The row is counted with the names read apart, which that tally leaves
+    /// out: the worker asks for each row it adds.
+    pub fn known(&mut self) -> Option<(&Contribution, &mut [u8; TALLY])> {
         let row = self.hit.as_ref()?;
+        if let Some(apart) = &mut self.apart {
+            apart.count();
+        }
         let bytes = self.memo.extra_at_mut(self.hit_at).get_mut(SYMS..)?;
-        let apart = match &mut self.apart {
-            Some(a) => Some(
-                a.memo
-                    .extra_at_mut(a.hit_at)
-                    .get_mut(SYMS..)?
-                    .try_into()
-                    .ok()?,
-            ),
-            None => None,
-        };
-        Some((row, (bytes.try_into().ok()?, apart)))
+        Some((row, bytes.try_into().ok()?))
     }
 
-    /// Hands each tally of the memos forgotten to `f`, with the symbols of its combination
-    /// (date and amount: nobody's). A row the lane found [`Fast::Unknown`] may have emptied
-    /// the memo.
-    pub fn hand_back(&mut self, mut f: impl FnMut(&Contribution, &[u8; TALLY])) {
+    /// Hands the observer each tally of the memos forgotten ([`Observer::tallied`]), with the
+    /// symbols of its combination (date and amount: nobody's), and the counts of the cells
+    /// read apart that were forgotten ([`Observer::counted`]). A row the lane found
+    /// [`Fast::Unknown`] may have emptied a memo.
+    pub fn hand_back(&mut self, observer: &mut dyn Observer) {
         for memo in self.retired.drain(..) {
             for bytes in memo.extras() {
                 let (syms, tally) = bytes.split_at(SYMS.min(bytes.len()));
                 if let Ok(tally) = tally.try_into() {
-                    f(&from_syms(syms, NaiveDate::MIN, Decimal::ZERO), tally);
+                    observer.tallied(&from_syms(syms, NaiveDate::MIN, Decimal::ZERO), tally);
                 }
             }
         }
+        if let Some(apart) = &mut self.apart {
+            apart.hand_back(observer);
+        }
     }
 
-    /// [`FastLane::hand_back`] of every tally, the memos' own too, which are emptied: the
-    /// reading ends.
-    pub fn hand_back_all(&mut self, f: impl FnMut(&Contribution, &[u8; TALLY])) {
+    /// [`FastLane::hand_back`] of every tally and count, the memos' own too, which are
+    /// emptied: the reading ends.
+    pub fn hand_back_all(&mut self, observer: &mut dyn Observer) {
         self.forget();
         if let Some(apart) = &mut self.apart {
-            self.retired.push(apart.empty());
+            apart.retire_all();
         }
-        self.hand_back(f);
+        self.hand_back(observer);
     }
 
     /// After the slow path found the record last tried, `rec`, valid, as `row`, with no
@@ -652,10 +651,8 @@ impl FastLane {
         }
         // What the cells read apart mean holds whatever the rest of the row: learned even when
         // the combination is not.
-        if let Some(apart) = &mut self.apart
-            && let Some(full) = apart.learn(row, rec, layout)
-        {
-            self.retired.push(full);
+        if let Some(apart) = &mut self.apart {
+            apart.learn(row, rec, layout);
         }
         if self.is_full() || slot.is_some_and(|s| s >= MAX_SLOT) {
             return;
@@ -681,7 +678,7 @@ impl FastLane {
         // The names read apart are the other memo's.
         let mut syms = to_syms(row);
         if let Some(apart) = &self.apart {
-            apart.keep(&mut syms, false);
+            apart.leave_out(&mut syms);
         }
         self.memo
             .insert_with(self.hash, &self.key, memo.encode(n), &syms);
@@ -700,88 +697,138 @@ impl FastLane {
 /// row, so its key once held six of them: a ledger of 3,500 combinations of unit, area, model
 /// and measure made 55,000 with the field and the source, 10 MB of keys per thread, missed in
 /// cache on most rows, and each new combination's first row went the slow way. Its field and
-/// source are remembered here instead, by themselves (two dozen pairs), with a tally of their
-/// own: a second lookup, in a table the first-level cache holds. Only for columns whose names
-/// hold alone: not those the run groups or filters by, nor the field when a registry may fill
-/// it from the model (the plan says which).
+/// source are remembered here instead, each column's cells by themselves (a dozen spellings
+/// each), in a table the first-level cache holds ([`Cells`]); the observer counts these names
+/// row by row ([`Observer::known`]). Only for columns whose names hold alone: not those the run
+/// groups or filters by, nor the field when a registry may fill it from the model (the plan
+/// says which).
+///
+/// [`Observer::known`]: super::observe::Observer::known
 struct Apart {
-    cols: Vec<Col>,
-    /// Their cells as written, in the key's form ([`encode_key`]), that a proven row held;
-    /// after each, the symbols the slow path gave them (the other names [`EMPTY`]) and the
-    /// observer's tally.
-    memo: RawKeys,
-    key: Vec<u8>,
-    /// Where the bytes after the key last found are.
-    hit_at: usize,
-    /// How many combinations it remembers at most.
-    max: usize,
+    /// Per column of [`APART`] read apart: its cells as written that a proven row held, with
+    /// their symbols and the rows counted with each.
+    cells: [Option<Cells>; 2],
+    /// Where the cells of the row last filled are, in each table.
+    hit: [usize; 2],
+    /// Tables emptied when full, whose counts the observer has not had back.
+    retired: Vec<(Col, Cells)>,
 }
 
-/// Combinations of cells an [`Apart`] remembers; past this many it starts again.
-const MAX_APART: usize = 1 << 12;
+/// The columns an [`Apart`] may read.
+const APART: [Col; 2] = [Col::Field, Col::Source];
 
 impl Apart {
-    /// Remembering `cols`, and at most `max` combinations of them.
-    fn new(cols: &[Col], max: usize) -> Apart {
-        Apart {
-            cols: cols.to_vec(),
-            memo: RawKeys::with_extra(SYMS + TALLY),
-            key: Vec::with_capacity(64),
-            hit_at: 0,
-            max: max.min(MAX_APART),
-        }
+    /// Reading apart those of [`APART`] in `cols`, at most `max` cells of each; `None` when
+    /// none is.
+    fn new(cols: &[Col], max: usize) -> Option<Apart> {
+        let cells = APART.map(|col| cols.contains(&col).then(|| Cells::new(max)));
+        cells.iter().any(Option::is_some).then(|| Apart {
+            cells,
+            hit: [0; 2],
+            retired: Vec::new(),
+        })
     }
 
-    /// The names of `rec`'s cells into `row`; false when no proven row held those cells.
+    /// Whether it reads `col`.
+    fn reads(&self, col: Col) -> bool {
+        APART
+            .iter()
+            .zip(&self.cells)
+            .any(|(&c, cells)| c == col && cells.is_some())
+    }
+
+    /// The columns it reads.
+    fn cols(&self) -> impl Iterator<Item = Col> + '_ {
+        APART
+            .into_iter()
+            .zip(&self.cells)
+            .filter(|(_, c)| c.is_some())
+            .map(|(col, _)| col)
+    }
+
+    /// The names of `rec`'s cells into `row`; false when no proven row held one of them.
     #[inline(always)]
     fn fill(&mut self, row: &mut Contribution, rec: &Record<'_>, layout: &Layout) -> bool {
-        let hash = make_key(&self.cols, rec, layout, &mut self.key);
-        let Some((_, at)) = self.memo.find(hash, &self.key) else {
-            return false;
-        };
-        self.hit_at = at;
-        let syms = self.memo.extra_at(at);
-        for &col in &self.cols {
-            *slot(row, col) = sym_of(syms, col);
+        for (k, cells) in self.cells.iter().enumerate() {
+            let Some(cells) = cells else { continue };
+            let Some((at, sym)) = cells.find(layout.lane, cell_of(APART[k], rec, layout)) else {
+                return false;
+            };
+            self.hit[k] = at;
+            match k {
+                0 => row.field = sym,
+                _ => row.source = sym,
+            }
         }
         true
     }
 
-    /// Remembers the names the slow path gave `rec`'s cells, in `row`. Gives back the memo
-    /// when it was full, for its tallies.
-    #[inline(never)]
-    fn learn(&mut self, row: &Contribution, rec: &Record<'_>, layout: &Layout) -> Option<RawKeys> {
-        let hash = make_key(&self.cols, rec, layout, &mut self.key);
-        if self.memo.find(hash, &self.key).is_some() {
-            return None;
-        }
-        let full = (self.memo.len() >= self.max).then(|| self.empty());
-        // Only the names read apart: the combination's tally counts the others.
-        let mut names = to_syms(row);
-        self.keep(&mut names, true);
-        let n = self.memo.len() as u64;
-        self.memo.insert_with(hash, &self.key, n, &names);
-        full
-    }
-
-    /// Keeps in `syms` ([`to_syms`]'s bytes) only the names read apart (`apart`), or only the
-    /// others: the rest become [`EMPTY`].
-    fn keep(&self, syms: &mut [u8; SYMS], apart: bool) {
-        for (i, sym) in syms.chunks_exact_mut(4).enumerate() {
-            if self.cols.iter().any(|&col| sym_index(col) == i) != apart {
-                sym.copy_from_slice(&EMPTY.to_le_bytes());
+    /// One more row holds the cells last filled.
+    #[inline(always)]
+    fn count(&mut self) {
+        for (cells, &at) in self.cells.iter_mut().zip(&self.hit) {
+            if let Some(cells) = cells {
+                cells.count(at);
             }
         }
     }
 
-    /// The memo, replaced by an empty one.
-    fn empty(&mut self) -> RawKeys {
-        std::mem::replace(&mut self.memo, RawKeys::with_extra(SYMS + TALLY))
+    /// Remembers the names the slow path gave `rec`'s cells, in `row`.
+    #[inline(never)]
+    fn learn(&mut self, row: &Contribution, rec: &Record<'_>, layout: &Layout) {
+        for (k, cells) in self.cells.iter_mut().enumerate() {
+            let Some(cells) = cells else { continue };
+            let col = APART[k];
+            let sym = match k {
+                0 => row.field,
+                _ => row.source,
+            };
+            if let Some(full) = cells.learn(layout.lane, cell_of(col, rec, layout), sym) {
+                self.retired.push((col, full));
+            }
+        }
+    }
+
+    /// Makes EMPTY in `syms` ([`to_syms`]'s bytes) the names read apart: a combination's
+    /// tally counts only the others.
+    fn leave_out(&self, syms: &mut [u8; SYMS]) {
+        for col in self.cols() {
+            let i = sym_index(col);
+            syms[4 * i..4 * i + 4].copy_from_slice(&EMPTY.to_le_bytes());
+        }
+    }
+
+    /// The tables' counts, all of them: the reading ends.
+    fn retire_all(&mut self) {
+        for (k, cells) in self.cells.iter_mut().enumerate() {
+            if let Some(cells) = cells {
+                let empty = Cells::new(0);
+                self.retired
+                    .push((APART[k], std::mem::replace(cells, empty)));
+            }
+        }
+    }
+
+    /// Hands the counts of the tables retired to the observer, each with its cell's name in a
+    /// row whose other names are [`EMPTY`].
+    fn hand_back(&mut self, observer: &mut dyn Observer) {
+        for (col, cells) in self.retired.drain(..) {
+            for (sym, rows) in cells.counted() {
+                let mut row = from_syms(&[0; SYMS], NaiveDate::MIN, Decimal::ZERO);
+                *slot(&mut row, col) = sym;
+                observer.counted(&row, rows);
+            }
+        }
     }
 }
 
-/// Which of the symbols [`to_syms`] writes is column `col`'s.
+/// The cell of column `col` in `rec` as written (empty when the file has no such column).
 #[inline(always)]
+fn cell_of<'a>(col: Col, rec: &Record<'a>, layout: &Layout) -> &'a [u8] {
+    layout.index(col).map_or(&b""[..], |i| rec.bytes(i))
+}
+
+/// Which of the symbols [`to_syms`] writes is column `col`'s.
 fn sym_index(col: Col) -> usize {
     match col {
         Col::Measure => 0,
@@ -791,14 +838,6 @@ fn sym_index(col: Col) -> usize {
         Col::Field => 4,
         _ => 5,
     }
-}
-
-/// The symbol of column `col` in the bytes [`to_syms`] wrote.
-#[inline(always)]
-fn sym_of(syms: &[u8], col: Col) -> Sym {
-    let i = sym_index(col);
-    let b = syms.get(4 * i..4 * i + 4).unwrap_or(&[0; 4]);
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
 /// The symbol of column `col` in `row`.
@@ -860,9 +899,7 @@ fn from_syms(bytes: &[u8], date: NaiveDate, amount: Decimal) -> Contribution {
 /// so two rows have the same key only if their cells are the same.
 #[inline(always)]
 fn make_key(parts: &[Col], rec: &Record<'_>, layout: &Layout, key: &mut Vec<u8>) -> u64 {
-    let cells = parts
-        .iter()
-        .map(|&col| layout.index(col).map_or(&b""[..], |i| rec.bytes(i)));
+    let cells = parts.iter().map(|&col| cell_of(col, rec, layout));
     encode_key(layout.lane, cells, key);
     hash_bytes(key)
 }

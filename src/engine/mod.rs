@@ -17,6 +17,7 @@
 //! groups of its texts by period), `collect` the gathering, `listed` the bounded lists of
 //! problems, `place` the packed (file, line) places.
 
+mod cells;
 mod collect;
 mod fast_lane;
 mod listed;

@@ -45,20 +45,21 @@ pub trait Observer: Send {
     /// at first and then as the observer left them, handed back by [`Observer::tallied`] when
     /// the lane forgets the combination or the reading ends. What is counted per combination
     /// there (a row's names, say) costs nothing per row but the bytes the lane has in cache.
-    /// The lane may remember some names apart from the rest (`check`'s field and source): the
-    /// second tally is then theirs, and each combination's names, handed back, leave out the
-    /// other's ([`EMPTY`] there).
+    /// The lane may remember the names of some columns apart from the rest, cell by cell
+    /// (`check`'s field and source): they are in `row`, but not in the combination the tally is
+    /// handed back with ([`EMPTY`] there); the lane counts their rows itself, for
+    /// [`Observer::counted`].
     ///
     /// [`EMPTY`]: crate::ledger::intern::EMPTY
     fn known(
         &mut self,
         row: &Contribution,
-        tallies: Tallies<'_>,
+        tally: &mut [u8; TALLY],
         place: Place,
         record: &Record<'_>,
         layout: &Layout,
     ) {
-        let _ = tallies;
+        let _ = tally;
         self.row(row, place, record, layout);
     }
 
@@ -69,16 +70,22 @@ pub trait Observer: Send {
         let _ = (row, tally);
     }
 
+    /// How many rows [`Observer::known`] was given with the one name in `row` (the others are
+    /// [`EMPTY`]) that the lane read apart from their combinations. Every such row is counted
+    /// here once, before [`Observer::finish`]. By default nothing: the default
+    /// [`Observer::known`] looks at every name of each row itself.
+    ///
+    /// [`EMPTY`]: crate::ledger::intern::EMPTY
+    fn counted(&mut self, row: &Contribution, rows: u64) {
+        let _ = (row, rows);
+    }
+
     /// What was seen, with text resolved through the thread's interner.
     fn finish(self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send>;
 }
 
 /// The bytes of an [`Observer::known`] tally.
 pub const TALLY: usize = 12;
-
-/// The tallies of a row the fast lane added ([`Observer::known`]): its combination's, then that
-/// of the names it remembers apart, when it does.
-pub type Tallies<'a> = (&'a mut [u8; TALLY], Option<&'a mut [u8; TALLY]>);
 
 /// Makes one observer per worker thread.
 pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;

@@ -141,10 +141,10 @@ impl Worker {
                 }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
-                        if let (Some(observer), Some((row, tallies))) =
+                        if let (Some(observer), Some((row, tally))) =
                             (&mut self.observer, fast.known())
                         {
-                            observer.known(row, tallies, Place::new(fi, line), record, layout);
+                            observer.known(row, tally, Place::new(fi, line), record, layout);
                         }
                         out.tally.read += 1;
                         if matches!(seen, Fast::Counted(_)) {
@@ -159,7 +159,7 @@ impl Worker {
                     }
                     Fast::Unknown => {
                         if let Some(observer) = &mut self.observer {
-                            fast.hand_back(|row, tally| observer.tallied(row, tally));
+                            fast.hand_back(observer.as_mut());
                         }
                     }
                 }
@@ -358,7 +358,7 @@ impl Worker {
 
     pub(super) fn finish(mut self) -> Result<Finished> {
         if let (Some(fast), Some(observer)) = (&mut self.fast, &mut self.observer) {
-            fast.hand_back_all(|row, tally| observer.tallied(row, tally));
+            fast.hand_back_all(observer.as_mut());
         }
         self.fast = None;
         let interner = &self.reader.interner;

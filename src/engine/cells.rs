@@ -1,0 +1,288 @@
+//! What one column's cells as written mean: each cell a proven row held, with the symbol the
+//! slow path gave it. The fast lane remembers `check`'s field and source here, one table per
+//! column, instead of in the key of every combination of names ([`super::fast_lane`]): two
+//! dozen spellings of each do not multiply the combinations the lane must hold (55,000 rows
+//! and 74 MiB on a Vietnamese-style ledger), and a lookup is two loads of the cell, a multiply
+//! and a compare in place, where a key built from the cells and hashed cost 320 instructions a
+//! row.
+//!
+//! Each cell also counts the rows the lane added with it, for the observer, which has them back
+//! when the table is emptied or the reading ends: it counts every name of every row, and this
+//! costs a row one increment on a line the lookup brought into cache.
+//!
+//! Open addressing over a power of two of slots, at most half full; a slot holds a tag of the
+//! hash, the cell's length and file lane, where its bytes are, its symbol and its rows. Equal
+//! hashes are only candidates: the bytes are compared, so a collision never gives a cell
+//! another's name.
+
+use crate::ledger::intern::Sym;
+
+/// Cells a table holds at most; past this many (or [`MAX_BYTES`] of them) it starts again,
+/// and rows with the cells forgotten go the slow way once more.
+pub const MAX_CELLS: usize = 1 << 12;
+const MAX_BYTES: usize = 1 << 20;
+/// A longer cell is not remembered (its length shares 32 bits with the lane).
+const MAX_CELL: usize = (1 << 24) - 1;
+const FIRST_SLOTS: usize = 64;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The hash's top bits, never 0; 0: a free slot.
+    tag: u32,
+    /// The cell's length, above the lane of its file (`Layout::lane`).
+    len_lane: u32,
+    /// Where its bytes start in [`Cells::bytes`].
+    at: u32,
+    sym: Sym,
+    /// Rows counted with it ([`Cells::count`]).
+    rows: u64,
+}
+
+/// One column's cells as written, by file lane, with their symbols.
+#[derive(Debug, Clone)]
+pub struct Cells {
+    slots: Vec<Slot>,
+    bytes: Vec<u8>,
+    len: usize,
+    /// How many cells it holds at most.
+    max: usize,
+}
+
+impl Default for Cells {
+    fn default() -> Cells {
+        Cells::new(MAX_CELLS)
+    }
+}
+
+impl Cells {
+    /// A table of at most `max` cells (and never more than [`MAX_CELLS`]).
+    pub fn new(max: usize) -> Cells {
+        Cells {
+            slots: vec![Slot::default(); FIRST_SLOTS],
+            bytes: Vec::new(),
+            len: 0,
+            max: max.clamp(1, MAX_CELLS),
+        }
+    }
+
+    /// Where `cell`, in a file of lane `lane`, is (for [`Cells::count`]) and its symbol, if a
+    /// proven row held it.
+    #[inline(always)]
+    pub fn find(&self, lane: u8, cell: &[u8]) -> Option<(usize, Sym)> {
+        let len_lane = len_lane(lane, cell)?;
+        let hash = hash(cell);
+        let tag = tag_of(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.tag == 0 {
+                return None;
+            }
+            if slot.tag == tag
+                && slot.len_lane == len_lane
+                && self
+                    .bytes
+                    .get(slot.at as usize..slot.at as usize + cell.len())
+                    == Some(cell)
+            {
+                return Some((i, slot.sym));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// One more row holds the cell found at `at` ([`Cells::find`]).
+    #[inline(always)]
+    pub fn count(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(at) {
+            slot.rows += 1;
+        }
+    }
+
+    /// Each cell's symbol with the rows counted with it, when there were some.
+    pub fn counted(&self) -> impl Iterator<Item = (Sym, u64)> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s.rows > 0)
+            .map(|s| (s.sym, s.rows))
+    }
+
+    /// Remembers that `cell`, in a file of lane `lane`, is `sym`. Gives back the table as it
+    /// was when it was full and starts again, for its counts.
+    pub fn learn(&mut self, lane: u8, cell: &[u8], sym: Sym) -> Option<Cells> {
+        let len_lane = len_lane(lane, cell)?;
+        if self.find(lane, cell).is_some() {
+            return None;
+        }
+        let full = (self.len >= self.max || self.bytes.len() + cell.len() > MAX_BYTES)
+            .then(|| std::mem::replace(self, Cells::new(self.max)));
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let hash = hash(cell);
+        let slot = Slot {
+            tag: tag_of(hash),
+            len_lane,
+            at: self.bytes.len() as u32,
+            sym,
+            rows: 0,
+        };
+        self.bytes.extend_from_slice(cell);
+        place(&mut self.slots, slot, hash);
+        self.len += 1;
+        full
+    }
+
+    /// How many cells it holds.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn grow(&mut self) {
+        let slots = vec![Slot::default(); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, slots);
+        for slot in old.into_iter().filter(|s| s.tag != 0) {
+            let at = slot.at as usize;
+            let len = (slot.len_lane >> 8) as usize;
+            place(&mut self.slots, slot, hash(&self.bytes[at..at + len]));
+        }
+    }
+}
+
+/// Puts `slot`, of a cell of hash `hash`, in the first free slot from that hash's.
+fn place(slots: &mut [Slot], slot: Slot, hash: u64) {
+    let mask = slots.len() - 1;
+    let mut i = hash as usize & mask;
+    while slots[i].tag != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = slot;
+}
+
+#[inline(always)]
+fn len_lane(lane: u8, cell: &[u8]) -> Option<u32> {
+    (cell.len() <= MAX_CELL).then(|| (cell.len() as u32) << 8 | u32::from(lane))
+}
+
+#[inline(always)]
+fn tag_of(hash: u64) -> u32 {
+    (hash >> 32) as u32 | 1
+}
+
+/// A hash of a cell from its length and its first and last eight bytes (fewer when shorter):
+/// the cells of a name column differ there, and any that do not are told apart by their bytes.
+#[inline(always)]
+fn hash(cell: &[u8]) -> u64 {
+    let n = cell.len();
+    let (a, b) = if n >= 8 {
+        (word(&cell[..8]), word(&cell[n - 8..]))
+    } else if n >= 4 {
+        (half(&cell[..4]), half(&cell[n - 4..]))
+    } else if n > 0 {
+        let three = u64::from(cell[0]) | u64::from(cell[n / 2]) << 8 | u64::from(cell[n - 1]) << 16;
+        (three, 0)
+    } else {
+        (0, 0)
+    };
+    folded_multiply(
+        a ^ 0x243f_6a88_85a3_08d3 ^ (n as u64) << 40,
+        b ^ 0x1319_8a2e_0370_7344,
+    )
+}
+
+#[inline(always)]
+fn word(b: &[u8]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+#[inline(always)]
+fn half(b: &[u8]) -> u64 {
+    u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+#[inline(always)]
+fn folded_multiply(x: u64, y: u64) -> u64 {
+    let product = u128::from(x) * u128::from(y);
+    (product as u64) ^ (product >> 64) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    proptest::proptest! {
+        /// Whatever cells are learned, in whatever lanes, each is found with the last symbol
+        /// it was given while the table holds it, and a cell never learned is never found:
+        /// checked against a map, over lengths either side of 4 and 8 and cells alike but for
+        /// one byte.
+        #[test]
+        fn cells_are_found_with_their_own_symbol(
+            cells in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0xc3, 0xa1]), 0..20)),
+                1..300,
+            ),
+        ) {
+            let mut table = Cells::default();
+            let mut oracle: HashMap<(u8, Vec<u8>), Sym> = HashMap::new();
+            for (i, (lane, cell)) in cells.iter().enumerate() {
+                let sym = i as Sym + 1;
+                let before = table.len;
+                proptest::prop_assert!(table.learn(*lane, cell, sym).is_none());
+                if table.len <= before {
+                    // Known already: it keeps its first symbol, as the slow path gives a cell
+                    // one name.
+                    proptest::prop_assert!(oracle.contains_key(&(*lane, cell.clone())));
+                } else {
+                    oracle.insert((*lane, cell.clone()), sym);
+                }
+            }
+            for ((lane, cell), sym) in &oracle {
+                proptest::prop_assert_eq!(table.find(*lane, cell).map(|f| f.1), Some(*sym));
+            }
+            for lane in 0u8..4 {
+                for (_, cell) in &cells {
+                    let mut other = cell.clone();
+                    other.push(b'z');
+                    proptest::prop_assert_eq!(table.find(lane, &other), None);
+                    proptest::prop_assert_eq!(
+                        table.find(lane, cell).map(|f| f.1),
+                        oracle.get(&(lane, cell.clone())).copied()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rows_are_counted_by_cell_and_a_full_table_starts_again_with_its_counts_given_back() {
+        let mut table = Cells::default();
+        let name = |i: u32| format!("nguồn {i}").into_bytes();
+        for i in 0..MAX_CELLS as u32 {
+            assert!(table.learn(0, &name(i), i + 1).is_none());
+        }
+        assert_eq!(table.len(), MAX_CELLS);
+        assert_eq!(table.find(0, b"nguon 7"), None);
+        assert_eq!(table.find(1, &name(7)), None);
+        let (at, sym) = table.find(0, &name(7)).unwrap();
+        assert_eq!(sym, 8);
+        for _ in 0..3 {
+            table.count(at);
+        }
+        let (at, _) = table.find(0, &name(4000)).unwrap();
+        table.count(at);
+        let mut counted: Vec<_> = table.counted().collect();
+        counted.sort();
+        assert_eq!(counted, [(8, 3), (4001, 1)]);
+
+        let full = table.learn(0, b"one more", 1).unwrap();
+        assert_eq!(full.len(), MAX_CELLS);
+        assert_eq!(full.counted().count(), 2);
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.find(0, &name(7)), None);
+        assert_eq!(table.find(0, b"one more").map(|f| f.1), Some(1));
+        assert_eq!(table.counted().count(), 0);
+    }
+}
