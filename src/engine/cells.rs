@@ -3,17 +3,18 @@
 //! column, instead of in the key of every combination of names ([`super::fast_lane`]): two
 //! dozen spellings of each do not multiply the combinations the lane must hold (55,000 rows
 //! and 74 MiB on a Vietnamese-style ledger), and a lookup is two loads of the cell, a multiply
-//! and a compare in place, where a key built from the cells and hashed cost 320 instructions a
+//! and a compare of words, where a key built from the cells and hashed cost 320 instructions a
 //! row.
 //!
 //! Each cell also counts the rows the lane added with it, for the observer, which has them back
 //! when the table is emptied or the reading ends: it counts every name of every row, and this
 //! costs a row one increment on a line the lookup brought into cache.
 //!
-//! Open addressing over a power of two of slots, at most half full; a slot holds a tag of the
-//! hash, the cell's length and file lane, where its bytes are, its symbol and its rows. Equal
-//! hashes are only candidates: the bytes are compared, so a collision never gives a cell
-//! another's name.
+//! Open addressing over a power of two of slots, at most half full. A slot holds the cell's
+//! length and file lane, its first and last eight bytes (fewer when shorter, [`Ends`]), where
+//! its bytes are, its symbol and its rows. A cell of at most 16 bytes is all in its ends, so
+//! it is compared as two words; a longer one has its middle compared too. Equal hashes are
+//! only where to look: a cell is never given another's name.
 
 use crate::ledger::intern::Sym;
 
@@ -21,16 +22,28 @@ use crate::ledger::intern::Sym;
 /// and rows with the cells forgotten go the slow way once more.
 pub const MAX_CELLS: usize = 1 << 12;
 const MAX_BYTES: usize = 1 << 20;
-/// A longer cell is not remembered (its length shares 32 bits with the lane).
-const MAX_CELL: usize = (1 << 24) - 1;
+/// A longer cell is not remembered (its length shares 32 bits with the lane and the mark of a
+/// slot in use).
+const MAX_CELL: usize = (1 << 23) - 1;
 const FIRST_SLOTS: usize = 64;
+/// A cell this long or shorter is all in its [`Ends`].
+const IN_ENDS: usize = 16;
+
+/// A cell's length with its lane ([`len_lane`]), then its first and last bytes as two words:
+/// the first and last eight bytes of a cell of eight or more, the first and last four of one of
+/// four to seven, the first, middle and last byte of a shorter one. Two cells of at most
+/// [`IN_ENDS`] bytes are equal when their ends are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Ends {
+    len_lane: u32,
+    first: u64,
+    last: u64,
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    /// The hash's top bits, never 0; 0: a free slot.
-    tag: u32,
-    /// The cell's length, above the lane of its file (`Layout::lane`).
-    len_lane: u32,
+    /// 0: a free slot.
+    ends: Ends,
     /// Where its bytes start in [`Cells::bytes`].
     at: u32,
     sym: Sym,
@@ -48,12 +61,6 @@ pub struct Cells {
     max: usize,
 }
 
-impl Default for Cells {
-    fn default() -> Cells {
-        Cells::new(MAX_CELLS)
-    }
-}
-
 impl Cells {
     /// A table of at most `max` cells (and never more than [`MAX_CELLS`]).
     pub fn new(max: usize) -> Cells {
@@ -69,27 +76,26 @@ impl Cells {
     /// proven row held it.
     #[inline(always)]
     pub fn find(&self, lane: u8, cell: &[u8]) -> Option<(usize, Sym)> {
-        let len_lane = len_lane(lane, cell)?;
-        let hash = hash(cell);
-        let tag = tag_of(hash);
+        let ends = ends(lane, cell)?;
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = hash(ends) as usize & mask;
         loop {
-            let slot = self.slots[i];
-            if slot.tag == 0 {
+            let slot = &self.slots[i];
+            if slot.ends.len_lane == 0 {
                 return None;
             }
-            if slot.tag == tag
-                && slot.len_lane == len_lane
-                && self
-                    .bytes
-                    .get(slot.at as usize..slot.at as usize + cell.len())
-                    == Some(cell)
-            {
+            if slot.ends == ends && (cell.len() <= IN_ENDS || self.middle_is(slot, cell)) {
                 return Some((i, slot.sym));
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Whether the bytes between the ends of a cell longer than [`IN_ENDS`] are `cell`'s.
+    #[inline(never)]
+    fn middle_is(&self, slot: &Slot, cell: &[u8]) -> bool {
+        let at = slot.at as usize;
+        self.bytes.get(at..at + cell.len()) == Some(cell)
     }
 
     /// One more row holds the cell found at `at` ([`Cells::find`]).
@@ -111,27 +117,30 @@ impl Cells {
     /// Remembers that `cell`, in a file of lane `lane`, is `sym`. Gives back the table as it
     /// was when it was full and starts again, for its counts.
     pub fn learn(&mut self, lane: u8, cell: &[u8], sym: Sym) -> Option<Cells> {
-        let len_lane = len_lane(lane, cell)?;
+        let ends = ends(lane, cell)?;
         if self.find(lane, cell).is_some() {
             return None;
         }
         let full = (self.len >= self.max || self.bytes.len() + cell.len() > MAX_BYTES)
-            .then(|| std::mem::replace(self, Cells::new(self.max)));
+            .then(|| self.take());
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let hash = hash(cell);
         let slot = Slot {
-            tag: tag_of(hash),
-            len_lane,
+            ends,
             at: self.bytes.len() as u32,
             sym,
             rows: 0,
         };
         self.bytes.extend_from_slice(cell);
-        place(&mut self.slots, slot, hash);
+        place(&mut self.slots, slot);
         self.len += 1;
         full
+    }
+
+    /// The table as it is, leaving an empty one of the same size in its place.
+    pub fn take(&mut self) -> Cells {
+        std::mem::replace(self, Cells::new(self.max))
     }
 
     /// How many cells it holds.
@@ -143,40 +152,30 @@ impl Cells {
     fn grow(&mut self) {
         let slots = vec![Slot::default(); 2 * self.slots.len()];
         let old = std::mem::replace(&mut self.slots, slots);
-        for slot in old.into_iter().filter(|s| s.tag != 0) {
-            let at = slot.at as usize;
-            let len = (slot.len_lane >> 8) as usize;
-            place(&mut self.slots, slot, hash(&self.bytes[at..at + len]));
+        for slot in old.into_iter().filter(|s| s.ends.len_lane != 0) {
+            place(&mut self.slots, slot);
         }
     }
 }
 
-/// Puts `slot`, of a cell of hash `hash`, in the first free slot from that hash's.
-fn place(slots: &mut [Slot], slot: Slot, hash: u64) {
+/// Puts `slot` in the first free slot from its hash's.
+fn place(slots: &mut [Slot], slot: Slot) {
     let mask = slots.len() - 1;
-    let mut i = hash as usize & mask;
-    while slots[i].tag != 0 {
+    let mut i = hash(slot.ends) as usize & mask;
+    while slots[i].ends.len_lane != 0 {
         i = (i + 1) & mask;
     }
     slots[i] = slot;
 }
 
+/// The [`Ends`] of `cell` in a file of lane `lane`; `None` past [`MAX_CELL`] bytes.
 #[inline(always)]
-fn len_lane(lane: u8, cell: &[u8]) -> Option<u32> {
-    (cell.len() <= MAX_CELL).then(|| (cell.len() as u32) << 8 | u32::from(lane))
-}
-
-#[inline(always)]
-fn tag_of(hash: u64) -> u32 {
-    (hash >> 32) as u32 | 1
-}
-
-/// A hash of a cell from its length and its first and last eight bytes (fewer when shorter):
-/// the cells of a name column differ there, and any that do not are told apart by their bytes.
-#[inline(always)]
-fn hash(cell: &[u8]) -> u64 {
+fn ends(lane: u8, cell: &[u8]) -> Option<Ends> {
     let n = cell.len();
-    let (a, b) = if n >= 8 {
+    if n > MAX_CELL {
+        return None;
+    }
+    let (first, last) = if n >= 8 {
         (word(&cell[..8]), word(&cell[n - 8..]))
     } else if n >= 4 {
         (half(&cell[..4]), half(&cell[n - 4..]))
@@ -186,9 +185,19 @@ fn hash(cell: &[u8]) -> u64 {
     } else {
         (0, 0)
     };
+    Some(Ends {
+        len_lane: 1 << 31 | (n as u32) << 8 | u32::from(lane),
+        first,
+        last,
+    })
+}
+
+/// A hash of a cell's ends: the cells of a name column differ there.
+#[inline(always)]
+fn hash(ends: Ends) -> u64 {
     folded_multiply(
-        a ^ 0x243f_6a88_85a3_08d3 ^ (n as u64) << 40,
-        b ^ 0x1319_8a2e_0370_7344,
+        ends.first ^ 0x243f_6a88_85a3_08d3 ^ u64::from(ends.len_lane) << 32,
+        ends.last ^ 0x1319_8a2e_0370_7344,
     )
 }
 
@@ -221,11 +230,11 @@ mod tests {
         #[test]
         fn cells_are_found_with_their_own_symbol(
             cells in proptest::collection::vec(
-                (0u8..3, proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0xc3, 0xa1]), 0..20)),
+                (0u8..3, proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0xc3, 0xa1]), 0..40)),
                 1..300,
             ),
         ) {
-            let mut table = Cells::default();
+            let mut table = Cells::new(MAX_CELLS);
             let mut oracle: HashMap<(u8, Vec<u8>), Sym> = HashMap::new();
             for (i, (lane, cell)) in cells.iter().enumerate() {
                 let sym = i as Sym + 1;
@@ -256,9 +265,41 @@ mod tests {
         }
     }
 
+    /// Cells of every length to 40 that differ in one byte only, wherever it is (in the ends,
+    /// between them, or where the ends of a short cell overlap), each keep their own symbol.
+    #[test]
+    fn cells_one_byte_apart_are_told_apart() {
+        let mut table = Cells::new(MAX_CELLS);
+        let mut learned = Vec::new();
+        for len in 0..=40usize {
+            let base = vec![b'x'; len];
+            for at in 0..len {
+                for (sym, cell) in [
+                    (0, base.clone()),
+                    (1, {
+                        let mut c = base.clone();
+                        c[at] = b'y';
+                        c
+                    }),
+                ] {
+                    let sym = (learned.len() * 2 + sym) as Sym + 1;
+                    if table.find(0, &cell).is_none() {
+                        table.learn(0, &cell, sym);
+                        learned.push((cell, sym));
+                    }
+                }
+            }
+        }
+        for (cell, sym) in &learned {
+            assert_eq!(table.find(0, cell).map(|f| f.1), Some(*sym), "{cell:?}");
+        }
+        // The base cells of each length and one cell per place of the other byte.
+        assert_eq!(learned.len(), 40 + (0..=40).sum::<usize>());
+    }
+
     #[test]
     fn rows_are_counted_by_cell_and_a_full_table_starts_again_with_its_counts_given_back() {
-        let mut table = Cells::default();
+        let mut table = Cells::new(MAX_CELLS);
         let name = |i: u32| format!("nguồn {i}").into_bytes();
         for i in 0..MAX_CELLS as u32 {
             assert!(table.learn(0, &name(i), i + 1).is_none());

@@ -698,12 +698,10 @@ impl FastLane {
 /// and measure made 55,000 with the field and the source, 10 MB of keys per thread, missed in
 /// cache on most rows, and each new combination's first row went the slow way. Its field and
 /// source are remembered here instead, each column's cells by themselves (a dozen spellings
-/// each), in a table the first-level cache holds ([`Cells`]); the observer counts these names
-/// row by row ([`Observer::known`]). Only for columns whose names hold alone: not those the run
-/// groups or filters by, nor the field when a registry may fill it from the model (the plan
-/// says which).
-///
-/// [`Observer::known`]: super::observe::Observer::known
+/// each), in a table the first-level cache holds ([`Cells`]), which counts the rows of each
+/// cell for the observer ([`Observer::counted`]). Only for columns whose names hold alone: not
+/// those the run groups or filters by, nor the field when a registry may fill it from the model
+/// (the plan says which).
 struct Apart {
     /// Per column of [`APART`] read apart: its cells as written that a proven row held, with
     /// their symbols and the rows counted with each.
@@ -755,10 +753,7 @@ impl Apart {
                 return false;
             };
             self.hit[k] = at;
-            match k {
-                0 => row.field = sym,
-                _ => row.source = sym,
-            }
+            *slot(row, APART[k]) = sym;
         }
         true
     }
@@ -779,10 +774,7 @@ impl Apart {
         for (k, cells) in self.cells.iter_mut().enumerate() {
             let Some(cells) = cells else { continue };
             let col = APART[k];
-            let sym = match k {
-                0 => row.field,
-                _ => row.source,
-            };
+            let sym = *slot(&mut { *row }, col);
             if let Some(full) = cells.learn(layout.lane, cell_of(col, rec, layout), sym) {
                 self.retired.push((col, full));
             }
@@ -802,9 +794,7 @@ impl Apart {
     fn retire_all(&mut self) {
         for (k, cells) in self.cells.iter_mut().enumerate() {
             if let Some(cells) = cells {
-                let empty = Cells::new(0);
-                self.retired
-                    .push((APART[k], std::mem::replace(cells, empty)));
+                self.retired.push((APART[k], cells.take()));
             }
         }
     }
