@@ -287,25 +287,11 @@ fn small(a: Decimal) -> Option<(u32, u64)> {
     (p.hi == 0).then(|| (p.scale, (u64::from(p.mid) << 32) | u64::from(p.lo)))
 }
 
-/// `a <= b` for amounts not negative (`fast`: `small(b)`), on their 64-bit mantissas when they
-/// have them: the one of smaller scale times a power of ten, in 128 bits, which always holds it
-/// (a ledger writes `14143000` and `11772000.5` in one column; `Decimal`'s own comparison
-/// rescales through a slower path, and every row is compared with its unit's floor).
+/// `a <= b` for amounts not negative (`fast`: `small(b)`), without rescaling when they share a
+/// scale, as the amounts of one file nearly always do.
 fn at_most(a: Decimal, b: Decimal, fast: Option<(u32, u64)>) -> bool {
-    let wide = |m: u64, by: u32| {
-        let pow = POW10_U64.get(by as usize)?;
-        Some(u128::from(m) * u128::from(*pow))
-    };
-    let (Some((sa, ma)), Some((sb, mb))) = (small(a), fast) else {
-        return a <= b;
-    };
-    let (x, y) = match sa.cmp(&sb) {
-        std::cmp::Ordering::Equal => return ma <= mb,
-        std::cmp::Ordering::Less => (wide(ma, sb - sa), Some(u128::from(mb))),
-        std::cmp::Ordering::Greater => (Some(u128::from(ma)), wide(mb, sa - sb)),
-    };
-    match (x, y) {
-        (Some(x), Some(y)) => x <= y,
+    match (small(a), fast) {
+        (Some((sa, ma)), Some((sb, mb))) if sa == sb => ma <= mb,
         _ => a <= b,
     }
 }
@@ -1349,19 +1335,6 @@ mod tests {
             ("0.01", "100"),
             ("79228162514264337593543950335", "1"),
             ("123456789012345678901", "123456789012345678902"),
-            ("14143000", "11772000.5"),
-            ("11772000.5", "14143000"),
-            ("11772000.5", "11772000"),
-            ("11772000", "11772000.5"),
-            ("11772000", "11772000.0"),
-            ("11772000.000", "11772000"),
-            ("0.0000000000000000001", "0.1"),
-            ("18446744073709551615", "0.0000000000000000001"),
-            ("0.0000000000000000001", "18446744073709551615"),
-            ("1844674407370955161.5", "18446744073709551615"),
-            ("18446744073709551615", "1844674407370955161.5"),
-            ("1", "0.00000000000000000001"),
-            ("0.00000000000000000001", "1"),
         ] {
             assert_eq!(at_most(d(a), d(b), small(d(b))), d(a) <= d(b), "{a} <= {b}");
         }
