@@ -32,10 +32,9 @@ const FAR: u64 = 0x3f;
 const HASH_BITS: u32 = 40;
 /// Of every this many rows of a chunk, the first's start in its chunk is kept (4 bytes; the
 /// row's place follows from its index), for [`walk`] to give: a row read again is read from the
-/// anchor before it to the anchor after it, a kilobyte or so, not from the start of the file.
-/// 2.5 MB at 5,000,000 rows. With one per 32 rows, the rows read again on the benchmark ledger
-/// (8,700 of them) read four times the bytes, a fifth of `check`'s time after reading.
-const ANCHOR_EVERY: usize = 8;
+/// anchor before it to the anchor after it, a few kilobytes, not from the start of the file.
+/// 625 KB at 5,000,000 rows.
+const ANCHOR_EVERY: usize = 32;
 /// An anchor row whose start could not be told (its first field was unescaped), or lies past
 /// what 32 bits hold.
 const NO_ANCHOR: u32 = u32::MAX;
@@ -440,14 +439,7 @@ fn walk_chunks(
         let first_far = part.far.partition_point(|f| f.0 < rows.start);
         let mut far = part.far[first_far..].iter().peekable();
         let mut stretch = Stretch::new(seg.file);
-        // Only the anchors a row read again is read between are kept: the last before each
-        // candidate, the first after it, and the chunk's first and last (the bounds of the
-        // windows of rows in the chunks around, which may have none of their own). All of them
-        // took 16 bytes per 32 rows, 2.5 MB at 5,000,000 rows.
         let mut anchors = Vec::new();
-        let mut first = true;
-        let mut before = None;
-        let mut after = false;
         let mut line = seg.first_line;
         for (nth, b) in part.entries(rows.start, rows.end).enumerate() {
             let packed = unpack(b);
@@ -466,21 +458,12 @@ fn walk_chunks(
                 && let Some(&start) = part.anchors.get(seg.anchors + nth / ANCHOR_EVERY)
                 && start != NO_ANCHOR
             {
-                let anchor = (Place::new(seg.file, line), at + u64::from(start));
-                if first || after {
-                    anchors.push(anchor);
-                    (first, after, before) = (false, false, None);
-                } else {
-                    before = Some(anchor);
-                }
+                anchors.push((Place::new(seg.file, line), at + u64::from(start)));
             }
             if any && repeated.contains(key) {
                 candidates.push((key, Place::new(seg.file, line)));
-                anchors.extend(before.take());
-                after = true;
             }
         }
-        anchors.extend(before);
         pieces.push(((seg.file, seg.first_line, t, s), stretch, anchors));
     }
     (candidates, pieces)
@@ -542,7 +525,7 @@ mod tests {
             let mut line = 2u64;
             for _ in 0..40 {
                 let mut chunk = Vec::new();
-                for _ in 0..(xorshift(&mut x) % 200) {
+                for _ in 0..(xorshift(&mut x) % 50) {
                     line += match xorshift(&mut x) % 10 {
                         0 => 63 + xorshift(&mut x) % 1000,
                         1 => 62,
@@ -599,43 +582,16 @@ mod tests {
             .map(|r| (r.0, r.1))
             .collect();
         let anchors: Vec<Anchor> = in_place.iter().filter_map(|r| Some((r.1, r.2?))).collect();
-        // Each candidate is read between the same two anchors as from all of them.
-        let around = |list: &[Anchor], place: Place| {
-            let k = list.partition_point(|a| a.0 <= place);
-            (k.checked_sub(1).map(|i| list[i]), list.get(k).copied())
-        };
         let rows: Vec<(usize, u64, u64)> = in_place
             .iter()
             .map(|r| (r.1.file_index(), r.1.line(), r.0 & 3))
             .collect();
         assert!(!candidates.is_empty() && !anchors.is_empty());
         assert_eq!(found.candidates, candidates);
-        let kept_around = |found: &Walked, candidates: &[(u64, Place)]| {
-            assert!(found.anchors.iter().all(|a| anchors.contains(a)));
-            assert!(found.anchors.is_sorted());
-            for &(_, place) in candidates {
-                assert_eq!(
-                    around(&found.anchors, place),
-                    around(&anchors, place),
-                    "{place:?}"
-                );
-            }
-        };
-        kept_around(&found, &candidates);
+        assert_eq!(found.anchors, anchors);
         let runs = runs::walked(&rows);
         assert!(!runs.is_empty());
         assert_eq!(found.runs, runs);
-
-        // One key asked for at a time: the anchors around its rows, and each chunk's first and
-        // last, are kept, and no more.
-        let segments: usize = parts.iter().map(|p| p.segments.len()).sum();
-        for &(one, _) in candidates.iter().step_by(25) {
-            let found = walk(&parts, &Repeated::new(vec![one]));
-            assert!(!found.candidates.is_empty());
-            kept_around(&found, &found.candidates);
-            assert!(found.anchors.len() <= 2 * segments + 2 * found.candidates.len());
-            assert!(found.anchors.len() < anchors.len() / 2);
-        }
     }
 
     /// Rows pushed with no chunk announced (an observer driven by hand) make segments of their
