@@ -85,7 +85,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The text columns this plan looks at.
     /// With an observer, the name columns the fast lane remembers apart from the rest of the
     /// row: those the run neither groups nor filters by, whose name holds whatever the rest of
     /// the row says (not the field when a registry may fill it from the model).
@@ -105,6 +104,7 @@ impl Plan {
         self.grouping.dims.contains(&dim) || self.selection.filters.iter().any(|f| f.dim == dim)
     }
 
+    /// The text columns this plan looks at.
     fn needs(&self) -> Needs {
         if self.observe.is_some() {
             return Needs::ALL;
