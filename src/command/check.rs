@@ -3,7 +3,7 @@
 //! warnings never change the exit code.
 
 use super::EXIT_INVALID;
-use super::reading::{grouped, same_inputs, with_files, write_rejects};
+use super::reading::{grouped, push_with_files, same_inputs, write_rejects};
 use crate::aggregate::Grouping;
 use crate::cli::CheckArgs;
 use crate::domain::Lang;
@@ -65,6 +65,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
     let (found, duplicates_unlisted) =
         crate::check::warnings(data, registry.as_deref(), &names, &same, &read.conventions);
+    listed.reserve(found.len());
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());
@@ -78,29 +79,36 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
                 .unwrap_or(names.len())
         }
     };
-    listed.sort_by_key(|p| (file_rank(p), p.line, p.severity));
+    // Sorted by reference: a problem is 160 bytes, moved about 15 times each in a sort.
+    let mut order: Vec<&Problem> = listed.iter().collect();
+    order.sort_by_key(|p| (file_rank(p), p.line, p.severity));
     // What holds alike for several files is said once, and counted once.
-    let listed = grouped(&listed);
+    let listed = grouped(order);
     let warnings = (listed.len() as u64
         + read.problems_unlisted
         + read.warnings_unlisted
         + duplicates_unlisted)
         .saturating_sub(errors);
-    let mut lines: Vec<String> = listed
+    // One text, each line written into it in place (tens of thousands of warnings on a big
+    // ledger: a `String` each, then joined, was a tenth of what `check` did after reading).
+    let mut text = String::with_capacity(listed.len() * LINE);
+    let shown = listed
         .iter()
-        .filter(|(p, _)| p.severity == Severity::Error || !reading.quiet)
-        .map(|(p, also)| with_files(p, also, lang))
-        .collect();
+        .filter(|(p, _)| p.severity == Severity::Error || !reading.quiet);
+    for (p, also) in shown {
+        push_with_files(p, also, lang, &mut text);
+        text.push('\n');
+    }
     let unlisted = read.problems_unlisted + read.warnings_unlisted + duplicates_unlisted;
     if unlisted > 0 {
         let more = Message::Unlisted {
             more: unlisted,
             max: crate::engine::MAX_LISTED,
         };
-        lines.push(more.text(lang));
+        text.push_str(&more.text(lang));
+        text.push('\n');
     }
-    lines.push(Message::CheckCount { errors, warnings }.text(lang));
-    let mut text = lines.join("\n");
+    text.push_str(&Message::CheckCount { errors, warnings }.text(lang));
     text.push('\n');
     outputs.write(Target::Stdout, |out| Ok(out.write_all(text.as_bytes())?))?;
     outputs.commit()?;
@@ -111,6 +119,10 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
         ExitCode::from(EXIT_INVALID)
     })
 }
+
+/// About how long a listed line is, for room for them all at once: a warning of a file with a
+/// long path runs to 200 bytes.
+const LINE: usize = 192;
 
 /// `sources`, with those that can be read only once (standard input, a pipe) copied to
 /// temporary files, which live as long as the paths returned. A pipe that cannot be opened is

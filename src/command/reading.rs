@@ -134,7 +134,7 @@ pub fn say_warnings(warnings: &[Problem], total: u64, lang: Lang) {
 }
 
 fn say_listed(
-    listed: &[(Problem, Vec<Arc<str>>)],
+    listed: &[(&Problem, Vec<Arc<str>>)],
     total: u64,
     skipped: bool,
     warnings: bool,
@@ -162,11 +162,17 @@ fn say_listed(
 
 /// A problem as listed in `lang`, with the other files it holds for.
 pub fn with_files(p: &Problem, also: &[Arc<str>], lang: Lang) -> String {
-    if also.is_empty() {
-        p.text(lang)
-    } else {
+    let mut out = String::new();
+    push_with_files(p, also, lang, &mut out);
+    out
+}
+
+/// [`with_files`], appended to `out`: `check` lists every warning into one text.
+pub fn push_with_files(p: &Problem, also: &[Arc<str>], lang: Lang, out: &mut String) {
+    p.push_text(lang, out);
+    if !also.is_empty() {
         let files = also.to_vec();
-        format!("{}{}", p.text(lang), Message::AlsoIn { files }.text(lang))
+        out.push_str(&Message::AlsoIn { files }.text(lang));
     }
 }
 
@@ -174,8 +180,10 @@ pub fn with_files(p: &Problem, also: &[Arc<str>], lang: Lang) -> String {
 /// (`columns not recognised, ignored: "Mô tả"` in each of 21 parts of one bank statement) as
 /// one: the first, with the other files it holds for. Errors and row warnings are kept as they
 /// are.
-pub fn grouped(problems: &[Problem]) -> Vec<(Problem, Vec<Arc<str>>)> {
-    let mut out: Vec<(Problem, Vec<Arc<str>>)> = Vec::new();
+pub fn grouped<'a>(
+    problems: impl IntoIterator<Item = &'a Problem>,
+) -> Vec<(&'a Problem, Vec<Arc<str>>)> {
+    let mut out: Vec<(&Problem, Vec<Arc<str>>)> = Vec::new();
     // Where the file-level ones are in `out`, to compare with those only.
     let mut whole_file: Vec<usize> = Vec::new();
     for p in problems {
@@ -194,7 +202,7 @@ pub fn grouped(problems: &[Problem]) -> Vec<(Problem, Vec<Arc<str>>)> {
             }
             whole_file.push(out.len());
         }
-        out.push((p.clone(), Vec::new()));
+        out.push((p, Vec::new()));
     }
     out
 }

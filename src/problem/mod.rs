@@ -17,6 +17,7 @@ pub use message::{Failure, Message, describe};
 use crate::domain::Lang;
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +67,13 @@ pub fn text(kind: &Kind, lang: Lang) -> String {
 impl Problem {
     /// `FILE:LINE: COLUMN: message` in `lang`, warnings marked as such after the column.
     pub fn text(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        self.push_text(lang, &mut out);
+        out
+    }
+
+    /// [`Problem::text`], appended to `out`.
+    pub fn push_text(&self, lang: Lang, out: &mut String) {
         let (mark, place) = match lang {
             Lang::En => (en::WARNING, en::place(&self.column)),
             Lang::Vi => (vi::WARNING, vi::place(&self.column)),
@@ -74,12 +82,9 @@ impl Problem {
             Severity::Error => "",
             Severity::Warning => mark,
         };
-        format!(
-            "{}:{}: {place}: {mark}{}",
-            self.file,
-            self.line,
-            text(&self.kind, lang)
-        )
+        let message = text(&self.kind, lang);
+        // Writing into a `String` cannot fail.
+        let _ = write!(out, "{}:{}: {place}: {mark}{message}", self.file, self.line);
     }
 }
 
