@@ -65,7 +65,6 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
     let (found, duplicates_unlisted) =
         crate::check::warnings(data, registry.as_deref(), &names, &same, &read.conventions);
-    listed.reserve(found.len());
     listed.extend(found);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());
