@@ -32,10 +32,11 @@ const FAR: u64 = 0x3f;
 /// The hash bits kept, above the gap and flags.
 const HASH_BITS: u32 = 40;
 /// Of every this many rows of a chunk, the first's start in its chunk is kept (4 bytes; the
-/// row's place follows from its index), for [`walk`] to give: a row read again is read from the
-/// anchor before it to the anchor after it, a few kilobytes, not from the start of the file.
-/// 625 KB at 5,000,000 rows.
-const ANCHOR_EVERY: usize = 32;
+/// row's place follows from its index), for [`walk`] to give those around the rows to read
+/// again: such a row is read from the anchor before it to the anchor after it, about a
+/// kilobyte, not from the start of the file. 2.5 MB at 5,000,000 rows. At every 32nd row, the
+/// windows the kernel copied were most of the time rows took to be read again.
+const ANCHOR_EVERY: usize = 8;
 /// An anchor row whose start could not be told (its first field was unescaped), or lies past
 /// what 32 bits hold.
 const NO_ANCHOR: u32 = u32::MAX;
@@ -374,6 +375,10 @@ fn repeats_in(bucketed: &[&Bucketed], buckets: Range<usize>, found: &mut Repeats
 pub struct Walked {
     /// Rows whose key is among the repeated, with their keys.
     pub candidates: Vec<(u64, Place)>,
+    /// The anchors a candidate is read again between: for each, the last at or before it in
+    /// its chunk and the first after it; and each chunk's first, which ends the window of a
+    /// candidate at the end of the chunk before. Not the others (a list of every anchor was
+    /// 10 MB at 5,000,000 rows).
     pub anchors: Vec<Anchor>,
     pub runs: Vec<EmptyRun>,
 }
@@ -383,7 +388,7 @@ pub struct Walked {
 type Piece = ((usize, u64, usize, usize), Stretch, Vec<Anchor>);
 
 /// One walk over every row: the rows whose key is in `repeated` (found by [`repeated`]), the
-/// anchors, the runs of rows with no unit or area. The chunks of every thread go a few at a
+/// anchors around them, the runs of rows with no unit or area. The chunks of every thread go a few at a
 /// time to as many threads as read, are walked, then put in file and line order.
 pub fn walk(parts: &[Prints], repeated: &Repeated) -> Walked {
     let chunks: Vec<(usize, usize)> = parts
@@ -428,16 +433,27 @@ fn walk_chunks(
     walked: &mut Walking,
 ) {
     let Walking { candidates, pieces } = walked;
-    let any = !repeated.is_empty();
+    let filter = repeated.filter();
     for &(t, s) in share {
         let part = &parts[t];
-        let seg = &part.segments[s];
+        // Copied out: what the loop reads of the chunk stays in registers, where a store to a
+        // list found made the compiler load it again at every row.
+        let seg = part.segments[s];
         let rows = part.segment_rows(s);
         // The rows after a long gap, from this chunk's first.
         let first_far = part.far.partition_point(|f| f.0 < rows.start);
         let mut far = part.far[first_far..].iter().peekable();
+        // Its anchors' starts, when its text is the file's own (else none are given).
+        let starts = match seg.at {
+            Some(_) => part.anchors.get(seg.anchors..).unwrap_or_default(),
+            None => &[],
+        };
+        let at = seg.at.unwrap_or_default();
         let mut stretch = Stretch::new(seg.file);
         let mut anchors = Vec::new();
+        // The chunk's last anchor seen and not given yet; whether the next is wanted.
+        let mut held: Option<Anchor> = None;
+        let mut want_next = false;
         let mut line = seg.first_line;
         let mut nth = 0;
         for page in part.slices(rows.start, rows.end) {
@@ -453,15 +469,22 @@ fn walk_chunks(
                 }
                 let key = packed & !GAP_MASK;
                 stretch.row(key, line);
-                if let Some(at) = seg.at
-                    && nth.is_multiple_of(ANCHOR_EVERY)
-                    && let Some(&start) = part.anchors.get(seg.anchors + nth / ANCHOR_EVERY)
+                if nth % ANCHOR_EVERY == 0
+                    && let Some(&start) = starts.get(nth / ANCHOR_EVERY)
                     && start != NO_ANCHOR
                 {
-                    anchors.push((Place::new(seg.file, line), at + u64::from(start)));
+                    let anchor = (Place::new(seg.file, line), at + u64::from(start));
+                    if anchors.is_empty() || want_next {
+                        anchors.push(anchor);
+                        (held, want_next) = (None, false);
+                    } else {
+                        held = Some(anchor);
+                    }
                 }
-                if any && repeated.contains(key) {
+                if filter.may_hold(key) && repeated.contains(key) {
                     candidates.push((key, Place::new(seg.file, line)));
+                    anchors.extend(held.take());
+                    want_next = true;
                 }
                 nth += 1;
             }
@@ -486,6 +509,29 @@ pub struct Repeated {
 /// fewer than 8 bits), at least 64.
 const MAX_WORDS: usize = 1 << 20;
 
+/// A key's word (its hash's top bits, above `shift`) and its three bits there (three more of
+/// its bits, six each, at the bottom: apart from the top while the filter is at most 2^22
+/// words).
+fn probe(key: u64, shift: u32) -> (usize, u64) {
+    let hash = key >> 8;
+    let bits = 1 << (hash & 63) | 1 << ((hash >> 6) & 63) | 1 << ((hash >> 12) & 63);
+    ((hash >> shift) as usize, bits)
+}
+
+/// [`Repeated`]'s filter: false for a key not among its keys but one to three in a hundred.
+#[derive(Clone, Copy)]
+struct Filter<'a> {
+    words: &'a [u64],
+    shift: u32,
+}
+
+impl Filter<'_> {
+    fn may_hold(self, key: u64) -> bool {
+        let (word, bits) = probe(key, self.shift);
+        self.words.get(word).is_some_and(|w| w & bits == bits)
+    }
+}
+
 impl Repeated {
     pub fn new(keys: Vec<u64>) -> Repeated {
         let n = (keys.len() / 8).next_power_of_two().clamp(64, MAX_WORDS);
@@ -502,21 +548,22 @@ impl Repeated {
         set
     }
 
-    /// A key's word (its hash's top bits) and its three bits there (three more of its bits,
-    /// six each, at the bottom: apart from the top while the filter is at most 2^22 words).
+    /// A key's word and its bits there ([`probe`]).
     fn probe(&self, key: u64) -> (usize, u64) {
-        let hash = key >> 8;
-        let bits = 1 << (hash & 63) | 1 << ((hash >> 6) & 63) | 1 << ((hash >> 12) & 63);
-        ((hash >> self.shift) as usize, bits)
+        probe(key, self.shift)
     }
 
+    /// Whether `key` is among the keys: the filter, then a search.
     pub fn contains(&self, key: u64) -> bool {
-        let (word, bits) = self.probe(key);
-        self.words[word] & bits == bits && self.keys.binary_search(&key).is_ok()
+        self.filter().may_hold(key) && self.keys.binary_search(&key).is_ok()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+    /// The filter alone, to be held in registers through a loop.
+    fn filter(&self) -> Filter<'_> {
+        Filter {
+            words: &self.words,
+            shift: self.shift,
+        }
     }
 }
 
@@ -587,7 +634,7 @@ mod tests {
 
         // The walk on threads finds what the walk in order does: the rows whose keys are
         // among those asked for, the anchors, the runs of rows with no unit or area.
-        let asked: Vec<u64> = expected.iter().step_by(7).map(|e| e.0).collect();
+        let asked: Vec<u64> = expected.iter().step_by(29).map(|e| e.0).collect();
         let mut sorted = asked.clone();
         sorted.sort_unstable();
         let found = walk(&parts, &Repeated::new(sorted));
@@ -604,7 +651,24 @@ mod tests {
             .collect();
         assert!(!candidates.is_empty() && !anchors.is_empty());
         assert_eq!(found.candidates, candidates);
-        assert_eq!(found.anchors, anchors);
+        // The anchors given are some of the anchors, in order: for each candidate, the one
+        // after it, and the one before it when that is in the candidate's chunk.
+        let mut rest = anchors.iter();
+        assert!(found.anchors.iter().all(|a| rest.any(|b| b == a)));
+        let chunk_of: std::collections::BTreeMap<Place, usize> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.iter().map(move |r| (r.2, i)))
+            .collect();
+        for &(_, c) in &candidates {
+            let after = |list: &[Anchor]| list.iter().find(|a| a.0 > c).copied();
+            assert_eq!(after(&found.anchors), after(&anchors), "after {c:?}");
+            let before = |list: &[Anchor]| list.iter().rev().find(|a| a.0 <= c).copied();
+            if let Some(b) = before(&anchors).filter(|b| chunk_of[&b.0] == chunk_of[&c]) {
+                assert_eq!(before(&found.anchors), Some(b), "before {c:?}");
+            }
+        }
+        assert!(found.anchors.len() < anchors.len());
         let runs = runs::walked(&rows);
         assert!(!runs.is_empty());
         assert_eq!(found.runs, runs);

@@ -3,7 +3,8 @@
 //! fields.
 //!
 //! A file is read straight from disk first: from the anchors the first read kept (where every
-//! 32nd row of a chunk starts in the file), only the few kilobytes around each wanted row; else
+//! 8th row of a chunk starts in the file; `check` gives those around the rows it wants), only
+//! the kilobyte or so around each wanted row; else
 //! walking its line ends from the start to the lines wanted. Only those records are split: a
 //! UTF-8 file's bytes are what the first read parsed. The caller
 //! checks each record it gets (its fingerprint must be the one kept); if any is not, the file was
