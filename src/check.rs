@@ -766,7 +766,7 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     // rows with no unit or area, in place order.
     let repeated = Repeated::new(prints::repeated(&mut parts));
     let walked = prints::walk(&parts, &repeated);
-    drop(parts);
+    crate::domain::order::freed_aside(parts);
     all.runs = walked.runs;
     all.candidates = walked.candidates;
     all.anchors = walked.anchors;

@@ -17,7 +17,7 @@
 
 use super::EmptyRun;
 use super::runs::{self, Stretch};
-use crate::domain::order::{claimed, on_threads};
+use crate::domain::order::{claimed, freed_aside, on_threads};
 use crate::engine::Place;
 use std::ops::Range;
 
@@ -293,7 +293,8 @@ impl Prints {
 /// The keys two rows or more share, sorted, from every thread's buckets ([`Prints::seal`],
 /// done here for a part not sealed yet): the buckets go a few at a time to as many threads as
 /// read them, and each bucket's keys, from every thread, go through a table small enough for a
-/// core's own cache (64 KiB at 5,000,000 rows). The buckets are dropped after.
+/// core's own cache (128 KiB at 5,000,000 rows). The buckets are freed after, on a thread of
+/// their own.
 pub fn repeated(parts: &mut [Prints]) -> Vec<u64> {
     let unsealed: Vec<&mut Prints> = parts.iter_mut().filter(|p| p.bucketed.is_none()).collect();
     on_threads(unsealed, Prints::seal);
@@ -305,9 +306,8 @@ pub fn repeated(parts: &mut [Prints]) -> Vec<u64> {
         repeats_in(&bucketed, buckets, found);
     });
     drop(bucketed);
-    for p in parts.iter_mut() {
-        p.bucketed = None;
-    }
+    let buckets: Vec<Bucketed> = parts.iter_mut().filter_map(|p| p.bucketed.take()).collect();
+    freed_aside(buckets);
     let mut keys: Vec<u64> = found.into_iter().flat_map(|f| f.keys).collect();
     // Back from 42 bits to a key's 48: the hash's 40, a byte, the flags.
     for k in &mut keys {
@@ -333,11 +333,12 @@ const FREE: u32 = u32::MAX;
 /// `found`.
 fn repeats_in(bucketed: &[&Bucketed], buckets: Range<usize>, found: &mut Repeats) {
     let Repeats { keys: out, table } = found;
-    // Open addressing, at most half full: a key's bits above its flags are a hash's, so they
-    // are its slot.
+    // Open addressing, at most a quarter full: a key's bits above its flags are a hash's, so
+    // they are its slot. A key is then nearly always where it first looks: at half full the
+    // buckets took 30% longer, and twice as long at two thirds, in the first-level cache.
     for b in buckets {
         let size: usize = bucketed.iter().map(|s| s.bucket(b).len()).sum();
-        let slots = (2 * size).next_power_of_two().max(64);
+        let slots = (4 * size).next_power_of_two().max(64);
         table.clear();
         table.resize(slots, FREE);
         let mask = slots - 1;

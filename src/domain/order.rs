@@ -575,6 +575,13 @@ pub(crate) fn claimed<R: Default + Send>(
     })
 }
 
+/// Frees `value` on a thread of its own, or here if the system will not start one: giving tens
+/// of megabytes back to the system takes milliseconds nobody need wait for.
+pub(crate) fn freed_aside<T: Send + 'static>(value: T) {
+    // A thread that does not start drops what it was given, here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// `a()` and `b()` at once: `a` on a thread of its own (or here, after `b`, if the system will
 /// not start one). For two steps that each leave a core idle part of the time.
 pub(crate) fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
@@ -671,6 +678,23 @@ fn permute<T>(items: &mut [T], sorted: Vec<usize>) {
 mod tests {
     use super::*;
     use crate::domain::Period;
+
+    /// What is freed aside is dropped, once, and the caller does not wait for it.
+    #[test]
+    fn freed_aside_drops_its_value() {
+        struct Told(std::sync::mpsc::Sender<()>);
+        impl Drop for Told {
+            fn drop(&mut self) {
+                let _ = self.0.send(());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        freed_aside(vec![Told(tx)]);
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("dropped");
+        // Once, and whole: its sender is gone with it.
+        assert!(rx.recv().is_err());
+    }
 
     /// Every item is done once, by one thread or another, however the batches fall: fewer
     /// items than threads, a last batch cut short, one batch for all.
