@@ -878,24 +878,21 @@ impl Kept {
             false => Some((0, record.len())),
         };
         let mut h = hasher();
-        if let Some(bytes) = run.and_then(|(from, to)| record.joined(from..to, SEPARATOR)) {
-            h.write(bytes);
-            return h.finish();
-        }
-        // A `;` file's plain line: one copy with the separator in place.
-        if let Some(bytes) =
-            run.and_then(|(from, to)| record.joined_into(from..to, SEPARATOR, scratch))
-        {
-            h.write(bytes);
-            return h.finish();
-        }
-        scratch.clear();
-        self.each(record, |f| {
-            scratch.extend_from_slice(f);
-            scratch.push(SEPARATOR);
-        });
-        scratch.pop();
-        h.write(scratch);
+        let bytes = match run {
+            Some((from, to)) => match record.joined(from..to, SEPARATOR) {
+                Some(bytes) => bytes,
+                // A `;` file's line, or quoted fields: copied, with the separator between.
+                None => record
+                    .joined_into(from..to, SEPARATOR, scratch)
+                    .unwrap_or_default(),
+            },
+            None => record.fields_into(
+                self.fields.as_deref().unwrap_or_default(),
+                SEPARATOR,
+                scratch,
+            ),
+        };
+        h.write(bytes);
         h.finish()
     }
 
