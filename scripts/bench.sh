@@ -22,6 +22,7 @@
 #   quoted    every field quoted, 20% of notes with the delimiter and doubled quotes
 #   unquoted  the same data quoted only where needed (quoted / unquoted is the cost of quotes)
 #   vi        Vietnamese Excel style: BOM, `;`, dd/mm/yyyy, 1.250.000, CRLF
+#   (each of these three also times `danvan check`, against the summary of the same ledger)
 #   models    2,500 models, `--by model,month` (about 180,000 groups at 5,000,000 rows)
 #   units     UNIT_ROWS rows, each its own unit, `--by unit` (also timed: `--sort total --top 10`,
 #             the table, the HTML page and `--percent`) A danvan command that fails is reported,
@@ -290,7 +291,9 @@ mean_of() {
 SHAPE_ROWS=()
 # shape NAME ROWS BY STYLE "GENERATOR OPTIONS" [EXTRA danvan summary runs as "LABEL|OPTIONS"...]:
 # generates the shape's ledger, checks danvan = DuckDB on every group, times both, measures
-# peak RSS, and adds one line per run to the shapes table.
+# peak RSS, and adds one line per run to the shapes table. A run labelled `check` (options
+# ignored) is `danvan check` on the ledger, given what the summary is given, with its ratio to
+# the summary of that ledger.
 shape() {
     local name=$1 rows=$2 by=$3 style=$4 gen=$5 file dv duck checked groups rc
     shift 5
@@ -325,25 +328,39 @@ shape() {
     local duck_mean duck_rss
     duck_mean=$(mean_of "shape-$name-duckdb")
     duck_rss=$(peak_rss "shape-$name-duckdb" "$duck --copy")
-    local runs=("summary --by $by --format csv|--format csv") label opts mean rss ratio i=0
+    local runs=("summary --by $by --format csv|--format csv") label opts mean rss ratio cmd i=0
+    local summary_mean=""
     runs+=("$@")
     for run in "${runs[@]}"; do
         label=${run%%|*}
         opts=${run#*|}
         i=$((i + 1))
-        bench "shape-$name-$i" "danvan $label, shape $name" "$dv $opts"
+        # `check` is compared with the summary of the same ledger (issue 14: at most 1.3×),
+        # the summary runs with DuckDB.
+        if [ "$label" = check ]; then
+            cmd="$(printf '%q check %q --quiet' "$DANVAN" "$file")"
+        else
+            cmd="$dv $opts"
+        fi
+        bench "shape-$name-$i" "danvan $label, shape $name" "$cmd"
         mean=$(mean_of "shape-$name-$i")
-        rss=$(peak_rss "shape-$name-$i" "$dv $opts")
-        ratio=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2f" % (float(a) / float(b)))' \
-            "$mean" "$duck_mean" 2>/dev/null || echo "–")
+        rss=$(peak_rss "shape-$name-$i" "$cmd")
+        if [ "$label" = check ]; then
+            ratio=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2f× summary" % (float(a) / float(b)))' \
+                "$mean" "$summary_mean" 2>/dev/null || echo "–")
+        else
+            ratio=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2f" % (float(a) / float(b)))' \
+                "$mean" "$duck_mean" 2>/dev/null || echo "–")
+        fi
+        [ -n "$summary_mean" ] || summary_mean=$mean
         SHAPE_ROWS+=("| $name | $rows | $groups | \`$label\` | $mean | $duck_mean | $ratio | $rss | $duck_rss | $checked |")
     done
 }
 for s in $SHAPES; do
     case $s in
-    quoted) shape quoted "$ROWS" unit,area,year machine "--quote all --tricky 200" ;;
-    unquoted) shape unquoted "$ROWS" unit,area,year machine "--tricky 200" ;;
-    vi) shape vi "$ROWS" unit,area,year vi "--style vi" ;;
+    quoted) shape quoted "$ROWS" unit,area,year machine "--quote all --tricky 200" "check|" ;;
+    unquoted) shape unquoted "$ROWS" unit,area,year machine "--tricky 200" "check|" ;;
+    vi) shape vi "$ROWS" unit,area,year vi "--style vi" "check|" ;;
     models) shape models "$ROWS" model,month machine "--model-count 2500" ;;
     units)
         shape units "$UNIT_ROWS" unit machine "--units distinct" \
