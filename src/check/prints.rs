@@ -541,16 +541,11 @@ impl Repeated {
             words: vec![0; n],
             shift,
         };
-        for i in 0..set.keys.len() {
-            let (word, bits) = set.probe(set.keys[i]);
+        for &key in &set.keys {
+            let (word, bits) = probe(key, shift);
             set.words[word] |= bits;
         }
         set
-    }
-
-    /// A key's word and its bits there ([`probe`]).
-    fn probe(&self, key: u64) -> (usize, u64) {
-        probe(key, self.shift)
     }
 
     /// Whether `key` is among the keys: the filter, then a search.

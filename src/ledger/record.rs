@@ -767,7 +767,10 @@ mod tests {
         assert_eq!(joined_into("a;\"bc\";d", b';', 0, 3), some("a,bc,d"));
         assert_eq!(joined_into("a;\"bc\";d", b';', 2, 3), some("d"));
         assert_eq!(joined_into("\"a\";b", b';', 0, 2), some("a,b"));
-        assert_eq!(joined_into("\"a;b\";\"c\"\"d\"", b';', 0, 2), some("a;b,c\"d"));
+        assert_eq!(
+            joined_into("\"a;b\";\"c\"\"d\"", b';', 0, 2),
+            some("a;b,c\"d")
+        );
         assert_eq!(joined_into("\"x\",\"\",y\r\n", b',', 0, 3), some("x,,y"));
         assert_eq!(joined_into("\"x\"\r\n", b',', 0, 1), some("x"));
         let long = "Liên đoàn Lao động thị xã Quảng Yên, khu 2";
@@ -1005,7 +1008,9 @@ mod tests {
             let joined = |fields: &mut dyn Iterator<Item = &Vec<u8>>| {
                 fields.map(Vec::as_slice).collect::<Vec<_>>().join(&b';')
             };
-            let whole = r.joined_into(0..r.len(), b';', &mut room).map(<[u8]>::to_vec);
+            let whole = r
+                .joined_into(0..r.len(), b';', &mut room)
+                .map(<[u8]>::to_vec);
             assert_eq!(whole, Some(joined(&mut fields.iter())));
             let back: Vec<usize> = (0..r.len()).rev().collect();
             let picked = r.fields_into(&back, b';', &mut room).to_vec();
