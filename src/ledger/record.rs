@@ -110,9 +110,9 @@ impl<'a> Record<'a> {
     }
 
     /// The same bytes as [`Record::joined`] gives, for any record: fields `fields`, each as
-    /// [`Record::bytes`] gives it, with `sep` between, copied into `out` (used as room: its
-    /// length is not the text's). `None` for no fields. For a file whose delimiter is not
-    /// `sep` (a `;` file), or whose fields are quoted (a spreadsheet export).
+    /// [`Record::bytes`] gives it, with `sep` between, copied into `out` (used as room: what
+    /// its length is afterwards says nothing). `None` for no fields. For a file whose delimiter
+    /// is not `sep` (a `;` file), or whose fields are quoted (a spreadsheet export).
     pub fn joined_into<'o>(
         &self,
         fields: std::ops::Range<usize>,
