@@ -853,6 +853,14 @@ fn hasher() -> impl Hasher {
     foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher()
 }
 
+/// Which fields of a record [`Kept`] looks at ([`Kept::of`]).
+enum Fields<'k> {
+    /// Neighbouring columns, as nearly always.
+    Run(std::ops::Range<usize>),
+    /// Columns apart (a row number between kept ones).
+    Picked(&'k [usize]),
+}
+
 impl Kept {
     /// The fields `kept` of rows `width` fields wide.
     fn new(kept: Box<[usize]>, width: usize) -> Kept {
@@ -873,25 +881,17 @@ impl Kept {
     /// that differ alike here: they are only candidates, told apart field by field when read
     /// again ([`confirm`]). `scratch` holds the fields of a row that must be copied.
     fn fingerprint(&self, record: &Record<'_>, scratch: &mut Vec<u8>) -> u64 {
-        let run = match record.len() == self.width {
-            true => self.run,
-            false => Some((0, record.len())),
-        };
-        let mut h = hasher();
-        let bytes = match run {
-            Some((from, to)) => match record.joined(from..to, SEPARATOR) {
+        let bytes = match self.of(record) {
+            Fields::Run(run) => match record.joined(run.clone(), SEPARATOR) {
                 Some(bytes) => bytes,
                 // A `;` file's line, or quoted fields: copied, with the separator between.
                 None => record
-                    .joined_into(from..to, SEPARATOR, scratch)
+                    .joined_into(run, SEPARATOR, scratch)
                     .unwrap_or_default(),
             },
-            None => record.fields_into(
-                self.fields.as_deref().unwrap_or_default(),
-                SEPARATOR,
-                scratch,
-            ),
+            Fields::Picked(kept) => record.fields_into(kept, SEPARATOR, scratch),
         };
+        let mut h = hasher();
         h.write(bytes);
         h.finish()
     }
@@ -914,17 +914,20 @@ impl Kept {
     }
 
     fn each<'a>(&self, record: &Record<'a>, mut f: impl FnMut(&'a [u8])) {
-        match &self.fields {
-            Some(kept) if record.len() == self.width => {
-                for &i in kept.iter() {
-                    f(record.bytes(i));
-                }
-            }
-            _ => {
-                for i in 0..record.len() {
-                    f(record.bytes(i));
-                }
-            }
+        match self.of(record) {
+            Fields::Run(run) => run.for_each(|i| f(record.bytes(i))),
+            Fields::Picked(kept) => kept.iter().for_each(|&i| f(record.bytes(i))),
+        }
+    }
+
+    /// The fields of `record` its fingerprint is made of: the kept ones when it has the file's
+    /// width, else all. One answer for [`Kept::fingerprint`] and [`Kept::written`], which must
+    /// agree.
+    fn of(&self, record: &Record<'_>) -> Fields<'_> {
+        match (&self.fields, self.run) {
+            (Some(_), Some((from, to))) if record.len() == self.width => Fields::Run(from..to),
+            (Some(kept), None) if record.len() == self.width => Fields::Picked(kept),
+            _ => Fields::Run(0..record.len()),
         }
     }
 }
