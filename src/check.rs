@@ -1424,6 +1424,7 @@ mod tests {
             printed(&all, "a,b,b,7", b','),
             printed(&all, "a,b b", b','),
             printed(&number_amid, "a,1,b b,7,extra", b','),
+            printed(&note_last, "a,b b,7,note,extra", b','),
         ];
         for (print, written) in other {
             assert_ne!(written, printed(&all, "a,b b,7", b',').1);
