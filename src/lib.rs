@@ -24,6 +24,7 @@ pub mod domain;
 pub mod engine;
 pub mod identity;
 pub mod ledger;
+pub mod memory;
 pub mod output;
 pub mod prefetch;
 pub mod present;

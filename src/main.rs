@@ -6,6 +6,10 @@ use clap::Parser;
 use danvan::output::Tone;
 use std::process::ExitCode;
 
+/// Large blocks on huge pages where the kernel allows it (see `danvan::memory`).
+#[global_allocator]
+static ALLOCATOR: danvan::memory::Allocator = danvan::memory::Allocator;
+
 fn main() -> ExitCode {
     let cli = match danvan::cli::Cli::try_parse() {
         Ok(cli) => cli,
