@@ -449,12 +449,10 @@ fn write_in_blocks(
     }
     // The header written, the blocks follow it as they are made.
     w.finish()?;
-    render::in_order(blocks, out, |range| {
-        let mut text = Vec::new();
-        let mut mine = LongWriter::body(&mut text, options.raw, options.excel, shape);
+    render::in_order(blocks, out, |range, text| {
+        let mut mine = LongWriter::body(text, options.raw, options.excel, shape);
         lines_into(parts, ordered, range, &periods, &mut mine)?;
-        mine.finish()?;
-        Ok(text)
+        mine.finish()
     })
 }
 
