@@ -38,6 +38,23 @@ pub fn unneutralize(cell: &str) -> &str {
     }
 }
 
+/// Whether `bytes` holds any of `these`, eight bytes at a time: a byte looked up at a time was
+/// a third of the time the distinct units' summary took to make its lines.
+fn holds_any(bytes: &[u8], these: [u8; 4]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let spread = these.map(|b| ONES * u64::from(b));
+    // Whether a byte of `word` is zero: the classic test, exact in telling whether any is.
+    let any_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let (words, rest) = bytes.as_chunks::<8>();
+    words.iter().any(|w| {
+        let word = u64::from_ne_bytes(*w);
+        spread
+            .iter()
+            .fold(false, |found, s| found | any_zero(word ^ s))
+    }) || rest.iter().any(|b| these.contains(b))
+}
+
 fn looks_numeric(cell: &str) -> bool {
     let body = cell.strip_prefix(['-', '+']).unwrap_or(cell);
     body.starts_with(|c: char| c.is_ascii_digit())
@@ -79,16 +96,13 @@ impl Dialect {
 /// a third of the time it took to write the distinct units' summary.
 pub struct Records {
     dialect: Dialect,
-    /// Which bytes put a cell in quotes.
-    quoted: [bool; 256],
+    /// The bytes that put a cell in quotes.
+    quoted: [u8; 4],
 }
 
 impl Records {
     pub fn new(dialect: Dialect) -> Records {
-        let mut quoted = [false; 256];
-        for b in [dialect.separator, b'"', b'\r', b'\n'] {
-            quoted[b as usize] = true;
-        }
+        let quoted = [dialect.separator, b'"', b'\r', b'\n'];
         Records { dialect, quoted }
     }
 
@@ -106,7 +120,7 @@ impl Records {
                 out.push(self.dialect.separator);
             }
             let bytes = cell.as_bytes();
-            let quote = bytes.iter().any(|&b| self.quoted[b as usize]);
+            let quote = holds_any(bytes, self.quoted);
             let mark = !self.dialect.raw && !numeric(i) && needs_mark(cell);
             if quote {
                 out.push(b'"');
@@ -213,6 +227,21 @@ mod tests {
     }
 
     proptest! {
+        /// Whether a cell holds a byte that quotes it is told alike eight bytes at a time as a
+        /// byte at a time, wherever the byte lies and whatever lies beside it.
+        #[test]
+        fn bytes_are_found_a_word_at_a_time(
+            bytes in prop::collection::vec(prop::sample::select(vec![
+                0u8, 1, b'\n', b'\r', b'"', b',', b';', b'!', b'#', 0x7f, 0x80, 0x81, 0xff,
+            ]), 0..40),
+            these in prop::array::uniform4(prop::sample::select(vec![
+                0u8, b'\n', b'\r', b'"', b',', b';', 0x80, 0xff,
+            ])),
+        ) {
+            let naive = bytes.iter().any(|b| these.contains(b));
+            prop_assert_eq!(holds_any(&bytes, these), naive);
+        }
+
         /// A record made by `Records` is the record `SafeWriter` writes, byte for byte, in
         /// either dialect, raw or not, whichever cells are numbers.
         #[test]
