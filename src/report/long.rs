@@ -520,21 +520,25 @@ impl<'a> Shown<'a> {
             .map(|m| Value::Text(m.clone()))
             .collect();
         let mut total = Acc::default();
-        for label in 0..count {
-            add_label(parts, ordered, label, &mut total)?;
-        }
         let shown: Vec<usize> = match spec.sort {
-            SortBy::Key => (0..count).collect(),
+            SortBy::Key => {
+                for label in 0..count {
+                    add_label(parts, ordered, label, &mut total)?;
+                }
+                (0..count).collect()
+            }
             SortBy::Total => {
                 let rank = (heads.iter())
                     .position(|h| *h == Value::Text(spec.measure.clone()))
                     .unwrap_or(0);
                 // Each label's total in the ranked measure, as the decimal it prints as (the
-                // same number: it orders as the exact sum does, in a third of the room).
+                // same number: it orders as the exact sum does, in a third of the room), and
+                // the grand total from the labels' totals in the same pass over the groups.
                 let values = (0..count)
                     .map(|label| {
                         let mut acc = Acc::default();
                         add_label(parts, ordered, label, &mut acc)?;
+                        total.add_line(&acc)?;
                         (acc.cell(rank))
                             .map(|(total, _)| total.to_decimal().ok_or_else(unprintable))
                             .transpose()

@@ -38,8 +38,8 @@ pub fn unneutralize(cell: &str) -> &str {
     }
 }
 
-/// Whether `bytes` holds any of `these`, eight bytes at a time: a byte looked up at a time was
-/// a third of the time the distinct units' summary took to make its lines.
+/// Whether `bytes` holds any of `these`, eight bytes at a time: looked up a byte at a time, they
+/// took a third of the samples in the loop that makes the distinct units' summary lines.
 fn holds_any(bytes: &[u8], these: [u8; 4]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
