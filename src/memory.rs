@@ -5,7 +5,7 @@
 //!
 //! Large tables (the groups of a ledger of 2,000,000 distinct units, their keys, the orders
 //! they are sorted in) are otherwise touched into being 4 KiB at a time: on that ledger one
-//! sample in seven was the kernel filling a page. Advising the system allocator's blocks after
+//! sample in seven was in the kernel's page faults. Advising the system allocator's blocks after
 //! the fact did not do: a block that grows is copied by the system allocator into pages it
 //! touches before the advice can be given, and splitting its mappings with advice kept it from
 //! moving them. Nothing here changes a byte the program reads; a kernel that ignores the advice
