@@ -495,8 +495,7 @@ impl LocalGroups {
     #[inline(always)]
     pub fn prefetch(&self, slot: u32) {
         if let Some(acc) = self.accs.get(slot as usize) {
-            // A total (64 bytes, aligned to 16) lies on two cache lines unless its vector
-            // happens to start on one: both are fetched.
+            // A total (48 bytes) often lies on two cache lines: both are fetched.
             crate::prefetch::read(acc);
             crate::prefetch::read(&acc.count);
         }

@@ -22,9 +22,30 @@ const MAX_SCALE: u32 = 28;
 /// An exact sum: the integer `hi:lo` (256 bits, two's complement) times `10^-scale`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Exact {
-    lo: u128,
-    hi: i128,
+    lo: Halves,
+    hi: Halves,
     scale: u32,
+}
+
+/// 128 bits kept as two 64-bit halves, low first: aligned to 8 bytes where a `u128` is to 16,
+/// so that a sum takes 40 bytes, not 48, and a group's running total with its row count 48,
+/// not 64 (96 MB less for 2,000,000 groups, each a page the system must fill). Only kept so:
+/// every operation is on the `u128` or `i128` it is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Halves([u64; 2]);
+
+impl Halves {
+    const ZERO: Halves = Halves([0; 2]);
+
+    #[inline(always)]
+    fn of(v: u128) -> Halves {
+        Halves([v as u64, (v >> 64) as u64])
+    }
+
+    #[inline(always)]
+    fn get(self) -> u128 {
+        u128::from(self.0[0]) | u128::from(self.0[1]) << 64
+    }
 }
 
 /// A sum past 2^255 units: it would take more than 2^63 amounts, so it is never met in
@@ -66,9 +87,21 @@ pub(crate) const POW10_U64: [u64; 20] = {
 };
 
 impl Exact {
+    /// The low 128 bits.
+    #[inline(always)]
+    fn lo(&self) -> u128 {
+        self.lo.get()
+    }
+
+    /// The high 128 bits, the sign among them.
+    #[inline(always)]
+    fn hi(&self) -> i128 {
+        self.hi.get() as i128
+    }
+
     pub const ZERO: Exact = Exact {
-        lo: 0,
-        hi: 0,
+        lo: Halves::ZERO,
+        hi: Halves::ZERO,
         scale: 0,
     };
 
@@ -96,32 +129,32 @@ impl Exact {
         } else {
             other.rescale(self.scale)?;
         }
-        self.add_units(other.lo, other.hi)
+        self.add_units(other.lo(), other.hi())
     }
 
     #[inline]
     fn add_units(&mut self, lo: u128, hi: i128) -> Result<(), Overflow> {
-        let (lo, carry) = self.lo.overflowing_add(lo);
+        let (lo, carry) = self.lo().overflowing_add(lo);
         let hi = self
-            .hi
+            .hi()
             .checked_add(hi)
             .and_then(|h| h.checked_add(carry as i128))
             .ok_or(Overflow)?;
-        (self.lo, self.hi) = (lo, hi);
+        (self.lo, self.hi) = (Halves::of(lo), Halves::of(hi as u128));
         Ok(())
     }
 
     pub fn is_zero(&self) -> bool {
-        self.lo == 0 && self.hi == 0
+        self.lo() == 0 && self.hi() == 0
     }
 
     fn is_negative(&self) -> bool {
-        self.hi < 0
+        self.hi() < 0
     }
 
     /// The magnitude as four 64-bit limbs, least significant first.
     fn magnitude(&self) -> [u64; 4] {
-        let (mut lo, mut hi) = (self.lo, self.hi as u128);
+        let (mut lo, mut hi) = (self.lo(), self.hi() as u128);
         if self.is_negative() {
             // Two's complement negation of the 256-bit value.
             lo = !lo;
@@ -148,8 +181,8 @@ impl Exact {
             hi = hi.wrapping_add(c as u128);
         }
         Some(Exact {
-            lo,
-            hi: hi as i128,
+            lo: Halves::of(lo),
+            hi: Halves::of(hi),
             scale,
         })
     }
@@ -198,8 +231,8 @@ impl Exact {
     pub fn to_decimal(&self) -> Option<Decimal> {
         let n = self.normalized();
         // Within i128 when the high half is only the sign of the low half.
-        let v = n.lo as i128;
-        let in_i128 = n.hi == if v < 0 { -1 } else { 0 };
+        let v = n.lo() as i128;
+        let in_i128 = n.hi() == if v < 0 { -1 } else { 0 };
         if !in_i128 {
             return None;
         }
@@ -223,8 +256,8 @@ impl Exact {
     /// The sum `units × 10^-scale` (a scale past a `Decimal`'s 28 is taken as 28).
     pub fn from_units(units: i128, scale: u32) -> Exact {
         Exact {
-            lo: units as u128,
-            hi: if units < 0 { -1 } else { 0 },
+            lo: Halves::of(units as u128),
+            hi: Halves::of(if units < 0 { u128::MAX } else { 0 }),
             scale: scale.min(MAX_SCALE),
         }
     }
@@ -234,8 +267,8 @@ impl From<Decimal> for Exact {
     fn from(d: Decimal) -> Exact {
         let m = d.mantissa();
         Exact {
-            lo: m as u128,
-            hi: if m < 0 { -1 } else { 0 },
+            lo: Halves::of(m as u128),
+            hi: Halves::of(if m < 0 { u128::MAX } else { 0 }),
             scale: d.scale().min(MAX_SCALE),
         }
     }
@@ -259,7 +292,7 @@ impl Ord for Exact {
         let scale = self.scale.max(other.scale);
         let (mut a, mut b) = (*self, *other);
         match (a.rescale(scale), b.rescale(scale)) {
-            (Ok(()), Ok(())) => (a.hi, a.lo).cmp(&(b.hi, b.lo)),
+            (Ok(()), Ok(())) => (a.hi(), a.lo()).cmp(&(b.hi(), b.lo())),
             // Only a value past 2^255 units fails to rescale: it is the larger in magnitude.
             (Err(_), _) => Ordering::Greater.then(by_sign_of(self)),
             (_, Err(_)) => Ordering::Less.then(by_sign_of(self)),
@@ -411,6 +444,15 @@ pub fn float_artifact(d: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sum is 40 bytes, aligned to 8: a group's running total with its row count is 48
+    /// (what the memory of millions of groups was measured with).
+    #[test]
+    fn a_sum_takes_forty_bytes() {
+        assert_eq!(std::mem::size_of::<Exact>(), 40);
+        assert_eq!(std::mem::align_of::<Exact>(), 8);
+        assert_eq!(std::mem::size_of::<crate::aggregate::Acc>(), 48);
+    }
     use proptest::strategy::Strategy;
 
     proptest::proptest! {
