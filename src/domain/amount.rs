@@ -29,8 +29,8 @@ pub struct Exact {
 
 /// 128 bits kept as two 64-bit halves, low first: aligned to 8 bytes where a `u128` is to 16,
 /// so that a sum takes 40 bytes, not 48, and a group's running total with its row count 48,
-/// not 64 (96 MB less for 2,000,000 groups, each a page the system must fill). Only kept so:
-/// every operation is on the `u128` or `i128` it is.
+/// not 64 (the peak of 2,000,000 distinct units 29 MiB lower, each page of it one the system
+/// must fill). Only kept so: every operation is on the `u128` or `i128` it is.
 #[derive(Debug, Clone, Copy, Default)]
 struct Halves([u64; 2]);
 
