@@ -265,12 +265,7 @@ impl Exact {
 
 impl From<Decimal> for Exact {
     fn from(d: Decimal) -> Exact {
-        let m = d.mantissa();
-        Exact {
-            lo: Halves::of(m as u128),
-            hi: Halves::of(if m < 0 { u128::MAX } else { 0 }),
-            scale: d.scale().min(MAX_SCALE),
-        }
+        Exact::from_units(d.mantissa(), d.scale())
     }
 }
 
