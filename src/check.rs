@@ -18,7 +18,8 @@ mod runs;
 use crate::domain::amount::POW10_U64;
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
-use crate::engine::observe::{Observe, Observer, TALLY};
+use crate::engine::fingerprint::{self, ROLES};
+use crate::engine::observe::{Known, Observe, Observer, TALLY};
 use crate::engine::{MAX_LISTED, Place};
 use crate::ledger::intern::{EMPTY, Interner, Sym};
 use crate::ledger::number::Convention;
@@ -36,7 +37,6 @@ use rustc_hash::FxHashMap;
 use std::any::Any;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 /// Where a text value was first seen and how often, for the spelling warnings.
@@ -87,16 +87,11 @@ pub struct Kept {
     fields: Option<Box<[usize]>>,
     /// How many fields its rows have: a row with another count is fingerprinted whole.
     width: usize,
-    /// The kept fields as one run of neighbouring columns `(from, to)`, as they nearly always
-    /// are (a note or a row number comes first or last): a row of such a file written without
-    /// quotes is hashed straight from the input.
-    run: Option<(usize, usize)>,
+    /// Where each column of [`ROLES`] is, in that order (`None`: the file has none).
+    roles: [Option<usize>; ROLES.len()],
+    /// The kept fields that are none of [`ROLES`]: hashed by their place.
+    others: Box<[usize]>,
 }
-
-/// What a fingerprint puts between fields: a file's own delimiter when it is this, so that a
-/// row without quotes is hashed as it lies in the input, and fingerprints of files with
-/// other delimiters are still alike for rows alike.
-const SEPARATOR: u8 = b',';
 
 /// Rows of a file with no unit (or area) between rows that have one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,7 +293,7 @@ fn at_most(a: Decimal, b: Decimal, fast: Option<(u32, u64)>) -> bool {
 
 impl LocalSpread {
     /// A non-zero amount (made positive), at `place`; `sampled` when its row is in the sample.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, amount: Decimal, place: Place, sampled: bool) {
         self.rows += 1;
         if self.rows < SMALL {
@@ -364,8 +359,6 @@ struct Looker {
     last_spread: Option<((Sym, Sym), usize)>,
     /// Amounts that read two ways, per (file, unit, measure), read both ways.
     two_ways: FxHashMap<(usize, Sym, Sym), [LocalSpread; 2]>,
-    /// Room for the fields of a row fingerprinted from a copy.
-    scratch: Vec<u8>,
     /// Rows whose year and amount are yet to be counted ([`Looker::settle`]).
     pending: Vec<Pending>,
 }
@@ -454,7 +447,7 @@ impl Looker {
             .collect();
         let size = (YEARS.end() - YEARS.start() + 1) as usize;
         self.files[fi] = Some(FileState {
-            kept: Kept::new(kept, names.len()),
+            kept: Kept::new(kept, names.len(), ROLES.map(|col| layout.index(col))),
             years: (0..size).map(|_| YearRows::default()).collect(),
         });
         self.columns.insert(
@@ -516,14 +509,16 @@ impl Looker {
     }
 
     /// What every valid row is looked at for but its names: its fingerprint now, its year and
-    /// its amount (for the spread at `spread`) with the rows pending.
+    /// its amount (for the spread at `spread`) with the rows pending. `cells`: the sum of its
+    /// cells of [`ROLES`] in the fingerprint, when the fast lane had it.
+    #[inline(always)]
     fn look(
         &mut self,
         row: &Contribution,
         place: Place,
         record: &Record<'_>,
         layout: &Layout,
-        spread: usize,
+        (spread, cells): (usize, Option<u64>),
     ) {
         let fi = place.file_index();
         if self.files.get(fi).is_none_or(Option::is_none) {
@@ -534,7 +529,10 @@ impl Looker {
         };
         let empty =
             (u64::from(row.unit == EMPTY) * NO_UNIT) | (u64::from(row.area == EMPTY) * NO_AREA);
-        let print = file.kept.fingerprint(record, &mut self.scratch);
+        let print = match cells {
+            Some(cells) => file.kept.with_others(cells, record),
+            None => file.kept.fingerprint(record),
+        };
         self.prints.push_at(print, empty, place, || record.start());
         self.last_print = print;
         self.pending.push(Pending {
@@ -579,17 +577,11 @@ impl Observer for Looker {
     fn row(&mut self, row: &Contribution, place: Place, record: &Record<'_>, layout: &Layout) {
         self.count(names(row), 1, Some(place));
         let spread = self.spread(row.unit, row.measure);
-        self.look(row, place, record, layout, spread);
+        self.look(row, place, record, layout, (spread, None));
     }
 
-    fn known(
-        &mut self,
-        row: &Contribution,
-        tally: &mut [u8; TALLY],
-        place: Place,
-        record: &Record<'_>,
-        layout: &Layout,
-    ) {
+    fn known(&mut self, known: Known<'_>, place: Place, record: &Record<'_>, layout: &Layout) {
+        let Known { row, tally, print } = known;
         let mut t = Tally::read(tally);
         t.rows += 1;
         let spread = match t.spread.checked_sub(1) {
@@ -601,7 +593,7 @@ impl Observer for Looker {
             }
         };
         t.write(tally);
-        self.look(row, place, record, layout, spread);
+        self.look(row, place, record, layout, (spread, print));
     }
 
     fn tallied(&mut self, row: &Contribution, tally: &[u8; TALLY]) {
@@ -849,51 +841,59 @@ impl Alike {
     }
 }
 
-fn hasher() -> impl Hasher {
-    foldhash::quality::FixedState::with_seed(0x64616e76616e).build_hasher()
-}
-
 /// Which fields of a record [`Kept`] looks at ([`Kept::of`]).
 enum Fields<'k> {
-    /// Neighbouring columns, as nearly always.
+    /// Every column.
     Run(std::ops::Range<usize>),
-    /// Columns apart (a row number between kept ones).
+    /// The kept ones (all but a note or a row number).
     Picked(&'k [usize]),
 }
 
 impl Kept {
-    /// The fields `kept` of rows `width` fields wide.
-    fn new(kept: Box<[usize]>, width: usize) -> Kept {
-        let run = match (kept.first(), kept.last()) {
-            (Some(&from), Some(&last)) if last - from + 1 == kept.len() => Some((from, last + 1)),
-            _ => None,
-        };
+    /// The fields `kept` of rows `width` fields wide, where the columns of [`ROLES`] are at
+    /// `roles`.
+    fn new(kept: Box<[usize]>, width: usize, roles: [Option<usize>; ROLES.len()]) -> Kept {
+        let others = (kept.iter().copied())
+            .filter(|&i| !roles.contains(&Some(i)))
+            .collect();
         Kept {
             fields: (kept.len() < width).then_some(kept),
             width,
-            run,
+            roles,
+            others,
         }
     }
 
-    /// A 64-bit fingerprint of a record as written, for finding rows that appear twice: of the
-    /// kept fields when the record has the file's width, else of all; the fields' bytes with
-    /// [`SEPARATOR`] between, hashed at once. Fields holding the separator can make two rows
-    /// that differ alike here: they are only candidates, told apart field by field when read
-    /// again ([`confirm`]). `scratch` holds the fields of a row that must be copied.
-    fn fingerprint(&self, record: &Record<'_>, scratch: &mut Vec<u8>) -> u64 {
-        let bytes = match self.of(record) {
-            Fields::Run(run) => match record.joined(run.clone(), SEPARATOR) {
-                Some(bytes) => bytes,
-                // A `;` file's line, or quoted fields: copied, with the separator between.
-                None => record
-                    .joined_into(run, SEPARATOR, scratch)
-                    .unwrap_or_default(),
-            },
-            Fields::Picked(kept) => record.fields_into(kept, SEPARATOR, scratch),
-        };
-        let mut h = hasher();
-        h.write(bytes);
-        h.finish()
+    /// A 64-bit fingerprint of a record as written, for finding rows that appear twice
+    /// ([`fingerprint`]): of its cells of [`ROLES`] (an empty one for a column the file lacks,
+    /// as the fast lane reads it) and its other kept fields when the record has the file's
+    /// width, else of all its fields by their places. Only candidates: rows alike here are told
+    /// apart field by field when read again ([`confirm`]).
+    fn fingerprint(&self, record: &Record<'_>) -> u64 {
+        if record.len() != self.width {
+            let sum = (0..record.len())
+                .map(|i| fingerprint::other(i, record.bytes(i)))
+                .fold(0, u64::wrapping_add);
+            return fingerprint::finish(sum);
+        }
+        let cells = (ROLES.iter().zip(&self.roles))
+            .map(|(&col, at)| fingerprint::role(col, at.map_or(&b""[..], |i| record.bytes(i))))
+            .fold(0, u64::wrapping_add);
+        self.with_others(cells, record)
+    }
+
+    /// [`Kept::fingerprint`] of a record whose cells of [`ROLES`] add up to `cells` (the fast
+    /// lane's sum).
+    #[inline(always)]
+    fn with_others(&self, cells: u64, record: &Record<'_>) -> u64 {
+        if record.len() != self.width {
+            return self.fingerprint(record);
+        }
+        let mut sum = cells;
+        for &i in &self.others {
+            sum = sum.wrapping_add(fingerprint::other(i, record.bytes(i)));
+        }
+        fingerprint::finish(sum)
     }
 
     /// The same fingerprint, and into `out` the bytes that tell rows apart (each field's length
@@ -910,7 +910,7 @@ impl Kept {
             out.extend_from_slice(&(f.len() as u64).to_le_bytes());
             out.extend_from_slice(f);
         });
-        self.fingerprint(record, &mut Vec::new())
+        self.fingerprint(record)
     }
 
     fn each<'a>(&self, record: &Record<'a>, mut f: impl FnMut(&'a [u8])) {
@@ -924,9 +924,8 @@ impl Kept {
     /// width, else all. One answer for [`Kept::fingerprint`] and [`Kept::written`], which must
     /// agree.
     fn of(&self, record: &Record<'_>) -> Fields<'_> {
-        match (&self.fields, self.run) {
-            (Some(_), Some((from, to))) if record.len() == self.width => Fields::Run(from..to),
-            (Some(kept), None) if record.len() == self.width => Fields::Picked(kept),
+        match &self.fields {
+            Some(kept) if record.len() == self.width => Fields::Picked(kept),
             _ => Fields::Run(0..record.len()),
         }
     }
@@ -1350,26 +1349,41 @@ mod tests {
     fn printed(kept: &Kept, line: &str, delimiter: u8) -> (u64, Vec<u8>) {
         let mut written = Vec::new();
         let print = crate::ledger::record::record_at(line.as_bytes(), 0, delimiter, |r| {
-            let mut scratch = b"left over".to_vec();
-            let print = kept.fingerprint(r, &mut scratch);
+            let print = kept.fingerprint(r);
             assert_eq!(kept.written(r, &mut written), print);
             print
         });
         (print.unwrap_or_default(), written)
     }
 
+    /// Where [`ROLES`] are in a file whose unit, area and amount are at these columns.
+    fn roles(unit: usize, area: usize, amount: usize) -> [Option<usize>; ROLES.len()] {
+        ROLES.map(|col| match col {
+            Col::Unit => Some(unit),
+            Col::Area => Some(area),
+            Col::Amount => Some(amount),
+            _ => None,
+        })
+    }
+
     /// Rows with the same kept fields have one fingerprint however they are written: quoted or
-    /// not, with any delimiter, hashed from the input or from a copy; a note or row number
+    /// not, with any delimiter, wherever the file puts its columns; a note or row number
     /// aside, a row of another width whole. Rows that differ differ.
     #[test]
     fn rows_alike_have_one_fingerprint_however_written() {
-        let all = Kept::new((0..3).collect(), 3);
-        let note_last = Kept::new((0..3).collect(), 4);
-        let number_first = Kept::new((1..4).collect(), 4);
-        let number_amid = Kept::new([0, 2, 3].into(), 4);
-        assert_eq!(
-            (all.run, note_last.run, number_amid.run),
-            (Some((0, 3)), Some((0, 3)), None)
+        let all = Kept::new((0..3).collect(), 3, roles(0, 1, 2));
+        let note_last = Kept::new((0..3).collect(), 4, roles(0, 1, 2));
+        let number_first = Kept::new((1..4).collect(), 4, roles(1, 2, 3));
+        let number_amid = Kept::new([0, 2, 3].into(), 4, roles(0, 2, 3));
+        // The area as a column of its own, not read as the area.
+        let area_other = Kept::new(
+            (0..3).collect(),
+            3,
+            ROLES.map(|c| match c {
+                Col::Unit => Some(0),
+                Col::Amount => Some(2),
+                _ => None,
+            }),
         );
         let cases: [(&Kept, &[(&str, u8)]); 4] = [
             (
@@ -1419,12 +1433,19 @@ mod tests {
         }
         // The kept fields are the same in all four: so is the fingerprint.
         assert!(prints.windows(2).all(|w| w[0] == w[1]), "{prints:?}");
+        // A column that is none of the roles: rows alike are alike, wherever they are written.
+        assert_eq!(
+            printed(&area_other, "a,b b,7", b','),
+            printed(&area_other, "\"a\";\"b b\";7", b';')
+        );
         let other = [
             printed(&all, "a,b b,8", b','),
+            printed(&all, "b b,a,7", b','),
             printed(&all, "a,b,b,7", b','),
             printed(&all, "a,b b", b','),
             printed(&number_amid, "a,1,b b,7,extra", b','),
             printed(&note_last, "a,b b,7,note,extra", b','),
+            printed(&area_other, "a,b c,7", b','),
         ];
         for (print, written) in other {
             assert_ne!(written, printed(&all, "a,b b,7", b',').1);
@@ -1547,6 +1568,51 @@ mod tests {
         }
         for memo_rows in [1, 8, 100] {
             assert_eq!(counted(memo_rows), all, "{memo_rows} rows remembered");
+        }
+    }
+
+    /// Rows written alike are found whichever way each was read: by the fast lane, which adds
+    /// up a row's fingerprint from the sums it keeps beside its names, or by the slow path,
+    /// which hashes every cell; in a file with a row number, a column that is none of the
+    /// ledger's, and cells quoted in some rows only. Rows that differ in that column alone are
+    /// not alike.
+    #[test]
+    fn rows_alike_are_found_whichever_way_each_was_read() {
+        let mut text = String::from("STT,date,unit,người nhận,area,field,source,amount,note\n");
+        let mut want = vec![vec![]; 40];
+        let mut line = 2;
+        for i in 0..400 {
+            let r = i % 40;
+            let q = if i % 3 == 0 { "\"" } else { "" };
+            let row = |who: &str| {
+                format!(
+                    "{i},2024-03-{:02},{q}Hội {}{q},{who},Khu {},Xã hội,{q}Nhân dân{q},{},ghi chú {i}\n",
+                    r % 28 + 1,
+                    r % 4,
+                    r % 3,
+                    r * 1000
+                )
+            };
+            text.push_str(&row(&format!("Bà {r}")));
+            want[r].push(Place::new(0, line));
+            // The same but for the column that is none of the ledger's.
+            text.push_str(&row(&format!("Ông {i}")));
+            line += 2;
+        }
+        let files = [("a.csv", text.into_bytes())];
+        for memo_rows in [0, 1, 3] {
+            for threads in [1, 2] {
+                let opts = ReadOptions {
+                    memo_rows,
+                    chunk_bytes: 2048,
+                    ..ReadOptions::default()
+                };
+                let (_, data) = anchored(&files, &opts, threads);
+                assert_eq!(
+                    data.duplicates, want,
+                    "{memo_rows} rows remembered, {threads} threads"
+                );
+            }
         }
     }
 

@@ -110,6 +110,7 @@ impl Prints {
 
     /// [`Prints::push`]; `start` tells where the row's record starts in its chunk's text, if it
     /// can be told, and is asked only when an anchor is due.
+    #[inline(always)]
     pub fn push_at(
         &mut self,
         print: u64,

@@ -50,6 +50,8 @@ struct Slot {
     sym: Sym,
     /// Rows counted with it ([`Cells::count`]).
     rows: u64,
+    /// Its hash in a row's fingerprint ([`crate::engine::fingerprint`]).
+    print: u64,
 }
 
 /// One column's cells as written, by file lane, with their symbols.
@@ -115,9 +117,16 @@ impl Cells {
             .map(|s| (s.sym, s.rows))
     }
 
-    /// Remembers that `cell`, in a file of lane `lane`, is `sym`. Gives back the table as it
-    /// was when it was full and starts again, for its counts.
-    pub fn learn(&mut self, lane: u8, cell: &[u8], sym: Sym) -> Option<Cells> {
+    /// The hash in a row's fingerprint of the cell found at `at` ([`Cells::find`]).
+    #[inline(always)]
+    pub fn print(&self, at: usize) -> u64 {
+        self.slots.get(at).map_or(0, |slot| slot.print)
+    }
+
+    /// Remembers that `cell`, in a file of lane `lane`, is `sym`, and is `print` in a row's
+    /// fingerprint. Gives back the table as it was when it was full and starts again, for its
+    /// counts.
+    pub fn learn(&mut self, lane: u8, cell: &[u8], sym: Sym, print: u64) -> Option<Cells> {
         let ends = ends(lane, cell)?;
         if self.find(lane, cell).is_some() {
             return None;
@@ -132,6 +141,7 @@ impl Cells {
             at: self.bytes.len() as u32,
             sym,
             rows: 0,
+            print,
         };
         self.bytes.extend_from_slice(cell);
         place(&mut self.slots, slot);
@@ -224,8 +234,8 @@ mod tests {
     use std::collections::HashMap;
 
     proptest::proptest! {
-        /// Whatever cells are learned, in whatever lanes, each is found with the last symbol
-        /// it was given while the table holds it, and a cell never learned is never found:
+        /// Whatever cells are learned, in whatever lanes, each is found with the first symbol
+        /// and print it was given while the table holds it, and a cell never learned is never found:
         /// checked against a map, over lengths either side of 4 and 8 and cells alike but for
         /// one byte.
         #[test]
@@ -237,10 +247,12 @@ mod tests {
         ) {
             let mut table = Cells::new(MAX_CELLS);
             let mut oracle: HashMap<(u8, Vec<u8>), Sym> = HashMap::new();
+            // A print of its own for each symbol.
+            let print = |sym: Sym| u64::from(sym) * 0x9e37_79b9_7f4a_7c15;
             for (i, (lane, cell)) in cells.iter().enumerate() {
                 let sym = i as Sym + 1;
                 let before = table.len;
-                proptest::prop_assert!(table.learn(*lane, cell, sym).is_none());
+                proptest::prop_assert!(table.learn(*lane, cell, sym, print(sym)).is_none());
                 if table.len <= before {
                     // Known already: it keeps its first symbol, as the slow path gives a cell
                     // one name.
@@ -250,7 +262,9 @@ mod tests {
                 }
             }
             for ((lane, cell), sym) in &oracle {
-                proptest::prop_assert_eq!(table.find(*lane, cell).map(|f| f.1), Some(*sym));
+                let found = table.find(*lane, cell);
+                proptest::prop_assert_eq!(found.map(|f| f.1), Some(*sym));
+                proptest::prop_assert_eq!(found.map(|f| table.print(f.0)), Some(print(*sym)));
             }
             for lane in 0u8..4 {
                 for (_, cell) in &cells {
@@ -285,7 +299,7 @@ mod tests {
                 ] {
                     let sym = (learned.len() * 2 + sym) as Sym + 1;
                     if table.find(0, &cell).is_none() {
-                        table.learn(0, &cell, sym);
+                        table.learn(0, &cell, sym, 0);
                         learned.push((cell, sym));
                     }
                 }
@@ -303,7 +317,7 @@ mod tests {
         let mut table = Cells::new(MAX_CELLS);
         let name = |i: u32| format!("nguồn {i}").into_bytes();
         for i in 0..MAX_CELLS as u32 {
-            assert!(table.learn(0, &name(i), i + 1).is_none());
+            assert!(table.learn(0, &name(i), i + 1, 0).is_none());
         }
         assert_eq!(table.len(), MAX_CELLS);
         assert_eq!(table.find(0, b"nguon 7"), None);
@@ -319,7 +333,7 @@ mod tests {
         counted.sort();
         assert_eq!(counted, [(8, 3), (4001, 1)]);
 
-        let full = table.learn(0, b"one more", 1).unwrap();
+        let full = table.learn(0, b"one more", 1, 0).unwrap();
         assert_eq!(full.len(), MAX_CELLS);
         assert_eq!(full.counted().count(), 2);
         assert_eq!(table.len(), 1);

@@ -28,7 +28,8 @@
 //! a row not tried simply goes the slow way, so this too changes only the speed.
 
 use super::cells::Cells;
-use super::observe::{Observer, TALLY};
+use super::fingerprint;
+use super::observe::{Known, Observer, TALLY};
 use super::period_slots::PeriodSlots;
 use super::raw_keys::{RawKeys, hash_bytes};
 use super::sets::Sets;
@@ -207,8 +208,14 @@ pub struct FastLane {
     recent: Vec<Recent>,
     /// With an observer, each remembered key keeps after it ([`RawKeys::insert_with`]) the
     /// symbols the slow path gave its row ([`SYMS`] bytes), then the observer's tally
-    /// ([`TALLY`] bytes).
+    /// ([`TALLY`] bytes), then the sum of its cells' hashes in a row's fingerprint ([`PRINT`]
+    /// bytes, see [`fingerprint`]).
     observed: bool,
+    /// With an observer, its combinations and the cells it reads apart cover every column of
+    /// [`fingerprint::ROLES`] but the date and amount: [`FastLane::known`] gives a row's print.
+    prints: bool,
+    /// Then, the hashes of the date and amount of the record last tried, added.
+    dated: u64,
     /// The row of the record last added, with its date and amount (with an observer), and
     /// where the bytes after its key are in the memo.
     hit: Option<Contribution>,
@@ -268,6 +275,10 @@ impl FastLane {
                 parts.push(col);
             }
         }
+        let prints = observed
+            && fingerprint::ROLES.iter().all(|&col| {
+                matches!(col, Col::Date | Col::Amount) || parts.contains(&col) || is_apart(col)
+            });
         // Cells read apart are known only once a row that held them was proven: never a label.
         let watched = LABEL_COLUMNS
             .into_iter()
@@ -288,12 +299,14 @@ impl FastLane {
                 .max(),
             code: 0,
             memo: match observed {
-                true => RawKeys::with_extra(SYMS + TALLY),
+                true => RawKeys::with_extra(EXTRA),
                 false => RawKeys::default(),
             },
             by_period: PeriodSlots::new(),
             recent: Vec::new(),
             observed,
+            prints,
+            dated: 0,
             hit: None,
             hit_at: 0,
             retired: Vec::new(),
@@ -370,10 +383,12 @@ impl FastLane {
             self.hash = make_key(&self.parts, rec, layout, &mut self.key);
         }
         let cell = |col: Col| cell_of(col, rec, layout);
-        let Ok(date) = parse_date_bytes(cell(Col::Date)) else {
+        let date_cell = cell(Col::Date);
+        let Ok(date) = parse_date_bytes(date_cell) else {
             return Ok(Fast::Unknown);
         };
-        let amount_cell = cell(Col::Amount).trim_ascii();
+        let amount_as_written = cell(Col::Amount);
+        let amount_cell = amount_as_written.trim_ascii();
         if self.short_amounts && amount_cell.len() >= 17 {
             return Ok(Fast::Unknown);
         }
@@ -399,6 +414,11 @@ impl FastLane {
             return Ok(Fast::Unknown);
         }
         self.learnable = true;
+        if self.prints {
+            // Hashed here, where both cells are at hand.
+            self.dated = fingerprint::role(Col::Date, date_cell)
+                .wrapping_add(fingerprint::role(Col::Amount, amount_as_written));
+        }
         let mut found = self.memo.find(self.hash, &self.key).map(|(memo, at)| {
             if self.observed {
                 self.hit = Some(from_syms(self.memo.extra_at(at), date, value));
@@ -589,7 +609,7 @@ impl FastLane {
     fn forget(&mut self) {
         self.hit = None;
         if self.observed {
-            let empty = RawKeys::with_extra(SYMS + TALLY);
+            let empty = RawKeys::with_extra(EXTRA);
             self.retired.push(std::mem::replace(&mut self.memo, empty));
         } else {
             self.memo.clear();
@@ -601,13 +621,24 @@ impl FastLane {
     /// The row of the record last added and its combination's tally for the observer (with an
     /// observer only). The row is counted with the names read apart, which that tally leaves
     /// out: the worker asks for each row it adds.
-    pub fn known(&mut self) -> Option<(&Contribution, &mut [u8; TALLY])> {
+    pub fn known(&mut self) -> Option<Known<'_>> {
         let row = self.hit.as_ref()?;
+        let mut print = 0u64;
         if let Some(apart) = &mut self.apart {
             apart.count();
+            print = apart.print;
         }
-        let bytes = self.memo.extra_at_mut(self.hit_at).get_mut(SYMS..)?;
-        Some((row, bytes.try_into().ok()?))
+        let extra = self.memo.extra_at_mut(self.hit_at);
+        let (tally, combination) = extra.get_mut(SYMS..)?.split_at_mut(TALLY);
+        let print = self.prints.then(|| {
+            let combination = u64::from_le_bytes(combination.try_into().unwrap_or_default());
+            print.wrapping_add(combination).wrapping_add(self.dated)
+        });
+        Some(Known {
+            row,
+            tally: tally.try_into().ok()?,
+            print,
+        })
     }
 
     /// Hands the observer each tally of the memos forgotten ([`Observer::tallied`]), with the
@@ -617,9 +648,9 @@ impl FastLane {
     pub fn hand_back(&mut self, observer: &mut dyn Observer) {
         for memo in self.retired.drain(..) {
             for bytes in memo.extras() {
-                let (syms, tally) = bytes.split_at(SYMS.min(bytes.len()));
-                if let Ok(tally) = tally.try_into() {
-                    observer.tallied(&from_syms(syms, NaiveDate::MIN, Decimal::ZERO), tally);
+                let (syms, rest) = bytes.split_at(SYMS.min(bytes.len()));
+                if let Some(Ok(tally)) = rest.get(..TALLY).map(<[u8; TALLY]>::try_from) {
+                    observer.tallied(&from_syms(syms, NaiveDate::MIN, Decimal::ZERO), &tally);
                 }
             }
         }
@@ -677,12 +708,20 @@ impl FastLane {
             }
         };
         // The names read apart are the other memo's.
-        let mut syms = to_syms(row);
+        let mut extra = [0u8; EXTRA];
+        let syms = to_syms(row);
+        extra[..SYMS].copy_from_slice(&syms);
         if let Some(apart) = &self.apart {
-            apart.leave_out(&mut syms);
+            apart.leave_out(&mut extra[..SYMS]);
+        }
+        if self.prints {
+            let sum = (self.parts.iter())
+                .map(|&col| fingerprint::role(col, cell_of(col, rec, layout)))
+                .fold(0u64, u64::wrapping_add);
+            extra[SYMS + TALLY..].copy_from_slice(&sum.to_le_bytes());
         }
         self.memo
-            .insert_with(self.hash, &self.key, memo.encode(n), &syms);
+            .insert_with(self.hash, &self.key, memo.encode(n), &extra);
         if self.finest.is_some() {
             // A text-filtered combination never asks: `u32::MAX` is no group's.
             let like = slot.unwrap_or(u32::MAX);
@@ -709,6 +748,8 @@ struct Apart {
     cells: [Option<Cells>; 2],
     /// Where the cells of the row last filled are, in each table.
     hit: [usize; 2],
+    /// What those cells add to the row's fingerprint.
+    print: u64,
     /// Tables emptied when full, whose counts the observer has not had back.
     retired: Vec<(Col, Cells)>,
 }
@@ -724,6 +765,7 @@ impl Apart {
         cells.iter().any(Option::is_some).then(|| Apart {
             cells,
             hit: [0; 2],
+            print: 0,
             retired: Vec::new(),
         })
     }
@@ -745,14 +787,29 @@ impl Apart {
     /// The names of `rec`'s cells into `row`; false when no proven row held one of them.
     #[inline(always)]
     fn fill(&mut self, row: &mut Contribution, rec: &Record<'_>, layout: &Layout) -> bool {
-        for (k, cells) in self.cells.iter().enumerate() {
-            let Some(cells) = cells else { continue };
-            let Some((at, sym)) = cells.find(layout.lane, cell_of(APART[k], rec, layout)) else {
-                return false;
-            };
-            self.hit[k] = at;
-            *slot(row, APART[k]) = sym;
-        }
+        self.print = 0;
+        // One call per column, each with its own constant: a loop over both was not unrolled,
+        // and asked at each cell which column it was.
+        self.fill_one::<0>(row, rec, layout) && self.fill_one::<1>(row, rec, layout)
+    }
+
+    /// [`Apart::fill`] for the `K`th of [`APART`].
+    #[inline(always)]
+    fn fill_one<const K: usize>(
+        &mut self,
+        row: &mut Contribution,
+        rec: &Record<'_>,
+        layout: &Layout,
+    ) -> bool {
+        let Some(cells) = &self.cells[K] else {
+            return true;
+        };
+        let Some((at, sym)) = cells.find(layout.lane, cell_of(APART[K], rec, layout)) else {
+            return false;
+        };
+        self.hit[K] = at;
+        self.print = self.print.wrapping_add(cells.print(at));
+        *slot(row, APART[K]) = sym;
         true
     }
 
@@ -773,7 +830,8 @@ impl Apart {
             let Some(cells) = cells else { continue };
             let col = APART[k];
             let sym = *slot(&mut { *row }, col);
-            if let Some(full) = cells.learn(layout.lane, cell_of(col, rec, layout), sym) {
+            let cell = cell_of(col, rec, layout);
+            if let Some(full) = cells.learn(layout.lane, cell, sym, fingerprint::role(col, cell)) {
                 self.retired.push((col, full));
             }
         }
@@ -781,7 +839,7 @@ impl Apart {
 
     /// Makes EMPTY in `syms` ([`to_syms`]'s bytes) the names read apart: a combination's
     /// tally counts only the others.
-    fn leave_out(&self, syms: &mut [u8; SYMS]) {
+    fn leave_out(&self, syms: &mut [u8]) {
         for col in self.cols() {
             let i = sym_index(col);
             syms[4 * i..4 * i + 4].copy_from_slice(&EMPTY.to_le_bytes());
@@ -843,6 +901,10 @@ fn slot(row: &mut Contribution, col: Col) -> &mut Sym {
 
 /// The bytes of a remembered row's symbols, in the order [`to_syms`] writes them.
 const SYMS: usize = 6 * 4;
+/// The sum a combination adds to a row's fingerprint ([`FastLane::known`]).
+const PRINT: usize = 8;
+/// What an observer's lane keeps after each key.
+const EXTRA: usize = SYMS + TALLY + PRINT;
 
 /// A row's text symbols as bytes, to keep after its key.
 fn to_syms(row: &Contribution) -> [u8; SYMS] {

@@ -20,6 +20,7 @@
 mod cells;
 mod collect;
 mod fast_lane;
+pub mod fingerprint;
 mod listed;
 pub mod observe;
 mod period_slots;

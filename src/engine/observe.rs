@@ -40,8 +40,8 @@ pub trait Observer: Send {
         self.row(row, place, record, layout);
     }
 
-    /// A valid row the fast lane added as an earlier row of the same names proved it could.
-    /// `tally`: bytes the lane keeps for the observer beside that combination of names, zeros
+    /// A valid row the fast lane added as an earlier row of the same names proved it could,
+    /// `known.row`. `known.tally`: bytes the lane keeps for the observer beside that combination of names, zeros
     /// at first and then as the observer left them, handed back by [`Observer::tallied`] when
     /// the lane forgets the combination or the reading ends. What is counted per combination
     /// there (a row's names, say) costs nothing per row but the bytes the lane has in cache.
@@ -51,16 +51,8 @@ pub trait Observer: Send {
     /// [`Observer::counted`].
     ///
     /// [`EMPTY`]: crate::ledger::intern::EMPTY
-    fn known(
-        &mut self,
-        row: &Contribution,
-        tally: &mut [u8; TALLY],
-        place: Place,
-        record: &Record<'_>,
-        layout: &Layout,
-    ) {
-        let _ = tally;
-        self.row(row, place, record, layout);
+    fn known(&mut self, known: Known<'_>, place: Place, record: &Record<'_>, layout: &Layout) {
+        self.row(known.row, place, record, layout);
     }
 
     /// The tally of a combination of names the fast lane forgets, with those names in `row`
@@ -86,6 +78,16 @@ pub trait Observer: Send {
 
 /// The bytes of an [`Observer::known`] tally.
 pub const TALLY: usize = 12;
+
+/// What the fast lane hands the observer of a row it added ([`Observer::known`]).
+pub struct Known<'a> {
+    pub row: &'a Contribution,
+    /// The observer's bytes beside the row's combination of names.
+    pub tally: &'a mut [u8; TALLY],
+    /// The sum of the hashes of the row's cells of [`super::fingerprint::ROLES`], when the
+    /// lane reads them all: what the row's fingerprint adds up the rest to.
+    pub print: Option<u64>,
+}
 
 /// Makes one observer per worker thread.
 pub type Observe = Arc<dyn Fn() -> Box<dyn Observer> + Send + Sync>;

@@ -141,10 +141,10 @@ impl Worker {
                 }
                 match seen {
                     Fast::Counted(ev) | Fast::Filtered(ev) => {
-                        if let (Some(observer), Some((row, tally))) =
-                            (&mut self.observer, fast.known())
+                        if let Some(observer) = &mut self.observer
+                            && let Some(known) = fast.known()
                         {
-                            observer.known(row, tally, Place::new(fi, line), record, layout);
+                            observer.known(known, Place::new(fi, line), record, layout);
                         }
                         out.tally.read += 1;
                         if matches!(seen, Fast::Counted(_)) {

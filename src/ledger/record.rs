@@ -31,9 +31,6 @@ pub struct Record<'a> {
     scratch: &'a [u8],
     spans: &'a [Span],
     unclosed: bool,
-    /// Split at the delimiter from a line with no quote: its fields lie in the input one
-    /// delimiter apart.
-    plain: bool,
 }
 
 // A record always has at least one field (empty lines are skipped), so it has no `is_empty`.
@@ -84,94 +81,6 @@ impl<'a> Record<'a> {
             };
         }
         hit
-    }
-
-    /// Fields `fields` as one slice of the input: what [`Record::bytes`] gives for each, with
-    /// `sep` between them, when they lie in the input so (none was quoted, each is followed by
-    /// `sep`); `None` otherwise, and for no fields. One slice to hash costs less than a field
-    /// at a time.
-    pub fn joined(&self, fields: std::ops::Range<usize>, sep: u8) -> Option<&'a [u8]> {
-        let spans = self.spans.get(fields)?;
-        let (first, last) = (spans.first()?, spans.last()?);
-        if self.plain {
-            // One byte lies between neighbouring fields: the delimiter, which must be `sep`.
-            if spans.len() > 1 && self.data.get(first.end as usize) != Some(&sep) {
-                return None;
-            }
-            return self.data.get(first.start as usize..last.end as usize);
-        }
-        let apart = |a: &Span, b: &Span| {
-            a.scratch || b.start != a.end + 1 || self.data.get(a.end as usize) != Some(&sep)
-        };
-        if last.scratch || spans.windows(2).any(|w| apart(&w[0], &w[1])) {
-            return None;
-        }
-        self.data.get(first.start as usize..last.end as usize)
-    }
-
-    /// The same bytes as [`Record::joined`] gives, for any record: fields `fields`, each as
-    /// [`Record::bytes`] gives it, with `sep` between, copied into `out` (used as room: what
-    /// its length is afterwards says nothing). `None` for no fields. For a file whose delimiter
-    /// is not `sep` (a `;` file), or whose fields are quoted (a spreadsheet export).
-    pub fn joined_into<'o>(
-        &self,
-        fields: std::ops::Range<usize>,
-        sep: u8,
-        out: &'o mut Vec<u8>,
-    ) -> Option<&'o [u8]> {
-        let spans = self.spans.get(fields)?;
-        let (first, last) = (spans.first()?, spans.last()?);
-        if !self.plain {
-            return Some(self.copied(spans.iter(), sep, out));
-        }
-        // A line with no quote: its fields lie one delimiter apart. One copy, then `sep` in each
-        // delimiter's place (faster than copying it field by field, or than a blend of every
-        // byte with its short tail done byte by byte).
-        out.clear();
-        out.extend_from_slice(self.data.get(first.start as usize..last.end as usize)?);
-        for span in &spans[..spans.len() - 1] {
-            *out.get_mut((span.end - first.start) as usize)? = sep;
-        }
-        Some(out)
-    }
-
-    /// Fields `fields` (in that order), each as [`Record::bytes`] gives it, with `sep` between,
-    /// copied into `out` as [`Record::joined_into`] does. A field past the record's end is
-    /// empty.
-    pub fn fields_into<'o>(&self, fields: &[usize], sep: u8, out: &'o mut Vec<u8>) -> &'o [u8] {
-        const NONE: Span = Span {
-            start: 0,
-            end: 0,
-            scratch: false,
-        };
-        let spans = fields.iter().map(|&i| self.spans.get(i).unwrap_or(&NONE));
-        self.copied(spans, sep, out)
-    }
-
-    /// The fields at `spans` with `sep` between, copied into `out` 16 bytes at a time: a call
-    /// to copy each field cost more than the copy (a spreadsheet export's fields are a few
-    /// bytes to a few dozen, and it quotes them all).
-    fn copied<'s, 'o>(
-        &self,
-        spans: impl Iterator<Item = &'s Span> + Clone,
-        sep: u8,
-        out: &'o mut Vec<u8>,
-    ) -> &'o [u8] {
-        let size: usize = spans.clone().map(|s| (s.end - s.start) as usize + 1).sum();
-        let room = room(out, size);
-        let mut w = 0;
-        for s in spans {
-            let from = if s.scratch { self.scratch } else { self.data };
-            let (start, end) = (s.start as usize, s.end as usize);
-            copy_within(from, start, end, room, w);
-            w += end - start;
-            if let Some(b) = room.get_mut(w) {
-                *b = sep;
-            }
-            w += 1;
-        }
-        // No separator after the last field.
-        &room[..size.saturating_sub(1)]
     }
 
     /// Field `i` as text.
@@ -399,7 +308,6 @@ fn record<'a>(data: &'a [u8], scratch: &'a [u8], spans: &'a [Span], unclosed: bo
         scratch,
         spans,
         unclosed,
-        plain: false,
     }
 }
 
@@ -410,43 +318,6 @@ fn plain<'a>(data: &'a [u8], spans: &'a [Span]) -> Record<'a> {
         scratch: &[],
         spans,
         unclosed: false,
-        plain: true,
-    }
-}
-
-/// What [`copy_within`] may write past the bytes it copies.
-const OVERRUN: usize = 16;
-
-/// `out`, made at least `size` bytes long plus room for [`copy_within`] to write past them.
-fn room(out: &mut Vec<u8>, size: usize) -> &mut [u8] {
-    if out.len() < size + OVERRUN {
-        out.resize(size + OVERRUN, 0);
-    }
-    out
-}
-
-/// Copies `from[start..end]` to `out` at `at`, [`OVERRUN`] bytes at a time where `from` has
-/// them: up to that many bytes after the copy in `out` are overwritten with whatever follows
-/// in `from`, so `out` must have that much room past it ([`room`]).
-#[inline(always)]
-fn copy_within(from: &[u8], mut start: usize, end: usize, out: &mut [u8], mut at: usize) {
-    while start < end {
-        match (
-            from.get(start..start + OVERRUN),
-            out.get_mut(at..at + OVERRUN),
-        ) {
-            (Some(block), Some(to)) => to.copy_from_slice(block),
-            _ => {
-                // Near the end of the text: the rest, exactly.
-                let n = end - start;
-                if let (Some(rest), Some(to)) = (from.get(start..end), out.get_mut(at..at + n)) {
-                    to.copy_from_slice(rest);
-                }
-                return;
-            }
-        }
-        start += OVERRUN;
-        at += OVERRUN;
     }
 }
 
@@ -700,142 +571,6 @@ mod tests {
         (line, fields.iter().map(|s| s.to_string()).collect())
     }
 
-    /// What `get` gives for the record on `line` split at `delimiter`, checked to be its
-    /// fields `from..to` joined by `sep` when it gives something.
-    fn joined_by(
-        line: &str,
-        delimiter: u8,
-        (sep, from, to): (u8, usize, usize),
-        get: impl Fn(&Record<'_>) -> Option<Vec<u8>>,
-    ) -> Option<Vec<u8>> {
-        record_at(line.as_bytes(), 0, delimiter, |r| {
-            let got = get(r);
-            if let Some(got) = &got {
-                let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
-                assert_eq!(*got, fields.join(&sep));
-            }
-            got
-        })
-        .flatten()
-    }
-
-    /// Fields that lie in the input joined by the separator come as one slice, equal to the
-    /// fields joined; quoted fields, another separator, or no fields: none.
-    #[test]
-    fn neighbouring_fields_come_joined_only_as_written() {
-        let joined = |line: &str, sep: u8, from: usize, to: usize| {
-            joined_by(line, b',', (sep, from, to), |r| {
-                r.joined(from..to, sep).map(<[u8]>::to_vec)
-            })
-        };
-        let some = |s: &str| Some(s.as_bytes().to_vec());
-        assert_eq!(joined("a,bc,,d\n", b',', 0, 4), some("a,bc,,d"));
-        assert_eq!(joined("a,bc,,d\r\n", b',', 1, 3), some("bc,"));
-        assert_eq!(joined("a,bc,,d", b',', 3, 4), some("d"));
-        assert_eq!(joined("a,bc,,d", b';', 0, 2), None);
-        assert_eq!(joined("a,bc,,d", b';', 1, 2), some("bc"));
-        assert_eq!(joined("a,bc,,d", b',', 2, 2), None);
-        assert_eq!(joined("a,bc,,d", b',', 3, 5), None);
-        assert_eq!(joined("a,\"bc\",d", b',', 0, 3), None);
-        assert_eq!(joined("a,\"bc\",d", b',', 2, 3), some("d"));
-        assert_eq!(joined("a,\"bc\"", b',', 0, 2), None);
-        assert_eq!(joined("\"a\",b", b',', 0, 2), None);
-        assert_eq!(joined("\"a\"\"\",b", b',', 0, 2), None);
-        assert_eq!(joined("\"a\"\"\",b", b',', 0, 1), None);
-        assert_eq!(joined("a\"x,b", b',', 0, 2), some("a\"x,b"));
-    }
-
-    /// Fields copied with a separator are the fields joined by it, whatever the delimiter,
-    /// whatever the fields hold and however they were written: plain, quoted, unescaped, longer
-    /// than a block of the copy, or at the very end of the input.
-    #[test]
-    fn fields_are_copied_joined_by_any_separator() {
-        let joined_into = |line: &str, delimiter: u8, from: usize, to: usize| {
-            joined_by(line, delimiter, (b',', from, to), |r| {
-                let mut out = b"left over".to_vec();
-                r.joined_into(from..to, b',', &mut out).map(<[u8]>::to_vec)
-            })
-        };
-        let some = |s: &str| Some(s.as_bytes().to_vec());
-        assert_eq!(joined_into("a;bc;;d\n", b';', 0, 4), some("a,bc,,d"));
-        assert_eq!(joined_into("a;b,c;;d\r\n", b';', 1, 4), some("b,c,,d"));
-        assert_eq!(joined_into("a;bc;;d", b';', 1, 2), some("bc"));
-        assert_eq!(joined_into("a\tbc\t\td", b'\t', 0, 3), some("a,bc,"));
-        assert_eq!(joined_into("a,bc,,d", b',', 0, 4), some("a,bc,,d"));
-        assert_eq!(joined_into("a;bc;;d", b';', 2, 2), None);
-        assert_eq!(joined_into("a;bc;;d", b';', 3, 5), None);
-        assert_eq!(joined_into("a;\"bc\";d", b';', 0, 3), some("a,bc,d"));
-        assert_eq!(joined_into("a;\"bc\";d", b';', 2, 3), some("d"));
-        assert_eq!(joined_into("\"a\";b", b';', 0, 2), some("a,b"));
-        assert_eq!(
-            joined_into("\"a;b\";\"c\"\"d\"", b';', 0, 2),
-            some("a;b,c\"d")
-        );
-        assert_eq!(joined_into("\"x\",\"\",y\r\n", b',', 0, 3), some("x,,y"));
-        assert_eq!(joined_into("\"x\"\r\n", b',', 0, 1), some("x"));
-        let long = "Liên đoàn Lao động thị xã Quảng Yên, khu 2";
-        let line = format!("\"{long}\",\"{long}\"\"!\",\"{long}\"");
-        let want = format!("{long},{long}\"!,{long}");
-        assert_eq!(joined_into(&line, b',', 0, 3), some(&want));
-        assert_eq!(joined_into(&format!("{line}\n"), b',', 0, 3), some(&want));
-    }
-
-    /// Fields picked by index, in any order, copied with a separator: the fields joined by it;
-    /// a field past the record's end is empty.
-    #[test]
-    fn picked_fields_are_copied_joined() {
-        let picked = |line: &str, fields: &[usize]| {
-            record_at(line.as_bytes(), 0, b';', |r| {
-                let mut out = b"left over".to_vec();
-                let got = r.fields_into(fields, b',', &mut out).to_vec();
-                let want: Vec<&[u8]> = fields.iter().map(|&i| r.bytes(i)).collect();
-                assert_eq!(got, want.join(&b','));
-                String::from_utf8(got).unwrap()
-            })
-        };
-        let some = |s: &str| Some(s.to_string());
-        assert_eq!(picked("a;\"b\";c;d", &[0, 2, 3]), some("a,c,d"));
-        assert_eq!(picked("a;\"b\"\"\";c", &[2, 1]), some("c,b\""));
-        assert_eq!(picked("a;b;c", &[1, 7]), some("b,"));
-        assert_eq!(picked("a;b;c", &[]), some(""));
-    }
-
-    /// Records read as a chunk join as those read again by their line: a line with no quote as
-    /// one slice for the delimiter (however many lines are read at once, or split ahead), and
-    /// never as another text than its fields joined.
-    #[test]
-    fn records_of_a_chunk_come_joined_as_written() {
-        let text: &[u8] = b"a,bc,,d\r\nx,\"y\",z\n\"p\"\"\",q,r\nlast,1,2";
-        let chunk = Chunk {
-            data: text.to_vec(),
-            first_line: 1,
-        };
-        let mut got = Vec::new();
-        for_each_record(&chunk, b',', "t", |r, _| {
-            for (from, to) in [(0, r.len()), (1, r.len()), (0, 2)] {
-                for sep in [b',', b';'] {
-                    let joined = r.joined(from..to, sep);
-                    if let Some(j) = joined {
-                        let fields: Vec<&[u8]> = (from..to).map(|i| r.bytes(i)).collect();
-                        assert_eq!(j, fields.join(&sep));
-                    }
-                    got.push(joined.map(|j| String::from_utf8_lossy(j).into_owned()));
-                }
-            }
-            Ok(())
-        })
-        .unwrap();
-        let some = |s: &str| Some(s.to_string());
-        #[rustfmt::skip]
-        let want = [
-            some("a,bc,,d"), None, some("bc,,d"), None, some("a,bc"), None,
-            None, None, None, None, None, None,
-            None, None, some("q,r"), None, None, None,
-            some("last,1,2"), None, some("1,2"), None, some("last,1"), None,
-        ];
-        assert_eq!(got, want);
-    }
-
     /// Every record read again by its line, from the start of that line, is the record the
     /// whole chunk's reading gave, quoted fields over several lines included.
     #[test]
@@ -1003,18 +738,6 @@ mod tests {
         let mut promised: Option<Read> = None;
         read_records(data, first_line, delimiter, mode, |r, line, next| {
             let fields: Vec<Vec<u8>> = (0..r.len()).map(|i| r.bytes(i).to_vec()).collect();
-            // Copied joined, whole or picked backwards: the fields joined, however written.
-            let mut room = Vec::new();
-            let joined = |fields: &mut dyn Iterator<Item = &Vec<u8>>| {
-                fields.map(Vec::as_slice).collect::<Vec<_>>().join(&b';')
-            };
-            let whole = r
-                .joined_into(0..r.len(), b';', &mut room)
-                .map(<[u8]>::to_vec);
-            assert_eq!(whole, Some(joined(&mut fields.iter())));
-            let back: Vec<usize> = (0..r.len()).rev().collect();
-            let picked = r.fields_into(&back, b';', &mut room).to_vec();
-            assert_eq!(picked, joined(&mut fields.iter().rev()));
             let read = (line, fields, r.unclosed_quote());
             if let Some(p) = promised.take() {
                 assert_eq!(p, read, "the record read ahead is not the next one");
