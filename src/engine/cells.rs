@@ -248,7 +248,7 @@ mod tests {
             let mut table = Cells::new(MAX_CELLS);
             let mut oracle: HashMap<(u8, Vec<u8>), Sym> = HashMap::new();
             // A print of its own for each symbol.
-            let print = |sym: Sym| u64::from(sym) * 0x9e37_79b9_7f4a_7c15;
+            let print = |sym: Sym| u64::from(sym).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             for (i, (lane, cell)) in cells.iter().enumerate() {
                 let sym = i as Sym + 1;
                 let before = table.len;
