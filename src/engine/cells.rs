@@ -16,6 +16,7 @@
 //! it is compared as two words; a longer one has its middle compared too. Equal hashes are
 //! only where to look: a cell is never given another's name.
 
+use super::fingerprint::{self, folded_multiply};
 use crate::ledger::intern::Sym;
 
 /// Cells a table holds at most; past this many (or [`MAX_BYTES`] of them) it starts again,
@@ -186,16 +187,7 @@ fn ends(lane: u8, cell: &[u8]) -> Option<Ends> {
     if n > MAX_CELL {
         return None;
     }
-    let (first, last) = if n >= 8 {
-        (word(&cell[..8]), word(&cell[n - 8..]))
-    } else if n >= 4 {
-        (half(&cell[..4]), half(&cell[n - 4..]))
-    } else if n > 0 {
-        let three = u64::from(cell[0]) | u64::from(cell[n / 2]) << 8 | u64::from(cell[n - 1]) << 16;
-        (three, 0)
-    } else {
-        (0, 0)
-    };
+    let (first, last) = fingerprint::ends(cell);
     Some(Ends {
         len_lane: 1 << 31 | (n as u32) << 8 | u32::from(lane),
         first,
@@ -210,22 +202,6 @@ fn hash(ends: Ends) -> u64 {
         ends.first ^ 0x243f_6a88_85a3_08d3 ^ u64::from(ends.len_lane) << 32,
         ends.last ^ 0x1319_8a2e_0370_7344,
     )
-}
-
-#[inline(always)]
-fn word(b: &[u8]) -> u64 {
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-}
-
-#[inline(always)]
-fn half(b: &[u8]) -> u64 {
-    u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-#[inline(always)]
-fn folded_multiply(x: u64, y: u64) -> u64 {
-    let product = u128::from(x) * u128::from(y);
-    (product as u64) ^ (product >> 64) as u64
 }
 
 #[cfg(test)]

@@ -16,16 +16,7 @@ use crate::ledger::Col;
 
 /// The columns whose cells are hashed by their role, wherever they are in the row; a missing
 /// one counts as an empty cell, as the fast lane reads it.
-pub const ROLES: [Col; 8] = [
-    Col::Date,
-    Col::Amount,
-    Col::Measure,
-    Col::Model,
-    Col::Unit,
-    Col::Area,
-    Col::Field,
-    Col::Source,
-];
+pub const ROLES: [Col; 8] = Col::CONTENT;
 
 /// A cell of column `col`, one of [`ROLES`].
 #[inline(always)]
@@ -56,16 +47,10 @@ fn hash(tag: u64, cell: &[u8]) -> u64 {
     // from a few low bits ("2" and "12") must not meet.
     let seed =
         tag.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (n as u64).wrapping_mul(0xd6e8_feb8_6659_fd93);
-    let (first, last) = match n {
-        17.. => return long(seed, cell),
-        8.. => (word(&cell[..8]), word(&cell[n - 8..])),
-        4.. => (half(&cell[..4]), half(&cell[n - 4..])),
-        1.. => (
-            u64::from(cell[0]) | u64::from(cell[n / 2]) << 8 | u64::from(cell[n - 1]) << 16,
-            0,
-        ),
-        0 => (0, 0),
-    };
+    if n > 16 {
+        return long(seed, cell);
+    }
+    let (first, last) = ends(cell);
     folded_multiply(
         first ^ seed ^ 0xa409_3822_299f_31d0,
         last ^ 0x082e_fa98_ec4e_6c89,
@@ -90,6 +75,24 @@ fn long(seed: u64, cell: &[u8]) -> u64 {
     )
 }
 
+/// A cell of at most 16 bytes as two words: its first and last eight bytes when it has eight
+/// or more, its first and last four of four to seven, its first, middle and last byte when
+/// shorter. They overlap: with the cell's length, they are the cell.
+#[inline(always)]
+pub(super) fn ends(cell: &[u8]) -> (u64, u64) {
+    let n = cell.len();
+    if n >= 8 {
+        (word(&cell[..8]), word(&cell[n - 8..]))
+    } else if n >= 4 {
+        (half(&cell[..4]), half(&cell[n - 4..]))
+    } else if n > 0 {
+        let three = u64::from(cell[0]) | u64::from(cell[n / 2]) << 8 | u64::from(cell[n - 1]) << 16;
+        (three, 0)
+    } else {
+        (0, 0)
+    }
+}
+
 #[inline(always)]
 fn word(b: &[u8]) -> u64 {
     u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
@@ -100,7 +103,8 @@ fn half(b: &[u8]) -> u64 {
     u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-fn folded_multiply(x: u64, y: u64) -> u64 {
+#[inline(always)]
+pub(super) fn folded_multiply(x: u64, y: u64) -> u64 {
     let product = u128::from(x) * u128::from(y);
     (product as u64) ^ (product >> 64) as u64
 }

@@ -71,6 +71,21 @@ pub enum Col {
     Note,
 }
 
+impl Col {
+    /// Every column but the note, in the order of their numbers: what a row says, as against
+    /// what is said about it.
+    pub const CONTENT: [Col; 8] = [
+        Col::Date,
+        Col::Amount,
+        Col::Measure,
+        Col::Model,
+        Col::Unit,
+        Col::Area,
+        Col::Field,
+        Col::Source,
+    ];
+}
+
 /// Header spellings for each ledger column (SPEC §1), compared after trim, NFC and lower-casing
 /// (and without a unit in brackets). `STT` and other row numbers are recognised apart
 /// ([`dialect::ROW_NUMBER_HEADERS`]) and left out.

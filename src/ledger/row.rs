@@ -50,18 +50,10 @@ impl Layout {
         columns: HeaderMap<Col>,
         forced: Option<Convention>,
     ) -> Self {
-        let cols = [
-            Col::Date,
-            Col::Amount,
-            Col::Measure,
-            Col::Model,
-            Col::Unit,
-            Col::Area,
-            Col::Field,
-            Col::Source,
-            Col::Note,
-        ];
-        let idx = cols.map(|c| columns.index(c));
+        let mut idx = [None; 9];
+        for col in Col::CONTENT.into_iter().chain([Col::Note]) {
+            idx[col as usize] = columns.index(col);
+        }
         Layout {
             file,
             file_index,
