@@ -920,9 +920,8 @@ impl Kept {
         }
     }
 
-    /// The fields of `record` its fingerprint is made of: the kept ones when it has the file's
-    /// width, else all. One answer for [`Kept::fingerprint`] and [`Kept::written`], which must
-    /// agree.
+    /// The fields of `record` that [`Kept::written`] compares: the kept ones when it has the
+    /// file's width, else all, as [`Kept::fingerprint`] hashes them.
     fn of(&self, record: &Record<'_>) -> Fields<'_> {
         match &self.fields {
             Some(kept) if record.len() == self.width => Fields::Picked(kept),

@@ -211,9 +211,9 @@ mod tests {
 
     proptest::proptest! {
         /// Whatever cells are learned, in whatever lanes, each is found with the first symbol
-        /// and print it was given while the table holds it, and a cell never learned is never found:
-        /// checked against a map, over lengths either side of 4 and 8 and cells alike but for
-        /// one byte.
+        /// and print it was given while the table holds it, and a cell never learned is never
+        /// found: checked against a map, over lengths either side of 4 and 8 and cells alike
+        /// but for one byte.
         #[test]
         fn cells_are_found_with_their_own_symbol(
             cells in proptest::collection::vec(

@@ -41,10 +41,11 @@ pub trait Observer: Send {
     }
 
     /// A valid row the fast lane added as an earlier row of the same names proved it could,
-    /// `known.row`. `known.tally`: bytes the lane keeps for the observer beside that combination of names, zeros
-    /// at first and then as the observer left them, handed back by [`Observer::tallied`] when
-    /// the lane forgets the combination or the reading ends. What is counted per combination
-    /// there (a row's names, say) costs nothing per row but the bytes the lane has in cache.
+    /// `known.row`. `known.tally`: bytes the lane keeps for the observer beside that
+    /// combination of names, zeros at first and then as the observer left them, handed back by
+    /// [`Observer::tallied`] when the lane forgets the combination or the reading ends. What is
+    /// counted per combination there (a row's names, say) costs nothing per row but the bytes
+    /// the lane has in cache. `known.print`: the sum its fingerprint adds up the rest to.
     /// The lane may remember the names of some columns apart from the rest, cell by cell
     /// (`check`'s field and source): they are in `row`, but not in the combination the tally is
     /// handed back with ([`EMPTY`] there); the lane counts their rows itself, for
