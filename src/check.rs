@@ -630,10 +630,8 @@ impl Observer for Looker {
 
     fn finish(mut self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
         self.settle();
-        let mut prints = self.prints;
-        prints.seal();
         let mut data = CheckData {
-            prints: vec![prints],
+            prints: vec![self.prints],
             columns: self.columns,
             ..CheckData::default()
         };
@@ -756,7 +754,7 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     }
     // One walk over every row finds the rows whose key repeats, the anchors and the runs of
     // rows with no unit or area, in place order.
-    let repeated = Repeated::new(prints::repeated(&mut parts));
+    let repeated = Repeated::new(prints::repeated(&parts));
     let walked = prints::walk(&parts, &repeated);
     crate::domain::order::freed_aside(parts);
     all.runs = walked.runs;
