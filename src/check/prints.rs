@@ -343,10 +343,9 @@ fn seal(parts: &[Prints]) -> Vec<Bucketed> {
 }
 
 /// The keys two rows or more share, sorted, from every thread's buckets ([`seal`]): the
-/// buckets go a few at a time to as many threads as
-/// read them, and each bucket's keys, from every thread, go through a table small enough for a
-/// core's own cache (128 KiB at 5,000,000 rows). The buckets are freed after, on a thread of
-/// their own.
+/// buckets go a few at a time to as many threads as read them, and each bucket's keys, from
+/// every thread, go through a table small enough for a core's own cache (128 KiB at 5,000,000
+/// rows). The buckets are freed after, on a thread of their own.
 pub fn repeated(parts: &[Prints]) -> Vec<u64> {
     let sealed = seal(parts);
     let bucketed: Vec<&Bucketed> = sealed.iter().collect();
