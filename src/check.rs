@@ -16,7 +16,6 @@ mod prints;
 mod runs;
 
 use crate::domain::amount::POW10_U64;
-use crate::domain::order::both;
 use crate::domain::text::fold_accents;
 use crate::domain::{Dim, YEARS};
 use crate::engine::fingerprint::{self, ROLES};
@@ -631,8 +630,10 @@ impl Observer for Looker {
 
     fn finish(mut self: Box<Self>, interner: &Interner) -> Box<dyn Any + Send> {
         self.settle();
+        let mut prints = self.prints;
+        prints.seal();
         let mut data = CheckData {
-            prints: vec![self.prints],
+            prints: vec![prints],
             columns: self.columns,
             ..CheckData::default()
         };
@@ -755,7 +756,7 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     }
     // One walk over every row finds the rows whose key repeats, the anchors and the runs of
     // rows with no unit or area, in place order.
-    let repeated = Repeated::new(prints::repeated(&parts));
+    let repeated = Repeated::new(prints::repeated(&mut parts));
     let walked = prints::walk(&parts, &repeated);
     crate::domain::order::freed_aside(parts);
     all.runs = walked.runs;
@@ -764,19 +765,19 @@ pub fn gather(observed: Vec<Box<dyn Any + Send>>) -> CheckData {
     all
 }
 
-/// Reads the candidate rows (`candidates`, taken from [`CheckData::candidates`]) again from
-/// `sources` and gives, for [`CheckData::duplicates`], the runs of those whose fingerprinted
-/// fields are the same byte for byte: a collision of hashes never makes two different rows
-/// duplicates. Rows that could not be named as duplicates even if alike (a file read twice on
-/// purpose, `same`, against its twin) are not read again.
+/// Reads the candidate rows (see [`CheckData::candidates`]) again from `sources` and keeps, as
+/// [`CheckData::duplicates`], the runs of those whose fingerprinted fields are the same byte for
+/// byte: a collision of hashes never makes two different rows duplicates. Rows that could not be
+/// named as duplicates even if alike (a file read twice on purpose, `same`, against its twin)
+/// are not read again.
 pub fn confirm(
-    mut by_key: Vec<(u64, Place)>,
-    data: &CheckData,
+    data: &mut CheckData,
     sources: &[Source],
     opts: &ReadOptions,
     same: &[(usize, usize, Sameness)],
-) -> anyhow::Result<Vec<Vec<Place>>> {
+) -> anyhow::Result<()> {
     let twice = twins(sources.len(), same);
+    let mut by_key = std::mem::take(&mut data.candidates);
     by_key.sort_unstable();
     // The rows to read again, in place order, with their keys.
     let mut keyed: Vec<(Place, u64)> = Vec::new();
@@ -788,7 +789,7 @@ pub fn confirm(
     }
     drop(by_key);
     if keyed.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     keyed.sort_unstable();
     let places: Vec<Place> = keyed.iter().map(|k| k.0).collect();
@@ -805,7 +806,8 @@ pub fn confirm(
     for (place, (key, fields)) in read {
         alike.add(key, place, fields);
     }
-    Ok(alike.runs())
+    data.duplicates = alike.runs();
+    Ok(())
 }
 
 /// A distinct row's fingerprinted fields, and the index of its run.
@@ -928,21 +930,16 @@ impl Kept {
     }
 }
 
-/// The rows whose fingerprints repeat read again and compared ([`confirm`]), then all of
-/// `check`'s warnings, given the files' names by index and the inputs read twice on purpose
-/// (`--allow-duplicates`: the later file, the earlier, how they are one); and how many were
-/// found past what is listed (counted, not listed). The warnings that do not name rows written
-/// alike are worked out on a thread of their own meanwhile: reading again and they each left a
-/// core idle (12 to 17 ms and 6 to 10 at 5,000,000 rows).
-pub fn confirm_and_warn(
+/// All of `check`'s warnings, given the files' names by index and the inputs read twice on
+/// purpose (`--allow-duplicates`: the later file, the earlier, how they are one); and how many
+/// were found past what is listed (counted, not listed).
+pub fn warnings(
     mut data: CheckData,
-    sources: &[Source],
-    opts: &ReadOptions,
     registry: Option<&Registry>,
     files: &[Arc<str>],
     same: &[(usize, usize, Sameness)],
     conventions: &BTreeMap<usize, Option<Convention>>,
-) -> anyhow::Result<(Vec<Problem>, u64)> {
+) -> (Vec<Problem>, u64) {
     // Amounts that read two ways count the way their file reads them (not at all when nothing
     // settled it: those rows are invalid).
     for ((fi, unit, measure), [vi, en]) in std::mem::take(&mut data.two_ways) {
@@ -953,73 +950,38 @@ pub fn confirm_and_warn(
         };
         merge_spread(data.amounts.entry((unit, measure)).or_default(), settled);
     }
-    let candidates = std::mem::take(&mut data.candidates);
-    let (others, duplicates) = both(
-        || Others::of(&data, registry, files, same),
-        || confirm(candidates, &data, sources, opts, same),
-    );
-    data.duplicates = duplicates?;
-    let (duplicates, unlisted) = duplicate_rows(&data, files, same);
-    // In this order: problems alike in place and kind are listed in the order found.
-    let mut out = Vec::with_capacity(others.before.len() + duplicates.len() + others.after.len());
-    out.extend(others.before);
+    let mut out = spelling_variants(&data, files);
+    out.extend(unused_models(&data, registry));
+    let (duplicates, mut unlisted) = duplicate_rows(&data, files, same);
     out.extend(duplicates);
-    out.extend(others.after);
-    Ok((out, unlisted + others.unlisted))
-}
-
-/// The warnings that do not name rows written alike: those listed before them, those after,
-/// and how many of them were found past what is listed.
-struct Others {
-    before: Vec<Problem>,
-    after: Vec<Problem>,
-    unlisted: u64,
-}
-
-impl Others {
-    fn of(
-        data: &CheckData,
-        registry: Option<&Registry>,
-        files: &[Arc<str>],
-        same: &[(usize, usize, Sameness)],
-    ) -> Others {
-        let mut before = spelling_variants(data, files);
-        before.extend(unused_models(data, registry));
-        let mut after = Vec::new();
-        if registry.is_none()
-            && let Some(((_, id), seen)) = data.values.iter().find(|((d, _), _)| *d == Dim::Model)
-        {
-            after.push(Problem::warning(
-                &files[seen.file_index],
-                seen.line,
-                "model",
-                Kind::NoRegistry { id: id.clone() },
-            ));
-        }
-        for &(later, earlier, how) in same {
-            after.push(Problem::warning(
-                &files[later],
-                1,
-                "file",
-                Kind::SameInputAllowed {
-                    first: files[earlier].clone(),
-                    same: how,
-                },
-            ));
-        }
-        let empty = empty_amid(data, files);
-        let (far, far_unlisted) = far_dates(data, files);
-        let (large, large_unlisted) = large_amounts(data, files);
-        after.reserve_exact(empty.len() + far.len() + large.len());
-        after.extend(empty);
-        after.extend(far);
-        after.extend(large);
-        Others {
-            before,
-            after,
-            unlisted: far_unlisted + large_unlisted,
-        }
+    if registry.is_none()
+        && let Some(((_, id), seen)) = data.values.iter().find(|((d, _), _)| *d == Dim::Model)
+    {
+        out.push(Problem::warning(
+            &files[seen.file_index],
+            seen.line,
+            "model",
+            Kind::NoRegistry { id: id.clone() },
+        ));
     }
+    for &(later, earlier, how) in same {
+        out.push(Problem::warning(
+            &files[later],
+            1,
+            "file",
+            Kind::SameInputAllowed {
+                first: files[earlier].clone(),
+                same: how,
+            },
+        ));
+    }
+    out.extend(empty_amid(&data, files));
+    let (far, far_unlisted) = far_dates(&data, files);
+    out.extend(far);
+    let (large, large_unlisted) = large_amounts(&data, files);
+    out.extend(large);
+    unlisted += far_unlisted + large_unlisted;
+    (out, unlisted)
 }
 
 fn spelling_variants(data: &CheckData, files: &[Arc<str>]) -> Vec<Problem> {
@@ -1549,8 +1511,7 @@ mod tests {
         };
         let read = crate::engine::read(&sources, opts, None, plan).unwrap();
         let mut data = gather(read.observed);
-        let candidates = std::mem::take(&mut data.candidates);
-        data.duplicates = confirm(candidates, &data, &sources, opts, &[]).unwrap();
+        confirm(&mut data, &sources, opts, &[]).unwrap();
         (files.iter().map(|f| f.1.clone()).collect(), data)
     }
 

@@ -5,7 +5,7 @@
 //! longer gap is kept aside). Sorting the chunks by their first line puts every row back in file
 //! and line order, however the threads shared the chunks.
 //!
-//! After reading, every thread's keys are put in buckets by their top bits ([`seal`]); the
+//! After reading, each thread puts its keys in buckets by their top bits ([`Prints::seal`]); the
 //! keys seen twice are found bucket by bucket through a small table ([`repeated`]), and every
 //! row is then walked once ([`walk`]) for those rows, the anchors and the runs of empty cells:
 //! every step on as many threads as read, each thread taking the next few buckets or chunks
@@ -17,16 +17,13 @@
 
 use super::EmptyRun;
 use super::runs::{self, Stretch};
-use crate::domain::order::{claimed, freed_aside};
+use crate::domain::order::{claimed, freed_aside, on_threads};
 use crate::engine::Place;
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
 
 /// Rows per page: pages are allocated whole, so a thread's rows never cost a doubling `Vec`'s
-/// spare half, and are never copied while they grow. At 6 MiB a page is a mapping of its own,
-/// backed by huge pages ([`crate::memory`]): pages of 65,536 rows (384 KiB) were touched into
-/// being 4 KiB at a time, 15,200 page faults at 5,000,000 rows where there are now 8,100.
-const PAGE: usize = 1 << 20;
+/// spare half, and are never copied while they grow.
+const PAGE: usize = 1 << 16;
 /// The lines-since-the-row-before field: 6 bits, above the two flag bits.
 const GAP_SHIFT: u32 = 2;
 const GAP_MASK: u64 = 0x3f << GAP_SHIFT;
@@ -62,6 +59,9 @@ pub struct Prints {
     /// Per anchor row (the first of every [`ANCHOR_EVERY`] rows of a segment that has `at`):
     /// where its record starts in the chunk's text.
     anchors: Vec<u32>,
+    /// Its keys in their buckets, once reading ends ([`Prints::seal`]), until [`repeated`] is
+    /// done.
+    bucketed: Option<Bucketed>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -264,95 +264,45 @@ fn bucket_of(packed: u64) -> usize {
     (packed >> (48 - BUCKET_BITS)) as usize & (BUCKETS - 1)
 }
 
-/// Rows of one piece of [`seal`]: counted, then put in their buckets, by whichever thread is
-/// free. Each reading thread once sealed its own rows as its reading ended, and the thread that
-/// also reads the files, with fewer rows, then waited on the other (8 ms against 15 to 40 at
-/// 5,000,000 rows).
-const PIECE: usize = 1 << 18;
-
-/// Each part's keys in their buckets, by their top bits (a counting sort), for [`repeated`]:
-/// every part's rows in pieces of [`PIECE`], each counted, then copied into its share of each
-/// bucket, by whichever thread is free. A bucket's keys are in no set order.
-fn seal(parts: &[Prints]) -> Vec<Bucketed> {
-    let pieces: Vec<(usize, Range<usize>)> = parts
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| {
-            (0..p.rows)
-                .step_by(PIECE)
-                .map(move |from| (i, from..(from + PIECE).min(p.rows)))
-        })
-        .collect();
-    let threads = parts.len().clamp(1, 16);
-    let rows = |k: usize| {
-        let (p, range) = &pieces[k];
-        parts[*p].slices(range.start, range.end).flatten()
-    };
-    // Counted here, in a pass over the rows of 1 ns a row: counted as the rows came, the
-    // 4 KiB of counts were one more table each row reached into at random, beside the
-    // reading's own, and `check` took 3% longer (15 runs in turns, twice).
-    let counted = claimed(pieces.len(), 1, threads, |some, out: &mut Vec<_>| {
-        for k in some {
-            let mut in_bucket = vec![0u32; BUCKETS];
-            for b in rows(k) {
-                in_bucket[bucket_of(unpack(b))] += 1;
-            }
-            out.push((k, in_bucket));
+impl Prints {
+    /// Puts this thread's keys in their buckets (a counting sort on their top bits), for
+    /// [`repeated`]. Done by each reading thread as its reading ends.
+    pub fn seal(&mut self) {
+        if self.bucketed.is_some() {
+            return;
         }
-    });
-    let mut counts = vec![Vec::new(); pieces.len()];
-    for (k, in_bucket) in counted.into_iter().flatten() {
-        counts[k] = in_bucket;
+        // Counted here, in a pass over the rows of 1 ns a row: counted as the rows came, the
+        // 4 KiB of counts were one more table each row reached into at random, beside the
+        // reading's own, and `check` took 3% longer (15 runs in turns, twice).
+        let mut in_bucket = vec![0u32; BUCKETS];
+        for b in self.pages.iter().flatten() {
+            in_bucket[bucket_of(unpack(b))] += 1;
+        }
+        let mut starts = vec![0usize; BUCKETS + 1];
+        for (b, &n) in in_bucket.iter().enumerate() {
+            starts[b + 1] = starts[b] + n as usize;
+        }
+        let mut low = vec![0u32; self.rows];
+        let mut next = starts.clone();
+        for b in self.pages.iter().flatten() {
+            // The bucket it was counted in, by one definition.
+            let bucket = bucket_of(unpack(b));
+            low[next[bucket]] = short(b) as u32;
+            next[bucket] += 1;
+        }
+        self.bucketed = Some(Bucketed { starts, low });
     }
-    // Each part's buckets; in each, its pieces' shares one after the other.
-    let mut sealed: Vec<Bucketed> = parts
-        .iter()
-        .map(|p| Bucketed {
-            starts: vec![0; BUCKETS + 1],
-            low: vec![0; p.rows],
-        })
-        .collect();
-    let mut shares: Vec<Vec<&mut [u32]>> = (0..pieces.len()).map(|_| Vec::new()).collect();
-    for (p, Bucketed { starts, low }) in sealed.iter_mut().enumerate() {
-        let mine: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].0 == p).collect();
-        let mut rest: &mut [u32] = low;
-        for b in 0..BUCKETS {
-            starts[b + 1] = starts[b];
-            for &k in &mine {
-                let n = counts[k][b] as usize;
-                let (share, after) = std::mem::take(&mut rest).split_at_mut(n);
-                shares[k].push(share);
-                starts[b + 1] += n;
-                rest = after;
-            }
-        }
-    }
-    let shares: Vec<Mutex<Vec<&mut [u32]>>> = shares.into_iter().map(Mutex::new).collect();
-    claimed(pieces.len(), 1, threads, |some, (): &mut ()| {
-        for k in some {
-            let mut share =
-                std::mem::take(&mut *shares[k].lock().unwrap_or_else(PoisonError::into_inner));
-            for b in rows(k) {
-                let bucket = &mut share[bucket_of(unpack(b))];
-                // The bucket's next place: counted above, so always there.
-                if let Some((first, after)) = std::mem::take(bucket).split_first_mut() {
-                    *first = short(b) as u32;
-                    *bucket = after;
-                }
-            }
-        }
-    });
-    drop(shares);
-    sealed
 }
 
-/// The keys two rows or more share, sorted, from every thread's buckets ([`seal`]): the
-/// buckets go a few at a time to as many threads as read them, and each bucket's keys, from
-/// every thread, go through a table small enough for a core's own cache (128 KiB at 5,000,000
-/// rows). The buckets are freed after, on a thread of their own.
-pub fn repeated(parts: &[Prints]) -> Vec<u64> {
-    let sealed = seal(parts);
-    let bucketed: Vec<&Bucketed> = sealed.iter().collect();
+/// The keys two rows or more share, sorted, from every thread's buckets ([`Prints::seal`],
+/// done here for a part not sealed yet): the buckets go a few at a time to as many threads as
+/// read them, and each bucket's keys, from every thread, go through a table small enough for a
+/// core's own cache (128 KiB at 5,000,000 rows). The buckets are freed after, on a thread of
+/// their own.
+pub fn repeated(parts: &mut [Prints]) -> Vec<u64> {
+    let unsealed: Vec<&mut Prints> = parts.iter_mut().filter(|p| p.bucketed.is_none()).collect();
+    on_threads(unsealed, Prints::seal);
+    let bucketed: Vec<&Bucketed> = parts.iter().filter_map(|p| p.bucketed.as_ref()).collect();
     // Buckets a few at a time, to whichever thread is free: their sizes are about equal, the
     // threads' speeds not always.
     let threads = parts.len().clamp(1, 16);
@@ -360,7 +310,8 @@ pub fn repeated(parts: &[Prints]) -> Vec<u64> {
         repeats_in(&bucketed, buckets, found);
     });
     drop(bucketed);
-    freed_aside(sealed);
+    let buckets: Vec<Bucketed> = parts.iter_mut().filter_map(|p| p.bucketed.take()).collect();
+    freed_aside(buckets);
     let mut keys: Vec<u64> = found.into_iter().flat_map(|f| f.keys).collect();
     // Back from 42 bits to a key's 48: the hash's 40, a byte, the flags.
     for k in &mut keys {
@@ -778,13 +729,15 @@ mod tests {
     /// threads and of flags, and however the rows were shared among the threads.
     #[test]
     fn repeated_keys_are_those_seen_twice() {
-        for (rows, threads) in [
+        let cases = [
             (1_000u64, 1usize),
             (1_000, 3),
             (1_200_000, 2),
             (300_000, 5),
+            // Pages of one thread's rows.
             (1_100_000, 1),
-        ] {
+        ];
+        for (rows, threads) in cases {
             let mut x = 0x9e37_79b9_7f4a_7c15u64;
             let mut parts = vec![Prints::default(); threads];
             let mut all = Vec::new();
@@ -827,7 +780,7 @@ mod tests {
             assert!(want.len() > (rows / 1000) as usize);
             let all_ones = key_of(1 << 63 | ((1 << 30) - 1) << 24, 3);
             assert!(want.contains(&all_ones));
-            let got = repeated(&parts);
+            let got = repeated(&mut parts);
             assert_eq!(got, want, "{rows} rows, {threads} threads");
             let set = Repeated::new(got);
             assert!(want.iter().all(|k| set.contains(*k)));

@@ -57,16 +57,10 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode> {
     }
     let names: Vec<Arc<str>> = read.files.iter().map(|(n, _)| n.clone()).collect();
     let errors = registry_problems.len() as u64 + read.problem_count();
-    let data = crate::check::gather(read.observed);
-    let (found, duplicates_unlisted) = crate::check::confirm_and_warn(
-        data,
-        &sources,
-        &reading.options,
-        registry.as_deref(),
-        &names,
-        &same,
-        &read.conventions,
-    )?;
+    let mut data = crate::check::gather(read.observed);
+    crate::check::confirm(&mut data, &sources, &reading.options, &same)?;
+    let (found, duplicates_unlisted) =
+        crate::check::warnings(data, registry.as_deref(), &names, &same, &read.conventions);
     // Registry first, then the ledgers in the order given; errors before warnings on one line.
     let registry_name = registry.as_ref().and_then(|r| r.file.clone());
     let file_rank = |p: &Problem| -> usize {
