@@ -234,8 +234,8 @@ fn rows_of(part: &Prints, s: usize) -> impl Iterator<Item = (u64, Place, Option<
 const BUCKET_BITS: u32 = 10;
 const BUCKETS: usize = 1 << BUCKET_BITS;
 // A bucket keeps a key's bits below its own as a `u32`, and `repeated` puts keys back
-// together from the two: another width needs another layout (tried with 8 or 9 bits and this
-// one, `check` found 4 candidate rows on the benchmark ledger where there are 8,738).
+// together from the two: another width needs another layout (with 8 or 9 bits and this one,
+// `check` found 4 candidate rows on the benchmark ledger where there are 8,738).
 const _: () = assert!(BUCKET_BITS + u32::BITS == HASH_BITS + 2);
 
 /// One thread's keys, 42 bits each (the hash's 40, then the flags), put in their buckets by
@@ -734,7 +734,7 @@ mod tests {
             (1_000, 3),
             (1_200_000, 2),
             (300_000, 5),
-            // Pages of one thread's rows.
+            // One thread's rows over 17 pages of 65,536.
             (1_100_000, 1),
         ];
         for (rows, threads) in cases {
