@@ -233,7 +233,10 @@ struct Fields {
 }
 
 impl Fields {
-    /// [`push_field`] into these fields.
+    /// Pushes the span of the field `data[start..end]`, where `end` is the delimiter or line
+    /// end after it (or the end of the data); `last` when it ends the record, so a `\r` before
+    /// the line end is not data; `odd` when a doubled or literal quote lies in it. Returns
+    /// whether its quote is never closed.
     #[inline(always)]
     fn push(
         &mut self,
@@ -244,16 +247,43 @@ impl Fields {
         odd: bool,
         delimiter: u8,
     ) -> bool {
-        push_field(
-            data,
-            start,
-            end,
-            last,
-            odd,
-            delimiter,
-            &mut self.spans,
-            &mut self.scratch,
-        )
+        if data.get(start) != Some(&b'"') {
+            // Unquoted: as it is (a quote inside is just a quote).
+            let body = if last && end > start && data[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            self.spans.push(Span {
+                start: start as u32,
+                end: body as u32,
+                scratch: false,
+            });
+            return false;
+        }
+        // The plain case: `"text"` then the delimiter or line end, or `"text"\r` then the line
+        // end. With no odd quote in the field, a quote there is its closing one. (A quote that
+        // opened and never closed has no closing one: the field runs to the end of the data,
+        // inside quotes, and its last byte is no quote, or it would have closed it.)
+        if !odd {
+            let close = match data[..end] {
+                [.., b'"'] => end - 1,
+                [.., b'"', b'\r'] if last => end - 2,
+                _ => 0,
+            };
+            if close > start {
+                self.spans.push(Span {
+                    start: start as u32 + 1,
+                    end: close as u32,
+                    scratch: false,
+                });
+                return false;
+            }
+        }
+        let (next, _, unclosed) =
+            unescape(data, start, delimiter, &mut self.scratch, &mut self.spans);
+        debug_assert_eq!(next, end, "{:?}", String::from_utf8_lossy(data));
+        unclosed
     }
 
     fn record<'a>(&'a self, data: &'a [u8]) -> Record<'a> {
@@ -289,60 +319,6 @@ impl Fields {
 #[inline]
 fn is_blank_line(data: &[u8], start: usize, end: usize) -> bool {
     end == start || (end == start + 1 && data[start] == b'\r')
-}
-
-/// Pushes the span of the field `data[start..end]`, where `end` is the delimiter or line end
-/// after it (or the end of the data); `last` when it ends the record, so a `\r` before the line
-/// end is not data; `odd` when a doubled or literal quote lies in it. Returns whether its quote
-/// is never closed.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn push_field(
-    data: &[u8],
-    start: usize,
-    end: usize,
-    last: bool,
-    odd: bool,
-    delimiter: u8,
-    spans: &mut Vec<Span>,
-    scratch: &mut Vec<u8>,
-) -> bool {
-    if data.get(start) != Some(&b'"') {
-        // Unquoted: as it is (a quote inside is just a quote).
-        let body = if last && end > start && data[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        spans.push(Span {
-            start: start as u32,
-            end: body as u32,
-            scratch: false,
-        });
-        return false;
-    }
-    // The plain case: `"text"` then the delimiter or line end, or `"text"\r` then the line end.
-    // With no odd quote in the field, a quote there is its closing one. (A quote that opened and
-    // never closed has no closing one: the field runs to the end of the data, inside quotes,
-    // and its last byte is no quote, or it would have closed it.)
-    if !odd {
-        let close = match data[..end] {
-            [.., b'"'] => end - 1,
-            [.., b'"', b'\r'] if last => end - 2,
-            _ => 0,
-        };
-        if close > start {
-            spans.push(Span {
-                start: start as u32 + 1,
-                end: close as u32,
-                scratch: false,
-            });
-            return false;
-        }
-    }
-    let (next, _, unclosed) = unescape(data, start, delimiter, scratch, spans);
-    debug_assert_eq!(next, end, "{:?}", String::from_utf8_lossy(data));
-    unclosed
 }
 
 /// The record that starts at `pos` of `data` (the start of a line of a chunk
