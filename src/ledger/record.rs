@@ -163,9 +163,8 @@ where
     // The record read before this one, not yet handed over.
     let mut held = Fields::default();
     let (mut field_start, mut record_start) = (start, start);
-    // Whether the field being read holds an odd quote, and whether the record has an unclosed
-    // quote.
-    let (mut odd, mut unclosed) = (false, false);
+    // Whether the field being read holds an odd quote.
+    let mut odd = false;
     let mut line = first_line;
     // Line ends in the blocks before the current one.
     let mut lines_before = 0u64;
@@ -182,21 +181,18 @@ where
             }
             let at = block.base + bit as usize;
             let eol = (block.eol >> bit) & 1 != 0;
-            unclosed |= now.push(data, field_start, at, eol, odd, delimiter);
+            now.push(data, field_start, at, eol, odd, delimiter);
             (field_start, odd) = (at + 1, false);
             if eol {
                 if !is_blank_line(data, record_start, at) {
-                    now.unclosed = unclosed;
                     if once {
                         return f(&now.record(data), line, None);
                     }
-                    held.hand_over(data, &now, line, f)?;
-                    std::mem::swap(&mut now, &mut held);
-                    held.line = Some(line);
+                    hold(&mut now, &mut held, data, line, f)?;
                 }
                 // The next record starts on the line after every line end up to this one.
                 line = first_line + lines_before + u64::from((block.nl << (63 - bit)).count_ones());
-                (record_start, unclosed) = (at + 1, false);
+                record_start = at + 1;
                 if once {
                     return Ok(());
                 }
@@ -207,15 +203,12 @@ where
     }
     // A last record with no line end after it.
     if record_start < data.len() {
-        unclosed |= now.push(data, field_start, data.len(), true, odd, delimiter);
+        now.push(data, field_start, data.len(), true, odd, delimiter);
+        debug_assert!(!blocks.in_quotes() || now.unclosed);
         if !is_blank_line(data, record_start, data.len()) {
-            now.unclosed = unclosed;
-            held.hand_over(data, &now, line, f)?;
-            std::mem::swap(&mut now, &mut held);
-            held.line = Some(line);
+            hold(&mut now, &mut held, data, line, f)?;
         }
     }
-    debug_assert!(!blocks.in_quotes() || unclosed || record_start >= data.len());
     if let Some(at) = held.line {
         f(&held.record(data), at, None)?;
     }
@@ -235,8 +228,9 @@ struct Fields {
 impl Fields {
     /// Pushes the span of the field `data[start..end]`, where `end` is the delimiter or line
     /// end after it (or the end of the data); `last` when it ends the record, so a `\r` before
-    /// the line end is not data; `odd` when a doubled or literal quote lies in it. Returns
-    /// whether its quote is never closed.
+    /// the line end is not data; `odd` when a doubled or literal quote lies in it. A quote
+    /// never closed marks the record `unclosed` (only a record's last field can be so: it runs
+    /// to the end of the data).
     #[inline(always)]
     fn push(
         &mut self,
@@ -246,7 +240,7 @@ impl Fields {
         last: bool,
         odd: bool,
         delimiter: u8,
-    ) -> bool {
+    ) {
         if data.get(start) != Some(&b'"') {
             // Unquoted: as it is (a quote inside is just a quote).
             let body = if last && end > start && data[end - 1] == b'\r' {
@@ -259,7 +253,7 @@ impl Fields {
                 end: body as u32,
                 scratch: false,
             });
-            return false;
+            return;
         }
         // The plain case: `"text"` then the delimiter or line end, or `"text"\r` then the line
         // end. With no odd quote in the field, a quote there is its closing one. (A quote that
@@ -277,13 +271,13 @@ impl Fields {
                     end: close as u32,
                     scratch: false,
                 });
-                return false;
+                return;
             }
         }
         let (next, _, unclosed) =
             unescape(data, start, delimiter, &mut self.scratch, &mut self.spans);
         debug_assert_eq!(next, end, "{:?}", String::from_utf8_lossy(data));
-        unclosed
+        self.unclosed |= unclosed;
     }
 
     fn record<'a>(&'a self, data: &'a [u8]) -> Record<'a> {
@@ -311,8 +305,22 @@ impl Fields {
     fn clear(&mut self) {
         self.spans.clear();
         self.scratch.clear();
+        self.unclosed = false;
         self.line = None;
     }
+}
+
+/// Holds `now` (read whole, on line `line`) back, and hands over the record held before it
+/// with `now` as its next; `now` is then the buffer of the record handed over, to be cleared.
+#[inline(always)]
+fn hold<F>(now: &mut Fields, held: &mut Fields, data: &[u8], line: u64, f: &mut F) -> Result<()>
+where
+    F: FnMut(&Record<'_>, u64, Next<'_, '_>) -> Result<()>,
+{
+    held.hand_over(data, now, line, f)?;
+    std::mem::swap(now, held);
+    held.line = Some(line);
+    Ok(())
 }
 
 /// A line with nothing on it but perhaps the `\r` of a CRLF: skipped, not a record.
